@@ -1,0 +1,72 @@
+package io.github.kslr.examples.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code kslr} command line: {@code java -jar examples/target/kslr.jar --help}.
+ *
+ * <p>Each sub-command is a class in this package registered in {@link #newCommandLine()}. Tests run commands
+ * in-process through {@link #run(PrintWriter, PrintWriter, String...)}.
+ */
+@Command(name = "kslr", mixinStandardHelpOptions = true, versionProvider = KslrCommand.Version.class,
+        description = "Khmer Sign Language recognition, Khmer text and Khmer speech on the JVM.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class KslrCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // "kslr" alone: show what it can do.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A fresh command line with every sub-command. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new KslrCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("kslr " + commandLine.getCommandName() + ": " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Runs {@code kslr args...} with the given output streams and returns its exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = newCommandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** Reads the version Maven wrote into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = new Properties();
+            try (InputStream in = KslrCommand.class.getResourceAsStream("/io/github/kslr/examples/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new String[] {"kslr " + p.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

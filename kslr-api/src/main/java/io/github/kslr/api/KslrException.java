@@ -1,0 +1,17 @@
+package io.github.kslr.api;
+
+/**
+ * Root of every exception KSLR throws on purpose. All KSLR exceptions are unchecked; each message names the
+ * offending value and what was expected.
+ */
+public class KslrException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public KslrException(String message) {
+        super(message);
+    }
+
+    public KslrException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
