@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (no Java, no network): receives kit parts, assembles the kit, runs the JMH suite on CUDA.
+#   tools/gpu/device.sh receive            copies gpu-kit/kit.part-* sent with this command to $KIT_HOME/parts
+#   tools/gpu/device.sh run JMH_ARGS...    assembles (once) and runs java -jar benchmarks.jar JMH_ARGS...
+#   tools/gpu/device.sh java ARGS...       runs the kit's java with the kit's ONNX Runtime libraries
+# Parts must be sent back to back: the machine keeps /tmp only while it stays warm.
+set -euo pipefail
+KIT_HOME="${KIT_HOME:-/tmp/kslr-gpu-kit}"
+CUDA_LIBS="/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/lib/x86_64-linux-gnu"
+mkdir -p "$KIT_HOME/parts"
+
+assemble() {
+  if [[ ! -x "$KIT_HOME/stage/jre/bin/java" ]]; then
+    mkdir -p "$KIT_HOME/stage"
+    (cd "$KIT_HOME/parts" && sha256sum -c --quiet SHA256SUMS)
+    cat "$KIT_HOME"/parts/kit.part-* | xz -d | tar -xf - -C "$KIT_HOME/stage"
+  fi
+}
+
+java_cmd() {
+  assemble
+  export LD_LIBRARY_PATH="$KIT_HOME/stage/lib:$CUDA_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  "$KIT_HOME/stage/jre/bin/java" -Donnxruntime.native.path="$KIT_HOME/stage/lib" "$@"
+}
+
+case "${1:-}" in
+  receive)
+    shopt -s nullglob
+    for f in gpu-kit/kit.part-* gpu-kit/SHA256SUMS; do cp "$f" "$KIT_HOME/parts/"; done
+    ls -la "$KIT_HOME/parts" ;;
+  run)
+    shift; java_cmd -jar "$KIT_HOME/stage/benchmarks.jar" "$@" ;;
+  java)
+    shift; java_cmd "$@" ;;
+  *)
+    echo "usage: $0 receive | run JMH_ARGS... | java ARGS..." >&2; exit 2 ;;
+esac

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Prepares everything the project's GPU machine needs to run KSLR's JMH suite on CUDA, in parts small enough to
+# send (that machine has CUDA 13, cuDNN 9 and a GPU, but no Java and no network; at most 64 MiB travels with one
+# command, working tree included). The verified route (../shared/notes/gpu.md):
+#   - ONNX Runtime's Java classes + JNI library from com.microsoft.onnxruntime:onnxruntime_gpu:1.28.0
+#     (the CPU jar's JNI refuses addCUDA);
+#   - the native libraries of the *same* ONNX Runtime version from JavaCPP's CUDA-13 build
+#     org.bytedeco:onnxruntime:1.28.0-1.5.14:linux-x86_64-gpu (Microsoft's GPU natives need CUDA 12);
+#   - a jlink'ed Java runtime;
+#   - benchmarks.jar with the CPU natives of ONNX Runtime stripped (the kit's libraries replace them).
+# Output: gpu-kit/ (git-ignored) holding kit.tar.xz split into parts of PART_MB MiB, plus SHA256SUMS.
+#
+#   tools/gpu/prepare-kit.sh            (PART_MB=30 by default)
+# then send each part to the machine and run tools/gpu/device.sh there (see tools/gpu/README.md).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PART_MB="${PART_MB:-30}"
+ORT_VERSION="$(cd "$ROOT" && mvn -q help:evaluate -Dexpression=onnxruntime.version -DforceStdout)"
+JARS="$ROOT/gpu-kit/jars"
+STAGE="$ROOT/gpu-kit/stage"
+mkdir -p "$JARS"
+rm -rf "$STAGE" "$ROOT"/gpu-kit/kit.part-* && mkdir -p "$STAGE/lib"
+
+echo "== ONNX Runtime $ORT_VERSION GPU jars (Maven Central; cached in gpu-kit/jars)"
+[[ -f "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" ]] || mvn -B -q dependency:copy \
+  -Dartifact="com.microsoft.onnxruntime:onnxruntime_gpu:$ORT_VERSION" -DoutputDirectory="$JARS"
+BYTEDECO="onnxruntime-$ORT_VERSION-1.5.14-linux-x86_64-gpu.jar"
+[[ -f "$JARS/$BYTEDECO" ]] || mvn -B -q dependency:copy \
+  -Dartifact="org.bytedeco:onnxruntime:$ORT_VERSION-1.5.14:jar:linux-x86_64-gpu" -DoutputDirectory="$JARS"
+
+echo "== native libraries"
+unzip -q -j -o "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so' \
+  -d "$STAGE/lib"
+unzip -q -j -o "$JARS/$BYTEDECO" 'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime.so.1' \
+  'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime_providers_shared.so' \
+  'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime_providers_cuda.so' -d "$STAGE/lib"
+ln -sf libonnxruntime.so.1 "$STAGE/lib/libonnxruntime.so"
+
+echo "== benchmarks.jar with the GPU jar's Java classes and without CPU natives"
+(cd "$ROOT" && mvn -B -q install -DskipTests -pl '!examples,!tools' >/dev/null)
+cp "$ROOT/benchmarks/target/benchmarks.jar" "$STAGE/benchmarks.jar"
+zip -q -d "$STAGE/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
+CLASSES="$(mktemp -d)"
+(cd "$CLASSES" && unzip -q "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/*.class' \
+  'ai/onnxruntime/providers/*.class' 'ai/onnxruntime/platform/*.class' 2>/dev/null || true)
+(cd "$CLASSES" && zip -q -r "$STAGE/benchmarks.jar" ai)
+rm -rf "$CLASSES"
+
+echo "== Java runtime (jlink)"
+MODULES="java.base,java.logging,java.management,java.desktop,jdk.unsupported,java.xml,java.naming,jdk.management"
+jlink --add-modules "$MODULES" --compress=2 --strip-debug --no-header-files --no-man-pages --output "$STAGE/jre"
+cp "$ROOT/tools/gpu/device.sh" "$STAGE/"
+
+echo "== kit.tar.xz in ${PART_MB} MiB parts"
+(cd "$ROOT/gpu-kit" && tar -cf - -C stage . | xz -T2 -6 | split -b "${PART_MB}M" - kit.part-)
+(cd "$ROOT/gpu-kit" && sha256sum kit.part-* > SHA256SUMS && ls -la kit.part-* && du -sh stage)
