@@ -1,7 +1,7 @@
 package io.github.kslr.api;
 
 /**
- * One entry of a top-k list.
+ * One entry of a top-k list. Immutable; thread-safe.
  *
  * @param sign        the class
  * @param probability the model's probability for it, in [0, 1]

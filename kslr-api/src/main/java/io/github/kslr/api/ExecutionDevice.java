@@ -1,7 +1,7 @@
 package io.github.kslr.api;
 
 /**
- * Where a component runs its models.
+ * Where a component runs its models. Immutable; thread-safe.
  *
  * @param kind     CPU or CUDA
  * @param deviceId the GPU index for CUDA; 0 for CPU

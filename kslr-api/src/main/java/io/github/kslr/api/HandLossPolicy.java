@@ -1,6 +1,6 @@
 package io.github.kslr.api;
 
-/** What a {@link SequenceBuffer} does with a frame in which no hand was found. */
+/** What a {@link SequenceBuffer} does with a frame in which no hand was found. Immutable; thread-safe. */
 public enum HandLossPolicy {
     /** Keep the frame like any other (its hand features are zeros). */
     KEEP,

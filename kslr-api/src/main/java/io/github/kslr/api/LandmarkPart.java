@@ -3,7 +3,7 @@ package io.github.kslr.api;
 /**
  * The parts of a holistic result, with MediaPipe Holistic's landmark counts. Image landmarks hold x and y normalised
  * to [0, 1] of the image width and height and z on roughly the scale of x; world landmarks are metres around the
- * hips.
+ * hips. Immutable; thread-safe.
  */
 public enum LandmarkPart {
     /** 33 body landmarks: x, y, z, visibility. */

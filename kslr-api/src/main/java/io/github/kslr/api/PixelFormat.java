@@ -1,6 +1,6 @@
 package io.github.kslr.api;
 
-/** Byte order of one pixel in an {@link ImageFrame}; 8 bits per channel. */
+/** Byte order of one pixel in an {@link ImageFrame}; 8 bits per channel. Immutable; thread-safe. */
 public enum PixelFormat {
     /** Red, green, blue: 3 bytes a pixel. */
     RGB(3, 0, 1, 2),

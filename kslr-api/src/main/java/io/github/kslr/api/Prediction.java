@@ -3,7 +3,7 @@ package io.github.kslr.api;
 import java.util.List;
 
 /**
- * What a {@link SignClassifier} made of one window.
+ * What a {@link SignClassifier} made of one window. Immutable (top-k is copied); thread-safe.
  *
  * @param sign       the most probable class
  * @param confidence its probability, in [0, 1]

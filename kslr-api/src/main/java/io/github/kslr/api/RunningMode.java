@@ -1,6 +1,6 @@
 package io.github.kslr.api;
 
-/** How a {@link Landmarker} treats successive frames. */
+/** How a {@link Landmarker} treats successive frames. Immutable; thread-safe. */
 public enum RunningMode {
     /** Every frame independent: full detection each time, no tracking, no smoothing. */
     IMAGE,

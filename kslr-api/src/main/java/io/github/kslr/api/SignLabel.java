@@ -1,7 +1,7 @@
 package io.github.kslr.api;
 
 /**
- * One class a sign model knows.
+ * One class a sign model knows. Immutable; thread-safe.
  *
  * @param index position in the model's output
  * @param label the class name in the training data (e.g. {@code coffee})

@@ -2,7 +2,8 @@ package io.github.kslr.api;
 
 /**
  * Receives speech chunk by chunk as {@link KhmerSpeech#synthesize(String, SpeechChunkListener)} makes it, so playback
- * can start after the first chunk. Called on the synthesising thread, in order.
+ * can start after the first chunk. Called on the synthesising thread, in order; an implementation that hands
+ * chunks to another thread (e.g. an audio line) must do its own synchronisation. The chunk is the listener's to keep.
  */
 @FunctionalInterface
 public interface SpeechChunkListener {
