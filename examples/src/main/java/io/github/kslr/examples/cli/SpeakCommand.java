@@ -1,0 +1,110 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.AudioClip;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.tts.SpeechPlayer;
+import io.github.kslr.tts.VitsKhmerSpeech;
+import io.github.kslr.tts.VitsSpeechOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kslr speak "TEXT" --voice VOICE.onnx --out OUT.wav} (or {@code --play}): Khmer text to speech with an
+ * MMS/VITS voice exported by {@code tools/voice-export/export_vits.py}.
+ */
+@Command(name = "speak", mixinStandardHelpOptions = true,
+        description = {"Speaks Khmer text with a VITS voice (e.g. facebook/mms-tts-khm exported to ONNX with"
+                + " tools/voice-export/export_vits.py) and writes a 16-bit mono WAV file and/or plays it.",
+            "Long text is spoken sentence by sentence (split at \u17d4 \u17d5 ? ! .); with --play, playback starts"
+                + " after the first sentence."})
+public final class SpeakCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TEXT", description = "the Khmer text; '-' reads it from standard input")
+    String text;
+
+    @Option(names = "--voice", required = true, paramLabel = "VOICE.onnx",
+            description = "the ONNX voice (tokenizer data in its metadata, or vocab.json/config.json beside it)")
+    Path voice;
+
+    @Option(names = "--out", paramLabel = "OUT.wav", description = "write the speech to this WAV file")
+    Path out;
+
+    @Option(names = "--play", description = "play the speech through the default sound output")
+    boolean play;
+
+    @Option(names = "--rate", defaultValue = "1.0", description = "speaking rate, > 0 (default ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--noise-scale", defaultValue = "0.667",
+            description = "prior noise, >= 0 (default ${DEFAULT-VALUE})")
+    float noiseScale;
+
+    @Option(names = "--noise-scale-duration", defaultValue = "0.8",
+            description = "duration noise, >= 0 (default ${DEFAULT-VALUE})")
+    float noiseScaleDuration;
+
+    @Option(names = "--deterministic", description = "both noise scales 0: the same text always sounds the same")
+    boolean deterministic;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "ONNX Runtime threads; 0 = one per core (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        if (out == null && !play) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --out OUT.wav, --play or both");
+        }
+        String input = "-".equals(text) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : text;
+        VitsSpeechOptions.Builder b = VitsSpeechOptions.builder().speakingRate(rate).noiseScale(noiseScale)
+                .noiseScaleDuration(noiseScaleDuration).intraOpThreads(threads).device(ExecutionDevice.parse(device));
+        if (deterministic) {
+            b.deterministic();
+        }
+        VitsSpeechOptions options = b.build();
+        PrintWriter o = spec.commandLine().getOut();
+        long started = System.nanoTime();
+        long[] firstChunkNanos = {-1};
+        List<AudioClip> chunks = new ArrayList<>();
+        int delivered;
+        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(voice, options);
+                SpeechPlayer player = play ? new SpeechPlayer() : null) {
+            long loaded = System.nanoTime();
+            delivered = speech.synthesize(input, (chunk, sentence, index, total) -> {
+                if (firstChunkNanos[0] < 0) {
+                    firstChunkNanos[0] = System.nanoTime() - loaded;
+                }
+                chunks.add(chunk);
+                return player == null || player.onChunk(chunk, sentence, index, total);
+            });
+            AudioClip all = AudioClip.concat(chunks, speech.sampleRate());
+            double seconds = (System.nanoTime() - loaded) / 1e9;
+            if (out != null) {
+                all.writeWav(out);
+                o.printf(Locale.ROOT, "wrote %s%n", out);
+            }
+            o.printf(Locale.ROOT, "%d sentence(s), %.2f s of audio at %d Hz; voice loaded in %.2f s, first sentence"
+                    + " after %.2f s%s%n", delivered, all.durationSeconds(), speech.sampleRate(),
+                    (loaded - started) / 1e9, firstChunkNanos[0] / 1e9,
+                    play ? "" : String.format(Locale.ROOT, ", all in %.2f s (real-time factor %.3f)", seconds,
+                            seconds / Math.max(all.durationSeconds(), 1e-9)));
+        }
+        return 0;
+    }
+}
