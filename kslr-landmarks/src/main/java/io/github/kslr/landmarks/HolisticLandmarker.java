@@ -1,0 +1,680 @@
+package io.github.kslr.landmarks;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.ClosedException;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.LandmarkSet;
+import io.github.kslr.api.Landmarker;
+import io.github.kslr.api.RunningMode;
+import java.nio.FloatBuffer;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MediaPipe Holistic re-created on ONNX Runtime and OpenCV: pose (33 landmarks with visibility, plus world
+ * landmarks), left and right hands (21 each, named as Holistic names them: the signer's own left and right) and face
+ * (468), from the same models and the same pre- and post-processing as MediaPipe's holistic graph.
+ *
+ * <p>Per frame: the pose region comes from pose detection (in {@link RunningMode#VIDEO}, from the previous frame's
+ * landmarks while the pose is tracked); each hand's region from the pose's wrist, pinky and index landmarks refined by
+ * the re-crop model, or the previous frame's hand when it agrees; the face region from the pose's face landmarks and
+ * a face detection inside it. Beyond Holistic, a hand whose pose wrist is not visible (or every hand, when there is
+ * no pose) is found with MediaPipe Hands' palm detector, named from the hand model's handedness output, and tracked.
+ * In video mode the pose is smoothed with MediaPipe's One-Euro settings when {@link Builder#smoothLandmarks} is on.
+ *
+ * <p>Coordinates: x and y are normalised to the frame's width and height; z is in units of frame width, relative to
+ * each part's own origin (hips, wrist, head centre), as MediaPipe gives them.
+ *
+ * <p><b>Thread-safety.</b> Not thread-safe: one landmarker per stream, used from one thread at a time. Several
+ * landmarkers may share one {@link LandmarkerModels}. The landmarker owns its native buffers and tensors
+ * ({@link #close()} frees them, idempotently); it reads the caller's frame only during {@link #detect} and keeps no
+ * reference to it. Results are immutable and owned by the caller.
+ */
+public final class HolisticLandmarker implements Landmarker {
+    private static final Logger LOG = LoggerFactory.getLogger(HolisticLandmarker.class);
+    private static final int POSE_POINTS = 39;
+    private static final int HAND_POINTS = 21;
+    private static final int FACE_POINTS = 468;
+    private static final int LEFT = 0;
+    private static final int RIGHT = 1;
+
+    private final RunningMode mode;
+    private final float minPoseDetectionConfidence;
+    private final float minPosePresence;
+    private final float minHandPresence;
+    private final float minFaceDetectionConfidence;
+    private final float minFacePresence;
+    private final float minWristVisibility;
+    private final boolean smooth;
+    private final boolean palmFallback;
+
+    private final ModelRunner poseDetection;
+    private final ModelRunner poseLandmark;
+    private final ModelRunner handRecrop;
+    private final ModelRunner handLandmark;
+    private final ModelRunner palmDetection;
+    private final ModelRunner faceDetection;
+    private final ModelRunner faceLandmark;
+    private final RoiCropper poseDetectionCrop;
+    private final RoiCropper poseLandmarkCrop;
+    private final RoiCropper handRecropCrop;
+    private final RoiCropper handLandmarkCrop;
+    private final RoiCropper palmDetectionCrop;
+    private final RoiCropper faceDetectionCrop;
+    private final RoiCropper faceLandmarkCrop;
+    private final SsdDecoder poseDecoder;
+    private final SsdDecoder palmDecoder;
+    private final SsdDecoder faceDecoder;
+    private final OutputNames names;
+
+    // Per-frame scratch, reused.
+    private final float[] poseBoxes;
+    private final float[] poseScores;
+    private final float[] palmBoxes;
+    private final float[] palmScores;
+    private final float[] faceBoxes;
+    private final float[] faceScores;
+    private final float[] pose = new float[POSE_POINTS * 4];
+    private final float[] world = new float[33 * 4];
+    private final float[] faceScratch = new float[FACE_POINTS * 3];
+    private final float[] handScratch = new float[HAND_POINTS * 3];
+    private final float[] recropPoints = new float[2 * 3];
+    private final float[] letterboxPad = new float[2];
+
+    // Tracking state (video mode).
+    private NormRect trackedPoseRoi;
+    private final float[][] prevHand = {new float[HAND_POINTS * 3], new float[HAND_POINTS * 3]};
+    private final boolean[] prevHandPresent = new boolean[2];
+    private final boolean[] prevHandFromPalm = new boolean[2];
+    private final float[] prevFace = new float[FACE_POINTS * 3];
+    private boolean prevFacePresent;
+    private final LandmarkSmoother poseSmoother = new LandmarkSmoother(33, 0.05, 80, 1, true);
+    private final LandmarkSmoother worldSmoother = new LandmarkSmoother(33, 0.1, 40, 1, false);
+    private final LandmarkSmoother auxSmoother = new LandmarkSmoother(2, 0.01, 10, 1, true);
+    private long lastTimestampMs = Long.MIN_VALUE;
+    private boolean closed;
+
+    private HolisticLandmarker(Builder b) {
+        this.mode = b.mode;
+        this.minPoseDetectionConfidence = b.minPoseDetectionConfidence;
+        this.minPosePresence = b.minPosePresence;
+        this.minHandPresence = b.minHandPresence;
+        this.minFaceDetectionConfidence = b.minFaceDetectionConfidence;
+        this.minFacePresence = b.minFacePresence;
+        this.minWristVisibility = b.minWristVisibility;
+        this.smooth = b.smoothLandmarks;
+        this.palmFallback = b.palmFallback;
+        LandmarkerModels m = b.models;
+        java.util.List<AutoCloseable> made = new java.util.ArrayList<>();
+        try {
+            poseDetection = keep(made, new ModelRunner(m.poseDetection, 1));
+            poseLandmark = keep(made, new ModelRunner(m.poseLandmark, 1));
+            handRecrop = keep(made, new ModelRunner(m.handRecrop, 1));
+            handLandmark = keep(made, new ModelRunner(m.handLandmark, 1));
+            palmDetection = keep(made, new ModelRunner(m.palmDetection, 1));
+            faceDetection = keep(made, new ModelRunner(m.faceDetection, 1));
+            faceLandmark = keep(made, new ModelRunner(m.faceLandmark, 1));
+            names = OutputNames.resolve(poseDetection, poseLandmark, handRecrop, handLandmark, palmDetection,
+                    faceDetection, faceLandmark);
+            // Input ranges and borders per MediaPipe's ImageToTensor options: detectors [-1,1] (palm: [0,1]) with a
+            // black border, landmark models [0,1] with replicated edges.
+            poseDetectionCrop = keep(made, cropper(poseDetection, -1f, 1f, true));
+            poseLandmarkCrop = keep(made, cropper(poseLandmark, 0f, 1f, false));
+            handRecropCrop = keep(made, cropper(handRecrop, 0f, 1f, false));
+            handLandmarkCrop = keep(made, cropper(handLandmark, 0f, 1f, false));
+            palmDetectionCrop = keep(made, cropper(palmDetection, 0f, 1f, true));
+            faceDetectionCrop = keep(made, cropper(faceDetection, -1f, 1f, true));
+            faceLandmarkCrop = keep(made, cropper(faceLandmark, 0f, 1f, false));
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : made) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        poseDecoder = new SsdDecoder(SsdAnchors.POSE_DETECTION, 12, 4, poseDetection.width(),
+                minPoseDetectionConfidence, 100f, 0.3f);
+        palmDecoder = new SsdDecoder(SsdAnchors.PALM_DETECTION, 18, 7, palmDetection.width(), 0.5f, 100f, 0.3f);
+        faceDecoder = new SsdDecoder(SsdAnchors.FACE_DETECTION, 16, 6, faceDetection.width(),
+                minFaceDetectionConfidence, 100f, 0.3f);
+        poseBoxes = new float[poseDecoder.numBoxes() * 12];
+        poseScores = new float[poseDecoder.numBoxes()];
+        palmBoxes = new float[palmDecoder.numBoxes() * 18];
+        palmScores = new float[palmDecoder.numBoxes()];
+        faceBoxes = new float[faceDecoder.numBoxes() * 16];
+        faceScores = new float[faceDecoder.numBoxes()];
+    }
+
+    private static <T extends AutoCloseable> T keep(java.util.List<AutoCloseable> made, T t) {
+        made.add(t);
+        return t;
+    }
+
+    private static RoiCropper cropper(ModelRunner r, float min, float max, boolean zeroBorder) {
+        return new RoiCropper(r.width(), r.height(), min, max, zeroBorder);
+    }
+
+    /** A builder over shared models. */
+    public static Builder builder(LandmarkerModels models) {
+        return new Builder(models);
+    }
+
+    @Override
+    public RunningMode runningMode() {
+        return mode;
+    }
+
+    @Override
+    public void reset() {
+        trackedPoseRoi = null;
+        prevHandPresent[LEFT] = prevHandPresent[RIGHT] = false;
+        prevFacePresent = false;
+        poseSmoother.reset();
+        worldSmoother.reset();
+        auxSmoother.reset();
+        lastTimestampMs = Long.MIN_VALUE;
+    }
+
+    @Override
+    public HolisticLandmarks detect(ImageFrame frame) {
+        if (closed) {
+            throw new ClosedException("HolisticLandmarker");
+        }
+        Checks.notNull(frame, "frame");
+        boolean video = mode == RunningMode.VIDEO;
+        if (video && frame.timestampMs() <= lastTimestampMs) {
+            throw new InvalidInputException("video frames need strictly increasing timestamps: got "
+                    + frame.timestampMs() + " ms after " + lastTimestampMs + " ms (call reset() to start a new clip)");
+        }
+        lastTimestampMs = frame.timestampMs();
+        if (!video) {
+            reset();
+        }
+        int w = frame.width(), h = frame.height();
+        long tUs = frame.timestampMs() * 1000L;
+
+        // ---- Pose ----
+        LandmarkSet poseSet = LandmarkSet.absent(LandmarkPart.POSE);
+        LandmarkSet worldSet = LandmarkSet.absent(LandmarkPart.POSE_WORLD);
+        NormRect poseRoi = video && trackedPoseRoi != null ? trackedPoseRoi : detectPose(frame);
+        boolean posePresent = false;
+        if (poseRoi != null) {
+            float presence = runPose(frame, poseRoi);
+            posePresent = presence > minPosePresence;
+            if (posePresent) {
+                // Object scale for the filters comes from the unfiltered auxiliary landmarks.
+                NormRect objectRoi = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
+                        pose[34 * 4 + 1], w, h, Math.PI / 2);
+                double objectScale = (objectRoi.width() * w + objectRoi.height() * h) / 2.0;
+                if (video) {
+                    if (smooth) {
+                        poseSmoother.apply(pose, 0, 4, true, true, tUs, w, h, objectScale);
+                        worldSmoother.apply(world, 0, 4, true, false, tUs, w, h, objectScale);
+                    }
+                    auxSmoother.apply(pose, 33 * 4, 4, true, true, tUs, w, h, objectScale);
+                    NormRect next = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
+                            pose[34 * 4 + 1], w, h, Math.PI / 2);
+                    trackedPoseRoi = Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
+                }
+                poseSet = LandmarkSet.of(LandmarkPart.POSE, pose, 0, clamp01(presence));
+                worldSet = LandmarkSet.of(LandmarkPart.POSE_WORLD, world, 0, clamp01(presence));
+            }
+        }
+        if (!posePresent) {
+            trackedPoseRoi = null;
+            poseSmoother.reset();
+            worldSmoother.reset();
+            auxSmoother.reset();
+        }
+
+        // ---- Hands ----
+        LandmarkSet[] hands = {LandmarkSet.absent(LandmarkPart.LEFT_HAND), LandmarkSet.absent(LandmarkPart.RIGHT_HAND)};
+        boolean[] needPalm = new boolean[2];
+        for (int side = LEFT; side <= RIGHT; side++) {
+            int wrist = 15 + side;
+            boolean fromPose = posePresent && pose[wrist * 4 + 3] > minWristVisibility;
+            if (!fromPose) {
+                needPalm[side] = true;
+                if (!prevHandFromPalm[side]) {
+                    prevHandPresent[side] = false;
+                }
+                continue;
+            }
+            prevHandFromPalm[side] = false;
+            NormRect recrop = handRecropRoi(frame, side);
+            NormRect roi = recrop;
+            if (video && prevHandPresent[side]) {
+                NormRect prevRoi = handRoiFromLandmarks(prevHand[side], w, h);
+                if (RoiTracking.HAND.keepPrevious(prevRoi, recrop, prevHand[side], 3, HAND_POINTS, w, h)) {
+                    roi = prevRoi;
+                }
+            }
+            hands[side] = runHand(frame, roi, side, false);
+        }
+        if (palmFallback && (needPalm[LEFT] || needPalm[RIGHT])) {
+            palmHands(frame, hands, needPalm, video);
+        }
+
+        // ---- Face ----
+        LandmarkSet faceSet = LandmarkSet.absent(LandmarkPart.FACE);
+        if (posePresent) {
+            faceSet = runFace(frame, video);
+        } else {
+            prevFacePresent = false;
+        }
+        return new HolisticLandmarks(frame.timestampMs(), w, h, poseSet, worldSet, faceSet, hands[LEFT], hands[RIGHT]);
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0f, Math.min(1f, v));
+    }
+
+    /** Pose detection on the letterboxed frame; the first detection's region, or null. */
+    private NormRect detectPose(ImageFrame frame) {
+        int w = frame.width(), h = frame.height();
+        NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
+        poseDetectionCrop.crop(frame, full, poseDetection.input(), 0);
+        poseDetection.run();
+        List<Detection> dets = decode(poseDetection, names.poseDetBoxes, names.poseDetScores, poseBoxes, poseScores,
+                poseDecoder);
+        if (dets.isEmpty()) {
+            return null;
+        }
+        Detection d = dets.get(0);
+        // Keypoints 0 (hip centre) and 1 (full-body size/rotation point), from tensor to image coordinates.
+        float x0 = full.projectX(d.kx(0), d.ky(0), w, h), y0 = full.projectY(d.kx(0), d.ky(0), w, h);
+        float x1 = full.projectX(d.kx(1), d.ky(1), w, h), y1 = full.projectY(d.kx(1), d.ky(1), w, h);
+        NormRect r = Geometry.alignmentRect(x0, y0, x1, y1, w, h, Math.PI / 2);
+        return Geometry.transform(r, w, h, 1.25f, 1.25f, 0f, 0f, true);
+    }
+
+    private static List<Detection> decode(ModelRunner r, String boxesName, String scoresName, float[] boxes,
+            float[] scores, SsdDecoder decoder) {
+        FloatBuffer b = r.output(boxesName);
+        b.get(0, boxes);
+        FloatBuffer s = r.output(scoresName);
+        s.get(0, scores);
+        return decoder.decode(boxes, scores);
+    }
+
+    /**
+     * Runs the pose landmark model on {@code roi}; fills {@link #pose} (39 x (x, y, z, visibility), image-normalised)
+     * and {@link #world}; returns the presence score.
+     */
+    private float runPose(ImageFrame frame, NormRect roi) {
+        poseLandmarkCrop.crop(frame, roi, poseLandmark.input(), 0);
+        poseLandmark.run();
+        float presence = poseLandmark.output(names.posePresence).get(0);
+        if (!(presence > minPosePresence)) {
+            return presence;
+        }
+        FloatBuffer lm = poseLandmark.output(names.poseLandmarks);
+        float size = poseLandmark.width();
+        for (int i = 0; i < POSE_POINTS; i++) {
+            pose[i * 4] = lm.get(i * 5) / size;
+            pose[i * 4 + 1] = lm.get(i * 5 + 1) / poseLandmark.height();
+            pose[i * 4 + 2] = lm.get(i * 5 + 2) / size;
+            pose[i * 4 + 3] = sigmoid(lm.get(i * 5 + 3));
+        }
+        refineFromHeatmap(poseLandmark.output(names.poseHeatmap));
+        FloatBuffer wl = poseLandmark.output(names.poseWorld);
+        double c = Math.cos(roi.rotation()), s = Math.sin(roi.rotation());
+        for (int i = 0; i < 33; i++) {
+            float x = wl.get(i * 3), y = wl.get(i * 3 + 1);
+            world[i * 4] = (float) (c * x - s * y);
+            world[i * 4 + 1] = (float) (s * x + c * y);
+            world[i * 4 + 2] = wl.get(i * 3 + 2);
+            world[i * 4 + 3] = pose[i * 4 + 3];
+        }
+        Geometry.project(pose, 0, POSE_POINTS, 4, roi);
+        return presence;
+    }
+
+    /**
+     * MediaPipe's heatmap refinement (kernel 7, min confidence 0.5): the confidence-weighted mean of the integer cell
+     * indices in a 7 x 7 window around each landmark, on the sigmoid of the 64 x 64 heatmap.
+     */
+    private void refineFromHeatmap(FloatBuffer heat) {
+        final int hm = 64, channels = POSE_POINTS, offset = 3;
+        for (int i = 0; i < POSE_POINTS; i++) {
+            int col = (int) (pose[i * 4] * hm), row = (int) (pose[i * 4 + 1] * hm);
+            if (col < 0 || col >= hm || row < 0 || row >= hm) {
+                continue;
+            }
+            double sum = 0, wc = 0, wr = 0, max = 0;
+            for (int r = Math.max(0, row - offset); r < Math.min(hm, row + offset + 1); r++) {
+                for (int cc = Math.max(0, col - offset); cc < Math.min(hm, col + offset + 1); cc++) {
+                    double conf = sigmoid(heat.get((r * hm + cc) * channels + i));
+                    sum += conf;
+                    max = Math.max(max, conf);
+                    wc += cc * conf;
+                    wr += r * conf;
+                }
+            }
+            if (max >= 0.5 && sum > 0) {
+                pose[i * 4] = (float) (wc / hm / sum);
+                pose[i * 4 + 1] = (float) (wr / hm / sum);
+            }
+        }
+    }
+
+    private static float sigmoid(double x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    /** The hand region from the pose's wrist, pinky and index, refined by the re-crop model. */
+    private NormRect handRecropRoi(ImageFrame frame, int side) {
+        int w = frame.width(), h = frame.height();
+        int wrist = 15 + side, pinky = 17 + side, index = 19 + side;
+        float wx = pose[wrist * 4], wy = pose[wrist * 4 + 1];
+        float mx = (2f * pose[index * 4] + pose[pinky * 4]) / 3f;
+        float my = (2f * pose[index * 4 + 1] + pose[pinky * 4 + 1]) / 3f;
+        double dx = (mx - wx) * (double) w, dy = (my - wy) * (double) h;
+        double size = 2 * Math.sqrt(dx * dx + dy * dy);
+        NormRect fromPose = new NormRect(mx, my, (float) (size / w), (float) (size / h),
+                Geometry.rotation(wx, wy, mx, my, w, h, Math.PI / 2));
+        fromPose = Geometry.transform(fromPose, w, h, 2.7f, 2.7f, 0f, -0.1f, true);
+        handRecropCrop.crop(frame, fromPose, handRecrop.input(), 0);
+        handRecrop.run();
+        FloatBuffer out = handRecrop.output(names.recrop);
+        for (int k = 0; k < 2; k++) {
+            recropPoints[k * 3] = out.get(k * 2) / handRecrop.width();
+            recropPoints[k * 3 + 1] = out.get(k * 2 + 1) / handRecrop.height();
+            recropPoints[k * 3 + 2] = 0f;
+        }
+        Geometry.project(recropPoints, 0, 2, 3, fromPose);
+        NormRect r = Geometry.alignmentRect(recropPoints[0], recropPoints[1], recropPoints[3], recropPoints[4], w, h,
+                -Math.PI / 2);
+        return Geometry.transform(r, w, h, 1f, 1f, 0f, -0.1f, true);
+    }
+
+    private static NormRect handRoiFromLandmarks(float[] hand, int w, int h) {
+        return Geometry.transform(Geometry.handLandmarksToRect(hand, 3, w, h), w, h, 2f, 2f, 0f, -0.1f, true);
+    }
+
+    /**
+     * Runs the hand landmark model on {@code roi}. When present, stores the landmarks as the side's previous hand and
+     * returns them; otherwise forgets the side's previous hand. {@link #handScratch} keeps the landmarks and
+     * {@link #lastHandedness} the handedness score for the palm path.
+     */
+    private LandmarkSet runHand(ImageFrame frame, NormRect roi, int side, boolean fromPalm) {
+        float presence = runHandModel(frame, roi);
+        if (!(presence > minHandPresence)) {
+            prevHandPresent[side] = false;
+            return LandmarkSet.absent(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND);
+        }
+        System.arraycopy(handScratch, 0, prevHand[side], 0, handScratch.length);
+        prevHandPresent[side] = true;
+        prevHandFromPalm[side] = fromPalm;
+        return LandmarkSet.of(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND, handScratch, 0,
+                clamp01(presence));
+    }
+
+    private float lastHandedness;
+
+    /** Runs the hand model; fills {@link #handScratch} (image-normalised) and returns the presence score. */
+    private float runHandModel(ImageFrame frame, NormRect roi) {
+        if (!(roi.width() > 0 && roi.height() > 0)) {
+            return 0f;
+        }
+        handLandmarkCrop.crop(frame, roi, handLandmark.input(), 0);
+        handLandmark.run();
+        float presence = handLandmark.output(names.handPresence).get(0);
+        lastHandedness = handLandmark.output(names.handedness).get(0);
+        FloatBuffer lm = handLandmark.output(names.handLandmarks);
+        float size = handLandmark.width();
+        for (int i = 0; i < HAND_POINTS; i++) {
+            handScratch[i * 3] = lm.get(i * 3) / size;
+            handScratch[i * 3 + 1] = lm.get(i * 3 + 1) / handLandmark.height();
+            // MediaPipe's hand model normalises z by 0.4 (TensorsToLandmarks normalize_z).
+            handScratch[i * 3 + 2] = lm.get(i * 3 + 2) / size / 0.4f;
+        }
+        Geometry.project(handScratch, 0, HAND_POINTS, 3, roi);
+        return presence;
+    }
+
+    /**
+     * MediaPipe Hands' path for hands the pose cannot seed: track a hand found this way from its previous landmarks;
+     * otherwise run palm detection on the whole frame and name each hand from the hand model's handedness. That
+     * output assumes a mirrored (selfie) image, so on the unmirrored frames given here a "Left" score above 0.5 is the
+     * signer's right hand.
+     */
+    private void palmHands(ImageFrame frame, LandmarkSet[] hands, boolean[] needPalm, boolean video) {
+        int w = frame.width(), h = frame.height();
+        boolean missing = false;
+        for (int side = LEFT; side <= RIGHT; side++) {
+            if (!needPalm[side]) {
+                continue;
+            }
+            if (video && prevHandPresent[side] && prevHandFromPalm[side]) {
+                hands[side] = runHand(frame, handRoiFromLandmarks(prevHand[side], w, h), side, true);
+            } else {
+                prevHandPresent[side] = false;
+            }
+            missing |= !hands[side].isPresent();
+        }
+        if (!missing) {
+            return;
+        }
+        NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
+        palmDetectionCrop.crop(frame, full, palmDetection.input(), 0);
+        palmDetection.run();
+        List<Detection> palms = decode(palmDetection, names.palmBoxes, names.palmScores, palmBoxes, palmScores,
+                palmDecoder);
+        for (Detection d : palms) {
+            if (!(needPalm[LEFT] && !hands[LEFT].isPresent()) && !(needPalm[RIGHT] && !hands[RIGHT].isPresent())) {
+                break;
+            }
+            // Box and keypoints 0 (wrist) and 2 (middle-finger base), from the letterboxed tensor to the image.
+            float cx = full.projectX((d.xMin() + d.xMax()) / 2, (d.yMin() + d.yMax()) / 2, w, h);
+            float cy = full.projectY((d.xMin() + d.xMax()) / 2, (d.yMin() + d.yMax()) / 2, w, h);
+            float bw = (d.xMax() - d.xMin()) * full.width(), bh = (d.yMax() - d.yMin()) * full.height();
+            float x0 = full.projectX(d.kx(0), d.ky(0), w, h), y0 = full.projectY(d.kx(0), d.ky(0), w, h);
+            float x2 = full.projectX(d.kx(2), d.ky(2), w, h), y2 = full.projectY(d.kx(2), d.ky(2), w, h);
+            NormRect palm = new NormRect(cx, cy, bw, bh, Geometry.rotation(x0, y0, x2, y2, w, h, Math.PI / 2));
+            NormRect roi = Geometry.transform(palm, w, h, 2.6f, 2.6f, 0f, -0.5f, true);
+            float presence = runHandModel(frame, roi);
+            if (!(presence > minHandPresence)) {
+                continue;
+            }
+            int side = lastHandedness > 0.5f ? RIGHT : LEFT;
+            if (!needPalm[side] || hands[side].isPresent() || overlapsFoundHand(hands, w, h)) {
+                continue;
+            }
+            System.arraycopy(handScratch, 0, prevHand[side], 0, handScratch.length);
+            prevHandPresent[side] = true;
+            prevHandFromPalm[side] = true;
+            hands[side] = LandmarkSet.of(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND, handScratch,
+                    0, clamp01(presence));
+        }
+    }
+
+    /** Whether the hand in {@link #handScratch} is one already found (bounding boxes overlap with IoU > 0.5). */
+    private boolean overlapsFoundHand(LandmarkSet[] hands, int w, int h) {
+        Detection a = bbox(handScratch);
+        for (LandmarkSet s : hands) {
+            if (s.isPresent() && SsdDecoder.iou(a, bbox(s.toArray())) > 0.5f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Detection bbox(float[] xyz) {
+        NormRect r = Geometry.boundingRect(xyz, 3, 0, HAND_POINTS, 0f);
+        return new Detection(1f, r.xCenter() - r.width() / 2, r.yCenter() - r.height() / 2,
+                r.xCenter() + r.width() / 2, r.yCenter() + r.height() / 2, new float[0]);
+    }
+
+    /** The face branch: region from the pose, a face detection inside it, then 468 landmarks. */
+    private LandmarkSet runFace(ImageFrame frame, boolean video) {
+        int w = frame.width(), h = frame.height();
+        // Pose landmarks 0..10 (face) -> box; rotation from the right eye (5) to the left eye (2), target 0.
+        NormRect box = Geometry.boundingRect(pose, 4, 0, 11,
+                Geometry.rotation(pose[5 * 4], pose[5 * 4 + 1], pose[2 * 4], pose[2 * 4 + 1], w, h, 0));
+        NormRect fromPose = Geometry.transform(box, w, h, 3f, 3f, 0f, 0f, true);
+        faceDetectionCrop.crop(frame, fromPose, faceDetection.input(), 0);
+        faceDetection.run();
+        List<Detection> faces = decode(faceDetection, names.faceBoxes, names.faceScores, faceBoxes, faceScores,
+                faceDecoder);
+        if (faces.isEmpty()) {
+            prevFacePresent = false;
+            return LandmarkSet.absent(LandmarkPart.FACE);
+        }
+        Detection d = faces.get(0);
+        float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
+        float[] kp = new float[12];
+        for (int k = 0; k < 6; k++) {
+            kp[2 * k] = fromPose.projectX(d.kx(k), d.ky(k), w, h);
+            kp[2 * k + 1] = fromPose.projectY(d.kx(k), d.ky(k), w, h);
+            minX = Math.min(minX, kp[2 * k]);
+            maxX = Math.max(maxX, kp[2 * k]);
+            minY = Math.min(minY, kp[2 * k + 1]);
+            maxY = Math.max(maxY, kp[2 * k + 1]);
+        }
+        NormRect det = new NormRect((minX + maxX) / 2, (minY + maxY) / 2, maxX - minX, maxY - minY,
+                Geometry.rotation(kp[0], kp[1], kp[2], kp[3], w, h, 0));
+        NormRect recrop = Geometry.transform(det, w, h, 2f, 2f, 0f, -0.1f, true);
+        NormRect roi = recrop;
+        if (video && prevFacePresent) {
+            NormRect prevBox = Geometry.boundingRect(prevFace, 3, 0, FACE_POINTS, Geometry.rotation(prevFace[33 * 3],
+                    prevFace[33 * 3 + 1], prevFace[263 * 3], prevFace[263 * 3 + 1], w, h, 0));
+            NormRect prevRoi = Geometry.transform(prevBox, w, h, 1.5f, 1.5f, 0f, 0f, true);
+            if (RoiTracking.FACE.keepPrevious(prevRoi, recrop, prevFace, 3, FACE_POINTS, w, h)) {
+                roi = prevRoi;
+            }
+        }
+        faceLandmarkCrop.crop(frame, roi, faceLandmark.input(), 0);
+        faceLandmark.run();
+        float presence = sigmoid(faceLandmark.output(names.faceFlag).get(0));
+        if (!(presence > minFacePresence)) {
+            prevFacePresent = false;
+            return LandmarkSet.absent(LandmarkPart.FACE);
+        }
+        FloatBuffer lm = faceLandmark.output(names.faceLandmarks);
+        float size = faceLandmark.width();
+        for (int i = 0; i < FACE_POINTS; i++) {
+            faceScratch[i * 3] = lm.get(i * 3) / size;
+            faceScratch[i * 3 + 1] = lm.get(i * 3 + 1) / faceLandmark.height();
+            faceScratch[i * 3 + 2] = lm.get(i * 3 + 2) / size;
+        }
+        Geometry.project(faceScratch, 0, FACE_POINTS, 3, roi);
+        System.arraycopy(faceScratch, 0, prevFace, 0, faceScratch.length);
+        prevFacePresent = true;
+        return LandmarkSet.of(LandmarkPart.FACE, faceScratch, 0, clamp01(presence));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AutoCloseable c : new AutoCloseable[] {poseDetection, poseLandmark, handRecrop, handLandmark,
+                palmDetection, faceDetection, faceLandmark, poseDetectionCrop, poseLandmarkCrop, handRecropCrop,
+                handLandmarkCrop, palmDetectionCrop, faceDetectionCrop, faceLandmarkCrop}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Options for a {@link HolisticLandmarker}; defaults are MediaPipe Holistic's (every threshold 0.5, wrist
+     * visibility 0.1, smoothing on, video mode), plus the palm-detection fallback (on).
+     *
+     * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
+     */
+    public static final class Builder {
+        private final LandmarkerModels models;
+        private RunningMode mode = RunningMode.VIDEO;
+        private float minPoseDetectionConfidence = 0.5f;
+        private float minPosePresence = 0.5f;
+        private float minHandPresence = 0.5f;
+        private float minFaceDetectionConfidence = 0.5f;
+        private float minFacePresence = 0.5f;
+        private float minWristVisibility = 0.1f;
+        private boolean smoothLandmarks = true;
+        private boolean palmFallback = true;
+
+        private Builder(LandmarkerModels models) {
+            this.models = Checks.notNull(models, "models");
+        }
+
+        /** IMAGE: every frame independent, no smoothing; VIDEO: tracking, strictly increasing timestamps. */
+        public Builder runningMode(RunningMode mode) {
+            this.mode = Checks.notNull(mode, "mode");
+            return this;
+        }
+
+        /** Pose detector score threshold (MediaPipe's minDetectionConfidence), in [0, 1]. */
+        public Builder minPoseDetectionConfidence(float v) {
+            this.minPoseDetectionConfidence = v;
+            return this;
+        }
+
+        /** Pose presence threshold (MediaPipe's minTrackingConfidence), in [0, 1]. */
+        public Builder minPosePresence(float v) {
+            this.minPosePresence = v;
+            return this;
+        }
+
+        public Builder minHandPresence(float v) {
+            this.minHandPresence = v;
+            return this;
+        }
+
+        public Builder minFaceDetectionConfidence(float v) {
+            this.minFaceDetectionConfidence = v;
+            return this;
+        }
+
+        public Builder minFacePresence(float v) {
+            this.minFacePresence = v;
+            return this;
+        }
+
+        /** A hand is seeded from the pose only when its wrist's visibility exceeds this (MediaPipe: 0.1). */
+        public Builder minWristVisibility(float v) {
+            this.minWristVisibility = v;
+            return this;
+        }
+
+        /** MediaPipe's pose smoothing (One-Euro) in video mode. */
+        public Builder smoothLandmarks(boolean on) {
+            this.smoothLandmarks = on;
+            return this;
+        }
+
+        /** Find hands the pose cannot seed with palm detection (hand-only footage); on by default. */
+        public Builder palmFallback(boolean on) {
+            this.palmFallback = on;
+            return this;
+        }
+
+        public HolisticLandmarker build() {
+            check(minPoseDetectionConfidence, "minPoseDetectionConfidence");
+            check(minPosePresence, "minPosePresence");
+            check(minHandPresence, "minHandPresence");
+            check(minFaceDetectionConfidence, "minFaceDetectionConfidence");
+            check(minFacePresence, "minFacePresence");
+            check(minWristVisibility, "minWristVisibility");
+            return new HolisticLandmarker(this);
+        }
+
+        private static void check(float v, String name) {
+            if (!(v >= 0f && v <= 1f)) {
+                throw new InvalidInputException(name + " must be in [0, 1], was " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.kslr.landmarks;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.ModelSource;
+import io.github.kslr.onnx.GuardedSession;
+import io.github.kslr.onnx.OnnxSessions;
+import io.github.kslr.onnx.SessionSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The seven MediaPipe models Holistic needs (pose detection, pose landmarks, hand re-crop, hand landmarks, palm
+ * detection, face detection, face landmarks), loaded once as ONNX Runtime sessions and shared by any number of
+ * {@link HolisticLandmarker}s, one per video stream.
+ *
+ * <p>By default the models bundled in this jar are used ({@code io/github/kslr/landmarks/models/*.onnx}, converted
+ * from the {@code .tflite} files of {@code @mediapipe/holistic} 0.5.1675471629 and {@code @mediapipe/hands}).
+ *
+ * <p><b>Thread-safety.</b> Thread-safe: sessions may be used by several landmarkers at once. {@link #close()} waits
+ * for inference in flight, is idempotent, and makes every landmarker that still uses these models fail with
+ * {@code ClosedException}. The models own their native sessions; close them after the landmarkers.
+ */
+public final class LandmarkerModels implements AutoCloseable {
+    static final String RESOURCE_DIR = "io/github/kslr/landmarks/models/";
+    static final String POSE_DETECTION = "pose_detection";
+    static final String POSE_LANDMARK = "pose_landmark_full";
+    static final String HAND_RECROP = "hand_recrop";
+    static final String HAND_LANDMARK = "hand_landmark_full";
+    static final String PALM_DETECTION = "palm_detection_full";
+    static final String FACE_DETECTION = "face_detection_short_range";
+    static final String FACE_LANDMARK = "face_landmark";
+
+    final GuardedSession poseDetection;
+    final GuardedSession poseLandmark;
+    final GuardedSession handRecrop;
+    final GuardedSession handLandmark;
+    final GuardedSession palmDetection;
+    final GuardedSession faceDetection;
+    final GuardedSession faceLandmark;
+    private final ExecutionDevice device;
+
+    private LandmarkerModels(Builder b) {
+        SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads);
+        List<GuardedSession> opened = new ArrayList<>();
+        try {
+            poseDetection = open(b, POSE_DETECTION, settings, opened);
+            poseLandmark = open(b, POSE_LANDMARK, settings, opened);
+            handRecrop = open(b, HAND_RECROP, settings, opened);
+            handLandmark = open(b, HAND_LANDMARK, settings, opened);
+            palmDetection = open(b, PALM_DETECTION, settings, opened);
+            faceDetection = open(b, FACE_DETECTION, settings, opened);
+            faceLandmark = open(b, FACE_LANDMARK, settings, opened);
+        } catch (RuntimeException e) {
+            opened.forEach(GuardedSession::close);
+            throw e;
+        }
+        device = poseLandmark.device();
+    }
+
+    private static GuardedSession open(Builder b, String name, SessionSettings settings, List<GuardedSession> opened) {
+        ModelSource source = b.directory != null ? ModelSource.ofPath(b.directory.resolve(name + ".onnx"))
+                : ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), RESOURCE_DIR + name + ".onnx");
+        GuardedSession s = OnnxSessions.open(source, settings);
+        opened.add(s);
+        return s;
+    }
+
+    /** The bundled models on the CPU. */
+    public static LandmarkerModels load() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The device the sessions run on (the CPU after a CUDA fallback). */
+    public ExecutionDevice device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        for (GuardedSession s : new GuardedSession[] {poseDetection, poseLandmark, handRecrop, handLandmark,
+                palmDetection, faceDetection, faceLandmark}) {
+            s.close();
+        }
+    }
+
+    /**
+     * Options for {@link LandmarkerModels}: device (default CPU), ONNX Runtime intra-op threads per session (default 0,
+     * the runtime's choice) and an optional directory holding the seven {@code NAME.onnx} files instead of the
+     * bundled ones.
+     *
+     * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
+     */
+    public static final class Builder {
+        private ExecutionDevice device = ExecutionDevice.cpu();
+        private int intraOpThreads;
+        private Path directory;
+
+        private Builder() {
+        }
+
+        public Builder device(ExecutionDevice device) {
+            this.device = Checks.notNull(device, "device");
+            return this;
+        }
+
+        public Builder intraOpThreads(int threads) {
+            this.intraOpThreads = Checks.nonNegative(threads, "intraOpThreads");
+            return this;
+        }
+
+        /** Loads {@code pose_detection.onnx}, {@code pose_landmark_full.onnx}, ... from this directory. */
+        public Builder modelDirectory(Path directory) {
+            this.directory = Checks.notNull(directory, "directory");
+            return this;
+        }
+
+        public LandmarkerModels build() {
+            if (directory != null && !Files.isDirectory(directory)) {
+                throw new InvalidInputException("modelDirectory must be an existing directory, was " + directory);
+            }
+            return new LandmarkerModels(this);
+        }
+    }
+}
