@@ -1,0 +1,115 @@
+package io.github.kslr.benchmarks;
+
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.Prediction;
+import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.recognizer.OnnxSignClassifier;
+import io.github.kslr.recognizer.model.SignModelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The sign classifier on the reports-sized model (first KSL report, figure 3.5: 30 frames x 177 features -> LSTM 64
+ * -> LSTM 128 -> Dense 64 -> Dense 21, softmax; random weights, which cost the same as trained ones), one
+ * {@code classifyBatch} call of {@code batchSize} windows, including input checks, the copy into the input tensor
+ * and building the predictions.
+ *
+ * <ul>
+ *   <li>{@code latency}: sample mode, per-call percentiles (per window = per call / batchSize);</li>
+ *   <li>{@code throughput}: calls/s, with the secondary result {@code windows} = windows/s.</li>
+ * </ul>
+ * {@code provider} is {@code cpu} by default; {@code -p provider=cuda} runs on GPU 0 and fails the run at setup with
+ * a {@code DeviceUnavailableException} when CUDA cannot be loaded (there is no silent CPU fallback here).
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar SignClassifier -f 1 -wi 3 -i 5 -w 1s -r 1s}.
+ */
+@State(Scope.Thread)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class SignClassifierBenchmark {
+    /** The first report's class count. */
+    static final int CLASSES = 21;
+    static final int FRAMES = 30;
+
+    @Param({"1", "8", "64"})
+    public int batchSize;
+
+    @Param({"cpu"})
+    public String provider;
+
+    @Param({"1"})
+    public int intraOpThreads;
+
+    private OnnxSignClassifier classifier;
+    private float[] windows;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < CLASSES; i++) {
+            labels.add("sign" + i);
+        }
+        SignModelMetadata metadata = SignModelMetadata.of(labels, FeatureLayout.REPORTS_177, FRAMES);
+        byte[] model = SignModelBuilder.builder(metadata).lstmUnits(64, 128).denseUnits(64).randomWeights(42)
+                .build();
+        ExecutionDevice device = ExecutionDevice.parse(provider);
+        classifier = OnnxSignClassifier.builder().model(model, "reports-sized random model").device(device)
+                .intraOpThreads(intraOpThreads).maxBatch(Math.max(64, batchSize)).build();
+        Random r = new Random(1);
+        windows = new float[batchSize * metadata.windowSize()];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = r.nextFloat();
+        }
+        // One call outside measurement so that session warm-up (and CUDA context creation) is not timed.
+        classifier.classifyBatch(windows, batchSize);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        classifier.close();
+    }
+
+    /** Windows classified, reported as a rate next to calls/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Windows {
+        public long windows;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            windows = 0;
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public List<Prediction> latency() {
+        return classifier.classifyBatch(windows, batchSize);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public List<Prediction> throughput(Windows counter) {
+        counter.windows += batchSize;
+        return classifier.classifyBatch(windows, batchSize);
+    }
+}
