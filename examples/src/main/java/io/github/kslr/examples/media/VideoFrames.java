@@ -1,0 +1,154 @@
+package io.github.kslr.examples.media;
+
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KslrException;
+import io.github.kslr.api.PixelFormat;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes a video file, an image or a V4L2 camera ({@code camera:N}) into BGR {@link ImageFrame}s with javacv's
+ * {@link FFmpegFrameGrabber} (the bytedeco OpenCV build cannot open .mp4, FFmpeg can).
+ *
+ * <p><b>Ownership.</b> Each frame returned by {@link #next()} borrows FFmpeg's decode buffer: it is valid until the
+ * next call to {@link #next()} or {@link #close()}, which is exactly how a {@code Landmarker} borrows it.
+ *
+ * <p><b>Thread-safety.</b> Not thread-safe: one thread reads one source. {@link #close()} is idempotent.
+ */
+public final class VideoFrames implements AutoCloseable {
+    private static final Pattern CAMERA = Pattern.compile("camera:(\\d+)");
+
+    private final String description;
+    private final FFmpegFrameGrabber grabber;
+    private final boolean live;
+    private long lastTimestampMs = -1;
+    private int index = -1;
+    private boolean closed;
+
+    private VideoFrames(String description, FFmpegFrameGrabber grabber, boolean live) {
+        this.description = description;
+        this.grabber = grabber;
+        this.live = live;
+    }
+
+    /**
+     * Opens a video file, an image file or {@code camera:N} (Linux {@code /dev/videoN}).
+     *
+     * @throws InvalidInputException when the file does not exist or the spec is malformed
+     * @throws KslrException         when FFmpeg cannot open or decode it
+     */
+    public static VideoFrames open(String input) {
+        if (input == null || input.isBlank()) {
+            throw new InvalidInputException("input must be a video file, an image file or camera:N, was " + input);
+        }
+        Matcher m = CAMERA.matcher(input);
+        FFmpegFrameGrabber grabber;
+        boolean live;
+        if (m.matches()) {
+            grabber = new FFmpegFrameGrabber("/dev/video" + m.group(1));
+            grabber.setFormat("video4linux2");
+            live = true;
+        } else if (input.startsWith("camera:")) {
+            throw new InvalidInputException("camera input must be camera:N with N a device number, was " + input);
+        } else {
+            Path file = Path.of(input);
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("input file " + file.toAbsolutePath() + " does not exist or is not"
+                        + " a file (expected a video file, an image file or camera:N)");
+            }
+            grabber = new FFmpegFrameGrabber(file.toFile());
+            live = false;
+        }
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception e) {
+            try {
+                grabber.release();
+            } catch (FrameGrabber.Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new KslrException("cannot open " + input + " with FFmpeg: " + e.getMessage(), e);
+        }
+        return new VideoFrames(input, grabber, live);
+    }
+
+    /** Frames a second the container declares (0 when unknown, e.g. for an image). */
+    public double frameRate() {
+        return grabber.getFrameRate();
+    }
+
+    /** Frames the container declares (an estimate; 0 or less when unknown or live). */
+    public int lengthInFrames() {
+        return live ? 0 : grabber.getLengthInFrames();
+    }
+
+    /** Whether this is a live camera (no end, no length). */
+    public boolean isLive() {
+        return live;
+    }
+
+    /** Index of the frame last returned by {@link #next()}, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * Decodes the next frame.
+     *
+     * @return the frame, borrowing FFmpeg's buffer until the next call; null at the end of the input
+     * @throws KslrException when decoding fails
+     */
+    public ImageFrame next() {
+        if (closed) {
+            throw new io.github.kslr.api.ClosedException("video source " + description + " is closed");
+        }
+        Frame f;
+        try {
+            f = grabber.grabImage();
+        } catch (FrameGrabber.Exception e) {
+            throw new KslrException("cannot decode frame " + (index + 1) + " of " + description + ": "
+                    + e.getMessage(), e);
+        }
+        if (f == null || f.image == null || f.image[0] == null) {
+            return null;
+        }
+        index++;
+        // FFmpeg's timestamps are microseconds and may repeat or be missing (images); a Landmarker in video mode
+        // needs strictly increasing milliseconds.
+        long ts = f.timestamp > 0 ? f.timestamp / 1000 : 0;
+        if (ts <= lastTimestampMs) {
+            ts = lastTimestampMs + 1;
+        }
+        lastTimestampMs = ts;
+        ByteBuffer pixels = (ByteBuffer) f.image[0];
+        pixels.position(0);
+        return ImageFrame.of(f.imageWidth, f.imageHeight, f.imageStride, PixelFormat.BGR, pixels, ts);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            grabber.release();
+        } catch (FrameGrabber.Exception e) {
+            throw new KslrException("cannot release FFmpeg for " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VideoFrames[" + description + "]";
+    }
+}
