@@ -1,0 +1,210 @@
+package io.github.kslr.recognizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.Candidate;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.LandmarkSet;
+import io.github.kslr.api.Landmarker;
+import io.github.kslr.api.PixelFormat;
+import io.github.kslr.api.Prediction;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.api.SequenceBuffer;
+import io.github.kslr.api.SignClassifier;
+import io.github.kslr.api.SignLabel;
+import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.recognizer.model.SignModelBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SignRecognizerTest {
+    /** Left hand landmarks 0 and 1, x y z. */
+    static final FeatureLayout LAYOUT = TestModels.TINY_LAYOUT;
+    static final SignModelMetadata META = SignModelMetadata.of(List.of("hello", "thanks", "coffee"), LAYOUT, 4)
+            .withTranslations(java.util.Map.of(), java.util.Map.of("hello", "សួស្តី", "thanks", "អរគុណ"));
+
+    /**
+     * A classifier whose answer is written in the window: class = round(x of landmark 0 in the newest frame), and
+     * it records every window it saw.
+     */
+    static final class ScriptedClassifier implements SignClassifier {
+        final List<float[]> windows = new ArrayList<>();
+
+        @Override
+        public SignModelMetadata metadata() {
+            return META;
+        }
+
+        @Override
+        public Prediction classify(float[] window) {
+            windows.add(window.clone());
+            int f = LAYOUT.size();
+            int c = Math.round(window[window.length - f]);
+            SignLabel s = META.labels().get(c);
+            return new Prediction(s, 1f, true, List.of(new Candidate(s, 1f)));
+        }
+
+        @Override
+        public Prediction classify(SequenceBuffer buffer) {
+            return classify(buffer.window());
+        }
+
+        @Override
+        public List<Prediction> classifyBatch(float[] windows, int count) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static float[] frame(float sign) {
+        float[] f = new float[LAYOUT.size()];
+        Arrays.fill(f, 0.5f);
+        f[0] = sign;
+        return f;
+    }
+
+    static final class Events implements RecognitionListener {
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public void onPrediction(Prediction prediction, long timestampMs) {
+            log.add("p:" + prediction.label() + "@" + timestampMs);
+        }
+
+        @Override
+        public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
+            log.add("sign:" + sign.label());
+        }
+
+        @Override
+        public void onSentenceChanged(Sentence sentence) {
+            log.add("sentence:" + sentence.text());
+        }
+    }
+
+    @Test
+    void featureFramesBecomeWindowsPredictionsAndASentence() {
+        ScriptedClassifier c = new ScriptedClassifier();
+        Events events = new Events();
+        SignRecognizer r = SignRecognizer.builder(c).agreement(2).listener(events).build();
+        long t = 0;
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Optional.empty(), r.acceptFeatures(frame(0), t++), "window not full yet");
+        }
+        assertEquals("hello", r.acceptFeatures(frame(0), t++).orElseThrow().label());
+        r.acceptFeatures(frame(0), t++);
+        assertEquals("សួស្តី", r.sentence().text());
+        r.acceptFeatures(frame(1), t++);
+        r.acceptFeatures(frame(1), t++);
+        r.acceptFeatures(frame(2), t++);
+        r.acceptFeatures(frame(2), t++);
+        assertEquals("សួស្តីអរគុណ coffee", r.sentence().text());
+        assertEquals(List.of("p:hello@3", "p:hello@4", "sign:hello", "sentence:សួស្តី", "p:thanks@5",
+                "p:thanks@6", "sign:thanks", "sentence:សួស្តីអរគុណ", "p:coffee@7", "p:coffee@8", "sign:coffee",
+                "sentence:សួស្តីអរគុណ coffee"), events.log);
+        // Windows hold the last 4 frames, oldest first.
+        float[] last = c.windows.get(c.windows.size() - 1);
+        assertEquals(1f, last[0]);
+        assertEquals(2f, last[3 * LAYOUT.size()]);
+        events.log.clear();
+        r.clear();
+        assertTrue(r.sentence().isEmpty());
+        assertEquals(List.of("sentence:"), events.log);
+        assertEquals(Optional.empty(), r.acceptFeatures(frame(0), t), "clear empties the window too");
+    }
+
+    @Test
+    void strideAndHandLossFollowTheOptions() {
+        ScriptedClassifier c = new ScriptedClassifier();
+        SignRecognizer r = SignRecognizer.builder(c).stride(2).build();
+        int predictions = 0;
+        for (int i = 0; i < 10; i++) {
+            predictions += r.acceptFeatures(frame(0), i).isPresent() ? 1 : 0;
+        }
+        assertEquals(4, predictions, "first window at frame 4, then every second frame");
+        // A frame without hands (all hand columns zero) clears the window by default, as in the first report.
+        r.acceptFeatures(new float[LAYOUT.size()], 10);
+        for (int i = 0; i < 3; i++) {
+            assertFalse(r.acceptFeatures(frame(0), 11 + i).isPresent());
+        }
+        assertTrue(r.acceptFeatures(frame(0), 14).isPresent());
+        assertThrows(InvalidInputException.class, () -> r.acceptFeatures(new float[3], 0));
+        float[] nan = frame(0);
+        nan[2] = Float.NaN;
+        assertThrows(InvalidInputException.class, () -> r.acceptFeatures(nan, 0));
+    }
+
+    @Test
+    void imagesGoThroughTheLandmarker() {
+        ScriptedClassifier c = new ScriptedClassifier();
+        List<Long> detected = new ArrayList<>();
+        Landmarker landmarker = new Landmarker() {
+            @Override
+            public HolisticLandmarks detect(ImageFrame frame) {
+                detected.add(frame.timestampMs());
+                float[] hand = new float[21 * 3];
+                hand[0] = 1; // x of landmark 0 = class "thanks"
+                HolisticLandmarks empty = HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height());
+                return new HolisticLandmarks(frame.timestampMs(), frame.width(), frame.height(), empty.pose(),
+                        empty.poseWorld(), empty.face(), LandmarkSet.of(LandmarkPart.LEFT_HAND, hand),
+                        empty.rightHand());
+            }
+
+            @Override
+            public RunningMode runningMode() {
+                return RunningMode.VIDEO;
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SignRecognizer r = SignRecognizer.builder(c).landmarker(landmarker).agreement(1).build();
+        ByteBuffer pixels = ByteBuffer.allocate(2 * 2 * 3);
+        for (long t = 0; t < 4; t++) {
+            r.accept(ImageFrame.packed(2, 2, PixelFormat.RGB, pixels, t));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L), detected);
+        assertEquals("អរគុណ", r.sentence().text());
+        SignRecognizer noLandmarker = SignRecognizer.builder(c).build();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> noLandmarker.accept(ImageFrame.packed(2, 2, PixelFormat.RGB, pixels, 0)));
+        assertTrue(e.getMessage().contains("landmarker"), e.getMessage());
+    }
+
+    @Test
+    void worksWithTheOnnxClassifier() {
+        byte[] model = SignModelBuilder.builder(META).lstmUnits(4, 3).denseUnits(5).randomWeights(5).build();
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(model, "m").confidenceThreshold(0f).build()) {
+            SignRecognizer r = SignRecognizer.builder(c).handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
+                    .build();
+            float[] frames = TestModels.windows(2, 8); // 10 frames of 6 features
+            int f = LAYOUT.size();
+            for (int i = 0; i < 10; i++) {
+                Optional<Prediction> p = r.acceptFeatures(Arrays.copyOfRange(frames, i * f, (i + 1) * f), i);
+                if (i >= 3) {
+                    float[] window = Arrays.copyOfRange(frames, (i - 3) * f, (i + 1) * f);
+                    assertEquals(c.classify(window), p.orElseThrow(), "frame " + i);
+                }
+            }
+        }
+    }
+}
