@@ -1,0 +1,237 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+
+/**
+ * Geometric and temporal changes of raw landmark windows, used both to augment training data and to measure a
+ * model's robustness (the fixed perturbation suite):
+ * <ul>
+ *   <li>mirror: {@code x -> 1 - x} for present points, left and right hands swapped, pose landmarks swapped with
+ *       their left/right partners (a left-handed signer);</li>
+ *   <li>shift: add {@code (dx, dy)} to x, y of present points;</li>
+ *   <li>scale: {@code (p - 0.5) * s + 0.5} on x, y of present points;</li>
+ *   <li>tempo: resample the T frames at a speed, nearest frame ({@code round(t * speed)}), clamped at the last.</li>
+ * </ul>
+ * A point is present when its x or y is non-zero (datasets store undetected parts as zeros).
+ *
+ * <p><b>Thread-safety.</b> Immutable (tables computed at construction); methods write only into the caller's
+ * arrays, so one instance may serve many threads.
+ */
+public final class Perturbations {
+
+    /** MediaPipe pose landmarks with a left/right partner (0, the nose, has none). */
+    private static final int[][] POSE_PAIRS = {{1, 4}, {2, 5}, {3, 6}, {7, 8}, {9, 10}, {11, 12}, {13, 14},
+        {15, 16}, {17, 18}, {19, 20}, {21, 22}, {23, 24}, {25, 26}, {27, 28}, {29, 30}, {31, 32}};
+
+    private final FeatureLayout layout;
+    private final int frameSize;
+    /** For each column: the column its mirrored value comes from. */
+    private final int[] mirrorSource;
+    /** Columns holding x (and, in parallel, the y of the same point). */
+    private final int[] xColumns;
+    private final int[] yColumns;
+
+    public Perturbations(FeatureLayout layout) {
+        this.layout = Checks.notNull(layout, "layout");
+        this.frameSize = layout.size();
+        this.mirrorSource = new int[frameSize];
+        int points = 0;
+        for (int c = 0; c < frameSize; c++) {
+            if (layout.columnComponent(c) == 0) {
+                points++;
+            }
+        }
+        xColumns = new int[points];
+        yColumns = new int[points];
+        int p = 0;
+        for (int c = 0; c < frameSize; c++) {
+            LandmarkPart part = layout.columnPart(c);
+            int lm = layout.columnLandmark(c);
+            int comp = layout.columnComponent(c);
+            int src = layout.columnOf(partnerPart(part), partnerLandmark(part, lm), comp);
+            if (src < 0) {
+                // Mirroring needs the partner of every column, else a point would vanish.
+                mirrorSource[c] = Integer.MIN_VALUE;
+            } else {
+                mirrorSource[c] = src;
+            }
+            if (comp == 0) {
+                int yc = layout.columnOf(part, lm, 1);
+                if (yc < 0) {
+                    throw new InvalidInputException("layout " + layout.spec() + " has x but no y of " + part + " "
+                            + lm);
+                }
+                xColumns[p] = c;
+                yColumns[p] = yc;
+                p++;
+            }
+        }
+    }
+
+    public FeatureLayout layout() {
+        return layout;
+    }
+
+    /** Whether every column has a mirror partner in the layout (required by {@link #mirror}). */
+    public boolean canMirror() {
+        for (int s : mirrorSource) {
+            if (s < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static LandmarkPart partnerPart(LandmarkPart part) {
+        switch (part) {
+            case LEFT_HAND: return LandmarkPart.RIGHT_HAND;
+            case RIGHT_HAND: return LandmarkPart.LEFT_HAND;
+            default: return part;
+        }
+    }
+
+    static int partnerLandmark(LandmarkPart part, int landmark) {
+        if (part == LandmarkPart.POSE || part == LandmarkPart.POSE_WORLD) {
+            for (int[] pair : POSE_PAIRS) {
+                if (pair[0] == landmark) {
+                    return pair[1];
+                }
+                if (pair[1] == landmark) {
+                    return pair[0];
+                }
+            }
+        }
+        if (part == LandmarkPart.FACE) {
+            // Face mesh partners are not tabulated here; a model using face points cannot be mirrored.
+            return -1;
+        }
+        return landmark;
+    }
+
+    /**
+     * Mirrors {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]} (must not overlap).
+     *
+     * @throws InvalidInputException when the layout lacks a partner column (e.g. face points)
+     */
+    public void mirror(float[] src, int srcOff, float[] dst, int dstOff, int frames) {
+        if (!canMirror()) {
+            throw new InvalidInputException("layout " + layout.spec() + " cannot be mirrored: some columns have no"
+                    + " left/right partner in it");
+        }
+        for (int f = 0; f < frames; f++) {
+            int s = srcOff + f * frameSize;
+            int d = dstOff + f * frameSize;
+            for (int c = 0; c < frameSize; c++) {
+                dst[d + c] = src[s + mirrorSource[c]];
+            }
+            for (int p = 0; p < xColumns.length; p++) {
+                int xc = d + xColumns[p];
+                if (dst[xc] != 0f || dst[d + yColumns[p]] != 0f) {
+                    dst[xc] = 1f - dst[xc];
+                }
+            }
+        }
+    }
+
+    /** Applies {@code x' = (x - cx) * sx + cx + dx}, same for y, to present points, in place. */
+    public void affine(float[] data, int off, int frames, float sx, float sy, float cx, float cy, float dx,
+            float dy) {
+        for (int f = 0; f < frames; f++) {
+            int b = off + f * frameSize;
+            for (int p = 0; p < xColumns.length; p++) {
+                int xc = b + xColumns[p];
+                int yc = b + yColumns[p];
+                if (data[xc] != 0f || data[yc] != 0f) {
+                    data[xc] = (data[xc] - cx) * sx + cx + dx;
+                    data[yc] = (data[yc] - cy) * sy + cy + dy;
+                }
+            }
+        }
+    }
+
+    /** The suite's shift: add {@code (dx, dy)} to present points, in place. */
+    public void shift(float[] data, int off, int frames, float dx, float dy) {
+        affine(data, off, frames, 1f, 1f, 0f, 0f, dx, dy);
+    }
+
+    /** The suite's scale: {@code (p - 0.5) * s + 0.5} on x and y of present points, in place. */
+    public void scale(float[] data, int off, int frames, float s) {
+        affine(data, off, frames, s, s, 0.5f, 0.5f, 0f, 0f);
+    }
+
+    /** Adds Gaussian noise of standard deviation {@code sigma} to x and y of present points, in place. */
+    public void noise(float[] data, int off, int frames, float sigma, java.util.Random r) {
+        for (int f = 0; f < frames; f++) {
+            int b = off + f * frameSize;
+            for (int p = 0; p < xColumns.length; p++) {
+                int xc = b + xColumns[p];
+                int yc = b + yColumns[p];
+                if (data[xc] != 0f || data[yc] != 0f) {
+                    data[xc] += (float) (sigma * r.nextGaussian());
+                    data[yc] += (float) (sigma * r.nextGaussian());
+                }
+            }
+        }
+    }
+
+    /** Rotates present points by {@code radians} about {@code (cx, cy)}, in place. */
+    public void rotate(float[] data, int off, int frames, double radians, float cx, float cy) {
+        float cos = (float) Math.cos(radians);
+        float sin = (float) Math.sin(radians);
+        for (int f = 0; f < frames; f++) {
+            int b = off + f * frameSize;
+            for (int p = 0; p < xColumns.length; p++) {
+                int xc = b + xColumns[p];
+                int yc = b + yColumns[p];
+                if (data[xc] != 0f || data[yc] != 0f) {
+                    float x = data[xc] - cx;
+                    float y = data[yc] - cy;
+                    data[xc] = cx + cos * x - sin * y;
+                    data[yc] = cy + sin * x + cos * y;
+                }
+            }
+        }
+    }
+
+    /**
+     * Resamples a window of {@code frames} frames at {@code speed}: output frame t is input frame
+     * {@code min(round(start + t * speed), frames - 1)}.
+     */
+    public void tempo(float[] src, int srcOff, float[] dst, int dstOff, int frames, double speed, double start) {
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new InvalidInputException("speed must be > 0, was " + speed);
+        }
+        for (int t = 0; t < frames; t++) {
+            int s = (int) Math.min(Math.max(Math.round(start + t * speed), 0), frames - 1);
+            System.arraycopy(src, srcOff + s * frameSize, dst, dstOff + t * frameSize, frameSize);
+        }
+    }
+
+    /** The points (x column, y column) of the layout, for callers that transform them. */
+    int pointCount() {
+        return xColumns.length;
+    }
+
+    /** Whole dataset perturbed by one of the suite's named changes; see {@link PerturbationSuite}. */
+    SignDataset apply(SignDataset data, java.util.function.BiConsumer<float[], float[]> perWindow) {
+        int w = data.windowSize();
+        float[] in = data.windows();
+        float[] out = new float[in.length];
+        float[] a = new float[w];
+        float[] b = new float[w];
+        for (int i = 0; i < data.size(); i++) {
+            System.arraycopy(in, i * w, a, 0, w);
+            perWindow.accept(a, b);
+            System.arraycopy(b, 0, out, i * w, w);
+        }
+        int[] sessions = new int[data.size()];
+        for (int i = 0; i < sessions.length; i++) {
+            sessions[i] = data.session(i);
+        }
+        return new SignDataset(data.layout(), data.sequenceLength(), out, data.labelsArray(), sessions,
+                data.labels());
+    }
+}

@@ -1,0 +1,335 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Labelled landmark sequences: {@code N} windows of {@code T} frames in one {@link FeatureLayout}, a class index per
+ * window and a recording session per window (0 when unknown).
+ *
+ * <p>Sources: a folder with {@code X.npy} ([N, T, F] float), {@code y.npy} (int), {@code labels.txt} (one label a
+ * line) and optionally {@code session.npy}; or the reports' {@code MP_Data/<sign>/<sequence>/<frame>.npy} folders.
+ *
+ * <p><b>Thread-safety.</b> Immutable after construction: the arrays are private copies, accessors return copies or
+ * read single values, so instances are safe to share between threads.
+ */
+public final class SignDataset {
+
+    private final FeatureLayout layout;
+    private final int sequenceLength;
+    private final float[] x;
+    private final int[] y;
+    private final int[] session;
+    private final List<String> labels;
+
+    /**
+     * @param x {@code [n, sequenceLength, layout.size()]} row-major (copied)
+     * @param y class index per window (copied)
+     * @param session recording session per window (copied), or null for all 0
+     */
+    public SignDataset(FeatureLayout layout, int sequenceLength, float[] x, int[] y, int[] session,
+            List<String> labels) {
+        Checks.notNull(layout, "layout");
+        Checks.positive(sequenceLength, "sequenceLength");
+        Checks.notNull(x, "x");
+        Checks.notNull(y, "y");
+        Checks.notNull(labels, "labels");
+        long window = (long) sequenceLength * layout.size();
+        if (x.length != y.length * window) {
+            throw new InvalidInputException("x holds " + x.length + " floats; " + y.length + " windows of "
+                    + sequenceLength + " x " + layout.size() + " need " + y.length * window);
+        }
+        if (session != null && session.length != y.length) {
+            throw new InvalidInputException("session has " + session.length + " entries, expected " + y.length);
+        }
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0 || y[i] >= labels.size()) {
+                throw new InvalidInputException("y[" + i + "] = " + y[i] + " is outside [0, " + labels.size()
+                        + ") (labels.txt has " + labels.size() + " labels)");
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new InvalidInputException("x has a non-finite value " + x[i] + " in window "
+                        + i / window);
+            }
+        }
+        this.layout = layout;
+        this.sequenceLength = sequenceLength;
+        this.x = x.clone();
+        this.y = y.clone();
+        this.session = session == null ? new int[y.length] : session.clone();
+        this.labels = List.copyOf(labels);
+    }
+
+    /**
+     * Loads {@code dir/X.npy}, {@code dir/y.npy}, {@code dir/labels.txt} and, when present, {@code dir/session.npy}.
+     * The layout is the built-in one with {@code F} features.
+     */
+    public static SignDataset load(Path dir) {
+        Checks.notNull(dir, "dir");
+        Path xf = dir.resolve("X.npy");
+        Path yf = dir.resolve("y.npy");
+        Path lf = dir.resolve("labels.txt");
+        for (Path p : List.of(xf, yf, lf)) {
+            if (!Files.isRegularFile(p)) {
+                throw new InvalidInputException("dataset folder " + dir + " lacks " + p.getFileName()
+                        + " (expected X.npy [N,T,F], y.npy [N], labels.txt, optional session.npy)");
+            }
+        }
+        NpyFiles.Array xa = NpyFiles.read(xf);
+        if (!xa.isFloat() || xa.shape().length != 3) {
+            throw new InvalidInputException(xf + " must be a float array [N, T, F], was " + xa.dtype() + " "
+                    + Arrays.toString(xa.shape()));
+        }
+        NpyFiles.Array ya = NpyFiles.read(yf);
+        if (ya.isFloat() || ya.shape().length != 1 || ya.shape()[0] != xa.shape()[0]) {
+            throw new InvalidInputException(yf + " must be an integer array [" + xa.shape()[0] + "], was "
+                    + ya.dtype() + " " + Arrays.toString(ya.shape()));
+        }
+        int[] sessions = null;
+        Path sf = dir.resolve("session.npy");
+        if (Files.isRegularFile(sf)) {
+            NpyFiles.Array sa = NpyFiles.read(sf);
+            if (sa.isFloat() || sa.shape().length != 1 || sa.shape()[0] != xa.shape()[0]) {
+                throw new InvalidInputException(sf + " must be an integer array [" + xa.shape()[0] + "], was "
+                        + sa.dtype() + " " + Arrays.toString(sa.shape()));
+            }
+            sessions = sa.ints();
+        }
+        return new SignDataset(FeatureLayout.ofSize(xa.shape()[2]), xa.shape()[1], xa.floats(), ya.ints(),
+                sessions, readLabels(lf));
+    }
+
+    /** Labels from a text file, one a line; trailing empty lines are ignored. */
+    public static List<String> readLabels(Path file) {
+        List<String> lines;
+        try {
+            lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            lines.set(i, lines.get(i).strip());
+            if (lines.get(i).isEmpty()) {
+                throw new InvalidInputException(file + ": line " + (i + 1) + " is an empty label");
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new InvalidInputException(file + " holds no labels");
+        }
+        return lines;
+    }
+
+    /**
+     * Loads the reports' layout {@code root/<sign>/<sequence>/<frame>.npy}: one folder a sign (labels in sorted
+     * folder order, or the order of {@code root/labels.txt} when present), one folder a sequence, frames numbered
+     * {@code 0.npy .. T-1.npy}, each a 1-D float array of a built-in layout's size. Sessions are all 0.
+     */
+    public static SignDataset loadMpData(Path root) {
+        Checks.notNull(root, "root");
+        if (!Files.isDirectory(root)) {
+            throw new InvalidInputException("MP_Data folder " + root + " does not exist");
+        }
+        List<String> labels;
+        try {
+            labels = Files.isRegularFile(root.resolve("labels.txt")) ? readLabels(root.resolve("labels.txt"))
+                    : sortedDirs(root).stream().map(p -> p.getFileName().toString()).toList();
+            List<float[]> windows = new ArrayList<>();
+            List<Integer> ys = new ArrayList<>();
+            int frames = -1;
+            int features = -1;
+            for (int c = 0; c < labels.size(); c++) {
+                Path signDir = root.resolve(labels.get(c));
+                if (!Files.isDirectory(signDir)) {
+                    throw new InvalidInputException("MP_Data lacks the folder of label '" + labels.get(c) + "'");
+                }
+                for (Path seqDir : sortedDirs(signDir)) {
+                    List<Path> frameFiles;
+                    try (Stream<Path> s = Files.list(seqDir)) {
+                        frameFiles = s.filter(p -> p.getFileName().toString().endsWith(".npy"))
+                                .sorted(Comparator.comparingInt(SignDataset::frameNumber)).toList();
+                    }
+                    if (frames < 0) {
+                        frames = frameFiles.size();
+                    } else if (frameFiles.size() != frames) {
+                        throw new InvalidInputException(seqDir + " has " + frameFiles.size() + " frames, others "
+                                + frames);
+                    }
+                    float[] w = null;
+                    for (int f = 0; f < frameFiles.size(); f++) {
+                        NpyFiles.Array a = NpyFiles.read(frameFiles.get(f));
+                        if (!a.isFloat() || a.shape().length != 1) {
+                            throw new InvalidInputException(frameFiles.get(f) + " must be a 1-D float array");
+                        }
+                        if (features < 0) {
+                            features = a.size();
+                        } else if (a.size() != features) {
+                            throw new InvalidInputException(frameFiles.get(f) + " has " + a.size()
+                                    + " features, others " + features);
+                        }
+                        if (w == null) {
+                            w = new float[frames * features];
+                        }
+                        System.arraycopy(a.floats(), 0, w, f * features, features);
+                    }
+                    if (w != null) {
+                        windows.add(w);
+                        ys.add(c);
+                    }
+                }
+            }
+            if (windows.isEmpty()) {
+                throw new InvalidInputException("MP_Data folder " + root + " holds no sequences");
+            }
+            float[] x = new float[windows.size() * frames * features];
+            for (int i = 0; i < windows.size(); i++) {
+                System.arraycopy(windows.get(i), 0, x, i * frames * features, frames * features);
+            }
+            return new SignDataset(FeatureLayout.ofSize(features), frames, x,
+                    ys.stream().mapToInt(Integer::intValue).toArray(), null, labels);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read MP_Data folder " + root, e);
+        }
+    }
+
+    private static List<Path> sortedDirs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            // Numeric folder names (sequence numbers) sort as numbers, others by name.
+            return s.filter(Files::isDirectory).sorted(Comparator.comparing((Path p) -> {
+                String n = p.getFileName().toString();
+                return n.matches("\\d+") ? String.format("%012d", Long.parseLong(n)) : n;
+            })).toList();
+        }
+    }
+
+    private static int frameNumber(Path p) {
+        String n = p.getFileName().toString();
+        try {
+            return Integer.parseInt(n.substring(0, n.length() - 4));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("frame file " + p + " must be named <number>.npy");
+        }
+    }
+
+    public FeatureLayout layout() {
+        return layout;
+    }
+
+    public int sequenceLength() {
+        return sequenceLength;
+    }
+
+    /** Floats in one window. */
+    public int windowSize() {
+        return sequenceLength * layout.size();
+    }
+
+    public int size() {
+        return y.length;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public int label(int i) {
+        return y[i];
+    }
+
+    public int session(int i) {
+        return session[i];
+    }
+
+    /** All class indices (a copy). */
+    public int[] labelsArray() {
+        return y.clone();
+    }
+
+    /** Copies window {@code i} into {@code dst[offset ..]}. */
+    public void copyWindow(int i, float[] dst, int offset) {
+        System.arraycopy(x, i * windowSize(), dst, offset, windowSize());
+    }
+
+    /** All windows, flat (a copy). */
+    public float[] windows() {
+        return x.clone();
+    }
+
+    /** The windows at {@code indices}, in that order, with their labels and sessions. */
+    public SignDataset subset(int[] indices) {
+        int w = windowSize();
+        float[] nx = new float[indices.length * w];
+        int[] ny = new int[indices.length];
+        int[] ns = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            System.arraycopy(x, indices[k] * w, nx, k * w, w);
+            ny[k] = y[indices[k]];
+            ns[k] = session[indices[k]];
+        }
+        return new SignDataset(layout, sequenceLength, nx, ny, ns, labels);
+    }
+
+    /** Indices of the windows whose session is (or, with {@code equal} false, is not) {@code s}. */
+    public int[] indicesOfSession(int s, boolean equal) {
+        return java.util.stream.IntStream.range(0, size()).filter(i -> (session[i] == s) == equal).toArray();
+    }
+
+    /** The same windows converted to {@code target} (columns the data lacks become 0). */
+    public SignDataset convertTo(FeatureLayout target) {
+        if (target.equals(layout)) {
+            return this;
+        }
+        float[] nx = layout.conversionTo(target).convertAll(x, size() * sequenceLength);
+        return new SignDataset(target, sequenceLength, nx, y, session, labels);
+    }
+
+    /** The same windows with a different window layout that has the same size (e.g. a custom spec). */
+    public SignDataset withLayout(FeatureLayout other) {
+        if (other.size() != layout.size()) {
+            throw new InvalidInputException("layout " + other + " has " + other.size() + " features, data has "
+                    + layout.size());
+        }
+        return new SignDataset(other, sequenceLength, x, y, session, labels);
+    }
+
+    /** Number of windows of each class. */
+    public int[] classCounts() {
+        int[] c = new int[labels.size()];
+        for (int v : y) {
+            c[v]++;
+        }
+        return c;
+    }
+
+    /** Whether column {@code c} is non-zero in any frame (a dataset without face points has all-zero face columns). */
+    public boolean columnUsed(int c) {
+        int f = layout.size();
+        for (int i = c; i < x.length; i += f) {
+            if (x[i] != 0f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "SignDataset[" + size() + " windows x " + sequenceLength + " frames x " + layout.size() + " ("
+                + layout.name() + "), " + labels.size() + " labels]";
+    }
+}

@@ -1,0 +1,422 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.SignModelMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a {@link SignNetwork} on a {@link SignDataset} with AdamW, augmentation, early stopping on a held-out
+ * monitor split and checkpoints, and returns a {@link TrainedModel}.
+ *
+ * <p><b>Determinism.</b> For a given seed, data and config the result is bit-identical whatever the thread count:
+ * each window's augmentation and dropout come from a random source seeded by (seed, epoch, window), and a batch's
+ * gradient is the sum of fixed chunks of 8 windows, added in chunk order.
+ *
+ * <p><b>Thread-safety.</b> A trainer holds no state between calls; {@link #train} may run on several trainers at
+ * once. Each call owns a worker pool that it shuts down before returning.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final int CHUNK = 8;
+
+    private final TrainingConfig config;
+
+    public Trainer(TrainingConfig config) {
+        this.config = Checks.notNull(config, "config");
+    }
+
+    /** What {@link #train} produced. Immutable. */
+    public record Result(TrainedModel model, List<EpochStats> history, int bestEpoch, double seconds,
+            int trainWindows, int monitorWindows) {
+        public Result {
+            history = List.copyOf(history);
+        }
+    }
+
+    /**
+     * Trains on {@code data}.
+     *
+     * @param validation shown in the per-epoch statistics only (may be null); never used to pick the model
+     * @param noSignLabel the label meaning "no sign" ({@code ""} for none)
+     * @param listener progress, or null
+     */
+    public Result train(SignDataset data, SignDataset validation, String noSignLabel, TrainingListener listener) {
+        Checks.notNull(data, "data");
+        Checks.notNull(noSignLabel, "noSignLabel");
+        long started = System.nanoTime();
+        FeatureLayout layout = FeatureTransform.selectLayout(data);
+        SignDataset all = data.convertTo(layout);
+        SignDataset val = validation == null ? null : validation.convertTo(layout);
+        FeatureTransform transform = new FeatureTransform(layout);
+        Perturbations perturb = new Perturbations(layout);
+        if (config.augmentation().flipProbability() > 0 && !perturb.canMirror()) {
+            throw new InvalidInputException("flip augmentation needs a mirrorable layout, " + layout.spec()
+                    + " is not");
+        }
+        int[][] split = monitorSplit(all);
+        SignDataset fit = all.subset(split[0]);
+        SignDataset monitor = all.subset(split[1]);
+        int t = all.sequenceLength();
+        int d = transform.outputSize();
+        float[][] stats = standardisation(fit, transform, perturb);
+        SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t).withNoSignLabel(noSignLabel)
+                .withNormalization("points relative to the shoulders' midpoint, divided by the shoulder width"
+                        + " (pose 11/12, x and y; absent points 0); plus hand points relative to the wrist;"
+                        + " then per-feature standardisation learned from the training data");
+        SignNetwork.Shape shape = new SignNetwork.Shape(t, d, config.hidden1(), config.hidden2(),
+                all.labels().size());
+        SignNetwork net = new SignNetwork(shape, config.seed());
+        LOG.info("training on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a frame), network"
+                + " {} with {} parameters, {} thread(s)", fit.size(), monitor.size(), layout.spec(), layout.size(), d,
+                shape, net.parameterCount(), config.threads());
+        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
+            Thread th = new Thread(r, "kslr-train");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            return run(fit, monitor, val, transform, perturb, stats, meta, net, pool, listener, started);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Result run(SignDataset fit, SignDataset monitor, SignDataset val, FeatureTransform transform,
+            Perturbations perturb, float[][] stats, SignModelMetadata meta, SignNetwork net, ExecutorService pool,
+            TrainingListener listener, long started) {
+        int n = net.parameterCount();
+        float[] params = net.parameters();
+        float[] m = new float[n];
+        float[] v = new float[n];
+        float[] grad = new float[n];
+        int step = 0;
+        float[] best = params.clone();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        List<EpochStats> history = new ArrayList<>();
+        int b = config.batchSize();
+        int chunksPerBatch = (b + CHUNK - 1) / CHUNK;
+        float[][] chunkGrad = new float[chunksPerBatch][n];
+        double[][] chunkLoss = new double[chunksPerBatch][2];
+        for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            double lr = config.learningRate() * (0.05 + 0.95 * 0.5
+                    * (1 + Math.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
+            int[] order = shuffled(fit.size(), mix(config.seed(), epoch, -1));
+            double lossSum = 0;
+            double correct = 0;
+            for (int start = 0; start < order.length; start += b) {
+                int end = Math.min(order.length, start + b);
+                List<Future<?>> tasks = new ArrayList<>();
+                int chunks = (end - start + CHUNK - 1) / CHUNK;
+                for (int ch = 0; ch < chunks; ch++) {
+                    int from = start + ch * CHUNK;
+                    int to = Math.min(end, from + CHUNK);
+                    final int chunk = ch;
+                    final int ep = epoch;
+                    tasks.add(pool.submit(() -> chunkGradient(fit, order, from, to, ep, transform, perturb, stats,
+                            net, chunkGrad[chunk], chunkLoss[chunk])));
+                }
+                await(tasks);
+                java.util.Arrays.fill(grad, 0f);
+                for (int ch = 0; ch < chunks; ch++) {
+                    SignNetwork.axpy(1f, chunkGrad[ch], 0, grad, 0, n);
+                    lossSum += chunkLoss[ch][0];
+                    correct += chunkLoss[ch][1];
+                }
+                step++;
+                adamW(params, grad, m, v, step, lr, 1f / (end - start));
+            }
+            double[] mon = evaluate(monitor, transform, stats, net, pool);
+            double valAcc = val == null ? Double.NaN : evaluate(val, transform, stats, net, pool)[1];
+            EpochStats es = new EpochStats(epoch, lossSum / order.length, correct / order.length, mon[0], mon[1],
+                    valAcc, lr, (System.nanoTime() - epochStart) / 1e9);
+            history.add(es);
+            boolean improved = mon[0] < bestLoss;
+            if (improved) {
+                bestLoss = mon[0];
+                bestEpoch = epoch;
+                sinceBest = 0;
+                System.arraycopy(params, 0, best, 0, n);
+                if (config.checkpointDir() != null) {
+                    checkpoint(new TrainedModel(meta, transform, stats[0], stats[1], net), es);
+                }
+            } else {
+                sinceBest++;
+            }
+            LOG.info("epoch {}/{}: train loss {} acc {}, monitor loss {} acc {}{}, lr {}, {} s{}", epoch,
+                    config.maxEpochs(), f4(es.trainLoss()), f4(es.trainAccuracy()), f4(es.monitorLoss()),
+                    f4(es.monitorAccuracy()), val == null ? "" : ", validation acc " + f4(valAcc),
+                    String.format("%.2e", lr), String.format("%.1f", es.seconds()), improved ? " (best)" : "");
+            if (listener != null) {
+                listener.onEpoch(es, improved);
+            }
+            if (sinceBest >= config.patience()) {
+                LOG.info("early stop: monitor loss has not improved for {} epochs; best epoch {}", sinceBest,
+                        bestEpoch);
+                break;
+            }
+        }
+        SignNetwork bestNet = new SignNetwork(net.shape(), best);
+        TrainedModel model = new TrainedModel(meta, transform, stats[0], stats[1], bestNet);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        LOG.info("training done in {} s, best epoch {} (monitor loss {})", String.format("%.1f", seconds), bestEpoch,
+                f4(bestLoss));
+        return new Result(model, history, bestEpoch, seconds, fit.size(), monitor.size());
+    }
+
+    private static String f4(double v) {
+        return String.format("%.4f", v);
+    }
+
+    private void chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch, FeatureTransform transform,
+            Perturbations perturb, float[][] stats, SignNetwork net, float[] grad, double[] lossOut) {
+        java.util.Arrays.fill(grad, 0f);
+        int w = fit.windowSize();
+        int t = fit.sequenceLength();
+        float[] raw = new float[w];
+        float[] aug = new float[w];
+        float[] tmp = new float[w];
+        float[] u = new float[t * transform.outputSize()];
+        SignNetwork.Workspace ws = new SignNetwork.Workspace(net.shape());
+        float smoothing = (float) config.labelSmoothing();
+        double loss = 0;
+        int correct = 0;
+        for (int k = from; k < to; k++) {
+            int idx = order[k];
+            Random r = new Random(mix(config.seed(), epoch, idx));
+            fit.copyWindow(idx, raw, 0);
+            config.augmentation().apply(perturb, raw, 0, aug, 0, tmp, t, r);
+            features(aug, transform, stats, u);
+            net.forward(u, 0, ws, (float) config.dropout(), r);
+            int label = fit.label(idx);
+            loss += net.loss(ws, label, smoothing);
+            correct += argmax(ws.probabilities()) == label ? 1 : 0;
+            net.backward(u, 0, ws, label, smoothing, grad);
+        }
+        lossOut[0] = loss;
+        lossOut[1] = correct;
+    }
+
+    static void features(float[] raw, FeatureTransform transform, float[][] stats, float[] u) {
+        int d = transform.outputSize();
+        int t = u.length / d;
+        transform.apply(raw, 0, t, u, 0);
+        float[] mean = stats[0];
+        float[] inv = stats[1];
+        for (int f = 0; f < t; f++) {
+            for (int i = 0; i < d; i++) {
+                u[f * d + i] = (u[f * d + i] - mean[i]) * inv[i];
+            }
+        }
+    }
+
+    /** Mean cross-entropy loss and accuracy of {@code data} without augmentation. */
+    private static double[] evaluate(SignDataset data, FeatureTransform transform, float[][] stats, SignNetwork net,
+            ExecutorService pool) {
+        int chunk = 64;
+        List<Future<double[]>> tasks = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += chunk) {
+            final int f0 = from;
+            final int f1 = Math.min(data.size(), from + chunk);
+            tasks.add(pool.submit(() -> {
+                float[] raw = new float[data.windowSize()];
+                float[] u = new float[data.sequenceLength() * transform.outputSize()];
+                SignNetwork.Workspace ws = new SignNetwork.Workspace(net.shape());
+                double loss = 0;
+                double correct = 0;
+                for (int i = f0; i < f1; i++) {
+                    data.copyWindow(i, raw, 0);
+                    features(raw, transform, stats, u);
+                    net.forward(u, 0, ws, 0f, null);
+                    loss += net.loss(ws, data.label(i), 0f);
+                    correct += argmax(ws.probabilities()) == data.label(i) ? 1 : 0;
+                }
+                return new double[] {loss, correct};
+            }));
+        }
+        double loss = 0;
+        double correct = 0;
+        for (Future<double[]> f : tasks) {
+            double[] r = get(f);
+            loss += r[0];
+            correct += r[1];
+        }
+        return new double[] {loss / data.size(), correct / data.size()};
+    }
+
+    private void adamW(float[] p, float[] g, float[] m, float[] v, int step, double lr, float gradScale) {
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double c1 = 1 - Math.pow(b1, step);
+        double c2 = 1 - Math.pow(b2, step);
+        float a = (float) (lr * Math.sqrt(c2) / c1);
+        float decay = (float) (1 - lr * config.weightDecay());
+        float fb1 = (float) b1;
+        float fb2 = (float) b2;
+        float eps = (float) (1e-8 * Math.sqrt(c2));
+        for (int i = 0; i < p.length; i++) {
+            float gi = g[i] * gradScale;
+            m[i] = fb1 * m[i] + (1 - fb1) * gi;
+            v[i] = fb2 * v[i] + (1 - fb2) * gi * gi;
+            p[i] = p[i] * decay - a * m[i] / ((float) Math.sqrt(v[i]) + eps);
+        }
+    }
+
+    /** Per-feature mean and 1/std over the fitting windows and their mirror images (so a flip keeps the statistics). */
+    private static float[][] standardisation(SignDataset fit, FeatureTransform transform, Perturbations perturb) {
+        int d = transform.outputSize();
+        int t = fit.sequenceLength();
+        double[] sum = new double[d];
+        double[] sq = new double[d];
+        float[] raw = new float[fit.windowSize()];
+        float[] mir = new float[fit.windowSize()];
+        float[] u = new float[t * d];
+        long frames = 0;
+        boolean mirror = perturb.canMirror();
+        for (int i = 0; i < fit.size(); i++) {
+            fit.copyWindow(i, raw, 0);
+            for (int pass = 0; pass < (mirror ? 2 : 1); pass++) {
+                float[] src = raw;
+                if (pass == 1) {
+                    perturb.mirror(raw, 0, mir, 0, t);
+                    src = mir;
+                }
+                transform.apply(src, 0, t, u, 0);
+                for (int f = 0; f < t; f++) {
+                    for (int k = 0; k < d; k++) {
+                        double x = u[f * d + k];
+                        sum[k] += x;
+                        sq[k] += x * x;
+                    }
+                }
+                frames += t;
+            }
+        }
+        float[] mean = new float[d];
+        float[] inv = new float[d];
+        for (int k = 0; k < d; k++) {
+            double mu = sum[k] / frames;
+            double var = Math.max(sq[k] / frames - mu * mu, 0);
+            double sd = Math.sqrt(var);
+            mean[k] = (float) mu;
+            // Constant features (e.g. a wrist's offset from itself) keep scale 1.
+            inv[k] = sd > 1e-6 ? (float) (1 / sd) : 1f;
+        }
+        return new float[][] {mean, inv};
+    }
+
+    /** [fit indices, monitor indices]: a seeded share of each class held out. */
+    private int[][] monitorSplit(SignDataset data) {
+        int classes = data.labels().size();
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < data.size(); i++) {
+            byClass.get(data.label(i)).add(i);
+        }
+        Random r = new Random(mix(config.seed(), 0, -2));
+        List<Integer> fit = new ArrayList<>();
+        List<Integer> mon = new ArrayList<>();
+        for (List<Integer> idx : byClass) {
+            java.util.Collections.shuffle(idx, r);
+            int k = idx.size() >= 2 ? Math.max(1, (int) Math.round(idx.size() * config.monitorFraction())) : 0;
+            mon.addAll(idx.subList(0, k));
+            fit.addAll(idx.subList(k, idx.size()));
+        }
+        if (fit.isEmpty() || mon.isEmpty()) {
+            throw new InvalidInputException("too little training data: " + data.size() + " windows");
+        }
+        java.util.Collections.sort(fit);
+        java.util.Collections.sort(mon);
+        return new int[][] {fit.stream().mapToInt(Integer::intValue).toArray(),
+            mon.stream().mapToInt(Integer::intValue).toArray()};
+    }
+
+    private void checkpoint(TrainedModel model, EpochStats es) {
+        try {
+            Files.createDirectories(config.checkpointDir());
+            Path tmp = config.checkpointDir().resolve("best.onnx.tmp");
+            Files.write(tmp, OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32));
+            Files.move(tmp, config.checkpointDir().resolve("best.onnx"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(config.checkpointDir().resolve("best.txt"), "epoch=" + es.epoch() + "\nmonitor_loss="
+                    + es.monitorLoss() + "\nmonitor_accuracy=" + es.monitorAccuracy() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint to " + config.checkpointDir(), e);
+        }
+    }
+
+    static int argmax(float[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int[] shuffled(int n, long seed) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        Random r = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+        return a;
+    }
+
+    /** SplitMix64 over (seed, a, b): independent-looking seeds for each epoch and window. */
+    static long mix(long seed, long a, long b) {
+        long z = seed * 0x9E3779B97F4A7C15L + a * 0xBF58476D1CE4E5B9L + b * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static void await(List<Future<?>> tasks) {
+        for (Future<?> f : tasks) {
+            get(f);
+        }
+    }
+
+    private static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("training task failed: " + c, c);
+        }
+    }
+}

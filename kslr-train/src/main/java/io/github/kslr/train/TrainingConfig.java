@@ -1,0 +1,150 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.InvalidInputException;
+import java.nio.file.Path;
+
+/**
+ * Options of a training run. Build with {@link #builder()}; values are checked in {@link Builder#build()}.
+ *
+ * @param seed everything random (initialisation, shuffling, augmentation, dropout, the monitor split) follows it
+ * @param maxEpochs upper bound on epochs
+ * @param patience stop after this many epochs without a lower monitor loss (early stopping)
+ * @param batchSize windows per gradient step
+ * @param hidden1 width of the frame layer
+ * @param hidden2 width of the temporal convolution
+ * @param learningRate AdamW's peak learning rate (cosine decay to 5 % of it over {@code maxEpochs})
+ * @param weightDecay AdamW's decoupled weight decay
+ * @param dropout dropout on the pooled features
+ * @param labelSmoothing label smoothing of the cross-entropy loss
+ * @param monitorFraction share of each class's training windows held out (seeded) to choose the best epoch; the
+ *        validation data is never used for that
+ * @param threads worker threads (results do not depend on it)
+ * @param checkpointDir where the best model so far is written as ONNX after each improvement, or null
+ * @param augmentation the random changes applied to training windows
+ *
+ * <p><b>Thread-safety.</b> Immutable.
+ */
+public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
+        double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
+        int threads, Path checkpointDir, Augmentation augmentation) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder with the demo model's defaults. Not thread-safe. */
+    public static final class Builder {
+        private long seed = 7;
+        private int maxEpochs = 60;
+        private int patience = 12;
+        private int batchSize = 32;
+        private int hidden1 = 128;
+        private int hidden2 = 128;
+        private double learningRate = 2e-3;
+        private double weightDecay = 1e-4;
+        private double dropout = 0.2;
+        private double labelSmoothing = 0.05;
+        private double monitorFraction = 0.1;
+        private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private Path checkpointDir;
+        private Augmentation augmentation = Augmentation.defaults();
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder maxEpochs(int v) {
+            maxEpochs = v;
+            return this;
+        }
+
+        public Builder patience(int v) {
+            patience = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder hidden(int frameLayer, int temporalLayer) {
+            hidden1 = frameLayer;
+            hidden2 = temporalLayer;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder dropout(double v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder labelSmoothing(double v) {
+            labelSmoothing = v;
+            return this;
+        }
+
+        public Builder monitorFraction(double v) {
+            monitorFraction = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder checkpointDir(Path v) {
+            checkpointDir = v;
+            return this;
+        }
+
+        public Builder augmentation(Augmentation v) {
+            augmentation = v;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            Checks.positive(maxEpochs, "maxEpochs");
+            Checks.positive(patience, "patience");
+            Checks.positive(batchSize, "batchSize");
+            Checks.positive(hidden1, "hidden1");
+            Checks.positive(hidden2, "hidden2");
+            Checks.positive(threads, "threads");
+            Checks.notNull(augmentation, "augmentation");
+            positive(learningRate, "learningRate", 1);
+            if (!(weightDecay >= 0 && weightDecay < 1)) {
+                throw new InvalidInputException("weightDecay must be in [0, 1), was " + weightDecay);
+            }
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new InvalidInputException("dropout must be in [0, 1), was " + dropout);
+            }
+            if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+                throw new InvalidInputException("labelSmoothing must be in [0, 1), was " + labelSmoothing);
+            }
+            if (!(monitorFraction > 0 && monitorFraction < 0.5)) {
+                throw new InvalidInputException("monitorFraction must be in (0, 0.5), was " + monitorFraction);
+            }
+            return new TrainingConfig(seed, maxEpochs, patience, batchSize, hidden1, hidden2, learningRate,
+                    weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation);
+        }
+
+        private static void positive(double v, String name, double max) {
+            if (!(v > 0 && v <= max)) {
+                throw new InvalidInputException(name + " must be in (0, " + max + "], was " + v);
+            }
+        }
+    }
+}
