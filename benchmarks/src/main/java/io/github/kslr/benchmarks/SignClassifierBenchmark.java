@@ -1,13 +1,19 @@
 package io.github.kslr.benchmarks;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.recognizer.model.SignModelBuilder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -33,7 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code latency}: sample mode, per-call percentiles (per window = per call / batchSize);</li>
- *   <li>{@code throughput}: calls/s, with the secondary result {@code windows} = windows/s.</li>
+ *   <li>{@code throughput}: calls/s, with the secondary result {@code windows} = windows/s;</li>
+ *   <li>{@code naiveOrtLatency}: an experimental control, not SDK code — the same model through ONNX Runtime used
+ *       the plain way (a new input tensor from a heap array and a new output read back with {@code getValue()}
+ *       every call, argmax only), to show what the classifier's reused direct tensors and pinned outputs save.
+ *       CPU only.</li>
  * </ul>
  * {@code provider} is {@code cpu} by default; {@code -p provider=cuda} runs on GPU 0 and fails the run at setup with
  * a {@code DeviceUnavailableException} when CUDA cannot be loaded (there is no silent CPU fallback here).
@@ -60,6 +70,8 @@ public class SignClassifierBenchmark {
 
     private OnnxSignClassifier classifier;
     private float[] windows;
+    private OrtSession naiveSession;
+    private long[] naiveShape;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -80,11 +92,25 @@ public class SignClassifierBenchmark {
         }
         // One call outside measurement so that session warm-up (and CUDA context creation) is not timed.
         classifier.classifyBatch(windows, batchSize);
+        naiveShape = new long[] {batchSize, FRAMES, FeatureLayout.REPORTS_177.size()};
+        if (device.kind() == ExecutionDevice.Kind.CPU) {
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                o.setIntraOpNumThreads(intraOpThreads);
+                o.setInterOpNumThreads(1);
+                naiveSession = OrtEnvironment.getEnvironment().createSession(model, o);
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws OrtException {
         classifier.close();
+        if (naiveSession != null) {
+            naiveSession.close();
+        }
     }
 
     /** Windows classified, reported as a rate next to calls/s. */
@@ -111,5 +137,29 @@ public class SignClassifierBenchmark {
     public List<Prediction> throughput(Windows counter) {
         counter.windows += batchSize;
         return classifier.classifyBatch(windows, batchSize);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public int naiveOrtLatency() throws OrtException {
+        if (naiveSession == null) {
+            throw new IllegalStateException("naiveOrtLatency is a CPU-only control");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(windows), naiveShape);
+                OrtSession.Result result = naiveSession.run(Map.of(SignModelBuilder.INPUT_NAME, input))) {
+            float[][] probabilities = (float[][]) result.get(0).getValue();
+            int sum = 0;
+            for (float[] p : probabilities) {
+                int best = 0;
+                for (int c = 1; c < p.length; c++) {
+                    if (p[c] > p[best]) {
+                        best = c;
+                    }
+                }
+                sum += best;
+            }
+            return sum;
+        }
     }
 }
