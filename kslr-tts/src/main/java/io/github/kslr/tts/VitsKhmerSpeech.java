@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * the options it has no input for are ignored, with a warning.
  *
  * <p>Text is spoken sentence by sentence ({@link KhmerSentences}); {@link #synthesize(String)} joins the sentences,
- * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. With both noise scales 0 a
- * one-sentence text gives transformers' waveform for it (within 1e-4, tested).
+ * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. Sentences with nothing
+ * speakable (only punctuation, Latin, digits...) are skipped and not counted in the listener's {@code total}. With both
+ * noise scales 0 a one-sentence text gives transformers' waveform for it (within 1e-4, tested).
  *
  * <p><b>Thread-safety.</b> Thread-safe: calls may run concurrently (each has its own tensors; ONNX Runtime runs them
  * in parallel). {@link #close()} waits for calls in flight and is idempotent; later calls throw

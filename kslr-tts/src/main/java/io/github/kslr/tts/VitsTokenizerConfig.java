@@ -10,6 +10,8 @@ import java.util.Map;
  * The tokenizer data of a VITS voice, as transformers' {@code VitsTokenizer} keeps it ({@code vocab.json} and
  * {@code tokenizer_config.json}).
  *
+ * <p><b>Thread-safety.</b> Immutable.
+ *
  * @param vocab     symbol to token id, in the vocabulary file's order (normalisation tries symbols in this order);
  *                  copied into an unmodifiable map
  * @param padToken  the pad token (for mms-tts-khm COENG U+17D2, which is also id 0, the blank)
@@ -17,8 +19,6 @@ import java.util.Map;
  * @param language  ISO 639-3 code ({@code khm}), or null
  * @param addBlank  intersperse the blank (id 0) between symbols
  * @param normalize lower-case the text and drop every character outside the vocabulary
- *
- * <p><b>Thread-safety.</b> Immutable.
  */
 public record VitsTokenizerConfig(Map<String, Integer> vocab, String padToken, String unkToken, String language,
         boolean addBlank, boolean normalize) {
