@@ -7,6 +7,9 @@ import io.github.kslr.api.SignLabel;
  * Receives a {@link SignRecognizer}'s events, on the thread that fed the recognizer, in this order for one frame:
  * {@link #onPrediction}, then {@link #onSignRecognized} and {@link #onSentenceChanged} when a sign was added. An
  * exception thrown here propagates to the caller of {@code accept}.
+ *
+ * <p><b>Thread-safety.</b> Called from one thread at a time per recognizer (the one feeding it); a listener shared
+ * by several recognizers must be thread-safe itself. Predictions and sentences passed in are immutable.
  */
 public interface RecognitionListener {
 

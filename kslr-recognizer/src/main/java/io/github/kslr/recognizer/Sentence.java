@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * A sentence built from recognised signs.
  *
+ * <p><b>Thread-safety.</b> Immutable.
+ *
  * @param words the signs, in order (unmodifiable)
  * @param text  the words joined as Khmer is written (see {@link WordSeparator}); a word without Khmer text shows
  *              its gloss

@@ -12,6 +12,8 @@ package io.github.kslr.recognizer;
  *
  * <p>Next to a word without Khmer letters (a model whose labels have no Khmer text shows its glosses) a plain space
  * is always used, since Latin-script words need one.
+ *
+ * <p><b>Thread-safety.</b> Immutable.
  */
 public enum WordSeparator {
     /** Khmer words run together, as written Khmer does. The default. */
