@@ -1,10 +1,12 @@
 package io.github.kslr.recognizer;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.Landmarker;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SequenceBuffer;
@@ -114,7 +116,17 @@ public final class SignRecognizer {
             return this;
         }
 
+        /**
+         * @throws InvalidInputException when a hand-loss policy other than KEEP is asked for with a model whose
+         *     layout has no hand columns (no frame could ever show hands)
+         */
         public SignRecognizer build() {
+            FeatureLayout layout = classifier.metadata().layout();
+            if (handLossPolicy != HandLossPolicy.KEEP && !layout.uses(LandmarkPart.LEFT_HAND)
+                    && !layout.uses(LandmarkPart.RIGHT_HAND)) {
+                throw new InvalidInputException("hand-loss policy " + handLossPolicy + " needs hand columns, but the"
+                        + " model's layout " + layout.spec() + " has none; use HandLossPolicy.KEEP");
+            }
             return new SignRecognizer(this);
         }
     }

@@ -149,6 +149,23 @@ class SignRecognizerTest {
     }
 
     @Test
+    void handLossPoliciesNeedHandColumns() {
+        SignModelMetadata poseOnly = SignModelMetadata.of(List.of("a", "b"), FeatureLayout.of("pose:0,11,12:xyz"), 4);
+        byte[] model = SignModelBuilder.builder(poseOnly).lstmUnits(3).denseUnits().build();
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(model, "pose-only").build()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> SignRecognizer.builder(c).build());
+            assertTrue(e.getMessage().contains("KEEP"), e.getMessage());
+            SignRecognizer r = SignRecognizer.builder(c).handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
+                    .build();
+            for (int i = 0; i < 3; i++) {
+                assertFalse(r.acceptFeatures(new float[9], i).isPresent());
+            }
+            assertTrue(r.acceptFeatures(new float[9], 3).isPresent());
+        }
+    }
+
+    @Test
     void imagesGoThroughTheLandmarker() {
         ScriptedClassifier c = new ScriptedClassifier();
         List<Long> detected = new ArrayList<>();
