@@ -26,6 +26,11 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class VideoFrames implements AutoCloseable {
     private static final Pattern CAMERA = Pattern.compile("camera:(\\d+)");
 
+    static {
+        // FFmpeg prints to stderr by default (e.g. a swscaler note for every JPEG-range video); errors suffice.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
     private final String description;
     private final FFmpegFrameGrabber grabber;
     private final boolean live;

@@ -91,6 +91,7 @@ class DemoServerTest {
     static final class Client implements WebSocket.Listener {
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
+        private int binaryBytes;
         volatile int closeCode = -1;
         WebSocket ws;
 
@@ -117,7 +118,11 @@ class DemoServerTest {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            messages.add("binary:" + data.remaining());
+            binaryBytes += data.remaining();
+            if (last) {
+                messages.add("binary:" + binaryBytes);
+                binaryBytes = 0;
+            }
             webSocket.request(1);
             return null;
         }

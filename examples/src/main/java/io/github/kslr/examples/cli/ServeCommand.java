@@ -1,0 +1,94 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.examples.pipeline.SdkModels;
+import io.github.kslr.examples.web.DemoServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kslr serve}: the live web demo (camera pane with the landmark overlay, transcript, Clear, Speak) on
+ * http://127.0.0.1:8080/. Runs until interrupted (Ctrl-C).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the live web demo: open the printed address in a browser, turn the camera on and sign;"
+                + " the page shows the landmarks, the recognised signs and the Khmer sentence, and Speak says it.",
+            "The browser sends camera frames to this server over a WebSocket; nothing leaves this machine. Without a"
+                + " camera, --video FILE lets the page play a video file through the same pipeline."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 opens it to"
+                    + " the network)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one"
+            + " (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--model", paramLabel = "MODEL.onnx",
+            description = "sign model (default: the demo model bundled in kslr-recognizer)")
+    Path model;
+
+    @Option(names = "--voice", paramLabel = "VOICE.onnx",
+            description = "ONNX VITS voice for Speak (e.g. facebook/mms-tts-khm exported with"
+                    + " tools/voice-export); without it Speak is disabled")
+    Path voice;
+
+    @Option(names = "--video", paramLabel = "FILE",
+            description = "a video file the page can play as its source, for people without a camera")
+    Path video;
+
+    @Option(names = "--landmark-models", paramLabel = "DIR",
+            description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
+    Path landmarkModels;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--max-frame-bytes", defaultValue = "1048576",
+            description = "largest JPEG frame accepted from a browser (default ${DEFAULT-VALUE})")
+    int maxFrameBytes;
+
+    /** Set by tests to stop the server; the command otherwise runs until the JVM is interrupted. */
+    CountDownLatch stop = new CountDownLatch(1);
+    /** The running server, for tests. */
+    volatile DemoServer server;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("loading models...");
+        out.flush();
+        try (SdkModels models = SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device));
+                DemoServer s = DemoServer.builder().host(host).port(port).sessions(models::newSession)
+                        .speech(models.voice()).video(video).model(models.signModel())
+                        .maxFrameBytes(maxFrameBytes).build()) {
+            s.start();
+            server = s;
+            Thread hook = new Thread(stop::countDown, "kslr-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            String shown = host.contains(":") ? "[" + host + "]" : host;
+            out.printf("KSLR live demo: http://%s:%d/  (Ctrl-C to stop)%n", "0.0.0.0".equals(host) ? "localhost"
+                    : shown, s.port());
+            out.flush();
+            stop.await();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting: the hook ran
+            }
+        } finally {
+            server = null;
+        }
+        return 0;
+    }
+}

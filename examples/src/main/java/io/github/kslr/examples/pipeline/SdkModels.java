@@ -1,0 +1,116 @@
+package io.github.kslr.examples.pipeline;
+
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KhmerSpeech;
+import io.github.kslr.api.Landmarker;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.api.SignClassifier;
+import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.landmarks.HolisticLandmarker;
+import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.recognizer.OnnxSignClassifier;
+import io.github.kslr.tts.VitsKhmerSpeech;
+import io.github.kslr.tts.VitsSpeechOptions;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models the example apps load once and share between streams: MediaPipe Holistic's seven models (bundled in
+ * kslr-landmarks, or a directory of them), the sign model and, optionally, a Khmer voice.
+ * {@link #newSession()} makes one stream's {@link RecognitionSession} on top of them.
+ *
+ * <p><b>Thread-safety.</b> Thread-safe: sessions for several streams may be made and used at once. {@link #close()}
+ * is idempotent; close the sessions first. This object owns every model it loaded.
+ */
+public final class SdkModels implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SdkModels.class);
+
+    private final LandmarkerModels landmarkerModels;
+    private final SignClassifier classifier;
+    private final KhmerSpeech voice;
+    private boolean closed;
+
+    private SdkModels(LandmarkerModels landmarkerModels, SignClassifier classifier, KhmerSpeech voice) {
+        this.landmarkerModels = landmarkerModels;
+        this.classifier = classifier;
+        this.voice = voice;
+    }
+
+    /**
+     * Loads the models.
+     *
+     * @param landmarkModelDir a directory with the seven landmark models, or null for the bundled ones
+     * @param signModel        a sign model, or null for the bundled demo model
+     * @param voicePath        an ONNX VITS voice, or null for none
+     * @param device           where the models run
+     */
+    public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device) {
+        long t0 = System.nanoTime();
+        LandmarkerModels.Builder lb = LandmarkerModels.builder().device(device);
+        if (landmarkModelDir != null) {
+            lb.modelDirectory(landmarkModelDir);
+        }
+        LandmarkerModels lm = lb.build();
+        SignClassifier classifier = null;
+        KhmerSpeech speech = null;
+        try {
+            classifier = openClassifier(signModel, device);
+            if (voicePath != null) {
+                speech = VitsKhmerSpeech.open(voicePath, VitsSpeechOptions.builder().device(device).build());
+            }
+        } catch (RuntimeException e) {
+            if (classifier != null) {
+                classifier.close();
+            }
+            lm.close();
+            throw e;
+        }
+        LOG.info("models loaded in {} ms (landmarks on {})", (System.nanoTime() - t0) / 1_000_000, lm.device());
+        return new SdkModels(lm, classifier, speech);
+    }
+
+    /** The given sign model, else the demo model bundled in kslr-recognizer. */
+    static SignClassifier openClassifier(Path signModel, ExecutionDevice device) {
+        if (signModel != null) {
+            return OnnxSignClassifier.builder().model(signModel).device(device).build();
+        }
+        throw new InvalidInputException("no sign model: pass --model MODEL.onnx (kslr-recognizer bundles no demo"
+                + " model yet)");
+    }
+
+    /** A new stream: a landmarker in video mode over the shared models, and its recognition state. */
+    public RecognitionSession newSession() {
+        Landmarker landmarker = HolisticLandmarker.builder(landmarkerModels).runningMode(RunningMode.VIDEO).build();
+        return new SdkSession(landmarker, classifier);
+    }
+
+    /** The sign model's metadata (labels, layout, window length), or null without a sign model. */
+    public SignModelMetadata signModel() {
+        return classifier == null ? null : classifier.metadata();
+    }
+
+    /** The voice, or null when none was given. Owned by this object. */
+    public KhmerSpeech voice() {
+        return voice;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (voice != null) {
+                voice.close();
+            }
+            if (classifier != null) {
+                classifier.close();
+            }
+        } finally {
+            landmarkerModels.close();
+        }
+    }
+}

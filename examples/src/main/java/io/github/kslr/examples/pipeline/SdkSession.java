@@ -1,0 +1,67 @@
+package io.github.kslr.examples.pipeline;
+
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.Landmarker;
+import io.github.kslr.api.Prediction;
+import io.github.kslr.api.SignClassifier;
+import io.github.kslr.api.SignLabel;
+import io.github.kslr.recognizer.RecognitionListener;
+import io.github.kslr.recognizer.SignRecognizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One stream through the SDK: the {@link Landmarker} (video mode; run here so its landmarks can be shown), then
+ * kslr-recognizer's {@link SignRecognizer} (window, classifier, sentence rules).
+ *
+ * <p><b>Thread-safety.</b> Not thread-safe (one stream, one thread at a time). Owns its landmarker; borrows the
+ * classifier, which is shared between sessions.
+ */
+final class SdkSession implements RecognitionSession {
+    private final Landmarker landmarker;
+    private final SignRecognizer recognizer;
+    private final List<Prediction> accepted = new ArrayList<>();
+    private boolean closed;
+
+    SdkSession(Landmarker landmarker, SignClassifier classifier) {
+        this.landmarker = landmarker;
+        this.recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
+                .listener(new RecognitionListener() {
+                    @Override
+                    public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
+                        accepted.add(prediction);
+                    }
+                }).build();
+    }
+
+    @Override
+    public FrameResult process(ImageFrame frame) {
+        long t0 = System.nanoTime();
+        HolisticLandmarks lm = landmarker.detect(frame);
+        long t1 = System.nanoTime();
+        accepted.clear();
+        recognizer.accept(lm);
+        long t2 = System.nanoTime();
+        return new FrameResult(lm, accepted, recognizer.sentence().text(), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+    }
+
+    @Override
+    public String sentence() {
+        return recognizer.sentence().text();
+    }
+
+    @Override
+    public void clear() {
+        recognizer.clear();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        landmarker.close();
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.kslr.examples.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.examples.pipeline.SdkModels;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live demo in a real browser: Debian's Chromium, headless, driven by {@code tools/web-demo-test} (npm
+ * playwright-core), with a fake camera playing {@code ../shared/media/signing/test_video.mp4} (converted to .y4m at
+ * test time with ffmpeg). The server runs in-process with the real SDK (bundled landmark models, the sign model, the
+ * shared tiny test voice so Speak depends only on the transcript). The screenshot is left in
+ * {@code examples/target/web-demo/screenshot.png}.
+ *
+ * <p>Skips with a message when Chromium, ffmpeg, node or the npm packages are missing (run
+ * {@code tools/install-test-deps.sh}); fails instead under {@code -Dkslr.requireShared=true} (CI).
+ */
+class WebDemoBrowserTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path NODE_PROJECT = ROOT.resolve("tools/web-demo-test");
+    static final Path OUT = Path.of("target", "web-demo").toAbsolutePath();
+
+    private static SdkModels models;
+
+    @BeforeAll
+    static void loadModels() {
+        String dir = System.getProperty("kslr.landmarkModels");
+        String sign = System.getProperty("kslr.signModel");
+        models = SdkModels.load(dir == null || dir.isBlank() ? null : Path.of(dir),
+                sign == null || sign.isBlank() ? null : Path.of(sign),
+                SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx"), ExecutionDevice.cpu());
+    }
+
+    @AfterAll
+    static void closeModels() {
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    /** Skips (locally) or fails (CI) when a tool the test needs is missing. */
+    static void requireTool(boolean present, String what) {
+        if (!present) {
+            String msg = "needs " + what + " (run tools/install-test-deps.sh)";
+            if (SharedFiles.required()) {
+                fail(msg + " and -Dkslr.requireShared=true");
+            }
+            Assumptions.abort(msg + ", skipping");
+        }
+    }
+
+    static Path onPath(String exe) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                Path p = Path.of(dir, exe);
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    static String run(List<String> cmd, Path dir, long timeoutSeconds) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(OUT, "proc", ".log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " ran for more than " + timeoutSeconds + " s:\n" + Files.readString(log));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        if (p.exitValue() != 0 && !cmd.get(0).endsWith("node")) {
+            fail(String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
+
+    static Path y4m() throws IOException, InterruptedException {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path ffmpeg = onPath("ffmpeg");
+        requireTool(ffmpeg != null, "ffmpeg on the PATH");
+        Files.createDirectories(OUT);
+        Path y4m = OUT.resolve("test_video.y4m");
+        run(List.of(ffmpeg.toString(), "-v", "error", "-y", "-i", video.toString(), "-pix_fmt", "yuv420p", "-f",
+                "yuv4mpegpipe", y4m.toString()), OUT, 120);
+        assertTrue(Files.size(y4m) > 0);
+        return y4m;
+    }
+
+    @Test
+    void liveDemoInHeadlessChromium() throws Exception {
+        Path chromium = Path.of(System.getProperty("kslr.chromium", "/usr/bin/chromium"));
+        requireTool(Files.isExecutable(chromium), chromium + " (Debian package chromium)");
+        Path node = onPath("node");
+        requireTool(node != null, "node on the PATH");
+        requireTool(Files.isDirectory(NODE_PROJECT.resolve("node_modules/playwright-core")),
+                NODE_PROJECT.resolve("node_modules/playwright-core") + " (npm ci in tools/web-demo-test)");
+        Path y4m = y4m();
+        Path screenshot = OUT.resolve("screenshot.png");
+        Files.deleteIfExists(screenshot);
+
+        try (DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).speech(models.voice())
+                .model(models.signModel()).build().start()) {
+            String out = run(List.of(node.toString(), "demo-test.mjs", "--url",
+                    "http://127.0.0.1:" + server.port() + "/", "--y4m", y4m.toString(), "--screenshot",
+                    screenshot.toString(), "--chromium", chromium.toString(), "--min-landmark-frames", "10"),
+                    NODE_PROJECT, 420);
+            String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+            if (last == null) {
+                fail("the browser test printed no summary:\n" + out);
+            }
+            JsonObject result = JsonParser.parseString(last).getAsJsonObject();
+            List<String> failed = new ArrayList<>();
+            JsonArray checks = result.getAsJsonArray("checks");
+            for (JsonElement c : checks) {
+                JsonObject o = c.getAsJsonObject();
+                if (!o.get("ok").getAsBoolean()) {
+                    failed.add(o.get("name").getAsString() + ": " + o.get("detail"));
+                }
+            }
+            assertTrue(failed.isEmpty(), "browser checks failed: " + failed + "\n" + out);
+            assertTrue(checks.size() >= 8, "expected every check to run: " + checks);
+            assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
+            JsonObject summary = result.getAsJsonObject("summary");
+            assertTrue(summary.get("framesWithLandmarks").getAsInt() >= 10, summary.toString());
+            System.out.println("web demo browser test: " + summary.get("results") + " results, overlay "
+                    + summary.get("overlay") + "; screenshot " + screenshot);
+        }
+    }
+
+    @Test
+    void serverPlaysAVideoFileThroughThePipeline() throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        try (DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).video(video)
+                .model(models.signModel()).build().start()) {
+            DemoServerTest.Client c = DemoServerTest.Client.connect(server.port(), null);
+            assertTrue(c.nextOfType("hello").get("video").getAsBoolean());
+            c.ws.sendText("{\"type\":\"video\"}", true).join();
+            JsonObject start = c.nextOfType("video-start");
+            int declared = start.get("frames").getAsInt();
+            int results = 0;
+            int withPose = 0;
+            int binaries = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                String m = c.messages.poll(60, TimeUnit.SECONDS);
+                if (m == null) {
+                    fail("no message for 60 s after " + results + " results");
+                }
+                if (m.startsWith("binary:")) {
+                    binaries++;
+                    continue;
+                }
+                JsonObject o = JsonParser.parseString(m).getAsJsonObject();
+                String type = o.get("type").getAsString();
+                if ("video-end".equals(type)) {
+                    break;
+                }
+                assertEquals("result", type, m);
+                assertEquals("video", o.get("source").getAsString());
+                assertEquals(540, o.get("width").getAsInt());
+                assertEquals(720, o.get("height").getAsInt());
+                results++;
+                if (!o.get("pose").isJsonNull()) {
+                    assertEquals(33, o.getAsJsonArray("pose").size());
+                    withPose++;
+                }
+            }
+            // Every decoded frame comes back as a JPEG followed by its result.
+            assertEquals(binaries, results);
+            assertTrue(Math.abs(results - declared) <= 2, results + " results for " + declared + " declared frames");
+            assertTrue(withPose >= results * 0.8, withPose + " of " + results + " frames had a pose");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Drives the KSLR live web demo in Debian's headless Chromium with a fake camera that plays a .y4m video, and checks
+// the page end to end: landmarks arrive over the WebSocket, the overlay draws them (canvas pixels), the landmark
+// toggle clears the overlay, Speak is disabled without a transcript, Clear empties the transcript.
+//
+// Usage: node demo-test.mjs --url http://127.0.0.1:PORT/ --y4m FILE.y4m --screenshot OUT.png
+//          [--chromium /usr/bin/chromium] [--min-landmark-frames 10] [--timeout-ms 120000] [--expect-speech]
+// Prints one JSON summary line on stdout; exits 0 when every check passed, 1 with the failed checks otherwise.
+import { chromium } from 'playwright-core';
+
+function parseArgs(argv) {
+  const o = { chromium: '/usr/bin/chromium', minLandmarkFrames: 10, timeoutMs: 120000, expectSpeech: false };
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => { if (i + 1 >= argv.length) { throw new Error(a + ' needs a value'); } return argv[++i]; };
+    if (a === '--url') o.url = next();
+    else if (a === '--y4m') o.y4m = next();
+    else if (a === '--screenshot') o.screenshot = next();
+    else if (a === '--chromium') o.chromium = next();
+    else if (a === '--min-landmark-frames') o.minLandmarkFrames = Number(next());
+    else if (a === '--timeout-ms') o.timeoutMs = Number(next());
+    else if (a === '--expect-speech') o.expectSpeech = true;
+    else throw new Error('unknown argument ' + a);
+  }
+  if (!o.url || !o.y4m || !o.screenshot) { throw new Error('--url, --y4m and --screenshot are required'); }
+  return o;
+}
+
+const o = parseArgs(process.argv);
+const checks = [];
+const check = (name, ok, detail) => { checks.push({ name, ok: !!ok, detail }); };
+
+const browser = await chromium.launch({
+  executablePath: o.chromium,
+  headless: true,
+  // Fake camera from the .y4m; auto-accept the permission prompt. The networking flags stop Chromium from reaching
+  // for Google's hosts (a closed network refuses them).
+  args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    '--use-file-for-fake-video-capture=' + o.y4m, '--autoplay-policy=no-user-gesture-required',
+    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync'],
+});
+let summary = {};
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push('console: ' + m.text()); });
+  await page.goto(o.url);
+  await page.waitForFunction(() => window.kslrDemo && window.kslrDemo.connected, null, { timeout: 20000 });
+
+  const speakDisabledAtStart = await page.isDisabled('#speak');
+  check('Speak is disabled before any transcript', speakDisabledAtStart
+    && (await page.textContent('#transcript')) === '');
+
+  await page.click('#camera-toggle');
+  await page.waitForFunction((n) => window.kslrDemo.framesWithLandmarks >= n, o.minLandmarkFrames,
+    { timeout: o.timeoutMs, polling: 200 });
+  const st = await page.evaluate(() => ({ ...window.kslrDemo, last: undefined, errors: window.kslrDemo.errors }));
+  check('landmarks arrive', st.framesWithLandmarks >= o.minLandmarkFrames,
+    `${st.framesWithLandmarks} of ${st.results} results had landmarks`);
+
+  // What the overlay canvas holds: pixels drawn, and how many are the pose's green and the hands' colours.
+  const overlayPixels = () => page.evaluate(() => {
+    const c = document.getElementById('overlay');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0, green = 0, hand = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 0) continue;
+      drawn++;
+      if (d[i + 1] > 150 && d[i] < 120 && d[i + 2] < 120) green++;
+      if ((d[i] > 200 && d[i + 1] > 100 && d[i + 2] < 60) || (d[i + 2] > 200 && d[i] < 140)) hand++;
+    }
+    return { width: c.width, height: c.height, drawn, green, hand };
+  });
+  const lastHasPose = await page.evaluate(() => !!(window.kslrDemo.last && window.kslrDemo.last.pose));
+  const on = await overlayPixels();
+  check('overlay draws the landmarks', on.drawn > 200 && (!lastHasPose || on.green > 50),
+    `overlay ${on.width}x${on.height}: ${on.drawn} drawn pixels, ${on.green} pose-green, ${on.hand} hand-coloured`);
+
+  await page.screenshot({ path: o.screenshot });
+
+  await page.click('#landmarks-toggle');
+  const off = await overlayPixels();
+  check('landmark toggle clears the overlay', off.drawn === 0, `${off.drawn} drawn pixels with landmarks off`);
+  await page.click('#landmarks-toggle');
+  await page.waitForFunction(() => {
+    const c = document.getElementById('overlay');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }
+    return false;
+  }, null, { timeout: 20000 });
+
+  // The transcript: the demo model may or may not recognise signs in this clip; Clear must empty it either way, and
+  // Speak must follow it.
+  const transcriptBefore = await page.textContent('#transcript');
+  const speechAvailable = await page.evaluate(() => window.kslrDemo.speechAvailable);
+  if (transcriptBefore !== '') {
+    check('Speak is enabled with a transcript and a voice', (await page.isDisabled('#speak')) === !speechAvailable,
+      `transcript "${transcriptBefore}", voice ${speechAvailable}`);
+  }
+  await page.click('#clear');
+  const afterClear = await page.textContent('#transcript');
+  const signsAfterClear = await page.evaluate(() => document.querySelectorAll('#signs li').length);
+  const speakDisabledAfterClear = await page.isDisabled('#speak');
+  check('Clear empties the transcript', afterClear === '' && signsAfterClear === 0,
+    `before "${transcriptBefore}", after "${afterClear}", ${signsAfterClear} signs listed`);
+  check('Speak is disabled after Clear (no transcript)', speakDisabledAfterClear);
+
+  let speech = null;
+  if (o.expectSpeech) {
+    await page.waitForFunction(() => window.kslrDemo.sentence.trim() !== '', null, { timeout: o.timeoutMs });
+    check('Speak is enabled once a sign is recognised', !(await page.isDisabled('#speak')));
+    await page.click('#speak');
+    await page.waitForFunction(() => window.kslrDemo.speechClips > 0, null, { timeout: o.timeoutMs });
+    speech = await page.evaluate(() => window.kslrDemo.speechClips);
+    check('Speak plays a clip', speech > 0);
+  }
+
+  await page.click('#camera-toggle');
+  const offState = await page.evaluate(() => ({ camera: window.kslrDemo.camera,
+    offShown: getComputedStyle(document.getElementById('camera-off')).display !== 'none' }));
+  check('camera toggle turns the camera off', !offState.camera && offState.offShown);
+
+  const fin = await page.evaluate(() => ({ results: window.kslrDemo.results,
+    framesWithLandmarks: window.kslrDemo.framesWithLandmarks, errors: window.kslrDemo.errors }));
+  check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
+  check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
+  summary = { results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
+    transcriptBeforeClear: transcriptBefore, speechClips: speech, lastFrame: st.last };
+} catch (e) {
+  check('run', false, String(e && e.stack || e));
+} finally {
+  await browser.close();
+}
+const failed = checks.filter((c) => !c.ok);
+process.stdout.write(JSON.stringify({ ok: failed.length === 0, checks, summary }) + '\n');
+process.exit(failed.length === 0 ? 0 : 1);
