@@ -6,9 +6,11 @@
 //   jobs.json: {"jobs": [{"model": "/abs/m.tflite", "inputs": ["/abs/in0.f32", ...], "outDir": "/abs/dir",
 //                          "warmup": 0, "iterations": 0}]}
 //   Each input file holds little-endian float32 values in the model's NHWC input shape (batch 1).
-//   For every job, outDir receives out<i>.f32 (little-endian float32, TFLite output order) and result.json:
-//   {"inputs": [{"name", "shape"}], "outputs": [{"name", "shape", "file"}], "timesMs": [...]}.
-//   timesMs holds one wall-clock time per timed iteration (after `warmup` untimed runs), run() to data read back.
+//   For every job, outDir receives out<i>.f32 (little-endian float32, TFLite output order) and result.tsv, one
+//   tab-separated record a line (easy to read from Java without a JSON library):
+//     input <name> <d0,d1,...>
+//     output <name> <d0,d1,...> <file>
+//     time <ms>          one per timed iteration (after `warmup` untimed runs): run() until the data are read back
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -85,12 +87,12 @@ async function runJob(job) {
     writeF32(file, arrays[i]);
     return { name: d.name, shape: Array.from(d.shape), file };
   });
-  const result = {
-    inputs: inDetails.map((d) => ({ name: d.name, shape: Array.from(d.shape) })),
-    outputs,
-    timesMs,
-  };
-  fs.writeFileSync(path.join(job.outDir, 'result.json'), JSON.stringify(result, null, 1));
+  const lines = [
+    ...inDetails.map((d) => `input\t${d.name}\t${Array.from(d.shape).join(',')}`),
+    ...outputs.map((o) => `output\t${o.name}\t${o.shape.join(',')}\t${o.file}`),
+    ...timesMs.map((t) => `time\t${t}`),
+  ];
+  fs.writeFileSync(path.join(job.outDir, 'result.tsv'), lines.join('\n') + '\n');
   inputs.forEach((t) => t.delete());
   model.delete();
 }
