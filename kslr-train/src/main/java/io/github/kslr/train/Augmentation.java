@@ -75,7 +75,7 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
         if (angle != 0) {
             p.rotate(dst, dstOff, frames, angle, 0.5f, 0.5f);
         }
-        double s = Math.exp(Math.log(minScale) * (2 * r.nextDouble() - 1));
+        double s = StrictMath.exp(StrictMath.log(minScale) * (2 * r.nextDouble() - 1));
         double a = maxAspect * (2 * r.nextDouble() - 1);
         float dx = (float) (maxShift * (2 * r.nextDouble() - 1));
         float dy = (float) (maxShift * (2 * r.nextDouble() - 1));

@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Per frame: the shoulders' midpoint {@code m} and width {@code w} (pose landmarks 11 and 12, x and y) define
  * the signer's frame of reference. Every present point {@code p} (x or y non-zero) becomes {@code (p - m) / w}
  * (absent points stay 0), which makes the features independent of where the signer stands and how far from the
- * camera. Each hand point also contributes its offset from its wrist in the same units (the hand's shape apart from
+ * camera. Each present hand point also contributes its offset from its wrist in the same units (the hand's shape apart from
  * its position). z and visibility are not used: z does not scale with distance like x and y do, so it would undo
  * the scale invariance. When the shoulders are missing (width below {@value #MIN_WIDTH}), {@code m = (0.5, 0.5)} and
  * {@code w = }{@value #FALLBACK_WIDTH} (about the median shoulder width of webcam recordings).
@@ -154,8 +154,10 @@ public final class FeatureTransform {
                 dst[d + p + i] = present ? (y - my) / w : 0f;
             }
             for (int k = 0; k < h; k++) {
-                dst[d + 2 * p + k] = dst[d + handPoint[k]] - dst[d + handWrist[k]];
-                dst[d + 2 * p + h + k] = dst[d + p + handPoint[k]] - dst[d + p + handWrist[k]];
+                int hp = handPoint[k];
+                boolean present = Math.abs(src[s + xCol[hp]]) + Math.abs(src[s + yCol[hp]]) > 0f;
+                dst[d + 2 * p + k] = present ? dst[d + hp] - dst[d + handWrist[k]] : 0f;
+                dst[d + 2 * p + h + k] = present ? dst[d + p + hp] - dst[d + p + handWrist[k]] : 0f;
             }
         }
     }

@@ -80,8 +80,9 @@ public final class OnnxExport {
         String ny = g.op("Mul", g.op("Div", g.op("Sub", ys, my), wf), present);
         String hp = g.ints("hand_points", tf.handPoints());
         String hw = g.ints("hand_wrists", tf.handWrists());
-        String rx = g.op("Sub", g.gather(nx, hp, 2), g.gather(nx, hw, 2));
-        String ry = g.op("Sub", g.gather(ny, hp, 2), g.gather(ny, hw, 2));
+        String handPresent = g.gather(present, hp, 2);
+        String rx = g.op("Mul", g.op("Sub", g.gather(nx, hp, 2), g.gather(nx, hw, 2)), handPresent);
+        String ry = g.op("Mul", g.op("Sub", g.gather(ny, hp, 2), g.gather(ny, hw, 2)), handPresent);
         String feat = g.node(NodeProto.newBuilder().setOpType("Concat").addInput(nx).addInput(ny).addInput(rx)
                 .addInput(ry).addAttribute(intAttr("axis", 2)));
         String std = g.op("Mul", g.op("Sub", feat, g.floats("feature_mean", model.mean(), d)),

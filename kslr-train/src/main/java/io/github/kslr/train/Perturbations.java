@@ -179,8 +179,8 @@ public final class Perturbations {
 
     /** Rotates present points by {@code radians} about {@code (cx, cy)}, in place. */
     public void rotate(float[] data, int off, int frames, double radians, float cx, float cy) {
-        float cos = (float) Math.cos(radians);
-        float sin = (float) Math.sin(radians);
+        float cos = (float) StrictMath.cos(radians);
+        float sin = (float) StrictMath.sin(radians);
         for (int f = 0; f < frames; f++) {
             int b = off + f * frameSize;
             for (int p = 0; p < xColumns.length; p++) {

@@ -197,32 +197,41 @@ public final class RidgeBaseline {
 
     /** The most likely class of every window of {@code data} (same layout and length as the training data). */
     public int[] predict(SignDataset data) {
+        double[] s = scores(data);
+        int[] out = new int[data.size()];
+        for (int i = 0; i < out.length; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (s[i * classes + c] > s[i * classes + best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /** The one-vs-rest scores, {@code [windows, classes]}. */
+    double[] scores(SignDataset data) {
         int dim = mean.length;
         if (data.windowSize() != dim) {
             throw new InvalidInputException("the baseline was fitted on windows of " + dim + " floats, data has "
                     + data.windowSize());
         }
-        int[] out = new int[data.size()];
+        double[] out = new double[data.size() * classes];
         float[] win = new float[dim];
-        double[] s = new double[classes];
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < data.size(); i++) {
             data.copyWindow(i, win, 0);
-            System.arraycopy(bias, 0, s, 0, classes);
+            int o = i * classes;
+            System.arraycopy(bias, 0, out, o, classes);
             for (int j = 0; j < dim; j++) {
                 double v = (win[j] - mean[j]) * invStd[j];
                 if (v != 0) {
                     for (int c = 0; c < classes; c++) {
-                        s[c] += v * w[j * classes + c];
+                        out[o + c] += v * w[j * classes + c];
                     }
                 }
             }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (s[c] > s[best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
         }
         return out;
     }

@@ -3,6 +3,9 @@ package io.github.kslr.train;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.recognizer.io.MpDataset;
+import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.recognizer.io.NpyArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Labelled landmark sequences: {@code N} windows of {@code T} frames in one {@link FeatureLayout}, a class index per
@@ -88,28 +89,30 @@ public final class SignDataset {
                         + " (expected X.npy [N,T,F], y.npy [N], labels.txt, optional session.npy)");
             }
         }
-        NpyFiles.Array xa = NpyFiles.read(xf);
-        if (!xa.isFloat() || xa.shape().length != 3) {
+        NpyArray xa = Npy.read(xf);
+        if (isInteger(xa) || xa.rank() != 3) {
             throw new InvalidInputException(xf + " must be a float array [N, T, F], was " + xa.dtype() + " "
                     + Arrays.toString(xa.shape()));
         }
-        NpyFiles.Array ya = NpyFiles.read(yf);
-        if (ya.isFloat() || ya.shape().length != 1 || ya.shape()[0] != xa.shape()[0]) {
-            throw new InvalidInputException(yf + " must be an integer array [" + xa.shape()[0] + "], was "
-                    + ya.dtype() + " " + Arrays.toString(ya.shape()));
-        }
-        int[] sessions = null;
+        int n = xa.shape()[0];
+        int[] y = readIndices(yf, n);
         Path sf = dir.resolve("session.npy");
-        if (Files.isRegularFile(sf)) {
-            NpyFiles.Array sa = NpyFiles.read(sf);
-            if (sa.isFloat() || sa.shape().length != 1 || sa.shape()[0] != xa.shape()[0]) {
-                throw new InvalidInputException(sf + " must be an integer array [" + xa.shape()[0] + "], was "
-                        + sa.dtype() + " " + Arrays.toString(sa.shape()));
-            }
-            sessions = sa.ints();
-        }
-        return new SignDataset(FeatureLayout.ofSize(xa.shape()[2]), xa.shape()[1], xa.floats(), ya.ints(),
+        int[] sessions = Files.isRegularFile(sf) ? readIndices(sf, n) : null;
+        return new SignDataset(FeatureLayout.ofSize(xa.shape()[2]), xa.shape()[1], xa.toFloatArray(), y,
                 sessions, readLabels(lf));
+    }
+
+    private static boolean isInteger(NpyArray a) {
+        return a.dtype() != NpyArray.DType.FLOAT32 && a.dtype() != NpyArray.DType.FLOAT64;
+    }
+
+    private static int[] readIndices(Path file, int n) {
+        NpyArray a = Npy.read(file);
+        if (!isInteger(a) || a.rank() != 1 || a.shape()[0] != n) {
+            throw new InvalidInputException(file + " must be an integer array [" + n + "], was " + a.dtype() + " "
+                    + Arrays.toString(a.shape()));
+        }
+        return a.toIntArray();
     }
 
     /** Labels from a text file, one a line; trailing empty lines are ignored. */
@@ -136,94 +139,17 @@ public final class SignDataset {
     }
 
     /**
-     * Loads the reports' layout {@code root/<sign>/<sequence>/<frame>.npy}: one folder a sign (labels in sorted
-     * folder order, or the order of {@code root/labels.txt} when present), one folder a sequence, frames numbered
-     * {@code 0.npy .. T-1.npy}, each a 1-D float array of a built-in layout's size. Sessions are all 0.
+     * Loads the reports' layout {@code root/<sign>/<sequence>/<frame>.npy} (read by kslr-recognizer's
+     * {@link MpDataset}): labels in the order of {@code root/labels.txt} when present, else sorted folder names.
+     * Frames must be a built-in layout's size. Sessions are all 0.
      */
     public static SignDataset loadMpData(Path root) {
         Checks.notNull(root, "root");
-        if (!Files.isDirectory(root)) {
-            throw new InvalidInputException("MP_Data folder " + root + " does not exist");
-        }
-        List<String> labels;
-        try {
-            labels = Files.isRegularFile(root.resolve("labels.txt")) ? readLabels(root.resolve("labels.txt"))
-                    : sortedDirs(root).stream().map(p -> p.getFileName().toString()).toList();
-            List<float[]> windows = new ArrayList<>();
-            List<Integer> ys = new ArrayList<>();
-            int frames = -1;
-            int features = -1;
-            for (int c = 0; c < labels.size(); c++) {
-                Path signDir = root.resolve(labels.get(c));
-                if (!Files.isDirectory(signDir)) {
-                    throw new InvalidInputException("MP_Data lacks the folder of label '" + labels.get(c) + "'");
-                }
-                for (Path seqDir : sortedDirs(signDir)) {
-                    List<Path> frameFiles;
-                    try (Stream<Path> s = Files.list(seqDir)) {
-                        frameFiles = s.filter(p -> p.getFileName().toString().endsWith(".npy"))
-                                .sorted(Comparator.comparingInt(SignDataset::frameNumber)).toList();
-                    }
-                    if (frames < 0) {
-                        frames = frameFiles.size();
-                    } else if (frameFiles.size() != frames) {
-                        throw new InvalidInputException(seqDir + " has " + frameFiles.size() + " frames, others "
-                                + frames);
-                    }
-                    float[] w = null;
-                    for (int f = 0; f < frameFiles.size(); f++) {
-                        NpyFiles.Array a = NpyFiles.read(frameFiles.get(f));
-                        if (!a.isFloat() || a.shape().length != 1) {
-                            throw new InvalidInputException(frameFiles.get(f) + " must be a 1-D float array");
-                        }
-                        if (features < 0) {
-                            features = a.size();
-                        } else if (a.size() != features) {
-                            throw new InvalidInputException(frameFiles.get(f) + " has " + a.size()
-                                    + " features, others " + features);
-                        }
-                        if (w == null) {
-                            w = new float[frames * features];
-                        }
-                        System.arraycopy(a.floats(), 0, w, f * features, features);
-                    }
-                    if (w != null) {
-                        windows.add(w);
-                        ys.add(c);
-                    }
-                }
-            }
-            if (windows.isEmpty()) {
-                throw new InvalidInputException("MP_Data folder " + root + " holds no sequences");
-            }
-            float[] x = new float[windows.size() * frames * features];
-            for (int i = 0; i < windows.size(); i++) {
-                System.arraycopy(windows.get(i), 0, x, i * frames * features, frames * features);
-            }
-            return new SignDataset(FeatureLayout.ofSize(features), frames, x,
-                    ys.stream().mapToInt(Integer::intValue).toArray(), null, labels);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read MP_Data folder " + root, e);
-        }
-    }
-
-    private static List<Path> sortedDirs(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            // Numeric folder names (sequence numbers) sort as numbers, others by name.
-            return s.filter(Files::isDirectory).sorted(Comparator.comparing((Path p) -> {
-                String n = p.getFileName().toString();
-                return n.matches("\\d+") ? String.format("%012d", Long.parseLong(n)) : n;
-            })).toList();
-        }
-    }
-
-    private static int frameNumber(Path p) {
-        String n = p.getFileName().toString();
-        try {
-            return Integer.parseInt(n.substring(0, n.length() - 4));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("frame file " + p + " must be named <number>.npy");
-        }
+        Path labelsFile = root.resolve("labels.txt");
+        MpDataset mp = Files.isRegularFile(labelsFile) ? MpDataset.read(root, readLabels(labelsFile))
+                : MpDataset.read(root);
+        return new SignDataset(FeatureLayout.ofSize(mp.featureSize()), mp.sequenceLength(), mp.windows(),
+                mp.labelIndices(), null, mp.labels());
     }
 
     public FeatureLayout layout() {

@@ -237,7 +237,7 @@ public final class SignNetwork {
         }
         double sum = 0;
         for (int i = 0; i < logits.length; i++) {
-            out[i] = (float) Math.exp(logits[i] - max);
+            out[i] = (float) StrictMath.exp(logits[i] - max);
             sum += out[i];
         }
         float inv = (float) (1.0 / sum);
@@ -255,7 +255,7 @@ public final class SignNetwork {
         for (int k = 0; k < c; k++) {
             double q = (k == label ? 1 - smoothing : 0) + smoothing / c;
             if (q > 0) {
-                loss -= q * Math.log(Math.max(ws.prob[k], 1e-30));
+                loss -= q * StrictMath.log(Math.max(ws.prob[k], 1e-30));
             }
         }
         return loss;

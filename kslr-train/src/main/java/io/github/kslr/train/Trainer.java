@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Determinism.</b> For a given seed, data and config the result is bit-identical whatever the thread count:
  * each window's augmentation and dropout come from a random source seeded by (seed, epoch, window), and a batch's
- * gradient is the sum of fixed chunks of 8 windows, added in chunk order.
+ * gradient is the sum of fixed chunks of 8 windows, added in chunk order. Transcendental functions use
+ * {@link StrictMath}, whose results do not depend on the JIT or the CPU ({@code Math.exp} may differ by an ulp
+ * between the interpreter and compiled code).
  *
  * <p><b>Thread-safety.</b> A trainer holds no state between calls; {@link #train} may run on several trainers at
  * once. Each call owns a worker pool that it shuts down before returning.
@@ -35,6 +37,8 @@ public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final int CHUNK = 8;
+    /** Smallest standard deviation used to standardise a feature, in shoulder widths. */
+    static final double MIN_STD = 0.05;
 
     private final TrainingConfig config;
 
@@ -119,7 +123,7 @@ public final class Trainer {
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long epochStart = System.nanoTime();
             double lr = config.learningRate() * (0.05 + 0.95 * 0.5
-                    * (1 + Math.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
+                    * (1 + StrictMath.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
             int[] order = shuffled(fit.size(), mix(config.seed(), epoch, -1));
             double lossSum = 0;
             double correct = 0;
@@ -266,8 +270,8 @@ public final class Trainer {
     private void adamW(float[] p, float[] g, float[] m, float[] v, int step, double lr, float gradScale) {
         double b1 = 0.9;
         double b2 = 0.999;
-        double c1 = 1 - Math.pow(b1, step);
-        double c2 = 1 - Math.pow(b2, step);
+        double c1 = 1 - StrictMath.pow(b1, step);
+        double c2 = 1 - StrictMath.pow(b2, step);
         float a = (float) (lr * Math.sqrt(c2) / c1);
         float decay = (float) (1 - lr * config.weightDecay());
         float fb1 = (float) b1;
@@ -318,8 +322,9 @@ public final class Trainer {
             double var = Math.max(sq[k] / frames - mu * mu, 0);
             double sd = Math.sqrt(var);
             mean[k] = (float) mu;
-            // Constant features (e.g. a wrist's offset from itself) keep scale 1.
-            inv[k] = sd > 1e-6 ? (float) (1 / sd) : 1f;
+            // Features are in shoulder widths; a floor keeps nearly constant ones (e.g. a wrist's offset from
+            // itself) from being blown up when augmentation later moves them.
+            inv[k] = (float) (1 / Math.max(sd, MIN_STD));
         }
         return new float[][] {mean, inv};
     }

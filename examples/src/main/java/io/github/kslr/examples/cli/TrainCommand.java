@@ -1,0 +1,107 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.train.LabelTranslations;
+import io.github.kslr.train.PerturbationSuite;
+import io.github.kslr.train.SignDataset;
+import io.github.kslr.train.TrainingConfig;
+import io.github.kslr.train.TrainingReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kslr train --data DIR --out MODEL.onnx --report REPORT_DIR}: trains a sign model in Java, exports it to ONNX
+ * with the KSLR metadata and writes an evaluation report.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a sign model on landmark sequences and exports it to ONNX with its labels, glosses,"
+                + " Khmer texts and feature layout in the model's metadata.",
+            "DIR holds X.npy [N, T, F] float (F = 258, 1662 or 177), y.npy [N] int, labels.txt (one label a line)"
+                + " and optionally session.npy [N] int; or it is an MP_Data folder (<sign>/<sequence>/<frame>.npy).",
+            "Windows of --session (default 1) are held out and evaluated; all others train. REPORT_DIR gets"
+                + " report.txt, confusion.png, curves.png, history.csv, model.int8.onnx and checkpoints/."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "where the model goes")
+    Path out;
+
+    @Option(names = "--report", required = true, paramLabel = "REPORT_DIR", description = "where the report goes")
+    Path report;
+
+    @Option(names = "--session", defaultValue = "1",
+            description = "recording session held out for validation (default ${DEFAULT-VALUE})")
+    int session;
+
+    @Option(names = "--translations", paramLabel = "LABELS.tsv",
+            description = "label<TAB>gloss<TAB>khmer lines giving each label its English gloss and Khmer text")
+    Path translations;
+
+    @Option(names = "--no-sign-label", defaultValue = "-",
+            description = "the label meaning 'no sign', if the data has it (default '${DEFAULT-VALUE}')")
+    String noSignLabel;
+
+    @Option(names = "--epochs", defaultValue = "60", description = "most epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "12",
+            description = "stop after this many epochs without improvement (default ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--hidden", defaultValue = "64",
+            description = "width of the network's two hidden layers (default ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "worker threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--no-baseline", description = "skip the ridge baseline")
+    boolean noBaseline;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
+                : SignDataset.loadMpData(data);
+        o.println("data: " + dataset);
+        TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
+                .hidden(hidden, hidden).threads(threads).checkpointDir(report.resolve("checkpoints")).build();
+        LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
+        String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
+        TrainingReport.Summary s = TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline,
+                (e, improved) -> {
+                    o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f%s  %.1fs%s%n",
+                            e.epoch(), e.trainLoss(), e.trainAccuracy(), e.monitorLoss(), e.monitorAccuracy(),
+                            Double.isNaN(e.validationAccuracy()) ? ""
+                                    : String.format(Locale.ROOT, "  validation acc %.4f", e.validationAccuracy()),
+                            e.seconds(), improved ? "  *" : "");
+                    o.flush();
+                });
+        o.printf(Locale.ROOT, "trained in %.1f s (best epoch %d); model %s (%d bytes), report %s%n",
+                s.training().seconds(), s.training().bestEpoch(), out, s.modelBytes(), report);
+        if (s.clean() == null) {
+            o.println("no windows of session " + session + ": nothing evaluated");
+            return 0;
+        }
+        o.print(PerturbationSuite.table(s.perturbations()));
+        if (!s.ridge().isEmpty()) {
+            o.printf(Locale.ROOT, "ridge baseline accuracy=%.4f%n", s.ridge().get(0).accuracy());
+        }
+        o.printf(Locale.ROOT, "int8 variant %s%n", s.int8().summaryLine());
+        o.println(s.clean().summaryLine());
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import org.junit.jupiter.api.Test;
+
+class FeatureTransformTest {
+
+    @Test
+    void selectedLayoutUsesOnlyPointsTheDataHas() {
+        SignDataset d = Synthetic.dataset(3, 2, 4, 1);
+        FeatureLayout l = FeatureTransform.selectLayout(d);
+        assertEquals("pose:0-16:xyz;left_hand:0-20:xyz;right_hand:0-20:xyz", l.spec());
+        assertFalse(l.uses(LandmarkPart.FACE));
+        // The same data in the 1662 layout has all-zero face columns: they must not be selected.
+        SignDataset holistic = d.convertTo(FeatureLayout.HOLISTIC_1662);
+        assertEquals(l, FeatureTransform.selectLayout(holistic));
+        // Data without shoulders cannot be normalised.
+        float[] x = d.windows();
+        FeatureLayout src = d.layout();
+        for (int i = 0; i < x.length; i += src.size()) {
+            for (int lm : new int[] {11, 12}) {
+                for (int k = 0; k < 4; k++) {
+                    x[i + src.columnOf(LandmarkPart.POSE, lm, k)] = 0f;
+                }
+            }
+        }
+        SignDataset noShoulders = new SignDataset(src, d.sequenceLength(), x, d.labelsArray(), null, d.labels());
+        assertThrows(InvalidInputException.class, () -> FeatureTransform.selectLayout(noShoulders));
+    }
+
+    @Test
+    void featuresDoNotDependOnPositionOrDistance() {
+        SignDataset d = Synthetic.dataset(2, 1, 3, 4);
+        FeatureLayout l = FeatureTransform.selectLayout(d);
+        SignDataset m = d.convertTo(l);
+        FeatureTransform tf = new FeatureTransform(l);
+        Perturbations p = new Perturbations(l);
+        float[] w = new float[m.windowSize()];
+        m.copyWindow(0, w, 0);
+        float[] moved = w.clone();
+        p.affine(moved, 0, 3, 0.7f, 0.7f, 0.5f, 0.5f, 0.12f, -0.08f);
+        float[] a = new float[3 * tf.outputSize()];
+        float[] b = new float[3 * tf.outputSize()];
+        tf.apply(w, 0, 3, a, 0);
+        tf.apply(moved, 0, 3, b, 0);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 2e-5, "feature " + i);
+        }
+        // Mirroring negates normalised x and swaps partners: the nose's x changes sign.
+        float[] mir = new float[w.length];
+        p.mirror(w, 0, mir, 0, 3);
+        float[] c = new float[3 * tf.outputSize()];
+        tf.apply(mir, 0, 3, c, 0);
+        assertEquals(-a[0], c[0], 1e-5, "nose x");
+        assertEquals(a[tf.pointCount()], c[tf.pointCount()], 1e-5, "nose y");
+    }
+
+    @Test
+    void absentPointsAreZeroAndShoulderlessFramesUseTheFallback() {
+        SignDataset d = Synthetic.dataset(2, 1, 1, 5);
+        FeatureLayout l = FeatureTransform.selectLayout(d);
+        FeatureTransform tf = new FeatureTransform(l);
+        float[] w = new float[l.size()];
+        // Only the right wrist at (0.75, 0.5); no pose, no left hand.
+        w[l.columnOf(LandmarkPart.RIGHT_HAND, 0, 0)] = 0.75f;
+        w[l.columnOf(LandmarkPart.RIGHT_HAND, 0, 1)] = 0.5f;
+        w[l.columnOf(LandmarkPart.RIGHT_HAND, 1, 0)] = 0.80f;
+        w[l.columnOf(LandmarkPart.RIGHT_HAND, 1, 1)] = 0.55f;
+        float[] out = new float[tf.outputSize()];
+        tf.apply(w, 0, 1, out, 0);
+        int p = tf.pointCount();
+        int nonZero = 0;
+        for (float v : out) {
+            nonZero += v != 0f ? 1 : 0;
+        }
+        // Two points' x and y, and the second point's offset from the wrist (the wrist's own offset is 0).
+        assertEquals(5, nonZero);
+        int wristIndex = 17 + 21; // 17 pose points, 21 left-hand points, then the right wrist
+        assertEquals((0.75f - 0.5f) / FeatureTransform.FALLBACK_WIDTH, out[wristIndex], 1e-6);
+        assertEquals(0f, out[p + wristIndex], 1e-6);
+        assertTrue(tf.outputSize() == 2 * p + 2 * 42);
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.ModelSource;
+import io.github.kslr.api.SignModelMetadata;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OnnxExportTest {
+
+    /** A model with random weights and statistics (no training needed to check the export). */
+    static TrainedModel randomModel(SignDataset data, long seed) {
+        var layout = FeatureTransform.selectLayout(data);
+        FeatureTransform tf = new FeatureTransform(layout);
+        int d = tf.outputSize();
+        Random r = new Random(seed);
+        float[] mean = new float[d];
+        float[] inv = new float[d];
+        for (int i = 0; i < d; i++) {
+            mean[i] = 0.3f * (float) r.nextGaussian();
+            inv[i] = 0.5f + r.nextFloat();
+        }
+        SignNetwork net = new SignNetwork(new SignNetwork.Shape(data.sequenceLength(), d, 12, 10,
+                data.labels().size()), seed);
+        float[] p = net.parameters();
+        for (int i = 0; i < p.length; i++) {
+            p[i] += 0.05f * (float) r.nextGaussian();
+        }
+        SignModelMetadata meta = SignModelMetadata.of(data.labels(), layout, data.sequenceLength())
+                .withTranslations(Map.of("sign1", "one"), Map.of("sign1", "មួយ")).withNoSignLabel("sign0");
+        return new TrainedModel(meta, tf, mean, inv, net);
+    }
+
+    @Test
+    void exportedGraphGivesTheJavaProbabilitiesAndCarriesTheMetadata() {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 8);
+        // Frames without pose exercise the graph's fallback branch.
+        float[] x = data.windows();
+        java.util.Arrays.fill(x, 0, 132, 0f);
+        data = new SignDataset(data.layout(), data.sequenceLength(), x, data.labelsArray(), null, data.labels());
+        TrainedModel model = randomModel(data, 3);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] java = model.probabilities(in.windows(), in.size());
+        byte[] bytes = OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32);
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, "exported"))) {
+            assertEquals(model.metadata(), onnx.metadata());
+            assertEquals("មួយ", onnx.metadata().labels().get(1).khmer());
+            assertArrayEquals(java, onnx.probabilities(in.windows(), in.size()), 2e-6f);
+        }
+        byte[] int8 = OnnxExport.toBytes(model, OnnxExport.Precision.INT8);
+        assertTrue(int8.length < bytes.length * 0.6, int8.length + " vs " + bytes.length);
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(int8, "int8"))) {
+            float[] q = onnx.probabilities(in.windows(), in.size());
+            double maxDiff = 0;
+            for (int i = 0; i < q.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(q[i] - java[i]));
+            }
+            // Weight-only int8 with per-channel scales moves probabilities a little, not a lot.
+            assertTrue(maxDiff > 0 && maxDiff < 0.05, "int8 max difference " + maxDiff);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.recognizer.io.MpDataset;
+import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.recognizer.io.NpyArray;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SignDatasetTest {
+
+    @Test
+    void loadsNpyFolderWithSessions(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(3, 4, 5, 1);
+        write(dir, d, true);
+        SignDataset back = SignDataset.load(dir);
+        assertEquals(FeatureLayout.POSE_HANDS_258, back.layout());
+        assertEquals(5, back.sequenceLength());
+        assertArrayEquals(d.windows(), back.windows());
+        assertArrayEquals(d.labelsArray(), back.labelsArray());
+        assertEquals(d.labels(), back.labels());
+        int[] s1 = back.indicesOfSession(1, true);
+        int[] rest = back.indicesOfSession(1, false);
+        assertEquals(back.size(), s1.length + rest.length);
+        for (int i : s1) {
+            assertEquals(1, back.session(i));
+        }
+        SignDataset sub = back.subset(s1);
+        assertEquals(s1.length, sub.size());
+        assertEquals(back.label(s1[0]), sub.label(0));
+    }
+
+    @Test
+    void loadsMpDataFolders(@TempDir Path dir) {
+        SignDataset d = Synthetic.dataset(2, 3, 4, 2);
+        int[] seq = new int[d.size()];
+        for (int i = 0; i < seq.length; i++) {
+            seq[i] = i;
+        }
+        MpDataset.of(d.labels(), 4, 258, d.windows(), d.labelsArray(), seq).write(dir, NpyArray.DType.FLOAT64);
+        SignDataset back = SignDataset.loadMpData(dir);
+        assertEquals(d.size(), back.size());
+        assertEquals(d.labels(), back.labels());
+        assertArrayEquals(d.windows(), back.windows(), 1e-7f);
+    }
+
+    @Test
+    void rejectsBadFolders(@TempDir Path dir) throws Exception {
+        assertThrows(InvalidInputException.class, () -> SignDataset.load(dir));
+        SignDataset d = Synthetic.dataset(2, 2, 3, 3);
+        write(dir, d, false);
+        // A label index beyond labels.txt.
+        Npy.write(dir.resolve("y.npy"), NpyArray.ofInts(new int[] {0, 1, 2, 1}, 4));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> SignDataset.load(dir));
+        assertTrue(e.getMessage().contains("y[2] = 2"), e.getMessage());
+        // y with the wrong length.
+        Npy.write(dir.resolve("y.npy"), NpyArray.ofInts(new int[] {0, 1}, 2));
+        assertThrows(InvalidInputException.class, () -> SignDataset.load(dir));
+        // Float labels.
+        Npy.write(dir.resolve("y.npy"), NpyArray.ofFloats(new float[] {0, 1, 0, 1}, 4));
+        assertThrows(InvalidInputException.class, () -> SignDataset.load(dir));
+        // NaN in the windows.
+        float[] x = d.windows();
+        x[7] = Float.NaN;
+        assertThrows(InvalidInputException.class,
+                () -> new SignDataset(d.layout(), 3, x, d.labelsArray(), null, d.labels()));
+    }
+
+    private static void write(Path dir, SignDataset d, boolean sessions) throws Exception {
+        Npy.write(dir.resolve("X.npy"), NpyArray.ofFloats(d.windows(), d.size(), d.sequenceLength(),
+                d.layout().size()));
+        short[] y = new short[d.size()];
+        int[] s = new int[d.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (short) d.label(i);
+            s[i] = d.session(i);
+        }
+        Npy.write(dir.resolve("y.npy"), NpyArray.ofShorts(y, y.length));
+        if (sessions) {
+            Npy.write(dir.resolve("session.npy"), NpyArray.ofInts(s, s.length));
+        }
+        Files.writeString(dir.resolve("labels.txt"), String.join("\n", d.labels()) + "\n", StandardCharsets.UTF_8);
+        assertEquals(List.copyOf(d.labels()), SignDataset.readLabels(dir.resolve("labels.txt")));
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.ModelSource;
+import io.github.kslr.api.SignModelMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+    private static TrainingConfig.Builder small() {
+        return TrainingConfig.builder().hidden(16, 16).maxEpochs(6).patience(6).batchSize(16).seed(5);
+    }
+
+    @Test
+    void sameSeedGivesTheSameModelWhateverTheThreadCount() {
+        SignDataset d = Synthetic.dataset(4, 10, 8, 1);
+        Trainer.Result a = new Trainer(small().threads(1).build()).train(d, null, "", null);
+        Trainer.Result b = new Trainer(small().threads(2).build()).train(d, null, "", null);
+        Trainer.Result c = new Trainer(small().threads(2).seed(6).build()).train(d, null, "", null);
+        assertArrayEquals(a.model().network().parameterCopy(), b.model().network().parameterCopy());
+        assertEquals(a.history().get(a.history().size() - 1).trainLoss(),
+                b.history().get(b.history().size() - 1).trainLoss());
+        assertFalse(java.util.Arrays.equals(a.model().network().parameterCopy(),
+                c.model().network().parameterCopy()), "another seed gives another model");
+    }
+
+    @Test
+    void learnsReportsProgressWritesCheckpointsAndStopsEarly(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(5, 40, 8, 2);
+        List<EpochStats> seen = new ArrayList<>();
+        List<Boolean> improved = new ArrayList<>();
+        TrainingConfig cfg = small().maxEpochs(200).patience(6).checkpointDir(dir).build();
+        Trainer.Result r = new Trainer(cfg).train(d, d, "sign0", (e, imp) -> {
+            seen.add(e);
+            improved.add(imp);
+        });
+        assertEquals(r.history(), seen);
+        assertTrue(r.history().size() < 200, "early stopping ends training before maxEpochs");
+        assertEquals(6, seen.size() - r.bestEpoch(), "stops 'patience' epochs after the best");
+        assertTrue(improved.get(r.bestEpoch() - 1));
+        assertTrue(r.history().get(r.history().size() - 1).monitorAccuracy() > 0.9,
+                "synthetic classes are easy: " + r.history());
+        // The checkpoint is the best model, loadable by the recognizer, with the no-sign label in its metadata.
+        Path best = dir.resolve("best.onnx");
+        assertTrue(Files.size(best) > 0);
+        assertTrue(Files.readString(dir.resolve("best.txt")).contains("epoch=" + r.bestEpoch()));
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofPath(best))) {
+            SignModelMetadata m = onnx.metadata();
+            assertEquals("sign0", m.noSignLabel());
+            SignDataset inLayout = d.convertTo(m.layout());
+            float[] pj = r.model().probabilities(inLayout.windows(), inLayout.size());
+            float[] po = onnx.probabilities(inLayout.windows(), inLayout.size());
+            assertArrayEquals(pj, po, 1e-5f);
+        }
+    }
+
+    @Test
+    void badOptionsAreRejectedAtBuild() {
+        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().dropout(1).build());
+        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().learningRate(0).build());
+        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().monitorFraction(0.7).build());
+        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().maxEpochs(0).build());
+        assertThrows(InvalidInputException.class,
+                () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0));
+    }
+}
