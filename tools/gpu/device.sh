@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (no Java, no network): receives kit parts, assembles the kit, runs the JMH suite on CUDA.
-#   tools/gpu/device.sh receive            copies gpu-kit/kit.part-* sent with this command to $KIT_HOME/parts
+#   tools/gpu/device.sh receive            copies the gpu-kit/{base,app}.part-* sent with this command to
+#                                          $KIT_HOME/parts
 #   tools/gpu/device.sh run JMH_ARGS...    assembles (once) and runs java -jar benchmarks.jar JMH_ARGS...
 #   tools/gpu/device.sh java ARGS...       runs the kit's java with the kit's ONNX Runtime libraries
 # Parts must be sent back to back: the machine keeps /tmp only while it stays warm.
@@ -13,7 +14,10 @@ assemble() {
   if [[ ! -x "$KIT_HOME/stage/jre/bin/java" ]]; then
     mkdir -p "$KIT_HOME/stage"
     (cd "$KIT_HOME/parts" && sha256sum -c --quiet SHA256SUMS)
-    cat "$KIT_HOME"/parts/kit.part-* | xz -d | tar -xf - -C "$KIT_HOME/stage"
+    cat "$KIT_HOME"/parts/base.part-* | xz -d | tar -xf - -C "$KIT_HOME/stage"
+  fi
+  if [[ ! -f "$KIT_HOME/stage/benchmarks.jar" ]]; then
+    cat "$KIT_HOME"/parts/app.part-* > "$KIT_HOME/stage/benchmarks.jar"
   fi
 }
 
@@ -26,7 +30,7 @@ java_cmd() {
 case "${1:-}" in
   receive)
     shopt -s nullglob
-    for f in gpu-kit/kit.part-* gpu-kit/SHA256SUMS; do cp "$f" "$KIT_HOME/parts/"; done
+    for f in gpu-kit/base.part-* gpu-kit/app.part-* gpu-kit/SHA256SUMS; do cp "$f" "$KIT_HOME/parts/"; done
     ls -la "$KIT_HOME/parts" ;;
   run)
     shift; java_cmd -jar "$KIT_HOME/stage/benchmarks.jar" "$@" ;;

@@ -8,19 +8,23 @@
 #     org.bytedeco:onnxruntime:1.28.0-1.5.14:linux-x86_64-gpu (Microsoft's GPU natives need CUDA 12);
 #   - a jlink'ed Java runtime;
 #   - benchmarks.jar with the CPU natives of ONNX Runtime stripped (the kit's libraries replace them).
-# Output: gpu-kit/ (git-ignored) holding kit.tar.xz split into parts of PART_MB MiB, plus SHA256SUMS.
+# Output in gpu-kit/ (git-ignored), in parts of PART_MB MiB, with SHA256SUMS:
+#   base.part-*  xz'ed tar of the libraries, the Java runtime and device.sh (changes only with ONNX Runtime/JDK);
+#   app.part-*   benchmarks.jar (changes with the code).
 #
-#   tools/gpu/prepare-kit.sh            (PART_MB=30 by default)
+#   tools/gpu/prepare-kit.sh [base|app|all]      (default all; PART_MB=30 by default)
 # then send each part to the machine and run tools/gpu/device.sh there (see tools/gpu/README.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PART_MB="${PART_MB:-30}"
-ORT_VERSION="$(cd "$ROOT" && mvn -q help:evaluate -Dexpression=onnxruntime.version -DforceStdout)"
+WHAT="${1:-all}"
+ORT_VERSION="$(cd "$ROOT" && mvn -B -q help:evaluate -Dexpression=onnxruntime.version -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")"
 JARS="$ROOT/gpu-kit/jars"
 STAGE="$ROOT/gpu-kit/stage"
 mkdir -p "$JARS"
-rm -rf "$STAGE" "$ROOT"/gpu-kit/kit.part-* && mkdir -p "$STAGE/lib"
 
+if [[ $WHAT == base || $WHAT == all ]]; then
+rm -rf "$STAGE" "$ROOT"/gpu-kit/base.part-* && mkdir -p "$STAGE/lib"
 echo "== ONNX Runtime $ORT_VERSION GPU jars (Maven Central; cached in gpu-kit/jars)"
 [[ -f "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" ]] || mvn -B -q dependency:copy \
   -Dartifact="com.microsoft.onnxruntime:onnxruntime_gpu:$ORT_VERSION" -DoutputDirectory="$JARS"
@@ -36,21 +40,25 @@ unzip -q -j -o "$JARS/$BYTEDECO" 'org/bytedeco/onnxruntime/linux-x86_64-gpu/libo
   'org/bytedeco/onnxruntime/linux-x86_64-gpu/libonnxruntime_providers_cuda.so' -d "$STAGE/lib"
 ln -sf libonnxruntime.so.1 "$STAGE/lib/libonnxruntime.so"
 
-echo "== benchmarks.jar with the GPU jar's Java classes and without CPU natives"
-(cd "$ROOT" && mvn -B -q install -DskipTests -pl '!examples,!tools' >/dev/null)
-cp "$ROOT/benchmarks/target/benchmarks.jar" "$STAGE/benchmarks.jar"
-zip -q -d "$STAGE/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
-CLASSES="$(mktemp -d)"
-(cd "$CLASSES" && unzip -q "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/*.class' \
-  'ai/onnxruntime/providers/*.class' 'ai/onnxruntime/platform/*.class' 2>/dev/null || true)
-(cd "$CLASSES" && zip -q -r "$STAGE/benchmarks.jar" ai)
-rm -rf "$CLASSES"
-
 echo "== Java runtime (jlink)"
 MODULES="java.base,java.logging,java.management,java.desktop,jdk.unsupported,java.xml,java.naming,jdk.management"
 jlink --add-modules "$MODULES" --compress=2 --strip-debug --no-header-files --no-man-pages --output "$STAGE/jre"
-cp "$ROOT/tools/gpu/device.sh" "$STAGE/"
+echo "== base.tar.xz in ${PART_MB} MiB parts"
+(cd "$ROOT/gpu-kit" && tar -cf - -C stage . | xz -T2 -6 | split -b "${PART_MB}M" - base.part-)
+fi
 
-echo "== kit.tar.xz in ${PART_MB} MiB parts"
-(cd "$ROOT/gpu-kit" && tar -cf - -C stage . | xz -T2 -6 | split -b "${PART_MB}M" - kit.part-)
-(cd "$ROOT/gpu-kit" && sha256sum kit.part-* > SHA256SUMS && ls -la kit.part-* && du -sh stage)
+if [[ $WHAT == app || $WHAT == all ]]; then
+echo "== benchmarks.jar with the GPU jar's Java classes and without CPU natives"
+rm -f "$ROOT"/gpu-kit/app.part-*
+(cd "$ROOT" && mvn -B -q install -DskipTests -pl '!examples,!tools' >/dev/null)
+APP="$(mktemp -d)"
+cp "$ROOT/benchmarks/target/benchmarks.jar" "$APP/benchmarks.jar"
+zip -q -d "$APP/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
+(cd "$APP" && unzip -q "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/*.class' \
+  'ai/onnxruntime/providers/*.class' 'ai/onnxruntime/platform/*.class' 2>/dev/null || true)
+(cd "$APP" && zip -q -r benchmarks.jar ai)
+split -b "${PART_MB}M" "$APP/benchmarks.jar" "$ROOT/gpu-kit/app.part-"
+rm -rf "$APP"
+fi
+
+(cd "$ROOT/gpu-kit" && sha256sum base.part-* app.part-* > SHA256SUMS && ls -la base.part-* app.part-*)
