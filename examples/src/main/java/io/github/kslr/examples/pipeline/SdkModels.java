@@ -76,8 +76,20 @@ public final class SdkModels implements AutoCloseable {
         if (signModel != null) {
             return OnnxSignClassifier.builder().model(signModel).device(device).build();
         }
-        throw new InvalidInputException("no sign model: pass --model MODEL.onnx (kslr-recognizer bundles no demo"
-                + " model yet)");
+        if (!hasBundledSignModel()) {
+            throw new InvalidInputException("no sign model: pass --model MODEL.onnx (this build of kslr-recognizer"
+                    + " bundles no demo model)");
+        }
+        return OnnxSignClassifier.builder().modelResource(SdkModels.class.getClassLoader(), BUNDLED_SIGN_MODEL)
+                .device(device).build();
+    }
+
+    /** Where kslr-recognizer keeps its demo sign model on the classpath. */
+    static final String BUNDLED_SIGN_MODEL = "io/github/kslr/recognizer/demo/demo-signs.onnx";
+
+    /** Whether the demo sign model is on the classpath. */
+    public static boolean hasBundledSignModel() {
+        return SdkModels.class.getClassLoader().getResource(BUNDLED_SIGN_MODEL) != null;
     }
 
     /** A new stream: a landmarker in video mode over the shared models, and its recognition state. */

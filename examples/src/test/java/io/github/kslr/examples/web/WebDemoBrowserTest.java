@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.examples.TestModels;
 import io.github.kslr.examples.pipeline.SdkModels;
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +43,7 @@ class WebDemoBrowserTest {
 
     @BeforeAll
     static void loadModels() {
-        String dir = System.getProperty("kslr.landmarkModels");
-        String sign = System.getProperty("kslr.signModel");
-        models = SdkModels.load(dir == null || dir.isBlank() ? null : Path.of(dir),
-                sign == null || sign.isBlank() ? null : Path.of(sign),
+        models = SdkModels.load(TestModels.landmarkModels(), TestModels.signModel(),
                 SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx"), ExecutionDevice.cpu());
     }
 
@@ -57,15 +54,8 @@ class WebDemoBrowserTest {
         }
     }
 
-    /** Skips (locally) or fails (CI) when a tool the test needs is missing. */
     static void requireTool(boolean present, String what) {
-        if (!present) {
-            String msg = "needs " + what + " (run tools/install-test-deps.sh)";
-            if (SharedFiles.required()) {
-                fail(msg + " and -Dkslr.requireShared=true");
-            }
-            Assumptions.abort(msg + ", skipping");
-        }
+        TestModels.require(present, what);
     }
 
     static Path onPath(String exe) {

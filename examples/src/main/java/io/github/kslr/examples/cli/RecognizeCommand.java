@@ -1,0 +1,209 @@
+package io.github.kslr.examples.cli;
+
+import com.google.gson.stream.JsonWriter;
+import io.github.kslr.api.AudioClip;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.KhmerSpeech;
+import io.github.kslr.api.Prediction;
+import io.github.kslr.api.SignLabel;
+import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.examples.pipeline.FrameResult;
+import io.github.kslr.examples.pipeline.RecognitionSession;
+import io.github.kslr.examples.pipeline.SdkModels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kslr recognize INPUT}: runs the whole pipeline (landmarks, windows, sign model, sentence rules) over a video
+ * file, an image or a camera and prints each recognised sign and the final Khmer sentence; {@code --json} prints one
+ * JSON object instead; with {@code --voice} and {@code --speak} the sentence is also written as speech.
+ */
+@Command(name = "recognize", mixinStandardHelpOptions = true,
+        description = {"Recognises signs in a video file, an image or a camera (camera:N) and prints each sign and"
+                + " the final Khmer sentence.",
+            "Progress goes to standard error; results to standard output (one JSON object with --json)."})
+public final class RecognizeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
+    String input;
+
+    @Option(names = "--model", paramLabel = "MODEL.onnx",
+            description = "sign model (default: the demo model bundled in kslr-recognizer)")
+    Path model;
+
+    @Option(names = "--voice", paramLabel = "VOICE.onnx",
+            description = "ONNX VITS voice (e.g. facebook/mms-tts-khm exported with tools/voice-export)")
+    Path voice;
+
+    @Option(names = "--speak", paramLabel = "OUT.wav", description = "write the sentence as speech (needs --voice)")
+    Path speak;
+
+    @Option(names = "--json", description = "print one JSON object (signs, sentence, counts) instead of text")
+    boolean json;
+
+    @Option(names = "--max-frames", defaultValue = "0",
+            description = "stop after this many frames; 0 = the whole input (needed to end a camera)")
+    int maxFrames;
+
+    @Option(names = "--landmark-models", paramLabel = "DIR",
+            description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
+    Path landmarkModels;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    /** One sign the sentence rules accepted. */
+    private record Hit(long frame, long timestampMs, Prediction prediction) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if ((voice == null) != (speak == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
+        }
+        if (maxFrames < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was "
+                    + maxFrames);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        try (SdkModels models = SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device));
+                RecognitionSession session = models.newSession();
+                VideoFrames frames = VideoFrames.open(input)) {
+            long loaded = System.nanoTime();
+            int total = frames.lengthInFrames();
+            List<Hit> hits = new ArrayList<>();
+            long count = 0;
+            long withHands = 0;
+            long withPose = 0;
+            double landmarkMs = 0;
+            double recognizeMs = 0;
+            long lastProgress = System.nanoTime();
+            String sentence = "";
+            ImageFrame f;
+            while ((maxFrames == 0 || count < maxFrames) && (f = frames.next()) != null) {
+                FrameResult r = session.process(f);
+                landmarkMs += r.landmarkMs();
+                recognizeMs += r.recognizeMs();
+                if (r.landmarks().hasAnyHand()) {
+                    withHands++;
+                }
+                if (r.landmarks().pose().isPresent()) {
+                    withPose++;
+                }
+                for (Prediction p : r.newSigns()) {
+                    hits.add(new Hit(count, f.timestampMs(), p));
+                    if (!json) {
+                        out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, f.timestampMs() / 1e3,
+                                p.gloss(), p.khmer(), 100 * p.confidence());
+                        out.flush();
+                    }
+                }
+                sentence = r.sentence();
+                count++;
+                long now = System.nanoTime();
+                if (now - lastProgress > 2_000_000_000L) {
+                    lastProgress = now;
+                    double fps = count / ((now - loaded) / 1e9);
+                    err.printf(Locale.ROOT, "recognize: frame %d%s, %.1f frames/s%n", count,
+                            total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "", fps);
+                    err.flush();
+                }
+            }
+            double seconds = (System.nanoTime() - loaded) / 1e9;
+            AudioClip clip = null;
+            if (speak != null) {
+                clip = speakSentence(models.voice(), sentence, err);
+            }
+            if (json) {
+                writeJson(out, models.signModel(), hits, sentence, count, withPose, withHands, landmarkMs,
+                        recognizeMs, seconds, clip);
+            } else {
+                out.printf(Locale.ROOT, "sentence: %s%n", sentence.isEmpty() ? "(nothing recognised)" : sentence);
+                out.printf(Locale.ROOT, "%d frames (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
+                        + " %.2f ms recognition a frame; models loaded in %.2f s%n", count, withPose, withHands,
+                        hits.size(), count == 0 ? 0 : landmarkMs / count, count == 0 ? 0 : recognizeMs / count,
+                        (loaded - started) / 1e9);
+                if (clip != null) {
+                    out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
+                }
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private AudioClip speakSentence(KhmerSpeech speech, String sentence, PrintWriter err) {
+        if (sentence.isBlank()) {
+            err.println("recognize: nothing recognised, so no speech was written to " + speak);
+            err.flush();
+            return null;
+        }
+        AudioClip clip = speech.synthesize(sentence);
+        clip.writeWav(speak);
+        return clip;
+    }
+
+    private void writeJson(PrintWriter out, SignModelMetadata meta, List<Hit> hits, String sentence, long frames,
+            long withPose, long withHands, double landmarkMs, double recognizeMs, double seconds, AudioClip clip)
+            throws IOException {
+        JsonWriter w = new JsonWriter(out);
+        w.setIndent("  ");
+        w.beginObject();
+        w.name("input").value(input);
+        w.name("model").beginObject();
+        w.name("file").value(model == null ? "(bundled demo model)" : model.toString());
+        w.name("labels").value(meta.labels().size());
+        w.name("layout").value(meta.layout().name());
+        w.name("sequenceLength").value(meta.sequenceLength());
+        w.endObject();
+        w.name("frames").value(frames);
+        w.name("framesWithPose").value(withPose);
+        w.name("framesWithHands").value(withHands);
+        w.name("signs").beginArray();
+        for (Hit h : hits) {
+            w.beginObject();
+            w.name("frame").value(h.frame());
+            w.name("timestampMs").value(h.timestampMs());
+            SignLabel s = h.prediction().sign();
+            w.name("label").value(s.label());
+            w.name("gloss").value(s.gloss());
+            w.name("khmer").value(s.khmer());
+            w.name("confidence").value(Math.round(h.prediction().confidence() * 1e4) / 1e4);
+            w.endObject();
+        }
+        w.endArray();
+        w.name("sentence").value(sentence);
+        w.name("timing").beginObject();
+        w.name("seconds").value(Math.round(seconds * 1000) / 1000.0);
+        w.name("landmarkMsPerFrame").value(frames == 0 ? 0 : Math.round(landmarkMs / frames * 100) / 100.0);
+        w.name("recognizeMsPerFrame").value(frames == 0 ? 0 : Math.round(recognizeMs / frames * 1000) / 1000.0);
+        w.endObject();
+        w.name("speech");
+        if (clip == null) {
+            w.nullValue();
+        } else {
+            w.beginObject().name("file").value(speak.toString()).name("seconds")
+                    .value(Math.round(clip.durationSeconds() * 1000) / 1000.0).endObject();
+        }
+        w.endObject();
+        w.flush();
+        out.println();
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.kslr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.examples.TestModels;
+import io.github.kslr.examples.media.VideoFrames;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kslr recognize}, run in-process end to end with the bundled models on the shared signing video. */
+class RecognizeCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static List<String> args(String... a) {
+        List<String> l = new ArrayList<>(List.of(a));
+        l.addAll(TestModels.modelOptions());
+        return l;
+    }
+
+    @Test
+    void recognizesTheSigningVideoEndToEndAsJson(@TempDir Path tmp) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path voice = SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx");
+        Path wav = tmp.resolve("sentence.wav");
+        Run r = run(args("recognize", video.toString(), "--json", "--voice", voice.toString(), "--speak",
+                wav.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        long frames = o.get("frames").getAsLong();
+        // Every frame the container declares went through the pipeline.
+        int declared;
+        try (VideoFrames v = VideoFrames.open(video.toString())) {
+            declared = v.lengthInFrames();
+        }
+        assertTrue(declared > 0 && Math.abs(frames - declared) <= 1, frames + " frames, " + declared + " declared");
+        assertTrue(o.get("framesWithPose").getAsLong() >= frames * 0.8, "a person faces the camera throughout: "
+                + r.out());
+        assertTrue(o.get("framesWithHands").getAsLong() > 0, "the signer's hands are visible: " + r.out());
+        assertTrue(o.get("timing").getAsJsonObject().get("landmarkMsPerFrame").getAsDouble() > 0);
+
+        // The sentence is exactly the accepted signs' words, in order (no separator by default).
+        StringBuilder words = new StringBuilder();
+        for (JsonElement e : o.getAsJsonArray("signs")) {
+            JsonObject s = e.getAsJsonObject();
+            assertTrue(s.get("confidence").getAsDouble() > 0 && s.get("confidence").getAsDouble() <= 1, s.toString());
+            words.append(s.get("khmer").getAsString().isEmpty() ? s.get("gloss").getAsString()
+                    : s.get("khmer").getAsString());
+        }
+        String sentence = o.get("sentence").getAsString();
+        assertEquals(words.toString(), sentence);
+
+        // With a voice, a non-empty sentence becomes a WAV file; an empty one writes nothing.
+        if (sentence.isEmpty()) {
+            assertTrue(o.get("speech").isJsonNull());
+            assertFalse(Files.exists(wav));
+        } else {
+            assertEquals(wav.toString(), o.getAsJsonObject("speech").get("file").getAsString());
+            try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
+                AudioFormat f = in.getFormat();
+                assertEquals(16, f.getSampleSizeInBits());
+                assertTrue(in.getFrameLength() > 0);
+            }
+        }
+    }
+
+    @Test
+    void textOutputEndsWithTheSentenceAndCounts() {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Run r = run(args("recognize", video.toString(), "--max-frames", "12"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sentence: "), r.out());
+        assertTrue(r.out().contains("12 frames ("), r.out());
+    }
+
+    @Test
+    void missingInputFailsWithAMessageNamingIt() {
+        Run r = run(args("recognize", "no/such/video.mp4"));
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("no/such/video.mp4"), r.err());
+    }
+
+    @Test
+    void voiceWithoutSpeakIsAUsageError() {
+        Run r = run(List.of("recognize", "x.mp4", "--voice", "v.onnx"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--speak"), r.err());
+    }
+
+    @Test
+    void badCameraSpecIsRejected() {
+        Run r = run(args("recognize", "camera:front"));
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("camera:N"), r.err());
+    }
+
+    @Test
+    void helpDescribesTheCommand() {
+        Run r = run(List.of("recognize", "--help"));
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--json") && r.out().contains("--speak"), r.out());
+    }
+}
