@@ -21,8 +21,13 @@ public final class OrtRunner implements AutoCloseable {
 
     /** @param threads intra-op threads (0 = ONNX Runtime's default) */
     public OrtRunner(byte[] onnx, int threads) throws OrtException {
+        this(onnx, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    /** @param level graph optimisation level (fusions change the order of floating-point sums) */
+    public OrtRunner(byte[] onnx, int threads, OrtSession.SessionOptions.OptLevel level) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setOptimizationLevel(level);
             if (threads > 0) {
                 o.setIntraOpNumThreads(threads);
             }

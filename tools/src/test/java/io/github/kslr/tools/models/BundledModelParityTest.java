@@ -167,6 +167,46 @@ class BundledModelParityTest {
         }
     }
 
+    /**
+     * Why pose_landmark_* leave out Identity_2 (segmentation logits): the output is ill-conditioned (logits down to
+     * about -1700 with sharp edges), so ONNX Runtime disagrees with itself between optimisation levels by more than
+     * the parity rule allows. The converted head is still right: its error against LiteRT.js is of the same order as
+     * ONNX Runtime's own, and below 1e-3 of the output's largest magnitude.
+     */
+    @Test
+    void segmentationHeadIsIllConditionedNotWrong() throws Exception {
+        LiteRtReference ref = Parity.reference();
+        ModelCatalog.Spec spec = ModelCatalog.byName("pose_landmark_full");
+        byte[] tflite = source.model(spec.tflite());
+        byte[] onnx = io.github.kslr.tools.tflite.TfliteToOnnx.convert(
+                io.github.kslr.tools.tflite.TfliteModel.read(tflite),
+                new io.github.kslr.tools.tflite.TfliteToOnnx.Options("seg", "", Map.of())).toByteArray();
+        float[] x = waves(256, 256, 0, 1);
+        float[] want = ref.run(List.of(new LiteRtReference.Job(tflite, List.of(x), 0, 0))).get(0).outputs()
+                .get("Identity_2").values();
+        float[] all;
+        float[] none;
+        try (OrtRunner a = new OrtRunner(onnx, 1);
+                OrtRunner b = new OrtRunner(onnx, 1, ai.onnxruntime.OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+            all = a.run("input_1", x, new long[] {1, 256, 256, 3}).get("Identity_2");
+            none = b.run("input_1", x, new long[] {1, 256, 256, 3}).get("Identity_2");
+        }
+        Parity.Error vsTflite = Parity.error(all, want);
+        Parity.Error ortVsOrt = Parity.error(none, all);
+        double maxMagnitude = 0;
+        for (float v : want) {
+            maxMagnitude = Math.max(maxMagnitude, Math.abs(v));
+        }
+        LOG.info("segmentation Identity_2: ORT vs LiteRT.js max |err| {} (scaled {}); ORT NO_OPT vs ALL_OPT max |err|"
+                + " {} (scaled {}); largest |logit| {}", vsTflite.maxAbs(), vsTflite.maxScaled(), ortVsOrt.maxAbs(),
+                ortVsOrt.maxScaled(), maxMagnitude);
+        report("pose_landmark_full(with segmentation)", "synthetic-waves", "Identity_2", vsTflite);
+        assertTrue(ortVsOrt.maxScaled() > Parity.TOLERANCE, "ORT agrees with itself here: the rule would be meetable");
+        assertTrue(vsTflite.maxScaled() <= 10 * ortVsOrt.maxScaled(), "error against LiteRT.js " + vsTflite.maxScaled()
+                + " is far above ONNX Runtime's own disagreement " + ortVsOrt.maxScaled());
+        assertTrue(vsTflite.maxAbs() <= Parity.TOLERANCE * (1 + maxMagnitude), "max |err| " + vsTflite.maxAbs());
+    }
+
     private static synchronized void report(String model, String input, String output, Parity.Error e)
             throws IOException {
         LOG.info("{} {} {}: max |err| {} max scaled {}", model, input, output, e.maxAbs(), e.maxScaled());

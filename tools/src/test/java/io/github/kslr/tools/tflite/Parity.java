@@ -60,9 +60,9 @@ public final class Parity {
         assertArrayEquals(e, actual, what + " shape");
     }
 
-    /** tools/tflite-ref (tests run in the tools module's folder). */
+    /** tools/tflite-ref (tests run in the tools module's folder), or -Dkslr.tfliteRefDir. */
     public static Path refDir() {
-        return Paths.get("tflite-ref").toAbsolutePath();
+        return Paths.get(System.getProperty("kslr.tfliteRefDir", "tflite-ref")).toAbsolutePath();
     }
 
     /**
