@@ -12,7 +12,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *     --tarball FILE --models DIR [--warmup 20] [--iterations 100] [--only name,...]
  * </pre>
  * A measuring tool for the README's table, not a benchmark harness: the product's hot path is measured with JMH.
+ * Run it on an otherwise idle machine; other processes on the same cores show up in the numbers.
+ *
+ * <p>A command-line entry point only; no shared state.
  */
 public final class ModelLatency {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLatency.class);
