@@ -122,12 +122,36 @@ try {
     offShown: getComputedStyle(document.getElementById('camera-off')).display !== 'none' }));
   check('camera toggle turns the camera off', !offState.camera && offState.offShown);
 
+  // The server's own video file as the source (for people without a camera), when the server has one.
+  let video = null;
+  if (await page.evaluate(() => window.kslrDemo.videoAvailable)) {
+    const before = await page.evaluate(() => window.kslrDemo.results);
+    await page.click('#video-toggle');
+    await page.waitForFunction((n) => window.kslrDemo.last && window.kslrDemo.last.source === 'video'
+      && window.kslrDemo.results >= n + 5, before, { timeout: o.timeoutMs, polling: 200 });
+    const viewDrawn = await page.evaluate(() => {
+      const c = document.getElementById('view');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let lit = 0;
+      for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] > 60) lit++; }
+      return { width: c.width, height: c.height, lit };
+    });
+    const ov = await overlayPixels();
+    check('server video plays in the camera pane with the overlay',
+      viewDrawn.lit > viewDrawn.width * viewDrawn.height / 4 && ov.drawn > 200,
+      `view ${viewDrawn.width}x${viewDrawn.height} with ${viewDrawn.lit} lit pixels; overlay ${ov.drawn} drawn`);
+    if (o.screenshot) { await page.screenshot({ path: o.screenshot.replace(/\.png$/, '') + '-video.png' }); }
+    await page.click('#video-toggle');
+    await page.waitForFunction(() => !window.kslrDemo.serverVideo, null, { timeout: 20000 });
+    video = { view: viewDrawn, overlay: ov };
+  }
+
   const fin = await page.evaluate(() => ({ results: window.kslrDemo.results,
     framesWithLandmarks: window.kslrDemo.framesWithLandmarks, errors: window.kslrDemo.errors }));
   check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
   check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
   summary = { results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
-    transcriptBeforeClear: transcriptBefore, speechClips: speech, lastFrame: st.last };
+    transcriptBeforeClear: transcriptBefore, speechClips: speech, video };
 } catch (e) {
   check('run', false, String(e && e.stack || e));
 } finally {

@@ -29,7 +29,8 @@ public final class TestModels {
         if (file != null && !file.isBlank()) {
             return Path.of(file);
         }
-        require(SdkModels.hasBundledSignModel(), "the demo sign model bundled in kslr-recognizer");
+        require(SdkModels.hasBundledSignModel(), "the demo sign model bundled in kslr-recognizer (or"
+                + " -Dkslr.signModel=MODEL.onnx)");
         return null;
     }
 
@@ -51,7 +52,7 @@ public final class TestModels {
     /** Skips (locally) or fails (with -Dkslr.requireShared=true, as in CI) when something the test needs is missing. */
     public static void require(boolean present, String what) {
         if (!present) {
-            String msg = "needs " + what + " (run tools/install-test-deps.sh for tools)";
+            String msg = "needs " + what;
             if (SharedFiles.required()) {
                 fail(msg + ", and -Dkslr.requireShared=true");
             }

@@ -65,6 +65,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (video != null && !java.nio.file.Files.isRegularFile(video)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--video " + video.toAbsolutePath()
+                    + " does not exist or is not a file");
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("loading models...");
         out.flush();

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * playwright-core), with a fake camera playing {@code ../shared/media/signing/test_video.mp4} (converted to .y4m at
  * test time with ffmpeg). The server runs in-process with the real SDK (bundled landmark models, the sign model, the
  * shared tiny test voice so Speak depends only on the transcript). The screenshot is left in
- * {@code examples/target/web-demo/screenshot.png}.
+ * {@code examples/target/web-demo/screenshot.png} (fake camera) and {@code screenshot-video.png} (the server's video).
  *
  * <p>Skips with a message when Chromium, ffmpeg, node or the npm packages are missing (run
  * {@code tools/install-test-deps.sh}); fails instead under {@code -Dkslr.requireShared=true} (CI).
@@ -41,10 +40,13 @@ class WebDemoBrowserTest {
 
     private static SdkModels models;
 
-    @BeforeAll
-    static void loadModels() {
-        models = SdkModels.load(TestModels.landmarkModels(), TestModels.signModel(),
-                SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx"), ExecutionDevice.cpu());
+    /** Loaded by the first test that gets this far (a skip in a test shows in the report, one in @BeforeAll not). */
+    static synchronized SdkModels models() {
+        if (models == null) {
+            models = SdkModels.load(TestModels.landmarkModels(), TestModels.signModel(),
+                    SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx"), ExecutionDevice.cpu());
+        }
+        return models;
     }
 
     @AfterAll
@@ -90,7 +92,7 @@ class WebDemoBrowserTest {
     static Path y4m() throws IOException, InterruptedException {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path ffmpeg = onPath("ffmpeg");
-        requireTool(ffmpeg != null, "ffmpeg on the PATH");
+        requireTool(ffmpeg != null, "ffmpeg on the PATH (run tools/install-test-deps.sh)");
         Files.createDirectories(OUT);
         Path y4m = OUT.resolve("test_video.y4m");
         run(List.of(ffmpeg.toString(), "-v", "error", "-y", "-i", video.toString(), "-pix_fmt", "yuv420p", "-f",
@@ -102,17 +104,19 @@ class WebDemoBrowserTest {
     @Test
     void liveDemoInHeadlessChromium() throws Exception {
         Path chromium = Path.of(System.getProperty("kslr.chromium", "/usr/bin/chromium"));
-        requireTool(Files.isExecutable(chromium), chromium + " (Debian package chromium)");
+        requireTool(Files.isExecutable(chromium), chromium + " (Debian package chromium; run tools/install-test-deps.sh)");
         Path node = onPath("node");
-        requireTool(node != null, "node on the PATH");
+        requireTool(node != null, "node on the PATH (run tools/install-test-deps.sh)");
         requireTool(Files.isDirectory(NODE_PROJECT.resolve("node_modules/playwright-core")),
-                NODE_PROJECT.resolve("node_modules/playwright-core") + " (npm ci in tools/web-demo-test)");
+                NODE_PROJECT.resolve("node_modules/playwright-core") + " (run tools/install-test-deps.sh: npm ci in tools/web-demo-test)");
+        SdkModels models = models();
         Path y4m = y4m();
         Path screenshot = OUT.resolve("screenshot.png");
         Files.deleteIfExists(screenshot);
 
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
         try (DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).speech(models.voice())
-                .model(models.signModel()).build().start()) {
+                .model(models.signModel()).video(video).build().start()) {
             String out = run(List.of(node.toString(), "demo-test.mjs", "--url",
                     "http://127.0.0.1:" + server.port() + "/", "--y4m", y4m.toString(), "--screenshot",
                     screenshot.toString(), "--chromium", chromium.toString(), "--min-landmark-frames", "10"),
@@ -131,7 +135,8 @@ class WebDemoBrowserTest {
                 }
             }
             assertTrue(failed.isEmpty(), "browser checks failed: " + failed + "\n" + out);
-            assertTrue(checks.size() >= 8, "expected every check to run: " + checks);
+            assertTrue(checks.size() >= 9, "expected every check to run: " + checks);
+            assertTrue(checks.toString().contains("server video plays"), checks.toString());
             assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
             JsonObject summary = result.getAsJsonObject("summary");
             assertTrue(summary.get("framesWithLandmarks").getAsInt() >= 10, summary.toString());
@@ -143,6 +148,7 @@ class WebDemoBrowserTest {
     @Test
     void serverPlaysAVideoFileThroughThePipeline() throws Exception {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
+        SdkModels models = models();
         try (DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).video(video)
                 .model(models.signModel()).build().start()) {
             DemoServerTest.Client c = DemoServerTest.Client.connect(server.port(), null);

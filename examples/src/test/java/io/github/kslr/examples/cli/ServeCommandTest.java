@@ -1,0 +1,67 @@
+package io.github.kslr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.examples.TestModels;
+import io.github.kslr.examples.web.DemoServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code kslr serve} as a command: starts on the bundled models, serves the page on 127.0.0.1, stops cleanly. */
+class ServeCommandTest {
+
+    @Test
+    void servesThePageOnLocalhostUntilStopped() throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        CommandLine cl = new CommandLine(cmd);
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(TestModels.modelOptions());
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(cl.execute(args.toArray(String[]::new))), "serve-under-test");
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        DemoServer server;
+        while ((server = cmd.server) == null && t.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertNotNull(server, "the server did not start: " + out);
+        try {
+            assertTrue(out.toString().contains("http://127.0.0.1:" + server.port() + "/"), out.toString());
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("id=\"transcript\""));
+        } finally {
+            cmd.stop.countDown();
+            t.join(30_000);
+        }
+        assertEquals(0, code.get());
+    }
+
+    @Test
+    void missingVideoFileIsAnErrorNamingIt() {
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--video", "no/such/clip.mp4"));
+        args.addAll(TestModels.modelOptions());
+        int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                args.toArray(String[]::new));
+        assertNotEquals(0, code);
+        assertTrue(err.toString().contains("no/such/clip.mp4"), err.toString());
+    }
+}
