@@ -13,7 +13,7 @@ import io.github.kslr.api.ModelSource;
 public final class DemoModel {
 
     /** Classpath resource of the model. */
-    public static final String RESOURCE = "io/github/kslr/recognizer/demo/asl-coffee-shop.onnx";
+    public static final String RESOURCE = "io/github/kslr/recognizer/demo/demo-signs.onnx";
 
     private DemoModel() {
     }

@@ -40,17 +40,28 @@ public final class ReportCharts {
         List<String> labels = e.labels();
         int c = labels.size();
         int[][] m = e.confusion();
-        double[] xs = new double[c * c];
-        double[] ys = new double[c * c];
-        double[] zs = new double[c * c];
+        // Only non-empty cells are drawn; the background is white.
+        int cells = 0;
+        for (int[] row : m) {
+            for (int v : row) {
+                cells += v > 0 ? 1 : 0;
+            }
+        }
+        double[] xs = new double[cells];
+        double[] ys = new double[cells];
+        double[] zs = new double[cells];
+        int k = 0;
         for (int t = 0; t < c; t++) {
             int support = e.support(t);
             for (int p = 0; p < c; p++) {
-                int k = t * c + p;
+                if (m[t][p] == 0) {
+                    continue;
+                }
                 xs[k] = p;
                 // Truth on the vertical axis, first label at the top.
                 ys[k] = c - 1 - t;
-                zs[k] = support == 0 ? 0 : (double) m[t][p] / support;
+                zs[k] = (double) m[t][p] / support;
+                k++;
             }
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
@@ -66,6 +77,9 @@ public final class ReportCharts {
         SymbolAxis yAxis = new SymbolAxis("true", reversed);
         yAxis.setGridBandsVisible(false);
         XYBlockRenderer renderer = new XYBlockRenderer();
+        renderer.setBlockWidth(1.0);
+        renderer.setBlockHeight(1.0);
+        renderer.setBlockAnchor(org.jfree.chart.ui.RectangleAnchor.CENTER);
         LookupPaintScale scale = new LookupPaintScale(0, 1.0001, Color.WHITE);
         for (int i = 0; i <= 20; i++) {
             double v = i / 20.0;
@@ -74,6 +88,8 @@ public final class ReportCharts {
             scale.add(i == 0 ? 0 : v - 0.05 + 1e-9, new Color(1f - 0.9f * s, 1f - 0.75f * s, 1f - 0.35f * s));
         }
         renderer.setPaintScale(scale);
+        xAxis.setRange(-0.5, c - 0.5);
+        yAxis.setRange(-0.5, c - 0.5);
         XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinesVisible(false);
@@ -132,8 +148,10 @@ public final class ReportCharts {
 
     private static XYPlot linePlot(XYSeriesCollection data, String rangeLabel) {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        Color[] palette = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C)};
         for (int i = 0; i < data.getSeriesCount(); i++) {
             r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesPaint(i, palette[i % palette.length]);
         }
         NumberAxis axis = new NumberAxis(rangeLabel);
         axis.setAutoRangeIncludesZero(false);

@@ -166,7 +166,9 @@ public final class Trainer {
             } else {
                 sinceBest++;
             }
-            LOG.info("epoch {}/{}: train loss {} acc {}, monitor loss {} acc {}{}, lr {}, {} s{}", epoch,
+            // With a listener the caller shows progress; the log then keeps it at debug level.
+            LOG.atLevel(listener == null ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG).log(
+                    "epoch {}/{}: train loss {} acc {}, monitor loss {} acc {}{}, lr {}, {} s{}", epoch,
                     config.maxEpochs(), f4(es.trainLoss()), f4(es.trainAccuracy()), f4(es.monitorLoss()),
                     f4(es.monitorAccuracy()), val == null ? "" : ", validation acc " + f4(valAcc),
                     String.format("%.2e", lr), String.format("%.1f", es.seconds()), improved ? " (best)" : "");
