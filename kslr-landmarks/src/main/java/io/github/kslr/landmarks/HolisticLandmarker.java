@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>Per frame: the pose region comes from pose detection (in {@link RunningMode#VIDEO}, from the previous frame's
  * landmarks while the pose is tracked); each hand's region from the pose's wrist, pinky and index landmarks refined by
  * the re-crop model, or the previous frame's hand when it agrees; the face region from the pose's face landmarks and
- * a face detection inside it. Beyond Holistic, a hand whose pose wrist is not visible (or every hand, when there is
- * no pose) is found with MediaPipe Hands' palm detector, named from the hand model's handedness output, and tracked.
+ * a face detection inside it. Beyond Holistic, a hand the pose does not give (no pose, a wrist not visible enough, or
+ * no hand where the pose put it) is tracked from the previous frame or found with MediaPipe Hands' palm detector,
+ * and named from the hand model's handedness output; {@link Builder#palmFallback(boolean)} turns this off for
+ * Holistic's exact behaviour.
  * In video mode the pose is smoothed with MediaPipe's One-Euro settings when {@link Builder#smoothLandmarks} is on.
  *
  * <p>Coordinates: x and y are normalised to the frame's width and height; z is in units of frame width, relative to
@@ -84,12 +86,12 @@ public final class HolisticLandmarker implements Landmarker {
     private final float[] handScratch = new float[HAND_POINTS * 3];
     private final float[] recropPoints = new float[2 * 3];
     private final float[] letterboxPad = new float[2];
+    private final boolean[] needPalm = new boolean[2];
 
     // Tracking state (video mode).
     private NormRect trackedPoseRoi;
     private final float[][] prevHand = {new float[HAND_POINTS * 3], new float[HAND_POINTS * 3]};
     private final boolean[] prevHandPresent = new boolean[2];
-    private final boolean[] prevHandFromPalm = new boolean[2];
     private final float[] prevFace = new float[FACE_POINTS * 3];
     private boolean prevFacePresent;
     private final LandmarkSmoother poseSmoother = new LandmarkSmoother(33, 0.05, 80, 1, true);
@@ -236,18 +238,14 @@ public final class HolisticLandmarker implements Landmarker {
 
         // ---- Hands ----
         LandmarkSet[] hands = {LandmarkSet.absent(LandmarkPart.LEFT_HAND), LandmarkSet.absent(LandmarkPart.RIGHT_HAND)};
-        boolean[] needPalm = new boolean[2];
+        boolean[] needPalm = this.needPalm;
+        boolean hadLeft = prevHandPresent[LEFT], hadRight = prevHandPresent[RIGHT];
         for (int side = LEFT; side <= RIGHT; side++) {
             int wrist = 15 + side;
-            boolean fromPose = posePresent && pose[wrist * 4 + 3] > minWristVisibility;
-            if (!fromPose) {
-                needPalm[side] = true;
-                if (!prevHandFromPalm[side]) {
-                    prevHandPresent[side] = false;
-                }
+            needPalm[side] = true;
+            if (!(posePresent && pose[wrist * 4 + 3] > minWristVisibility)) {
                 continue;
             }
-            prevHandFromPalm[side] = false;
             NormRect recrop = handRecropRoi(frame, side);
             NormRect roi = recrop;
             if (video && prevHandPresent[side]) {
@@ -256,10 +254,16 @@ public final class HolisticLandmarker implements Landmarker {
                     roi = prevRoi;
                 }
             }
-            hands[side] = runHand(frame, roi, side, false);
+            hands[side] = runHand(frame, roi, side);
+            needPalm[side] = !hands[side].isPresent();
         }
         if (palmFallback && (needPalm[LEFT] || needPalm[RIGHT])) {
-            palmHands(frame, hands, needPalm, video);
+            palmHands(frame, hands, needPalm, video, hadLeft, hadRight);
+        }
+        for (int side = LEFT; side <= RIGHT; side++) {
+            if (!hands[side].isPresent()) {
+                prevHandPresent[side] = false;
+            }
         }
 
         // ---- Face ----
@@ -401,18 +405,15 @@ public final class HolisticLandmarker implements Landmarker {
 
     /**
      * Runs the hand landmark model on {@code roi}. When present, stores the landmarks as the side's previous hand and
-     * returns them; otherwise forgets the side's previous hand. {@link #handScratch} keeps the landmarks and
-     * {@link #lastHandedness} the handedness score for the palm path.
+     * returns them (a side without a hand at the end of the frame forgets its previous hand in {@link #detect}).
      */
-    private LandmarkSet runHand(ImageFrame frame, NormRect roi, int side, boolean fromPalm) {
+    private LandmarkSet runHand(ImageFrame frame, NormRect roi, int side) {
         float presence = runHandModel(frame, roi);
         if (!(presence > minHandPresence)) {
-            prevHandPresent[side] = false;
             return LandmarkSet.absent(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND);
         }
         System.arraycopy(handScratch, 0, prevHand[side], 0, handScratch.length);
         prevHandPresent[side] = true;
-        prevHandFromPalm[side] = fromPalm;
         return LandmarkSet.of(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND, handScratch, 0,
                 clamp01(presence));
     }
@@ -441,22 +442,26 @@ public final class HolisticLandmarker implements Landmarker {
     }
 
     /**
-     * MediaPipe Hands' path for hands the pose cannot seed: track a hand found this way from its previous landmarks;
-     * otherwise run palm detection on the whole frame and name each hand from the hand model's handedness. That
+     * MediaPipe Hands' path for hands the pose did not give (no pose, a wrist not visible enough, or no hand where the
+     * pose put it - the pose model also "finds" bodies in hand-only footage): track the side's previous hand from its
+     * landmarks; otherwise run palm detection on the whole frame and name each hand from the hand model's handedness. That
      * output assumes a mirrored (selfie) image, so on the unmirrored frames given here a "Left" score above 0.5 is the
      * signer's right hand.
      */
-    private void palmHands(ImageFrame frame, LandmarkSet[] hands, boolean[] needPalm, boolean video) {
+    private void palmHands(ImageFrame frame, LandmarkSet[] hands, boolean[] needPalm, boolean video,
+            boolean hadLeft, boolean hadRight) {
         int w = frame.width(), h = frame.height();
         boolean missing = false;
         for (int side = LEFT; side <= RIGHT; side++) {
             if (!needPalm[side]) {
                 continue;
             }
-            if (video && prevHandPresent[side] && prevHandFromPalm[side]) {
-                hands[side] = runHand(frame, handRoiFromLandmarks(prevHand[side], w, h), side, true);
-            } else {
-                prevHandPresent[side] = false;
+            // Track the side's hand from the previous frame, whichever path found it (MediaPipe Hands' tracking).
+            if (video && (side == LEFT ? hadLeft : hadRight)) {
+                hands[side] = runHand(frame, handRoiFromLandmarks(prevHand[side], w, h), side);
+                if (hands[side].isPresent() && overlapsOtherHand(hands, side)) {
+                    hands[side] = LandmarkSet.absent(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND);
+                }
             }
             missing |= !hands[side].isPresent();
         }
@@ -484,13 +489,19 @@ public final class HolisticLandmarker implements Landmarker {
             if (!(presence > minHandPresence)) {
                 continue;
             }
-            int side = lastHandedness > 0.5f ? RIGHT : LEFT;
-            if (!needPalm[side] || hands[side].isPresent() || overlapsFoundHand(hands, w, h)) {
+            if (overlapsFoundHand(hands, w, h)) {
                 continue;
+            }
+            int side = lastHandedness > 0.5f ? RIGHT : LEFT;
+            if (!needPalm[side] || hands[side].isPresent()) {
+                // Two hands can get the same handedness; the second takes the other side if that one is free.
+                side = 1 - side;
+                if (!needPalm[side] || hands[side].isPresent()) {
+                    continue;
+                }
             }
             System.arraycopy(handScratch, 0, prevHand[side], 0, handScratch.length);
             prevHandPresent[side] = true;
-            prevHandFromPalm[side] = true;
             hands[side] = LandmarkSet.of(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND, handScratch,
                     0, clamp01(presence));
         }
@@ -505,6 +516,12 @@ public final class HolisticLandmarker implements Landmarker {
             }
         }
         return false;
+    }
+
+    /** Whether the hand on {@code side} is the same hand as the other side's (bounding-box IoU > 0.5). */
+    private static boolean overlapsOtherHand(LandmarkSet[] hands, int side) {
+        LandmarkSet other = hands[1 - side];
+        return other.isPresent() && SsdDecoder.iou(bbox(hands[side].toArray()), bbox(other.toArray())) > 0.5f;
     }
 
     private static Detection bbox(float[] xyz) {
