@@ -4,6 +4,7 @@
 #
 #   tools/convert-models.sh            # the bundled models -> kslr-landmarks/src/main/resources/.../models/
 #   tools/convert-models.sh --all OUT  # also pose_landmark_lite and pose_landmark_heavy, written to OUT instead
+#   tools/convert-models.sh --all OUT --with-segmentation   # keep the pose models' segmentation output (Identity_2)
 #
 # Needs: JDK 17, Maven, npm (registry access for `npm pack`). The tarball is cached in tools/target/mediapipe/.
 set -euo pipefail
@@ -13,7 +14,10 @@ out="$root/kslr-landmarks/src/main/resources/io/github/kslr/landmarks/models"
 extra=()
 if [[ "${1:-}" == "--all" ]]; then
   extra=(--all)
-  out="${2:?usage: convert-models.sh --all OUT_DIR}"
+  out="${2:?usage: convert-models.sh --all OUT_DIR [--with-segmentation]}"
+  if [[ "${3:-}" == "--with-segmentation" ]]; then
+    extra+=(--with-segmentation)
+  fi
 fi
 
 pkg="@mediapipe/holistic@0.5.1675471629"

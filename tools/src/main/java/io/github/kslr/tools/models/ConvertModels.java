@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *     --tarball DIR/mediapipe-holistic-0.5.1675471629.tgz --out DIR [--all]
  * </pre>
  * Without {@code --all} it writes the models the product bundles; {@code --all} adds pose_landmark_lite and _heavy.
+ * {@code --with-segmentation} keeps the pose models' segmentation output (Identity_2), which the bundled ones leave out
+ * (then no manifest is written: it describes the bundled outputs).
  * Output bytes depend only on the tarball (no timestamps), so running it twice gives identical files.
  *
  * <p>Stateless static methods; thread-safe.
@@ -42,6 +44,14 @@ public final class ConvertModels {
 
     /** Converts one catalog model from the source and checks its ports against the catalog. */
     public static Converted convert(MediapipeSource source, ModelCatalog.Spec spec) {
+        return convert(source, spec, false);
+    }
+
+    /**
+     * Converts one catalog model; with {@code keepOmitted} the outputs the catalog leaves out (pose segmentation) are
+     * kept, in TFLite's output order.
+     */
+    public static Converted convert(MediapipeSource source, ModelCatalog.Spec spec, boolean keepOmitted) {
         byte[] tflite = source.model(spec.tflite());
         String origin = source.origin(spec.tflite());
         Map<String, String> meta = new LinkedHashMap<>();
@@ -52,8 +62,10 @@ public final class ConvertModels {
         meta.put("kslr.layout", "input NHWC float32 [N,H,W,3] RGB; outputs in TFLite's shapes with batch N");
         OnnxMl.ModelProto model = TfliteToOnnx.convert(TfliteModel.read(tflite), new TfliteToOnnx.Options(
                 spec.name(), "MediaPipe " + spec.tflite() + " converted to ONNX by kslr-tools: " + spec.purpose(), meta,
-                spec.omitted().keySet()));
-        check(spec, model);
+                keepOmitted ? java.util.Set.of() : spec.omitted().keySet()));
+        if (!keepOmitted) {
+            check(spec, model);
+        }
         return new Converted(spec, model.toByteArray(), tflite, origin);
     }
 
@@ -70,13 +82,24 @@ public final class ConvertModels {
     /** Converts {@code specs} and writes the .onnx files, {@value #MANIFEST} and {@value #NOTICE} into {@code out}. */
     public static List<Converted> write(MediapipeSource source, List<ModelCatalog.Spec> specs, Path out)
             throws IOException {
+        return write(source, specs, out, false);
+    }
+
+    /** As {@link #write(MediapipeSource, List, Path)}; {@code keepOmitted} keeps pose segmentation outputs. */
+    public static List<Converted> write(MediapipeSource source, List<ModelCatalog.Spec> specs, Path out,
+            boolean keepOmitted) throws IOException {
         Files.createDirectories(out);
         List<Converted> done = new ArrayList<>();
         for (ModelCatalog.Spec spec : specs) {
-            Converted c = convert(source, spec);
+            Converted c = convert(source, spec, keepOmitted);
             Files.write(out.resolve(spec.onnxFile()), c.onnx());
             LOG.info("{}: {} bytes of TFLite -> {} bytes of ONNX", spec.name(), c.tflite().length, c.onnx().length);
             done.add(c);
+        }
+        if (keepOmitted) {
+            // The manifest describes the catalog's outputs; a segmentation build documents itself in its graphs.
+            Files.writeString(out.resolve(NOTICE), notice(done), StandardCharsets.UTF_8);
+            return done;
         }
         Files.writeString(out.resolve(MANIFEST), manifest(done), StandardCharsets.UTF_8);
         Files.writeString(out.resolve(NOTICE), notice(done), StandardCharsets.UTF_8);
@@ -187,13 +210,15 @@ public final class ConvertModels {
         Path tarball = null;
         Path out = null;
         boolean all = false;
+        boolean segmentation = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tarball" -> tarball = Paths.get(args[++i]);
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--all" -> all = true;
+                case "--with-segmentation" -> segmentation = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --tarball FILE --out DIR [--all]");
+                        + "; usage: --tarball FILE --out DIR [--all] [--with-segmentation]");
             }
         }
         if (tarball == null || out == null) {
@@ -202,7 +227,7 @@ public final class ConvertModels {
         MediapipeSource source = MediapipeSource.read(tarball);
         boolean everything = all;
         List<ModelCatalog.Spec> specs = ModelCatalog.ALL.stream().filter(s -> everything || s.bundled()).toList();
-        write(source, specs, out);
+        write(source, specs, out, segmentation);
     }
 
     /** Just enough JSON writing for the manifest (stable formatting: one value per line, two-space indent). */
