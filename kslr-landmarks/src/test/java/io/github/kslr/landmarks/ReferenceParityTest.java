@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,5 +70,76 @@ class ReferenceParityTest {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /**
+     * The Khmer hand-form photos in image mode (MediaPipe: reset() before each, no smoothing): KSLR finds a hand
+     * wherever MediaPipe does, and each part's median error over the photos is <= 1 % of the photo's diagonal.
+     */
+    @Test
+    void khmerFormPhotosMatchMediaPipe() throws Exception {
+        Path dir = SharedFiles.require("media/khmer-forms");
+        List<Path> photos;
+        try (Stream<Path> s = Files.list(dir)) {
+            photos = s.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
+        }
+        assertTrue(!photos.isEmpty(), "no photos in " + dir);
+        Path outDir = Files.createTempDirectory("kslr-ref-forms-");
+        try {
+            List<String> args = new ArrayList<>();
+            photos.forEach(p -> args.add(p.toString()));
+            args.add("--out-dir");
+            args.add(outDir.toString());
+            TestMedia.runReference(args);
+            Map<String, Parity> relative = new LinkedHashMap<>();
+            for (String part : PARTS) {
+                relative.put(part, new Parity(part + " (% of diagonal)"));
+            }
+            List<String> missed = new ArrayList<>();
+            try (LandmarkerModels models = TestMedia.models();
+                    HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+                for (Path photo : photos) {
+                    String name = photo.getFileName().toString().replace(".jpg", "");
+                    LandmarksJson.Frame ref = LandmarksJson.read(outDir.resolve(name + ".json")).get(0);
+                    TestMedia.Clip img = TestMedia.decode(photo, 1);
+                    HolisticLandmarks r = lm.detect(img.frame(0));
+                    double diagonal = Math.hypot(img.width(), img.height());
+                    for (String part : PARTS) {
+                        double[][] k = LandmarksJson.part(r, part);
+                        double[][] e = ref.part(part);
+                        if (e != null && k == null && part.endsWith("Hand")) {
+                            missed.add(name + " " + part);
+                        }
+                        relative.get(part).add(k == null ? null : scale(k, 100 / diagonal),
+                                e == null ? null : scale(e, 100 / diagonal));
+                    }
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            relative.values().forEach(p -> sb.append("\n  ").append(p.toString().replace(" px", " %")));
+            LOG.info("khmer-forms ({} photos) vs MediaPipe (image mode, no smoothing):{}\n  hands missed: {}",
+                    photos.size(), sb, missed);
+            assertTrue(missed.isEmpty(), "hands MediaPipe found and KSLR did not: " + missed);
+            for (Parity p : relative.values()) {
+                if (!p.errors.isEmpty()) {
+                    assertTrue(p.median() <= 1.0, p + " exceeds 1 % of the diagonal");
+                }
+            }
+        } finally {
+            try (Stream<Path> s = Files.list(outDir)) {
+                for (Path p : s.collect(Collectors.toList())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(outDir);
+        }
+    }
+
+    private static double[][] scale(double[][] p, double f) {
+        double[][] q = new double[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            q[i] = new double[] {p[i][0] * f, p[i][1] * f};
+        }
+        return q;
     }
 }
