@@ -1,0 +1,156 @@
+package io.github.kslr.examples.cli;
+
+import com.google.gson.stream.JsonWriter;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.landmarks.HolisticLandmarker;
+import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.examples.pipeline.LandmarkJson;
+import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.recognizer.io.NpyArray;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kslr landmarks INPUT --out OUT.json [--npy OUT.npy --layout NAME]}: MediaPipe-Holistic landmarks of every
+ * frame of a video or image with KSLR's {@link HolisticLandmarker}, as JSON (the format the MediaPipe reference tool
+ * in {@code tools/mediapipe-reference} also writes) and optionally as a feature matrix.
+ */
+@Command(name = "landmarks", mixinStandardHelpOptions = true,
+        description = {"Extracts pose, hand and face landmarks from a video or image file (or camera:N) and writes"
+                + " them as JSON: an array with one object a frame: {\"frame\", \"timestampMs\", \"width\", \"height\","
+                + " \"pose\": [[x,y,z,visibility] x33] | null, \"leftHand\"/\"rightHand\": [[x,y,z] x21] | null,"
+                + " \"face\": [[x,y,z] x468] | null}, x and y normalised to [0,1].",
+            "Images run in image mode (no tracking), videos in video mode (tracking, pose smoothing)."})
+public final class LandmarksCommand implements Callable<Integer> {
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
+    String input;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.json", description = "the landmarks JSON to write")
+    Path out;
+
+    @Option(names = "--npy", paramLabel = "OUT.npy",
+            description = "also write the frames' features as a float32 [frames, features] .npy")
+    Path npy;
+
+    @Option(names = "--layout", defaultValue = "reports-177", paramLabel = "NAME",
+            description = "feature layout for --npy: reports-177, holistic-1662, pose-hands-258 or a spec"
+                    + " (default ${DEFAULT-VALUE})")
+    String layout;
+
+    @Option(names = "--mode", paramLabel = "image|video",
+            description = "running mode (default: image for image files, video otherwise)")
+    String mode;
+
+    @Option(names = "--no-smooth", description = "turn MediaPipe's pose smoothing off in video mode")
+    boolean noSmooth;
+
+    @Option(names = "--no-palm", description = "Holistic's exact behaviour: no palm-detection fallback for hands")
+    boolean noPalm;
+
+    @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
+            description = "stop after N frames; 0 = all (default ${DEFAULT-VALUE})")
+    int maxFrames;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        if (maxFrames < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was "
+                    + maxFrames);
+        }
+        FeatureLayout featureLayout = FeatureLayout.of(layout);
+        RunningMode runningMode = runningMode();
+        PrintWriter o = spec.commandLine().getOut();
+        int frames = 0;
+        int[] found = new int[4];
+        long detectNanos = 0;
+        float[] features = new float[0];
+        try (LandmarkerModels models = LandmarkerModels.builder().device(ExecutionDevice.parse(device))
+                    .intraOpThreads(threads).build();
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
+                        .smoothLandmarks(!noSmooth).palmFallback(!noPalm).build();
+                VideoFrames source = VideoFrames.open(input);
+                Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                JsonWriter json = new JsonWriter(file)) {
+            json.beginArray();
+            for (ImageFrame frame = source.next(); frame != null && (maxFrames == 0 || frames < maxFrames);
+                    frame = source.next()) {
+                long t0 = System.nanoTime();
+                HolisticLandmarks lm = landmarker.detect(frame);
+                detectNanos += System.nanoTime() - t0;
+                json.beginObject();
+                json.name("frame").value(frames);
+                LandmarkJson.writeMembers(json, lm);
+                json.endObject();
+                found[0] += lm.pose().isPresent() ? 1 : 0;
+                found[1] += lm.leftHand().isPresent() ? 1 : 0;
+                found[2] += lm.rightHand().isPresent() ? 1 : 0;
+                found[3] += lm.face().isPresent() ? 1 : 0;
+                if (npy != null) {
+                    if ((frames + 1) * featureLayout.size() > features.length) {
+                        features = Arrays.copyOf(features, Math.max(16, (frames + 1) * 2) * featureLayout.size());
+                    }
+                    featureLayout.write(lm, features, frames * featureLayout.size());
+                }
+                frames++;
+            }
+            json.endArray();
+        }
+        if (npy != null) {
+            Npy.write(npy, NpyArray.ofFloats(Arrays.copyOf(features, frames * featureLayout.size()), frames,
+                    featureLayout.size()));
+        }
+        double ms = frames == 0 ? 0 : detectNanos / 1e6 / frames;
+        o.printf(Locale.ROOT, "%d frame(s) in %s mode; found pose %d, left hand %d, right hand %d, face %d; %.1f ms"
+                + " a frame (%.1f frames/s)%n", frames, runningMode.name().toLowerCase(Locale.ROOT), found[0],
+                found[1], found[2], found[3], ms, ms > 0 ? 1000 / ms : 0);
+        o.printf(Locale.ROOT, "wrote %s%s%n", out, npy != null ? " and " + npy + " [" + frames + ", "
+                + featureLayout.size() + "] (" + featureLayout.name() + ")" : "");
+        return 0;
+    }
+
+    private RunningMode runningMode() {
+        if (mode != null) {
+            switch (mode.toLowerCase(Locale.ROOT)) {
+                case "image":
+                    return RunningMode.IMAGE;
+                case "video":
+                    return RunningMode.VIDEO;
+                default:
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--mode must be image or video, was "
+                            + mode);
+            }
+        }
+        String name = input.toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1)) ? RunningMode.IMAGE : RunningMode.VIDEO;
+    }
+}

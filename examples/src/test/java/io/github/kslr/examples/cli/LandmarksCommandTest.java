@@ -1,0 +1,106 @@
+package io.github.kslr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.recognizer.io.NpyArray;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LandmarksCommandTest {
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void imageGivesMediaPipesPoseWithinItsTolerance(@TempDir Path dir) throws Exception {
+        Path image = SharedFiles.require("media/tfjs/pose.jpg");
+        JsonObject expected = JsonParser.parseString(Files.readString(SharedFiles.require(
+                "media/tfjs/pose.expected.json"))).getAsJsonObject();
+        Path json = dir.resolve("pose.json");
+        String[] r = run("landmarks", image.toString(), "--out", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("1 frame(s) in image mode"), r[1]);
+        JsonArray frames = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        assertEquals(1, frames.size());
+        JsonObject f = frames.get(0).getAsJsonObject();
+        assertEquals(0, f.get("frame").getAsInt());
+        int w = f.get("width").getAsInt(), h = f.get("height").getAsInt();
+        assertEquals(expected.get("width").getAsInt(), w);
+        assertEquals(expected.get("height").getAsInt(), h);
+        JsonArray pose = f.getAsJsonArray("pose");
+        assertEquals(33, pose.size());
+        assertEquals(4, pose.get(0).getAsJsonArray().size());
+        JsonArray exp = expected.getAsJsonArray("landmarks");
+        double sum = 0;
+        for (int i = 0; i < 33; i++) {
+            JsonArray p = pose.get(i).getAsJsonArray(), e = exp.get(i).getAsJsonArray();
+            sum += Math.hypot(p.get(0).getAsDouble() * w - e.get(0).getAsDouble(),
+                    p.get(1).getAsDouble() * h - e.get(1).getAsDouble());
+        }
+        assertTrue(sum / 33 <= 11, "mean pose error " + sum / 33 + " px > MediaPipe's 11 px tolerance");
+    }
+
+    @Test
+    void videoWritesTrackedFramesAndTheirFeatures(@TempDir Path dir) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path json = dir.resolve("v.json");
+        Path npy = dir.resolve("v.npy");
+        String[] r = run("landmarks", video.toString(), "--out", json.toString(), "--npy", npy.toString(),
+                "--layout", "pose-hands-258", "--max-frames", "12");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("12 frame(s) in video mode"), r[1]);
+        JsonArray frames = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        assertEquals(12, frames.size());
+        NpyArray features = Npy.read(npy);
+        assertArrayEquals(new int[] {12, 258}, features.shape());
+        float[] x = features.toFloatArray();
+        FeatureLayout layout = FeatureLayout.of("pose-hands-258");
+        long previous = -1;
+        for (int i = 0; i < 12; i++) {
+            JsonObject f = frames.get(i).getAsJsonObject();
+            assertEquals(i, f.get("frame").getAsInt());
+            long ts = f.get("timestampMs").getAsLong();
+            assertTrue(ts > previous, "timestamps must increase: " + ts + " after " + previous);
+            previous = ts;
+            assertEquals(540, f.get("width").getAsInt());
+            assertEquals(720, f.get("height").getAsInt());
+            JsonElement pose = f.get("pose");
+            assertTrue(pose.isJsonArray(), "the signer's pose is in every frame");
+            // The .npy row is the same landmarks through the layout (JSON values are rounded to 1e-5).
+            for (int lm = 0; lm < 33; lm++) {
+                for (int c = 0; c < 4; c++) {
+                    float v = x[i * 258 + layout.columnOf(LandmarkPart.POSE, lm, c)];
+                    assertEquals(pose.getAsJsonArray().get(lm).getAsJsonArray().get(c).getAsDouble(), v, 1e-5);
+                }
+            }
+            assertEquals(468, f.getAsJsonArray("face").size());
+        }
+        assertNotEquals(frames.get(0).getAsJsonObject().getAsJsonArray("pose").get(0).toString(),
+                frames.get(11).getAsJsonObject().getAsJsonArray("pose").get(0).toString(), "the signer moves");
+    }
+
+    @Test
+    void rejectsABadMode(@TempDir Path dir) {
+        String[] r = run("landmarks", "x.jpg", "--out", dir.resolve("o.json").toString(), "--mode", "fast");
+        assertNotEquals("0", r[0]);
+        assertTrue(r[2].contains("--mode must be image or video, was fast"), r[2]);
+    }
+}
