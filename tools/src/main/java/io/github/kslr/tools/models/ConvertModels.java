@@ -176,6 +176,7 @@ public final class ConvertModels {
         j.close(']');
         if (layout != null) {
             j.key("layout").value(layout);
+            j.key("channels").value("RGB");
         }
         if (!Double.isNaN(p.min())) {
             j.key("range").open('[').value(p.min()).value(p.max()).close(']');
