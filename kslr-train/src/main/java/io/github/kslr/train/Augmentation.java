@@ -7,6 +7,8 @@ import java.util.Random;
  * Random changes applied to each training window each epoch (the first report used flips, rotation and noise).
  * Values are drawn from a per-window, per-epoch random source, so training is deterministic for a seed.
  *
+ * <p><b>Thread-safety.</b> Immutable.
+ *
  * @param flipProbability chance of a horizontal flip that also swaps hands and pose left/right partners
  * @param maxRotationDegrees rotation about the image centre, uniform in +-this
  * @param minScale smallest zoom about the image centre (largest is {@code 1 / minScale})
@@ -17,8 +19,6 @@ import java.util.Random;
  * @param minSpeed slowest resampling speed
  * @param maxSpeed fastest resampling speed
  * @param maxStart largest number of frames the resampled window may start late
- *
- * <p><b>Thread-safety.</b> Immutable.
  */
 public record Augmentation(double flipProbability, double maxRotationDegrees, double minScale, double maxAspect,
         double maxShift, double noise, double tempoProbability, double minSpeed, double maxSpeed, double maxStart) {

@@ -49,14 +49,11 @@ public final class OnnxExport {
         Checks.notNull(precision, "precision");
         G g = new G();
         FeatureTransform tf = model.transform();
-        SignNetwork net = model.network();
-        SignNetwork.Shape s = net.shape();
+        SequenceNetwork network = model.network();
+        SignNetwork.Shape s = network.shape();
         int t = s.frames();
         int d = s.inputSize();
-        int h1 = s.hidden1();
-        int h2 = s.hidden2();
         int c = s.classes();
-        float[] p = net.parameters();
 
         int[] sh = tf.shoulderColumns();
         String xs = g.gather(INPUT, g.ints("x_columns", tf.xColumns()), 2);
@@ -88,6 +85,35 @@ public final class OnnxExport {
         String std = g.op("Mul", g.op("Sub", feat, g.floats("feature_mean", model.mean(), d)),
                 g.floats("feature_inv_std", model.invStd(), d));
 
+        String logits = network instanceof LstmNetwork lstm ? lstmLogits(g, lstm, std, precision)
+                : tcnLogits(g, (SignNetwork) network, std, precision);
+        g.graph.addNode(NodeProto.newBuilder().setOpType("Softmax").addInput(logits).addOutput(OUTPUT)
+                .setName("softmax").addAttribute(intAttr("axis", 1)));
+
+        g.graph.setName("kslr_sign_model");
+        g.graph.addInput(valueInfo(INPUT, "batch", t, model.metadata().layout().size()));
+        g.graph.addOutput(valueInfo(OUTPUT, "batch", c));
+        ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(7).setProducerName("kslr-train")
+                .setProducerVersion("1").setDocString("KSLR sign model: "
+                        + (network.architecture() == SequenceNetwork.Architecture.LSTM ? "stacked LSTM, "
+                                : "temporal convolution network, ")
+                        + (precision == Precision.INT8 ? "int8 weights" : "float32 weights"))
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(g.graph);
+        for (Map.Entry<String, String> e : model.metadata().toProperties().entrySet()) {
+            mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return mb.build();
+    }
+
+    /** The temporal convolution network on standardised features {@code std} [B, T, D]; returns the logits. */
+    private static String tcnLogits(G g, SignNetwork net, String std, Precision precision) {
+        SignNetwork.Shape s = net.shape();
+        int d = s.inputSize();
+        int h1 = s.hidden1();
+        int h2 = s.hidden2();
+        int c = s.classes();
+        float[] p = net.parameters();
         // Frame layer: [B, T, D] x [D, H1].
         String w1 = g.weight("w1", slice(p, net.oW1, d * h1), new long[] {d, h1}, 1, precision);
         String a1 = g.op("Add", g.op("MatMul", std, w1), g.floats("b1", slice(p, net.oB1, h1), h1));
@@ -115,22 +141,63 @@ public final class OnnxExport {
         String z = g.node(NodeProto.newBuilder().setOpType("Concat").addInput(mean).addInput(max)
                 .addAttribute(intAttr("axis", 1)));
         String w3 = g.weight("w3", slice(p, net.oW3, 2 * h2 * c), new long[] {2 * h2, c}, 1, precision);
-        String logits = g.op("Add", g.op("MatMul", z, w3), g.floats("b3", slice(p, net.oB3, c), c));
-        g.graph.addNode(NodeProto.newBuilder().setOpType("Softmax").addInput(logits).addOutput(OUTPUT)
-                .setName("softmax").addAttribute(intAttr("axis", 1)));
+        return g.op("Add", g.op("MatMul", z, w3), g.floats("b3", slice(p, net.oB3, c), c));
+    }
 
-        g.graph.setName("kslr_sign_model");
-        g.graph.addInput(valueInfo(INPUT, "batch", t, model.metadata().layout().size()));
-        g.graph.addOutput(valueInfo(OUTPUT, "batch", c));
-        ModelProto.Builder mb = ModelProto.newBuilder().setIrVersion(7).setProducerName("kslr-train")
-                .setProducerVersion("1").setDocString("KSLR sign model: temporal convolution network, "
-                        + (precision == Precision.INT8 ? "int8 weights" : "float32 weights"))
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(g.graph);
-        for (Map.Entry<String, String> e : model.metadata().toProperties().entrySet()) {
-            mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+    /**
+     * The reports' stacked LSTM on {@code std} [B, T, D]: ONNX LSTM operators (time-major, gates i, o, f, c),
+     * the second LSTM's last hidden state, two dense layers; returns the logits.
+     */
+    private static String lstmLogits(G g, LstmNetwork net, String std, Precision precision) {
+        SignNetwork.Shape s = net.shape();
+        int d = s.inputSize();
+        int h1 = s.hidden1();
+        int h2 = s.hidden2();
+        int c = s.classes();
+        float[] p = net.parameters();
+        String x = g.node(NodeProto.newBuilder().setOpType("Transpose").addInput(std)
+                .addAttribute(intsAttr("perm", 1, 0, 2)));
+        String y1 = lstm(g, "lstm1", x, p, net.oWx1, net.oWh1, net.oB1, d, h1, precision, true);
+        String y1s = g.op("Squeeze", y1, g.ints("squeeze_dir", new int[] {1}));
+        String yh2 = lstm(g, "lstm2", y1s, p, net.oWx2, net.oWh2, net.oB2, h1, h2, precision, false);
+        String last = g.op("Squeeze", yh2, g.ints("squeeze_first", new int[] {0}));
+        String w3 = g.weight("w3", slice(p, net.oW3, h2 * h1), new long[] {h2, h1}, 1, precision);
+        String r3 = g.op("Relu", g.op("Add", g.op("MatMul", last, w3), g.floats("b3", slice(p, net.oB3, h1), h1)));
+        String w4 = g.weight("w4", slice(p, net.oW4, h1 * c), new long[] {h1, c}, 1, precision);
+        return g.op("Add", g.op("MatMul", r3, w4), g.floats("b4", slice(p, net.oB4, c), c));
+    }
+
+    /** One LSTM operator; returns Y [T, 1, B, H] when {@code sequence}, else Y_h [1, B, H]. */
+    private static String lstm(G g, String name, String x, float[] p, int oWx, int oWh, int oB, int din, int h,
+            Precision precision, boolean sequence) {
+        // Our gate blocks are i, f, g, o; ONNX wants i, o, f, c.
+        int[] fromBlock = {0, 3, 1, 2};
+        float[] w = new float[4 * h * din];
+        float[] r = new float[4 * h * h];
+        float[] b = new float[8 * h];
+        for (int gb = 0; gb < 4; gb++) {
+            int mine = fromBlock[gb];
+            for (int j = 0; j < h; j++) {
+                int row = gb * h + j;
+                int col = mine * h + j;
+                for (int k = 0; k < din; k++) {
+                    w[row * din + k] = p[oWx + k * 4 * h + col];
+                }
+                for (int k = 0; k < h; k++) {
+                    r[row * h + k] = p[oWh + k * 4 * h + col];
+                }
+                b[row] = p[oB + col];
+            }
         }
-        return mb.build();
+        String wn = g.weight(name + "_w", w, new long[] {1, 4 * h, din}, 1, precision);
+        String rn = g.weight(name + "_r", r, new long[] {1, 4 * h, h}, 1, precision);
+        String bn = g.floats(name + "_b", b, 1, 8 * h);
+        String y = name + "_y";
+        String yh = name + "_yh";
+        g.graph.addNode(NodeProto.newBuilder().setOpType("LSTM").setName(name).addInput(x).addInput(wn)
+                .addInput(rn).addInput(bn).addOutput(sequence ? y : "").addOutput(sequence ? "" : yh)
+                .addAttribute(intAttr("hidden_size", h)));
+        return sequence ? y : yh;
     }
 
     private static float[] slice(float[] a, int off, int n) {

@@ -24,7 +24,7 @@ import java.util.Random;
  * safe to call from many threads at once as long as each thread uses its own {@link Workspace} and gradient array
  * and nobody updates the parameters meanwhile (the trainer updates them between batches).
  */
-public final class SignNetwork {
+public final class SignNetwork implements SequenceNetwork {
 
     /** Shape of a network. */
     public record Shape(int frames, int inputSize, int hidden1, int hidden2, int classes) {
@@ -86,26 +86,53 @@ public final class SignNetwork {
         }
     }
 
+    @Override
     public Shape shape() {
         return shape;
     }
 
-    /** The live parameter array (the trainer updates it in place). */
-    float[] parameters() {
+    @Override
+    public Architecture architecture() {
+        return Architecture.TCN;
+    }
+
+    @Override
+    public float[] parameters() {
         return params;
     }
 
-    /** A copy of the parameters. */
-    public float[] parameterCopy() {
-        return params.clone();
-    }
-
+    @Override
     public int parameterCount() {
         return params.length;
     }
 
+    @Override
+    public SignNetwork withParameters(float[] p) {
+        return new SignNetwork(shape, p);
+    }
+
+    @Override
+    public Workspace newScratch() {
+        return new Workspace(shape);
+    }
+
+    @Override
+    public void forward(float[] u, int off, Scratch s, float dropout, Random rng) {
+        forward(u, off, (Workspace) s, dropout, rng);
+    }
+
+    @Override
+    public double loss(Scratch s, int label, float smoothing) {
+        return loss((Workspace) s, label, smoothing);
+    }
+
+    @Override
+    public void backward(float[] u, int off, Scratch s, int label, float smoothing, float[] grad) {
+        backward(u, off, (Workspace) s, label, smoothing, grad);
+    }
+
     /** Per-thread scratch space for one window. Not thread-safe; one per thread. */
-    public static final class Workspace {
+    public static final class Workspace implements Scratch {
         final float[] a1;
         final float[] h1;
         final float[] a2;
@@ -135,7 +162,7 @@ public final class SignNetwork {
             dh1 = new float[t * s.hidden1()];
         }
 
-        /** Probabilities of the last forward pass (live array). */
+        @Override
         public float[] probabilities() {
             return prob;
         }
@@ -250,15 +277,7 @@ public final class SignNetwork {
      * Cross-entropy loss of the last forward pass against {@code label} with label smoothing {@code smoothing}.
      */
     public double loss(Workspace ws, int label, float smoothing) {
-        int c = shape.classes();
-        double loss = 0;
-        for (int k = 0; k < c; k++) {
-            double q = (k == label ? 1 - smoothing : 0) + smoothing / c;
-            if (q > 0) {
-                loss -= q * StrictMath.log(Math.max(ws.prob[k], 1e-30));
-            }
-        }
-        return loss;
+        return SequenceNetwork.crossEntropy(ws.prob, label, smoothing);
     }
 
     /**

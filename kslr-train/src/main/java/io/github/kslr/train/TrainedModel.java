@@ -18,10 +18,10 @@ public final class TrainedModel implements ProbabilityModel {
     private final FeatureTransform transform;
     private final float[] mean;
     private final float[] invStd;
-    private final SignNetwork network;
+    private final SequenceNetwork network;
 
     public TrainedModel(SignModelMetadata metadata, FeatureTransform transform, float[] mean, float[] invStd,
-            SignNetwork network) {
+            SequenceNetwork network) {
         this.metadata = Checks.notNull(metadata, "metadata");
         this.transform = Checks.notNull(transform, "transform");
         Checks.notNull(network, "network");
@@ -37,7 +37,7 @@ public final class TrainedModel implements ProbabilityModel {
         }
         this.mean = mean.clone();
         this.invStd = invStd.clone();
-        this.network = new SignNetwork(network.shape(), network.parameters());
+        this.network = network.withParameters(network.parameters());
     }
 
     @Override
@@ -66,7 +66,17 @@ public final class TrainedModel implements ProbabilityModel {
         return invStd.clone();
     }
 
-    SignNetwork network() {
+    /** Number of trainable parameters. */
+    public int parameterCount() {
+        return network.parameterCount();
+    }
+
+    /** The network family. */
+    public SequenceNetwork.Architecture architecture() {
+        return network.architecture();
+    }
+
+    SequenceNetwork network() {
         return network;
     }
 
@@ -92,7 +102,7 @@ public final class TrainedModel implements ProbabilityModel {
         int c = metadata.labels().size();
         float[] out = new float[count * c];
         float[] u = new float[metadata.sequenceLength() * mean.length];
-        SignNetwork.Workspace ws = new SignNetwork.Workspace(network.shape());
+        SequenceNetwork.Scratch ws = network.newScratch();
         for (int i = 0; i < count; i++) {
             features(windows, i * w, u);
             network.forward(u, 0, ws, 0f, null);

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link SignNetwork} on a {@link SignDataset} with AdamW, augmentation, early stopping on a held-out
+ * Trains a {@link SequenceNetwork} (by default the {@link SignNetwork} temporal convolution network) on a
+ * {@link SignDataset} with AdamW, augmentation, early stopping on a held-out
  * monitor split and checkpoints, and returns a {@link TrainedModel}.
  *
  * <p><b>Determinism.</b> For a given seed, data and config the result is bit-identical whatever the thread count:
@@ -86,10 +87,11 @@ public final class Trainer {
                         + " then per-feature standardisation learned from the training data");
         SignNetwork.Shape shape = new SignNetwork.Shape(t, d, config.hidden1(), config.hidden2(),
                 all.labels().size());
-        SignNetwork net = new SignNetwork(shape, config.seed());
-        LOG.info("training on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a frame), network"
-                + " {} with {} parameters, {} thread(s)", fit.size(), monitor.size(), layout.spec(), layout.size(), d,
-                shape, net.parameterCount(), config.threads());
+        SequenceNetwork net = config.architecture() == SequenceNetwork.Architecture.LSTM
+                ? new LstmNetwork(shape, config.seed()) : new SignNetwork(shape, config.seed());
+        LOG.info("training on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a frame), {}"
+                + " network {} with {} parameters, {} thread(s)", fit.size(), monitor.size(), layout.spec(),
+                layout.size(), d, net.architecture(), shape, net.parameterCount(), config.threads());
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread th = new Thread(r, "kslr-train");
             th.setDaemon(true);
@@ -103,7 +105,7 @@ public final class Trainer {
     }
 
     private Result run(SignDataset fit, SignDataset monitor, SignDataset val, FeatureTransform transform,
-            Perturbations perturb, float[][] stats, SignModelMetadata meta, SignNetwork net, ExecutorService pool,
+            Perturbations perturb, float[][] stats, SignModelMetadata meta, SequenceNetwork net, ExecutorService pool,
             TrainingListener listener, long started) {
         int n = net.parameterCount();
         float[] params = net.parameters();
@@ -181,7 +183,7 @@ public final class Trainer {
                 break;
             }
         }
-        SignNetwork bestNet = new SignNetwork(net.shape(), best);
+        SequenceNetwork bestNet = net.withParameters(best);
         TrainedModel model = new TrainedModel(meta, transform, stats[0], stats[1], bestNet);
         double seconds = (System.nanoTime() - started) / 1e9;
         LOG.info("training done in {} s, best epoch {} (monitor loss {})", String.format("%.1f", seconds), bestEpoch,
@@ -194,7 +196,7 @@ public final class Trainer {
     }
 
     private void chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch, FeatureTransform transform,
-            Perturbations perturb, float[][] stats, SignNetwork net, float[] grad, double[] lossOut) {
+            Perturbations perturb, float[][] stats, SequenceNetwork net, float[] grad, double[] lossOut) {
         java.util.Arrays.fill(grad, 0f);
         int w = fit.windowSize();
         int t = fit.sequenceLength();
@@ -202,7 +204,7 @@ public final class Trainer {
         float[] aug = new float[w];
         float[] tmp = new float[w];
         float[] u = new float[t * transform.outputSize()];
-        SignNetwork.Workspace ws = new SignNetwork.Workspace(net.shape());
+        SequenceNetwork.Scratch ws = net.newScratch();
         float smoothing = (float) config.labelSmoothing();
         double loss = 0;
         int correct = 0;
@@ -236,8 +238,8 @@ public final class Trainer {
     }
 
     /** Mean cross-entropy loss and accuracy of {@code data} without augmentation. */
-    private static double[] evaluate(SignDataset data, FeatureTransform transform, float[][] stats, SignNetwork net,
-            ExecutorService pool) {
+    private static double[] evaluate(SignDataset data, FeatureTransform transform, float[][] stats,
+            SequenceNetwork net, ExecutorService pool) {
         int chunk = 64;
         List<Future<double[]>> tasks = new ArrayList<>();
         for (int from = 0; from < data.size(); from += chunk) {
@@ -246,7 +248,7 @@ public final class Trainer {
             tasks.add(pool.submit(() -> {
                 float[] raw = new float[data.windowSize()];
                 float[] u = new float[data.sequenceLength() * transform.outputSize()];
-                SignNetwork.Workspace ws = new SignNetwork.Workspace(net.shape());
+                SequenceNetwork.Scratch ws = net.newScratch();
                 double loss = 0;
                 double correct = 0;
                 for (int i = f0; i < f1; i++) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 /**
  * Options of a training run. Build with {@link #builder()}; values are checked in {@link Builder#build()}.
  *
+ * <p><b>Thread-safety.</b> Immutable.
+ *
  * @param seed everything random (initialisation, shuffling, augmentation, dropout, the monitor split) follows it
  * @param maxEpochs upper bound on epochs
  * @param patience stop after this many epochs without a lower monitor loss (early stopping)
@@ -22,12 +24,12 @@ import java.nio.file.Path;
  * @param threads worker threads (results do not depend on it)
  * @param checkpointDir where the best model so far is written as ONNX after each improvement, or null
  * @param augmentation the random changes applied to training windows
- *
- * <p><b>Thread-safety.</b> Immutable.
+ * @param architecture the network family: {@code TCN} (default) or the reports' {@code LSTM} (hidden1, hidden2 are
+ *        then the two LSTMs' widths, and hidden1 the dense layer's)
  */
 public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
         double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
-        int threads, Path checkpointDir, Augmentation augmentation) {
+        int threads, Path checkpointDir, Augmentation augmentation, SequenceNetwork.Architecture architecture) {
 
     public static Builder builder() {
         return new Builder();
@@ -49,6 +51,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
+        private SequenceNetwork.Architecture architecture = SequenceNetwork.Architecture.TCN;
 
         public Builder seed(long v) {
             seed = v;
@@ -116,6 +119,11 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             return this;
         }
 
+        public Builder architecture(SequenceNetwork.Architecture v) {
+            architecture = v;
+            return this;
+        }
+
         public TrainingConfig build() {
             Checks.positive(maxEpochs, "maxEpochs");
             Checks.positive(patience, "patience");
@@ -124,6 +132,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             Checks.positive(hidden2, "hidden2");
             Checks.positive(threads, "threads");
             Checks.notNull(augmentation, "augmentation");
+            Checks.notNull(architecture, "architecture");
             positive(learningRate, "learningRate", 1);
             if (!(weightDecay >= 0 && weightDecay < 1)) {
                 throw new InvalidInputException("weightDecay must be in [0, 1), was " + weightDecay);
@@ -138,7 +147,8 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
                 throw new InvalidInputException("monitorFraction must be in (0, 0.5), was " + monitorFraction);
             }
             return new TrainingConfig(seed, maxEpochs, patience, batchSize, hidden1, hidden2, learningRate,
-                    weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation);
+                    weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation,
+                    architecture);
         }
 
         private static void positive(double v, String name, double max) {

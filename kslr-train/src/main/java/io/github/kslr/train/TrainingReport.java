@@ -135,8 +135,8 @@ public final class TrainingReport {
                 + " sessions (%d windows fitted, %d held out by seed to pick the best epoch)%n",
                 s.validationSession(), s.validationWindows(), r.trainWindows(), r.monitorWindows()));
         sb.append("model input layout: ").append(model.metadata().layout().spec()).append('\n');
-        sb.append("network: ").append(model.network().shape()).append(", ").append(model.network().parameterCount())
-                .append(" parameters\n");
+        sb.append("network: ").append(model.architecture()).append(' ').append(model.network().shape()).append(", ")
+                .append(model.parameterCount()).append(" parameters\n");
         sb.append("config: ").append(c).append('\n');
         sb.append(String.format(Locale.ROOT, "training: %d epochs run, best epoch %d, %.1f s on %d thread(s)%n",
                 r.history().size(), r.bestEpoch(), r.seconds(), c.threads()));

@@ -14,6 +14,10 @@ class OnnxExportTest {
 
     /** A model with random weights and statistics (no training needed to check the export). */
     static TrainedModel randomModel(SignDataset data, long seed) {
+        return randomModel(data, seed, SequenceNetwork.Architecture.TCN);
+    }
+
+    static TrainedModel randomModel(SignDataset data, long seed, SequenceNetwork.Architecture arch) {
         var layout = FeatureTransform.selectLayout(data);
         FeatureTransform tf = new FeatureTransform(layout);
         int d = tf.outputSize();
@@ -24,8 +28,9 @@ class OnnxExportTest {
             mean[i] = 0.3f * (float) r.nextGaussian();
             inv[i] = 0.5f + r.nextFloat();
         }
-        SignNetwork net = new SignNetwork(new SignNetwork.Shape(data.sequenceLength(), d, 12, 10,
-                data.labels().size()), seed);
+        SignNetwork.Shape shape = new SignNetwork.Shape(data.sequenceLength(), d, 12, 10, data.labels().size());
+        SequenceNetwork net = arch == SequenceNetwork.Architecture.LSTM ? new LstmNetwork(shape, seed)
+                : new SignNetwork(shape, seed);
         float[] p = net.parameters();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.05f * (float) r.nextGaussian();
@@ -33,6 +38,21 @@ class OnnxExportTest {
         SignModelMetadata meta = SignModelMetadata.of(data.labels(), layout, data.sequenceLength())
                 .withTranslations(Map.of("sign1", "one"), Map.of("sign1", "មួយ")).withNoSignLabel("sign0");
         return new TrainedModel(meta, tf, mean, inv, net);
+    }
+
+    @Test
+    void exportedLstmGivesTheJavaProbabilities() {
+        SignDataset data = Synthetic.dataset(3, 3, 7, 2);
+        TrainedModel model = randomModel(data, 4, SequenceNetwork.Architecture.LSTM);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] java = model.probabilities(in.windows(), in.size());
+        for (OnnxExport.Precision precision : OnnxExport.Precision.values()) {
+            byte[] bytes = OnnxExport.toBytes(model, precision);
+            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, "lstm"))) {
+                float[] p = onnx.probabilities(in.windows(), in.size());
+                assertArrayEquals(java, p, precision == OnnxExport.Precision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
+            }
+        }
     }
 
     @Test

@@ -63,6 +63,49 @@ class SignNetworkGradientTest {
     }
 
     @Test
+    void everyLstmGradientMatchesFiniteDifferences() {
+        SignNetwork.Shape shape = new SignNetwork.Shape(4, 5, 4, 3, 3);
+        LstmNetwork net = new LstmNetwork(shape, 8);
+        float[] params = net.parameters();
+        Random r = new Random(12);
+        for (int i = 0; i < params.length; i++) {
+            params[i] += 0.1f * (float) r.nextGaussian();
+        }
+        float[] u = new float[shape.frames() * shape.inputSize()];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) r.nextGaussian();
+        }
+        SequenceNetwork.Scratch ws = net.newScratch();
+        float[] grad = new float[params.length];
+        net.forward(u, 0, ws, 0.25f, new Random(5));
+        net.backward(u, 0, ws, 1, 0.1f, grad);
+        int failures = 0;
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            float eps = 1e-3f;
+            params[i] = saved + eps;
+            net.forward(u, 0, ws, 0.25f, new Random(5));
+            double plus = net.loss(ws, 1, 0.1f);
+            params[i] = saved - eps;
+            net.forward(u, 0, ws, 0.25f, new Random(5));
+            double minus = net.loss(ws, 1, 0.1f);
+            params[i] = saved;
+            double numeric = (plus - minus) / (2 * eps);
+            if (Math.abs(numeric - grad[i]) > 1e-3 + 1e-2 * Math.abs(numeric)) {
+                failures++;
+                report.append(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
+            }
+        }
+        assertTrue(failures <= params.length / 100, failures + " of " + params.length + " disagree:\n" + report);
+        int[] groups = {net.oWx1, net.oWh1, net.oB1, net.oWx2, net.oWh2, net.oB2, net.oW3, net.oB3, net.oW4, net.oB4,
+            net.parameterCount()};
+        for (int g = 0; g + 1 < groups.length; g++) {
+            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
+        }
+    }
+
+    @Test
     void gradientsAccumulateAcrossCalls() {
         SignNetwork.Shape shape = new SignNetwork.Shape(4, 3, 4, 4, 3);
         SignNetwork net = new SignNetwork(shape, 5);

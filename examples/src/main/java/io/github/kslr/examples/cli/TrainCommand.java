@@ -2,6 +2,7 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.train.LabelTranslations;
 import io.github.kslr.train.PerturbationSuite;
+import io.github.kslr.train.SequenceNetwork;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
 import io.github.kslr.train.TrainingReport;
@@ -59,8 +60,15 @@ public final class TrainCommand implements Callable<Integer> {
     int patience;
 
     @Option(names = "--hidden", defaultValue = "64",
-            description = "width of the network's two hidden layers (default ${DEFAULT-VALUE})")
+            description = "width of the network's first hidden layer (default ${DEFAULT-VALUE})")
     int hidden;
+
+    @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
+    Integer hidden2;
+
+    @Option(names = "--architecture", defaultValue = "TCN",
+            description = "TCN (temporal convolution, default) or LSTM (the reports' LSTM-LSTM-dense-dense)")
+    SequenceNetwork.Architecture architecture;
 
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -78,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
                 : SignDataset.loadMpData(data);
         o.println("data: " + dataset);
         TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden).threads(threads).checkpointDir(report.resolve("checkpoints")).build();
+                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).threads(threads)
+                .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         TrainingReport.Summary s = TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline,
