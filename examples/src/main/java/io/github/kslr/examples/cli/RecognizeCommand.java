@@ -2,7 +2,6 @@ package io.github.kslr.examples.cli;
 
 import com.google.gson.stream.JsonWriter;
 import io.github.kslr.api.AudioClip;
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.KhmerSpeech;
 import io.github.kslr.api.Prediction;
@@ -41,13 +40,14 @@ public final class RecognizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
-    @Option(names = "--model", paramLabel = "MODEL.onnx",
-            description = "sign model (default: the demo model bundled in kslr-recognizer)")
-    Path model;
 
-    @Option(names = "--voice", paramLabel = "VOICE.onnx",
-            description = "ONNX VITS voice (e.g. facebook/mms-tts-khm exported with tools/voice-export)")
-    Path voice;
+
+    @CommandLine.Mixin
+    RecognitionOptions recognition;
+
+    @Option(names = "--windows", description = "also print every classified window's prediction (label,"
+            + " confidence), not only the signs the sentence rules accepted")
+    boolean windows;
 
     @Option(names = "--speak", paramLabel = "OUT.wav", description = "write the sentence as speech (needs --voice)")
     Path speak;
@@ -59,20 +59,15 @@ public final class RecognizeCommand implements Callable<Integer> {
             description = "stop after this many frames; 0 = the whole input (needed to end a camera)")
     int maxFrames;
 
-    @Option(names = "--landmark-models", paramLabel = "DIR",
-            description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
-    Path landmarkModels;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
 
-    /** One sign the sentence rules accepted. */
+    /** One sign the sentence rules accepted, or (with --windows) one classified window. */
     private record Hit(long frame, long timestampMs, Prediction prediction) {
     }
 
     @Override
     public Integer call() throws IOException {
-        if ((voice == null) != (speak == null)) {
+        if ((recognition.voice == null) != (speak == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
         }
@@ -83,12 +78,13 @@ public final class RecognizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
-        try (SdkModels models = SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device));
+        try (SdkModels models = recognition.load();
                 RecognitionSession session = models.newSession();
                 VideoFrames frames = VideoFrames.open(input)) {
             long loaded = System.nanoTime();
             int total = frames.lengthInFrames();
             List<Hit> hits = new ArrayList<>();
+            List<Hit> classified = new ArrayList<>();
             long count = 0;
             long withHands = 0;
             long withPose = 0;
@@ -106,6 +102,14 @@ public final class RecognizeCommand implements Callable<Integer> {
                 }
                 if (r.landmarks().pose().isPresent()) {
                     withPose++;
+                }
+                if (windows && r.window() != null) {
+                    classified.add(new Hit(count, f.timestampMs(), r.window()));
+                    if (!json) {
+                        Prediction p = r.window();
+                        out.printf(Locale.ROOT, "  window at frame %d: %s %.1f%%%s%n", count, p.label(),
+                                100 * p.confidence(), p.recognized() ? "" : " (not recognised)");
+                    }
                 }
                 for (Prediction p : r.newSigns()) {
                     hits.add(new Hit(count, f.timestampMs(), p));
@@ -132,7 +136,7 @@ public final class RecognizeCommand implements Callable<Integer> {
                 clip = speakSentence(models.voice(), sentence, err);
             }
             if (json) {
-                writeJson(out, models.signModel(), hits, sentence, count, withPose, withHands, landmarkMs,
+                writeJson(out, models.signModel(), hits, classified, sentence, count, withPose, withHands, landmarkMs,
                         recognizeMs, seconds, clip);
             } else {
                 out.printf(Locale.ROOT, "sentence: %s%n", sentence.isEmpty() ? "(nothing recognised)" : sentence);
@@ -149,6 +153,23 @@ public final class RecognizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void writeHits(JsonWriter w, List<Hit> hits) throws IOException {
+        w.beginArray();
+        for (Hit h : hits) {
+            w.beginObject();
+            w.name("frame").value(h.frame());
+            w.name("timestampMs").value(h.timestampMs());
+            SignLabel s = h.prediction().sign();
+            w.name("label").value(s.label());
+            w.name("gloss").value(s.gloss());
+            w.name("khmer").value(s.khmer());
+            w.name("confidence").value(Math.round(h.prediction().confidence() * 1e4) / 1e4);
+            w.name("recognized").value(h.prediction().recognized());
+            w.endObject();
+        }
+        w.endArray();
+    }
+
     private AudioClip speakSentence(KhmerSpeech speech, String sentence, PrintWriter err) {
         if (sentence.isBlank()) {
             err.println("recognize: nothing recognised, so no speech was written to " + speak);
@@ -160,7 +181,8 @@ public final class RecognizeCommand implements Callable<Integer> {
         return clip;
     }
 
-    private void writeJson(PrintWriter out, SignModelMetadata meta, List<Hit> hits, String sentence, long frames,
+    private void writeJson(PrintWriter out, SignModelMetadata meta, List<Hit> hits, List<Hit> classified,
+            String sentence, long frames,
             long withPose, long withHands, double landmarkMs, double recognizeMs, double seconds, AudioClip clip)
             throws IOException {
         JsonWriter w = new JsonWriter(out);
@@ -168,7 +190,7 @@ public final class RecognizeCommand implements Callable<Integer> {
         w.beginObject();
         w.name("input").value(input);
         w.name("model").beginObject();
-        w.name("file").value(model == null ? "(bundled demo model)" : model.toString());
+        w.name("file").value(recognition.model == null ? "(bundled demo model)" : recognition.model.toString());
         w.name("labels").value(meta.labels().size());
         w.name("layout").value(meta.layout().name());
         w.name("sequenceLength").value(meta.sequenceLength());
@@ -176,19 +198,12 @@ public final class RecognizeCommand implements Callable<Integer> {
         w.name("frames").value(frames);
         w.name("framesWithPose").value(withPose);
         w.name("framesWithHands").value(withHands);
-        w.name("signs").beginArray();
-        for (Hit h : hits) {
-            w.beginObject();
-            w.name("frame").value(h.frame());
-            w.name("timestampMs").value(h.timestampMs());
-            SignLabel s = h.prediction().sign();
-            w.name("label").value(s.label());
-            w.name("gloss").value(s.gloss());
-            w.name("khmer").value(s.khmer());
-            w.name("confidence").value(Math.round(h.prediction().confidence() * 1e4) / 1e4);
-            w.endObject();
+        w.name("signs");
+        writeHits(w, hits);
+        if (windows) {
+            w.name("windows");
+            writeHits(w, classified);
         }
-        w.endArray();
         w.name("sentence").value(sentence);
         w.name("timing").beginObject();
         w.name("seconds").value(Math.round(seconds * 1000) / 1000.0);

@@ -1,6 +1,5 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.examples.pipeline.SdkModels;
 import io.github.kslr.examples.web.DemoServer;
 import java.io.PrintWriter;
@@ -34,25 +33,16 @@ public final class ServeCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--model", paramLabel = "MODEL.onnx",
-            description = "sign model (default: the demo model bundled in kslr-recognizer)")
-    Path model;
 
-    @Option(names = "--voice", paramLabel = "VOICE.onnx",
-            description = "ONNX VITS voice for Speak (e.g. facebook/mms-tts-khm exported with"
-                    + " tools/voice-export); without it Speak is disabled")
-    Path voice;
+
+    @CommandLine.Mixin
+    RecognitionOptions recognition;
 
     @Option(names = "--video", paramLabel = "FILE",
             description = "a video file the page can play as its source, for people without a camera")
     Path video;
 
-    @Option(names = "--landmark-models", paramLabel = "DIR",
-            description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
-    Path landmarkModels;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
 
     @Option(names = "--max-frame-bytes", defaultValue = "1048576",
             description = "largest JPEG frame accepted from a browser (default ${DEFAULT-VALUE})")
@@ -72,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("loading models...");
         out.flush();
-        try (SdkModels models = SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device));
+        try (SdkModels models = recognition.load();
                 DemoServer s = DemoServer.builder().host(host).port(port).sessions(models::newSession)
                         .speech(models.voice()).video(video).model(models.signModel())
                         .maxFrameBytes(maxFrameBytes).build()) {

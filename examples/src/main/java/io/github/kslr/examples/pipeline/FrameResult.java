@@ -9,12 +9,14 @@ import java.util.List;
  * the sentence after it. Immutable.
  *
  * @param landmarks     the frame's landmarks
+ * @param window        the classifier's prediction for the window this frame completed, or null when no window was
+ *                      classified at this frame (buffer not yet full, or between strides)
  * @param newSigns      signs the sentence rules accepted at this frame, oldest first
  * @param sentence      the sentence after this frame
  * @param landmarkMs    milliseconds the landmarker took
  * @param recognizeMs   milliseconds the window, classifier and sentence rules took
  */
-public record FrameResult(HolisticLandmarks landmarks, List<Prediction> newSigns, String sentence,
+public record FrameResult(HolisticLandmarks landmarks, Prediction window, List<Prediction> newSigns, String sentence,
         double landmarkMs, double recognizeMs) {
     public FrameResult {
         newSigns = List.copyOf(newSigns);

@@ -47,13 +47,14 @@ public final class LandmarkJson {
         w.endArray();
     }
 
-    /** Writes a prediction as {@code {"label", "khmer", "gloss", "confidence"}}. */
+    /** Writes a prediction as {@code {"label", "khmer", "gloss", "confidence", "recognized"}}. */
     public static void writePrediction(JsonWriter w, Prediction p) throws IOException {
         w.beginObject();
         w.name("label").value(p.label());
         w.name("khmer").value(p.khmer());
         w.name("gloss").value(p.gloss());
         w.name("confidence").value(round(p.confidence()));
+        w.name("recognized").value(p.recognized());
         w.endObject();
     }
 

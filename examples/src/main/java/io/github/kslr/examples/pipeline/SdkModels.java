@@ -1,5 +1,6 @@
 package io.github.kslr.examples.pipeline;
 
+import io.github.kslr.api.Checks;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KhmerSpeech;
@@ -10,6 +11,7 @@ import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.recognizer.OnnxSignClassifier;
+import io.github.kslr.train.DemoModel;
 import io.github.kslr.tts.VitsKhmerSpeech;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.nio.file.Path;
@@ -30,12 +32,15 @@ public final class SdkModels implements AutoCloseable {
     private final LandmarkerModels landmarkerModels;
     private final SignClassifier classifier;
     private final KhmerSpeech voice;
+    private final RecognitionSettings settings;
     private boolean closed;
 
-    private SdkModels(LandmarkerModels landmarkerModels, SignClassifier classifier, KhmerSpeech voice) {
+    private SdkModels(LandmarkerModels landmarkerModels, SignClassifier classifier, KhmerSpeech voice,
+            RecognitionSettings settings) {
         this.landmarkerModels = landmarkerModels;
         this.classifier = classifier;
         this.voice = voice;
+        this.settings = settings;
     }
 
     /**
@@ -47,6 +52,13 @@ public final class SdkModels implements AutoCloseable {
      * @param device           where the models run
      */
     public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device) {
+        return load(landmarkModelDir, signModel, voicePath, device, RecognitionSettings.DEFAULTS);
+    }
+
+    /** Loads the models; sessions recognise with {@code settings} (see the other {@code load}). */
+    public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
+            RecognitionSettings settings) {
+        Checks.notNull(settings, "settings");
         long t0 = System.nanoTime();
         LandmarkerModels.Builder lb = LandmarkerModels.builder().device(device);
         if (landmarkModelDir != null) {
@@ -56,7 +68,7 @@ public final class SdkModels implements AutoCloseable {
         SignClassifier classifier = null;
         KhmerSpeech speech = null;
         try {
-            classifier = openClassifier(signModel, device);
+            classifier = openClassifier(signModel, device, settings.threshold());
             if (voicePath != null) {
                 speech = VitsKhmerSpeech.open(voicePath, VitsSpeechOptions.builder().device(device).build());
             }
@@ -68,34 +80,31 @@ public final class SdkModels implements AutoCloseable {
             throw e;
         }
         LOG.info("models loaded in {} ms (landmarks on {})", (System.nanoTime() - t0) / 1_000_000, lm.device());
-        return new SdkModels(lm, classifier, speech);
+        return new SdkModels(lm, classifier, speech, settings);
     }
 
     /** The given sign model, else the demo model bundled in kslr-recognizer. */
-    static SignClassifier openClassifier(Path signModel, ExecutionDevice device) {
+    static SignClassifier openClassifier(Path signModel, ExecutionDevice device, float threshold) {
         if (signModel != null) {
-            return OnnxSignClassifier.builder().model(signModel).device(device).build();
+            return OnnxSignClassifier.builder().model(signModel).device(device).confidenceThreshold(threshold).build();
         }
         if (!hasBundledSignModel()) {
             throw new InvalidInputException("no sign model: pass --model MODEL.onnx (this build of kslr-recognizer"
                     + " bundles no demo model)");
         }
-        return OnnxSignClassifier.builder().modelResource(SdkModels.class.getClassLoader(), BUNDLED_SIGN_MODEL)
-                .device(device).build();
+        return OnnxSignClassifier.builder().model(DemoModel.source(SdkModels.class.getClassLoader()))
+                .device(device).confidenceThreshold(threshold).build();
     }
 
-    /** Where kslr-recognizer keeps its demo sign model on the classpath. */
-    static final String BUNDLED_SIGN_MODEL = "io/github/kslr/recognizer/demo/demo-signs.onnx";
-
-    /** Whether the demo sign model is on the classpath. */
+    /** Whether the demo sign model (ASL coffee-shop signs with Khmer translations) is on the classpath. */
     public static boolean hasBundledSignModel() {
-        return SdkModels.class.getClassLoader().getResource(BUNDLED_SIGN_MODEL) != null;
+        return SdkModels.class.getClassLoader().getResource(DemoModel.RESOURCE) != null;
     }
 
     /** A new stream: a landmarker in video mode over the shared models, and its recognition state. */
     public RecognitionSession newSession() {
         Landmarker landmarker = HolisticLandmarker.builder(landmarkerModels).runningMode(RunningMode.VIDEO).build();
-        return new SdkSession(landmarker, classifier);
+        return new SdkSession(landmarker, classifier, settings);
     }
 
     /** The sign model's metadata (labels, layout, window length), or null without a sign model. */

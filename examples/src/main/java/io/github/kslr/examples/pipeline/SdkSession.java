@@ -22,12 +22,19 @@ final class SdkSession implements RecognitionSession {
     private final Landmarker landmarker;
     private final SignRecognizer recognizer;
     private final List<Prediction> accepted = new ArrayList<>();
+    private Prediction window;
     private boolean closed;
 
-    SdkSession(Landmarker landmarker, SignClassifier classifier) {
+    SdkSession(Landmarker landmarker, SignClassifier classifier, RecognitionSettings settings) {
         this.landmarker = landmarker;
         this.recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
+                .agreement(settings.agreement()).handLossPolicy(settings.handLoss())
                 .listener(new RecognitionListener() {
+                    @Override
+                    public void onPrediction(Prediction prediction, long timestampMs) {
+                        window = prediction;
+                    }
+
                     @Override
                     public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
                         accepted.add(prediction);
@@ -41,9 +48,10 @@ final class SdkSession implements RecognitionSession {
         HolisticLandmarks lm = landmarker.detect(frame);
         long t1 = System.nanoTime();
         accepted.clear();
+        window = null;
         recognizer.accept(lm);
         long t2 = System.nanoTime();
-        return new FrameResult(lm, accepted, recognizer.sentence().text(), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        return new FrameResult(lm, window, accepted, recognizer.sentence().text(), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
     }
 
     @Override

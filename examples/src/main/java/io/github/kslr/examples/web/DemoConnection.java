@@ -329,6 +329,12 @@ final class DemoConnection {
             w.name("frame").value(index);
             w.name("source").value(frameJpeg != null ? "video" : "camera");
             LandmarkJson.writeMembers(w, r.landmarks());
+            w.name("prediction");
+            if (r.window() == null) {
+                w.nullValue();
+            } else {
+                LandmarkJson.writePrediction(w, r.window());
+            }
             w.name("signs").beginArray();
             for (Prediction p : r.newSigns()) {
                 LandmarkJson.writePrediction(w, p);

@@ -20,7 +20,7 @@
   const state = window.kslrDemo = {
     connected: false, speechAvailable: false, videoAvailable: false,
     results: 0, framesWithLandmarks: 0, overlayDraws: 0, errors: [], sentence: '', speechClips: 0,
-    camera: false, landmarks: true, serverVideo: false, inFlight: false, last: null,
+    camera: false, landmarks: true, serverVideo: false, inFlight: false, last: null, awaitingClear: false,
   };
   let ws = null;
   let stream = null;
@@ -63,6 +63,7 @@
         onResult(msg);
         break;
       case 'cleared':
+        state.awaitingClear = false;
         state.sentence = '';
         $('transcript').textContent = '';
         $('signs').replaceChildren();
@@ -105,7 +106,19 @@
     const now = performance.now();
     if (lastResultAt) { fps = 0.9 * fps + 0.1 * (1000 / Math.max(1, now - lastResultAt)); }
     lastResultAt = now;
+    if (msg.source === 'camera' && state.camera && capture.width) {
+      // Show the very frame these landmarks belong to (the live video runs ahead of the server), then its overlay.
+      sizeCanvases(capture.width, capture.height);
+      viewCtx.drawImage(capture, 0, 0);
+    }
     drawOverlay();
+    const p = msg.prediction;
+    if (p) {
+      $('window').textContent = 'Window: ' + (p.recognized ? (p.khmer || p.label) + ' — ' + p.gloss : 'no sign')
+        + ' (' + Math.round(p.confidence * 100) + '%)';
+    }
+    // Results of frames sent before a Clear still carry the old sentence: wait for the server's "cleared".
+    if (state.awaitingClear) { return afterResult(msg); }
     for (const s of msg.signs) {
       const li = document.createElement('li');
       li.textContent = (s.khmer || s.label) + ' — ' + s.gloss + ' (' + Math.round(s.confidence * 100) + '%)';
@@ -116,6 +129,10 @@
       $('transcript').textContent = msg.sentence;
       updateButtons();
     }
+    afterResult(msg);
+  }
+
+  function afterResult(msg) {
     $('stats').textContent = 'frame ' + msg.frame + ' · ' + msg.width + '×' + msg.height + ' · landmarks '
       + msg.landmarkMs + ' ms · recognition ' + msg.recognizeMs + ' ms · ' + fps.toFixed(1) + ' results/s';
     if (state.camera) { requestAnimationFrame(sendFrame); }
@@ -159,16 +176,8 @@
     state.overlayDraws++;
   }
 
-  // Camera: draw each video frame into the view; send one JPEG at a time to the server.
-  function drawCamera() {
-    if (!state.camera) { return; }
-    if (video.videoWidth) {
-      sizeCanvases(video.videoWidth, video.videoHeight);
-      viewCtx.drawImage(video, 0, 0, view.width, view.height);
-    }
-    requestAnimationFrame(drawCamera);
-  }
-
+  // Camera: send one JPEG at a time; the capture canvas keeps that frame until its result comes back and is shown
+  // with its landmarks, so the overlay always matches the picture whatever the server's speed.
   function sendFrame() {
     if (!state.camera || state.inFlight || !ws || ws.readyState !== WebSocket.OPEN || !video.videoWidth) { return; }
     const scale = Math.min(1, CAPTURE_WIDTH / video.videoWidth);
@@ -193,7 +202,6 @@
     state.camera = true;
     stage.classList.add('live');
     updateButtons();
-    requestAnimationFrame(drawCamera);
     const kick = () => { if (video.videoWidth) { sendFrame(); } else { setTimeout(kick, 50); } };
     kick();
   }
@@ -243,6 +251,7 @@
   $('landmarks-toggle').onclick = () => { state.landmarks = !state.landmarks; drawOverlay(); updateButtons(); };
   $('video-toggle').onclick = () => send({ type: state.serverVideo ? 'stop-video' : 'video' });
   $('clear').onclick = () => {
+    state.awaitingClear = true;
     send({ type: 'clear' });
     state.sentence = '';
     $('transcript').textContent = '';

@@ -98,6 +98,26 @@ class RecognizeCommandTest {
     }
 
     @Test
+    void everyFullWindowIsClassifiedWhenHandsAreNotRequired() {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Run r = run(args("recognize", video.toString(), "--json", "--windows", "--hand-loss", "KEEP",
+                "--max-frames", "26"));
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        int length = o.getAsJsonObject("model").get("sequenceLength").getAsInt();
+        long frames = o.get("frames").getAsLong();
+        assertEquals(26, frames);
+        // Stride 1: a window after every frame once the buffer holds a full window.
+        assertEquals(Math.max(0, frames - length + 1), o.getAsJsonArray("windows").size(), r.out());
+        long previous = -1;
+        for (JsonElement e : o.getAsJsonArray("windows")) {
+            long f = e.getAsJsonObject().get("frame").getAsLong();
+            assertTrue(f > previous && f >= length - 1, r.out());
+            previous = f;
+        }
+    }
+
+    @Test
     void missingInputFailsWithAMessageNamingIt() {
         Run r = run(args("recognize", "no/such/video.mp4"));
         assertNotEquals(0, r.code());

@@ -50,7 +50,7 @@ class DemoServerTest {
         @Override
         public FrameResult process(ImageFrame frame) {
             frames.add(frame.width() + "x" + frame.height() + "@" + frame.timestampMs());
-            return new FrameResult(HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height()),
+            return new FrameResult(HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height()), null,
                     List.of(), "", 0, 0);
         }
 

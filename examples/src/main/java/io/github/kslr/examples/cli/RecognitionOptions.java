@@ -1,0 +1,49 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.HandLossPolicy;
+import io.github.kslr.examples.pipeline.RecognitionSettings;
+import io.github.kslr.examples.pipeline.SdkModels;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The model and recognition options {@code recognize} and {@code serve} share (a picocli mixin). */
+final class RecognitionOptions {
+
+    @Option(names = "--model", paramLabel = "MODEL.onnx",
+            description = "sign model (default: the demo model bundled in kslr-recognizer, ASL coffee-shop signs"
+                    + " with Khmer translations)")
+    Path model;
+
+    @Option(names = "--voice", paramLabel = "VOICE.onnx",
+            description = "ONNX VITS voice (e.g. facebook/mms-tts-khm exported with tools/voice-export)")
+    Path voice;
+
+    @Option(names = "--landmark-models", paramLabel = "DIR",
+            description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
+    Path landmarkModels;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--threshold", defaultValue = "0.5",
+            description = "lowest confidence that counts as a recognised window (default ${DEFAULT-VALUE})")
+    float threshold;
+
+    @Option(names = "--agreement", defaultValue = "10",
+            description = "consecutive agreeing windows a sign needs to join the sentence (default ${DEFAULT-VALUE})")
+    int agreement;
+
+    @Option(names = "--hand-loss", defaultValue = "CLEAR",
+            description = "what a frame without hands does to the window: ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE}, as the first report's server)")
+    HandLossPolicy handLoss;
+
+    RecognitionSettings settings() {
+        return new RecognitionSettings(threshold, agreement, handLoss);
+    }
+
+    SdkModels load() {
+        return SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings());
+    }
+}
