@@ -57,15 +57,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the first sentence's audio is ready (when playback could start).</li>
  * </ul>
  * Needs {@code ../shared} (or {@code -Dkslr.sharedDir=DIR}) beside the working directory. Run from the repository root:
- * {@code java -jar benchmarks/target/benchmarks.jar KhmerSpeech -f 1 -wi 2 -i 5 -w 1s -r 1s}.
+ * {@code java -jar benchmarks/target/benchmarks.jar KhmerSpeech -f 1 -wi 3 -i 5 -w 2s -r 1s} (one call takes about 2 s
+ * with 2 threads, so shorter warm-ups leave the first measured calls slower).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class KhmerSpeechBenchmark {
-    /** Five sentences: about 6.5 s of audio with the regenerated weights (the noise varies it a little). */
+    /** Five sentences: about 7.5 s of audio with the regenerated weights (the duration noise varies it). */
     static final String LONG_TEXT = "ខ្ញុំឈ្មោះសុខា។ សួស្តី ពិភពលោក។ ខ្ញុំស្រឡាញ់ភាសាខ្មែរ។ អរគុណច្រើនណាស់។"
             + " ថ្ងៃនេះអាកាសធាតុល្អណាស់។";
     static final String TWO_SENTENCES = "សួស្តី ពិភពលោក។ ខ្ញុំឈ្មោះសុខា។";
