@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>The voice's graph takes {@code input_ids} (int64 [1, L]) and, when it has them, {@code attention_mask},
  * {@code noise_scale}, {@code length_scale} ({@code 1 / speaking rate}) and {@code noise_scale_duration}; it returns
  * {@code waveform} (float32 [1, T]). Its tokenizer data and sample rate come from its metadata or from transformers'
- * files beside it (see {@link MmsTokenizer}). A voice exported with the noise scales baked in (Optimum) also works:
- * the options it has no input for are ignored, with a warning.
+ * files beside it (see {@link MmsTokenizer}). A graph without one of the three scale inputs (noise baked in at export)
+ * is accepted: the option it has no input for is ignored, with a warning in the log.
  *
  * <p>Text is spoken sentence by sentence ({@link KhmerSentences}); {@link #synthesize(String)} joins the sentences,
  * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. Sentences with nothing
