@@ -315,9 +315,10 @@ final class DemoConnection {
         FrameResult r;
         try {
             r = session.process(frame);
-        } catch (KslrException e) {
+        } catch (RuntimeException e) {
+            // One bad frame must not end the stream: report it and carry on with the next.
             LOG.warn("recognition failed on a frame", e);
-            sendError("recognition-failed", e.getMessage());
+            sendError("recognition-failed", String.valueOf(e.getMessage()));
             return;
         }
         long index = frames++;
@@ -371,6 +372,12 @@ final class DemoConnection {
             throw new UncheckedIOException(e);
         }
         send(out.toString());
+    }
+
+    /** Answers a failure the handlers did not expect, so the page hears about it instead of losing the socket. */
+    void sendInternalError(RuntimeException e) {
+        LOG.warn("unexpected failure on a demo connection", e);
+        sendError("internal-error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     private void sendError(String code, String message) {

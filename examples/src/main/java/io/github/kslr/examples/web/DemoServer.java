@@ -181,13 +181,21 @@ public final class DemoServer implements AutoCloseable {
                 ws.onMessage(ctx -> {
                     DemoConnection c = connections.get(ctx.sessionId());
                     if (c != null) {
-                        c.onText(ctx.message());
+                        try {
+                            c.onText(ctx.message());
+                        } catch (RuntimeException e) {
+                            c.sendInternalError(e);
+                        }
                     }
                 });
                 ws.onBinaryMessage(ctx -> {
                     DemoConnection c = connections.get(ctx.sessionId());
                     if (c != null) {
-                        c.onBinary(ctx.data());
+                        try {
+                            c.onBinary(ctx.data());
+                        } catch (RuntimeException e) {
+                            c.sendInternalError(e);
+                        }
                     }
                 });
                 ws.onClose(ctx -> {

@@ -84,6 +84,7 @@
         state.inFlight = false;
         state.errors.push(msg);
         showError(msg.code + ': ' + msg.message);
+        updateButtons();
         break;
       default:
         break;

@@ -46,9 +46,13 @@ class DemoServerTest {
         final List<String> frames = new CopyOnWriteArrayList<>();
         final AtomicInteger clears = new AtomicInteger();
         volatile boolean closed;
+        volatile RuntimeException failWith;
 
         @Override
         public FrameResult process(ImageFrame frame) {
+            if (failWith != null) {
+                throw failWith;
+            }
             frames.add(frame.width() + "x" + frame.height() + "@" + frame.timestampMs());
             return new FrameResult(HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height()), null,
                     List.of(), "", 0, 0);
@@ -232,6 +236,19 @@ class DemoServerTest {
             assertTrue(t > prev, f.toString());
             prev = t;
         }
+    }
+
+    @Test
+    void aFailingFrameIsReportedAndTheStreamGoesOn() throws Exception {
+        Client c = connect();
+        sessions.get(0).failWith = new IllegalStateException("model exploded");
+        c.ws.sendBinary(ByteBuffer.wrap(jpeg(32, 24)), true).join();
+        JsonObject err = c.nextOfType("error");
+        assertEquals("recognition-failed", err.get("code").getAsString());
+        assertTrue(err.get("message").getAsString().contains("model exploded"), err.toString());
+        sessions.get(0).failWith = null;
+        c.ws.sendBinary(ByteBuffer.wrap(jpeg(32, 24)), true).join();
+        assertEquals(32, c.nextOfType("result").get("width").getAsInt());
     }
 
     @Test
