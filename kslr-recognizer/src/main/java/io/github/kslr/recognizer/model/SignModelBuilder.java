@@ -157,7 +157,9 @@ public final class SignModelBuilder {
         }
         // [batch, T, F] -> [T, batch, F]: ONNX Runtime's CPU LSTM supports only time-major input.
         x = graph.node("Transpose", List.of(x), Map.of("perm", new long[] {1, 0, 2}));
-        String axis1 = graph.constantInt64("axis1", new long[] {1}, new long[] {1});
+        // Squeeze axes: 1 drops Y's direction axis between LSTMs, 0 drops Y_h's after the last one. Made only when
+        // used, as ONNX Runtime warns about unused initializers.
+        String axis1 = lstm.size() > 1 ? graph.constantInt64("axis1", new long[] {1}, new long[] {1}) : null;
         String axis0 = graph.constantInt64("axis0", new long[] {1}, new long[] {0});
         for (int l = 0; l < lstm.size(); l++) {
             LstmWeights w = lstm.get(l);
