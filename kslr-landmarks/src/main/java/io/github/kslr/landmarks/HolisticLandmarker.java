@@ -87,6 +87,8 @@ public final class HolisticLandmarker implements Landmarker {
     private final float[] recropPoints = new float[2 * 3];
     private final float[] letterboxPad = new float[2];
     private final boolean[] needPalm = new boolean[2];
+    private final int palmInterval;
+    private int framesSincePalmSearch;
 
     // Tracking state (video mode).
     private NormRect trackedPoseRoi;
@@ -110,18 +112,25 @@ public final class HolisticLandmarker implements Landmarker {
         this.minWristVisibility = b.minWristVisibility;
         this.smooth = b.smoothLandmarks;
         this.palmFallback = b.palmFallback;
+        this.palmInterval = b.palmInterval;
         LandmarkerModels m = b.models;
         java.util.List<AutoCloseable> made = new java.util.ArrayList<>();
         try {
-            poseDetection = keep(made, new ModelRunner(m.poseDetection, 1));
-            poseLandmark = keep(made, new ModelRunner(m.poseLandmark, 1));
-            handRecrop = keep(made, new ModelRunner(m.handRecrop, 1));
-            handLandmark = keep(made, new ModelRunner(m.handLandmark, 1));
-            palmDetection = keep(made, new ModelRunner(m.palmDetection, 1));
-            faceDetection = keep(made, new ModelRunner(m.faceDetection, 1));
-            faceLandmark = keep(made, new ModelRunner(m.faceLandmark, 1));
-            names = OutputNames.resolve(poseDetection, poseLandmark, handRecrop, handLandmark, palmDetection,
-                    faceDetection, faceLandmark);
+            names = new OutputNames();
+            poseDetection = keep(made, new ModelRunner(m.poseDetection, 1,
+                    java.util.Set.of(names.poseDetBoxes, names.poseDetScores)));
+            // Not the segmentation output: ONNX Runtime then skips the segmentation head.
+            poseLandmark = keep(made, new ModelRunner(m.poseLandmark, 1,
+                    java.util.Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld)));
+            handRecrop = keep(made, new ModelRunner(m.handRecrop, 1, java.util.Set.of(names.recrop)));
+            handLandmark = keep(made, new ModelRunner(m.handLandmark, 1,
+                    java.util.Set.of(names.handLandmarks, names.handPresence, names.handedness)));
+            palmDetection = keep(made, new ModelRunner(m.palmDetection, 1,
+                    java.util.Set.of(names.palmBoxes, names.palmScores)));
+            faceDetection = keep(made, new ModelRunner(m.faceDetection, 1,
+                    java.util.Set.of(names.faceBoxes, names.faceScores)));
+            faceLandmark = keep(made, new ModelRunner(m.faceLandmark, 1,
+                    java.util.Set.of(names.faceLandmarks, names.faceFlag)));
             // Input ranges and borders per MediaPipe's ImageToTensor options: detectors [-1,1] (palm: [0,1]) with a
             // black border, landmark models [0,1] with replicated edges.
             poseDetectionCrop = keep(made, cropper(poseDetection, -1f, 1f, true));
@@ -182,6 +191,7 @@ public final class HolisticLandmarker implements Landmarker {
         worldSmoother.reset();
         auxSmoother.reset();
         lastTimestampMs = Long.MIN_VALUE;
+        framesSincePalmSearch = 0;
     }
 
     @Override
@@ -468,12 +478,21 @@ public final class HolisticLandmarker implements Landmarker {
         if (!missing) {
             return;
         }
+        // In video mode a hand that stays out of view (a signer's resting hand) would cost a palm detection every
+        // frame; while some hand is present, search again only every palmInterval frames. With no hand at all
+        // (hand-only footage before its first detection) search every frame.
+        boolean anyHand = hands[LEFT].isPresent() || hands[RIGHT].isPresent();
+        if (video && anyHand && ++framesSincePalmSearch < palmInterval) {
+            return;
+        }
+        framesSincePalmSearch = 0;
         NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
         palmDetectionCrop.crop(frame, full, palmDetection.input(), 0);
         palmDetection.run();
         List<Detection> palms = decode(palmDetection, names.palmBoxes, names.palmScores, palmBoxes, palmScores,
                 palmDecoder);
-        for (Detection d : palms) {
+        // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
+        for (Detection d : palms.subList(0, Math.min(2, palms.size()))) {
             if (!(needPalm[LEFT] && !hands[LEFT].isPresent()) && !(needPalm[RIGHT] && !hands[RIGHT].isPresent())) {
                 break;
             }
@@ -622,6 +641,7 @@ public final class HolisticLandmarker implements Landmarker {
         private float minWristVisibility = 0.1f;
         private boolean smoothLandmarks = true;
         private boolean palmFallback = true;
+        private int palmInterval = 5;
 
         private Builder(LandmarkerModels models) {
             this.models = Checks.notNull(models, "models");
@@ -678,7 +698,20 @@ public final class HolisticLandmarker implements Landmarker {
             return this;
         }
 
+        /**
+         * In video mode, while at least one hand is present, the palm detector looks for a missing hand only every
+         * {@code frames} frames (default 5; 1 = every frame, as MediaPipe Hands). It always runs while no hand is
+         * present.
+         */
+        public Builder palmInterval(int frames) {
+            this.palmInterval = frames;
+            return this;
+        }
+
         public HolisticLandmarker build() {
+            if (palmInterval < 1) {
+                throw new InvalidInputException("palmInterval must be >= 1 frame, was " + palmInterval);
+            }
             check(minPoseDetectionConfidence, "minPoseDetectionConfidence");
             check(minPosePresence, "minPosePresence");
             check(minHandPresence, "minHandPresence");

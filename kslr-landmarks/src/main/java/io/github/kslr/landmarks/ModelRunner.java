@@ -34,7 +34,11 @@ final class ModelRunner implements AutoCloseable {
     private final Map<String, FloatBuffer> outputBuffers = new HashMap<>();
     private boolean closed;
 
-    ModelRunner(GuardedSession session, int batch) {
+    /**
+     * @param wanted the outputs to compute; ONNX Runtime runs only the nodes these need (e.g. the pose model's
+     *               segmentation head is skipped), and only these are readable
+     */
+    ModelRunner(GuardedSession session, int batch, java.util.Set<String> wanted) {
         this.session = session;
         this.batch = batch;
         Map<String, NodeInfo> in = session.inputs();
@@ -58,6 +62,9 @@ final class ModelRunner implements AutoCloseable {
                     new long[] {batch, height, width, 3});
             this.inputs = Map.of(e.getKey(), inputTensor);
             for (Map.Entry<String, NodeInfo> o : session.outputs().entrySet()) {
+                if (!wanted.contains(o.getKey())) {
+                    continue;
+                }
                 long[] s = ((TensorInfo) o.getValue().getInfo()).getShape().clone();
                 long n = 1;
                 for (int i = 0; i < s.length; i++) {
@@ -69,6 +76,12 @@ final class ModelRunner implements AutoCloseable {
                 FloatBuffer b = direct((int) n);
                 outputBuffers.put(o.getKey(), b);
                 outputs.put(o.getKey(), OnnxTensor.createTensor(session.environment(), b, s));
+            }
+            if (outputs.size() != wanted.size()) {
+                java.util.Set<String> missing = new java.util.TreeSet<>(wanted);
+                missing.removeAll(outputs.keySet());
+                throw new ModelLoadException(session.name() + " lacks output(s) " + missing
+                        + " (MediaPipe's TFLite names); it has " + session.outputs().keySet());
             }
         } catch (OrtException ex) {
             close();

@@ -1,0 +1,218 @@
+package io.github.kslr.benchmarks;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.ModelSource;
+import io.github.kslr.api.PixelFormat;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.landmarks.HolisticLandmarker;
+import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.onnx.GuardedSession;
+import io.github.kslr.onnx.OnnxSessions;
+import io.github.kslr.onnx.SessionSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The holistic landmarker, whole pipeline and per model.
+ *
+ * <ul>
+ *   <li>{@code videoFrame}: one {@link HolisticLandmarker#detect} in video mode (tracking, smoothing) on the frames of
+ *       {@code ../shared/media/signing/test_video.mp4} (540 x 720; override with {@code -p video=PATH}), cycling
+ *       through the clip with increasing timestamps: pose, both hands, face, crops and decoding included.
+ *       {@code palm=false} is Holistic's exact graph, {@code palm=true} adds the palm-detection fallback for hands
+ *       the pose does not give. Frames are decoded once at setup with Debian's {@code ffmpeg}.</li>
+ *   <li>{@code stage}: one inference of one bundled model ({@code -p model=NAME}) on a fixed random input through
+ *       reused direct tensors and pinned outputs, as the landmarker runs it: the per-stage cost.</li>
+ * </ul>
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar LandmarkerBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}; frames/s =
+ * 1000 / (ms a frame). Compare with {@code node tools/mediapipe-reference/reference.mjs VIDEO --out x.json --timing t.json}
+ * (MediaPipe's own WASM holistic) on the same machine in the same session.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LandmarkerBenchmark {
+
+    /** The whole pipeline on a real clip. */
+    @State(Scope.Thread)
+    public static class Pipeline {
+        @Param({"../shared/media/signing/test_video.mp4"})
+        public String video;
+
+        @Param({"false", "true"})
+        public boolean palm;
+
+        /** Frames between palm searches while a hand is present ({@link HolisticLandmarker.Builder#palmInterval}). */
+        @Param({"5"})
+        public int palmInterval;
+
+        @Param({"cpu"})
+        public String device;
+
+        LandmarkerModels models;
+        HolisticLandmarker landmarker;
+        List<ImageFrame> frames;
+        int next;
+        long timestampMs;
+        int[] found = new int[4];
+        int detected;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException, InterruptedException {
+            frames = decode(Paths.get(video));
+            models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).build();
+            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).palmFallback(palm)
+                    .palmInterval(palmInterval).build();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            System.out.printf("%n[landmarker] %d frames detected: pose %d, left hand %d, right hand %d, face %d%n",
+                    detected, found[0], found[1], found[2], found[3]);
+            landmarker.close();
+            models.close();
+        }
+    }
+
+    /** One model's inference. */
+    @State(Scope.Thread)
+    public static class Stage {
+        @Param({"pose_detection", "pose_landmark_full", "hand_recrop", "hand_landmark_full", "palm_detection_full",
+            "face_detection_short_range", "face_landmark"})
+        public String model;
+
+        GuardedSession session;
+        OnnxTensor input;
+        Map<String, OnnxTensor> inputs;
+        Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+
+        @Setup(Level.Trial)
+        public void setUp() throws OrtException {
+            session = OnnxSessions.open(ModelSource.ofResource(LandmarkerModels.class.getClassLoader(),
+                    "io/github/kslr/landmarks/models/" + model + ".onnx"), SessionSettings.defaults());
+            Map.Entry<String, ai.onnxruntime.NodeInfo> in = session.inputs().entrySet().iterator().next();
+            long[] shape = ((TensorInfo) in.getValue().getInfo()).getShape().clone();
+            shape[0] = 1;
+            FloatBuffer b = direct((int) (shape[1] * shape[2] * shape[3]));
+            Random r = new Random(1);
+            for (int i = 0; i < b.capacity(); i++) {
+                b.put(i, r.nextFloat());
+            }
+            input = OnnxTensor.createTensor(session.environment(), b, shape);
+            inputs = Map.of(in.getKey(), input);
+            for (Map.Entry<String, ai.onnxruntime.NodeInfo> o : session.outputs().entrySet()) {
+                // As the landmarker: the pose model's segmentation and the hand model's world landmarks are not
+                // requested, so ONNX Runtime skips the nodes only they need.
+                if (model.equals("pose_landmark_full") && o.getKey().equals("Identity_2")
+                        || model.equals("hand_landmark_full") && o.getKey().equals("Identity_3")) {
+                    continue;
+                }
+                long[] s = ((TensorInfo) o.getValue().getInfo()).getShape().clone();
+                long n = 1;
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = s[i] < 0 ? 1 : s[i];
+                    n *= s[i];
+                }
+                outputs.put(o.getKey(), OnnxTensor.createTensor(session.environment(), direct((int) n), s));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            input.close();
+            outputs.values().forEach(OnnxTensor::close);
+            session.close();
+        }
+    }
+
+    static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Decodes every frame to packed RGB with ffmpeg (the same pixels the reference tool feeds MediaPipe). */
+    static List<ImageFrame> decode(Path file) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("video " + file.toAbsolutePath() + " not found (pass -p video=PATH)");
+        }
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                "stream=width,height", "-of", "csv=p=0", file.toString()).start();
+        String[] wh = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(",");
+        probe.waitFor();
+        int w = Integer.parseInt(wh[0].trim()), h = Integer.parseInt(wh[1].trim());
+        Process ff = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt",
+                "rgb24", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<ImageFrame> frames = new ArrayList<>();
+        try (InputStream in = ff.getInputStream()) {
+            while (true) {
+                byte[] buf = in.readNBytes(w * h * 3);
+                if (buf.length < w * h * 3) {
+                    break;
+                }
+                ByteBuffer d = ByteBuffer.allocateDirect(buf.length);
+                d.put(buf).flip();
+                frames.add(ImageFrame.packed(w, h, PixelFormat.RGB, d, 0));
+            }
+        }
+        ff.waitFor();
+        if (frames.isEmpty()) {
+            throw new IOException("ffmpeg decoded no frame from " + file);
+        }
+        return frames;
+    }
+
+    @Benchmark
+    public HolisticLandmarks videoFrame(Pipeline p) {
+        if (p.next == p.frames.size()) {
+            // Start the clip again as a new stream, as a camera loop would after a cut.
+            p.next = 0;
+            p.landmarker.reset();
+        }
+        p.timestampMs += 33;
+        HolisticLandmarks r = p.landmarker.detect(p.frames.get(p.next++).withTimestamp(p.timestampMs));
+        p.detected++;
+        p.found[0] += r.pose().isPresent() ? 1 : 0;
+        p.found[1] += r.leftHand().isPresent() ? 1 : 0;
+        p.found[2] += r.rightHand().isPresent() ? 1 : 0;
+        p.found[3] += r.face().isPresent() ? 1 : 0;
+        return r;
+    }
+
+    @Benchmark
+    public Map<String, OnnxTensor> stage(Stage s) {
+        s.session.run(s.inputs, s.outputs);
+        return s.outputs;
+    }
+}

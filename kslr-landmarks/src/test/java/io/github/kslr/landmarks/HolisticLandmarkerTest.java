@@ -1,0 +1,142 @@
+package io.github.kslr.landmarks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.ClosedException;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.PixelFormat;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.api.testing.SharedFiles;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HolisticLandmarkerTest {
+    private static LandmarkerModels models;
+    private static TestMedia.Clip clip;
+
+    @BeforeAll
+    static void load() throws Exception {
+        clip = TestMedia.decode(SharedFiles.require("media/signing/test_video.mp4"), 8);
+        models = TestMedia.models();
+    }
+
+    @AfterAll
+    static void close() {
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    private static void assertSame(HolisticLandmarks a, HolisticLandmarks b) {
+        for (LandmarkPart p : LandmarkPart.values()) {
+            assertEquals(a.part(p).isPresent(), b.part(p).isPresent(), p.toString());
+            assertArrayEquals(a.part(p).toArray(), b.part(p).toArray(), p.toString());
+        }
+    }
+
+    @Test
+    void builderRejectsBadOptions() {
+        assertThrows(InvalidInputException.class,
+                () -> HolisticLandmarker.builder(models).minPosePresence(1.5f).build());
+        assertThrows(InvalidInputException.class,
+                () -> HolisticLandmarker.builder(models).minWristVisibility(Float.NaN).build());
+        assertThrows(InvalidInputException.class, () -> HolisticLandmarker.builder(models).palmInterval(0).build());
+        assertThrows(InvalidInputException.class, () -> HolisticLandmarker.builder(null));
+    }
+
+    @Test
+    void videoModeNeedsIncreasingTimestampsAndCloseIsIdempotent() {
+        HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build();
+        lm.detect(clip.frame(0).withTimestamp(100));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> lm.detect(clip.frame(1).withTimestamp(100)));
+        assertTrue(e.getMessage().contains("100"), e.getMessage());
+        lm.reset();
+        lm.detect(clip.frame(1).withTimestamp(100));
+        lm.close();
+        lm.close();
+        assertThrows(ClosedException.class, () -> lm.detect(clip.frame(2)));
+    }
+
+    @Test
+    void everyPixelFormatAndStrideGivesTheSameLandmarks() {
+        ImageFrame rgb = clip.frame(3);
+        HolisticLandmarks expected;
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+            expected = lm.detect(rgb);
+            assertTrue(expected.pose().isPresent() && expected.face().isPresent(), "the signer is found");
+            for (PixelFormat f : PixelFormat.values()) {
+                assertSame(expected, lm.detect(convert(rgb, f, 12, false)));
+            }
+            // A heap buffer is copied, not wrapped: same result.
+            assertSame(expected, lm.detect(convert(rgb, PixelFormat.BGR, 0, true)));
+        }
+    }
+
+    /** Repacks an RGB frame into {@code format} with {@code padding} bytes at the end of each row. */
+    private static ImageFrame convert(ImageFrame rgb, PixelFormat format, int padding, boolean heap) {
+        int w = rgb.width(), h = rgb.height(), bpp = format.bytesPerPixel(), stride = w * bpp + padding;
+        ByteBuffer out = heap ? ByteBuffer.allocate(stride * h + 3) : ByteBuffer.allocateDirect(stride * h + 3);
+        ByteBuffer in = rgb.pixels();
+        boolean bgr = format == PixelFormat.BGR || format == PixelFormat.BGRA;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int s = rgb.offset() + y * rgb.rowStride() + x * 3, d = 3 + y * stride + x * bpp;
+                out.put(d, in.get(bgr ? s + 2 : s));
+                out.put(d + 1, in.get(s + 1));
+                out.put(d + 2, in.get(bgr ? s : s + 2));
+                if (bpp == 4) {
+                    out.put(d + 3, (byte) 255);
+                }
+            }
+        }
+        out.position(3);
+        return ImageFrame.of(w, h, stride, format, out, rgb.timestampMs());
+    }
+
+    @Test
+    void landmarkersSharingModelsOnTwoThreadsMatchOneAlone() throws Exception {
+        List<HolisticLandmarks> alone = new ArrayList<>();
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).build()) {
+            for (int i = 0; i < clip.frames().size(); i++) {
+                alone.add(lm.detect(clip.frame(i)));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<HolisticLandmarks>>> runs = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                runs.add(pool.submit(() -> {
+                    List<HolisticLandmarks> out = new ArrayList<>();
+                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models).build()) {
+                        for (int i = 0; i < clip.frames().size(); i++) {
+                            out.add(lm.detect(clip.frame(i)));
+                        }
+                    }
+                    return out;
+                }));
+            }
+            for (Future<List<HolisticLandmarks>> f : runs) {
+                List<HolisticLandmarks> got = f.get();
+                for (int i = 0; i < alone.size(); i++) {
+                    assertSame(alone.get(i), got.get(i));
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
