@@ -78,9 +78,10 @@ public final class RecognizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
-        try (SdkModels models = recognition.load();
-                RecognitionSession session = models.newSession();
-                VideoFrames frames = VideoFrames.open(input)) {
+        // The input first: a wrong path fails at once, before the models load.
+        try (VideoFrames frames = VideoFrames.open(input);
+                SdkModels models = recognition.load();
+                RecognitionSession session = models.newSession()) {
             long loaded = System.nanoTime();
             int total = frames.lengthInFrames();
             List<Hit> hits = new ArrayList<>();

@@ -81,7 +81,8 @@ public final class VideoFrames implements AutoCloseable {
             } catch (FrameGrabber.Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new KslrException("cannot open " + input + " with FFmpeg: " + e.getMessage(), e);
+            throw new KslrException("cannot open " + input + " as a video or image with FFmpeg: "
+                    + ffmpegMessage(e), e);
         }
         return new VideoFrames(input, grabber, live);
     }
@@ -121,7 +122,7 @@ public final class VideoFrames implements AutoCloseable {
             f = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
             throw new KslrException("cannot decode frame " + (index + 1) + " of " + description + ": "
-                    + e.getMessage(), e);
+                    + ffmpegMessage(e), e);
         }
         if (f == null || f.image == null || f.image[0] == null) {
             return null;
@@ -137,6 +138,16 @@ public final class VideoFrames implements AutoCloseable {
         ByteBuffer pixels = (ByteBuffer) f.image[0];
         pixels.position(0);
         return ImageFrame.of(f.imageWidth, f.imageHeight, f.imageStride, PixelFormat.BGR, pixels, ts);
+    }
+
+    /** javacv's message without its generic advice about setFormat() and log callbacks. */
+    private static String ffmpegMessage(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int hint = m.indexOf(" (Has setFormat()");
+        if (hint < 0) {
+            hint = m.indexOf(" (For more details");
+        }
+        return hint > 0 ? m.substring(0, hint) : m;
     }
 
     @Override

@@ -125,6 +125,14 @@ class RecognizeCommandTest {
     }
 
     @Test
+    void aFileThatIsNoVideoFailsWithFfmpegsReason(@TempDir Path tmp) throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.mp4"), "this is text, not a video");
+        Run r = run(List.of("recognize", notes.toString()));
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("cannot open " + notes) && r.err().contains("FFmpeg"), r.err());
+    }
+
+    @Test
     void voiceWithoutSpeakIsAUsageError() {
         Run r = run(List.of("recognize", "x.mp4", "--voice", "v.onnx"));
         assertEquals(2, r.code());
