@@ -117,8 +117,11 @@ try {
     await page.waitForFunction(() => window.kslrDemo.sentence.trim() !== '', null, { timeout: o.timeoutMs });
     await page.click('#speak');
     await page.waitForFunction(() => window.kslrDemo.speechClips > 0, null, { timeout: o.timeoutMs });
-    speech = await page.evaluate(() => window.kslrDemo.speechClips);
-    check('Speak plays the transcript as a clip', speech > 0, `${speech} clip(s)`);
+    // The browser must decode the WAV and start playing it (headless Chromium has a fake audio output).
+    await page.waitForFunction(() => window.kslrDemo.speechPlayed > 0, null, { timeout: 20000 }).catch(() => {});
+    speech = await page.evaluate(() => ({ clips: window.kslrDemo.speechClips, played: window.kslrDemo.speechPlayed }));
+    check('Speak plays the transcript as a clip', speech.clips > 0 && speech.played > 0,
+      `${speech.clips} clip(s) received, ${speech.played} played`);
   }
 
   await page.click('#camera-toggle');

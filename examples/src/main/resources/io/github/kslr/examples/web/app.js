@@ -19,7 +19,7 @@
   // Read by the browser test (tools/web-demo-test); harmless for users.
   const state = window.kslrDemo = {
     connected: false, speechAvailable: false, videoAvailable: false,
-    results: 0, framesWithLandmarks: 0, overlayDraws: 0, errors: [], sentence: '', speechClips: 0,
+    results: 0, framesWithLandmarks: 0, overlayDraws: 0, errors: [], sentence: '', speechClips: 0, speechPlayed: 0,
     camera: false, landmarks: true, serverVideo: false, inFlight: false, last: null, awaitingClear: false,
   };
   let ws = null;
@@ -71,7 +71,9 @@
         break;
       case 'speech':
         state.speechClips++;
-        new Audio('data:audio/wav;base64,' + msg.wav).play().catch(() => {});
+        new Audio('data:audio/wav;base64,' + msg.wav).play()
+          .then(() => { state.speechPlayed++; })
+          .catch((e) => { showError('cannot play the speech: ' + e.message); });
         break;
       case 'video-start':
         state.serverVideo = true; stage.classList.add('live'); updateButtons();
