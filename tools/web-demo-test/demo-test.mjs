@@ -153,11 +153,12 @@ try {
     video = { view: viewDrawn, overlay: ov };
   }
 
+  const timing = await page.evaluate(() => window.kslrDemo.timing);
   const fin = await page.evaluate(() => ({ results: window.kslrDemo.results,
     framesWithLandmarks: window.kslrDemo.framesWithLandmarks, errors: window.kslrDemo.errors }));
   check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
   check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
-  summary = { results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
+  summary = { timing, results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
     transcriptBeforeClear: transcriptBefore, speechClips: speech, video };
 } catch (e) {
   let status = null;

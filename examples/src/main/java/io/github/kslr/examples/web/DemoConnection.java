@@ -132,13 +132,14 @@ final class DemoConnection {
             }
             data.get(frameBytes, 0, size);
             ImageFrame frame;
+            long t0 = System.nanoTime();
             try {
                 frame = jpeg.decode(frameBytes, size, nextTimestamp(elapsedMs()), maxFramePixels);
             } catch (InvalidInputException e) {
                 sendError("bad-frame", e.getMessage());
                 return;
             }
-            processAndSend(frame, null);
+            processAndSend(frame, null, (System.nanoTime() - t0) / 1e6);
         }
     }
 
@@ -280,12 +281,13 @@ final class DemoConnection {
                     }
                     ImageFrame frame = f.withTimestamp(nextTimestamp(f.timestampMs()));
                     byte[] encoded;
+                    long t0 = System.nanoTime();
                     try {
                         encoded = jpeg.encode(frame);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    processAndSend(frame, encoded);
+                    processAndSend(frame, encoded, (System.nanoTime() - t0) / 1e6);
                 }
                 next += frameNanos;
                 long wait = next - System.nanoTime();
@@ -310,8 +312,12 @@ final class DemoConnection {
         }
     }
 
-    /** Runs the session on one frame and sends the result (after the frame's JPEG when given). Holds the lock. */
-    private void processAndSend(ImageFrame frame, byte[] frameJpeg) {
+    /**
+     * Runs the session on one frame and sends the result (after the frame's JPEG when given). Holds the lock.
+     *
+     * @param jpegMs milliseconds spent decoding the browser's JPEG (camera) or encoding the frame (server video)
+     */
+    private void processAndSend(ImageFrame frame, byte[] frameJpeg, double jpegMs) {
         FrameResult r;
         try {
             r = session.process(frame);
@@ -342,6 +348,7 @@ final class DemoConnection {
             }
             w.endArray();
             w.name("sentence").value(r.sentence());
+            w.name("jpegMs").value(Math.round(jpegMs * 10) / 10.0);
             w.name("landmarkMs").value(Math.round(r.landmarkMs() * 10) / 10.0);
             w.name("recognizeMs").value(Math.round(r.recognizeMs() * 100) / 100.0);
         });

@@ -21,7 +21,10 @@
     connected: false, speechAvailable: false, videoAvailable: false,
     results: 0, framesWithLandmarks: 0, overlayDraws: 0, errors: [], sentence: '', speechClips: 0, speechPlayed: 0,
     camera: false, landmarks: true, serverVideo: false, inFlight: false, last: null, awaitingClear: false,
+    // Sums over camera results: server-side JPEG decode, landmarks, recognition; and the browser's round trip.
+    timing: { frames: 0, jpegMs: 0, landmarkMs: 0, recognizeMs: 0, roundTripMs: 0 },
   };
+  let sentAt = 0;
   let ws = null;
   let stream = null;
   let lastResultAt = 0, fps = 0;
@@ -103,7 +106,12 @@
 
   function onResult(msg) {
     state.results++;
-    if (msg.source === 'camera') { state.inFlight = false; }
+    if (msg.source === 'camera') {
+      state.inFlight = false;
+      const t = state.timing;
+      t.frames++; t.jpegMs += msg.jpegMs; t.landmarkMs += msg.landmarkMs; t.recognizeMs += msg.recognizeMs;
+      t.roundTripMs += performance.now() - sentAt;
+    }
     if (msg.pose || msg.leftHand || msg.rightHand || msg.face) { state.framesWithLandmarks++; }
     state.last = msg;
     const now = performance.now();
@@ -136,7 +144,8 @@
   }
 
   function afterResult(msg) {
-    $('stats').textContent = 'frame ' + msg.frame + ' · ' + msg.width + '×' + msg.height + ' · landmarks '
+    $('stats').textContent = 'frame ' + msg.frame + ' · ' + msg.width + '×' + msg.height + ' · jpeg '
+      + msg.jpegMs + ' ms · landmarks '
       + msg.landmarkMs + ' ms · recognition ' + msg.recognizeMs + ' ms · ' + fps.toFixed(1) + ' results/s';
     if (state.camera) { requestAnimationFrame(sendFrame); }
   }
@@ -189,7 +198,8 @@
     captureCtx.drawImage(video, 0, 0, capture.width, capture.height);
     state.inFlight = true;
     capture.toBlob((blob) => {
-      if (blob && ws.readyState === WebSocket.OPEN) { ws.send(blob); } else { state.inFlight = false; }
+      if (blob && ws.readyState === WebSocket.OPEN) { sentAt = performance.now(); ws.send(blob); }
+      else { state.inFlight = false; }
     }, 'image/jpeg', 0.8);
   }
 
