@@ -7,7 +7,7 @@ import io.github.kslr.examples.pipeline.SdkModels;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The model and recognition options {@code recognize} and {@code serve} share (a picocli mixin). */
+/** The model and recognition options {@code recognize} and {@code serve} share (a picocli mixin; not thread-safe). */
 final class RecognitionOptions {
 
     @Option(names = "--model", paramLabel = "MODEL.onnx",

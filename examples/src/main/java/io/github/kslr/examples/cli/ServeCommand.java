@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code kslr serve}: the live web demo (camera pane with the landmark overlay, transcript, Clear, Speak) on
  * http://127.0.0.1:8080/. Runs until interrupted (Ctrl-C).
+ *
+ * <p><b>Thread-safety.</b> A picocli command object: configured and run once, on one thread; {@link #stop} may be
+ * counted down from any thread. It owns the models and the server it starts and closes them on return.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves the live web demo: open the printed address in a browser, turn the camera on and sign;"

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What one frame produced: its landmarks, the signs accepted into the sentence at this frame (usually none) and
- * the sentence after it. Immutable.
+ * the sentence after it. Immutable and thread-safe; it owns its data (the landmarks are immutable too).
  *
  * @param landmarks     the frame's landmarks
  * @param window        the classifier's prediction for the window this frame completed, or null when no window was
