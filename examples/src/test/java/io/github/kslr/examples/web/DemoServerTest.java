@@ -314,7 +314,34 @@ class DemoServerTest {
     }
 
     @Test
-    void bindsToLocalhostByDefault() {
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        java.net.InetAddress external = null;
+        for (java.net.NetworkInterface nic : java.util.Collections.list(
+                java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+                    external = a;
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null,
+                "this machine has no non-loopback IPv4 address to try");
+        try (java.net.Socket s = new java.net.Socket()) {
+            java.net.InetAddress target = external;
+            assertThrows(java.net.ConnectException.class,
+                    () -> s.connect(new java.net.InetSocketAddress(target, server.port()), 2000));
+        }
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 2000);
+            assertTrue(s.isConnected());
+        }
+    }
+
+    @Test
+    void sameHostComparesOriginWithHostHeader() {
         assertTrue(DemoServer.sameHost("http://127.0.0.1:8080", "127.0.0.1:8080"));
         assertTrue(!DemoServer.sameHost("http://evil.example", "127.0.0.1:8080"));
         assertTrue(!DemoServer.sameHost("null", "127.0.0.1:8080"));
