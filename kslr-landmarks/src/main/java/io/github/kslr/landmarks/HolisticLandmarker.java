@@ -89,6 +89,7 @@ public final class HolisticLandmarker implements Landmarker {
     private final boolean[] needPalm = new boolean[2];
     private final int palmInterval;
     private int framesSincePalmSearch;
+    private boolean posePresentThisFrame;
 
     // Tracking state (video mode).
     private NormRect trackedPoseRoi;
@@ -217,9 +218,11 @@ public final class HolisticLandmarker implements Landmarker {
         LandmarkSet worldSet = LandmarkSet.absent(LandmarkPart.POSE_WORLD);
         NormRect poseRoi = video && trackedPoseRoi != null ? trackedPoseRoi : detectPose(frame);
         boolean posePresent = false;
+        posePresentThisFrame = false;
         if (poseRoi != null) {
             float presence = runPose(frame, poseRoi);
             posePresent = presence > minPosePresence;
+            posePresentThisFrame = posePresent;
             if (posePresent) {
                 // Object scale for the filters comes from the unfiltered auxiliary landmarks.
                 NormRect objectRoi = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
@@ -478,11 +481,10 @@ public final class HolisticLandmarker implements Landmarker {
         if (!missing) {
             return;
         }
-        // In video mode a hand that stays out of view (a signer's resting hand) would cost a palm detection every
-        // frame; while some hand is present, search again only every palmInterval frames. With no hand at all
-        // (hand-only footage before its first detection) search every frame.
-        boolean anyHand = hands[LEFT].isPresent() || hands[RIGHT].isPresent();
-        if (video && anyHand && ++framesSincePalmSearch < palmInterval) {
+        // In video mode a hand that stays out of view (a signer's resting hand) would cost a palm detection (and hand
+        // model runs on what it finds) every frame; search only every palmInterval frames, except while there is no
+        // pose at all (hand-only footage), where MediaPipe Hands searches every frame.
+        if (video && posePresentThisFrame && ++framesSincePalmSearch < palmInterval) {
             return;
         }
         framesSincePalmSearch = 0;
@@ -699,9 +701,9 @@ public final class HolisticLandmarker implements Landmarker {
         }
 
         /**
-         * In video mode, while at least one hand is present, the palm detector looks for a missing hand only every
-         * {@code frames} frames (default 5; 1 = every frame, as MediaPipe Hands). It always runs while no hand is
-         * present.
+         * In video mode, while a pose is present, the palm detector looks for a hand the pose did not give only every
+         * {@code frames} frames (default 5; 1 = every frame, as MediaPipe Hands). Without a pose it runs every frame
+         * until it finds a hand, which is then tracked.
          */
         public Builder palmInterval(int frames) {
             this.palmInterval = frames;

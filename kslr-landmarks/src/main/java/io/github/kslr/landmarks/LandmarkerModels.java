@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.opencv.global.opencv_core;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seven MediaPipe models Holistic needs (pose detection, pose landmarks, hand re-crop, hand landmarks, palm
@@ -20,11 +23,15 @@ import java.util.List;
  * <p>By default the models bundled in this jar are used ({@code io/github/kslr/landmarks/models/*.onnx}, converted
  * from the {@code .tflite} files of {@code @mediapipe/holistic} 0.5.1675471629 and {@code @mediapipe/hands}).
  *
+ * <p>Building one sets OpenCV's process-wide thread count to 1 unless {@link Builder#openCvThreads(int)} says
+ * otherwise (see there why).
+ *
  * <p><b>Thread-safety.</b> Thread-safe: sessions may be used by several landmarkers at once. {@link #close()} waits
  * for inference in flight, is idempotent, and makes every landmarker that still uses these models fail with
  * {@code ClosedException}. The models own their native sessions; close them after the landmarkers.
  */
 public final class LandmarkerModels implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LandmarkerModels.class);
     static final String RESOURCE_DIR = "io/github/kslr/landmarks/models/";
     static final String POSE_DETECTION = "pose_detection";
     static final String POSE_LANDMARK = "pose_landmark_full";
@@ -44,6 +51,16 @@ public final class LandmarkerModels implements AutoCloseable {
     private final ExecutionDevice device;
 
     private LandmarkerModels(Builder b) {
+        if (b.openCvThreads >= 0) {
+            // OpenCV's pool is process-wide. The crops are tiny; OpenCV's workers fighting ONNX Runtime's spinning
+            // threads made a video frame ~4x slower on 2 cores (measured: 120-200 ms vs 31 ms), so KSLR asks for 1.
+            int before = opencv_core.getNumThreads();
+            opencv_core.setNumThreads(b.openCvThreads);
+            if (before != opencv_core.getNumThreads()) {
+                LOG.info("OpenCV threads set from {} to {} (LandmarkerModels.Builder.openCvThreads)", before,
+                        opencv_core.getNumThreads());
+            }
+        }
         SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads);
         List<GuardedSession> opened = new ArrayList<>();
         try {
@@ -102,6 +119,7 @@ public final class LandmarkerModels implements AutoCloseable {
         private ExecutionDevice device = ExecutionDevice.cpu();
         private int intraOpThreads;
         private Path directory;
+        private int openCvThreads = 1;
 
         private Builder() {
         }
@@ -119,6 +137,19 @@ public final class LandmarkerModels implements AutoCloseable {
         /** Loads {@code pose_detection.onnx}, {@code pose_landmark_full.onnx}, ... from this directory. */
         public Builder modelDirectory(Path directory) {
             this.directory = Checks.notNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * OpenCV's (process-wide) thread count, set when the models are built: default 1, since the landmarker's
+         * crops are small and OpenCV's worker threads competing with ONNX Runtime's made frames several times slower;
+         * 0 lets OpenCV choose; -1 leaves OpenCV's setting alone.
+         */
+        public Builder openCvThreads(int threads) {
+            if (threads < -1) {
+                throw new InvalidInputException("openCvThreads must be >= -1 (-1 = leave OpenCV alone), was " + threads);
+            }
+            this.openCvThreads = threads;
             return this;
         }
 
