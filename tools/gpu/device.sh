@@ -21,8 +21,19 @@ assemble() {
   fi
 }
 
+# Stand-ins for ffprobe/ffmpeg that replay the pre-decoded clip, for the landmarker benchmark's decoder.
+video_shims() {
+  [[ -f "$KIT_HOME/frames.rgb" ]] || return 0
+  mkdir -p "$KIT_HOME/shims"
+  printf '#!/bin/sh\ntr x , < "%s"\n' "$KIT_HOME/frames.size" > "$KIT_HOME/shims/ffprobe"
+  printf '#!/bin/sh\ncat "%s"\n' "$KIT_HOME/frames.rgb" > "$KIT_HOME/shims/ffmpeg"
+  chmod +x "$KIT_HOME/shims/ffprobe" "$KIT_HOME/shims/ffmpeg"
+  export PATH="$KIT_HOME/shims:$PATH"
+}
+
 java_cmd() {
   assemble
+  video_shims
   export LD_LIBRARY_PATH="$KIT_HOME/stage/lib:$CUDA_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   "$KIT_HOME/stage/jre/bin/java" -Donnxruntime.native.path="$KIT_HOME/stage/lib" "$@"
 }
@@ -31,6 +42,12 @@ case "${1:-}" in
   receive)
     shopt -s nullglob
     for f in gpu-kit/base.part-* gpu-kit/app.part-* gpu-kit/SHA256SUMS; do cp "$f" "$KIT_HOME/parts/"; done
+    if [[ -f gpu-kit/frames.rgb.xz ]]; then
+      # The GPU machine has no ffmpeg: the landmarker benchmark's clip arrives pre-decoded (raw RGB, WIDTHxHEIGHT
+      # in gpu-kit/frames.size) and tiny ffprobe/ffmpeg stand-ins replay it (see video_shims below).
+      xz -dc gpu-kit/frames.rgb.xz > "$KIT_HOME/frames.rgb"
+      cp gpu-kit/frames.size "$KIT_HOME/frames.size"
+    fi
     ls -la "$KIT_HOME/parts" ;;
   run)
     shift; java_cmd -jar "$KIT_HOME/stage/benchmarks.jar" "$@" ;;

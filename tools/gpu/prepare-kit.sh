@@ -12,7 +12,7 @@
 #   base.part-*  xz'ed tar of the libraries, the Java runtime and device.sh (changes only with ONNX Runtime/JDK);
 #   app.part-*   benchmarks.jar (changes with the code).
 #
-#   tools/gpu/prepare-kit.sh [base|app|all]      (default all; PART_MB=30 by default)
+#   tools/gpu/prepare-kit.sh [base|app|data|all]      (default all; PART_MB=30 by default)
 # then send each part to the machine and run tools/gpu/device.sh there (see tools/gpu/README.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -50,7 +50,7 @@ fi
 if [[ $WHAT == app || $WHAT == all ]]; then
 echo "== benchmarks.jar with the GPU jar's Java classes and without CPU natives"
 rm -f "$ROOT"/gpu-kit/app.part-*
-(cd "$ROOT" && mvn -B -q install -DskipTests -pl '!examples,!tools' >/dev/null)
+(cd "$ROOT" && mvn -B -q install -DskipTests -pl '!examples,!tools')
 APP="$(mktemp -d)"
 cp "$ROOT/benchmarks/target/benchmarks.jar" "$APP/benchmarks.jar"
 zip -q -d "$APP/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
@@ -59,6 +59,21 @@ zip -q -d "$APP/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
 (cd "$APP" && zip -q -r benchmarks.jar ai)
 split -b "${PART_MB}M" "$APP/benchmarks.jar" "$ROOT/gpu-kit/app.part-"
 rm -rf "$APP"
+fi
+
+if [[ $WHAT == data || $WHAT == all ]]; then
+  # The benchmarks' inputs from ../shared (never committed; sent to the machine only): the test-voice graph and
+  # recipe for KhmerSpeechBenchmark, and 30 pre-decoded frames of the signing clip for LandmarkerBenchmark (the GPU
+  # machine has no ffmpeg; device.sh replays them through ffprobe/ffmpeg stand-ins).
+  SHARED="${KSLR_SHARED:-$ROOT/../shared}"
+  mkdir -p "$ROOT/gpu-kit/shared/fixtures/tts"
+  cp "$SHARED"/fixtures/tts/{mms-khm-architecture.onnx,mms-khm-architecture.recipe.json,vocab.json,tokenizer_config.json,config.json} \
+    "$ROOT/gpu-kit/shared/fixtures/tts/"
+  VIDEO="$SHARED/media/signing/test_video.mp4"
+  ffmpeg -v error -i "$VIDEO" -frames:v 30 -f rawvideo -pix_fmt rgb24 -y "$ROOT/gpu-kit/frames.rgb"
+  ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$VIDEO" | tr , x \
+    > "$ROOT/gpu-kit/frames.size"
+  xz -T2 -6 -f "$ROOT/gpu-kit/frames.rgb"
 fi
 
 (cd "$ROOT/gpu-kit" && sha256sum base.part-* app.part-* > SHA256SUMS && ls -la base.part-* app.part-*)
