@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +62,8 @@ public final class RecognizeCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--max-frames", defaultValue = "0",
-            description = "stop after this many frames; 0 = the whole input (needed to end a camera)")
+            description = "stop after this many frames; 0 = the whole input (a camera runs until Ctrl-C, which still"
+                    + " prints the results so far)")
     int maxFrames;
 
 
@@ -87,73 +91,103 @@ public final class RecognizeCommand implements Callable<Integer> {
                 RecognitionSession session = models.newSession()) {
             long loaded = System.nanoTime();
             int total = frames.lengthInFrames();
-            List<Hit> hits = new ArrayList<>();
-            List<Hit> classified = new ArrayList<>();
-            long count = 0;
-            long withHands = 0;
-            long withPose = 0;
-            double landmarkMs = 0;
-            double recognizeMs = 0;
-            long lastProgress = System.nanoTime();
-            String sentence = "";
-            ImageFrame f;
-            while ((maxFrames == 0 || count < maxFrames) && (f = frames.next()) != null) {
-                FrameResult r = session.process(f);
-                landmarkMs += r.landmarkMs();
-                recognizeMs += r.recognizeMs();
-                if (r.landmarks().hasAnyHand()) {
-                    withHands++;
+            // A camera has no end: Ctrl-C stops the loop and the results so far are still printed.
+            AtomicBoolean interrupted = new AtomicBoolean();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                interrupted.set(true);
+                try {
+                    finished.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                if (r.landmarks().pose().isPresent()) {
-                    withPose++;
-                }
-                if (windows && r.window() != null) {
-                    classified.add(new Hit(count, f.timestampMs(), r.window()));
-                    if (!json) {
-                        Prediction p = r.window();
-                        out.printf(Locale.ROOT, "  window at frame %d: %s %.1f%%%s%n", count, p.label(),
-                                100 * p.confidence(), p.recognized() ? "" : " (not recognised)");
+            }, "kslr-recognize-stop");
+            if (frames.isLive()) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            try {
+                return recognize(frames, models, session, total, started, loaded, interrupted, out, err);
+            } finally {
+                finished.countDown();
+                if (frames.isLive()) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException exiting) {
+                        // the JVM is already shutting down: the hook is running and has been released
                     }
                 }
-                for (Prediction p : r.newSigns()) {
-                    hits.add(new Hit(count, f.timestampMs(), p));
-                    if (!json) {
-                        out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, f.timestampMs() / 1e3,
-                                p.gloss(), p.khmer(), 100 * p.confidence());
-                        out.flush();
-                    }
-                }
-                sentence = r.sentence();
-                count++;
-                long now = System.nanoTime();
-                if (now - lastProgress > 2_000_000_000L) {
-                    lastProgress = now;
-                    double fps = count / ((now - loaded) / 1e9);
-                    err.printf(Locale.ROOT, "recognize: frame %d%s, %.1f frames/s%n", count,
-                            total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "", fps);
-                    err.flush();
-                }
             }
-            double seconds = (System.nanoTime() - loaded) / 1e9;
-            AudioClip clip = null;
-            if (speak != null) {
-                clip = speakSentence(models.voice(), sentence, err);
-            }
-            if (json) {
-                writeJson(out, models.signModel(), hits, classified, sentence, count, withPose, withHands, landmarkMs,
-                        recognizeMs, seconds, clip);
-            } else {
-                out.printf(Locale.ROOT, "sentence: %s%n", sentence.isEmpty() ? "(nothing recognised)" : sentence);
-                out.printf(Locale.ROOT, "%d frames (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
-                        + " %.2f ms recognition a frame; models loaded in %.2f s%n", count, withPose, withHands,
-                        hits.size(), count == 0 ? 0 : landmarkMs / count, count == 0 ? 0 : recognizeMs / count,
-                        (loaded - started) / 1e9);
-                if (clip != null) {
-                    out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
-                }
-            }
-            out.flush();
         }
+    }
+
+    private int recognize(VideoFrames frames, SdkModels models, RecognitionSession session, int total, long started,
+            long loaded, AtomicBoolean interrupted, PrintWriter out, PrintWriter err) throws IOException {
+        List<Hit> hits = new ArrayList<>();
+        List<Hit> classified = new ArrayList<>();
+        long count = 0;
+        long withHands = 0;
+        long withPose = 0;
+        double landmarkMs = 0;
+        double recognizeMs = 0;
+        long lastProgress = System.nanoTime();
+        String sentence = "";
+        ImageFrame f;
+        while (!interrupted.get() && (maxFrames == 0 || count < maxFrames) && (f = frames.next()) != null) {
+            FrameResult r = session.process(f);
+            landmarkMs += r.landmarkMs();
+            recognizeMs += r.recognizeMs();
+            if (r.landmarks().hasAnyHand()) {
+                withHands++;
+            }
+            if (r.landmarks().pose().isPresent()) {
+                withPose++;
+            }
+            if (windows && r.window() != null) {
+                classified.add(new Hit(count, f.timestampMs(), r.window()));
+                if (!json) {
+                    Prediction p = r.window();
+                    out.printf(Locale.ROOT, "  window at frame %d: %s %.1f%%%s%n", count, p.label(),
+                            100 * p.confidence(), p.recognized() ? "" : " (not recognised)");
+                }
+            }
+            for (Prediction p : r.newSigns()) {
+                hits.add(new Hit(count, f.timestampMs(), p));
+                if (!json) {
+                    out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, f.timestampMs() / 1e3,
+                            p.gloss(), p.khmer(), 100 * p.confidence());
+                    out.flush();
+                }
+            }
+            sentence = r.sentence();
+            count++;
+            long now = System.nanoTime();
+            if (now - lastProgress > 2_000_000_000L) {
+                lastProgress = now;
+                double fps = count / ((now - loaded) / 1e9);
+                err.printf(Locale.ROOT, "recognize: frame %d%s, %.1f frames/s%n", count,
+                        total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "", fps);
+                err.flush();
+            }
+        }
+        double seconds = (System.nanoTime() - loaded) / 1e9;
+        AudioClip clip = null;
+        if (speak != null) {
+            clip = speakSentence(models.voice(), sentence, err);
+        }
+        if (json) {
+            writeJson(out, models.signModel(), hits, classified, sentence, count, withPose, withHands, landmarkMs,
+                    recognizeMs, seconds, clip);
+        } else {
+            out.printf(Locale.ROOT, "sentence: %s%n", sentence.isEmpty() ? "(nothing recognised)" : sentence);
+            out.printf(Locale.ROOT, "%d frames (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
+                    + " %.2f ms recognition a frame; models loaded in %.2f s%n", count, withPose, withHands,
+                    hits.size(), count == 0 ? 0 : landmarkMs / count, count == 0 ? 0 : recognizeMs / count,
+                    (loaded - started) / 1e9);
+            if (clip != null) {
+                out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
+            }
+        }
+        out.flush();
         return 0;
     }
 
