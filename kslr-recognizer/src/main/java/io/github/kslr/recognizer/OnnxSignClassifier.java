@@ -280,7 +280,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             Scratch s = scratch(1);
             s.in.put(0, window, 0, windowSize);
             run(s, 1);
-            return prediction(s.out, 0);
+            return prediction(s, 0);
         } finally {
             session.end();
         }
@@ -296,7 +296,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             s.in.clear();
             buffer.copyWindow(s.in);
             run(s, 1);
-            return prediction(s.out, 0);
+            return prediction(s, 0);
         } finally {
             session.end();
         }
@@ -314,7 +314,7 @@ public final class OnnxSignClassifier implements SignClassifier {
                 s.in.put(0, windows, start * windowSize, n * windowSize);
                 run(s, n);
                 for (int i = 0; i < n; i++) {
-                    out.add(prediction(s.out, i));
+                    out.add(prediction(s, i));
                 }
             }
         } finally {
@@ -392,11 +392,12 @@ public final class OnnxSignClassifier implements SignClassifier {
         }
     }
 
-    private Prediction prediction(FloatBuffer probs, int window) {
+    private Prediction prediction(Scratch s, int window) {
+        FloatBuffer probs = s.out;
         int base = window * classes;
         // Partial selection sort: k is small (a handful) and N is tens, so this beats sorting.
-        int[] best = new int[topK];
-        float[] bestP = new float[topK];
+        int[] best = s.best;
+        float[] bestP = s.bestP;
         int filled = 0;
         for (int c = 0; c < classes; c++) {
             float p = probs.get(base + c);
@@ -426,7 +427,8 @@ public final class OnnxSignClassifier implements SignClassifier {
             candidates[i] = new Candidate(labels.get(best[i]), bestP[i]);
         }
         boolean recognized = bestP[0] >= threshold && best[0] != noSignIndex;
-        return new Prediction(labels.get(best[0]), bestP[0], recognized, Arrays.asList(candidates));
+        // List.of is immutable already, so Prediction's List.copyOf keeps it instead of copying again.
+        return new Prediction(labels.get(best[0]), bestP[0], recognized, List.of(candidates));
     }
 
     /** This thread's scratch with room for {@code n} windows; call between session.begin() and end(). */
@@ -472,6 +474,8 @@ public final class OnnxSignClassifier implements SignClassifier {
     private final class Scratch {
         FloatBuffer in;
         FloatBuffer out;
+        final int[] best = new int[topK];
+        final float[] bestP = new float[topK];
         int capacity;
         OnnxTensor[] inTensors = new OnnxTensor[0];
         OnnxTensor[] outTensors = new OnnxTensor[0];
