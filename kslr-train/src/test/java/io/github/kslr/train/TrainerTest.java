@@ -66,6 +66,20 @@ class TrainerTest {
     }
 
     @Test
+    void reportWithoutValidationWindowsTrainsOnEverythingAndSaysSo(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(3, 10, 6, 4); // sessions 0, 1, 2
+        TrainingReport.Summary s = TrainingReport.run(d, 7, small().build(), LabelTranslations.none(), "", dir.resolve(
+                "m.onnx"), dir.resolve("r"), true, null);
+        assertEquals(0, s.validationWindows());
+        assertEquals(null, s.clean());
+        assertEquals(d.size(), s.training().trainWindows() + s.training().monitorWindows());
+        assertTrue(Files.readString(dir.resolve("r/report.txt")).contains("no validation windows"));
+        assertTrue(Files.size(dir.resolve("m.onnx")) > 0);
+        assertThrows(InvalidInputException.class, () -> TrainingReport.run(d.subset(d.indicesOfSession(1, true)), 1,
+                small().build(), LabelTranslations.none(), "", dir.resolve("x.onnx"), dir.resolve("x"), false, null));
+    }
+
+    @Test
     void badOptionsAreRejectedAtBuild() {
         assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().dropout(1).build());
         assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().learningRate(0).build());
