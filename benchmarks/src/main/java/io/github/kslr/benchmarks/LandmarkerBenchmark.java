@@ -82,6 +82,10 @@ public class LandmarkerBenchmark {
         @Param({"cpu"})
         public String device;
 
+        /** ONNX Runtime threads per model (the landmarker's default is 1). */
+        @Param({"1"})
+        public int threads;
+
         LandmarkerModels models;
         HolisticLandmarker landmarker;
         List<ImageFrame> frames;
@@ -93,7 +97,7 @@ public class LandmarkerBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException, InterruptedException {
             frames = decode(Paths.get(video));
-            models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).build();
+            models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
             landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).palmFallback(palm)
                     .palmInterval(palmInterval).build();
         }
@@ -114,6 +118,10 @@ public class LandmarkerBenchmark {
             "face_detection_short_range", "face_landmark"})
         public String model;
 
+        /** ONNX Runtime threads (the landmarker's default is 1). */
+        @Param({"1"})
+        public int stageThreads;
+
         GuardedSession session;
         OnnxTensor input;
         Map<String, OnnxTensor> inputs;
@@ -122,7 +130,8 @@ public class LandmarkerBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
             session = OnnxSessions.open(ModelSource.ofResource(LandmarkerModels.class.getClassLoader(),
-                    "io/github/kslr/landmarks/models/" + model + ".onnx"), SessionSettings.defaults());
+                    "io/github/kslr/landmarks/models/" + model + ".onnx"),
+                    SessionSettings.defaults().withIntraOpThreads(stageThreads));
             Map.Entry<String, ai.onnxruntime.NodeInfo> in = session.inputs().entrySet().iterator().next();
             long[] shape = ((TensorInfo) in.getValue().getInfo()).getShape().clone();
             shape[0] = 1;

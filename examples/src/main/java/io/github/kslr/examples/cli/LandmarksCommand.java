@@ -73,8 +73,9 @@ public final class LandmarksCommand implements Callable<Integer> {
             description = "stop after N frames; 0 = all (default ${DEFAULT-VALUE})")
     int maxFrames;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1",
+            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE}, fastest on a"
+                    + " small or busy machine)")
     int threads;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
