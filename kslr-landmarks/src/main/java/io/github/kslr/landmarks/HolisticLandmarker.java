@@ -340,7 +340,7 @@ public final class HolisticLandmarker implements Landmarker {
             pose[i * 4 + 2] = lm.get(i * 5 + 2) / size;
             pose[i * 4 + 3] = sigmoid(lm.get(i * 5 + 3));
         }
-        refineFromHeatmap(poseLandmark.output(names.poseHeatmap));
+        HeatmapRefinement.refine(pose, 4, POSE_POINTS, poseLandmark.output(names.poseHeatmap), 64, 64);
         FloatBuffer wl = poseLandmark.output(names.poseWorld);
         double c = Math.cos(roi.rotation()), s = Math.sin(roi.rotation());
         for (int i = 0; i < 33; i++) {
@@ -352,34 +352,6 @@ public final class HolisticLandmarker implements Landmarker {
         }
         Geometry.project(pose, 0, POSE_POINTS, 4, roi);
         return presence;
-    }
-
-    /**
-     * MediaPipe's heatmap refinement (kernel 7, min confidence 0.5): the confidence-weighted mean of the integer cell
-     * indices in a 7 x 7 window around each landmark, on the sigmoid of the 64 x 64 heatmap.
-     */
-    private void refineFromHeatmap(FloatBuffer heat) {
-        final int hm = 64, channels = POSE_POINTS, offset = 3;
-        for (int i = 0; i < POSE_POINTS; i++) {
-            int col = (int) (pose[i * 4] * hm), row = (int) (pose[i * 4 + 1] * hm);
-            if (col < 0 || col >= hm || row < 0 || row >= hm) {
-                continue;
-            }
-            double sum = 0, wc = 0, wr = 0, max = 0;
-            for (int r = Math.max(0, row - offset); r < Math.min(hm, row + offset + 1); r++) {
-                for (int cc = Math.max(0, col - offset); cc < Math.min(hm, col + offset + 1); cc++) {
-                    double conf = sigmoid(heat.get((r * hm + cc) * channels + i));
-                    sum += conf;
-                    max = Math.max(max, conf);
-                    wc += cc * conf;
-                    wr += r * conf;
-                }
-            }
-            if (max >= 0.5 && sum > 0) {
-                pose[i * 4] = (float) (wc / hm / sum);
-                pose[i * 4 + 1] = (float) (wr / hm / sum);
-            }
-        }
     }
 
     private static float sigmoid(double x) {
