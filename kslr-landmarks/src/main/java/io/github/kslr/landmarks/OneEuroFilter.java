@@ -4,8 +4,9 @@ package io.github.kslr.landmarks;
  * The One-Euro filter as MediaPipe implements it ({@code util/filtering/one_euro_filter.cc}): the frequency starts at
  * 30 Hz and becomes {@code 1 / dt} from packet timestamps after the first sample; the derivative is
  * {@code (x - previous raw x) * valueScale * frequency}, low-passed with the derivative cut-off; the cut-off is
- * {@code minCutoff + beta * |derivative|}; a sample whose timestamp does not increase is returned unfiltered; a
- * timestamp of 0 counts as "no previous sample" (MediaPipe's clock starts at 0), so such a sample is also returned raw.
+ * {@code minCutoff + beta * |derivative|}; a sample whose timestamp does not increase is returned unfiltered.
+ * MediaPipe marks "no previous sample" with timestamp 0, so it skips a first sample stamped 0; here a flag does, so a
+ * stream may start at 0 ms and behaves as MediaPipe does for any other start.
  *
  * <p><b>Thread-safety.</b> Not thread-safe; owned by one landmarker.
  */
@@ -17,6 +18,7 @@ final class OneEuroFilter {
     private final LowPassFilter dx = new LowPassFilter();
     private double frequency = 30.0;
     private long lastTimeUs;
+    private boolean started;
 
     OneEuroFilter(double minCutoff, double beta, double derivateCutoff) {
         this.minCutoff = minCutoff;
@@ -25,12 +27,13 @@ final class OneEuroFilter {
     }
 
     double apply(long timestampUs, double valueScale, double value) {
-        if (lastTimeUs >= timestampUs) {
+        if (started && lastTimeUs >= timestampUs) {
             return value;
         }
-        if (lastTimeUs != 0 && timestampUs != 0) {
+        if (started) {
             frequency = 1.0 / ((timestampUs - lastTimeUs) * 1e-6);
         }
+        started = true;
         lastTimeUs = timestampUs;
         double dvalue = x.hasLastRaw() ? (value - x.lastRaw()) * valueScale * frequency : 0.0;
         double edvalue = dx.applyWithAlpha(dvalue, alpha(derivateCutoff));
@@ -49,6 +52,7 @@ final class OneEuroFilter {
         dx.reset();
         frequency = 30.0;
         lastTimeUs = 0;
+        started = false;
     }
 
     /** MediaPipe's {@code LowPassFilter}: the first sample passes through, then {@code a x + (1 - a) s}. */

@@ -55,6 +55,16 @@ class FilterTest {
     }
 
     @Test
+    void aStreamStartingAtZeroIsFilteredLikeAnyOther() {
+        OneEuroFilter a = new OneEuroFilter(0.05, 80, 1);
+        OneEuroFilter b = new OneEuroFilter(0.05, 80, 1);
+        double[] xs = {3, 7, 4, 9, 1};
+        for (int i = 0; i < xs.length; i++) {
+            assertEquals(b.apply(33_333L * (i + 1), 0.01, xs[i]), a.apply(33_333L * i, 0.01, xs[i]), 0);
+        }
+    }
+
+    @Test
     void smootherFiltersPixelsAndLowPassesVisibility() {
         LandmarkSmoother s = new LandmarkSmoother(1, 0.05, 80, 1, true);
         float[] a = {0.5f, 0.5f, 0.1f, 1.0f};
