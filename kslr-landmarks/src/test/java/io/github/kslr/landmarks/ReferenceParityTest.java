@@ -48,24 +48,30 @@ class ReferenceParityTest {
             TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
             assertTrue(ref.size() == clip.frames().size(), "frame counts differ: " + ref.size() + " vs "
                     + clip.frames().size());
-            List<HolisticLandmarks> kslr = new java.util.ArrayList<>();
-            try (LandmarkerModels models = TestMedia.models();
-                    HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build()) {
-                for (int i = 0; i < clip.frames().size(); i++) {
-                    kslr.add(lm.detect(clip.frame(i)));
-                }
-            }
             double diagonal = Math.hypot(clip.width(), clip.height());
-            Map<String, Parity> m = compare(ref, kslr);
-            StringBuilder sb = new StringBuilder();
-            m.values().forEach(p -> sb.append("\n  ").append(p));
-            LOG.info("test_video.mp4 vs MediaPipe (video mode, smoothing on both), diagonal {} px:{}", diagonal, sb);
-            for (Parity p : m.values()) {
-                if (p.referenceFrames == 0) {
-                    continue;
+            try (LandmarkerModels models = TestMedia.models()) {
+                // Palm fallback on (the default) and off (Holistic's exact graph).
+                for (boolean palm : new boolean[] {true, false}) {
+                    List<HolisticLandmarks> kslr = new java.util.ArrayList<>();
+                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                            .palmFallback(palm).build()) {
+                        for (int i = 0; i < clip.frames().size(); i++) {
+                            kslr.add(lm.detect(clip.frame(i)));
+                        }
+                    }
+                    Map<String, Parity> m = compare(ref, kslr);
+                    StringBuilder sb = new StringBuilder();
+                    m.values().forEach(p -> sb.append("\n  ").append(p));
+                    LOG.info("test_video.mp4 vs MediaPipe (video mode, smoothing on both; KSLR palm fallback {}),"
+                            + " diagonal {} px:{}", palm ? "on" : "off", diagonal, sb);
+                    for (Parity p : m.values()) {
+                        if (p.referenceFrames == 0) {
+                            continue;
+                        }
+                        assertTrue(p.found() >= 0.95, p.toString());
+                        assertTrue(p.median() <= 0.01 * diagonal, p + " exceeds 1 % of the diagonal " + diagonal);
+                    }
                 }
-                assertTrue(p.found() >= 0.95, p.toString());
-                assertTrue(p.median() <= 0.01 * diagonal, p + " exceeds 1 % of the diagonal " + diagonal);
             }
         } finally {
             Files.deleteIfExists(out);
