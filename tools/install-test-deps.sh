@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what KSLR's tests need beyond the JDK and Maven, on a fresh Debian/Ubuntu machine:
 #  - Debian packages: chromium (MediaPipe's own holistic solution runs in it as the landmark reference),
-#    ffmpeg (test videos for the web demo's fake camera);
+#    ffmpeg (test videos for the web demo's fake camera), python3-numpy (.npy interop is checked against NumPy),
+#    fontconfig + fonts-dejavu-core (the trainer's PNG charts) and fonts-khmeros (Khmer text in the demo's
+#    screenshots);
 #  - the npm projects under tools/ (LiteRT.js for TFLite parity, playwright-core + @mediapipe/holistic),
 #    each from its committed package-lock.json.
 # Safe to run again: it skips what is already there.
@@ -14,6 +16,10 @@ if [[ $(id -u) != 0 ]]; then SUDO="sudo"; fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+for pkg in fontconfig fonts-dejavu-core fonts-khmeros; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 if (( ${#need[@]} )); then
   echo "install-test-deps: apt-get install ${need[*]}"
   $SUDO apt-get update -qq
