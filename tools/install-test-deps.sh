@@ -16,7 +16,7 @@ if [[ $(id -u) != 0 ]]; then SUDO="sudo"; fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 for pkg in fontconfig fonts-dejavu-core fonts-khmeros; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
