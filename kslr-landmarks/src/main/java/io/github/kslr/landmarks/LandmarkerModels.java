@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link HolisticLandmarker}s, one per video stream.
  *
  * <p>By default the models bundled in this jar are used ({@code io/github/kslr/landmarks/models/*.onnx}, converted
- * from the {@code .tflite} files of {@code @mediapipe/holistic} 0.5.1675471629 and {@code @mediapipe/hands}).
+ * from the {@code .tflite} files of {@code @mediapipe/holistic} 0.5.1675471629; see {@code manifest.json} there).
  *
  * <p>Building one sets OpenCV's process-wide thread count to 1 unless {@link Builder#openCvThreads(int)} says
  * otherwise (see there why).
