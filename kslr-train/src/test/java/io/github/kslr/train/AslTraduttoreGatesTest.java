@@ -1,5 +1,6 @@
 package io.github.kslr.train;
 
+import io.github.kslr.recognizer.DemoSignModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -96,11 +97,11 @@ class AslTraduttoreGatesTest {
     @Test
     void bundledDemoModelMeetsTheGates() throws Exception {
         ClassLoader loader = AslTraduttoreGatesTest.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(DemoModel.RESOURCE)) {
-            assertNotNull(in, DemoModel.RESOURCE + " is not on the classpath");
+        try (InputStream in = loader.getResourceAsStream(DemoSignModel.RESOURCE)) {
+            assertNotNull(in, DemoSignModel.RESOURCE + " is not on the classpath");
             assertTrue(in.readAllBytes().length < 1_000_000, "the demo model must stay well under 1 MB");
         }
-        try (OnnxProbabilityModel demo = new OnnxProbabilityModel(DemoModel.source(loader))) {
+        try (OnnxProbabilityModel demo = new OnnxProbabilityModel(DemoSignModel.source(loader))) {
             SignModelMetadata m = demo.metadata();
             assertEquals(data.labels(), m.labelNames());
             assertEquals("-", m.noSignLabel());

@@ -3,7 +3,7 @@ package io.github.kslr.examples.cli;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
-import io.github.kslr.train.DemoModel;
+import io.github.kslr.recognizer.DemoSignModel;
 import io.github.kslr.train.Evaluation;
 import io.github.kslr.train.OnnxProbabilityModel;
 import io.github.kslr.train.PerturbationSuite;
@@ -59,7 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             o.println("evaluating all " + d.size() + " windows");
         }
-        ModelSource source = model == null ? DemoModel.source(EvaluateCommand.class.getClassLoader())
+        ModelSource source = model == null ? DemoSignModel.source(EvaluateCommand.class.getClassLoader())
                 : ModelSource.ofPath(model);
         try (OnnxProbabilityModel m = new OnnxProbabilityModel(source)) {
             FeatureLayout layout = m.metadata().layout();

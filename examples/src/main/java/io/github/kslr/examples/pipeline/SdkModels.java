@@ -10,8 +10,8 @@ import io.github.kslr.api.SignClassifier;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.recognizer.DemoSignModel;
 import io.github.kslr.recognizer.OnnxSignClassifier;
-import io.github.kslr.train.DemoModel;
 import io.github.kslr.tts.VitsKhmerSpeech;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.nio.file.Path;
@@ -92,13 +92,13 @@ public final class SdkModels implements AutoCloseable {
             throw new InvalidInputException("no sign model: pass --model MODEL.onnx (this build of kslr-recognizer"
                     + " bundles no demo model)");
         }
-        return OnnxSignClassifier.builder().model(DemoModel.source(SdkModels.class.getClassLoader()))
+        return OnnxSignClassifier.builder().model(DemoSignModel.source(SdkModels.class.getClassLoader()))
                 .device(device).confidenceThreshold(threshold).build();
     }
 
     /** Whether the demo sign model (ASL coffee-shop signs with Khmer translations) is on the classpath. */
     public static boolean hasBundledSignModel() {
-        return SdkModels.class.getClassLoader().getResource(DemoModel.RESOURCE) != null;
+        return SdkModels.class.getClassLoader().getResource(DemoSignModel.RESOURCE) != null;
     }
 
     /** A new stream: a landmarker in video mode over the shared models, and its recognition state. */
