@@ -139,4 +139,54 @@ class HolisticLandmarkerTest {
             pool.shutdown();
         }
     }
+
+    /**
+     * The palm path names hands from the hand model's handedness, which assumes a mirrored image. Holistic's pose path
+     * names them from the pose's own wrists. A crop of the signer's right hand alone (no body, so the palm path runs)
+     * must come out as the right hand too.
+     */
+    @Test
+    void palmPathNamesTheSignersRightHandAsThePosePathDoes() throws Exception {
+        TestMedia.Clip full = TestMedia.decode(SharedFiles.require("media/signing/test_video.mp4"), Integer.MAX_VALUE);
+        int checked = 0;
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+            for (int i = 0; i < full.frames().size() && checked < 3; i += 3) {
+                HolisticLandmarks r = lm.detect(full.frame(i));
+                if (!r.rightHand().isPresent() || r.leftHand().isPresent()) {
+                    continue;
+                }
+                ImageFrame crop = cropAround(full.frame(i), r.rightHand().toArray());
+                HolisticLandmarks c = lm.detect(crop);
+                if (c.pose().isPresent()) {
+                    continue;
+                }
+                assertTrue(c.rightHand().isPresent() && !c.leftHand().isPresent(), "frame " + i
+                        + ": the signer's right hand, alone, came out as " + c.leftHand() + " / " + c.rightHand());
+                checked++;
+            }
+        }
+        assertTrue(checked > 0, "no frame with the right hand alone to check");
+    }
+
+    /** A packed RGB copy of the square around the hand, twice the hand's size. */
+    private static ImageFrame cropAround(ImageFrame f, float[] hand) {
+        float minX = 1, minY = 1, maxX = 0, maxY = 0;
+        for (int k = 0; k < 21; k++) {
+            minX = Math.min(minX, hand[3 * k]);
+            maxX = Math.max(maxX, hand[3 * k]);
+            minY = Math.min(minY, hand[3 * k + 1]);
+            maxY = Math.max(maxY, hand[3 * k + 1]);
+        }
+        int size = (int) (2 * Math.max((maxX - minX) * f.width(), (maxY - minY) * f.height()));
+        int x0 = Math.max(0, (int) ((minX + maxX) / 2 * f.width()) - size / 2);
+        int y0 = Math.max(0, (int) ((minY + maxY) / 2 * f.height()) - size / 2);
+        int w = Math.min(size, f.width() - x0), h = Math.min(size, f.height() - y0);
+        ByteBuffer out = ByteBuffer.allocateDirect(w * h * 3);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w * 3; x++) {
+                out.put(y * w * 3 + x, f.pixels().get(f.offset() + (y0 + y) * f.rowStride() + x0 * 3 + x));
+            }
+        }
+        return ImageFrame.packed(w, h, PixelFormat.RGB, out, 0);
+    }
 }
