@@ -1,0 +1,71 @@
+package io.github.kslr.landmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.ClosedException;
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.ModelLoadException;
+import io.github.kslr.api.PixelFormat;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LandmarkerModelsTest {
+    @Test
+    void bundledModelsLoadOnTheCpuAndCloseIdempotently() {
+        LandmarkerModels m = LandmarkerModels.load();
+        assertEquals(ExecutionDevice.cpu(), m.device());
+        HolisticLandmarker lm = HolisticLandmarker.builder(m).build();
+        ImageFrame black = ImageFrame.packed(64, 48, PixelFormat.RGB, ByteBuffer.allocateDirect(64 * 48 * 3), 1);
+        // A black frame has nothing in it.
+        assertTrue(!lm.detect(black).pose().isPresent());
+        m.close();
+        m.close();
+        // Landmarkers still holding closed models fail clearly.
+        assertThrows(ClosedException.class, () -> lm.detect(black.withTimestamp(2)));
+        lm.close();
+    }
+
+    @Test
+    void badDirectoriesAndMissingModelsFailAtBuild(@TempDir Path dir) throws Exception {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> LandmarkerModels.builder().modelDirectory(dir.resolve("nope")).build());
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        // A directory with only some of the models: the first missing one is named.
+        try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
+                LandmarkerModels.RESOURCE_DIR + "pose_detection.onnx")) {
+            Files.copy(in, dir.resolve("pose_detection.onnx"));
+        }
+        ModelLoadException m = assertThrows(ModelLoadException.class,
+                () -> LandmarkerModels.builder().modelDirectory(dir).build());
+        assertTrue(m.getMessage().contains("pose_landmark_full"), m.getMessage());
+        assertThrows(InvalidInputException.class, () -> LandmarkerModels.builder().intraOpThreads(-1));
+        assertThrows(InvalidInputException.class, () -> LandmarkerModels.builder().openCvThreads(-2));
+    }
+
+    @Test
+    void aModelWithoutMediaPipesOutputNamesIsRejected(@TempDir Path dir) throws Exception {
+        // Every file present, but the face landmark model is really the face detector: its outputs are wrong.
+        for (String name : new String[] {LandmarkerModels.POSE_DETECTION, LandmarkerModels.POSE_LANDMARK,
+            LandmarkerModels.HAND_RECROP, LandmarkerModels.HAND_LANDMARK, LandmarkerModels.PALM_DETECTION,
+            LandmarkerModels.FACE_DETECTION}) {
+            try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
+                    LandmarkerModels.RESOURCE_DIR + name + ".onnx")) {
+                Files.copy(in, dir.resolve(name + ".onnx"));
+            }
+        }
+        Files.copy(dir.resolve(LandmarkerModels.FACE_DETECTION + ".onnx"),
+                dir.resolve(LandmarkerModels.FACE_LANDMARK + ".onnx"));
+        try (LandmarkerModels m = LandmarkerModels.builder().modelDirectory(dir).build()) {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
+            assertTrue(e.getMessage().contains("conv2d_21"), e.getMessage());
+        }
+    }
+}
