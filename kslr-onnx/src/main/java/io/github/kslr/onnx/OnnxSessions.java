@@ -3,6 +3,7 @@ package io.github.kslr.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.DeviceUnavailableException;
 import io.github.kslr.api.ExecutionDevice;
@@ -66,7 +67,7 @@ public final class OnnxSessions {
             }
             if (cuda) {
                 try {
-                    options.addCUDA(settings.device().deviceId());
+                    addCuda(options, settings);
                 } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
                     throw new DeviceUnavailableException("CUDA device " + settings.device().deviceId()
                             + " cannot be used: " + e.getMessage() + " (the onnxruntime_gpu jar and a matching CUDA"
@@ -77,6 +78,19 @@ public final class OnnxSessions {
         } catch (OrtException e) {
             throw new ModelLoadException("cannot load model " + source.description() + " (" + bytes.length
                     + " bytes): " + e.getMessage(), e);
+        }
+    }
+
+    private static void addCuda(OrtSession.SessionOptions options, SessionSettings settings) throws OrtException {
+        if (!settings.variableShapes()) {
+            options.addCUDA(settings.device().deviceId());
+            return;
+        }
+        // ONNX Runtime's default (EXHAUSTIVE) times every cuDNN convolution algorithm for each new input shape;
+        // with a new shape on most calls that search costs more than the convolutions themselves.
+        try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.device().deviceId())) {
+            cuda.add("cudnn_conv_algo_search", "HEURISTIC");
+            options.addCUDA(cuda);
         }
     }
 

@@ -9,24 +9,37 @@ import io.github.kslr.api.ExecutionDevice;
  * @param device         CPU or CUDA (with or without CPU fallback)
  * @param intraOpThreads threads inside one operator; 0 lets ONNX Runtime choose (one per core)
  * @param interOpThreads threads across operators; 0 lets ONNX Runtime choose
+ * @param variableShapes whether the model sees a new input shape on most calls (e.g. speech, whose length follows
+ *                       the text): on CUDA, cuDNN then picks convolution algorithms by heuristic instead of timing
+ *                       every candidate for every new shape
  */
-public record SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads) {
+public record SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads,
+        boolean variableShapes) {
     public SessionSettings {
         Checks.notNull(device, "device");
         Checks.nonNegative(intraOpThreads, "intraOpThreads");
         Checks.nonNegative(interOpThreads, "interOpThreads");
     }
 
-    /** CPU, runtime-chosen thread counts. */
+    /** Settings for a model with fixed input shapes. */
+    public SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads) {
+        this(device, intraOpThreads, interOpThreads, false);
+    }
+
+    /** CPU, runtime-chosen thread counts, fixed shapes. */
     public static SessionSettings defaults() {
-        return new SessionSettings(ExecutionDevice.cpu(), 0, 0);
+        return new SessionSettings(ExecutionDevice.cpu(), 0, 0, false);
     }
 
     public SessionSettings withDevice(ExecutionDevice d) {
-        return new SessionSettings(d, intraOpThreads, interOpThreads);
+        return new SessionSettings(d, intraOpThreads, interOpThreads, variableShapes);
     }
 
     public SessionSettings withIntraOpThreads(int n) {
-        return new SessionSettings(device, n, interOpThreads);
+        return new SessionSettings(device, n, interOpThreads, variableShapes);
+    }
+
+    public SessionSettings withVariableShapes(boolean on) {
+        return new SessionSettings(device, intraOpThreads, interOpThreads, on);
     }
 }

@@ -143,5 +143,12 @@ class GuardedSessionTest {
                 SessionSettings.defaults().withDevice(ExecutionDevice.cudaOrCpu(0)))) {
             assertEquals(ExecutionDevice.cpu(), s.device());
         }
+        // The variable-shape route builds CUDA provider options first; it must fail and fall back the same way.
+        assertThrows(DeviceUnavailableException.class, () -> OnnxSessions.open(ModelSource.ofBytes(addOneModel(2),
+                "add"), SessionSettings.defaults().withDevice(ExecutionDevice.cuda(0)).withVariableShapes(true)));
+        try (GuardedSession s = OnnxSessions.open(ModelSource.ofBytes(addOneModel(2), "add"),
+                SessionSettings.defaults().withDevice(ExecutionDevice.cudaOrCpu(0)).withVariableShapes(true))) {
+            assertEquals(ExecutionDevice.cpu(), s.device());
+        }
     }
 }

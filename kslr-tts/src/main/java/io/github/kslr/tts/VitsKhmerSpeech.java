@@ -77,7 +77,9 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
 
     private VitsKhmerSpeech(ModelSource source, VitsSpeechOptions options) {
         this.options = options;
-        this.session = OnnxSessions.open(source, new SessionSettings(options.device(), options.intraOpThreads(), 0));
+        // Speech length follows the text, so nearly every call has new shapes.
+        this.session = OnnxSessions.open(source,
+                new SessionSettings(options.device(), options.intraOpThreads(), 0, true));
         try {
             VitsVoiceData data = VitsVoiceData.read(source.description(), OnnxSessions.metadata(session),
                     source.path());
