@@ -23,6 +23,11 @@ final class HeatmapRefinement {
      * {@code rows x cols x count} logits.
      */
     static void refine(float[] landmarks, int stride, int count, FloatBuffer heatmap, int rows, int cols) {
+        refine(landmarks, stride, count, heatmap, 0, rows, cols);
+    }
+
+    /** As {@link #refine(float[], int, int, FloatBuffer, int, int)}, the heatmap starting at float {@code base}. */
+    static void refine(float[] landmarks, int stride, int count, FloatBuffer heatmap, int base, int rows, int cols) {
         for (int i = 0; i < count; i++) {
             int col = (int) (landmarks[i * stride] * cols), row = (int) (landmarks[i * stride + 1] * rows);
             if (col < 0 || col >= cols || row < 0 || row >= rows) {
@@ -31,7 +36,7 @@ final class HeatmapRefinement {
             double sum = 0, weightedCol = 0, weightedRow = 0, max = 0;
             for (int r = Math.max(0, row - OFFSET); r < Math.min(rows, row + OFFSET + 1); r++) {
                 for (int c = Math.max(0, col - OFFSET); c < Math.min(cols, col + OFFSET + 1); c++) {
-                    double confidence = 1.0 / (1.0 + Math.exp(-heatmap.get((r * cols + c) * count + i)));
+                    double confidence = 1.0 / (1.0 + Math.exp(-heatmap.get(base + (r * cols + c) * count + i)));
                     sum += confidence;
                     max = Math.max(max, confidence);
                     weightedCol += c * confidence;

@@ -224,19 +224,9 @@ public final class HolisticLandmarker implements Landmarker {
             posePresent = presence > minPosePresence;
             posePresentThisFrame = posePresent;
             if (posePresent) {
-                // Object scale for the filters comes from the unfiltered auxiliary landmarks.
-                NormRect objectRoi = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
-                        pose[34 * 4 + 1], w, h, Math.PI / 2);
-                double objectScale = (objectRoi.width() * w + objectRoi.height() * h) / 2.0;
                 if (video) {
-                    if (smooth) {
-                        poseSmoother.apply(pose, 0, 4, true, true, tUs, w, h, objectScale);
-                        worldSmoother.apply(world, 0, 4, true, false, tUs, w, h, objectScale);
-                    }
-                    auxSmoother.apply(pose, 33 * 4, 4, true, true, tUs, w, h, objectScale);
-                    NormRect next = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
-                            pose[34 * 4 + 1], w, h, Math.PI / 2);
-                    trackedPoseRoi = Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
+                    trackedPoseRoi = HolisticStages.smoothPose(pose, world, smooth, poseSmoother, worldSmoother,
+                            auxSmoother, tUs, w, h);
                 }
                 poseSet = LandmarkSet.of(LandmarkPart.POSE, pose, 0, clamp01(presence));
                 worldSet = LandmarkSet.of(LandmarkPart.POSE_WORLD, world, 0, clamp01(presence));
@@ -290,7 +280,7 @@ public final class HolisticLandmarker implements Landmarker {
     }
 
     private static float clamp01(float v) {
-        return Math.max(0f, Math.min(1f, v));
+        return HolisticStages.clamp01(v);
     }
 
     /** Pose detection on the letterboxed frame; the first detection's region, or null. */
@@ -299,26 +289,12 @@ public final class HolisticLandmarker implements Landmarker {
         NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
         poseDetectionCrop.crop(frame, full, poseDetection.input(), 0);
         poseDetection.run();
-        List<Detection> dets = decode(poseDetection, names.poseDetBoxes, names.poseDetScores, poseBoxes, poseScores,
-                poseDecoder);
+        List<Detection> dets = HolisticStages.decode(poseDetection.output(names.poseDetBoxes), 0,
+                poseDetection.output(names.poseDetScores), 0, poseBoxes, poseScores, poseDecoder);
         if (dets.isEmpty()) {
             return null;
         }
-        Detection d = dets.get(0);
-        // Keypoints 0 (hip centre) and 1 (full-body size/rotation point), from tensor to image coordinates.
-        float x0 = full.projectX(d.kx(0), d.ky(0), w, h), y0 = full.projectY(d.kx(0), d.ky(0), w, h);
-        float x1 = full.projectX(d.kx(1), d.ky(1), w, h), y1 = full.projectY(d.kx(1), d.ky(1), w, h);
-        NormRect r = Geometry.alignmentRect(x0, y0, x1, y1, w, h, Math.PI / 2);
-        return Geometry.transform(r, w, h, 1.25f, 1.25f, 0f, 0f, true);
-    }
-
-    private static List<Detection> decode(ModelRunner r, String boxesName, String scoresName, float[] boxes,
-            float[] scores, SsdDecoder decoder) {
-        FloatBuffer b = r.output(boxesName);
-        b.get(0, boxes);
-        FloatBuffer s = r.output(scoresName);
-        s.get(0, scores);
-        return decoder.decode(boxes, scores);
+        return HolisticStages.poseRoi(dets.get(0), full, w, h);
     }
 
     /**
@@ -332,60 +308,28 @@ public final class HolisticLandmarker implements Landmarker {
         if (!(presence > minPosePresence)) {
             return presence;
         }
-        FloatBuffer lm = poseLandmark.output(names.poseLandmarks);
-        float size = poseLandmark.width();
-        for (int i = 0; i < POSE_POINTS; i++) {
-            pose[i * 4] = lm.get(i * 5) / size;
-            pose[i * 4 + 1] = lm.get(i * 5 + 1) / poseLandmark.height();
-            pose[i * 4 + 2] = lm.get(i * 5 + 2) / size;
-            pose[i * 4 + 3] = sigmoid(lm.get(i * 5 + 3));
-        }
-        HeatmapRefinement.refine(pose, 4, POSE_POINTS, poseLandmark.output(names.poseHeatmap), 64, 64);
-        FloatBuffer wl = poseLandmark.output(names.poseWorld);
-        double c = Math.cos(roi.rotation()), s = Math.sin(roi.rotation());
-        for (int i = 0; i < 33; i++) {
-            float x = wl.get(i * 3), y = wl.get(i * 3 + 1);
-            world[i * 4] = (float) (c * x - s * y);
-            world[i * 4 + 1] = (float) (s * x + c * y);
-            world[i * 4 + 2] = wl.get(i * 3 + 2);
-            world[i * 4 + 3] = pose[i * 4 + 3];
-        }
-        Geometry.project(pose, 0, POSE_POINTS, 4, roi);
+        HolisticStages.decodePose(poseLandmark.output(names.poseLandmarks), 0, poseLandmark.output(names.poseHeatmap),
+                0, poseLandmark.output(names.poseWorld), 0, poseLandmark.width(), poseLandmark.height(), roi, pose,
+                world);
         return presence;
     }
 
     private static float sigmoid(double x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return HolisticStages.sigmoid(x);
     }
 
     /** The hand region from the pose's wrist, pinky and index, refined by the re-crop model. */
     private NormRect handRecropRoi(ImageFrame frame, int side) {
         int w = frame.width(), h = frame.height();
-        int wrist = 15 + side, pinky = 17 + side, index = 19 + side;
-        float wx = pose[wrist * 4], wy = pose[wrist * 4 + 1];
-        float mx = (2f * pose[index * 4] + pose[pinky * 4]) / 3f;
-        float my = (2f * pose[index * 4 + 1] + pose[pinky * 4 + 1]) / 3f;
-        double dx = (mx - wx) * (double) w, dy = (my - wy) * (double) h;
-        double size = 2 * Math.sqrt(dx * dx + dy * dy);
-        NormRect fromPose = new NormRect(mx, my, (float) (size / w), (float) (size / h),
-                Geometry.rotation(wx, wy, mx, my, w, h, Math.PI / 2));
-        fromPose = Geometry.transform(fromPose, w, h, 2.7f, 2.7f, 0f, -0.1f, true);
+        NormRect fromPose = HolisticStages.handRecropInput(pose, side, w, h);
         handRecropCrop.crop(frame, fromPose, handRecrop.input(), 0);
         handRecrop.run();
-        FloatBuffer out = handRecrop.output(names.recrop);
-        for (int k = 0; k < 2; k++) {
-            recropPoints[k * 3] = out.get(k * 2) / handRecrop.width();
-            recropPoints[k * 3 + 1] = out.get(k * 2 + 1) / handRecrop.height();
-            recropPoints[k * 3 + 2] = 0f;
-        }
-        Geometry.project(recropPoints, 0, 2, 3, fromPose);
-        NormRect r = Geometry.alignmentRect(recropPoints[0], recropPoints[1], recropPoints[3], recropPoints[4], w, h,
-                -Math.PI / 2);
-        return Geometry.transform(r, w, h, 1f, 1f, 0f, -0.1f, true);
+        return HolisticStages.handRoiFromRecrop(handRecrop.output(names.recrop), 0, handRecrop.width(),
+                handRecrop.height(), fromPose, recropPoints, w, h);
     }
 
     private static NormRect handRoiFromLandmarks(float[] hand, int w, int h) {
-        return Geometry.transform(Geometry.handLandmarksToRect(hand, 3, w, h), w, h, 2f, 2f, 0f, -0.1f, true);
+        return HolisticStages.handRoiFromLandmarks(hand, w, h);
     }
 
     /**
@@ -407,22 +351,15 @@ public final class HolisticLandmarker implements Landmarker {
 
     /** Runs the hand model; fills {@link #handScratch} (image-normalised) and returns the presence score. */
     private float runHandModel(ImageFrame frame, NormRect roi) {
-        if (!(roi.width() > 0 && roi.height() > 0)) {
+        if (!HolisticStages.usable(roi)) {
             return 0f;
         }
         handLandmarkCrop.crop(frame, roi, handLandmark.input(), 0);
         handLandmark.run();
         float presence = handLandmark.output(names.handPresence).get(0);
         lastHandedness = handLandmark.output(names.handedness).get(0);
-        FloatBuffer lm = handLandmark.output(names.handLandmarks);
-        float size = handLandmark.width();
-        for (int i = 0; i < HAND_POINTS; i++) {
-            handScratch[i * 3] = lm.get(i * 3) / size;
-            handScratch[i * 3 + 1] = lm.get(i * 3 + 1) / handLandmark.height();
-            // MediaPipe's hand model normalises z by 0.4 (TensorsToLandmarks normalize_z).
-            handScratch[i * 3 + 2] = lm.get(i * 3 + 2) / size / 0.4f;
-        }
-        Geometry.project(handScratch, 0, HAND_POINTS, 3, roi);
+        HolisticStages.decodeHand(handLandmark.output(names.handLandmarks), 0, handLandmark.width(),
+                handLandmark.height(), roi, handScratch);
         return presence;
     }
 
@@ -444,7 +381,7 @@ public final class HolisticLandmarker implements Landmarker {
             // Track the side's hand from the previous frame, whichever path found it (MediaPipe Hands' tracking).
             if (video && (side == LEFT ? hadLeft : hadRight)) {
                 hands[side] = runHand(frame, handRoiFromLandmarks(prevHand[side], w, h), side);
-                if (hands[side].isPresent() && overlapsOtherHand(hands, side)) {
+                if (hands[side].isPresent() && HolisticStages.overlapsOtherHand(hands, side)) {
                     hands[side] = LandmarkSet.absent(side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND);
                 }
             }
@@ -463,35 +400,24 @@ public final class HolisticLandmarker implements Landmarker {
         NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
         palmDetectionCrop.crop(frame, full, palmDetection.input(), 0);
         palmDetection.run();
-        List<Detection> palms = decode(palmDetection, names.palmBoxes, names.palmScores, palmBoxes, palmScores,
-                palmDecoder);
+        List<Detection> palms = HolisticStages.decode(palmDetection.output(names.palmBoxes), 0,
+                palmDetection.output(names.palmScores), 0, palmBoxes, palmScores, palmDecoder);
         // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
         for (Detection d : palms.subList(0, Math.min(2, palms.size()))) {
-            if (!(needPalm[LEFT] && !hands[LEFT].isPresent()) && !(needPalm[RIGHT] && !hands[RIGHT].isPresent())) {
+            if (HolisticStages.palmsDone(needPalm, hands)) {
                 break;
             }
-            // Box and keypoints 0 (wrist) and 2 (middle-finger base), from the letterboxed tensor to the image.
-            float cx = full.projectX((d.xMin() + d.xMax()) / 2, (d.yMin() + d.yMax()) / 2, w, h);
-            float cy = full.projectY((d.xMin() + d.xMax()) / 2, (d.yMin() + d.yMax()) / 2, w, h);
-            float bw = (d.xMax() - d.xMin()) * full.width(), bh = (d.yMax() - d.yMin()) * full.height();
-            float x0 = full.projectX(d.kx(0), d.ky(0), w, h), y0 = full.projectY(d.kx(0), d.ky(0), w, h);
-            float x2 = full.projectX(d.kx(2), d.ky(2), w, h), y2 = full.projectY(d.kx(2), d.ky(2), w, h);
-            NormRect palm = new NormRect(cx, cy, bw, bh, Geometry.rotation(x0, y0, x2, y2, w, h, Math.PI / 2));
-            NormRect roi = Geometry.transform(palm, w, h, 2.6f, 2.6f, 0f, -0.5f, true);
+            NormRect roi = HolisticStages.palmRoi(d, full, w, h);
             float presence = runHandModel(frame, roi);
             if (!(presence > minHandPresence)) {
                 continue;
             }
-            if (overlapsFoundHand(hands, w, h)) {
+            if (HolisticStages.overlapsFoundHand(handScratch, hands)) {
                 continue;
             }
-            int side = lastHandedness > 0.5f ? RIGHT : LEFT;
-            if (!needPalm[side] || hands[side].isPresent()) {
-                // Two hands can get the same handedness; the second takes the other side if that one is free.
-                side = 1 - side;
-                if (!needPalm[side] || hands[side].isPresent()) {
-                    continue;
-                }
+            int side = HolisticStages.palmSide(lastHandedness, needPalm, hands);
+            if (side < 0) {
+                continue;
             }
             System.arraycopy(handScratch, 0, prevHand[side], 0, handScratch.length);
             prevHandPresent[side] = true;
@@ -500,63 +426,22 @@ public final class HolisticLandmarker implements Landmarker {
         }
     }
 
-    /** Whether the hand in {@link #handScratch} is one already found (bounding boxes overlap with IoU > 0.5). */
-    private boolean overlapsFoundHand(LandmarkSet[] hands, int w, int h) {
-        Detection a = bbox(handScratch);
-        for (LandmarkSet s : hands) {
-            if (s.isPresent() && SsdDecoder.iou(a, bbox(s.toArray())) > 0.5f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the hand on {@code side} is the same hand as the other side's (bounding-box IoU > 0.5). */
-    private static boolean overlapsOtherHand(LandmarkSet[] hands, int side) {
-        LandmarkSet other = hands[1 - side];
-        return other.isPresent() && SsdDecoder.iou(bbox(hands[side].toArray()), bbox(other.toArray())) > 0.5f;
-    }
-
-    private static Detection bbox(float[] xyz) {
-        NormRect r = Geometry.boundingRect(xyz, 3, 0, HAND_POINTS, 0f);
-        return new Detection(1f, r.xCenter() - r.width() / 2, r.yCenter() - r.height() / 2,
-                r.xCenter() + r.width() / 2, r.yCenter() + r.height() / 2, new float[0]);
-    }
-
     /** The face branch: region from the pose, a face detection inside it, then 468 landmarks. */
     private LandmarkSet runFace(ImageFrame frame, boolean video) {
         int w = frame.width(), h = frame.height();
-        // Pose landmarks 0..10 (face) -> box; rotation from the right eye (5) to the left eye (2), target 0.
-        NormRect box = Geometry.boundingRect(pose, 4, 0, 11,
-                Geometry.rotation(pose[5 * 4], pose[5 * 4 + 1], pose[2 * 4], pose[2 * 4 + 1], w, h, 0));
-        NormRect fromPose = Geometry.transform(box, w, h, 3f, 3f, 0f, 0f, true);
+        NormRect fromPose = HolisticStages.faceDetectionRoi(pose, w, h);
         faceDetectionCrop.crop(frame, fromPose, faceDetection.input(), 0);
         faceDetection.run();
-        List<Detection> faces = decode(faceDetection, names.faceBoxes, names.faceScores, faceBoxes, faceScores,
-                faceDecoder);
+        List<Detection> faces = HolisticStages.decode(faceDetection.output(names.faceBoxes), 0,
+                faceDetection.output(names.faceScores), 0, faceBoxes, faceScores, faceDecoder);
         if (faces.isEmpty()) {
             prevFacePresent = false;
             return LandmarkSet.absent(LandmarkPart.FACE);
         }
-        Detection d = faces.get(0);
-        float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
-        float[] kp = new float[12];
-        for (int k = 0; k < 6; k++) {
-            kp[2 * k] = fromPose.projectX(d.kx(k), d.ky(k), w, h);
-            kp[2 * k + 1] = fromPose.projectY(d.kx(k), d.ky(k), w, h);
-            minX = Math.min(minX, kp[2 * k]);
-            maxX = Math.max(maxX, kp[2 * k]);
-            minY = Math.min(minY, kp[2 * k + 1]);
-            maxY = Math.max(maxY, kp[2 * k + 1]);
-        }
-        NormRect det = new NormRect((minX + maxX) / 2, (minY + maxY) / 2, maxX - minX, maxY - minY,
-                Geometry.rotation(kp[0], kp[1], kp[2], kp[3], w, h, 0));
-        NormRect recrop = Geometry.transform(det, w, h, 2f, 2f, 0f, -0.1f, true);
+        NormRect recrop = HolisticStages.faceRoi(faces.get(0), fromPose, w, h);
         NormRect roi = recrop;
         if (video && prevFacePresent) {
-            NormRect prevBox = Geometry.boundingRect(prevFace, 3, 0, FACE_POINTS, Geometry.rotation(prevFace[33 * 3],
-                    prevFace[33 * 3 + 1], prevFace[263 * 3], prevFace[263 * 3 + 1], w, h, 0));
-            NormRect prevRoi = Geometry.transform(prevBox, w, h, 1.5f, 1.5f, 0f, 0f, true);
+            NormRect prevRoi = HolisticStages.faceTrackedRoi(prevFace, w, h);
             if (RoiTracking.FACE.keepPrevious(prevRoi, recrop, prevFace, 3, FACE_POINTS, w, h)) {
                 roi = prevRoi;
             }
@@ -568,14 +453,8 @@ public final class HolisticLandmarker implements Landmarker {
             prevFacePresent = false;
             return LandmarkSet.absent(LandmarkPart.FACE);
         }
-        FloatBuffer lm = faceLandmark.output(names.faceLandmarks);
-        float size = faceLandmark.width();
-        for (int i = 0; i < FACE_POINTS; i++) {
-            faceScratch[i * 3] = lm.get(i * 3) / size;
-            faceScratch[i * 3 + 1] = lm.get(i * 3 + 1) / faceLandmark.height();
-            faceScratch[i * 3 + 2] = lm.get(i * 3 + 2) / size;
-        }
-        Geometry.project(faceScratch, 0, FACE_POINTS, 3, roi);
+        HolisticStages.decodeFace(faceLandmark.output(names.faceLandmarks), 0, faceLandmark.width(),
+                faceLandmark.height(), roi, faceScratch);
         System.arraycopy(faceScratch, 0, prevFace, 0, faceScratch.length);
         prevFacePresent = true;
         return LandmarkSet.of(LandmarkPart.FACE, faceScratch, 0, clamp01(presence));

@@ -57,9 +57,11 @@ final class RoiCropper implements AutoCloseable {
     private ByteBuffer sourceBuffer;
     private long sourceKey = Long.MIN_VALUE;
     private ByteBuffer heapCopy;
-    private Mat target;
+    /** Mats over the target buffer, one per batch item written (index offset / item floats). */
+    private Mat[] targets = new Mat[1];
     private FloatBuffer targetBuffer;
-    private int targetOffset = -1;
+    private Mat oddTarget;
+    private int oddOffset = -1;
 
     /**
      * @param width tensor width in pixels
@@ -113,20 +115,50 @@ final class RoiCropper implements AutoCloseable {
     }
 
     private Mat target(FloatBuffer out, int offset) {
-        if (target == null || targetBuffer != out || targetOffset != offset) {
+        if (targetBuffer != out) {
             if (!out.isDirect()) {
                 throw new IllegalArgumentException("model input buffer must be direct");
             }
-            if (target != null) {
-                target.close();
-            }
-            // A slice starts at the offset, so the pointer's address is exactly the tensor's first float.
-            FloatBuffer slice = out.duplicate().position(offset).slice();
-            target = new Mat(height, width, CV_32FC3, new FloatPointer(slice));
+            closeTargets();
             targetBuffer = out;
-            targetOffset = offset;
         }
-        return target;
+        int item = width * height * 3;
+        if (offset % item != 0) {
+            // Not a batch slot: one Mat for the latest such offset.
+            if (oddTarget == null || oddOffset != offset) {
+                if (oddTarget != null) {
+                    oddTarget.close();
+                }
+                oddTarget = new Mat(height, width, CV_32FC3, new FloatPointer(out.duplicate().position(offset).slice()));
+                oddOffset = offset;
+            }
+            return oddTarget;
+        }
+        int slot = offset / item;
+        if (slot >= targets.length) {
+            targets = java.util.Arrays.copyOf(targets, Math.max(slot + 1, targets.length * 2));
+        }
+        if (targets[slot] == null) {
+            // A slice starts at the offset, so the pointer's address is exactly the tensor's first float. Kept per
+            // item, so a batched caller (several offsets into one buffer) allocates no Mat per crop.
+            FloatBuffer slice = out.duplicate().position(offset).slice();
+            targets[slot] = new Mat(height, width, CV_32FC3, new FloatPointer(slice));
+        }
+        return targets[slot];
+    }
+
+    private void closeTargets() {
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] != null) {
+                targets[i].close();
+                targets[i] = null;
+            }
+        }
+        if (oddTarget != null) {
+            oddTarget.close();
+            oddTarget = null;
+        }
+        targetBuffer = null;
     }
 
     /** A Mat header over the frame's pixels; rebuilt only when the buffer, geometry or format changes. */
@@ -180,10 +212,7 @@ final class RoiCropper implements AutoCloseable {
     @Override
     public void close() {
         release();
-        if (target != null) {
-            target.close();
-            target = null;
-        }
+        closeTargets();
         crop3.close();
         crop4.close();
         matrixIndex.close();
