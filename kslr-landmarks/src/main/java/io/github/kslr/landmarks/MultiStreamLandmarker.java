@@ -116,6 +116,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         boolean hadLeft;
         boolean hadRight;
         NormRect full;
+        boolean searchPalms;
         NormRect faceFromPose;
         NormRect faceRoi;
         LandmarkSet faceSet;
@@ -537,7 +538,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             for (int side = LEFT; side <= RIGHT; side++) {
                 missing |= s.needPalm[side] && !s.hands[side].isPresent();
             }
-            s.poseRoi = null; // reused below as "searches palms this frame" marker
+            s.searchPalms = false;
             if (!missing) {
                 continue;
             }
@@ -546,7 +547,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
                 continue;
             }
             s.framesSincePalmSearch = 0;
-            s.poseRoi = full(s);
+            s.searchPalms = true;
             k++;
         }
         if (k == 0) {
@@ -555,8 +556,8 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         palmDetection.ensure(k);
         int j = 0;
         for (Stream s : streams) {
-            if (s.poseRoi != null) {
-                s.palmDetectionCrop.crop(s.frame, s.poseRoi, palmDetection.input(), palmDetection.inputOffset(j++));
+            if (s.searchPalms) {
+                s.palmDetectionCrop.crop(s.frame, full(s), palmDetection.input(), palmDetection.inputOffset(j++));
             }
         }
         palmDetection.run(k);
@@ -564,7 +565,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         j = 0;
         for (int i = 0; i < streams.length; i++) {
             Stream s = streams[i];
-            if (s.poseRoi == null) {
+            if (!s.searchPalms) {
                 continue;
             }
             List<Detection> palms = HolisticStages.decode(palmDetection.output(names.palmBoxes),
@@ -575,7 +576,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             for (int p = 0; p < Math.min(2, palms.size()); p++) {
                 jobStream[jobs] = i;
                 jobSide[jobs] = p;
-                jobRoi[jobs] = HolisticStages.palmRoi(palms.get(p), s.poseRoi, s.frame.width(), s.frame.height());
+                jobRoi[jobs] = HolisticStages.palmRoi(palms.get(p), full(s), s.frame.width(), s.frame.height());
                 jobs++;
             }
         }

@@ -98,7 +98,7 @@ class MultiStreamLandmarkerTest {
             single.forEach(HolisticLandmarker::close);
         }
         System.out.printf("MultiStreamLandmarker vs HolisticLandmarker (palmFallback %s, palmInterval %d): "
-                + "max |difference| %.3g over %d streams x %d frames; present per part %s%n", palmFallback,
+                + "max |difference| %e over %d streams x %d frames; present per part %s%n", palmFallback,
                 palmInterval, maxDiff, n, FRAMES, Arrays.toString(present));
         // Every part must have been exercised by some stream, or the comparison proves little.
         for (LandmarkPart p : LandmarkPart.values()) {
