@@ -34,6 +34,7 @@ final class BatchRunner implements AutoCloseable {
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
     private final Map<String, Integer> outputItemFloats = new HashMap<>();
     private final Map<String, FloatBuffer> outputBuffers = new HashMap<>();
+    private final int fixedBatch;
     private FloatBuffer input;
     private int capacity;
     /** Index n - 1: the tensors for batch size n, or null when not made yet. */
@@ -47,8 +48,15 @@ final class BatchRunner implements AutoCloseable {
         }
     }
 
-    BatchRunner(GuardedSession session, Set<String> wanted) {
+    /**
+     * @param fixedBatch 0 to run each call at its own batch size; otherwise every call runs at this batch (unused
+     *                   items hold stale data and are ignored), so the model always sees one input shape - on CUDA a
+     *                   new shape makes ONNX Runtime re-plan its cuDNN convolutions, which costs far more than the
+     *                   padding
+     */
+    BatchRunner(GuardedSession session, Set<String> wanted, int fixedBatch) {
         this.session = session;
+        this.fixedBatch = fixedBatch;
         Map<String, NodeInfo> in = session.inputs();
         if (in.size() != 1) {
             throw new ModelLoadException(session.name() + ": expected one input, found " + in.keySet());
@@ -103,6 +111,12 @@ final class BatchRunner implements AutoCloseable {
 
     /** Makes room for {@code n} items; the buffers' contents are lost when they grow. */
     void ensure(int n) {
+        if (fixedBatch > 0) {
+            if (n > fixedBatch) {
+                throw new IllegalArgumentException("batch " + n + " above the fixed batch " + fixedBatch);
+            }
+            n = fixedBatch;
+        }
         if (n <= capacity) {
             return;
         }
@@ -147,6 +161,9 @@ final class BatchRunner implements AutoCloseable {
     void run(int n) {
         if (n < 1 || n > capacity) {
             throw new IllegalArgumentException("batch " + n + " outside 1.." + capacity);
+        }
+        if (fixedBatch > 0) {
+            n = fixedBatch;
         }
         while (bound.size() < n) {
             bound.add(null);

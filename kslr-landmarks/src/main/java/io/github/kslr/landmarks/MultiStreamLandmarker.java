@@ -162,19 +162,25 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         this.palmFallback = b.palmFallback;
         this.palmInterval = b.palmInterval;
         LandmarkerModels m = b.models;
+        boolean pad = b.fixedBatches != null ? b.fixedBatches
+                : m.device().kind() == io.github.kslr.api.ExecutionDevice.Kind.CUDA;
+        int one = pad ? b.streams : 0, two = pad ? 2 * b.streams : 0;
         List<AutoCloseable> made = new ArrayList<>();
         try {
             poseDetection = keep(made, new BatchRunner(m.poseDetection,
-                    Set.of(names.poseDetBoxes, names.poseDetScores)));
+                    Set.of(names.poseDetBoxes, names.poseDetScores), one));
             // Not the segmentation output: ONNX Runtime then skips the segmentation head.
             poseLandmark = keep(made, new BatchRunner(m.poseLandmark,
-                    Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld)));
-            handRecrop = keep(made, new BatchRunner(m.handRecrop, Set.of(names.recrop)));
+                    Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld), one));
+            handRecrop = keep(made, new BatchRunner(m.handRecrop, Set.of(names.recrop), two));
             handLandmark = keep(made, new BatchRunner(m.handLandmark,
-                    Set.of(names.handLandmarks, names.handPresence, names.handedness)));
-            palmDetection = keep(made, new BatchRunner(m.palmDetection, Set.of(names.palmBoxes, names.palmScores)));
-            faceDetection = keep(made, new BatchRunner(m.faceDetection, Set.of(names.faceBoxes, names.faceScores)));
-            faceLandmark = keep(made, new BatchRunner(m.faceLandmark, Set.of(names.faceLandmarks, names.faceFlag)));
+                    Set.of(names.handLandmarks, names.handPresence, names.handedness), two));
+            palmDetection = keep(made, new BatchRunner(m.palmDetection, Set.of(names.palmBoxes, names.palmScores),
+                    one));
+            faceDetection = keep(made, new BatchRunner(m.faceDetection, Set.of(names.faceBoxes, names.faceScores),
+                    one));
+            faceLandmark = keep(made, new BatchRunner(m.faceLandmark, Set.of(names.faceLandmarks, names.faceFlag),
+                    one));
             streams = new Stream[b.streams];
             for (int i = 0; i < streams.length; i++) {
                 // Input ranges and borders as HolisticLandmarker's (MediaPipe's ImageToTensor options).
@@ -726,9 +732,21 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         private boolean smoothLandmarks = true;
         private boolean palmFallback = true;
         private int palmInterval = 5;
+        private Boolean fixedBatches;
 
         private Builder(LandmarkerModels models) {
             this.models = Checks.notNull(models, "models");
+        }
+
+        /**
+         * Whether every model call runs at the largest batch a stage can need (streams, or twice that for the hand
+         * models), the unused items ignored, instead of at the number of crops the stage has. Default: on for CUDA
+         * models, off for the CPU. On CUDA a model that sees a new input shape has ONNX Runtime re-plan its cuDNN
+         * convolutions, which costs far more than computing the padding; on the CPU the padding is wasted work.
+         */
+        public Builder fixedBatches(boolean on) {
+            this.fixedBatches = on;
+            return this;
         }
 
         /** How many streams {@link MultiStreamLandmarker#detect(List)} advances together. */
