@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * frames/s summed over the streams (ops/s only).
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar LandmarkerBatched -p streams=8 -p device=cuda -f 1 -wi 2 -i 3 -w 1s -r 1s
+ * java -jar benchmarks/target/benchmarks.jar LandmarkerBatched -p streams=8 -p device=cuda -p fixedBatches=true,false \
+ *     -f 1 -wi 2 -i 3 -w 1s -r 1s
  * </pre>
  */
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
@@ -56,6 +57,10 @@ public class LandmarkerBatchedBenchmark {
 
     @Param({"1", "8"})
     public int streams;
+
+    /** MultiStreamLandmarker.Builder.fixedBatches: auto (on for CUDA, off for the CPU), true or false. */
+    @Param({"auto"})
+    public String fixedBatches;
 
     private LandmarkerModels models;
     private MultiStreamLandmarker landmarker;
@@ -80,7 +85,11 @@ public class LandmarkerBatchedBenchmark {
     public void setUp() throws IOException, InterruptedException {
         frames = LandmarkerBenchmark.decode(Paths.get(video));
         models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
-        landmarker = MultiStreamLandmarker.builder(models).streams(streams).build();
+        MultiStreamLandmarker.Builder builder = MultiStreamLandmarker.builder(models).streams(streams);
+        if (!"auto".equals(fixedBatches)) {
+            builder.fixedBatches(Boolean.parseBoolean(fixedBatches));
+        }
+        landmarker = builder.build();
         // Streams start at different frames of the clip, as independent cameras would.
         next = new int[streams];
         for (int i = 0; i < streams; i++) {

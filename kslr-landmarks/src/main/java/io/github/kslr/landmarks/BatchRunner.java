@@ -50,9 +50,8 @@ final class BatchRunner implements AutoCloseable {
 
     /**
      * @param fixedBatch 0 to run each call at its own batch size; otherwise every call runs at this batch (unused
-     *                   items hold stale data and are ignored), so the model always sees one input shape - on CUDA a
-     *                   new shape makes ONNX Runtime re-plan its cuDNN convolutions, which costs far more than the
-     *                   padding
+     *                   items hold stale data and are ignored), so the model always sees one input shape (on CUDA,
+     *                   ONNX Runtime's convolutions re-plan when the shape differs from the last call's)
      */
     BatchRunner(GuardedSession session, Set<String> wanted, int fixedBatch) {
         this.session = session;
