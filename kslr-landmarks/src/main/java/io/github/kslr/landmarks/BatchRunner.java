@@ -23,7 +23,10 @@ import java.util.Set;
  * of those buffers (created once per size, so a steady workload allocates nothing per call). Growing the capacity
  * reallocates the buffers and drops the tensors made over the old ones.
  *
- * <p><b>Thread-safety.</b> Not thread-safe: owned by one {@link MultiStreamLandmarker}. The session is shared; the
+ * <p>With a fixed batch (e.g. 1 for {@link HolisticLandmarker}) the buffers and tensors are made once, at
+ * construction, and every call runs at that batch.
+ *
+ * <p><b>Thread-safety.</b> Not thread-safe: owned by one landmarker. The session is shared; the
  * buffers and tensors are this runner's own and are freed by {@link #close()}.
  */
 final class BatchRunner implements AutoCloseable {
@@ -66,9 +69,9 @@ final class BatchRunner implements AutoCloseable {
             throw new ModelLoadException(session.name() + ": expected an NHWC [N,H,W,3] input, found "
                     + java.util.Arrays.toString(shape));
         }
-        if (shape[0] > 0) {
-            throw new ModelLoadException(session.name() + ": input batch is fixed at " + shape[0]
-                    + "; batching needs a free batch dimension");
+        if (shape[0] > 0 && shape[0] != fixedBatch) {
+            throw new ModelLoadException(session.name() + ": input batch is fixed at " + shape[0] + ", need "
+                    + (fixedBatch > 0 ? Integer.toString(fixedBatch) : "a free batch dimension"));
         }
         this.inputName = e.getKey();
         this.height = (int) shape[1];
@@ -93,6 +96,9 @@ final class BatchRunner implements AutoCloseable {
             missing.removeAll(outputShapes.keySet());
             throw new ModelLoadException(session.name() + " lacks output(s) " + missing
                     + " (MediaPipe's TFLite names); it has " + session.outputs().keySet());
+        }
+        if (fixedBatch > 0) {
+            ensure(fixedBatch);
         }
     }
 

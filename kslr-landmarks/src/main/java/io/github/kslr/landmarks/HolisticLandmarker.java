@@ -54,13 +54,8 @@ public final class HolisticLandmarker implements Landmarker {
     private final boolean smooth;
     private final boolean palmFallback;
 
-    private final ModelRunner poseDetection;
-    private final ModelRunner poseLandmark;
-    private final ModelRunner handRecrop;
-    private final ModelRunner handLandmark;
-    private final ModelRunner palmDetection;
-    private final ModelRunner faceDetection;
-    private final ModelRunner faceLandmark;
+    private final StageRunners stages;
+    private final OutputNames names;
     private final RoiCropper poseDetectionCrop;
     private final RoiCropper poseLandmarkCrop;
     private final RoiCropper handRecropCrop;
@@ -68,18 +63,8 @@ public final class HolisticLandmarker implements Landmarker {
     private final RoiCropper palmDetectionCrop;
     private final RoiCropper faceDetectionCrop;
     private final RoiCropper faceLandmarkCrop;
-    private final SsdDecoder poseDecoder;
-    private final SsdDecoder palmDecoder;
-    private final SsdDecoder faceDecoder;
-    private final OutputNames names;
 
     // Per-frame scratch, reused.
-    private final float[] poseBoxes;
-    private final float[] poseScores;
-    private final float[] palmBoxes;
-    private final float[] palmScores;
-    private final float[] faceBoxes;
-    private final float[] faceScores;
     private final float[] pose = new float[POSE_POINTS * 4];
     private final float[] world = new float[33 * 4];
     private final float[] faceScratch = new float[FACE_POINTS * 3];
@@ -114,63 +99,23 @@ public final class HolisticLandmarker implements Landmarker {
         this.smooth = b.smoothLandmarks;
         this.palmFallback = b.palmFallback;
         this.palmInterval = b.palmInterval;
-        LandmarkerModels m = b.models;
-        java.util.List<AutoCloseable> made = new java.util.ArrayList<>();
+        // Batch 1: one crop a model call.
+        stages = new StageRunners(b.models, 1, 1, minPoseDetectionConfidence, minFaceDetectionConfidence);
+        names = stages.names;
+        RoiCropper[] c;
         try {
-            names = new OutputNames();
-            poseDetection = keep(made, new ModelRunner(m.poseDetection, 1,
-                    java.util.Set.of(names.poseDetBoxes, names.poseDetScores)));
-            // Not the segmentation output: ONNX Runtime then skips the segmentation head.
-            poseLandmark = keep(made, new ModelRunner(m.poseLandmark, 1,
-                    java.util.Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld)));
-            handRecrop = keep(made, new ModelRunner(m.handRecrop, 1, java.util.Set.of(names.recrop)));
-            handLandmark = keep(made, new ModelRunner(m.handLandmark, 1,
-                    java.util.Set.of(names.handLandmarks, names.handPresence, names.handedness)));
-            palmDetection = keep(made, new ModelRunner(m.palmDetection, 1,
-                    java.util.Set.of(names.palmBoxes, names.palmScores)));
-            faceDetection = keep(made, new ModelRunner(m.faceDetection, 1,
-                    java.util.Set.of(names.faceBoxes, names.faceScores)));
-            faceLandmark = keep(made, new ModelRunner(m.faceLandmark, 1,
-                    java.util.Set.of(names.faceLandmarks, names.faceFlag)));
-            // Input ranges and borders per MediaPipe's ImageToTensor options: detectors [-1,1] (palm: [0,1]) with a
-            // black border, landmark models [0,1] with replicated edges.
-            poseDetectionCrop = keep(made, cropper(poseDetection, -1f, 1f, true));
-            poseLandmarkCrop = keep(made, cropper(poseLandmark, 0f, 1f, false));
-            handRecropCrop = keep(made, cropper(handRecrop, 0f, 1f, false));
-            handLandmarkCrop = keep(made, cropper(handLandmark, 0f, 1f, false));
-            palmDetectionCrop = keep(made, cropper(palmDetection, 0f, 1f, true));
-            faceDetectionCrop = keep(made, cropper(faceDetection, -1f, 1f, true));
-            faceLandmarkCrop = keep(made, cropper(faceLandmark, 0f, 1f, false));
+            c = stages.newCroppers();
         } catch (RuntimeException e) {
-            for (AutoCloseable c : made) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            StageRunners.closeAll(java.util.List.of(stages), e);
             throw e;
         }
-        poseDecoder = new SsdDecoder(SsdAnchors.POSE_DETECTION, 12, 4, poseDetection.width(),
-                minPoseDetectionConfidence, 100f, 0.3f);
-        palmDecoder = new SsdDecoder(SsdAnchors.PALM_DETECTION, 18, 7, palmDetection.width(), 0.5f, 100f, 0.3f);
-        faceDecoder = new SsdDecoder(SsdAnchors.FACE_DETECTION, 16, 6, faceDetection.width(),
-                minFaceDetectionConfidence, 100f, 0.3f);
-        poseBoxes = new float[poseDecoder.numBoxes() * 12];
-        poseScores = new float[poseDecoder.numBoxes()];
-        palmBoxes = new float[palmDecoder.numBoxes() * 18];
-        palmScores = new float[palmDecoder.numBoxes()];
-        faceBoxes = new float[faceDecoder.numBoxes() * 16];
-        faceScores = new float[faceDecoder.numBoxes()];
-    }
-
-    private static <T extends AutoCloseable> T keep(java.util.List<AutoCloseable> made, T t) {
-        made.add(t);
-        return t;
-    }
-
-    private static RoiCropper cropper(ModelRunner r, float min, float max, boolean zeroBorder) {
-        return new RoiCropper(r.width(), r.height(), min, max, zeroBorder);
+        poseDetectionCrop = c[0];
+        poseLandmarkCrop = c[1];
+        handRecropCrop = c[2];
+        handLandmarkCrop = c[3];
+        palmDetectionCrop = c[4];
+        faceDetectionCrop = c[5];
+        faceLandmarkCrop = c[6];
     }
 
     /** A builder over shared models. */
@@ -287,10 +232,11 @@ public final class HolisticLandmarker implements Landmarker {
     private NormRect detectPose(ImageFrame frame) {
         int w = frame.width(), h = frame.height();
         NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
-        poseDetectionCrop.crop(frame, full, poseDetection.input(), 0);
-        poseDetection.run();
-        List<Detection> dets = HolisticStages.decode(poseDetection.output(names.poseDetBoxes), 0,
-                poseDetection.output(names.poseDetScores), 0, poseBoxes, poseScores, poseDecoder);
+        poseDetectionCrop.crop(frame, full, stages.poseDetection.input(), 0);
+        stages.poseDetection.run(1);
+        List<Detection> dets = HolisticStages.decode(stages.poseDetection.output(names.poseDetBoxes), 0,
+                stages.poseDetection.output(names.poseDetScores), 0, stages.poseBoxes, stages.poseScores,
+                stages.poseDecoder);
         if (dets.isEmpty()) {
             return null;
         }
@@ -302,15 +248,15 @@ public final class HolisticLandmarker implements Landmarker {
      * and {@link #world}; returns the presence score.
      */
     private float runPose(ImageFrame frame, NormRect roi) {
-        poseLandmarkCrop.crop(frame, roi, poseLandmark.input(), 0);
-        poseLandmark.run();
-        float presence = poseLandmark.output(names.posePresence).get(0);
+        poseLandmarkCrop.crop(frame, roi, stages.poseLandmark.input(), 0);
+        stages.poseLandmark.run(1);
+        float presence = stages.poseLandmark.output(names.posePresence).get(0);
         if (!(presence > minPosePresence)) {
             return presence;
         }
-        HolisticStages.decodePose(poseLandmark.output(names.poseLandmarks), 0, poseLandmark.output(names.poseHeatmap),
-                0, poseLandmark.output(names.poseWorld), 0, poseLandmark.width(), poseLandmark.height(), roi, pose,
-                world);
+        BatchRunner r = stages.poseLandmark;
+        HolisticStages.decodePose(r.output(names.poseLandmarks), 0, r.output(names.poseHeatmap), 0,
+                r.output(names.poseWorld), 0, r.width(), r.height(), roi, pose, world);
         return presence;
     }
 
@@ -322,10 +268,10 @@ public final class HolisticLandmarker implements Landmarker {
     private NormRect handRecropRoi(ImageFrame frame, int side) {
         int w = frame.width(), h = frame.height();
         NormRect fromPose = HolisticStages.handRecropInput(pose, side, w, h);
-        handRecropCrop.crop(frame, fromPose, handRecrop.input(), 0);
-        handRecrop.run();
-        return HolisticStages.handRoiFromRecrop(handRecrop.output(names.recrop), 0, handRecrop.width(),
-                handRecrop.height(), fromPose, recropPoints, w, h);
+        handRecropCrop.crop(frame, fromPose, stages.handRecrop.input(), 0);
+        stages.handRecrop.run(1);
+        return HolisticStages.handRoiFromRecrop(stages.handRecrop.output(names.recrop), 0, stages.handRecrop.width(),
+                stages.handRecrop.height(), fromPose, recropPoints, w, h);
     }
 
     private static NormRect handRoiFromLandmarks(float[] hand, int w, int h) {
@@ -354,12 +300,12 @@ public final class HolisticLandmarker implements Landmarker {
         if (!HolisticStages.usable(roi)) {
             return 0f;
         }
-        handLandmarkCrop.crop(frame, roi, handLandmark.input(), 0);
-        handLandmark.run();
-        float presence = handLandmark.output(names.handPresence).get(0);
-        lastHandedness = handLandmark.output(names.handedness).get(0);
-        HolisticStages.decodeHand(handLandmark.output(names.handLandmarks), 0, handLandmark.width(),
-                handLandmark.height(), roi, handScratch);
+        handLandmarkCrop.crop(frame, roi, stages.handLandmark.input(), 0);
+        stages.handLandmark.run(1);
+        float presence = stages.handLandmark.output(names.handPresence).get(0);
+        lastHandedness = stages.handLandmark.output(names.handedness).get(0);
+        HolisticStages.decodeHand(stages.handLandmark.output(names.handLandmarks), 0, stages.handLandmark.width(),
+                stages.handLandmark.height(), roi, handScratch);
         return presence;
     }
 
@@ -398,10 +344,11 @@ public final class HolisticLandmarker implements Landmarker {
         }
         framesSincePalmSearch = 0;
         NormRect full = Geometry.letterboxRoi(w, h, letterboxPad);
-        palmDetectionCrop.crop(frame, full, palmDetection.input(), 0);
-        palmDetection.run();
-        List<Detection> palms = HolisticStages.decode(palmDetection.output(names.palmBoxes), 0,
-                palmDetection.output(names.palmScores), 0, palmBoxes, palmScores, palmDecoder);
+        palmDetectionCrop.crop(frame, full, stages.palmDetection.input(), 0);
+        stages.palmDetection.run(1);
+        List<Detection> palms = HolisticStages.decode(stages.palmDetection.output(names.palmBoxes), 0,
+                stages.palmDetection.output(names.palmScores), 0, stages.palmBoxes, stages.palmScores,
+                stages.palmDecoder);
         // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
         for (Detection d : palms.subList(0, Math.min(2, palms.size()))) {
             if (HolisticStages.palmsDone(needPalm, hands)) {
@@ -430,10 +377,11 @@ public final class HolisticLandmarker implements Landmarker {
     private LandmarkSet runFace(ImageFrame frame, boolean video) {
         int w = frame.width(), h = frame.height();
         NormRect fromPose = HolisticStages.faceDetectionRoi(pose, w, h);
-        faceDetectionCrop.crop(frame, fromPose, faceDetection.input(), 0);
-        faceDetection.run();
-        List<Detection> faces = HolisticStages.decode(faceDetection.output(names.faceBoxes), 0,
-                faceDetection.output(names.faceScores), 0, faceBoxes, faceScores, faceDecoder);
+        faceDetectionCrop.crop(frame, fromPose, stages.faceDetection.input(), 0);
+        stages.faceDetection.run(1);
+        List<Detection> faces = HolisticStages.decode(stages.faceDetection.output(names.faceBoxes), 0,
+                stages.faceDetection.output(names.faceScores), 0, stages.faceBoxes, stages.faceScores,
+                stages.faceDecoder);
         if (faces.isEmpty()) {
             prevFacePresent = false;
             return LandmarkSet.absent(LandmarkPart.FACE);
@@ -446,15 +394,15 @@ public final class HolisticLandmarker implements Landmarker {
                 roi = prevRoi;
             }
         }
-        faceLandmarkCrop.crop(frame, roi, faceLandmark.input(), 0);
-        faceLandmark.run();
-        float presence = sigmoid(faceLandmark.output(names.faceFlag).get(0));
+        faceLandmarkCrop.crop(frame, roi, stages.faceLandmark.input(), 0);
+        stages.faceLandmark.run(1);
+        float presence = sigmoid(stages.faceLandmark.output(names.faceFlag).get(0));
         if (!(presence > minFacePresence)) {
             prevFacePresent = false;
             return LandmarkSet.absent(LandmarkPart.FACE);
         }
-        HolisticStages.decodeFace(faceLandmark.output(names.faceLandmarks), 0, faceLandmark.width(),
-                faceLandmark.height(), roi, faceScratch);
+        HolisticStages.decodeFace(stages.faceLandmark.output(names.faceLandmarks), 0, stages.faceLandmark.width(),
+                stages.faceLandmark.height(), roi, faceScratch);
         System.arraycopy(faceScratch, 0, prevFace, 0, faceScratch.length);
         prevFacePresent = true;
         return LandmarkSet.of(LandmarkPart.FACE, faceScratch, 0, clamp01(presence));
@@ -466,8 +414,7 @@ public final class HolisticLandmarker implements Landmarker {
             return;
         }
         closed = true;
-        for (AutoCloseable c : new AutoCloseable[] {poseDetection, poseLandmark, handRecrop, handLandmark,
-                palmDetection, faceDetection, faceLandmark, poseDetectionCrop, poseLandmarkCrop, handRecropCrop,
+        for (AutoCloseable c : new AutoCloseable[] {stages, poseDetectionCrop, poseLandmarkCrop, handRecropCrop,
                 handLandmarkCrop, palmDetectionCrop, faceDetectionCrop, faceLandmarkCrop}) {
             try {
                 c.close();

@@ -53,24 +53,8 @@ public final class MultiStreamLandmarker implements AutoCloseable {
     private final boolean smooth;
     private final boolean palmFallback;
     private final int palmInterval;
-    private final OutputNames names = new OutputNames();
-
-    private final BatchRunner poseDetection;
-    private final BatchRunner poseLandmark;
-    private final BatchRunner handRecrop;
-    private final BatchRunner handLandmark;
-    private final BatchRunner palmDetection;
-    private final BatchRunner faceDetection;
-    private final BatchRunner faceLandmark;
-    private final SsdDecoder poseDecoder;
-    private final SsdDecoder palmDecoder;
-    private final SsdDecoder faceDecoder;
-    private final float[] poseBoxes;
-    private final float[] poseScores;
-    private final float[] palmBoxes;
-    private final float[] palmScores;
-    private final float[] faceBoxes;
-    private final float[] faceScores;
+    private final StageRunners stages;
+    private final OutputNames names;
     private final float[] recropPoints = new float[2 * 3];
 
     private final Stream[] streams;
@@ -164,52 +148,20 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         LandmarkerModels m = b.models;
         boolean pad = b.fixedBatches != null ? b.fixedBatches
                 : m.device().kind() == io.github.kslr.api.ExecutionDevice.Kind.CUDA;
-        int one = pad ? b.streams : 0, two = pad ? 2 * b.streams : 0;
-        List<AutoCloseable> made = new ArrayList<>();
+        stages = new StageRunners(m, pad ? b.streams : 0, pad ? 2 * b.streams : 0, b.minPoseDetectionConfidence,
+                b.minFaceDetectionConfidence);
+        names = stages.names;
+        streams = new Stream[b.streams];
         try {
-            poseDetection = keep(made, new BatchRunner(m.poseDetection,
-                    Set.of(names.poseDetBoxes, names.poseDetScores), one));
-            // Not the segmentation output: ONNX Runtime then skips the segmentation head.
-            poseLandmark = keep(made, new BatchRunner(m.poseLandmark,
-                    Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld), one));
-            handRecrop = keep(made, new BatchRunner(m.handRecrop, Set.of(names.recrop), two));
-            handLandmark = keep(made, new BatchRunner(m.handLandmark,
-                    Set.of(names.handLandmarks, names.handPresence, names.handedness), two));
-            palmDetection = keep(made, new BatchRunner(m.palmDetection, Set.of(names.palmBoxes, names.palmScores),
-                    one));
-            faceDetection = keep(made, new BatchRunner(m.faceDetection, Set.of(names.faceBoxes, names.faceScores),
-                    one));
-            faceLandmark = keep(made, new BatchRunner(m.faceLandmark, Set.of(names.faceLandmarks, names.faceFlag),
-                    one));
-            streams = new Stream[b.streams];
             for (int i = 0; i < streams.length; i++) {
-                // Input ranges and borders as HolisticLandmarker's (MediaPipe's ImageToTensor options).
-                streams[i] = keep(made, new Stream(cropper(poseDetection, -1f, 1f, true),
-                        cropper(poseLandmark, 0f, 1f, false), cropper(handRecrop, 0f, 1f, false),
-                        cropper(handLandmark, 0f, 1f, false), cropper(palmDetection, 0f, 1f, true),
-                        cropper(faceDetection, -1f, 1f, true), cropper(faceLandmark, 0f, 1f, false)));
+                streams[i] = new Stream(stages.newCroppers());
             }
         } catch (RuntimeException e) {
-            for (AutoCloseable c : made) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            List<AutoCloseable> made = new ArrayList<>(Arrays.asList(streams));
+            made.add(stages);
+            StageRunners.closeAll(made, e);
             throw e;
         }
-        poseDecoder = new SsdDecoder(SsdAnchors.POSE_DETECTION, 12, 4, poseDetection.width(),
-                b.minPoseDetectionConfidence, 100f, 0.3f);
-        palmDecoder = new SsdDecoder(SsdAnchors.PALM_DETECTION, 18, 7, palmDetection.width(), 0.5f, 100f, 0.3f);
-        faceDecoder = new SsdDecoder(SsdAnchors.FACE_DETECTION, 16, 6, faceDetection.width(),
-                b.minFaceDetectionConfidence, 100f, 0.3f);
-        poseBoxes = new float[poseDecoder.numBoxes() * 12];
-        poseScores = new float[poseDecoder.numBoxes()];
-        palmBoxes = new float[palmDecoder.numBoxes() * 18];
-        palmScores = new float[palmDecoder.numBoxes()];
-        faceBoxes = new float[faceDecoder.numBoxes() * 16];
-        faceScores = new float[faceDecoder.numBoxes()];
         int jobs = 2 * streams.length;
         jobStream = new int[jobs];
         jobSide = new int[jobs];
@@ -217,15 +169,6 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         jobHand = new float[jobs][HAND_POINTS * 3];
         jobPresence = new float[jobs];
         jobHandedness = new float[jobs];
-    }
-
-    private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T t) {
-        made.add(t);
-        return t;
-    }
-
-    private static RoiCropper cropper(BatchRunner r, float min, float max, boolean zeroBorder) {
-        return new RoiCropper(r.width(), r.height(), min, max, zeroBorder);
     }
 
     /** A builder over shared models. */
@@ -345,21 +288,23 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             }
         }
         if (k > 0) {
-            poseDetection.ensure(k);
+            stages.poseDetection.ensure(k);
             int j = 0;
             for (Stream s : streams) {
                 if (s.trackedPoseRoi == null) {
-                    s.poseDetectionCrop.crop(s.frame, full(s), poseDetection.input(), poseDetection.inputOffset(j++));
+                    s.poseDetectionCrop.crop(s.frame, full(s), stages.poseDetection.input(),
+                            stages.poseDetection.inputOffset(j++));
                 }
             }
-            poseDetection.run(k);
+            stages.poseDetection.run(k);
             j = 0;
             for (Stream s : streams) {
                 if (s.trackedPoseRoi == null) {
-                    List<Detection> dets = HolisticStages.decode(poseDetection.output(names.poseDetBoxes),
-                            poseDetection.outputOffset(names.poseDetBoxes, j),
-                            poseDetection.output(names.poseDetScores),
-                            poseDetection.outputOffset(names.poseDetScores, j), poseBoxes, poseScores, poseDecoder);
+                    List<Detection> dets = HolisticStages.decode(stages.poseDetection.output(names.poseDetBoxes),
+                            stages.poseDetection.outputOffset(names.poseDetBoxes, j),
+                            stages.poseDetection.output(names.poseDetScores),
+                            stages.poseDetection.outputOffset(names.poseDetScores, j), stages.poseBoxes,
+                            stages.poseScores, stages.poseDecoder);
                     j++;
                     s.poseRoi = dets.isEmpty() ? null
                             : HolisticStages.poseRoi(dets.get(0), full(s), s.frame.width(), s.frame.height());
@@ -373,29 +318,32 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             }
         }
         if (k > 0) {
-            poseLandmark.ensure(k);
+            stages.poseLandmark.ensure(k);
             int j = 0;
             for (Stream s : streams) {
                 if (s.poseRoi != null) {
-                    s.poseLandmarkCrop.crop(s.frame, s.poseRoi, poseLandmark.input(), poseLandmark.inputOffset(j++));
+                    s.poseLandmarkCrop.crop(s.frame, s.poseRoi, stages.poseLandmark.input(),
+                            stages.poseLandmark.inputOffset(j++));
                 }
             }
-            poseLandmark.run(k);
+            stages.poseLandmark.run(k);
         }
         int j = 0;
         for (Stream s : streams) {
             s.posePresent = false;
             if (s.poseRoi != null) {
-                float presence = poseLandmark.output(names.posePresence)
-                        .get(poseLandmark.outputOffset(names.posePresence, j));
+                float presence = stages.poseLandmark.output(names.posePresence)
+                        .get(stages.poseLandmark.outputOffset(names.posePresence, j));
                 s.posePresence = presence;
                 s.posePresent = presence > minPosePresence;
                 if (s.posePresent) {
-                    HolisticStages.decodePose(poseLandmark.output(names.poseLandmarks),
-                            poseLandmark.outputOffset(names.poseLandmarks, j), poseLandmark.output(names.poseHeatmap),
-                            poseLandmark.outputOffset(names.poseHeatmap, j), poseLandmark.output(names.poseWorld),
-                            poseLandmark.outputOffset(names.poseWorld, j), poseLandmark.width(),
-                            poseLandmark.height(), s.poseRoi, s.pose, s.world);
+                    HolisticStages.decodePose(stages.poseLandmark.output(names.poseLandmarks),
+                            stages.poseLandmark.outputOffset(names.poseLandmarks, j),
+                            stages.poseLandmark.output(names.poseHeatmap),
+                            stages.poseLandmark.outputOffset(names.poseHeatmap, j),
+                            stages.poseLandmark.output(names.poseWorld),
+                            stages.poseLandmark.outputOffset(names.poseWorld, j), stages.poseLandmark.width(),
+                            stages.poseLandmark.height(), s.poseRoi, s.pose, s.world);
                     s.trackedPoseRoi = HolisticStages.smoothPose(s.pose, s.world, smooth, s.poseSmoother,
                             s.worldSmoother, s.auxSmoother, s.frame.timestampMs() * 1000L, s.frame.width(),
                             s.frame.height());
@@ -432,17 +380,18 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        handRecrop.ensure(k);
+        stages.handRecrop.ensure(k);
         for (int j = 0; j < k; j++) {
             Stream s = streams[jobStream[j]];
-            s.handRecropCrop.crop(s.frame, jobRoi[j], handRecrop.input(), handRecrop.inputOffset(j));
+            s.handRecropCrop.crop(s.frame, jobRoi[j], stages.handRecrop.input(), stages.handRecrop.inputOffset(j));
         }
-        handRecrop.run(k);
+        stages.handRecrop.run(k);
         for (int j = 0; j < k; j++) {
             Stream s = streams[jobStream[j]];
             int side = jobSide[j], w = s.frame.width(), h = s.frame.height();
-            NormRect recrop = HolisticStages.handRoiFromRecrop(handRecrop.output(names.recrop),
-                    handRecrop.outputOffset(names.recrop, j), handRecrop.width(), handRecrop.height(), jobRoi[j],
+            NormRect recrop = HolisticStages.handRoiFromRecrop(stages.handRecrop.output(names.recrop),
+                    stages.handRecrop.outputOffset(names.recrop, j), stages.handRecrop.width(),
+                    stages.handRecrop.height(), jobRoi[j],
                     recropPoints, w, h);
             NormRect roi = recrop;
             if (s.prevHandPresent[side]) {
@@ -479,29 +428,31 @@ public final class MultiStreamLandmarker implements AutoCloseable {
      */
     private void runHands(int k) {
         int batch = 0;
-        handLandmark.ensure(k);
+        stages.handLandmark.ensure(k);
         for (int j = 0; j < k; j++) {
             if (HolisticStages.usable(jobRoi[j])) {
                 Stream s = streams[jobStream[j]];
-                s.handLandmarkCrop.crop(s.frame, jobRoi[j], handLandmark.input(), handLandmark.inputOffset(batch++));
+                s.handLandmarkCrop.crop(s.frame, jobRoi[j], stages.handLandmark.input(),
+                        stages.handLandmark.inputOffset(batch++));
             }
         }
         if (batch > 0) {
-            handLandmark.run(batch);
+            stages.handLandmark.run(batch);
         }
-        FloatBuffer presence = handLandmark.output(names.handPresence);
-        FloatBuffer handedness = handLandmark.output(names.handedness);
-        FloatBuffer lm = handLandmark.output(names.handLandmarks);
+        FloatBuffer presence = stages.handLandmark.output(names.handPresence);
+        FloatBuffer handedness = stages.handLandmark.output(names.handedness);
+        FloatBuffer lm = stages.handLandmark.output(names.handLandmarks);
         int b = 0;
         for (int j = 0; j < k; j++) {
             if (!HolisticStages.usable(jobRoi[j])) {
                 jobPresence[j] = 0f;
                 continue;
             }
-            jobPresence[j] = presence.get(handLandmark.outputOffset(names.handPresence, b));
-            jobHandedness[j] = handedness.get(handLandmark.outputOffset(names.handedness, b));
-            HolisticStages.decodeHand(lm, handLandmark.outputOffset(names.handLandmarks, b), handLandmark.width(),
-                    handLandmark.height(), jobRoi[j], jobHand[j]);
+            jobPresence[j] = presence.get(stages.handLandmark.outputOffset(names.handPresence, b));
+            jobHandedness[j] = handedness.get(stages.handLandmark.outputOffset(names.handedness, b));
+            HolisticStages.decodeHand(lm, stages.handLandmark.outputOffset(names.handLandmarks, b),
+                    stages.handLandmark.width(),
+                    stages.handLandmark.height(), jobRoi[j], jobHand[j]);
             b++;
         }
     }
@@ -559,14 +510,15 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        palmDetection.ensure(k);
+        stages.palmDetection.ensure(k);
         int j = 0;
         for (Stream s : streams) {
             if (s.searchPalms) {
-                s.palmDetectionCrop.crop(s.frame, full(s), palmDetection.input(), palmDetection.inputOffset(j++));
+                s.palmDetectionCrop.crop(s.frame, full(s), stages.palmDetection.input(),
+                        stages.palmDetection.inputOffset(j++));
             }
         }
-        palmDetection.run(k);
+        stages.palmDetection.run(k);
         int jobs = 0;
         j = 0;
         for (int i = 0; i < streams.length; i++) {
@@ -574,9 +526,11 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             if (!s.searchPalms) {
                 continue;
             }
-            List<Detection> palms = HolisticStages.decode(palmDetection.output(names.palmBoxes),
-                    palmDetection.outputOffset(names.palmBoxes, j), palmDetection.output(names.palmScores),
-                    palmDetection.outputOffset(names.palmScores, j), palmBoxes, palmScores, palmDecoder);
+            List<Detection> palms = HolisticStages.decode(stages.palmDetection.output(names.palmBoxes),
+                    stages.palmDetection.outputOffset(names.palmBoxes, j),
+                    stages.palmDetection.output(names.palmScores),
+                    stages.palmDetection.outputOffset(names.palmScores, j), stages.palmBoxes, stages.palmScores,
+                    stages.palmDecoder);
             j++;
             // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
             for (int p = 0; p < Math.min(2, palms.size()); p++) {
@@ -629,24 +583,26 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        faceDetection.ensure(k);
+        stages.faceDetection.ensure(k);
         int j = 0;
         for (Stream s : streams) {
             if (s.posePresent) {
-                s.faceDetectionCrop.crop(s.frame, s.faceFromPose, faceDetection.input(),
-                        faceDetection.inputOffset(j++));
+                s.faceDetectionCrop.crop(s.frame, s.faceFromPose, stages.faceDetection.input(),
+                        stages.faceDetection.inputOffset(j++));
             }
         }
-        faceDetection.run(k);
+        stages.faceDetection.run(k);
         j = 0;
         int m = 0;
         for (Stream s : streams) {
             if (!s.posePresent) {
                 continue;
             }
-            List<Detection> faces = HolisticStages.decode(faceDetection.output(names.faceBoxes),
-                    faceDetection.outputOffset(names.faceBoxes, j), faceDetection.output(names.faceScores),
-                    faceDetection.outputOffset(names.faceScores, j), faceBoxes, faceScores, faceDecoder);
+            List<Detection> faces = HolisticStages.decode(stages.faceDetection.output(names.faceBoxes),
+                    stages.faceDetection.outputOffset(names.faceBoxes, j),
+                    stages.faceDetection.output(names.faceScores),
+                    stages.faceDetection.outputOffset(names.faceScores, j), stages.faceBoxes, stages.faceScores,
+                    stages.faceDecoder);
             j++;
             if (faces.isEmpty()) {
                 s.prevFacePresent = false;
@@ -667,27 +623,28 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         if (m == 0) {
             return;
         }
-        faceLandmark.ensure(m);
+        stages.faceLandmark.ensure(m);
         j = 0;
         for (Stream s : streams) {
             if (s.faceRoi != null) {
-                s.faceLandmarkCrop.crop(s.frame, s.faceRoi, faceLandmark.input(), faceLandmark.inputOffset(j++));
+                s.faceLandmarkCrop.crop(s.frame, s.faceRoi, stages.faceLandmark.input(),
+                        stages.faceLandmark.inputOffset(j++));
             }
         }
-        faceLandmark.run(m);
+        stages.faceLandmark.run(m);
         j = 0;
         for (Stream s : streams) {
             if (s.faceRoi == null) {
                 continue;
             }
-            float presence = HolisticStages.sigmoid(faceLandmark.output(names.faceFlag)
-                    .get(faceLandmark.outputOffset(names.faceFlag, j)));
+            float presence = HolisticStages.sigmoid(stages.faceLandmark.output(names.faceFlag)
+                    .get(stages.faceLandmark.outputOffset(names.faceFlag, j)));
             if (!(presence > minFacePresence)) {
                 s.prevFacePresent = false;
             } else {
-                HolisticStages.decodeFace(faceLandmark.output(names.faceLandmarks),
-                        faceLandmark.outputOffset(names.faceLandmarks, j), faceLandmark.width(),
-                        faceLandmark.height(), s.faceRoi, s.face);
+                HolisticStages.decodeFace(stages.faceLandmark.output(names.faceLandmarks),
+                        stages.faceLandmark.outputOffset(names.faceLandmarks, j), stages.faceLandmark.width(),
+                        stages.faceLandmark.height(), s.faceRoi, s.face);
                 System.arraycopy(s.face, 0, s.prevFace, 0, s.face.length);
                 s.prevFacePresent = true;
                 s.faceSet = LandmarkSet.of(LandmarkPart.FACE, s.face, 0, clamp01(presence));
@@ -702,9 +659,8 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             return;
         }
         closed = true;
-        List<AutoCloseable> all = new ArrayList<>(Arrays.asList(poseDetection, poseLandmark, handRecrop,
-                handLandmark, palmDetection, faceDetection, faceLandmark));
-        all.addAll(Arrays.asList(streams));
+        List<AutoCloseable> all = new ArrayList<>(Arrays.asList(streams));
+        all.add(stages);
         for (AutoCloseable c : all) {
             try {
                 c.close();

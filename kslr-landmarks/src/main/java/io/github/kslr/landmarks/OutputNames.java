@@ -2,7 +2,7 @@ package io.github.kslr.landmarks;
 
 /**
  * Which output tensor of each model holds what. The ONNX models keep MediaPipe's TFLite output names (a converter may
- * reorder outputs, so they are bound by name, never by position); {@link ModelRunner} checks them when a landmarker is
+ * reorder outputs, so they are bound by name, never by position); {@link BatchRunner} checks them when a landmarker is
  * built, so that a wrong model fails at once with the names it has.
  *
  * <p><b>Thread-safety.</b> Immutable.
