@@ -425,26 +425,16 @@ public final class HolisticLandmarker implements Landmarker {
     }
 
     /**
-     * Options for a {@link HolisticLandmarker}; defaults are MediaPipe Holistic's (every threshold 0.5, wrist
-     * visibility 0.1, smoothing on, video mode), plus the palm-detection fallback (on).
+     * Options for a {@link HolisticLandmarker}: the running mode (default video) and the shared thresholds and palm
+     * options with MediaPipe Holistic's defaults (see the inherited setters).
      *
      * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
      */
-    public static final class Builder {
-        private final LandmarkerModels models;
+    public static final class Builder extends HolisticOptionsBuilder<Builder> {
         private RunningMode mode = RunningMode.VIDEO;
-        private float minPoseDetectionConfidence = 0.5f;
-        private float minPosePresence = 0.5f;
-        private float minHandPresence = 0.5f;
-        private float minFaceDetectionConfidence = 0.5f;
-        private float minFacePresence = 0.5f;
-        private float minWristVisibility = 0.1f;
-        private boolean smoothLandmarks = true;
-        private boolean palmFallback = true;
-        private int palmInterval = 5;
 
         private Builder(LandmarkerModels models) {
-            this.models = Checks.notNull(models, "models");
+            super(models);
         }
 
         /** IMAGE: every frame independent, no smoothing; VIDEO: tracking, strictly increasing timestamps. */
@@ -453,78 +443,12 @@ public final class HolisticLandmarker implements Landmarker {
             return this;
         }
 
-        /** Pose detector score threshold (MediaPipe's minDetectionConfidence), in [0, 1]. */
-        public Builder minPoseDetectionConfidence(float v) {
-            this.minPoseDetectionConfidence = v;
-            return this;
-        }
-
-        /** Pose presence threshold (MediaPipe's minTrackingConfidence), in [0, 1]. */
-        public Builder minPosePresence(float v) {
-            this.minPosePresence = v;
-            return this;
-        }
-
-        public Builder minHandPresence(float v) {
-            this.minHandPresence = v;
-            return this;
-        }
-
-        public Builder minFaceDetectionConfidence(float v) {
-            this.minFaceDetectionConfidence = v;
-            return this;
-        }
-
-        public Builder minFacePresence(float v) {
-            this.minFacePresence = v;
-            return this;
-        }
-
-        /** A hand is seeded from the pose only when its wrist's visibility exceeds this (MediaPipe: 0.1). */
-        public Builder minWristVisibility(float v) {
-            this.minWristVisibility = v;
-            return this;
-        }
-
-        /** MediaPipe's pose smoothing (One-Euro) in video mode. */
-        public Builder smoothLandmarks(boolean on) {
-            this.smoothLandmarks = on;
-            return this;
-        }
-
-        /** Find hands the pose cannot seed with palm detection (hand-only footage); on by default. */
-        public Builder palmFallback(boolean on) {
-            this.palmFallback = on;
-            return this;
-        }
-
         /**
-         * In video mode, while a pose is present, the palm detector looks for a hand the pose did not give only every
-         * {@code frames} frames (default 5; 1 = every frame, as MediaPipe Hands). Without a pose it runs every frame
-         * until it finds a hand, which is then tracked.
+         * @throws InvalidInputException for a threshold outside [0, 1] or a palm interval below 1
          */
-        public Builder palmInterval(int frames) {
-            this.palmInterval = frames;
-            return this;
-        }
-
         public HolisticLandmarker build() {
-            if (palmInterval < 1) {
-                throw new InvalidInputException("palmInterval must be >= 1 frame, was " + palmInterval);
-            }
-            check(minPoseDetectionConfidence, "minPoseDetectionConfidence");
-            check(minPosePresence, "minPosePresence");
-            check(minHandPresence, "minHandPresence");
-            check(minFaceDetectionConfidence, "minFaceDetectionConfidence");
-            check(minFacePresence, "minFacePresence");
-            check(minWristVisibility, "minWristVisibility");
+            validate();
             return new HolisticLandmarker(this);
-        }
-
-        private static void check(float v, String name) {
-            if (!(v >= 0f && v <= 1f)) {
-                throw new InvalidInputException(name + " must be in [0, 1], was " + v);
-            }
         }
     }
 }

@@ -671,27 +671,17 @@ public final class MultiStreamLandmarker implements AutoCloseable {
     }
 
     /**
-     * Options for a {@link MultiStreamLandmarker}: the number of streams (required, at least 1) and the same
-     * thresholds and defaults as {@link HolisticLandmarker.Builder} (video mode only).
+     * Options for a {@link MultiStreamLandmarker}: the number of streams (required, at least 1), padded batches, and
+     * the same thresholds and defaults as {@link HolisticLandmarker.Builder} (video mode only).
      *
      * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
      */
-    public static final class Builder {
-        private final LandmarkerModels models;
+    public static final class Builder extends HolisticOptionsBuilder<Builder> {
         private int streams;
-        private float minPoseDetectionConfidence = 0.5f;
-        private float minPosePresence = 0.5f;
-        private float minHandPresence = 0.5f;
-        private float minFaceDetectionConfidence = 0.5f;
-        private float minFacePresence = 0.5f;
-        private float minWristVisibility = 0.1f;
-        private boolean smoothLandmarks = true;
-        private boolean palmFallback = true;
-        private int palmInterval = 5;
         private Boolean fixedBatches;
 
         private Builder(LandmarkerModels models) {
-            this.models = Checks.notNull(models, "models");
+            super(models);
         }
 
         /**
@@ -714,72 +704,16 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             return this;
         }
 
-        public Builder minPoseDetectionConfidence(float v) {
-            this.minPoseDetectionConfidence = v;
-            return this;
-        }
-
-        public Builder minPosePresence(float v) {
-            this.minPosePresence = v;
-            return this;
-        }
-
-        public Builder minHandPresence(float v) {
-            this.minHandPresence = v;
-            return this;
-        }
-
-        public Builder minFaceDetectionConfidence(float v) {
-            this.minFaceDetectionConfidence = v;
-            return this;
-        }
-
-        public Builder minFacePresence(float v) {
-            this.minFacePresence = v;
-            return this;
-        }
-
-        public Builder minWristVisibility(float v) {
-            this.minWristVisibility = v;
-            return this;
-        }
-
-        public Builder smoothLandmarks(boolean on) {
-            this.smoothLandmarks = on;
-            return this;
-        }
-
-        public Builder palmFallback(boolean on) {
-            this.palmFallback = on;
-            return this;
-        }
-
-        /** As {@link HolisticLandmarker.Builder#palmInterval(int)}. */
-        public Builder palmInterval(int frames) {
-            this.palmInterval = frames;
-            return this;
-        }
-
+        /**
+         * @throws InvalidInputException for fewer than one stream, a threshold outside [0, 1] or a palm interval
+         *     below 1
+         */
         public MultiStreamLandmarker build() {
             if (streams < 1) {
                 throw new InvalidInputException("streams must be >= 1, was " + streams);
             }
-            if (palmInterval < 1) {
-                throw new InvalidInputException("palmInterval must be >= 1 frame, was " + palmInterval);
-            }
-            check(minPoseDetectionConfidence, "minPoseDetectionConfidence");
-            check(minPosePresence, "minPosePresence");
-            check(minHandPresence, "minHandPresence");
-            check(minFaceDetectionConfidence, "minFaceDetectionConfidence");
-            check(minFacePresence, "minFacePresence");
-            check(minWristVisibility, "minWristVisibility");
+            validate();
             return new MultiStreamLandmarker(this);
-        }
-
-        private static void check(float v, String name) {
-            if (!(v >= 0f && v <= 1f)) {
-                throw new InvalidInputException(name + " must be in [0, 1], was " + v);
-            }
         }
     }
 }
