@@ -49,8 +49,7 @@ public final class SignRecognizer {
         this.landmarker = b.landmarker;
         this.buffer = SequenceBuffer.builder().length(classifier.metadata().sequenceLength())
                 .layout(classifier.metadata().layout()).stride(b.stride).handLossPolicy(b.handLossPolicy).build();
-        this.sentences = SentenceBuilder.builder().agreement(b.agreement).separator(b.separator)
-                .maxWords(b.maxWords).build();
+        this.sentences = b.sentence.build();
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -65,9 +64,8 @@ public final class SignRecognizer {
         private Landmarker landmarker;
         private int stride = 1;
         private HandLossPolicy handLossPolicy = HandLossPolicy.CLEAR;
-        private int agreement = 10;
-        private WordSeparator separator = WordSeparator.NONE;
-        private int maxWords;
+        // The sentence rules' options live in their own builder: one set of defaults and checks.
+        private final SentenceBuilder.Builder sentence = SentenceBuilder.builder();
         private final List<RecognitionListener> listeners = new ArrayList<>();
 
         private Builder(SignClassifier classifier) {
@@ -94,19 +92,19 @@ public final class SignRecognizer {
 
         /** Consecutive agreeing predictions a sign needs; see {@link SentenceBuilder.Builder#agreement}. */
         public Builder agreement(int predictions) {
-            this.agreement = Checks.positive(predictions, "agreement");
+            sentence.agreement(predictions);
             return this;
         }
 
-        /** What goes between Khmer words (default none); see {@link WordSeparator}. */
+        /** What goes between Khmer words; see {@link SentenceBuilder.Builder#separator}. */
         public Builder separator(WordSeparator separator) {
-            this.separator = Checks.notNull(separator, "separator");
+            sentence.separator(separator);
             return this;
         }
 
-        /** Keep only the last {@code n} words (0, the default, keeps all). */
+        /** Keep only the last {@code n} words; see {@link SentenceBuilder.Builder#maxWords}. */
         public Builder maxWords(int n) {
-            this.maxWords = Checks.nonNegative(n, "maxWords");
+            sentence.maxWords(n);
             return this;
         }
 
