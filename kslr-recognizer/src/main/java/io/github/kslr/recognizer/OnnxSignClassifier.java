@@ -310,9 +310,7 @@ public final class OnnxSignClassifier implements SignClassifier {
         try {
             for (int start = 0; start < count; start += maxBatch) {
                 int n = Math.min(maxBatch, count - start);
-                Scratch s = scratch(n);
-                s.in.put(0, windows, start * windowSize, n * windowSize);
-                run(s, n);
+                Scratch s = runChunk(windows, start, n);
                 for (int i = 0; i < n; i++) {
                     out.add(prediction(s, i));
                 }
@@ -335,10 +333,7 @@ public final class OnnxSignClassifier implements SignClassifier {
         try {
             for (int start = 0; start < count; start += maxBatch) {
                 int n = Math.min(maxBatch, count - start);
-                Scratch s = scratch(n);
-                s.in.put(0, windows, start * windowSize, n * windowSize);
-                run(s, n);
-                s.out.get(0, dst, start * classes, n * classes);
+                runChunk(windows, start, n).out.get(0, dst, start * classes, n * classes);
             }
         } finally {
             session.end();
@@ -381,6 +376,14 @@ public final class OnnxSignClassifier implements SignClassifier {
             throw new InvalidInputException("buffer is not full yet: " + buffer.size() + " of " + sequenceLength
                     + " frames");
         }
+    }
+
+    /** Copies windows {@code start .. start + n} into this thread's input and runs them; returns the scratch. */
+    private Scratch runChunk(float[] windows, int start, int n) {
+        Scratch s = scratch(n);
+        s.in.put(0, windows, start * windowSize, n * windowSize);
+        run(s, n);
+        return s;
     }
 
     private void run(Scratch s, int n) {
