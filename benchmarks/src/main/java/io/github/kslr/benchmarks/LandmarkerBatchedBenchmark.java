@@ -1,16 +1,12 @@
 package io.github.kslr.benchmarks;
 
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.landmarks.MultiStreamLandmarker;
-import java.io.IOException;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,11 +23,14 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Several camera streams through the batched path in one thread: one {@link MultiStreamLandmarker} advances all
- * streams a frame per call, each model stage running once over every stream's crops. The comparison is
- * {@link LandmarkerStreamsBenchmark} (one landmarker per stream, a JMH thread each). The primary score is steps/s
- * (ops/s; one step = one frame of every stream) or a step's latency; the {@code frames} secondary score is
- * frames/s summed over the streams (ops/s only).
+ * Several camera streams through the batched path: each JMH thread drives one {@link MultiStreamLandmarker} that
+ * advances {@code streams} streams a frame per call, each model stage running once over every stream's crops; all
+ * threads share one {@link LandmarkerModels}. {@code -t 1 -p streams=8} is 8 streams in one thread; {@code -t 2 -p
+ * streams=4} is 8 streams in two threads, whose crops and decoding overlap the other thread's model calls. The
+ * comparison is {@link LandmarkerStreamsBenchmark} (one {@code HolisticLandmarker} per stream, a JMH thread each). The
+ * score is steps/s summed over threads (ops/s; one step = one frame of every stream of one thread), so frames/s over
+ * all streams is the score times {@code streams}; or a step's latency. (A JMH auxiliary frame counter was dropped:
+ * with several threads it also counted frames made while the other threads were still warming up or finishing.)
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar LandmarkerBatched -p streams=8 -p device=cuda -p fixedBatches=true,false \
@@ -43,79 +42,58 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 @Threads(1)
-@State(Scope.Benchmark)
 public class LandmarkerBatchedBenchmark {
-    @Param({"../shared/media/signing/test_video.mp4"})
-    public String video;
 
-    @Param({"cpu"})
-    public String device;
-
-    /** ONNX Runtime threads per model session (the landmarker's default is 1). */
-    @Param({"1"})
-    public int threads;
-
-    @Param({"1", "8"})
-    public int streams;
-
-    /** MultiStreamLandmarker.Builder.fixedBatches: auto (on for CUDA, off for the CPU), true or false. */
-    @Param({"auto"})
-    public String fixedBatches;
-
-    private LandmarkerModels models;
-    private MultiStreamLandmarker landmarker;
-    private List<ImageFrame> frames;
-    private int[] next;
-    private long timestampMs;
-    private final List<ImageFrame> step = new ArrayList<>();
-
-    /** Frames processed, summed over streams: JMH reports it as a rate next to the primary score. */
+    /** One thread's streams: its own multi-stream landmarker and each stream's position in the clip. */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        public long frames;
+    public static class Streams {
+        @Param({"1", "8"})
+        public int streams;
 
-        @Setup(Level.Iteration)
-        public void clear() {
-            frames = 0;
-        }
-    }
+        /** MultiStreamLandmarker.Builder.fixedBatches: auto (on for CUDA, off for the CPU), true or false. */
+        @Param({"auto"})
+        public String fixedBatches;
 
-    @Setup(Level.Trial)
-    public void setUp() throws IOException, InterruptedException {
-        frames = LandmarkerBenchmark.decode(Paths.get(video));
-        models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
-        MultiStreamLandmarker.Builder builder = MultiStreamLandmarker.builder(models).streams(streams);
-        if (!"auto".equals(fixedBatches)) {
-            builder.fixedBatches(Boolean.parseBoolean(fixedBatches));
-        }
-        landmarker = builder.build();
-        // Streams start at different frames of the clip, as independent cameras would.
-        next = new int[streams];
-        for (int i = 0; i < streams; i++) {
-            next[i] = (int) ((long) i * frames.size() / streams);
-            step.add(null);
-        }
-    }
+        MultiStreamLandmarker landmarker;
+        int[] next;
+        long timestampMs;
+        final List<ImageFrame> step = new ArrayList<>();
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        landmarker.close();
-        models.close();
+        @Setup(Level.Trial)
+        public void setUp(LandmarkerStreamsBenchmark.Shared shared) {
+            MultiStreamLandmarker.Builder builder = MultiStreamLandmarker.builder(shared.models).streams(streams);
+            if (!"auto".equals(fixedBatches)) {
+                builder.fixedBatches(Boolean.parseBoolean(fixedBatches));
+            }
+            landmarker = builder.build();
+            // Streams start at different frames of the clip, as independent cameras would.
+            int frames = shared.frames.size();
+            long thread = Thread.currentThread().getId();
+            next = new int[streams];
+            for (int i = 0; i < streams; i++) {
+                next[i] = (int) ((thread + (long) i * frames / streams) % frames);
+                step.add(null);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            landmarker.close();
+        }
     }
 
     @Benchmark
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public List<HolisticLandmarks> step(Counters counters) {
-        timestampMs += 33;
-        for (int i = 0; i < streams; i++) {
-            if (next[i] == frames.size()) {
-                next[i] = 0;
-                landmarker.reset(i);
+    public List<HolisticLandmarks> step(LandmarkerStreamsBenchmark.Shared shared, Streams s) {
+        s.timestampMs += 33;
+        List<ImageFrame> frames = shared.frames;
+        for (int i = 0; i < s.streams; i++) {
+            if (s.next[i] == frames.size()) {
+                s.next[i] = 0;
+                s.landmarker.reset(i);
             }
-            step.set(i, frames.get(next[i]++).withTimestamp(timestampMs));
+            s.step.set(i, frames.get(s.next[i]++).withTimestamp(s.timestampMs));
         }
-        counters.frames += streams;
-        return landmarker.detect(step);
+        return s.landmarker.detect(s.step);
     }
 }
