@@ -81,7 +81,8 @@ suite() {
         -p streams=1,8 -p fixedBatches=true,false
       jmh batched-cuda-t2 LandmarkerBatched "${j[@]}" -bm thrpt -t 2 -p device=cuda -p video="$video" -p streams=4
       jmh batched-cuda-t4 LandmarkerBatched "${j[@]}" -bm thrpt -t 4 -p device=cuda -p video="$video" -p streams=2,4
-      jmh streams-cuda-8 LandmarkerStreams "${j[@]}" -bm thrpt -t 8 -p device=cuda -p video="$video"
+      jmh streams-cuda-8 LandmarkerStreams "${j[@]}" -bm thrpt -t 8 -p device=cuda -p video="$video" \
+        -p sharedModels=true,false
       jmh streams-cuda-16 LandmarkerStreams "${j[@]}" -bm thrpt -t 16 -p device=cuda -p video="$video" ;;
     speech)
       local k=(${SUITE_JMH:--f 1 -wi 2 -i 3 -w 2s -r 1s} -jvmArgsAppend "$s")

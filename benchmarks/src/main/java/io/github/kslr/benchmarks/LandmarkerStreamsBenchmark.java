@@ -55,13 +55,25 @@ public class LandmarkerStreamsBenchmark {
         @Param({"1"})
         public int threads;
 
+        /**
+         * true: every stream shares one LandmarkerModels (the SDK's intended shape); false: each stream loads its own
+         * sessions (on CUDA, ONNX Runtime's convolution kernels lock their per-node state during a call, so streams
+         * sharing a session take turns launching each convolution).
+         */
+        @Param({"true"})
+        public boolean sharedModels;
+
         LandmarkerModels models;
         List<ImageFrame> frames;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException, InterruptedException {
             frames = LandmarkerBenchmark.decode(Paths.get(video));
-            models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
+            models = newModels();
+        }
+
+        LandmarkerModels newModels() {
+            return LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
         }
 
         @TearDown(Level.Trial)
@@ -74,18 +86,25 @@ public class LandmarkerStreamsBenchmark {
     @State(Scope.Thread)
     public static class Stream {
         HolisticLandmarker landmarker;
+        /** This stream's own models when {@code sharedModels} is false, else null. */
+        LandmarkerModels ownModels;
         int next;
         long timestampMs;
 
         @Setup(Level.Trial)
         public void setUp(Shared shared) {
-            landmarker = HolisticLandmarker.builder(shared.models).runningMode(RunningMode.VIDEO).build();
+            ownModels = shared.sharedModels ? null : shared.newModels();
+            LandmarkerModels models = ownModels != null ? ownModels : shared.models;
+            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build();
             next = (int) (Thread.currentThread().getId() % shared.frames.size());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             landmarker.close();
+            if (ownModels != null) {
+                ownModels.close();
+            }
         }
     }
 

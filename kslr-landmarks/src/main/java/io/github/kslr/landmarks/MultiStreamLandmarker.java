@@ -127,11 +127,12 @@ public final class MultiStreamLandmarker implements AutoCloseable {
         /**
          * Whether every model call runs at the largest batch a stage can need (streams, or twice that for the hand
          * models), the unused items ignored, instead of at the number of crops the stage has. Default: on for CUDA
-         * models, off for the CPU. Why: on the H100, with batch sizes that change from call to call, this path ran
-         * at only 5-6 frames/s over 8 streams (and 1-8 steps/s for 1 stream), far below per-stream landmarkers;
-         * ONNX Runtime's cuDNN (frontend) convolution state re-plans when the input shape differs from the last
-         * call's, so one fixed shape per model should avoid that. On the CPU the padding is wasted work. (The gain
-         * of this option on CUDA is not measured yet.)
+         * models, off for the CPU. Why: ONNX Runtime's CUDA convolution kernel (cuDNN 9 frontend) rebuilds its cuDNN
+         * graph and execution plans whenever a call's input shape differs from the previous call's, with no
+         * per-shape cache (onnxruntime {@code core/providers/cuda/nn/conv.cc}, {@code Conv::UpdateState}); with batch
+         * sizes changing from call to call this path ran at only 5-6 frames/s over 8 streams on the H100 (1-8
+         * steps/s for 1 stream), far below per-stream landmarkers. With one shape per model the plans are built once.
+         * On the CPU the padding is wasted work. (The gain of this option on CUDA is not measured yet.)
          */
         public Builder fixedBatches(boolean on) {
             this.fixedBatches = on;
