@@ -66,11 +66,20 @@ public final class PerturbationSuite {
         }
     }
 
-    /** Runs every perturbation of {@code data} through {@code predictor} (which returns a class per window). */
+    /**
+     * Runs every perturbation of {@code data} through {@code predictor} (which returns a class per window). The
+     * {@code mirrored} check is left out when the data's layout has points without a left/right partner in it (face
+     * points): run a model's suite on the data in the model's own layout, which always mirrors.
+     */
     public static List<Outcome> run(SignDataset data, Function<SignDataset, int[]> predictor) {
+        Checks.notNull(data, "data");
+        boolean mirrorable = new Perturbations(data.layout()).canMirror();
         List<Outcome> out = new ArrayList<>();
         double clean = Double.NaN;
         for (String name : names()) {
+            if (name.equals("mirrored") && !mirrorable) {
+                continue;
+            }
             Evaluation e = Evaluation.of(data.labels(), data.labelsArray(), predictor.apply(perturb(data, name)));
             if (name.equals("clean")) {
                 clean = e.accuracy();

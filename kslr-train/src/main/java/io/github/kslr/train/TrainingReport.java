@@ -97,7 +97,9 @@ public final class TrainingReport {
                     }
                     clean = Evaluation.of(onnx, valModel);
                     int8Eval = Evaluation.of(onnx8, valModel);
-                    perturbations = PerturbationSuite.run(val, PerturbationSuite.predictor(onnx));
+                    // In the model's layout (the only columns it reads), which always mirrors; a data layout with
+                    // face points does not.
+                    perturbations = PerturbationSuite.run(valModel, PerturbationSuite.predictor(onnx));
                 }
                 ReportCharts.confusionMatrix(clean, "Validation session " + validationSession,
                         reportDir.resolve("confusion.png"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignModelMetadata;
@@ -77,6 +78,22 @@ class TrainerTest {
         assertTrue(Files.size(dir.resolve("m.onnx")) > 0);
         assertThrows(InvalidInputException.class, () -> TrainingReport.run(d.subset(d.indicesOfSession(1, true)), 1,
                 small().build(), LabelTranslations.none(), "", dir.resolve("x.onnx"), dir.resolve("x"), false, null));
+    }
+
+    @Test
+    void reportWorksOnTheReportsLayoutWhoseFacePointsCannotMirror(@TempDir Path dir) throws Exception {
+        // reports-177 (KSLR's default layout, e.g. from `kslr dataset`) has face points without left/right partners.
+        SignDataset d = Synthetic.dataset(3, 10, 6, 5).convertTo(FeatureLayout.REPORTS_177);
+        assertFalse(new Perturbations(d.layout()).canMirror());
+        TrainingReport.Summary s = TrainingReport.run(d, 1, small().build(), LabelTranslations.none(), "",
+                dir.resolve("m.onnx"), dir.resolve("r"), true, null);
+        // The model's suite runs in the model's own layout, which mirrors; the ridge baseline reads the data's
+        // layout, so its suite leaves the mirrored check out.
+        assertEquals(PerturbationSuite.names(), s.perturbations().stream().map(PerturbationSuite.Outcome::name)
+                .toList());
+        assertEquals(List.of("clean", "shift", "scale", "tempo_1.3x", "tempo_0.75x"),
+                s.ridge().stream().map(PerturbationSuite.Outcome::name).toList());
+        assertTrue(Files.readString(dir.resolve("r/report.txt")).contains("mirrored"));
     }
 
     @Test

@@ -74,11 +74,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             o.println("model: " + source.description() + ", " + m.metadata().labels().size() + " labels, layout "
                     + layout.spec());
-            Evaluation e = Evaluation.of(m, d.convertTo(layout));
+            SignDataset inModelLayout = d.convertTo(layout);
+            Evaluation e = Evaluation.of(m, inModelLayout);
             o.print(e.perClassTable());
             o.print("most frequent confusions:\n" + e.topConfusions(10));
             if (perturbations) {
-                o.print(PerturbationSuite.table(PerturbationSuite.run(d, PerturbationSuite.predictor(m))));
+                // In the model's layout: the only columns the model reads, and one that always mirrors.
+                o.print(PerturbationSuite.table(PerturbationSuite.run(inModelLayout, PerturbationSuite.predictor(m))));
             }
             o.println(e.summaryLine());
         }
