@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
  *
  * <p>Sources: a folder with {@code X.npy} ([N, T, F] float), {@code y.npy} (int), {@code labels.txt} (one label a
  * line) and optionally {@code session.npy}; or the reports' {@code MP_Data/<sign>/<sequence>/<frame>.npy} folders.
+ * {@link #save(Path)} writes the first form (e.g. from video recordings, with {@link RecordingWindows}).
  *
  * <p><b>Thread-safety.</b> Immutable after construction: the arrays are private copies, accessors return copies or
  * read single values, so instances are safe to share between threads.
@@ -150,6 +152,65 @@ public final class SignDataset {
                 : MpDataset.read(root);
         return new SignDataset(FeatureLayout.ofSize(mp.featureSize()), mp.sequenceLength(), mp.windows(),
                 mp.labelIndices(), null, mp.labels());
+    }
+
+    /**
+     * Writes this dataset as {@link #load(Path)} reads it: {@code X.npy} (float32 [N, T, F]), {@code y.npy} (int32
+     * [N]), {@code labels.txt} and, unless every session is 0 (which is what a missing file means),
+     * {@code session.npy} (int32 [N]). The files are written into a hidden sibling folder that is then renamed to
+     * {@code dir}, so {@code dir} either appears complete or not at all.
+     *
+     * @throws InvalidInputException when {@code dir} exists and is not an empty folder
+     * @throws UncheckedIOException  when writing fails (nothing is left behind)
+     */
+    public void save(Path dir) {
+        Checks.notNull(dir, "dir");
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.exists(target) && !isEmptyDirectory(target)) {
+            throw new InvalidInputException("dataset folder " + dir + " already exists and is not an empty folder;"
+                    + " choose a new one (nothing was written)");
+        }
+        Path partial = null;
+        try {
+            Files.createDirectories(target.getParent());
+            partial = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+            Npy.write(partial.resolve("X.npy"), NpyArray.ofFloats(x, size(), sequenceLength, layout.size()));
+            Npy.write(partial.resolve("y.npy"), NpyArray.ofInts(y, size()));
+            if (Arrays.stream(session).anyMatch(v -> v != 0)) {
+                Npy.write(partial.resolve("session.npy"), NpyArray.ofInts(session, size()));
+            }
+            Files.write(partial.resolve("labels.txt"), labels, StandardCharsets.UTF_8);
+            if (Files.exists(target)) {
+                Files.delete(target); // empty, checked above
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write dataset folder " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (partial != null) {
+                deleteQuietly(partial);
+            }
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: the partial folder is hidden and named as such
+        }
     }
 
     public FeatureLayout layout() {

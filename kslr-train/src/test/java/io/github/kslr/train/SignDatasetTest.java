@@ -76,6 +76,51 @@ class SignDatasetTest {
                 () -> new SignDataset(d.layout(), 3, x, d.labelsArray(), null, d.labels()));
     }
 
+    @Test
+    void savesWhatLoadReads(@TempDir Path dir) {
+        SignDataset d = Synthetic.dataset(3, 4, 5, 2);
+        Path out = dir.resolve("nested/data");
+        d.save(out);
+        SignDataset back = SignDataset.load(out);
+        assertEquals(d.layout(), back.layout());
+        assertEquals(d.sequenceLength(), back.sequenceLength());
+        assertArrayEquals(d.windows(), back.windows());
+        assertArrayEquals(d.labelsArray(), back.labelsArray());
+        assertEquals(d.labels(), back.labels());
+        for (int i = 0; i < d.size(); i++) {
+            assertEquals(d.session(i), back.session(i));
+        }
+        // Only the four files, no partial folder left beside it.
+        assertEquals(List.of("X.npy", "labels.txt", "session.npy", "y.npy"), list(out));
+        assertEquals(List.of("data"), list(out.getParent()));
+    }
+
+    @Test
+    void saveFillsAnEmptyFolderButRefusesAFullOne(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(2, 2, 3, 3);
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        SignDataset noSessions = new SignDataset(d.layout(), d.sequenceLength(), d.windows(), d.labelsArray(), null,
+                d.labels());
+        noSessions.save(empty);
+        assertEquals(d.size(), SignDataset.load(empty).size());
+        // All sessions 0: no session.npy, which is what all 0 means when loading.
+        assertEquals(List.of("X.npy", "labels.txt", "y.npy"), list(empty));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> d.save(empty));
+        assertTrue(e.getMessage().contains("not an empty folder"), e.getMessage());
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThrows(InvalidInputException.class, () -> d.save(file));
+        assertEquals("x", Files.readString(file));
+        assertThrows(InvalidInputException.class, () -> d.save(null));
+    }
+
+    private static List<String> list(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void write(Path dir, SignDataset d, boolean sessions) throws Exception {
         Npy.write(dir.resolve("X.npy"), NpyArray.ofFloats(d.windows(), d.size(), d.sequenceLength(),
                 d.layout().size()));

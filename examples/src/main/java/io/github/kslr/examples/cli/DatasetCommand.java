@@ -1,0 +1,317 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.landmarks.HolisticLandmarker;
+import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.train.RecordingWindows;
+import io.github.kslr.train.SignDataset;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kslr dataset INPUT --out DIR}: turns labelled sign recordings (video files) into the dataset folder that
+ * {@code kslr train} reads, running KSLR's {@link HolisticLandmarker} on every frame and cutting each recording into
+ * windows with {@link RecordingWindows}. This is the step between an institution's recordings and its own model.
+ */
+@Command(name = "dataset", mixinStandardHelpOptions = true,
+        description = {"Turns labelled sign recordings into a training folder for `kslr train` (X.npy, y.npy,"
+                + " session.npy, labels.txt): landmarks of every frame, then windows of --frames frames.",
+            "INPUT is a folder LABEL/CLIP (with --session-folders: SESSION/LABEL/CLIP; clips are files ending in"
+                + " .mp4, .mov, .avi, .mkv, .webm or .m4v) or a CSV file with the header video,label[,session]"
+                + " (paths relative to the CSV's folder).",
+            "Sessions (e.g. one a signer or a recording day) let `kslr train --session N` hold a whole session out for"
+                + " validation; session names that are all whole numbers are used as they are, other names are"
+                + " numbered 1, 2, ... in sorted order. Without sessions every window is session 0.",
+            "A window is --frames consecutive frames, at each recording's own rate or resampled to --fps, as a live"
+                + " recognizer sees them: one window a recording (its middle), or with --stride S every window S"
+                + " frames apart; a recording shorter than a window repeats its last frame."})
+public final class DatasetCommand implements Callable<Integer> {
+    private static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "avi", "mkv", "webm", "m4v");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "a folder of recordings or a CSV list of them")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "the dataset folder to create (must not exist, or be empty)")
+    Path out;
+
+    @Option(names = "--frames", defaultValue = "30",
+            description = "frames a window, as the sign model will see them (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--fps", defaultValue = "0",
+            description = "resample every recording to this frame rate first; 0 = each recording's own frames"
+                    + " (default ${DEFAULT-VALUE})")
+    double fps;
+
+    @Option(names = "--stride", defaultValue = "0",
+            description = "frames between window starts; 0 = one window a recording (default ${DEFAULT-VALUE})")
+    int stride;
+
+    @Option(names = "--layout", defaultValue = "reports-177", paramLabel = "NAME",
+            description = "feature layout: reports-177, holistic-1662, pose-hands-258 or a spec"
+                    + " (default ${DEFAULT-VALUE})")
+    String layout;
+
+    @Option(names = "--session-folders", description = "INPUT is SESSION/LABEL/CLIP instead of LABEL/CLIP")
+    boolean sessionFolders;
+
+    @Option(names = "--no-palm", description = "Holistic's exact behaviour: no palm-detection fallback for hands")
+    boolean noPalm;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    /** One recording: its file, label and session name (null without sessions). */
+    record Clip(Path video, String label, String session) {
+    }
+
+    @Override
+    public Integer call() {
+        FeatureLayout featureLayout = FeatureLayout.of(layout);
+        RecordingWindows windowing;
+        try {
+            windowing = new RecordingWindows(frames, fps, stride);
+        } catch (InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (Files.exists(out) && !isEmptyFolder(out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out
+                    + " already exists and is not an empty folder; choose a new one");
+        }
+        List<Clip> clips = Files.isDirectory(input) ? scanFolder(input, sessionFolders) : readCsv(input);
+        if (clips.isEmpty()) {
+            throw new InvalidInputException("no recordings found in " + input + " (expected "
+                    + (sessionFolders ? "SESSION/LABEL/CLIP" : "LABEL/CLIP") + " with clips ending in "
+                    + new TreeSet<>(VIDEO_EXTENSIONS) + ", or a CSV video,label[,session])");
+        }
+        for (Clip c : clips) {
+            if (!Files.isRegularFile(c.video())) {
+                throw new InvalidInputException("recording " + c.video() + " (label " + c.label()
+                        + ") does not exist or is not a file; nothing was written");
+            }
+        }
+        List<String> labels = List.copyOf(new TreeSet<>(clips.stream().map(Clip::label).toList()));
+        Map<String, Integer> sessions = sessionNumbers(clips);
+
+        PrintWriter o = spec.commandLine().getOut();
+        int f = featureLayout.size();
+        int windowFloats = frames * f;
+        float[] x = new float[0];
+        List<Integer> y = new ArrayList<>();
+        List<Integer> session = new ArrayList<>();
+        int padded = 0;
+        long totalFrames = 0;
+        try (LandmarkerModels models = LandmarkerModels.builder().device(ExecutionDevice.parse(device))
+                    .intraOpThreads(threads).build();
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                        .palmFallback(!noPalm).build()) {
+            float[] features = new float[0];
+            long[] timestamps = new long[0];
+            for (Clip c : clips) {
+                landmarker.reset();
+                int n = 0;
+                try (VideoFrames source = VideoFrames.open(c.video().toString())) {
+                    for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                        HolisticLandmarks lm = landmarker.detect(frame);
+                        if (n == timestamps.length) {
+                            timestamps = Arrays.copyOf(timestamps, Math.max(64, 2 * n));
+                            features = Arrays.copyOf(features, timestamps.length * f);
+                        }
+                        timestamps[n] = frame.timestampMs();
+                        featureLayout.write(lm, features, n * f);
+                        n++;
+                    }
+                }
+                if (n == 0) {
+                    throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
+                }
+                totalFrames += n;
+                long[] clipTimes = Arrays.copyOf(timestamps, n);
+                int[][] windows = windowing.windows(clipTimes);
+                if (windowing.resample(clipTimes).length < frames) {
+                    padded++;
+                }
+                int needed = (y.size() + windows.length) * windowFloats;
+                if (needed > x.length) {
+                    x = Arrays.copyOf(x, Math.max(needed, 2 * x.length));
+                }
+                for (int[] w : windows) {
+                    int base = y.size() * windowFloats;
+                    for (int t = 0; t < frames; t++) {
+                        System.arraycopy(features, w[t] * f, x, base + t * f, f);
+                    }
+                    y.add(labels.indexOf(c.label()));
+                    session.add(c.session() == null ? 0 : sessions.get(c.session()));
+                }
+            }
+        }
+        SignDataset dataset = new SignDataset(featureLayout, frames, Arrays.copyOf(x, y.size() * windowFloats),
+                y.stream().mapToInt(Integer::intValue).toArray(), session.stream().mapToInt(Integer::intValue).toArray(),
+                labels);
+        dataset.save(out);
+
+        o.printf(Locale.ROOT, "%d recording(s), %d frames -> %d window(s) of %s, %d features (%s)%n", clips.size(),
+                totalFrames, dataset.size(), windowing, f, featureLayout.name());
+        if (padded > 0) {
+            o.printf(Locale.ROOT, "%d recording(s) shorter than %d frames: their last frame repeated%n", padded,
+                    frames);
+        }
+        int[] counts = dataset.classCounts();
+        StringBuilder perLabel = new StringBuilder("windows per label:");
+        for (int i = 0; i < labels.size(); i++) {
+            perLabel.append(' ').append(labels.get(i)).append('=').append(counts[i]);
+        }
+        o.println(perLabel);
+        if (!sessions.isEmpty()) {
+            o.println("sessions: " + sessions);
+        }
+        o.println("wrote " + out + " (next: kslr train --data " + out + " --out MODEL.onnx --report REPORT_DIR"
+                + (sessions.isEmpty() ? "" : " --session N") + ")");
+        return 0;
+    }
+
+    /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are not videos are ignored. */
+    static List<Clip> scanFolder(Path root, boolean sessionFolders) {
+        List<Clip> clips = new ArrayList<>();
+        for (Path first : sortedChildren(root)) {
+            if (!Files.isDirectory(first)) {
+                continue;
+            }
+            if (!sessionFolders) {
+                addClips(first, first.getFileName().toString(), null, clips);
+                continue;
+            }
+            for (Path label : sortedChildren(first)) {
+                if (Files.isDirectory(label)) {
+                    addClips(label, label.getFileName().toString(), first.getFileName().toString(), clips);
+                }
+            }
+        }
+        return clips;
+    }
+
+    private static void addClips(Path labelDir, String label, String session, List<Clip> clips) {
+        for (Path p : sortedChildren(labelDir)) {
+            String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+            int dot = name.lastIndexOf('.');
+            if (Files.isRegularFile(p) && dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot + 1))) {
+                clips.add(new Clip(p, label, session));
+            }
+        }
+    }
+
+    private static List<Path> sortedChildren(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** A CSV with the header video,label[,session]; no quoting (paths and labels without commas). */
+    static List<Clip> readCsv(Path csv) {
+        if (!Files.isRegularFile(csv)) {
+            throw new InvalidInputException("INPUT " + csv + " is neither a folder nor a CSV file");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv, e);
+        }
+        if (lines.isEmpty()) {
+            throw new InvalidInputException(csv + " is empty; expected the header video,label[,session]");
+        }
+        String header = lines.get(0).strip().replace("\uFEFF", "");
+        boolean withSession;
+        if (header.equals("video,label")) {
+            withSession = false;
+        } else if (header.equals("video,label,session")) {
+            withSession = true;
+        } else {
+            throw new InvalidInputException(csv + ": the first line must be video,label or video,label,session, was "
+                    + header);
+        }
+        Path base = csv.toAbsolutePath().getParent();
+        List<Clip> clips = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] cols = line.split(",", -1);
+            if (cols.length != (withSession ? 3 : 2)) {
+                throw new InvalidInputException(csv + ": line " + (i + 1) + " has " + cols.length + " columns, the"
+                        + " header " + header + " " + (withSession ? 3 : 2) + ": " + line);
+            }
+            for (int k = 0; k < cols.length; k++) {
+                cols[k] = cols[k].strip();
+                if (cols[k].isEmpty()) {
+                    throw new InvalidInputException(csv + ": line " + (i + 1) + " has an empty column " + (k + 1));
+                }
+            }
+            clips.add(new Clip(base.resolve(cols[0]), cols[1], withSession ? cols[2] : null));
+        }
+        return clips;
+    }
+
+    /** Session name -> number: whole numbers as they are when every name is one, else 1, 2, ... in sorted order. */
+    static Map<String, Integer> sessionNumbers(List<Clip> clips) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Clip c : clips) {
+            if (c.session() != null) {
+                names.add(c.session());
+            }
+        }
+        Map<String, Integer> numbers = new TreeMap<>();
+        boolean allNumbers = names.stream().allMatch(s -> s.matches("\\d{1,9}"));
+        int next = 1;
+        for (String s : names) {
+            numbers.put(s, allNumbers ? Integer.parseInt(s) : next++);
+        }
+        return numbers;
+    }
+
+    private static boolean isEmptyFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+}

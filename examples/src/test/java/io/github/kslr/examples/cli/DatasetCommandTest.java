@@ -1,0 +1,201 @@
+package io.github.kslr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.train.SignDataset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kslr dataset} on real recordings: the windows it writes must be exactly the frames {@code kslr landmarks}
+ * gives for the same clip, picked as {@code RecordingWindows} says, with the right labels and sessions.
+ */
+class DatasetCommandTest {
+    private static final int F = 258;
+    private static Path signing;
+    private static Path squats;
+    /** {@code kslr landmarks --npy} of the signing clip: [58 frames, 258]. */
+    private static float[] signingFeatures;
+    private static int signingFrames;
+
+    @TempDir
+    static Path shared;
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @BeforeAll
+    static void landmarksOfTheSigningClip() {
+        signing = SharedFiles.require("media/signing/test_video.mp4");
+        squats = SharedFiles.require("media/tfjs/pose_squats.mp4");
+        Path npy = shared.resolve("signing.npy");
+        String[] r = run("landmarks", signing.toString(), "--out", shared.resolve("signing.json").toString(),
+                "--npy", npy.toString(), "--layout", "pose-hands-258");
+        assertEquals("0", r[0], r[2]);
+        signingFeatures = Npy.read(npy).toFloatArray();
+        signingFrames = signingFeatures.length / F;
+        assertEquals(58, signingFrames);
+    }
+
+    private static float[] rows(int from, int count) {
+        return Arrays.copyOfRange(signingFeatures, from * F, (from + count) * F);
+    }
+
+    private static float[] window(SignDataset d, int i) {
+        float[] w = new float[d.windowSize()];
+        d.copyWindow(i, w, 0);
+        return w;
+    }
+
+    @Test
+    void sessionFoldersGiveLabelsSessionsAndTheMiddleWindows(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("recordings");
+        Files.createDirectories(in.resolve("signer-a/wave"));
+        Files.createDirectories(in.resolve("signer-a/squat"));
+        Files.createDirectories(in.resolve("signer-b/wave"));
+        Files.copy(signing, in.resolve("signer-a/wave/take1.mp4"));
+        Files.copy(squats, in.resolve("signer-a/squat/take1.MP4"));
+        Files.copy(signing, in.resolve("signer-b/wave/take1.mp4"));
+        Files.writeString(in.resolve("signer-b/wave/notes.txt"), "not a video");
+        Path out = dir.resolve("data");
+        String[] r = run("dataset", in.toString(), "--out", out.toString(), "--session-folders", "--frames", "20",
+                "--layout", "pose-hands-258");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("3 recording(s)"), r[1]);
+        assertTrue(r[1].contains("windows per label: squat=1 wave=2"), r[1]);
+        assertTrue(r[1].contains("sessions: {signer-a=1, signer-b=2}"), r[1]);
+
+        SignDataset d = SignDataset.load(out);
+        assertEquals(List.of("squat", "wave"), d.labels());
+        assertEquals(3, d.size());
+        assertEquals(20, d.sequenceLength());
+        assertEquals(F, d.layout().size());
+        // Sorted scan: signer-a/squat, signer-a/wave, signer-b/wave.
+        assertArrayEquals(new int[] {0, 1, 1}, d.labelsArray());
+        assertEquals(1, d.session(0));
+        assertEquals(1, d.session(1));
+        assertEquals(2, d.session(2));
+        // The signing clip's middle 20 of 58 frames: 19..38, exactly what `kslr landmarks` gives for them.
+        assertArrayEquals(rows(19, 20), window(d, 1));
+        assertArrayEquals(rows(19, 20), window(d, 2));
+        assertNotEquals(Arrays.toString(window(d, 0)), Arrays.toString(window(d, 1)));
+    }
+
+    @Test
+    void csvWithStrideGivesEveryWindowAndNumericSessions(@TempDir Path dir) throws Exception {
+        Files.copy(signing, dir.resolve("clip.mp4"));
+        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nclip.mp4,hello,7\n\n");
+        Path out = dir.resolve("data");
+        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30", "--stride", "10",
+                "--layout", "pose-hands-258");
+        assertEquals("0", r[0], r[2]);
+        SignDataset d = SignDataset.load(out);
+        // Windows start at 0, 10 and 20 (20 + 30 <= 58 < 30 + 30).
+        assertEquals(3, d.size());
+        for (int k = 0; k < 3; k++) {
+            assertArrayEquals(rows(10 * k, 30), window(d, k), "window " + k);
+            assertEquals(7, d.session(k));
+            assertEquals(0, d.label(k));
+        }
+        assertEquals(List.of("hello"), d.labels());
+    }
+
+    @Test
+    void shortRecordingsRepeatTheirLastFrame(@TempDir Path dir) throws Exception {
+        Files.copy(signing, dir.resolve("clip.mp4"));
+        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label\nclip.mp4,long\n");
+        Path out = dir.resolve("data");
+        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "60",
+                "--layout", "pose-hands-258");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("1 recording(s) shorter than 60 frames"), r[1]);
+        SignDataset d = SignDataset.load(out);
+        float[] w = window(d, 0);
+        assertArrayEquals(rows(0, 58), Arrays.copyOfRange(w, 0, 58 * F));
+        assertArrayEquals(rows(57, 1), Arrays.copyOfRange(w, 58 * F, 59 * F));
+        assertArrayEquals(rows(57, 1), Arrays.copyOfRange(w, 59 * F, 60 * F));
+        assertEquals(0, d.session(0));
+    }
+
+    @Test
+    void theDefaultLayoutTrainsAndEvaluates(@TempDir Path dir) throws Exception {
+        // reports-177 (the default) carries face points that cannot be mirrored; train and evaluate must still run
+        // their whole report, mirrored check included (in the model's own layout).
+        Files.copy(signing, dir.resolve("wave.mp4"));
+        Files.copy(squats, dir.resolve("squat.mp4"));
+        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nwave.mp4,wave,1\n"
+                + "squat.mp4,squat,1\nwave.mp4,wave,2\nsquat.mp4,squat,2\n");
+        Path data = dir.resolve("data");
+        String[] r = run("dataset", csv.toString(), "--out", data.toString(), "--stride", "10");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("177 features (reports-177)"), r[1]);
+        Path model = dir.resolve("model.onnx");
+        r = run("train", "--data", data.toString(), "--out", model.toString(), "--report", dir.resolve("report")
+                .toString(), "--session", "2", "--epochs", "2", "--no-baseline");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("mirrored"), r[1]);
+        r = run("evaluate", "--data", data.toString(), "--model", model.toString(), "--perturbations");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("mirrored") && r[1].contains("accuracy="), r[1]);
+    }
+
+    @Test
+    void badInputFailsNamingTheProblemAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("data");
+        // A listed recording that does not exist.
+        Path missing = Files.writeString(dir.resolve("missing.csv"), "video,label\nnope.mp4,a\n");
+        String[] r = run("dataset", missing.toString(), "--out", out.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("nope.mp4") && r[2].contains("does not exist"), r[2]);
+        // A header that is not video,label[,session].
+        Path header = Files.writeString(dir.resolve("header.csv"), "file,sign\nx.mp4,a\n");
+        r = run("dataset", header.toString(), "--out", out.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("video,label or video,label,session"), r[2]);
+        // A row with a missing column.
+        Path columns = Files.writeString(dir.resolve("columns.csv"), "video,label,session\nx.mp4,a\n");
+        r = run("dataset", columns.toString(), "--out", out.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("line 2 has 2 columns"), r[2]);
+        // A file named like a video that is not one, after a good recording: nothing may be written.
+        Files.copy(signing, dir.resolve("good.mp4"));
+        Files.writeString(dir.resolve("broken.mp4"), "this is not a video");
+        Path broken = Files.writeString(dir.resolve("broken.csv"), "video,label\ngood.mp4,a\nbroken.mp4,b\n");
+        r = run("dataset", broken.toString(), "--out", out.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("broken.mp4"), r[2]);
+        // An empty folder, and windows of no frames.
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        r = run("dataset", empty.toString(), "--out", out.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("no recordings found"), r[2]);
+        r = run("dataset", broken.toString(), "--out", out.toString(), "--frames", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("frames must be"), r[2]);
+        assertFalse(Files.exists(out), "nothing may be written after a failure");
+        // An output folder that already holds files is refused before any work.
+        Path full = Files.createDirectory(dir.resolve("full"));
+        Files.writeString(full.resolve("keep.txt"), "mine");
+        r = run("dataset", broken.toString(), "--out", full.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("not an empty folder"), r[2]);
+        assertEquals("mine", Files.readString(full.resolve("keep.txt")));
+    }
+}
