@@ -1,6 +1,5 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
@@ -55,6 +54,9 @@ public final class DatasetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "a folder of recordings or a CSV list of them")
     Path input;
 
@@ -82,16 +84,6 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Option(names = "--session-folders", description = "INPUT is SESSION/LABEL/CLIP instead of LABEL/CLIP")
     boolean sessionFolders;
-
-    @Option(names = "--no-palm", description = "Holistic's exact behaviour: no palm-detection fallback for hands")
-    boolean noPalm;
-
-    @Option(names = "--threads", defaultValue = "1",
-            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE})")
-    int threads;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
 
     /** One recording: its file, label and session name (null without sessions). */
     record Clip(Path video, String label, String session) {
@@ -133,10 +125,9 @@ public final class DatasetCommand implements Callable<Integer> {
         List<Integer> session = new ArrayList<>();
         int padded = 0;
         long totalFrames = 0;
-        try (LandmarkerModels models = LandmarkerModels.builder().device(ExecutionDevice.parse(device))
-                    .intraOpThreads(threads).build();
+        try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                        .palmFallback(!noPalm).build()) {
+                        .palmFallback(!landmarkerOptions.noPalm).build()) {
             float[] features = new float[0];
             long[] timestamps = new long[0];
             for (Clip c : clips) {

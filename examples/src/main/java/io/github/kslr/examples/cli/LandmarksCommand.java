@@ -1,7 +1,6 @@
 package io.github.kslr.examples.cli;
 
 import com.google.gson.stream.JsonWriter;
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
@@ -44,6 +43,9 @@ public final class LandmarksCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
@@ -66,20 +68,9 @@ public final class LandmarksCommand implements Callable<Integer> {
     @Option(names = "--no-smooth", description = "turn MediaPipe's pose smoothing off in video mode")
     boolean noSmooth;
 
-    @Option(names = "--no-palm", description = "Holistic's exact behaviour: no palm-detection fallback for hands")
-    boolean noPalm;
-
     @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
             description = "stop after N frames; 0 = all (default ${DEFAULT-VALUE})")
     int maxFrames;
-
-    @Option(names = "--threads", defaultValue = "1",
-            description = "ONNX Runtime threads per model; 0 = one per core (default ${DEFAULT-VALUE}, fastest on a"
-                    + " small or busy machine)")
-    int threads;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
 
     @Override
     public Integer call() throws IOException {
@@ -94,10 +85,9 @@ public final class LandmarksCommand implements Callable<Integer> {
         int[] found = new int[4];
         long detectNanos = 0;
         float[] features = new float[0];
-        try (LandmarkerModels models = LandmarkerModels.builder().device(ExecutionDevice.parse(device))
-                    .intraOpThreads(threads).build();
+        try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
-                        .smoothLandmarks(!noSmooth).palmFallback(!noPalm).build();
+                        .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm).build();
                 VideoFrames source = VideoFrames.open(input);
                 Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
                 JsonWriter json = new JsonWriter(file)) {
