@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.train.SignDataset;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,13 +32,6 @@ class DatasetCommandTest {
 
     @TempDir
     static Path shared;
-
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @BeforeAll
     static void landmarksOfTheSigningClip() {

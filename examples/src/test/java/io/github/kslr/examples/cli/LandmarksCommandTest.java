@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,21 +15,12 @@ import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.recognizer.io.NpyArray;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LandmarksCommandTest {
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
-
     @Test
     void imageGivesMediaPipesPoseWithinItsTolerance(@TempDir Path dir) throws Exception {
         Path image = SharedFiles.require("media/tfjs/pose.jpg");

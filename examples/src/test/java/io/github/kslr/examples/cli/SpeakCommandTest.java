@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,8 +12,6 @@ import io.github.kslr.tts.VitsKhmerSpeech;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -25,13 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SpeakCommandTest {
     private static final String TEXT = "ខ្ញុំឈ្មោះសុខា។ សួស្តី ពិភពលោក";
-
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     private static Path voice() {
         return SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx");

@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.recognizer.io.NpyArray;
 import io.github.kslr.train.SignDataset;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainEvaluateCommandTest {
 
     private static final Pattern SUMMARY = Pattern.compile("accuracy=(\\d\\.\\d{4}) macro_f1=(\\d\\.\\d{4}) n=(\\d+)");
-
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     private static Matcher lastLine(String out) {
         String[] lines = out.strip().split("\n");

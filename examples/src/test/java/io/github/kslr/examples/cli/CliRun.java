@@ -1,0 +1,18 @@
+package io.github.kslr.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs {@code kslr} in-process for the command tests. */
+final class CliRun {
+    private CliRun() {
+    }
+
+    /** {@code kslr args...}: the exit code, standard output and standard error, as strings. */
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+}
