@@ -86,6 +86,10 @@ public class LandmarkerBenchmark {
         @Param({"1"})
         public int threads;
 
+        /** The face branch ({@link HolisticLandmarker.Builder#faceLandmarks}); off for models that read no face. */
+        @Param({"true"})
+        public boolean face;
+
         LandmarkerModels models;
         HolisticLandmarker landmarker;
         List<ImageFrame> frames;
@@ -99,7 +103,7 @@ public class LandmarkerBenchmark {
             frames = decode(Paths.get(video));
             models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
             landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).palmFallback(palm)
-                    .palmInterval(palmInterval).build();
+                    .palmInterval(palmInterval).faceLandmarks(face).build();
         }
 
         @TearDown(Level.Trial)

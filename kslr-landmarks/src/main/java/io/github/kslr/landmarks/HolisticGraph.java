@@ -52,6 +52,7 @@ final class HolisticGraph implements AutoCloseable {
     private final boolean smooth;
     private final boolean palmFallback;
     private final int palmInterval;
+    private final boolean face;
     private final StageRunners stages;
     private final OutputNames names;
     private final float[] recropPoints = new float[2 * 3];
@@ -155,6 +156,7 @@ final class HolisticGraph implements AutoCloseable {
         this.smooth = b.smoothLandmarks;
         this.palmFallback = b.palmFallback;
         this.palmInterval = b.palmInterval;
+        this.face = b.faceLandmarks;
         LandmarkerModels m = b.models;
         padded = fixedBatches != null ? fixedBatches
                 : m.device().kind() == io.github.kslr.api.ExecutionDevice.Kind.CUDA;
@@ -231,7 +233,13 @@ final class HolisticGraph implements AutoCloseable {
                     }
                 }
             }
-            faceStage();
+            if (face) {
+                faceStage();
+            } else {
+                for (Stream s : streams) {
+                    s.faceSet = LandmarkSet.absent(LandmarkPart.FACE);
+                }
+            }
             HolisticLandmarks[] out = new HolisticLandmarks[n];
             for (int i = 0; i < n; i++) {
                 Stream s = streams[i];

@@ -24,6 +24,7 @@ abstract class HolisticOptionsBuilder<B extends HolisticOptionsBuilder<B>> {
     boolean smoothLandmarks = true;
     boolean palmFallback = true;
     int palmInterval = 5;
+    boolean faceLandmarks = true;
 
     HolisticOptionsBuilder(LandmarkerModels models) {
         this.models = Checks.notNull(models, "models");
@@ -89,6 +90,16 @@ abstract class HolisticOptionsBuilder<B extends HolisticOptionsBuilder<B>> {
      */
     public B palmInterval(int frames) {
         this.palmInterval = frames;
+        return self();
+    }
+
+    /**
+     * Whether to run the face branch (face detection in the pose's face region, then 468 face landmarks); on by
+     * default. Off, results have no face and each frame skips two model calls: worth it when the sign model reads no
+     * face point (e.g. the {@code pose-hands-258} layout, or the bundled demo model). Pose and hands are unchanged.
+     */
+    public B faceLandmarks(boolean on) {
+        this.faceLandmarks = on;
         return self();
     }
 

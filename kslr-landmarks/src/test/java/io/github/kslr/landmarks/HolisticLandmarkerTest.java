@@ -48,6 +48,27 @@ class HolisticLandmarkerTest {
     }
 
     @Test
+    void withoutTheFaceBranchPoseAndHandsAreUnchanged() {
+        int faces = 0;
+        try (HolisticLandmarker all = HolisticLandmarker.builder(models).build();
+                HolisticLandmarker noFace = HolisticLandmarker.builder(models).faceLandmarks(false).build()) {
+            for (int i = 0; i < clip.frames().size(); i++) {
+                HolisticLandmarks a = all.detect(clip.frame(i));
+                HolisticLandmarks b = noFace.detect(clip.frame(i));
+                faces += a.face().isPresent() ? 1 : 0;
+                assertTrue(!b.face().isPresent(), "frame " + i + " has a face with the face branch off");
+                for (LandmarkPart p : LandmarkPart.values()) {
+                    if (p != LandmarkPart.FACE) {
+                        assertEquals(a.part(p).isPresent(), b.part(p).isPresent(), p + " in frame " + i);
+                        assertArrayEquals(a.part(p).toArray(), b.part(p).toArray(), p + " in frame " + i);
+                    }
+                }
+            }
+        }
+        assertEquals(clip.frames().size(), faces, "the clip shows a face in every frame");
+    }
+
+    @Test
     void builderRejectsBadOptions() {
         assertThrows(InvalidInputException.class,
                 () -> HolisticLandmarker.builder(models).minPosePresence(1.5f).build());

@@ -88,7 +88,8 @@ public final class RecognizeCommand implements Callable<Integer> {
         // The input first: a wrong path fails at once, before the models load.
         try (VideoFrames frames = VideoFrames.open(input);
                 SdkModels models = recognition.load();
-                RecognitionSession session = models.newSession()) {
+                // Only the parts the sign model reads: the command shows no landmarks.
+                RecognitionSession session = models.newSession(false)) {
             long loaded = System.nanoTime();
             int total = frames.lengthInFrames();
             // A camera has no end: Ctrl-C stops the loop and the results so far are still printed.
