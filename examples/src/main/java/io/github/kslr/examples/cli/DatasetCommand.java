@@ -4,6 +4,7 @@ import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.landmarks.HolisticLandmarker;
@@ -127,7 +128,8 @@ public final class DatasetCommand implements Callable<Integer> {
         long totalFrames = 0;
         try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                        .palmFallback(!landmarkerOptions.noPalm).build()) {
+                        .palmFallback(!landmarkerOptions.noPalm)
+                        .faceLandmarks(featureLayout.uses(LandmarkPart.FACE)).build()) {
             float[] features = new float[0];
             long[] timestamps = new long[0];
             for (Clip c : clips) {
