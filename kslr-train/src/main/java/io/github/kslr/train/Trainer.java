@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -364,10 +362,8 @@ public final class Trainer {
     private void checkpoint(TrainedModel model, EpochStats es) {
         try {
             Files.createDirectories(config.checkpointDir());
-            Path tmp = config.checkpointDir().resolve("best.onnx.tmp");
-            Files.write(tmp, OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32));
-            Files.move(tmp, config.checkpointDir().resolve("best.onnx"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(config.checkpointDir().resolve("best.onnx"),
+                    OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32));
             Files.writeString(config.checkpointDir().resolve("best.txt"), "epoch=" + es.epoch() + "\nmonitor_loss="
                     + es.monitorLoss() + "\nmonitor_accuracy=" + es.monitorAccuracy() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -75,9 +75,9 @@ public final class TrainingReport {
             }
             byte[] fp32 = OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32);
             byte[] int8 = OnnxExport.toBytes(model, OnnxExport.Precision.INT8);
-            Files.write(modelOut, fp32);
+            AtomicFiles.write(modelOut, fp32);
             Path int8Path = reportDir.resolve("model.int8.onnx");
-            Files.write(int8Path, int8);
+            AtomicFiles.write(int8Path, int8);
             writeHistory(result.history(), reportDir.resolve("history.csv"));
             ReportCharts.trainingCurves(result.history(), result.bestEpoch(), reportDir.resolve("curves.png"));
             Evaluation clean = null;
