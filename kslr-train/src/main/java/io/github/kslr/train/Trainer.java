@@ -1,5 +1,6 @@
 package io.github.kslr.train;
 
+import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;

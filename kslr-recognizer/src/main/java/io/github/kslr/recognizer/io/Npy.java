@@ -1,12 +1,11 @@
 package io.github.kslr.recognizer.io;
 
+import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KslrException;
 import io.github.kslr.recognizer.io.NpyArray.DType;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -215,7 +214,10 @@ public final class Npy {
         return b;
     }
 
-    /** Writes {@code array} to {@code file} (replacing it), creating parent directories. */
+    /**
+     * Writes {@code array} to {@code file} (replacing it), creating parent directories. The file appears complete or
+     * not at all ({@link AtomicFiles}).
+     */
     public static void write(Path file, NpyArray array) {
         Checks.notNull(file, "file");
         Checks.notNull(array, "array");
@@ -224,9 +226,7 @@ public final class Npy {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), CHUNK)) {
-                write(out, array);
-            }
+            AtomicFiles.write(file, out -> write(out, array));
         } catch (IOException e) {
             throw new KslrException("cannot write .npy file " + file.toAbsolutePath() + ": " + e, e);
         }

@@ -1,4 +1,4 @@
-package io.github.kslr.train;
+package io.github.kslr.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
