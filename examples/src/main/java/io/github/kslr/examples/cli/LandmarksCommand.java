@@ -1,21 +1,22 @@
 package io.github.kslr.examples.cli;
 
 import com.google.gson.stream.JsonWriter;
+import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
-import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.recognizer.io.NpyArray;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -81,39 +82,12 @@ public final class LandmarksCommand implements Callable<Integer> {
         FeatureLayout featureLayout = FeatureLayout.of(layout);
         RunningMode runningMode = runningMode();
         PrintWriter o = spec.commandLine().getOut();
-        int frames = 0;
-        int[] found = new int[4];
-        long detectNanos = 0;
-        float[] features = new float[0];
         try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
                         .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm).build();
-                VideoFrames source = VideoFrames.open(input);
-                Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-                JsonWriter json = new JsonWriter(file)) {
-            json.beginArray();
-            for (ImageFrame frame = source.next(); frame != null && (maxFrames == 0 || frames < maxFrames);
-                    frame = source.next()) {
-                long t0 = System.nanoTime();
-                HolisticLandmarks lm = landmarker.detect(frame);
-                detectNanos += System.nanoTime() - t0;
-                json.beginObject();
-                json.name("frame").value(frames);
-                LandmarkJson.writeMembers(json, lm);
-                json.endObject();
-                found[0] += lm.pose().isPresent() ? 1 : 0;
-                found[1] += lm.leftHand().isPresent() ? 1 : 0;
-                found[2] += lm.rightHand().isPresent() ? 1 : 0;
-                found[3] += lm.face().isPresent() ? 1 : 0;
-                if (npy != null) {
-                    if ((frames + 1) * featureLayout.size() > features.length) {
-                        features = Arrays.copyOf(features, Math.max(16, (frames + 1) * 2) * featureLayout.size());
-                    }
-                    featureLayout.write(lm, features, frames * featureLayout.size());
-                }
-                frames++;
-            }
-            json.endArray();
+                VideoFrames source = VideoFrames.open(input)) {
+            // The JSON appears complete or not at all, even when decoding fails halfway.
+            AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
         }
         if (npy != null) {
             Npy.write(npy, NpyArray.ofFloats(Arrays.copyOf(features, frames * featureLayout.size()), frames,
@@ -126,6 +100,42 @@ public final class LandmarksCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "wrote %s%s%n", out, npy != null ? " and " + npy + " [" + frames + ", "
                 + featureLayout.size() + "] (" + featureLayout.name() + ")" : "");
         return 0;
+    }
+
+    // What writeFrames found, for the summary and the feature matrix.
+    private int frames;
+    private final int[] found = new int[4];
+    private long detectNanos;
+    private float[] features = new float[0];
+
+    /** Runs the landmarker over the source, writing one JSON object a frame to {@code stream}. */
+    private void writeFrames(HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout,
+            OutputStream stream) throws IOException {
+        JsonWriter json = new JsonWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+        json.beginArray();
+        for (ImageFrame frame = source.next(); frame != null && (maxFrames == 0 || frames < maxFrames);
+                frame = source.next()) {
+            long t0 = System.nanoTime();
+            HolisticLandmarks lm = landmarker.detect(frame);
+            detectNanos += System.nanoTime() - t0;
+            json.beginObject();
+            json.name("frame").value(frames);
+            LandmarkJson.writeMembers(json, lm);
+            json.endObject();
+            found[0] += lm.pose().isPresent() ? 1 : 0;
+            found[1] += lm.leftHand().isPresent() ? 1 : 0;
+            found[2] += lm.rightHand().isPresent() ? 1 : 0;
+            found[3] += lm.face().isPresent() ? 1 : 0;
+            if (npy != null) {
+                if ((frames + 1) * featureLayout.size() > features.length) {
+                    features = Arrays.copyOf(features, Math.max(16, (frames + 1) * 2) * featureLayout.size());
+                }
+                featureLayout.write(lm, features, frames * featureLayout.size());
+            }
+            frames++;
+        }
+        json.endArray();
+        json.flush(); // not close(): AtomicFiles closes the stream
     }
 
     private RunningMode runningMode() {
