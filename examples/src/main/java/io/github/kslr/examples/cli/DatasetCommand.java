@@ -4,6 +4,7 @@ import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KslrException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.examples.media.VideoFrames;
@@ -25,7 +26,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +91,11 @@ public final class DatasetCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE})")
     String layout;
 
+    @Option(names = "--jobs", defaultValue = "1",
+            description = "recordings processed at once, each by its own landmarker over shared models"
+                    + " (default ${DEFAULT-VALUE}; up to one per core)")
+    int jobs;
+
     @Option(names = "--session-folders", description = "INPUT is SESSION/LABEL/CLIP instead of LABEL/CLIP")
     boolean sessionFolders;
 
@@ -93,6 +106,9 @@ public final class DatasetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FeatureLayout featureLayout = FeatureLayout.of(layout);
+        if (jobs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be >= 1, was " + jobs);
+        }
         RecordingWindows windowing;
         try {
             windowing = new RecordingWindows(frames, fps, stride);
@@ -121,58 +137,26 @@ public final class DatasetCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         int f = featureLayout.size();
         int windowFloats = frames * f;
-        float[] x = new float[0];
-        List<Integer> y = new ArrayList<>();
-        List<Integer> session = new ArrayList<>();
+        List<ClipWindows> perClip = extractAll(clips, featureLayout, windowing);
+        int count = perClip.stream().mapToInt(ClipWindows::count).sum();
+        float[] x = new float[count * windowFloats];
+        int[] y = new int[count];
+        int[] session = new int[count];
         int padded = 0;
         long totalFrames = 0;
-        try (LandmarkerModels models = landmarkerOptions.loadModels();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                        .palmFallback(!landmarkerOptions.noPalm)
-                        .faceLandmarks(featureLayout.uses(LandmarkPart.FACE)).build()) {
-            float[] features = new float[0];
-            long[] timestamps = new long[0];
-            for (Clip c : clips) {
-                landmarker.reset();
-                int n = 0;
-                try (VideoFrames source = VideoFrames.open(c.video().toString())) {
-                    for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
-                        HolisticLandmarks lm = landmarker.detect(frame);
-                        if (n == timestamps.length) {
-                            timestamps = Arrays.copyOf(timestamps, Math.max(64, 2 * n));
-                            features = Arrays.copyOf(features, timestamps.length * f);
-                        }
-                        timestamps[n] = frame.timestampMs();
-                        featureLayout.write(lm, features, n * f);
-                        n++;
-                    }
-                }
-                if (n == 0) {
-                    throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
-                }
-                totalFrames += n;
-                long[] clipTimes = Arrays.copyOf(timestamps, n);
-                int[][] windows = windowing.windows(clipTimes);
-                if (windowing.resample(clipTimes).length < frames) {
-                    padded++;
-                }
-                int needed = (y.size() + windows.length) * windowFloats;
-                if (needed > x.length) {
-                    x = Arrays.copyOf(x, Math.max(needed, 2 * x.length));
-                }
-                for (int[] w : windows) {
-                    int base = y.size() * windowFloats;
-                    for (int t = 0; t < frames; t++) {
-                        System.arraycopy(features, w[t] * f, x, base + t * f, f);
-                    }
-                    y.add(labels.indexOf(c.label()));
-                    session.add(c.session() == null ? 0 : sessions.get(c.session()));
-                }
+        int k = 0;
+        for (int i = 0; i < clips.size(); i++) {
+            Clip c = clips.get(i);
+            ClipWindows w = perClip.get(i);
+            System.arraycopy(w.windows(), 0, x, k * windowFloats, w.count() * windowFloats);
+            for (int j = 0; j < w.count(); j++, k++) {
+                y[k] = labels.indexOf(c.label());
+                session[k] = c.session() == null ? 0 : sessions.get(c.session());
             }
+            padded += w.padded() ? 1 : 0;
+            totalFrames += w.frames();
         }
-        SignDataset dataset = new SignDataset(featureLayout, frames, Arrays.copyOf(x, y.size() * windowFloats),
-                y.stream().mapToInt(Integer::intValue).toArray(), session.stream().mapToInt(Integer::intValue).toArray(),
-                labels);
+        SignDataset dataset = new SignDataset(featureLayout, frames, x, y, session, labels);
         dataset.save(out);
 
         o.printf(Locale.ROOT, "%d recording(s), %d frames -> %d window(s) of %s, %d features (%s)%n", clips.size(),
@@ -193,6 +177,100 @@ public final class DatasetCommand implements Callable<Integer> {
         o.println("wrote " + out + " (next: kslr train --data " + out + " --out MODEL.onnx --report REPORT_DIR"
                 + (sessions.isEmpty() ? "" : " --session N") + ")");
         return 0;
+    }
+
+    /** One recording's windows ({@code count} x frames x features, flat), its frame count and whether it was short. */
+    record ClipWindows(float[] windows, int count, int frames, boolean padded) {
+    }
+
+    /**
+     * Landmarks and windows of every clip, in clip order, with {@code --jobs} landmarkers over one set of models:
+     * the result does not depend on the number of jobs (each clip runs from a fresh tracking state).
+     */
+    private List<ClipWindows> extractAll(List<Clip> clips, FeatureLayout layout, RecordingWindows windowing) {
+        int threads = Math.min(jobs, clips.size());
+        BlockingQueue<HolisticLandmarker> idle = new ArrayBlockingQueue<>(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kslr-dataset");
+            t.setDaemon(true);
+            return t;
+        });
+        try (LandmarkerModels models = landmarkerOptions.loadModels()) {
+            try {
+                for (int i = 0; i < threads; i++) {
+                    idle.add(HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                            .palmFallback(!landmarkerOptions.noPalm).faceLandmarks(layout.uses(LandmarkPart.FACE))
+                            .build());
+                }
+                List<Future<ClipWindows>> futures = new ArrayList<>();
+                for (Clip c : clips) {
+                    futures.add(pool.submit(() -> {
+                        HolisticLandmarker landmarker = idle.take();
+                        try {
+                            return extract(landmarker, c, layout, windowing);
+                        } finally {
+                            idle.add(landmarker);
+                        }
+                    }));
+                }
+                List<ClipWindows> out = new ArrayList<>();
+                for (Future<ClipWindows> fu : futures) {
+                    out.add(fu.get());
+                }
+                return out;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new KslrException("extracting landmarks failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KslrException("interrupted while extracting landmarks", e);
+            } finally {
+                pool.shutdownNow();
+                try {
+                    // Landmarkers in use finish their frame before the models close.
+                    pool.awaitTermination(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                idle.forEach(HolisticLandmarker::close);
+            }
+        }
+    }
+
+    /** One clip through a landmarker (reset first), then cut into windows. */
+    private ClipWindows extract(HolisticLandmarker landmarker, Clip c, FeatureLayout layout,
+            RecordingWindows windowing) {
+        landmarker.reset();
+        int f = layout.size();
+        float[] features = new float[64 * f];
+        long[] timestamps = new long[64];
+        int n = 0;
+        try (VideoFrames source = VideoFrames.open(c.video().toString())) {
+            for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                HolisticLandmarks lm = landmarker.detect(frame);
+                if (n == timestamps.length) {
+                    timestamps = Arrays.copyOf(timestamps, 2 * n);
+                    features = Arrays.copyOf(features, timestamps.length * f);
+                }
+                timestamps[n] = frame.timestampMs();
+                layout.write(lm, features, n * f);
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
+        }
+        long[] clipTimes = Arrays.copyOf(timestamps, n);
+        int[][] windows = windowing.windows(clipTimes);
+        float[] x = new float[windows.length * frames * f];
+        for (int w = 0; w < windows.length; w++) {
+            for (int t = 0; t < frames; t++) {
+                System.arraycopy(features, windows[w][t] * f, x, (w * frames + t) * f, f);
+            }
+        }
+        return new ClipWindows(x, windows.length, n, windowing.resample(clipTimes).length < frames);
     }
 
     /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are not videos are ignored. */

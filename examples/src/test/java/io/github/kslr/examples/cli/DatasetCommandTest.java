@@ -88,6 +88,15 @@ class DatasetCommandTest {
         assertArrayEquals(rows(19, 20), window(d, 1));
         assertArrayEquals(rows(19, 20), window(d, 2));
         assertNotEquals(Arrays.toString(window(d, 0)), Arrays.toString(window(d, 1)));
+
+        // Three recordings at once, each on its own landmarker: the same files, byte for byte.
+        Path parallel = dir.resolve("parallel");
+        r = run("dataset", in.toString(), "--out", parallel.toString(), "--session-folders", "--frames", "20",
+                "--layout", "pose-hands-258", "--jobs", "3");
+        assertEquals("0", r[0], r[2]);
+        for (String file : List.of("X.npy", "y.npy", "session.npy", "labels.txt")) {
+            assertArrayEquals(Files.readAllBytes(out.resolve(file)), Files.readAllBytes(parallel.resolve(file)), file);
+        }
     }
 
     @Test
@@ -181,6 +190,13 @@ class DatasetCommandTest {
         r = run("dataset", broken.toString(), "--out", out.toString(), "--frames", "0");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("frames must be"), r[2]);
+        r = run("dataset", broken.toString(), "--out", out.toString(), "--jobs", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--jobs must be >= 1"), r[2]);
+        // The broken recording fails its job while the good one runs in another: still nothing written.
+        r = run("dataset", broken.toString(), "--out", out.toString(), "--jobs", "2");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("broken.mp4"), r[2]);
         assertFalse(Files.exists(out), "nothing may be written after a failure");
         // An output folder that already holds files is refused before any work.
         Path full = Files.createDirectory(dir.resolve("full"));
