@@ -54,6 +54,15 @@ rm -f "$ROOT"/gpu-kit/app.part-*
 APP="$(mktemp -d)"
 cp "$ROOT/benchmarks/target/benchmarks.jar" "$APP/benchmarks.jar"
 zip -q -d "$APP/benchmarks.jar" 'ai/onnxruntime/*' >/dev/null
+# Natives and data the benchmarks never load, so the jar travels in fewer parts (checked: LandmarkerBenchmark,
+# SignClassifierBenchmark and KhmerSpeechBenchmark run from a jar without them, with an empty JavaCPP cache):
+# OpenCV's modules beyond core and imgproc, its Python module and data files, OpenBLAS's full-LAPACK JNI and headers.
+unzip -Z1 "$APP/benchmarks.jar" | grep -E '^org/bytedeco/opencv/linux-x86_64/(python/|share/|lib)' \
+  | grep -v -E '/lib(jni)?opencv_(core|imgproc)\.so' > "$APP/unused.txt" || true
+echo 'org/bytedeco/openblas/linux-x86_64/libjniopenblas_full.so' >> "$APP/unused.txt"
+unzip -Z1 "$APP/benchmarks.jar" 'org/bytedeco/openblas/linux-x86_64/include/*' >> "$APP/unused.txt" 2>/dev/null || true
+zip -q -d "$APP/benchmarks.jar" -@ < "$APP/unused.txt" >/dev/null
+rm "$APP/unused.txt"
 (cd "$APP" && unzip -q "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/*.class' \
   'ai/onnxruntime/providers/*.class' 'ai/onnxruntime/platform/*.class' 2>/dev/null || true)
 (cd "$APP" && zip -q -r benchmarks.jar ai)
