@@ -249,6 +249,10 @@ public final class DatasetCommand implements Callable<Integer> {
         int n = 0;
         try (VideoFrames source = VideoFrames.open(c.video().toString())) {
             for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // Another recording failed: stop rather than finish a long clip nobody will use.
+                    throw new KslrException("cancelled while reading " + c.video());
+                }
                 HolisticLandmarks lm = landmarker.detect(frame);
                 if (n == timestamps.length) {
                     timestamps = Arrays.copyOf(timestamps, 2 * n);
