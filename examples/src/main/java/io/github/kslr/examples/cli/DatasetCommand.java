@@ -35,6 +35,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -315,51 +318,48 @@ public final class DatasetCommand implements Callable<Integer> {
         }
     }
 
-    /** A CSV with the header video,label[,session]; no quoting (paths and labels without commas). */
+    /** A CSV (RFC 4180: quoted fields may hold commas) with the header video,label[,session]. */
     static List<Clip> readCsv(Path csv) {
         if (!Files.isRegularFile(csv)) {
             throw new InvalidInputException("INPUT " + csv + " is neither a folder nor a CSV file");
         }
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            text = Files.readString(csv, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + csv, e);
         }
-        if (lines.isEmpty()) {
-            throw new InvalidInputException(csv + " is empty; expected the header video,label[,session]");
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte-order mark, as spreadsheet programs write
         }
-        String header = lines.get(0).strip().replace("\uFEFF", "");
-        boolean withSession;
-        if (header.equals("video,label")) {
-            withSession = false;
-        } else if (header.equals("video,label,session")) {
-            withSession = true;
-        } else {
-            throw new InvalidInputException(csv + ": the first line must be video,label or video,label,session, was "
-                    + header);
-        }
-        Path base = csv.toAbsolutePath().getParent();
-        List<Clip> clips = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                .setIgnoreEmptyLines(true).get();
+        try (CSVParser parser = CSVParser.parse(text, format)) {
+            List<String> header = parser.getHeaderNames();
+            boolean withSession = header.equals(List.of("video", "label", "session"));
+            if (!withSession && !header.equals(List.of("video", "label"))) {
+                throw new InvalidInputException(csv + ": the first line must be video,label or video,label,session,"
+                        + " was " + String.join(",", header));
             }
-            String[] cols = line.split(",", -1);
-            if (cols.length != (withSession ? 3 : 2)) {
-                throw new InvalidInputException(csv + ": line " + (i + 1) + " has " + cols.length + " columns, the"
-                        + " header " + header + " " + (withSession ? 3 : 2) + ": " + line);
-            }
-            for (int k = 0; k < cols.length; k++) {
-                cols[k] = cols[k].strip();
-                if (cols[k].isEmpty()) {
-                    throw new InvalidInputException(csv + ": line " + (i + 1) + " has an empty column " + (k + 1));
+            Path base = csv.toAbsolutePath().getParent();
+            List<Clip> clips = new ArrayList<>();
+            for (CSVRecord r : parser) {
+                long line = parser.getCurrentLineNumber(); // the record's last line
+                if (r.size() != header.size()) {
+                    throw new InvalidInputException(csv + ": line " + line + " has " + r.size() + " columns, the"
+                            + " header " + String.join(",", header) + " " + header.size());
                 }
+                for (int k = 0; k < r.size(); k++) {
+                    if (r.get(k).isEmpty()) {
+                        throw new InvalidInputException(csv + ": line " + line + " has an empty column " + (k + 1));
+                    }
+                }
+                clips.add(new Clip(base.resolve(r.get(0)), r.get(1), withSession ? r.get(2) : null));
             }
-            clips.add(new Clip(base.resolve(cols[0]), cols[1], withSession ? cols[2] : null));
+            return clips;
+        } catch (IOException | UncheckedIOException e) {
+            throw new InvalidInputException(csv + " is not a valid CSV file: " + e.getMessage());
         }
-        return clips;
     }
 
     /** Session name -> number: whole numbers as they are when every name is one, else 1, 2, ... in sorted order. */

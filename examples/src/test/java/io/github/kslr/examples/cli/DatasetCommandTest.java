@@ -119,6 +119,19 @@ class DatasetCommandTest {
     }
 
     @Test
+    void csvFieldsMayBeQuoted(@TempDir Path dir) throws Exception {
+        Files.copy(signing, dir.resolve("take, 1.mp4"));
+        Path csv = Files.writeString(dir.resolve("clips.csv"), "\uFEFFvideo,label\n\"take, 1.mp4\",\"hello, world\"\n");
+        Path out = dir.resolve("data");
+        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30",
+                "--layout", "pose-hands-258");
+        assertEquals("0", r[0], r[2]);
+        SignDataset d = SignDataset.load(out);
+        assertEquals(List.of("hello, world"), d.labels());
+        assertArrayEquals(rows(14, 30), window(d, 0));
+    }
+
+    @Test
     void shortRecordingsRepeatTheirLastFrame(@TempDir Path dir) throws Exception {
         Files.copy(signing, dir.resolve("clip.mp4"));
         Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label\nclip.mp4,long\n");
