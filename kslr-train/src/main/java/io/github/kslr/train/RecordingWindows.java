@@ -92,8 +92,21 @@ public final class RecordingWindows {
      * @param timestampsMs the recording's frame timestamps, strictly increasing, at least one
      */
     public int[][] windows(long[] timestampsMs) {
-        int[] r = resample(timestampsMs);
+        return cut(resample(timestampsMs));
+    }
+
+    /**
+     * The windows of a recording already resampled with {@link #resample}: {@code [windows][frames]} indices into the
+     * recording's frames.
+     *
+     * @param r the resampled frame indices, at least one
+     */
+    public int[][] cut(int[] r) {
+        Checks.notNull(r, "resampled");
         int m = r.length;
+        if (m == 0) {
+            throw new InvalidInputException("a recording needs at least one frame, got none");
+        }
         if (m < frames) {
             int[] w = new int[frames];
             for (int i = 0; i < frames; i++) {

@@ -164,12 +164,8 @@ public final class SignDataset {
      * @throws UncheckedIOException  when writing fails (nothing is left behind)
      */
     public void save(Path dir) {
-        Checks.notNull(dir, "dir");
+        checkSaveTarget(dir);
         Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new InvalidInputException("dataset folder " + dir + " already exists and is not an empty folder;"
-                    + " choose a new one (nothing was written)");
-        }
         Path partial = null;
         try {
             Files.createDirectories(target.getParent());
@@ -191,6 +187,21 @@ public final class SignDataset {
             if (partial != null) {
                 deleteQuietly(partial);
             }
+        }
+    }
+
+    /**
+     * Checks, before any work, that {@link #save(Path)} may write {@code dir}: it must not exist or be an empty
+     * folder.
+     *
+     * @throws InvalidInputException when it is a file or a folder that holds anything
+     */
+    public static void checkSaveTarget(Path dir) {
+        Checks.notNull(dir, "dir");
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.exists(target) && !isEmptyDirectory(target)) {
+            throw new InvalidInputException("dataset folder " + dir + " already exists and is not an empty folder;"
+                    + " choose a new one (nothing was written)");
         }
     }
 

@@ -75,5 +75,10 @@ class RecordingWindowsTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> w.windows(new long[] {0, 5, 5}));
         assertEquals("frame timestamps must increase: frame 2 at 5 ms follows 5 ms", e.getMessage());
         assertEquals(3, w.frames());
+        assertThrows(InvalidInputException.class, () -> w.cut(new int[0]));
+        assertThrows(InvalidInputException.class, () -> w.cut(null));
+        // windows() is resample() then cut().
+        long[] t = clip(9, 33);
+        assertArrayEquals(w.windows(t), w.cut(w.resample(t)));
     }
 }

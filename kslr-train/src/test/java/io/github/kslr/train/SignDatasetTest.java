@@ -107,6 +107,8 @@ class SignDatasetTest {
         assertEquals(List.of("X.npy", "labels.txt", "y.npy"), list(empty));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> d.save(empty));
         assertTrue(e.getMessage().contains("not an empty folder"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> SignDataset.checkSaveTarget(empty));
+        SignDataset.checkSaveTarget(dir.resolve("not-yet"));
         Path file = Files.writeString(dir.resolve("file"), "x");
         assertThrows(InvalidInputException.class, () -> d.save(file));
         assertEquals("x", Files.readString(file));

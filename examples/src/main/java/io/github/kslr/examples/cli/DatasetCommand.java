@@ -118,9 +118,10 @@ public final class DatasetCommand implements Callable<Integer> {
         } catch (InvalidInputException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (Files.exists(out) && !isEmptyFolder(out)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out
-                    + " already exists and is not an empty folder; choose a new one");
+        try {
+            SignDataset.checkSaveTarget(out); // before hours of landmark extraction, not after
+        } catch (InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage());
         }
         List<Clip> clips = Files.isDirectory(input) ? scanFolder(input, sessionFolders) : readCsv(input);
         if (clips.isEmpty()) {
@@ -269,15 +270,15 @@ public final class DatasetCommand implements Callable<Integer> {
         if (n == 0) {
             throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
         }
-        long[] clipTimes = Arrays.copyOf(timestamps, n);
-        int[][] windows = windowing.windows(clipTimes);
+        int[] resampled = windowing.resample(Arrays.copyOf(timestamps, n));
+        int[][] windows = windowing.cut(resampled);
         float[] x = new float[windows.length * frames * f];
         for (int w = 0; w < windows.length; w++) {
             for (int t = 0; t < frames; t++) {
                 System.arraycopy(features, windows[w][t] * f, x, (w * frames + t) * f, f);
             }
         }
-        return new ClipWindows(x, windows.length, n, windowing.resample(clipTimes).length < frames);
+        return new ClipWindows(x, windows.length, n, resampled.length < frames);
     }
 
     /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are not videos are ignored. */
@@ -377,16 +378,5 @@ public final class DatasetCommand implements Callable<Integer> {
             numbers.put(s, allNumbers ? Integer.parseInt(s) : next++);
         }
         return numbers;
-    }
-
-    private static boolean isEmptyFolder(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
     }
 }
