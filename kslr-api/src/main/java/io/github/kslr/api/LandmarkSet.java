@@ -26,10 +26,19 @@ public final class LandmarkSet {
         this.values = values;
     }
 
-    /** An absent part: {@link #isPresent()} is false, every value 0. */
+    /** One shared absent set a part (immutable), so a frame without a face or a hand allocates nothing for it. */
+    private static final LandmarkSet[] ABSENT = new LandmarkSet[LandmarkPart.values().length];
+
+    static {
+        for (LandmarkPart p : LandmarkPart.values()) {
+            ABSENT[p.ordinal()] = new LandmarkSet(p, false, 0f, new float[p.valueCount()]);
+        }
+    }
+
+    /** An absent part: {@link #isPresent()} is false, every value 0. The same shared instance for each part. */
     public static LandmarkSet absent(LandmarkPart part) {
         Checks.notNull(part, "part");
-        return new LandmarkSet(part, false, 0f, new float[part.valueCount()]);
+        return ABSENT[part.ordinal()];
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.kslr.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,13 @@ class LandmarkSetTest {
         assertFalse(face.isPresent());
         assertEquals(468, face.size());
         assertArrayEquals(new float[1404], face.toArray());
+        // One shared instance a part: what a caller gets out of it is a copy, so it stays all zeros.
+        assertSame(face, LandmarkSet.absent(LandmarkPart.FACE));
+        face.toArray()[0] = 5f;
+        float[] copy = new float[1404];
+        copy[0] = 7f;
+        face.copyTo(copy, 0);
+        assertArrayEquals(new float[1404], LandmarkSet.absent(LandmarkPart.FACE).toArray());
     }
 
     @Test
