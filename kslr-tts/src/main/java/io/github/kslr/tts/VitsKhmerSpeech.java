@@ -46,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * is accepted: the option it has no input for is ignored, with a warning in the log.
  *
  * <p>Text is spoken sentence by sentence ({@link KhmerSentences}); {@link #synthesize(String)} joins the sentences,
- * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. Sentences with nothing
- * speakable (only punctuation, Latin, digits...) are skipped and not counted in the listener's {@code total}. With both
- * noise scales 0 a one-sentence text gives transformers' waveform for it (within 1e-4, tested).
+ * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. Numbers written in digits
+ * are spoken as Khmer words ({@link KhmerNumbers}; {@link VitsSpeechOptions.Builder#spellNumbers(boolean)} turns that
+ * off): the MMS Khmer voice has no digits and would skip them. Sentences with nothing speakable (only punctuation,
+ * Latin...) are skipped and not counted in the listener's {@code total}. With both noise scales 0 a one-sentence text
+ * gives transformers' waveform for it (within 1e-4, tested).
  *
  * <p><b>Thread-safety.</b> Thread-safe: calls may run concurrently (each has its own tensors; ONNX Runtime runs them
  * in parallel). {@link #close()} waits for calls in flight and is idempotent; later calls throw
@@ -179,9 +181,11 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
         List<String> sentences = new ArrayList<>();
         List<long[]> ids = new ArrayList<>();
         for (String sentence : KhmerSentences.split(text)) {
-            if (speakable(sentence)) {
+            // The listener gets the sentence as written; the voice reads its numbers as words.
+            String spoken = options.spellNumbers() ? KhmerNumbers.spellNumbers(sentence) : sentence;
+            if (speakable(spoken)) {
                 sentences.add(sentence);
-                ids.add(tokenizer.encode(sentence));
+                ids.add(tokenizer.encode(spoken));
             }
         }
         if (sentences.isEmpty()) {

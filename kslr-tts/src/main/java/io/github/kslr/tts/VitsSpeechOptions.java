@@ -5,10 +5,12 @@ import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InvalidInputException;
 
 /**
- * How {@link VitsKhmerSpeech} speaks: speaking rate, noise scales, ONNX Runtime threads and device.
+ * How {@link VitsKhmerSpeech} speaks: speaking rate, noise scales, whether numbers are spelled out, ONNX Runtime
+ * threads and device.
  *
  * <p>Defaults are transformers' {@code VitsModel} defaults for MMS voices: rate 1.0, noise scale 0.667, duration
- * noise scale 0.8; CPU with ONNX Runtime's own thread count. Both noise scales 0 make the output deterministic (and
+ * noise scale 0.8; numbers in digits spoken as Khmer words ({@link KhmerNumbers}); CPU with ONNX Runtime's own thread
+ * count. Both noise scales 0 make the output deterministic (and
  * equal to transformers' output for the same voice).
  *
  * <p><b>Thread-safety.</b> Immutable; the {@link Builder} is not thread-safe.
@@ -17,10 +19,12 @@ public final class VitsSpeechOptions {
     private final double speakingRate;
     private final float noiseScale;
     private final float noiseScaleDuration;
+    private final boolean spellNumbers;
     private final int intraOpThreads;
     private final ExecutionDevice device;
 
     private VitsSpeechOptions(Builder b) {
+        this.spellNumbers = b.spellNumbers;
         this.speakingRate = b.speakingRate;
         this.noiseScale = b.noiseScale;
         this.noiseScaleDuration = b.noiseScaleDuration;
@@ -40,7 +44,7 @@ public final class VitsSpeechOptions {
     /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder().speakingRate(speakingRate).noiseScale(noiseScale).noiseScaleDuration(noiseScaleDuration)
-                .intraOpThreads(intraOpThreads).device(device);
+                .spellNumbers(spellNumbers).intraOpThreads(intraOpThreads).device(device);
     }
 
     /** 1.0 is the voice's own pace; 2.0 twice as fast. */
@@ -61,6 +65,11 @@ public final class VitsSpeechOptions {
         return noiseScaleDuration;
     }
 
+    /** Whether numbers written in digits are spoken as Khmer words ({@link KhmerNumbers#spellNumbers(String)}). */
+    public boolean spellNumbers() {
+        return spellNumbers;
+    }
+
     /** ONNX Runtime intra-op threads; 0 lets it choose (one per core). */
     public int intraOpThreads() {
         return intraOpThreads;
@@ -73,7 +82,8 @@ public final class VitsSpeechOptions {
     @Override
     public String toString() {
         return "VitsSpeechOptions[rate=" + speakingRate + ", noiseScale=" + noiseScale + ", noiseScaleDuration="
-                + noiseScaleDuration + ", threads=" + intraOpThreads + ", device=" + device + "]";
+                + noiseScaleDuration + ", spellNumbers=" + spellNumbers + ", threads=" + intraOpThreads + ", device="
+                + device + "]";
     }
 
     /** Builds {@link VitsSpeechOptions}; values are checked in {@link #build()}. */
@@ -81,6 +91,7 @@ public final class VitsSpeechOptions {
         private double speakingRate = 1.0;
         private float noiseScale = 0.667f;
         private float noiseScaleDuration = 0.8f;
+        private boolean spellNumbers = true;
         private int intraOpThreads;
         private ExecutionDevice device = ExecutionDevice.cpu();
 
@@ -109,6 +120,16 @@ public final class VitsSpeechOptions {
         public Builder deterministic() {
             this.noiseScale = 0f;
             this.noiseScaleDuration = 0f;
+            return this;
+        }
+
+        /**
+         * Whether numbers written in digits ({@code 25}, {@code ២០២៦}, {@code 3.14}) are spoken as Khmer words
+         * (default true). Off, the text goes to the voice's tokenizer as written, as transformers would give it; the
+         * MMS Khmer voice then skips digits.
+         */
+        public Builder spellNumbers(boolean spell) {
+            this.spellNumbers = spell;
             return this;
         }
 

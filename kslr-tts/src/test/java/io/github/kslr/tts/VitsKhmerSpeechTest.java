@@ -201,7 +201,7 @@ class VitsKhmerSpeechTest {
 
     @Test
     void unspeakableTextIsAClearError() {
-        for (String text : new String[] {"", "   ", "ABC", "hello, world!", "។ ? !", "១២៣"}) {
+        for (String text : new String[] {"", "   ", "ABC", "hello, world!", "។ ? !"}) {
             UnsupportedTextException e = assertThrows(UnsupportedTextException.class,
                     () -> deterministic.synthesize(text), "\"" + text + "\"");
             assertTrue(e.getMessage().contains("empty") || e.getMessage().contains("nothing this voice can speak"),
@@ -209,6 +209,31 @@ class VitsKhmerSpeechTest {
         }
         assertThrows(InvalidInputException.class, () -> deterministic.synthesize(null));
         assertThrows(InvalidInputException.class, () -> deterministic.synthesize("ក", null));
+        // Digits alone: the voice has none, so without spelling there is nothing to speak.
+        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+                VitsSpeechOptions.builder().deterministic().spellNumbers(false).build())) {
+            UnsupportedTextException e = assertThrows(UnsupportedTextException.class,
+                    () -> literal.synthesize("១២៣"));
+            assertTrue(e.getMessage().contains("nothing this voice can speak"), e.getMessage());
+        }
+    }
+
+    @Test
+    void numbersAreSpokenAsKhmerWordsAndChunksKeepTheWrittenText() {
+        // The same audio as the words typed out (without the zero-width spaces, which the tokenizer drops).
+        assertEquals(deterministic.synthesize("ខ្ញុំអាយុ ម្ភៃប្រាំ ឆ្នាំ។"),
+                deterministic.synthesize("ខ្ញុំអាយុ 25 ឆ្នាំ។"));
+        assertEquals(deterministic.synthesize("មួយរយម្ភៃបី"), deterministic.synthesize("១២៣"));
+        List<String> texts = new ArrayList<>();
+        deterministic.synthesize("តម្លៃ 3.50 ដុល្លារ។ ល្អ", (clip, text, index, total) -> texts.add(text));
+        assertEquals(List.of("តម្លៃ 3.50 ដុល្លារ។", "ល្អ"), texts);
+        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+                VitsSpeechOptions.builder().deterministic().spellNumbers(false).build())) {
+            // Off: the tokenizer drops the digits, as transformers does.
+            assertEquals(literal.synthesize("ខ្ញុំអាយុ  ឆ្នាំ។"), literal.synthesize("ខ្ញុំអាយុ 25 ឆ្នាំ។"));
+            assertFalse(literal.options().spellNumbers());
+        }
+        assertTrue(deterministic.options().spellNumbers());
     }
 
     @Test

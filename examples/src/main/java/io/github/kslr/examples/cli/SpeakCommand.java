@@ -59,6 +59,11 @@ public final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--deterministic", description = "both noise scales 0: the same text always sounds the same")
     boolean deterministic;
 
+    @Option(names = "--digits-as-written",
+            description = "leave numbers in digits to the voice's tokenizer (the MMS voice skips them) instead of"
+                    + " speaking them as Khmer words")
+    boolean digitsAsWritten;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "ONNX Runtime threads; 0 = one per core (default ${DEFAULT-VALUE})")
     int threads;
@@ -73,7 +78,8 @@ public final class SpeakCommand implements Callable<Integer> {
         }
         String input = "-".equals(text) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : text;
         VitsSpeechOptions.Builder b = VitsSpeechOptions.builder().speakingRate(rate).noiseScale(noiseScale)
-                .noiseScaleDuration(noiseScaleDuration).intraOpThreads(threads).device(ExecutionDevice.parse(device));
+                .noiseScaleDuration(noiseScaleDuration).spellNumbers(!digitsAsWritten).intraOpThreads(threads)
+                .device(ExecutionDevice.parse(device));
         if (deterministic) {
             b.deterministic();
         }

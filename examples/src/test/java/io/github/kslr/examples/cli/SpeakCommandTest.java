@@ -65,6 +65,14 @@ class SpeakCommandTest {
         assertEquals("1", latin[0]);
         assertTrue(latin[2].contains("nothing this voice can speak"), latin[2]);
 
+        // Digits only: spoken as Khmer words by default, nothing to speak when left as written.
+        String year0 = dir.resolve("year.wav").toString();
+        String[] year = run("speak", "២០២៦", "--voice", voice().toString(), "--out", year0);
+        assertEquals("0", year[0], year[2]);
+        String[] digits = run("speak", "២០២៦", "--voice", voice().toString(), "--out", wav, "--digits-as-written");
+        assertEquals("1", digits[0]);
+        assertTrue(digits[2].contains("nothing this voice can speak"), digits[2]);
+
         String[] rate = run("speak", TEXT, "--voice", voice().toString(), "--out", wav, "--rate", "-1");
         assertEquals("1", rate[0]);
         assertTrue(rate[2].contains("speakingRate"), rate[2]);
