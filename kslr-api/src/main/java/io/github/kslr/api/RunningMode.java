@@ -1,6 +1,11 @@
 package io.github.kslr.api;
 
-/** How a {@link Landmarker} treats successive frames. Immutable; thread-safe. */
+/**
+ * How a {@link Landmarker} treats successive frames. Immutable; thread-safe.
+ *
+ * <p>MediaPipe's third mode, {@code LIVE_STREAM} (frames handed over without waiting, results through a listener,
+ * frames dropped while busy), is {@link LiveStream} around a {@link #VIDEO} landmarker or a recognizer.
+ */
 public enum RunningMode {
     /** Every frame independent: full detection each time, no tracking, no smoothing. */
     IMAGE,

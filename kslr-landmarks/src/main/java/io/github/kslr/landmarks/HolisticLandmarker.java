@@ -27,6 +27,10 @@ import io.github.kslr.api.RunningMode;
  *
  * <p>It runs the same graph code as {@link MultiStreamLandmarker}, for one stream.
  *
+ * <p>For a live camera, make it the step of an {@link io.github.kslr.api.LiveStream} (MediaPipe's
+ * {@code LIVE_STREAM} mode): {@code LiveStream.builder(landmarker::detect).onResult(...).build()}; the camera thread
+ * then never waits for the models, and frames that arrive while one is processed are dropped, newest kept.
+ *
  * <p><b>Thread-safety.</b> Not thread-safe: one landmarker per stream, used from one thread at a time. Several
  * landmarkers may share one {@link LandmarkerModels}. The landmarker owns its native buffers and tensors
  * ({@link #close()} frees them, idempotently); it reads the caller's frame only during {@link #detect} and keeps no
