@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.kslr.benchmarks.HardwareReport
- *      [--device cpu|cuda|cuda:N] [--threads N] [--streams N] [--quick] [--shared DIR] [--out REPORT.md]
+ *      [--device cpu|cuda|cuda:N] [--threads N] [--streams N] [--quick] [--shared DIR] [--video FILE]
+ *      [--out REPORT.md]
  * </pre>
  *
  * <ul>
@@ -37,7 +38,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --streams}: landmarker streams run at once, one thread each (default: every core, at least 2);</li>
  *   <li>{@code --quick}: 1 warm-up and 2 measured iterations of 1 s instead of 3 and 5 (wider error bars);</li>
  *   <li>{@code --shared}: the reference data folder with the clip and the voice fixture (default {@code ../shared});
- *       rows whose data is missing say so instead of a number.</li>
+ *       rows whose data is missing say so instead of a number;</li>
+ *   <li>{@code --video}: the landmarker's clip (default {@code test_video.mp4} in the shared folder).</li>
  * </ul>
  */
 public final class HardwareReport {
@@ -46,14 +48,16 @@ public final class HardwareReport {
     private final int streams;
     private final boolean quick;
     private final Path shared;
+    private final String video;
     private final List<String> rows = new ArrayList<>();
 
-    private HardwareReport(String device, int threads, int streams, boolean quick, Path shared) {
+    private HardwareReport(String device, int threads, int streams, boolean quick, Path shared, String video) {
         this.device = device;
         this.threads = threads;
         this.streams = streams;
         this.quick = quick;
         this.shared = shared;
+        this.video = video != null ? video : shared.resolve("media/signing/test_video.mp4").toString();
     }
 
     public static void main(String[] args) throws IOException {
@@ -64,6 +68,7 @@ public final class HardwareReport {
         boolean quick = false;
         Path shared = Paths.get("../shared");
         Path out = null;
+        String video = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -72,11 +77,13 @@ public final class HardwareReport {
                 case "--streams" -> streams = positive(value(args, ++i, a), a);
                 case "--quick" -> quick = true;
                 case "--shared" -> shared = Paths.get(value(args, ++i, a));
+                case "--video" -> video = value(args, ++i, a);
                 case "--out" -> out = Paths.get(value(args, ++i, a));
                 default -> usage("unknown argument: " + a);
             }
         }
-        HardwareReport report = new HardwareReport(device, threads, streams, quick, shared.toAbsolutePath());
+        HardwareReport report = new HardwareReport(device, threads, streams, quick, shared.toAbsolutePath(),
+                video);
         String markdown = report.run();
         System.out.println();
         System.out.print(markdown);
@@ -87,7 +94,6 @@ public final class HardwareReport {
     }
 
     private String run() {
-        String video = shared.resolve("media/signing/test_video.mp4").toString();
         String dev = device;
         String t = Integer.toString(threads);
 
@@ -104,7 +110,8 @@ public final class HardwareReport {
 
         Run frame = jmh("LandmarkerBenchmark.videoFrame", o -> o.param("video", video)
                 .param("device", dev).param("palm", "true"));
-        row("`LandmarkerBenchmark.videoFrame`, Holistic in video mode on `test_video.mp4`", "1 stream, palm fallback on",
+        row("`LandmarkerBenchmark.videoFrame`, Holistic in video mode on " + Paths.get(video).getFileName(),
+                "1 stream, palm fallback on",
                 frame, r -> String.format(Locale.ROOT, "%.1f%s ms a frame = %.1f frames/s",
                         r.getPrimaryResult().getScore(), plusMinus(r.getPrimaryResult().getScoreError()),
                         1000 / r.getPrimaryResult().getScore()));
@@ -189,7 +196,7 @@ public final class HardwareReport {
                 .append(" iterations of 1 s (speech: 2 s warm-ups)\n");
         b.append("- command: `java -cp benchmarks/target/benchmarks.jar ").append(getClass().getName())
                 .append(" --device ").append(device).append(" --threads ").append(threads).append(" --streams ")
-                .append(streams).append(quick ? " --quick" : "").append("`\n\n");
+                .append(streams).append(quick ? " --quick" : "").append(" --video ").append(video).append("`\n\n");
         b.append("| what | setting | result |\n| --- | --- | --- |\n");
         rows.forEach(r -> b.append(r).append('\n'));
         return b.toString();
@@ -251,7 +258,7 @@ public final class HardwareReport {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: HardwareReport [--device cpu|cuda|cuda:N] [--threads N] [--streams N] [--quick]"
-                + " [--shared DIR] [--out REPORT.md]");
+                + " [--shared DIR] [--video FILE] [--out REPORT.md]");
         System.exit(2);
     }
 }
