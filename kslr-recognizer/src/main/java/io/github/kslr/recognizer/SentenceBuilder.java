@@ -39,6 +39,11 @@ public final class SentenceBuilder {
         return new Builder();
     }
 
+    /** Consecutive agreeing predictions a sign needs. */
+    public int agreement() {
+        return agreement;
+    }
+
     /** Options; validated as they are set. Not thread-safe. */
     public static final class Builder {
         private int agreement = 10;

@@ -32,6 +32,13 @@ import java.util.Optional;
  * ({@link #accept(HolisticLandmarks)}, e.g. when the caller runs the landmarker itself to draw them) or feature
  * frames in the model's layout ({@link #acceptFeatures}, e.g. from recorded {@code .npy} data).
  *
+ * <p>By default every frame enters the window as it comes, so a window spans as much time as its frames took to
+ * arrive. With {@link Builder#frameRate(double)} frames are resampled by their timestamps to the rate the model was
+ * trained at, with the rule {@code kslr dataset --fps} uses for training windows (each sample takes the last frame at
+ * or before its time): a window then spans the same time whatever the camera's rate or the frames a
+ * {@link io.github.kslr.api.LiveStream} drops on slow hardware. A sample is taken when the frame after its time
+ * arrives (at most one frame later).
+ *
  * <p><b>Thread-safety.</b> Not thread-safe: one recognizer follows one stream, fed by one thread at a time.
  *
  * <p><b>Ownership.</b> The classifier and landmarker are borrowed: the recognizer never closes them, and they must
@@ -43,6 +50,17 @@ public final class SignRecognizer {
     private final SequenceBuffer buffer;
     private final SentenceBuilder sentences;
     private final List<RecognitionListener> listeners;
+    /** Milliseconds between samples when resampling to a frame rate; 0 when frames enter as they come. */
+    private final double sampleStepMs;
+    /** Samples to catch up at most after a gap: then the window and the sentence rules hold only the held frame. */
+    private final long maxCatchUp;
+    // Resampling state: the first frame's time, the next sample's index, the newest frame (held until a sample takes
+    // it) as landmarks or as a copy of its features.
+    private long firstMs = -1;
+    private long lastMs;
+    private long nextSample;
+    private HolisticLandmarks heldLandmarks;
+    private float[] heldFeatures;
 
     private SignRecognizer(Builder b) {
         this.classifier = b.classifier;
@@ -51,6 +69,8 @@ public final class SignRecognizer {
                 .layout(classifier.metadata().layout()).stride(b.stride).handLossPolicy(b.handLossPolicy).build();
         this.sentences = b.sentence.build();
         this.listeners = List.copyOf(b.listeners);
+        this.sampleStepMs = b.frameRate > 0 ? 1000.0 / b.frameRate : 0;
+        this.maxCatchUp = (long) classifier.metadata().sequenceLength() + (long) sentences.agreement() * b.stride;
     }
 
     /** A builder around {@code classifier}, whose metadata sets the window length and feature layout. */
@@ -64,6 +84,7 @@ public final class SignRecognizer {
         private Landmarker landmarker;
         private int stride = 1;
         private HandLossPolicy handLossPolicy = HandLossPolicy.CLEAR;
+        private double frameRate;
         // The sentence rules' options live in their own builder: one set of defaults and checks.
         private final SentenceBuilder.Builder sentence = SentenceBuilder.builder();
         private final List<RecognitionListener> listeners = new ArrayList<>();
@@ -81,6 +102,23 @@ public final class SignRecognizer {
         /** Frames between two classified windows once the buffer is full (default 1: every frame). */
         public Builder stride(int frames) {
             this.stride = Checks.positive(frames, "stride");
+            return this;
+        }
+
+        /**
+         * Resamples frames by their timestamps to this rate before they enter the window (see the class description);
+         * use the rate the model's training windows had (the recordings' rate, or {@code kslr dataset --fps}). 0, the
+         * default, lets every frame in as it comes. Timestamps must then increase from frame to frame.
+         *
+         * @throws InvalidInputException for a negative, NaN or infinite rate, or one above 1000 (samples are
+         *                               whole milliseconds apart at most)
+         */
+        public Builder frameRate(double fps) {
+            if (!(fps >= 0 && fps <= 1000)) {
+                throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to 1000"
+                        + " frames/s, was " + fps);
+            }
+            this.frameRate = fps;
             return this;
         }
 
@@ -147,8 +185,14 @@ public final class SignRecognizer {
     /** Feeds one frame's landmarks; see {@link #accept(ImageFrame)}. */
     public Optional<Prediction> accept(HolisticLandmarks landmarks) {
         Checks.notNull(landmarks, "landmarks");
-        boolean ready = buffer.push(landmarks);
-        return ready ? classify(landmarks.timestampMs()) : Optional.empty();
+        if (sampleStepMs == 0) {
+            boolean ready = buffer.push(landmarks);
+            return ready ? classify(landmarks.timestampMs()) : Optional.empty();
+        }
+        Optional<Prediction> out = catchUp(landmarks.timestampMs());
+        heldLandmarks = landmarks;
+        heldFeatures = null;
+        return out;
     }
 
     /**
@@ -158,8 +202,51 @@ public final class SignRecognizer {
      * @throws InvalidInputException for a wrong-sized frame or one holding NaN or infinity
      */
     public Optional<Prediction> acceptFeatures(float[] frame, long timestampMs) {
-        boolean ready = buffer.push(frame);
-        return ready ? classify(timestampMs) : Optional.empty();
+        if (sampleStepMs == 0) {
+            boolean ready = buffer.push(frame);
+            return ready ? classify(timestampMs) : Optional.empty();
+        }
+        Checks.length(frame, buffer.featureSize(), "frame");
+        Checks.finite(frame, 0, frame.length, "frame");
+        Optional<Prediction> out = catchUp(timestampMs);
+        if (heldFeatures == null) {
+            heldFeatures = new float[frame.length];
+        }
+        System.arraycopy(frame, 0, heldFeatures, 0, frame.length);
+        heldLandmarks = null;
+        return out;
+    }
+
+    /**
+     * Resampling: takes every sample whose time is before the frame arriving at {@code timestampMs} (each gets the
+     * held frame, the last one at or before it) and returns the last prediction they gave.
+     */
+    private Optional<Prediction> catchUp(long timestampMs) {
+        if (firstMs >= 0 && timestampMs <= lastMs) {
+            throw new InvalidInputException("timestampMs must increase from frame to frame when resampling to a frame"
+                    + " rate: " + timestampMs + " after " + lastMs);
+        }
+        Optional<Prediction> out = Optional.empty();
+        if (firstMs < 0) {
+            firstMs = timestampMs;
+        } else {
+            long behind = (long) ((timestampMs - firstMs) / sampleStepMs) - nextSample;
+            if (behind > maxCatchUp) {
+                nextSample += behind - maxCatchUp; // after a long gap, older samples would only repeat the held frame
+            }
+            // The sample at time t takes the held frame while this one is later than t + 0.5 ms: timestamps are whole
+            // milliseconds, so a frame up to half a millisecond after t was rounded up from it and counts as at t
+            // (the same expression as in training, RecordingWindows).
+            while (firstMs + nextSample * sampleStepMs + 0.5 < timestampMs) {
+                boolean ready = heldLandmarks != null ? buffer.push(heldLandmarks) : buffer.push(heldFeatures);
+                if (ready) {
+                    out = classify(Math.round(firstMs + nextSample * sampleStepMs));
+                }
+                nextSample++;
+            }
+        }
+        lastMs = timestampMs;
+        return out;
     }
 
     private Optional<Prediction> classify(long timestampMs) {

@@ -224,4 +224,123 @@ class SignRecognizerTest {
             }
         }
     }
+
+    /** A feature frame that carries its own index (in the second column; the class column stays 0). */
+    static float[] indexed(int index) {
+        float[] f = frame(0);
+        f[1] = index;
+        return f;
+    }
+
+    /** The frame indices a window recorded by the scripted classifier holds, oldest first. */
+    static List<Integer> indices(float[] window) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i < window.length; i += LAYOUT.size()) {
+            out.add(Math.round(window[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Training's rule, written out on its own as the oracle: sample k at {@code t0 + k * 1000 / fps} takes the last
+     * frame at or before it (+ 0.5 ms); a live stream can take a sample only once a later frame has arrived.
+     */
+    static List<List<Integer>> expectedWindows(long[] times, double fps, int length) {
+        List<Integer> samples = new ArrayList<>();
+        double step = 1000.0 / fps;
+        int frame = 0;
+        for (int k = 0; times[0] + k * step + 0.5 < times[times.length - 1]; k++) {
+            while (frame + 1 < times.length && times[frame + 1] <= times[0] + k * step + 0.5) {
+                frame++;
+            }
+            samples.add(frame);
+        }
+        List<List<Integer>> windows = new ArrayList<>();
+        for (int end = length; end <= samples.size(); end++) {
+            windows.add(samples.subList(end - length, end));
+        }
+        return windows;
+    }
+
+    static List<List<Integer>> feed(SignRecognizer r, ScriptedClassifier c, long[] times) {
+        for (int i = 0; i < times.length; i++) {
+            r.acceptFeatures(indexed(i), times[i]);
+        }
+        List<List<Integer>> seen = new ArrayList<>();
+        c.windows.forEach(w -> seen.add(indices(w)));
+        return seen;
+    }
+
+    @Test
+    void resampledWindowsAreTheWindowsTrainingCutsWhateverRateFramesArriveAt() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (String arrival : List.of("camera 30", "camera 60", "camera 15", "live stream dropping frames")) {
+            long[] times = new long[120];
+            for (int i = 1; i < times.length; i++) {
+                times[i] = switch (arrival) {
+                    case "camera 30" -> Math.round(i * 1000 / 30.0);
+                    case "camera 60" -> Math.round(i * 1000 / 60.0);
+                    case "camera 15" -> Math.round(i * 1000 / 15.0);
+                    default -> times[i - 1] + 20 + random.nextInt(100); // 20-119 ms: most frames dropped
+                };
+            }
+            ScriptedClassifier c = new ScriptedClassifier();
+            SignRecognizer r = SignRecognizer.builder(c).frameRate(30).build();
+            List<List<Integer>> seen = feed(r, c, times);
+            assertEquals(expectedWindows(times, 30, META.sequenceLength()), seen, arrival);
+            assertTrue(seen.size() > 10, arrival + ": " + seen.size() + " windows");
+        }
+    }
+
+    @Test
+    void atTheModelsRateResamplingChangesNothingButTakesEachFrameOneFrameLater() {
+        long[] times = new long[40];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = Math.round(i * 1000 / 30.0);
+        }
+        ScriptedClassifier direct = new ScriptedClassifier();
+        List<List<Integer>> asTheyCome = feed(SignRecognizer.builder(direct).build(), direct, times);
+        ScriptedClassifier sampled = new ScriptedClassifier();
+        List<List<Integer>> resampled = feed(SignRecognizer.builder(sampled).frameRate(30).build(), sampled, times);
+        assertEquals(asTheyCome.subList(0, asTheyCome.size() - 1), resampled);
+        // A 15 fps stream at 30: every frame twice.
+        ScriptedClassifier slow = new ScriptedClassifier();
+        long[] half = new long[20];
+        for (int i = 0; i < half.length; i++) {
+            half[i] = Math.round(i * 1000 / 15.0);
+        }
+        List<List<Integer>> doubled = feed(SignRecognizer.builder(slow).frameRate(30).build(), slow, half);
+        assertTrue(doubled.contains(List.of(3, 3, 4, 4)), doubled.toString());
+    }
+
+    @Test
+    void aLongGapRepeatsTheHeldFrameOnlyAsLongAsItCanChangeAnything() {
+        ScriptedClassifier c = new ScriptedClassifier();
+        Events events = new Events();
+        SignRecognizer r = SignRecognizer.builder(c).frameRate(30).agreement(3).listener(events).build();
+        r.acceptFeatures(frame(1), 0);
+        r.acceptFeatures(frame(1), 33);
+        // An hour without frames: 108,000 samples, of which window length (4) + agreement (3) can matter.
+        Optional<Prediction> p = r.acceptFeatures(frame(2), 3_600_000);
+        assertEquals("thanks", p.orElseThrow().label());
+        assertTrue(c.windows.size() <= 4 + 3 + 2, c.windows.size() + " windows classified");
+        assertEquals("អរគុណ", r.sentence().text(), "the held sign still counts: " + events.log);
+        // The predictions' times are the samples' times, just before the new frame.
+        String last = events.log.stream().filter(e -> e.startsWith("p:")).reduce((a, b) -> b).orElseThrow();
+        assertEquals("p:thanks@3599967", last);
+    }
+
+    @Test
+    void resamplingNeedsIncreasingTimestampsAndASaneRate() {
+        SignRecognizer r = SignRecognizer.builder(new ScriptedClassifier()).frameRate(30).build();
+        r.acceptFeatures(frame(0), 100);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> r.acceptFeatures(frame(0), 100));
+        assertTrue(e.getMessage().contains("100 after 100"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> r.acceptFeatures(new float[2], 200));
+        assertThrows(InvalidInputException.class, () -> r.acceptFeatures(null, 200));
+        for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY, 1001}) {
+            assertThrows(InvalidInputException.class,
+                    () -> SignRecognizer.builder(new ScriptedClassifier()).frameRate(bad), Double.toString(bad));
+        }
+    }
 }

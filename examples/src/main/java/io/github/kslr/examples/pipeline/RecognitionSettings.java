@@ -5,21 +5,30 @@ import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.InvalidInputException;
 
 /**
- * How the example apps recognise: the classifier's confidence threshold, the sentence rules' agreement and the
- * window's hand-loss policy. Defaults are the first report's server: 0.5, 10 agreeing windows, clear on hand loss.
- * Immutable; thread-safe.
+ * How the example apps recognise: the classifier's confidence threshold, the sentence rules' agreement, the
+ * window's hand-loss policy and the frame rate frames are resampled to. Defaults are the first report's server: 0.5,
+ * 10 agreeing windows, clear on hand loss, every frame as it comes. Immutable; thread-safe.
  *
  * @param threshold  lowest confidence a prediction needs to count as recognised, in [0, 1]
  * @param agreement  consecutive agreeing recognised windows a sign needs before it joins the sentence, &gt;= 1
  * @param handLoss   what a frame without hands does to the window
+ * @param frameRate  the rate frames are resampled to by timestamp before they enter the window (the model's training
+ *                   rate; see {@code SignRecognizer.Builder.frameRate}), or 0 for every frame as it comes
  */
-public record RecognitionSettings(float threshold, int agreement, HandLossPolicy handLoss) {
-    public static final RecognitionSettings DEFAULTS = new RecognitionSettings(0.5f, 10, HandLossPolicy.CLEAR);
+public record RecognitionSettings(float threshold, int agreement, HandLossPolicy handLoss, double frameRate) {
+    public static final RecognitionSettings DEFAULTS = new RecognitionSettings(0.5f, 10, HandLossPolicy.CLEAR, 0);
 
-    /** @throws InvalidInputException for a threshold outside [0, 1], agreement &lt; 1 or a null policy */
+    /**
+     * @throws InvalidInputException for a threshold outside [0, 1], agreement &lt; 1, a null policy or a frame rate
+     *                               that is negative, not finite or above 1000
+     */
     public RecognitionSettings {
         Checks.inRange(threshold, 0f, 1f, "threshold");
         Checks.positive(agreement, "agreement");
         Checks.notNull(handLoss, "handLoss");
+        if (!(frameRate >= 0 && frameRate <= 1000)) {
+            throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to 1000"
+                    + " frames/s, was " + frameRate);
+        }
     }
 }

@@ -28,7 +28,7 @@ final class SdkSession implements RecognitionSession {
     SdkSession(Landmarker landmarker, SignClassifier classifier, RecognitionSettings settings) {
         this.landmarker = landmarker;
         this.recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
-                .agreement(settings.agreement()).handLossPolicy(settings.handLoss())
+                .agreement(settings.agreement()).handLossPolicy(settings.handLoss()).frameRate(settings.frameRate())
                 .listener(new RecognitionListener() {
                     @Override
                     public void onPrediction(Prediction prediction, long timestampMs) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -115,6 +116,42 @@ class RecognizeCommandTest {
             assertTrue(f > previous && f >= length - 1, r.out());
             previous = f;
         }
+    }
+
+    @Test
+    void fpsResamplesFramesBeforeTheWindow() {
+        Path video = SharedFiles.require("media/signing/test_video.mp4"); // 359/12 = 29.92 frames/s
+        String[] common = {"recognize", video.toString(), "--json", "--windows", "--hand-loss", "KEEP"};
+        JsonArray asTheyCome = windows(run(args(common)));
+        // At the video's own rate every frame enters once, each one frame later: the same windows but the last.
+        JsonArray same = windows(run(args(concat(common, "--fps", Double.toString(359 / 12.0)))));
+        assertEquals(asTheyCome.size() - 1, same.size());
+        for (int i = 0; i < same.size(); i++) {
+            JsonObject a = asTheyCome.get(i).getAsJsonObject(), b = same.get(i).getAsJsonObject();
+            assertEquals(a.get("label"), b.get("label"), "window " + i);
+            assertEquals(a.get("confidence"), b.get("confidence"), "window " + i);
+        }
+        // At twice the rate every frame enters twice, so the first window is full after half as many frames: its 20th
+        // sample (at 19 x 16.7 ms) is taken when frame 10 (334 ms) arrives. (The command reports one window a frame.)
+        Run twice = run(args(concat(common, "--fps", Double.toString(2 * 359 / 12.0))));
+        int length = JsonParser.parseString(twice.out()).getAsJsonObject().getAsJsonObject("model")
+                .get("sequenceLength").getAsInt();
+        assertEquals(length - 1, asTheyCome.get(0).getAsJsonObject().get("frame").getAsInt());
+        assertEquals(length / 2, windows(twice).get(0).getAsJsonObject().get("frame").getAsInt());
+        Run bad = run(args(concat(common, "--fps", "-1")));
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("frameRate"), bad.err());
+    }
+
+    private static JsonArray windows(Run r) {
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("windows");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
