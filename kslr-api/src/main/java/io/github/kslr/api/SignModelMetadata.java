@@ -18,7 +18,9 @@ import java.util.Map;
  *   <li>{@value #FEATURE_LAYOUT} — the input's {@link FeatureLayout#spec() layout spec};</li>
  *   <li>{@value #SEQUENCE_LENGTH} — frames in a window;</li>
  *   <li>{@value #NO_SIGN_LABEL} — optional: the label meaning "no sign" (e.g. {@code -});</li>
- *   <li>{@value #NORMALIZATION} — optional, informative: what the graph does to its raw input.</li>
+ *   <li>{@value #NORMALIZATION} — optional, informative: what the graph does to its raw input;</li>
+ *   <li>{@value #FRAME_RATE} — optional: frames a second of the training windows (e.g. {@code 30}), which a
+ *       recognizer resamples live frames to; absent when the windows were cut at each recording's own rate.</li>
  * </ul>
  * The model's input is {@code [batch, sequenceLength, layout.size()]} float32 raw landmark values; its output is
  * {@code [batch, labels]} probabilities. Normalisation happens inside the graph, so a model carries everything needed
@@ -27,7 +29,7 @@ import java.util.Map;
  * <p><b>Thread-safety.</b> Immutable.
  */
 public record SignModelMetadata(int formatVersion, List<SignLabel> labels, FeatureLayout layout, int sequenceLength,
-        String noSignLabel, String normalization) {
+        String noSignLabel, String normalization, double frameRate) {
 
     public static final String FORMAT_VERSION = "kslr.format_version";
     public static final String LABELS = "kslr.labels";
@@ -37,6 +39,9 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
     public static final String SEQUENCE_LENGTH = "kslr.sequence_length";
     public static final String NO_SIGN_LABEL = "kslr.no_sign_label";
     public static final String NORMALIZATION = "kslr.normalization";
+    public static final String FRAME_RATE = "kslr.frame_rate";
+    /** The highest {@link #frameRate()} accepted (samples are then a millisecond apart). */
+    public static final double MAX_FRAME_RATE = 1000;
     /** The version this class reads and writes. */
     public static final int CURRENT_FORMAT_VERSION = 1;
 
@@ -46,6 +51,10 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         Checks.positive(sequenceLength, "sequenceLength");
         Checks.notNull(noSignLabel, "noSignLabel (use \"\" for none)");
         Checks.notNull(normalization, "normalization (use \"\" for none)");
+        if (!(frameRate >= 0 && frameRate <= MAX_FRAME_RATE)) {
+            throw new InvalidInputException("frameRate must be 0 (unknown) or a rate up to " + (int) MAX_FRAME_RATE
+                    + " frames/s, was " + frameRate);
+        }
         if (labels.isEmpty()) {
             throw new InvalidInputException("a sign model needs at least one label");
         }
@@ -78,7 +87,7 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
             String l = Checks.notNull(labels.get(i), "labels[" + i + "]");
             out.add(new SignLabel(i, l, l, ""));
         }
-        return new SignModelMetadata(CURRENT_FORMAT_VERSION, out, layout, sequenceLength, "", "");
+        return new SignModelMetadata(CURRENT_FORMAT_VERSION, out, layout, sequenceLength, "", "", 0);
     }
 
     /** Floats one window holds. */
@@ -104,17 +113,24 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
             out.add(new SignLabel(l.index(), l.label(), glossByLabel.getOrDefault(l.label(), l.gloss()),
                     khmerByLabel.getOrDefault(l.label(), l.khmer())));
         }
-        return new SignModelMetadata(formatVersion, out, layout, sequenceLength, noSignLabel, normalization);
+        return new SignModelMetadata(formatVersion, out, layout, sequenceLength, noSignLabel, normalization,
+                frameRate);
     }
 
     /** The same metadata with a "no sign" label (must be one of the labels; "" for none). */
     public SignModelMetadata withNoSignLabel(String label) {
-        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, label, normalization);
+        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, label, normalization, frameRate);
     }
 
     /** The same metadata with a description of the graph's normalisation. */
     public SignModelMetadata withNormalization(String description) {
-        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, noSignLabel, description);
+        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, noSignLabel, description,
+                frameRate);
+    }
+
+    /** The same metadata with the training windows' frame rate (0 = unknown). */
+    public SignModelMetadata withFrameRate(double fps) {
+        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, noSignLabel, normalization, fps);
     }
 
     /** The {@code metadata_props} entries, in a stable order. */
@@ -131,6 +147,9 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         }
         if (!normalization.isEmpty()) {
             p.put(NORMALIZATION, normalization);
+        }
+        if (frameRate > 0) {
+            p.put(FRAME_RATE, java.math.BigDecimal.valueOf(frameRate).stripTrailingZeros().toPlainString());
         }
         return p;
     }
@@ -187,9 +206,22 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
                 labels.add(new SignLabel(i, names.get(i), glosses.get(i), khmer == null ? "" : khmer.get(i)));
             }
             return new SignModelMetadata(v, labels, layout, length, props.getOrDefault(NO_SIGN_LABEL, ""),
-                    props.getOrDefault(NORMALIZATION, ""));
+                    props.getOrDefault(NORMALIZATION, ""), frameRate(props, source));
         } catch (InvalidInputException e) {
             throw new ModelLoadException(source + ": invalid sign-model metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private static double frameRate(Map<String, String> props, String source) {
+        String text = props.get(FRAME_RATE);
+        if (text == null) {
+            return 0;
+        }
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ModelLoadException(source + ": " + FRAME_RATE + " must be a number of frames a second, was '"
+                    + text + "'");
         }
     }
 

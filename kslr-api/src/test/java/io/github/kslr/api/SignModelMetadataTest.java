@@ -33,6 +33,28 @@ class SignModelMetadataTest {
     }
 
     @Test
+    void theTrainingFrameRateIsOptionalAndRoundTrips() {
+        assertEquals(0, sample().frameRate());
+        assertTrue(!sample().toProperties().containsKey(SignModelMetadata.FRAME_RATE), "absent when unknown");
+        for (double fps : new double[] {30, 25, 359 / 12.0, 0.5}) {
+            SignModelMetadata m = sample().withFrameRate(fps);
+            SignModelMetadata back = SignModelMetadata.fromProperties(m.toProperties(), "m.onnx");
+            assertEquals(m, back);
+            assertEquals(fps, back.frameRate());
+        }
+        assertEquals("30", sample().withFrameRate(30).toProperties().get(SignModelMetadata.FRAME_RATE));
+        for (String bad : new String[] {"fast", "-30", "NaN", "Infinity", "1001"}) {
+            Map<String, String> props = new HashMap<>(sample().toProperties());
+            props.put(SignModelMetadata.FRAME_RATE, bad);
+            ModelLoadException e = assertThrows(ModelLoadException.class,
+                    () -> SignModelMetadata.fromProperties(props, "m.onnx"), bad);
+            assertTrue(e.getMessage().contains("m.onnx") && e.getMessage().contains(bad.equals("fast") ? "fast"
+                    : "frameRate"), e.getMessage());
+        }
+        assertThrows(InvalidInputException.class, () -> sample().withFrameRate(-1));
+    }
+
+    @Test
     void missingKeysAreNamed() {
         Map<String, String> props = new HashMap<>(sample().toProperties());
         props.remove(SignModelMetadata.FEATURE_LAYOUT);

@@ -12,6 +12,7 @@ import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SequenceBuffer;
 import io.github.kslr.api.SignClassifier;
 import io.github.kslr.api.SignLabel;
+import io.github.kslr.api.SignModelMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +33,13 @@ import java.util.Optional;
  * ({@link #accept(HolisticLandmarks)}, e.g. when the caller runs the landmarker itself to draw them) or feature
  * frames in the model's layout ({@link #acceptFeatures}, e.g. from recorded {@code .npy} data).
  *
- * <p>By default every frame enters the window as it comes, so a window spans as much time as its frames took to
- * arrive. With {@link Builder#frameRate(double)} frames are resampled by their timestamps to the rate the model was
- * trained at, with the rule {@code kslr dataset --fps} uses for training windows (each sample takes the last frame at
- * or before its time): a window then spans the same time whatever the camera's rate or the frames a
- * {@link io.github.kslr.api.LiveStream} drops on slow hardware. A sample is taken when the frame after its time
- * arrives (at most one frame later).
+ * <p>When the model's metadata gives the frame rate of its training windows ({@link SignModelMetadata#frameRate()},
+ * written by {@code kslr train} for a dataset made with {@code kslr dataset --fps}), or {@link Builder#frameRate(double)}
+ * gives one, frames are resampled by their timestamps to that rate with the rule training windows were cut by (each
+ * sample takes the last frame at or before its time): a window then spans the same time whatever the camera's rate or
+ * the frames a {@link io.github.kslr.api.LiveStream} drops on slow hardware. A sample is taken when the frame after its
+ * time arrives (at most one frame later). Without a rate every frame enters the window as it comes, and a window
+ * spans as much time as its frames took to arrive.
  *
  * <p><b>Thread-safety.</b> Not thread-safe: one recognizer follows one stream, fed by one thread at a time.
  *
@@ -69,7 +71,8 @@ public final class SignRecognizer {
                 .layout(classifier.metadata().layout()).stride(b.stride).handLossPolicy(b.handLossPolicy).build();
         this.sentences = b.sentence.build();
         this.listeners = List.copyOf(b.listeners);
-        this.sampleStepMs = b.frameRate > 0 ? 1000.0 / b.frameRate : 0;
+        double fps = b.frameRate != null ? b.frameRate : classifier.metadata().frameRate();
+        this.sampleStepMs = fps > 0 ? 1000.0 / fps : 0;
         this.maxCatchUp = (long) classifier.metadata().sequenceLength() + (long) sentences.agreement() * b.stride;
     }
 
@@ -84,7 +87,7 @@ public final class SignRecognizer {
         private Landmarker landmarker;
         private int stride = 1;
         private HandLossPolicy handLossPolicy = HandLossPolicy.CLEAR;
-        private double frameRate;
+        private Double frameRate; // null: the model's
         // The sentence rules' options live in their own builder: one set of defaults and checks.
         private final SentenceBuilder.Builder sentence = SentenceBuilder.builder();
         private final List<RecognitionListener> listeners = new ArrayList<>();
@@ -106,9 +109,10 @@ public final class SignRecognizer {
         }
 
         /**
-         * Resamples frames by their timestamps to this rate before they enter the window (see the class description);
-         * use the rate the model's training windows had (the recordings' rate, or {@code kslr dataset --fps}). 0, the
-         * default, lets every frame in as it comes. Timestamps must then increase from frame to frame.
+         * Resamples frames by their timestamps to this rate before they enter the window (see the class description):
+         * the rate the model's training windows had. Default: the model's {@link SignModelMetadata#frameRate()}
+         * (0 when it names none). 0 lets every frame in as it comes. With a rate, timestamps must increase from frame
+         * to frame.
          *
          * @throws InvalidInputException for a negative, NaN or infinite rate, or one above 1000 (samples are
          *                               whole milliseconds apart at most)

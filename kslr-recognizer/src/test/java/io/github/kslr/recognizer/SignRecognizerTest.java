@@ -40,10 +40,19 @@ class SignRecognizerTest {
      */
     static final class ScriptedClassifier implements SignClassifier {
         final List<float[]> windows = new ArrayList<>();
+        final SignModelMetadata meta;
+
+        ScriptedClassifier() {
+            this(META);
+        }
+
+        ScriptedClassifier(SignModelMetadata meta) {
+            this.meta = meta;
+        }
 
         @Override
         public SignModelMetadata metadata() {
-            return META;
+            return meta;
         }
 
         @Override
@@ -311,6 +320,23 @@ class SignRecognizerTest {
         }
         List<List<Integer>> doubled = feed(SignRecognizer.builder(slow).frameRate(30).build(), slow, half);
         assertTrue(doubled.contains(List.of(3, 3, 4, 4)), doubled.toString());
+    }
+
+    @Test
+    void theModelsTrainingRateIsTheDefaultAndZeroTurnsResamplingOff() {
+        long[] times = new long[30];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = Math.round(i * 1000 / 15.0);
+        }
+        ScriptedClassifier at30 = new ScriptedClassifier(META.withFrameRate(30));
+        List<List<Integer>> seen = feed(SignRecognizer.builder(at30).build(), at30, times);
+        assertEquals(expectedWindows(times, 30, META.sequenceLength()), seen);
+        ScriptedClassifier off = new ScriptedClassifier(META.withFrameRate(30));
+        List<List<Integer>> asTheyCome = feed(SignRecognizer.builder(off).frameRate(0).build(), off, times);
+        assertEquals(List.of(0, 1, 2, 3), asTheyCome.get(0));
+        ScriptedClassifier other = new ScriptedClassifier(META.withFrameRate(30));
+        assertEquals(expectedWindows(times, 60, META.sequenceLength()),
+                feed(SignRecognizer.builder(other).frameRate(60).build(), other, times), "the builder's rate wins");
     }
 
     @Test

@@ -232,6 +232,6 @@ public final class Perturbations {
             sessions[i] = data.session(i);
         }
         return new SignDataset(data.layout(), data.sequenceLength(), out, data.labelsArray(), sessions,
-                data.labels());
+                data.labels()).withFrameRate(data.frameRate());
     }
 }

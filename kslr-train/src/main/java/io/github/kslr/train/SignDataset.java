@@ -3,6 +3,7 @@ package io.github.kslr.train;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.recognizer.io.MpDataset;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.recognizer.io.NpyArray;
@@ -21,7 +22,8 @@ import java.util.List;
  * window and a recording session per window (0 when unknown).
  *
  * <p>Sources: a folder with {@code X.npy} ([N, T, F] float), {@code y.npy} (int), {@code labels.txt} (one label a
- * line) and optionally {@code session.npy}; or the reports' {@code MP_Data/<sign>/<sequence>/<frame>.npy} folders.
+ * line) and optionally {@code session.npy} and {@code frame_rate.txt} (the windows' frames a second, when they were
+ * resampled to one rate); or the reports' {@code MP_Data/<sign>/<sequence>/<frame>.npy} folders.
  * {@link #save(Path)} writes the first form (e.g. from video recordings, with {@link RecordingWindows}).
  *
  * <p><b>Thread-safety.</b> Immutable after construction: the arrays are private copies, accessors return copies or
@@ -35,6 +37,7 @@ public final class SignDataset {
     private final int[] y;
     private final int[] session;
     private final List<String> labels;
+    private final double frameRate;
 
     /**
      * @param x {@code [n, sequenceLength, layout.size()]} row-major (copied)
@@ -74,11 +77,42 @@ public final class SignDataset {
         this.y = y.clone();
         this.session = session == null ? new int[y.length] : session.clone();
         this.labels = List.copyOf(labels);
+        this.frameRate = 0;
+    }
+
+    /** A copy of {@code d} with another frame rate (the arrays are immutable and shared). */
+    private SignDataset(SignDataset d, double frameRate) {
+        this.layout = d.layout;
+        this.sequenceLength = d.sequenceLength;
+        this.x = d.x;
+        this.y = d.y;
+        this.session = d.session;
+        this.labels = d.labels;
+        this.frameRate = frameRate;
     }
 
     /**
-     * Loads {@code dir/X.npy}, {@code dir/y.npy}, {@code dir/labels.txt} and, when present, {@code dir/session.npy}.
-     * The layout is the built-in one with {@code F} features.
+     * The same windows, recorded at {@code fps} frames a second (0 = unknown, e.g. each recording's own rate); the
+     * trainer writes it into the model so that a recognizer resamples live frames to it.
+     *
+     * @throws InvalidInputException for a negative, NaN or infinite rate or one above 1000
+     */
+    public SignDataset withFrameRate(double fps) {
+        if (!(fps >= 0 && fps <= SignModelMetadata.MAX_FRAME_RATE)) {
+            throw new InvalidInputException("frame rate must be 0 (unknown) or up to "
+                    + (int) SignModelMetadata.MAX_FRAME_RATE + " frames/s, was " + fps);
+        }
+        return fps == frameRate ? this : new SignDataset(this, fps);
+    }
+
+    /** Frames a second of the windows, or 0 when unknown. */
+    public double frameRate() {
+        return frameRate;
+    }
+
+    /**
+     * Loads {@code dir/X.npy}, {@code dir/y.npy}, {@code dir/labels.txt} and, when present, {@code dir/session.npy}
+     * and {@code dir/frame_rate.txt}. The layout is the built-in one with {@code F} features.
      */
     public static SignDataset load(Path dir) {
         Checks.notNull(dir, "dir");
@@ -101,7 +135,31 @@ public final class SignDataset {
         Path sf = dir.resolve("session.npy");
         int[] sessions = Files.isRegularFile(sf) ? readIndices(sf, n) : null;
         return new SignDataset(FeatureLayout.ofSize(xa.shape()[2]), xa.shape()[1], xa.toFloatArray(), y,
-                sessions, readLabels(lf));
+                sessions, readLabels(lf)).withFrameRate(readFrameRate(dir.resolve(FRAME_RATE_FILE)));
+    }
+
+    private static final String FRAME_RATE_FILE = "frame_rate.txt";
+
+    private static double readFrameRate(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            double fps = Double.parseDouble(text);
+            if (fps > 0 && fps <= SignModelMetadata.MAX_FRAME_RATE) {
+                return fps;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(file + " must hold the windows' frames a second (a number above 0, up to "
+                + (int) SignModelMetadata.MAX_FRAME_RATE + "), held '" + text + "'");
     }
 
     private static boolean isInteger(NpyArray a) {
@@ -156,8 +214,8 @@ public final class SignDataset {
 
     /**
      * Writes this dataset as {@link #load(Path)} reads it: {@code X.npy} (float32 [N, T, F]), {@code y.npy} (int32
-     * [N]), {@code labels.txt} and, unless every session is 0 (which is what a missing file means),
-     * {@code session.npy} (int32 [N]). The files are written into a hidden sibling folder that is then renamed to
+     * [N]), {@code labels.txt}, unless every session is 0 (which is what a missing file means) {@code session.npy}
+     * (int32 [N]), and when the frame rate is known {@code frame_rate.txt}. The files are written into a hidden sibling folder that is then renamed to
      * {@code dir}, so {@code dir} either appears complete or not at all.
      *
      * @throws InvalidInputException when {@code dir} exists and is not an empty folder
@@ -176,6 +234,10 @@ public final class SignDataset {
                 Npy.write(partial.resolve("session.npy"), NpyArray.ofInts(session, size()));
             }
             Files.write(partial.resolve("labels.txt"), labels, StandardCharsets.UTF_8);
+            if (frameRate > 0) {
+                Files.writeString(partial.resolve(FRAME_RATE_FILE), java.math.BigDecimal.valueOf(frameRate)
+                        .stripTrailingZeros().toPlainString() + "\n", StandardCharsets.UTF_8);
+            }
             if (Files.exists(target)) {
                 Files.delete(target); // empty, checked above
             }
@@ -279,7 +341,7 @@ public final class SignDataset {
             ny[k] = y[indices[k]];
             ns[k] = session[indices[k]];
         }
-        return new SignDataset(layout, sequenceLength, nx, ny, ns, labels);
+        return new SignDataset(layout, sequenceLength, nx, ny, ns, labels).withFrameRate(frameRate);
     }
 
     /** Indices of the windows whose session is (or, with {@code equal} false, is not) {@code s}. */
@@ -293,7 +355,7 @@ public final class SignDataset {
             return this;
         }
         float[] nx = layout.conversionTo(target).convertAll(x, size() * sequenceLength);
-        return new SignDataset(target, sequenceLength, nx, y, session, labels);
+        return new SignDataset(target, sequenceLength, nx, y, session, labels).withFrameRate(frameRate);
     }
 
     /** The same windows with a different window layout that has the same size (e.g. a custom spec). */
@@ -302,7 +364,7 @@ public final class SignDataset {
             throw new InvalidInputException("layout " + other + " has " + other.size() + " features, data has "
                     + layout.size());
         }
-        return new SignDataset(other, sequenceLength, x, y, session, labels);
+        return new SignDataset(other, sequenceLength, x, y, session, labels).withFrameRate(frameRate);
     }
 
     /** Number of windows of each class. */
@@ -328,6 +390,7 @@ public final class SignDataset {
     @Override
     public String toString() {
         return "SignDataset[" + size() + " windows x " + sequenceLength + " frames x " + layout.size() + " ("
-                + layout.name() + "), " + labels.size() + " labels]";
+                + layout.name() + ")" + (frameRate > 0 ? " at " + frameRate + " frames/s" : "") + ", " + labels.size()
+                + " labels]";
     }
 }

@@ -83,7 +83,8 @@ public final class Trainer {
         SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t).withNoSignLabel(noSignLabel)
                 .withNormalization("points relative to the shoulders' midpoint, divided by the shoulder width"
                         + " (pose 11/12, x and y; absent points 0); plus hand points relative to the wrist;"
-                        + " then per-feature standardisation learned from the training data");
+                        + " then per-feature standardisation learned from the training data")
+                .withFrameRate(all.frameRate());
         SignNetwork.Shape shape = new SignNetwork.Shape(t, d, config.hidden1(), config.hidden2(),
                 all.labels().size());
         SequenceNetwork net = config.architecture() == SequenceNetwork.Architecture.LSTM

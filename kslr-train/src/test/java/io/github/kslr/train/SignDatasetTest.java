@@ -96,6 +96,33 @@ class SignDatasetTest {
     }
 
     @Test
+    void theFrameRateTravelsFromTheFolderThroughSubsetsIntoTheModelsMetadata(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(3, 4, 5, 2);
+        assertEquals(0, d.frameRate());
+        SignDataset at30 = d.withFrameRate(30);
+        at30.save(dir.resolve("a"));
+        assertEquals("30\n", Files.readString(dir.resolve("a/frame_rate.txt")));
+        SignDataset back = SignDataset.load(dir.resolve("a"));
+        assertEquals(30, back.frameRate());
+        assertEquals(30, back.subset(new int[] {0, 2}).frameRate());
+        assertEquals(30, back.convertTo(FeatureLayout.HOLISTIC_1662).frameRate());
+        d.save(dir.resolve("b"));
+        assertTrue(Files.notExists(dir.resolve("b/frame_rate.txt")), "unknown: no file");
+        assertEquals(0, SignDataset.load(dir.resolve("b")).frameRate());
+        // The trainer writes it into the model.
+        Trainer.Result r = new Trainer(TrainingConfig.builder().maxEpochs(1).patience(1).build())
+                .train(back, null, "", null);
+        assertEquals(30, r.model().metadata().frameRate());
+        for (String bad : new String[] {"fast", "0", "-5", "NaN"}) {
+            Files.writeString(dir.resolve("a/frame_rate.txt"), bad);
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> SignDataset.load(dir.resolve("a")), bad);
+            assertTrue(e.getMessage().contains("frame_rate.txt") && e.getMessage().contains(bad), e.getMessage());
+        }
+        assertThrows(InvalidInputException.class, () -> d.withFrameRate(-1));
+    }
+
+    @Test
     void saveFillsAnEmptyFolderButRefusesAFullOne(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(2, 2, 3, 3);
         Path empty = Files.createDirectory(dir.resolve("empty"));

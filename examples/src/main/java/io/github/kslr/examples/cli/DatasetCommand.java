@@ -81,8 +81,8 @@ public final class DatasetCommand implements Callable<Integer> {
     int frames;
 
     @Option(names = "--fps", defaultValue = "0",
-            description = "resample every recording to this frame rate first; 0 = each recording's own frames"
-                    + " (default ${DEFAULT-VALUE})")
+            description = "resample every recording to this frame rate first (written to frame_rate.txt, and by"
+                    + " kslr train into the model); 0 = each recording's own frames (default ${DEFAULT-VALUE})")
     double fps;
 
     @Option(names = "--stride", defaultValue = "0",
@@ -160,7 +160,9 @@ public final class DatasetCommand implements Callable<Integer> {
             padded += w.padded() ? 1 : 0;
             totalFrames += w.frames();
         }
-        SignDataset dataset = new SignDataset(featureLayout, frames, x, y, session, labels);
+        // With --fps the windows have one known rate: kslr train writes it into the model, and recognizers resample
+        // live frames to it.
+        SignDataset dataset = new SignDataset(featureLayout, frames, x, y, session, labels).withFrameRate(fps);
         dataset.save(out);
 
         o.printf(Locale.ROOT, "%d recording(s), %d frames -> %d window(s) of %s, %d features (%s)%n", clips.size(),

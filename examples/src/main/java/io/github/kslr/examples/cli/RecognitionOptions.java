@@ -39,11 +39,11 @@ final class RecognitionOptions {
                     + " (default ${DEFAULT-VALUE}, as the first report's server)")
     HandLossPolicy handLoss;
 
-    @Option(names = "--fps", defaultValue = "0", paramLabel = "RATE",
-            description = "resample frames by timestamp to the rate the model was trained at (e.g. the --fps of"
-                    + " kslr dataset), so a window spans the same time whatever rate frames come at; 0 = every frame"
-                    + " as it comes (default)")
-    double frameRate;
+    @Option(names = "--fps", paramLabel = "RATE",
+            description = "resample frames by timestamp to this rate before they enter the window, so a window spans"
+                    + " the same time whatever rate frames come at; 0 = every frame as it comes (default: the model's"
+                    + " training rate, which kslr train records from kslr dataset --fps; every frame when it has none)")
+    Double frameRate;
 
     RecognitionSettings settings() {
         return new RecognitionSettings(threshold, agreement, handLoss, frameRate);

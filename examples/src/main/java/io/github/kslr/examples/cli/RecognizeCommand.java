@@ -233,6 +233,9 @@ public final class RecognizeCommand implements Callable<Integer> {
         w.name("labels").value(meta.labels().size());
         w.name("layout").value(meta.layout().name());
         w.name("sequenceLength").value(meta.sequenceLength());
+        if (meta.frameRate() > 0) {
+            w.name("frameRate").value(meta.frameRate()); // the training windows' rate, frames resampled to it
+        }
         w.endObject();
         w.name("frames").value(frames);
         w.name("framesWithPose").value(withPose);

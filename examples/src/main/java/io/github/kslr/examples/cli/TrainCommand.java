@@ -79,11 +79,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "skip the ridge baseline")
     boolean noBaseline;
 
+    @Option(names = "--fps", paramLabel = "RATE",
+            description = "frames a second of the dataset's windows, written into the model so that recognizers"
+                    + " resample live frames to it (default: the dataset's frame_rate.txt, which kslr dataset --fps"
+                    + " writes; none when absent)")
+    Double fps;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
                 : SignDataset.loadMpData(data);
+        if (fps != null) {
+            dataset = dataset.withFrameRate(fps);
+        }
         o.println("data: " + dataset);
         TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
                 .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).threads(threads)

@@ -27,8 +27,11 @@ final class SdkSession implements RecognitionSession {
 
     SdkSession(Landmarker landmarker, SignClassifier classifier, RecognitionSettings settings) {
         this.landmarker = landmarker;
-        this.recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
-                .agreement(settings.agreement()).handLossPolicy(settings.handLoss()).frameRate(settings.frameRate())
+        SignRecognizer.Builder b = SignRecognizer.builder(classifier).landmarker(landmarker);
+        if (settings.frameRate() != null) {
+            b.frameRate(settings.frameRate()); // else the model's training rate, when it names one
+        }
+        this.recognizer = b.agreement(settings.agreement()).handLossPolicy(settings.handLoss())
                 .listener(new RecognitionListener() {
                     @Override
                     public void onPrediction(Prediction prediction, long timestampMs) {

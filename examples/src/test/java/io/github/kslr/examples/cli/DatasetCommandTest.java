@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.train.SignDataset;
 import java.nio.file.Files;
@@ -157,14 +159,19 @@ class DatasetCommandTest {
         Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nwave.mp4,wave,1\n"
                 + "squat.mp4,squat,1\nwave.mp4,wave,2\nsquat.mp4,squat,2\n");
         Path data = dir.resolve("data");
-        String[] r = run("dataset", csv.toString(), "--out", data.toString(), "--stride", "10");
+        String[] r = run("dataset", csv.toString(), "--out", data.toString(), "--stride", "10", "--fps", "30");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("177 features (reports-177)"), r[1]);
+        assertEquals("30\n", Files.readString(data.resolve("frame_rate.txt")));
         Path model = dir.resolve("model.onnx");
         r = run("train", "--data", data.toString(), "--out", model.toString(), "--report", dir.resolve("report")
                 .toString(), "--session", "2", "--epochs", "2", "--no-baseline");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("mirrored"), r[1]);
+        // The windows' rate reaches the model, where a recognizer finds it.
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
+            assertEquals(30, c.metadata().frameRate());
+        }
         r = run("evaluate", "--data", data.toString(), "--model", model.toString(), "--perturbations");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("mirrored") && r[1].contains("accuracy="), r[1]);

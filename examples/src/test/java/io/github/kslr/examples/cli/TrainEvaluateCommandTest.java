@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.recognizer.io.Npy;
 import io.github.kslr.recognizer.io.NpyArray;
 import io.github.kslr.train.SignDataset;
@@ -48,8 +50,11 @@ class TrainEvaluateCommandTest {
         Path model = dir.resolve("model.onnx");
         Path report = dir.resolve("report");
         String[] t = run("train", "--data", data.toString(), "--out", model.toString(), "--report",
-                report.toString(), "--epochs", "3", "--hidden", "16", "--no-baseline");
+                report.toString(), "--epochs", "3", "--hidden", "16", "--no-baseline", "--fps", "25");
         assertEquals("0", t[0], t[2]);
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
+            assertEquals(25, c.metadata().frameRate(), "--fps declares the windows' rate");
+        }
         assertTrue(t[1].contains("epoch   1"), t[1]);
         for (String f : new String[] {"report.txt", "confusion.png", "curves.png", "history.csv", "model.int8.onnx"}) {
             assertTrue(Files.size(report.resolve(f)) > 0, f);

@@ -142,7 +142,7 @@ class WebDemoBrowserTest {
         Files.deleteIfExists(screenshot);
 
         try (SdkModels models = SdkModels.load(TestModels.landmarkModels(), everyWindowModel(OUT), voice,
-                        ExecutionDevice.cpu(), new RecognitionSettings(0f, 1, HandLossPolicy.KEEP, 0));
+                        ExecutionDevice.cpu(), new RecognitionSettings(0f, 1, HandLossPolicy.KEEP, null));
                 DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).speech(models.voice())
                         .model(models.signModel()).video(video).build().start()) {
             String out = run(List.of(node.toString(), "demo-test.mjs", "--url",
