@@ -118,9 +118,9 @@ public final class SignRecognizer {
          *                               whole milliseconds apart at most)
          */
         public Builder frameRate(double fps) {
-            if (!(fps >= 0 && fps <= 1000)) {
-                throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to 1000"
-                        + " frames/s, was " + fps);
+            if (!(fps >= 0 && fps <= SignModelMetadata.MAX_FRAME_RATE)) {
+                throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to "
+                        + (int) SignModelMetadata.MAX_FRAME_RATE + " frames/s, was " + fps);
             }
             this.frameRate = fps;
             return this;
@@ -174,7 +174,8 @@ public final class SignRecognizer {
     /**
      * Finds the landmarks in {@code frame} and feeds them on.
      *
-     * @return the prediction when this frame completed a window, else empty
+     * @return the prediction when this frame completed a window (when resampling: the last of the windows of the
+     *     samples this frame made final, which lie before it), else empty
      * @throws InvalidInputException when the recognizer was built without a landmarker
      */
     public Optional<Prediction> accept(ImageFrame frame) {
