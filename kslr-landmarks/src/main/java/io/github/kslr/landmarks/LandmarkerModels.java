@@ -61,7 +61,11 @@ public final class LandmarkerModels implements AutoCloseable {
                         opencv_core.getNumThreads());
             }
         }
-        SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads);
+        // Seven sessions, each with its own intra-op pool, called one after another with OpenCV work in between:
+        // spinning pools only steal each other's cores (2 threads a session on 2 cores: 77.8 ms a frame spinning,
+        // 20.9 ms not; LandmarkerBenchmark -p threads=2).
+        SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads)
+                .withSpinning(false);
         List<GuardedSession> opened = new ArrayList<>();
         try {
             poseDetection = open(b, POSE_DETECTION, settings, opened);
@@ -117,8 +121,8 @@ public final class LandmarkerModels implements AutoCloseable {
      */
     public static final class Builder {
         private ExecutionDevice device = ExecutionDevice.cpu();
-        // One thread a session: the models are small, and ONNX Runtime's spinning pool made video frames 4-6x slower
-        // on a busy 2-core machine (measured: 31-37 ms with 1 thread, 130-200 ms with 2).
+        // One thread a session: the best for several streams (one a core) and on a busy machine. More threads help
+        // one stream on an idle machine (see intraOpThreads).
         private int intraOpThreads = 1;
         private Path directory;
         private int openCvThreads = 1;
@@ -131,7 +135,12 @@ public final class LandmarkerModels implements AutoCloseable {
             return this;
         }
 
-        /** ONNX Runtime intra-op threads per session: default 1 (see the field's note), 0 = the runtime's choice. */
+        /**
+         * ONNX Runtime intra-op threads per session (their pools do not spin): default 1, the best when several
+         * streams share the cores or the machine is busy; 0 = one a core. For a single stream on an idle machine 2
+         * cut a video frame from 26.1 to 20.9 ms on a 2-core machine, while two streams on those cores fell from 71.8
+         * to 62.1 frames/s in all (LandmarkerBenchmark / LandmarkerStreamsBenchmark {@code -p threads=1,2}).
+         */
         public Builder intraOpThreads(int threads) {
             this.intraOpThreads = Checks.nonNegative(threads, "intraOpThreads");
             return this;

@@ -65,6 +65,9 @@ public final class OnnxSessions {
             if (settings.interOpThreads() > 0) {
                 options.setInterOpNumThreads(settings.interOpThreads());
             }
+            if (!settings.spinning()) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             if (cuda) {
                 try {
                     addCuda(options, settings);

@@ -12,34 +12,40 @@ import io.github.kslr.api.ExecutionDevice;
  * @param variableShapes whether the model sees a new input shape on most calls (e.g. speech, whose length follows
  *                       the text): on CUDA, cuDNN then picks convolution algorithms by heuristic instead of timing
  *                       every candidate for every new shape
+ * @param spinning       whether idle intra-op threads spin waiting for work (ONNX Runtime's default): quickest for
+ *                       back-to-back calls of one session, harmful when several sessions' pools share few cores
  */
 public record SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads,
-        boolean variableShapes) {
+        boolean variableShapes, boolean spinning) {
     public SessionSettings {
         Checks.notNull(device, "device");
         Checks.nonNegative(intraOpThreads, "intraOpThreads");
         Checks.nonNegative(interOpThreads, "interOpThreads");
     }
 
-    /** Settings for a model with fixed input shapes. */
+    /** Settings for a model with fixed input shapes and spinning threads. */
     public SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads) {
-        this(device, intraOpThreads, interOpThreads, false);
+        this(device, intraOpThreads, interOpThreads, false, true);
     }
 
-    /** CPU, runtime-chosen thread counts, fixed shapes. */
+    /** CPU, runtime-chosen thread counts, fixed shapes, spinning threads. */
     public static SessionSettings defaults() {
-        return new SessionSettings(ExecutionDevice.cpu(), 0, 0, false);
+        return new SessionSettings(ExecutionDevice.cpu(), 0, 0, false, true);
     }
 
     public SessionSettings withDevice(ExecutionDevice d) {
-        return new SessionSettings(d, intraOpThreads, interOpThreads, variableShapes);
+        return new SessionSettings(d, intraOpThreads, interOpThreads, variableShapes, spinning);
     }
 
     public SessionSettings withIntraOpThreads(int n) {
-        return new SessionSettings(device, n, interOpThreads, variableShapes);
+        return new SessionSettings(device, n, interOpThreads, variableShapes, spinning);
     }
 
     public SessionSettings withVariableShapes(boolean on) {
-        return new SessionSettings(device, intraOpThreads, interOpThreads, on);
+        return new SessionSettings(device, intraOpThreads, interOpThreads, on, spinning);
+    }
+
+    public SessionSettings withSpinning(boolean on) {
+        return new SessionSettings(device, intraOpThreads, interOpThreads, variableShapes, on);
     }
 }

@@ -81,7 +81,7 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
         this.options = options;
         // Speech length follows the text, so nearly every call has new shapes.
         this.session = OnnxSessions.open(source,
-                new SessionSettings(options.device(), options.intraOpThreads(), 0, true));
+                new SessionSettings(options.device(), options.intraOpThreads(), 0, true, true));
         try {
             VitsVoiceData data = VitsVoiceData.read(source.description(), OnnxSessions.metadata(session),
                     source.path());
