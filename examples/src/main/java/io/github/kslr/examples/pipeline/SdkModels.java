@@ -59,9 +59,18 @@ public final class SdkModels implements AutoCloseable {
     /** Loads the models; sessions recognise with {@code settings} (see the other {@code load}). */
     public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
             RecognitionSettings settings) {
+        return load(landmarkModelDir, signModel, voicePath, device, settings, 1);
+    }
+
+    /**
+     * Loads the models with {@code landmarkThreads} ONNX Runtime threads a landmark model (1, the default, suits
+     * several streams or a busy machine; 2 speed up one stream on idle cores; see {@code LandmarkerModels.Builder}).
+     */
+    public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
+            RecognitionSettings settings, int landmarkThreads) {
         Checks.notNull(settings, "settings");
         long t0 = System.nanoTime();
-        LandmarkerModels.Builder lb = LandmarkerModels.builder().device(device);
+        LandmarkerModels.Builder lb = LandmarkerModels.builder().device(device).intraOpThreads(landmarkThreads);
         if (landmarkModelDir != null) {
             lb.modelDirectory(landmarkModelDir);
         }

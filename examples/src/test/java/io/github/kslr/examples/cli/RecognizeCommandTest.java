@@ -155,6 +155,24 @@ class RecognizeCommandTest {
     }
 
     @Test
+    void moreLandmarkThreadsGiveTheSameRecognition() {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        String[] common = {"recognize", video.toString(), "--json", "--windows", "--hand-loss", "KEEP"};
+        JsonObject one = JsonParser.parseString(run(args(common)).out()).getAsJsonObject();
+        Run r = run(args(concat(common, "--threads", "2")));
+        assertEquals(0, r.code(), r.err());
+        JsonObject two = JsonParser.parseString(r.out()).getAsJsonObject();
+        for (String key : new String[] {"frames", "framesWithPose", "framesWithHands", "sentence"}) {
+            assertEquals(one.get(key), two.get(key), key);
+        }
+        JsonArray a = one.getAsJsonArray("windows"), b = two.getAsJsonArray("windows");
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).getAsJsonObject().get("label"), b.get(i).getAsJsonObject().get("label"), "" + i);
+        }
+    }
+
+    @Test
     void missingInputFailsWithAMessageNamingIt() {
         Run r = run(args("recognize", "no/such/video.mp4"));
         assertNotEquals(0, r.code());
