@@ -109,9 +109,9 @@ public final class HardwareReport {
                 r -> String.format(Locale.ROOT, "%,.0f windows/s", r.getSecondaryResults().get("windows").getScore()));
 
         Run frame = jmh("LandmarkerBenchmark.videoFrame", o -> o.param("video", video)
-                .param("device", dev).param("palm", "true"));
+                .param("device", dev).param("palm", "true").param("threads", "1", "2"));
         row("`LandmarkerBenchmark.videoFrame`, Holistic in video mode on " + Paths.get(video).getFileName(),
-                "1 stream, palm fallback on",
+                "1 stream, palm fallback on; 1 / 2 ONNX Runtime threads a model",
                 frame, r -> String.format(Locale.ROOT, "%.1f%s ms a frame = %.1f frames/s",
                         r.getPrimaryResult().getScore(), plusMinus(r.getPrimaryResult().getScoreError()),
                         1000 / r.getPrimaryResult().getScore()));
