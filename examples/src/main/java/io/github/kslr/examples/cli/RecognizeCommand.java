@@ -4,6 +4,7 @@ import com.google.gson.stream.JsonWriter;
 import io.github.kslr.api.AudioClip;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.KhmerSpeech;
+import io.github.kslr.api.LiveStream;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
@@ -14,6 +15,7 @@ import io.github.kslr.examples.pipeline.SdkModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +63,12 @@ public final class RecognizeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object (signs, sentence, counts) instead of text")
     boolean json;
+
+    @Option(names = "--live", negatable = true,
+            description = "hand frames to the recognizer as a live stream: reading never waits for the models, and a"
+                    + " frame that arrives while another is processed replaces the one waiting (dropped); a file is"
+                    + " played at its own pace (default: on for a camera, off for a file)")
+    Boolean live;
 
     @Option(names = "--max-frames", defaultValue = "0",
             description = "stop after this many frames; 0 = the whole input (a camera runs until Ctrl-C, which still"
@@ -121,20 +130,30 @@ public final class RecognizeCommand implements Callable<Integer> {
         }
     }
 
-    private int recognize(VideoFrames frames, SdkModels models, RecognitionSession session, int total, long started,
-            long loaded, AtomicBoolean interrupted, PrintWriter out, PrintWriter err) throws IOException {
-        List<Hit> hits = new ArrayList<>();
-        List<Hit> classified = new ArrayList<>();
-        long count = 0;
-        long withHands = 0;
-        long withPose = 0;
-        double landmarkMs = 0;
-        double recognizeMs = 0;
+    /** What the processed frames gave so far; filled by one thread at a time (the command's or the live stream's). */
+    private final class Tally {
+        final List<Hit> hits = new ArrayList<>();
+        final List<Hit> classified = new ArrayList<>();
+        final PrintWriter out;
+        final PrintWriter err;
+        final int total;
+        final long loaded;
+        long count;
+        long withHands;
+        long withPose;
+        double landmarkMs;
+        double recognizeMs;
         long lastProgress = System.nanoTime();
         String sentence = "";
-        ImageFrame f;
-        while (!interrupted.get() && (maxFrames == 0 || count < maxFrames) && (f = frames.next()) != null) {
-            FrameResult r = session.process(f);
+
+        Tally(PrintWriter out, PrintWriter err, int total, long loaded) {
+            this.out = out;
+            this.err = err;
+            this.total = total;
+            this.loaded = loaded;
+        }
+
+        void add(FrameResult r, long timestampMs) {
             landmarkMs += r.landmarkMs();
             recognizeMs += r.recognizeMs();
             if (r.landmarks().hasAnyHand()) {
@@ -144,7 +163,7 @@ public final class RecognizeCommand implements Callable<Integer> {
                 withPose++;
             }
             if (windows && r.window() != null) {
-                classified.add(new Hit(count, f.timestampMs(), r.window()));
+                classified.add(new Hit(count, timestampMs, r.window()));
                 if (!json) {
                     Prediction p = r.window();
                     out.printf(Locale.ROOT, "  window at frame %d: %s %.1f%%%s%n", count, p.label(),
@@ -152,9 +171,9 @@ public final class RecognizeCommand implements Callable<Integer> {
                 }
             }
             for (Prediction p : r.newSigns()) {
-                hits.add(new Hit(count, f.timestampMs(), p));
+                hits.add(new Hit(count, timestampMs, p));
                 if (!json) {
-                    out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, f.timestampMs() / 1e3,
+                    out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, timestampMs / 1e3,
                             p.gloss(), p.khmer(), 100 * p.confidence());
                     out.flush();
                 }
@@ -170,26 +189,81 @@ public final class RecognizeCommand implements Callable<Integer> {
                 err.flush();
             }
         }
+    }
+
+    private int recognize(VideoFrames frames, SdkModels models, RecognitionSession session, int total, long started,
+            long loaded, AtomicBoolean interrupted, PrintWriter out, PrintWriter err) throws IOException {
+        Tally tally = new Tally(out, err, total, loaded);
+        boolean liveStream = live != null ? live : frames.isLive();
+        long read = 0;
+        long dropped = -1;
+        ImageFrame f;
+        if (!liveStream) {
+            while (!interrupted.get() && (maxFrames == 0 || read < maxFrames) && (f = frames.next()) != null) {
+                tally.add(session.process(f), f.timestampMs());
+                read++;
+            }
+        } else {
+            // Frames go to a LiveStream: reading never waits for the models, and a frame that arrives while another
+            // is processed replaces the one waiting (dropped). A file is handed over at its own pace, as a camera
+            // delivers.
+            RuntimeException[] failure = new RuntimeException[1];
+            try (LiveStream<FrameResult> stream = LiveStream.builder(session::process)
+                    .onResult((r, frame) -> tally.add(r, frame.timestampMs()))
+                    .onError((e, frame) -> {
+                        if (failure[0] == null) {
+                            failure[0] = e;
+                        }
+                    }).threadName("kslr-recognize-live").build()) {
+                long t0 = System.nanoTime();
+                long first = -1;
+                while (!interrupted.get() && failureOf(stream, failure) == null
+                        && (maxFrames == 0 || read < maxFrames) && (f = frames.next()) != null) {
+                    if (!frames.isLive()) {
+                        first = first < 0 ? f.timestampMs() : first;
+                        LockSupport.parkNanos(t0 + (f.timestampMs() - first) * 1_000_000L - System.nanoTime());
+                    }
+                    stream.offer(f);
+                    read++;
+                }
+                try {
+                    stream.awaitIdle(Duration.ofMinutes(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                dropped = stream.stats().dropped();
+                if (failureOf(stream, failure) != null) {
+                    throw failure[0];
+                }
+            }
+        }
         double seconds = (System.nanoTime() - loaded) / 1e9;
         AudioClip clip = null;
         if (speak != null) {
-            clip = speakSentence(models.voice(), sentence, err);
+            clip = speakSentence(models.voice(), tally.sentence, err);
         }
         if (json) {
-            writeJson(out, models.signModel(), hits, classified, sentence, count, withPose, withHands, landmarkMs,
-                    recognizeMs, seconds, clip);
+            writeJson(out, models.signModel(), tally, dropped, seconds, clip);
         } else {
-            out.printf(Locale.ROOT, "sentence: %s%n", sentence.isEmpty() ? "(nothing recognised)" : sentence);
-            out.printf(Locale.ROOT, "%d frames (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
-                    + " %.2f ms recognition a frame; models loaded in %.2f s%n", count, withPose, withHands,
-                    hits.size(), count == 0 ? 0 : landmarkMs / count, count == 0 ? 0 : recognizeMs / count,
-                    (loaded - started) / 1e9);
+            long count = tally.count;
+            out.printf(Locale.ROOT, "sentence: %s%n", tally.sentence.isEmpty() ? "(nothing recognised)"
+                    : tally.sentence);
+            out.printf(Locale.ROOT, "%d frames%s (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
+                    + " %.2f ms recognition a frame; models loaded in %.2f s%n", count,
+                    dropped < 0 ? "" : String.format(Locale.ROOT, " of %d read, %d dropped", read, dropped),
+                    tally.withPose, tally.withHands, tally.hits.size(), count == 0 ? 0 : tally.landmarkMs / count,
+                    count == 0 ? 0 : tally.recognizeMs / count, (loaded - started) / 1e9);
             if (clip != null) {
                 out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The stream's first failure so far (read under the stream's lock, after its thread wrote it). */
+    private static RuntimeException failureOf(LiveStream<?> stream, RuntimeException[] failure) {
+        return stream.stats().failed() > 0 ? failure[0] : null;
     }
 
     private static void writeHits(JsonWriter w, List<Hit> hits) throws IOException {
@@ -220,10 +294,9 @@ public final class RecognizeCommand implements Callable<Integer> {
         return clip;
     }
 
-    private void writeJson(PrintWriter out, SignModelMetadata meta, List<Hit> hits, List<Hit> classified,
-            String sentence, long frames,
-            long withPose, long withHands, double landmarkMs, double recognizeMs, double seconds, AudioClip clip)
-            throws IOException {
+    private void writeJson(PrintWriter out, SignModelMetadata meta, Tally t, long dropped, double seconds,
+            AudioClip clip) throws IOException {
+        long frames = t.count;
         JsonWriter w = new JsonWriter(out);
         w.setIndent("  ");
         w.beginObject();
@@ -238,19 +311,22 @@ public final class RecognizeCommand implements Callable<Integer> {
         }
         w.endObject();
         w.name("frames").value(frames);
-        w.name("framesWithPose").value(withPose);
-        w.name("framesWithHands").value(withHands);
+        if (dropped >= 0) {
+            w.name("framesDropped").value(dropped); // live: replaced while another frame was processed
+        }
+        w.name("framesWithPose").value(t.withPose);
+        w.name("framesWithHands").value(t.withHands);
         w.name("signs");
-        writeHits(w, hits);
+        writeHits(w, t.hits);
         if (windows) {
             w.name("windows");
-            writeHits(w, classified);
+            writeHits(w, t.classified);
         }
-        w.name("sentence").value(sentence);
+        w.name("sentence").value(t.sentence);
         w.name("timing").beginObject();
         w.name("seconds").value(Math.round(seconds * 1000) / 1000.0);
-        w.name("landmarkMsPerFrame").value(frames == 0 ? 0 : Math.round(landmarkMs / frames * 100) / 100.0);
-        w.name("recognizeMsPerFrame").value(frames == 0 ? 0 : Math.round(recognizeMs / frames * 1000) / 1000.0);
+        w.name("landmarkMsPerFrame").value(frames == 0 ? 0 : Math.round(t.landmarkMs / frames * 100) / 100.0);
+        w.name("recognizeMsPerFrame").value(frames == 0 ? 0 : Math.round(t.recognizeMs / frames * 1000) / 1000.0);
         w.endObject();
         w.name("speech");
         if (clip == null) {

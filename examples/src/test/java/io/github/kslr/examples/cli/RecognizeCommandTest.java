@@ -173,6 +173,27 @@ class RecognizeCommandTest {
     }
 
     @Test
+    void liveHandsFramesOverAtTheVideosPaceAndCountsTheDropped() {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        long t0 = System.nanoTime();
+        Run r = run(args("recognize", video.toString(), "--json", "--live"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        long processed = o.get("frames").getAsLong();
+        long dropped = o.get("framesDropped").getAsLong();
+        assertEquals(58, processed + dropped, r.out());
+        assertTrue(processed > 0, r.out());
+        // Played at its own pace: 58 frames at 29.9 frames/s take at least 1.9 s.
+        assertTrue(seconds >= 1.9, seconds + " s");
+        // A file is not live unless asked: nothing dropped, no count.
+        JsonObject file = JsonParser.parseString(run(args("recognize", video.toString(), "--json", "--no-live"))
+                .out()).getAsJsonObject();
+        assertEquals(58, file.get("frames").getAsLong());
+        assertTrue(!file.has("framesDropped"), file.toString());
+    }
+
+    @Test
     void missingInputFailsWithAMessageNamingIt() {
         Run r = run(args("recognize", "no/such/video.mp4"));
         assertNotEquals(0, r.code());
