@@ -34,8 +34,9 @@ import picocli.CommandLine.Parameters;
  * file, an image or a camera and prints each recognised sign and the final Khmer sentence; {@code --json} prints one
  * JSON object instead; with {@code --voice} and {@code --speak} the sentence is also written as speech.
  *
- * <p><b>Thread-safety.</b> A picocli command object: configured and run once, on one thread. It owns the models and
- * the input it opens and closes them on return.
+ * <p><b>Thread-safety.</b> A picocli command object: configured and run once, on one thread (live input is processed
+ * on its {@code LiveStream}'s thread, read back after the stream is idle). It owns the models and the input it opens
+ * and closes them on return.
  */
 @Command(name = "recognize", mixinStandardHelpOptions = true,
         description = {"Recognises signs in a video file, an image or a camera (camera:N) and prints each sign and"
