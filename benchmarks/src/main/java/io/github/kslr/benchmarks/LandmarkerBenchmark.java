@@ -90,6 +90,10 @@ public class LandmarkerBenchmark {
         @Param({"true"})
         public boolean face;
 
+        /** The face branch on a second thread ({@link HolisticLandmarker.Builder#faceInParallel}). */
+        @Param({"false"})
+        public boolean faceInParallel;
+
         LandmarkerModels models;
         HolisticLandmarker landmarker;
         List<ImageFrame> frames;
@@ -103,7 +107,7 @@ public class LandmarkerBenchmark {
             frames = decode(Paths.get(video));
             models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
             landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).palmFallback(palm)
-                    .palmInterval(palmInterval).faceLandmarks(face).build();
+                    .palmInterval(palmInterval).faceLandmarks(face).faceInParallel(faceInParallel).build();
         }
 
         @TearDown(Level.Trial)

@@ -10,12 +10,17 @@ import static io.github.kslr.landmarks.HolisticStages.handPart;
 
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.InferenceException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,8 @@ final class HolisticGraph implements AutoCloseable {
     private final float[][] jobHand;
     private final float[] jobPresence;
     private final float[] jobHandedness;
+    /** Runs the face branch beside the hand branch ({@code faceInParallel}), or null. */
+    private final ExecutorService faceWorker;
     private boolean closed;
 
     /** One stream's tracking state and its croppers (which cache Mats over its frame and the batch slots). */
@@ -181,6 +188,11 @@ final class HolisticGraph implements AutoCloseable {
         jobHand = new float[jobs][HAND_POINTS * 3];
         jobPresence = new float[jobs];
         jobHandedness = new float[jobs];
+        faceWorker = face && b.faceInParallel ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kslr-face-branch");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     int streams() {
@@ -219,8 +231,11 @@ final class HolisticGraph implements AutoCloseable {
             s.lastTimestampMs = s.frame.timestampMs();
             s.full = null;
         }
+        Future<?> faceDone = null;
         try {
             poseStage();
+            // The face branch reads only the pose, the frame and its own state, runners and croppers.
+            faceDone = faceWorker != null ? faceWorker.submit(this::faceStage) : null;
             handStage();
             if (palmFallback) {
                 trackedHandStage();
@@ -233,7 +248,10 @@ final class HolisticGraph implements AutoCloseable {
                     }
                 }
             }
-            if (face) {
+            if (faceDone != null) {
+                await(faceDone);
+                faceDone = null;
+            } else if (face) {
                 faceStage();
             } else {
                 for (Stream s : streams) {
@@ -255,8 +273,43 @@ final class HolisticGraph implements AutoCloseable {
             }
             return out;
         } finally {
+            if (faceDone != null) {
+                // The hand branch failed: let the face branch finish with the frame before it is released.
+                try {
+                    await(faceDone);
+                } catch (RuntimeException ignored) {
+                    // the hand branch's exception is the one thrown
+                }
+            }
             for (Stream s : streams) {
                 s.frame = null;
+            }
+        }
+    }
+
+    /** Waits for the face branch; rethrows what it threw. */
+    private static void await(Future<?> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    task.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the frame's buffers are in use until the branch ends
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new InferenceException("face branch failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -672,6 +725,9 @@ final class HolisticGraph implements AutoCloseable {
             return;
         }
         closed = true;
+        if (faceWorker != null) {
+            faceWorker.shutdown(); // no branch is running: detect waits for it before returning
+        }
         List<AutoCloseable> all = new ArrayList<>(Arrays.asList(streams));
         all.add(stages);
         for (AutoCloseable c : all) {

@@ -206,6 +206,7 @@ public final class DatasetCommand implements Callable<Integer> {
                 for (int i = 0; i < threads; i++) {
                     idle.add(HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
                             .palmFallback(!landmarkerOptions.noPalm).faceLandmarks(layout.uses(LandmarkPart.FACE))
+                            .faceInParallel(landmarkerOptions.faceInParallel)
                             .build());
                 }
                 List<Future<ClipWindows>> futures = new ArrayList<>();

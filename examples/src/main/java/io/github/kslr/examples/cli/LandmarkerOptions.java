@@ -5,8 +5,8 @@ import io.github.kslr.landmarks.LandmarkerModels;
 import picocli.CommandLine.Option;
 
 /**
- * The landmarker options {@code landmarks} and {@code dataset} share: device, ONNX Runtime threads and the palm
- * fallback (a picocli mixin; not thread-safe).
+ * The landmarker options {@code landmarks} and {@code dataset} share: device, ONNX Runtime threads, the palm
+ * fallback and the face branch's thread (a picocli mixin; not thread-safe).
  */
 final class LandmarkerOptions {
 
@@ -20,6 +20,11 @@ final class LandmarkerOptions {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--face-in-parallel",
+            description = "run the face branch on a second thread while the hands are found (faster when a core is"
+                    + " free; the same landmarks)")
+    boolean faceInParallel;
 
     /** The bundled models on the chosen device with the chosen threads; the caller closes them. */
     LandmarkerModels loadModels() {

@@ -84,7 +84,8 @@ public final class LandmarksCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
-                        .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm).build();
+                        .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm)
+                        .faceInParallel(landmarkerOptions.faceInParallel).build();
                 VideoFrames source = VideoFrames.open(input)) {
             // The JSON appears complete or not at all, even when decoding fails halfway.
             AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));

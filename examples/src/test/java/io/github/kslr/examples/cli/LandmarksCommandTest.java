@@ -90,6 +90,19 @@ class LandmarksCommandTest {
     }
 
     @Test
+    void theFaceBranchOnItsOwnThreadWritesTheSameFile(@TempDir Path dir) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path serial = dir.resolve("serial.json");
+        Path parallel = dir.resolve("parallel.json");
+        assertEquals("0", run("landmarks", video.toString(), "--out", serial.toString(), "--max-frames", "15")[0]);
+        String[] r = run("landmarks", video.toString(), "--out", parallel.toString(), "--max-frames", "15",
+                "--face-in-parallel");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(Files.readString(serial).contains("face"), "the file holds faces");
+        assertEquals(Files.readString(serial), Files.readString(parallel));
+    }
+
+    @Test
     void rejectsABadMode(@TempDir Path dir) {
         String[] r = run("landmarks", "x.jpg", "--out", dir.resolve("o.json").toString(), "--mode", "fast");
         assertNotEquals("0", r[0]);
