@@ -32,9 +32,10 @@ import io.github.kslr.api.RunningMode;
  * then never waits for the models, and frames that arrive while one is processed are dropped, newest kept.
  *
  * <p><b>Thread-safety.</b> Not thread-safe: one landmarker per stream, used from one thread at a time. Several
- * landmarkers may share one {@link LandmarkerModels}. The landmarker owns its native buffers and tensors
- * ({@link #close()} frees them, idempotently); it reads the caller's frame only during {@link #detect} and keeps no
- * reference to it. Results are immutable and owned by the caller.
+ * landmarkers may share one {@link LandmarkerModels}. The landmarker owns its native buffers and tensors, and with
+ * {@code faceInParallel} one daemon thread ({@link #close()} frees them, idempotently); it reads the caller's frame
+ * only during {@link #detect} (on that thread too, and {@code detect} returns after it) and keeps no reference to
+ * it. Results are immutable and owned by the caller.
  */
 public final class HolisticLandmarker implements Landmarker {
     private final RunningMode mode;

@@ -24,8 +24,8 @@ import java.util.List;
  *
  * <p><b>Thread-safety.</b> Not thread-safe: one caller at a time (all streams advance together in
  * {@link #detect(List)}). Several instances may share one {@link LandmarkerModels}. The landmarker owns its native
- * input and output buffers and tensors, sized for the largest batch seen and reused afterwards ({@link #close()}
- * frees them, idempotently); it reads the caller's frames only during {@link #detect(List)} and keeps no reference
+ * input and output buffers and tensors, sized for the largest batch seen and reused afterwards, and with
+ * {@code faceInParallel} one daemon thread ({@link #close()} frees them, idempotently); it reads the caller's frames only during {@link #detect(List)} and keeps no reference
  * to them. The returned list and its results are immutable and owned by the caller.
  */
 public final class MultiStreamLandmarker implements AutoCloseable {
