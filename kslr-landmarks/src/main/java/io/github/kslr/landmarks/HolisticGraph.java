@@ -274,11 +274,12 @@ final class HolisticGraph implements AutoCloseable {
             return out;
         } finally {
             if (faceDone != null) {
-                // The hand branch failed: let the face branch finish with the frame before it is released.
+                // Something failed before the face branch was awaited: let it finish with the frame before the frame
+                // is released (if it failed too, the first exception is the one thrown).
                 try {
                     await(faceDone);
                 } catch (RuntimeException ignored) {
-                    // the hand branch's exception is the one thrown
+                    // already failing
                 }
             }
             for (Stream s : streams) {
