@@ -63,6 +63,10 @@ public class LandmarkerStreamsBenchmark {
         @Param({"true"})
         public boolean sharedModels;
 
+        /** Each stream's face branch on a second thread ({@code HolisticLandmarker.Builder#faceInParallel}). */
+        @Param({"false"})
+        public boolean faceInParallel;
+
         LandmarkerModels models;
         List<ImageFrame> frames;
 
@@ -95,7 +99,8 @@ public class LandmarkerStreamsBenchmark {
         public void setUp(Shared shared) {
             ownModels = shared.sharedModels ? null : shared.newModels();
             LandmarkerModels models = ownModels != null ? ownModels : shared.models;
-            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build();
+            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                    .faceInParallel(shared.faceInParallel).build();
             next = (int) (Thread.currentThread().getId() % shared.frames.size());
         }
 
