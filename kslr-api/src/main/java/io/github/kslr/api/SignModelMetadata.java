@@ -51,10 +51,7 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         Checks.positive(sequenceLength, "sequenceLength");
         Checks.notNull(noSignLabel, "noSignLabel (use \"\" for none)");
         Checks.notNull(normalization, "normalization (use \"\" for none)");
-        if (!(frameRate >= 0 && frameRate <= MAX_FRAME_RATE)) {
-            throw new InvalidInputException("frameRate must be 0 (unknown) or a rate up to " + (int) MAX_FRAME_RATE
-                    + " frames/s, was " + frameRate);
-        }
+        checkFrameRate(frameRate, "frameRate");
         if (labels.isEmpty()) {
             throw new InvalidInputException("a sign model needs at least one label");
         }
@@ -128,6 +125,26 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
                 frameRate);
     }
 
+    /**
+     * Checks a frame rate as KSLR takes them everywhere (metadata, datasets, recognizers): 0 for none (unknown, or
+     * every frame as it comes), else above 0 and at most {@link #MAX_FRAME_RATE}.
+     *
+     * @return {@code fps}
+     * @throws InvalidInputException naming {@code name} for a negative, NaN or infinite rate or one above the limit
+     */
+    public static double checkFrameRate(double fps, String name) {
+        if (!(fps >= 0 && fps <= MAX_FRAME_RATE)) {
+            throw new InvalidInputException(name + " must be 0 (none) or a rate up to " + (int) MAX_FRAME_RATE
+                    + " frames/s, was " + fps);
+        }
+        return fps;
+    }
+
+    /** A frame rate as metadata and dataset folders write it: the shortest exact decimal ({@code 30}, {@code 29.97}). */
+    public static String formatFrameRate(double fps) {
+        return java.math.BigDecimal.valueOf(fps).stripTrailingZeros().toPlainString();
+    }
+
     /** The same metadata with the training windows' frame rate (0 = unknown). */
     public SignModelMetadata withFrameRate(double fps) {
         return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, noSignLabel, normalization, fps);
@@ -149,7 +166,7 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
             p.put(NORMALIZATION, normalization);
         }
         if (frameRate > 0) {
-            p.put(FRAME_RATE, java.math.BigDecimal.valueOf(frameRate).stripTrailingZeros().toPlainString());
+            p.put(FRAME_RATE, formatFrameRate(frameRate));
         }
         return p;
     }

@@ -118,11 +118,7 @@ public final class SignRecognizer {
          *                               whole milliseconds apart at most)
          */
         public Builder frameRate(double fps) {
-            if (!(fps >= 0 && fps <= SignModelMetadata.MAX_FRAME_RATE)) {
-                throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to "
-                        + (int) SignModelMetadata.MAX_FRAME_RATE + " frames/s, was " + fps);
-            }
-            this.frameRate = fps;
+            this.frameRate = SignModelMetadata.checkFrameRate(fps, "frameRate");
             return this;
         }
 

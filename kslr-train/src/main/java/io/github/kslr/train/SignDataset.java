@@ -98,10 +98,7 @@ public final class SignDataset {
      * @throws InvalidInputException for a negative, NaN or infinite rate or one above 1000
      */
     public SignDataset withFrameRate(double fps) {
-        if (!(fps >= 0 && fps <= SignModelMetadata.MAX_FRAME_RATE)) {
-            throw new InvalidInputException("frame rate must be 0 (unknown) or up to "
-                    + (int) SignModelMetadata.MAX_FRAME_RATE + " frames/s, was " + fps);
-        }
+        SignModelMetadata.checkFrameRate(fps, "frame rate");
         return fps == frameRate ? this : new SignDataset(this, fps);
     }
 
@@ -235,8 +232,8 @@ public final class SignDataset {
             }
             Files.write(partial.resolve("labels.txt"), labels, StandardCharsets.UTF_8);
             if (frameRate > 0) {
-                Files.writeString(partial.resolve(FRAME_RATE_FILE), java.math.BigDecimal.valueOf(frameRate)
-                        .stripTrailingZeros().toPlainString() + "\n", StandardCharsets.UTF_8);
+                Files.writeString(partial.resolve(FRAME_RATE_FILE), SignModelMetadata.formatFrameRate(frameRate)
+                        + "\n", StandardCharsets.UTF_8);
             }
             if (Files.exists(target)) {
                 Files.delete(target); // empty, checked above

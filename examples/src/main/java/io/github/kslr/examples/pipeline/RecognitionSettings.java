@@ -3,6 +3,7 @@ package io.github.kslr.examples.pipeline;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.SignModelMetadata;
 
 /**
  * How the example apps recognise: the classifier's confidence threshold, the sentence rules' agreement, the
@@ -28,9 +29,8 @@ public record RecognitionSettings(float threshold, int agreement, HandLossPolicy
         Checks.inRange(threshold, 0f, 1f, "threshold");
         Checks.positive(agreement, "agreement");
         Checks.notNull(handLoss, "handLoss");
-        if (frameRate != null && !(frameRate >= 0 && frameRate <= 1000)) {
-            throw new InvalidInputException("frameRate must be 0 (every frame as it comes) or a rate up to 1000"
-                    + " frames/s, was " + frameRate);
+        if (frameRate != null) {
+            SignModelMetadata.checkFrameRate(frameRate, "frameRate");
         }
     }
 }
