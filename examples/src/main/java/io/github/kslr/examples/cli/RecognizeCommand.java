@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -208,22 +208,14 @@ public final class RecognizeCommand implements Callable<Integer> {
             // Frames go to a LiveStream: reading never waits for the models, and a frame that arrives while another
             // is processed replaces the one waiting (dropped). A file is handed over at its own pace, as a camera
             // delivers.
-            RuntimeException[] failure = new RuntimeException[1];
+            frames.paced(true);
+            AtomicReference<RuntimeException> failure = new AtomicReference<>();
             try (LiveStream<FrameResult> stream = LiveStream.builder(session::process)
                     .onResult((r, frame) -> tally.add(r, frame.timestampMs()))
-                    .onError((e, frame) -> {
-                        if (failure[0] == null) {
-                            failure[0] = e;
-                        }
-                    }).threadName("kslr-recognize-live").build()) {
-                long t0 = System.nanoTime();
-                long first = -1;
-                while (!interrupted.get() && failureOf(stream, failure) == null
-                        && (maxFrames == 0 || read < maxFrames) && (f = frames.next()) != null) {
-                    if (!frames.isLive()) {
-                        first = first < 0 ? f.timestampMs() : first;
-                        LockSupport.parkNanos(t0 + (f.timestampMs() - first) * 1_000_000L - System.nanoTime());
-                    }
+                    .onError((e, frame) -> failure.compareAndSet(null, e))
+                    .threadName("kslr-recognize-live").build()) {
+                while (!interrupted.get() && failure.get() == null && (maxFrames == 0 || read < maxFrames)
+                        && (f = frames.next()) != null) {
                     stream.offer(f);
                     read++;
                 }
@@ -233,8 +225,8 @@ public final class RecognizeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
                 dropped = stream.stats().dropped();
-                if (failureOf(stream, failure) != null) {
-                    throw failure[0];
+                if (failure.get() != null) {
+                    throw failure.get();
                 }
             }
         }
@@ -260,11 +252,6 @@ public final class RecognizeCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** The stream's first failure so far (read under the stream's lock, after its thread wrote it). */
-    private static RuntimeException failureOf(LiveStream<?> stream, RuntimeException[] failure) {
-        return stream.stats().failed() > 0 ? failure[0] : null;
     }
 
     private static void writeHits(JsonWriter w, List<Hit> hits) throws IOException {

@@ -37,6 +37,10 @@ public final class VideoFrames implements AutoCloseable {
     private long lastTimestampMs = -1;
     private int index = -1;
     private boolean closed;
+    private boolean paced;
+    /** When paced: System.nanoTime() and timestamp of the first frame returned. */
+    private long pacingStartNanos;
+    private long pacingFirstMs = -1;
 
     private VideoFrames(String description, FFmpegFrameGrabber grabber, boolean live) {
         this.description = description;
@@ -97,6 +101,18 @@ public final class VideoFrames implements AutoCloseable {
         return live ? 0 : grabber.getLengthInFrames();
     }
 
+    /**
+     * Hands a file's frames over as a camera delivers them: {@link #next()} returns each frame no earlier than its
+     * timestamp after the first one (a camera paces itself; this changes nothing for one). For trying live-stream
+     * code on recordings.
+     *
+     * @return this
+     */
+    public VideoFrames paced(boolean on) {
+        this.paced = on;
+        return this;
+    }
+
     /** Whether this is a live camera (no end, no length). */
     public boolean isLive() {
         return live;
@@ -137,7 +153,21 @@ public final class VideoFrames implements AutoCloseable {
         lastTimestampMs = ts;
         ByteBuffer pixels = (ByteBuffer) f.image[0];
         pixels.position(0);
+        if (paced && !live) {
+            waitForFrameTime(ts);
+        }
         return ImageFrame.of(f.imageWidth, f.imageHeight, f.imageStride, PixelFormat.BGR, pixels, ts);
+    }
+
+    private void waitForFrameTime(long ts) {
+        if (pacingFirstMs < 0) {
+            pacingFirstMs = ts;
+            pacingStartNanos = System.nanoTime();
+            return;
+        }
+        // A late reader gets the frame at once (no catching up by skipping: dropping is the consumer's choice).
+        java.util.concurrent.locks.LockSupport.parkNanos(pacingStartNanos + (ts - pacingFirstMs) * 1_000_000L
+                - System.nanoTime());
     }
 
     /** javacv's message without its generic advice about setFormat() and log callbacks. */

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * README's live-camera example, compiled and runnable: camera frames go to a {@link LiveStream} around the
@@ -50,7 +49,8 @@ public final class LiveCamera {
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
                         .faceLandmarks(classifier.metadata().layout().uses(LandmarkPart.FACE))
                         .build();
-                VideoFrames camera = VideoFrames.open(input)) {
+                // A file stands in for a camera: its frames arrive at the video's own pace.
+                VideoFrames camera = VideoFrames.open(input).paced(true)) {
             SignRecognizer recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
                     .listener(new RecognitionListener() {
                         @Override
@@ -61,13 +61,8 @@ public final class LiveCamera {
                     })
                     .build();
             try (LiveStream<Optional<Prediction>> live = LiveStream.builder(recognizer::accept).build()) {
-                long start = System.nanoTime();
                 int n = 0;
                 for (ImageFrame frame = camera.next(); frame != null && n < maxFrames; frame = camera.next(), n++) {
-                    if (!camera.isLive()) {
-                        // A file decodes far faster than a camera delivers: wait for the frame's moment.
-                        LockSupport.parkNanos(start + frame.timestampMs() * 1_000_000L - System.nanoTime());
-                    }
                     live.offer(frame); // copies the frame: the decoder may reuse its buffer at once
                 }
                 live.awaitIdle(Duration.ofSeconds(10));
