@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
@@ -19,6 +20,9 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * One command for choosing hardware: runs the suite's headline benchmarks on this machine (one JMH fork each, with
@@ -34,7 +38,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <ul>
  *   <li>{@code --threads}: ONNX Runtime threads of the classifier and of speech (default: every core); the
- *       landmarker keeps its default of one a session and scales with streams instead;</li>
+ *       landmarker's one-stream row runs with 1 and 2 threads a model, its several-stream row with its default of 1;
+ *       </li>
  *   <li>{@code --streams}: landmarker streams run at once, one thread each (default: every core, at least 2);</li>
  *   <li>{@code --quick}: 1 warm-up and 2 measured iterations of 1 s instead of 3 and 5 (wider error bars);</li>
  *   <li>{@code --shared}: the reference data folder with the clip and the voice fixture (default {@code ../shared});
@@ -42,55 +47,59 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code --video}: the landmarker's clip (default {@code test_video.mp4} in the shared folder).</li>
  * </ul>
  */
-public final class HardwareReport {
-    private final String device;
-    private final int threads;
-    private final int streams;
-    private final boolean quick;
-    private final Path shared;
-    private final String video;
+@Command(name = "HardwareReport", mixinStandardHelpOptions = true,
+        description = "Runs the suite's headline benchmarks on this machine and prints a Markdown report.")
+public final class HardwareReport implements Callable<Integer> {
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--threads", description = "ONNX Runtime threads of the classifier and speech (default: every core)")
+    Integer threads;
+
+    @Option(names = "--streams", description = "landmarker streams at once, a thread each (default: every core, at"
+            + " least 2)")
+    Integer streams;
+
+    @Option(names = "--quick", description = "1 warm-up and 2 measured iterations instead of 3 and 5")
+    boolean quick;
+
+    @Option(names = "--shared", defaultValue = "../shared", description = "the reference data folder (default"
+            + " ${DEFAULT-VALUE})")
+    Path shared;
+
+    @Option(names = "--video", description = "the landmarker's clip (default: test_video.mp4 in the shared folder)")
+    String video;
+
+    @Option(names = "--out", paramLabel = "REPORT.md", description = "also write the report to this file")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final List<String> rows = new ArrayList<>();
 
-    private HardwareReport(String device, int threads, int streams, boolean quick, Path shared, String video) {
-        this.device = device;
-        this.threads = threads;
-        this.streams = streams;
-        this.quick = quick;
-        this.shared = shared;
-        this.video = video != null ? video : shared.resolve("media/signing/test_video.mp4").toString();
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HardwareReport()).execute(args));
     }
 
-    public static void main(String[] args) throws IOException {
+    @Override
+    public Integer call() throws IOException {
         int cores = Runtime.getRuntime().availableProcessors();
-        String device = "cpu";
-        int threads = cores;
-        int streams = Math.max(2, cores);
-        boolean quick = false;
-        Path shared = Paths.get("../shared");
-        Path out = null;
-        String video = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--device" -> device = value(args, ++i, a);
-                case "--threads" -> threads = positive(value(args, ++i, a), a);
-                case "--streams" -> streams = positive(value(args, ++i, a), a);
-                case "--quick" -> quick = true;
-                case "--shared" -> shared = Paths.get(value(args, ++i, a));
-                case "--video" -> video = value(args, ++i, a);
-                case "--out" -> out = Paths.get(value(args, ++i, a));
-                default -> usage("unknown argument: " + a);
-            }
+        threads = threads != null ? threads : cores;
+        streams = streams != null ? streams : Math.max(2, cores);
+        if (threads < 1 || streams < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads and --streams must be >= 1");
         }
-        HardwareReport report = new HardwareReport(device, threads, streams, quick, shared.toAbsolutePath(),
-                video);
-        String markdown = report.run();
+        shared = shared.toAbsolutePath();
+        video = video != null ? video : shared.resolve("media/signing/test_video.mp4").toString();
+        String markdown = run();
         System.out.println();
         System.out.print(markdown);
         if (out != null) {
             Files.writeString(out, markdown, StandardCharsets.UTF_8);
             System.out.println("written to " + out);
         }
+        return 0;
     }
 
     private String run() {
@@ -233,32 +242,5 @@ public final class HardwareReport {
             return String.format(Locale.ROOT, "%.1f", os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
         }
         return "?";
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            usage(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String s, String option) {
-        try {
-            int v = Integer.parseInt(s);
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        usage(option + " needs a whole number > 0, was " + s);
-        return 0;
-    }
-
-    private static void usage(String problem) {
-        System.err.println(problem);
-        System.err.println("usage: HardwareReport [--device cpu|cuda|cuda:N] [--threads N] [--streams N] [--quick]"
-                + " [--shared DIR] [--video FILE] [--out REPORT.md]");
-        System.exit(2);
     }
 }
