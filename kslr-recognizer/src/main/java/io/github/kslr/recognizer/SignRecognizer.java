@@ -2,6 +2,7 @@ package io.github.kslr.recognizer;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.FrameResampler;
 import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
@@ -52,15 +53,11 @@ public final class SignRecognizer {
     private final SequenceBuffer buffer;
     private final SentenceBuilder sentences;
     private final List<RecognitionListener> listeners;
-    /** Milliseconds between samples when resampling to a frame rate; 0 when frames enter as they come. */
-    private final double sampleStepMs;
+    /** Resamples frames to the training rate (the rule training windows are cut by), or null: frames as they come. */
+    private final FrameResampler resampler;
     /** Samples to catch up at most after a gap: then the window and the sentence rules hold only the held frame. */
     private final long maxCatchUp;
-    // Resampling state: the first frame's time, the next sample's index, the newest frame (held until a sample takes
-    // it) as landmarks or as a copy of its features.
-    private long firstMs = -1;
-    private long lastMs;
-    private long nextSample;
+    // The newest frame, held until the samples after it take it, as landmarks or as a copy of its features.
     private HolisticLandmarks heldLandmarks;
     private float[] heldFeatures;
 
@@ -72,7 +69,7 @@ public final class SignRecognizer {
         this.sentences = b.sentence.build();
         this.listeners = List.copyOf(b.listeners);
         double fps = b.frameRate != null ? b.frameRate : classifier.metadata().frameRate();
-        this.sampleStepMs = fps > 0 ? 1000.0 / fps : 0;
+        this.resampler = fps > 0 ? new FrameResampler(fps) : null;
         this.maxCatchUp = (long) classifier.metadata().sequenceLength() + (long) sentences.agreement() * b.stride;
     }
 
@@ -186,7 +183,7 @@ public final class SignRecognizer {
     /** Feeds one frame's landmarks; see {@link #accept(ImageFrame)}. */
     public Optional<Prediction> accept(HolisticLandmarks landmarks) {
         Checks.notNull(landmarks, "landmarks");
-        if (sampleStepMs == 0) {
+        if (resampler == null) {
             boolean ready = buffer.push(landmarks);
             return ready ? classify(landmarks.timestampMs()) : Optional.empty();
         }
@@ -203,7 +200,7 @@ public final class SignRecognizer {
      * @throws InvalidInputException for a wrong-sized frame or one holding NaN or infinity
      */
     public Optional<Prediction> acceptFeatures(float[] frame, long timestampMs) {
-        if (sampleStepMs == 0) {
+        if (resampler == null) {
             boolean ready = buffer.push(frame);
             return ready ? classify(timestampMs) : Optional.empty();
         }
@@ -223,30 +220,16 @@ public final class SignRecognizer {
      * held frame, the last one at or before it) and returns the last prediction they gave.
      */
     private Optional<Prediction> catchUp(long timestampMs) {
-        if (firstMs >= 0 && timestampMs <= lastMs) {
-            throw new InvalidInputException("timestampMs must increase from frame to frame when resampling to a frame"
-                    + " rate: " + timestampMs + " after " + lastMs);
-        }
+        long n = resampler.advance(timestampMs);
+        long end = resampler.nextSample();
         Optional<Prediction> out = Optional.empty();
-        if (firstMs < 0) {
-            firstMs = timestampMs;
-        } else {
-            long behind = (long) ((timestampMs - firstMs) / sampleStepMs) - nextSample;
-            if (behind > maxCatchUp) {
-                nextSample += behind - maxCatchUp; // after a long gap, older samples would only repeat the held frame
-            }
-            // The sample at time t takes the held frame while this one is later than t + 0.5 ms: timestamps are whole
-            // milliseconds, so a frame up to half a millisecond after t was rounded up from it and counts as at t
-            // (the same expression as in training, RecordingWindows).
-            while (firstMs + nextSample * sampleStepMs + 0.5 < timestampMs) {
-                boolean ready = heldLandmarks != null ? buffer.push(heldLandmarks) : buffer.push(heldFeatures);
-                if (ready) {
-                    out = classify(Math.round(firstMs + nextSample * sampleStepMs));
-                }
-                nextSample++;
+        // After a long gap, older samples would only repeat the held frame.
+        for (long k = end - Math.min(n, maxCatchUp); k < end; k++) {
+            boolean ready = heldLandmarks != null ? buffer.push(heldLandmarks) : buffer.push(heldFeatures);
+            if (ready) {
+                out = classify(resampler.sampleTimeMs(k));
             }
         }
-        lastMs = timestampMs;
         return out;
     }
 

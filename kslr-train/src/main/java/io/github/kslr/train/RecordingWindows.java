@@ -1,6 +1,7 @@
 package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.api.FrameResampler;
 import io.github.kslr.api.InvalidInputException;
 
 /**
@@ -68,21 +69,17 @@ public final class RecordingWindows {
             }
             return all;
         }
-        double step = 1000.0 / fps;
-        long span = timestampsMs[n - 1] - timestampsMs[0];
-        // Timestamps are whole milliseconds: a frame up to half a millisecond after a sample's time was rounded up
-        // from it, so it counts as at that time.
-        int samples = (int) Math.floor((span + 0.5) / step) + 1;
-        int[] out = new int[samples];
-        int frame = 0;
-        for (int k = 0; k < samples; k++) {
-            double t = timestampsMs[0] + k * step + 0.5;
-            while (frame + 1 < n && timestampsMs[frame + 1] <= t) {
-                frame++;
+        // The rule live recognition resamples by too (FrameResampler): every sample takes the last frame at or before
+        // it, the ones after the last frame once the recording ends.
+        FrameResampler resampler = new FrameResampler(fps);
+        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+        for (int i = 0; i <= n; i++) {
+            long samples = i < n ? resampler.advance(timestampsMs[i]) : resampler.finish();
+            for (long k = 0; k < samples; k++) {
+                out.add(i - 1);
             }
-            out[k] = frame;
         }
-        return out;
+        return out.build().toArray();
     }
 
     /**
