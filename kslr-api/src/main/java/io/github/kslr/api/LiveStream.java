@@ -36,6 +36,10 @@ import java.util.function.Function;
  * the stream goes on with the next frame. Without an error listener it is logged through {@link System.Logger}
  * (which SLF4J's {@code slf4j-jdk-platform-logging} routes to SLF4J).
  *
+ * <p>Why not a {@code ThreadPoolExecutor} with a one-slot queue and {@code DiscardOldestPolicy}: the dropped frame's
+ * buffer must be reused for the next copy and counted, and {@link #awaitIdle} needs the waiting and running states;
+ * the executor hides the discarded task, so the few lines of hand-over here are simpler than wrapping it.
+ *
  * <p><b>Thread-safety.</b> {@link #offer}, {@link #stats}, {@link #awaitIdle} and {@link #close} may be called from
  * any thread. {@link #close()} drops the waiting frame, waits for the one being processed and stops the thread; it is
  * idempotent and may be called from a listener. The step's own resources (the landmarker, the recognizer) stay the
