@@ -20,13 +20,18 @@ cd "$ROOT"
 # (Maven 3.8 wraps even -B -q output in colour codes: strip them.)
 VERSION="$(mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout -N | sed 's/\x1b\[[0-9;]*m//g')"
 echo "== installing the published modules ($VERSION) into the local Maven repository"
-mvn -B -q install -DskipTests -pl kslr-bom,kslr-api,kslr-onnx,kslr-landmarks,kslr-recognizer,kslr-tts,kslr-train,kslr-natives-linux-x86_64 -am
+mvn -B -q install -DskipTests -pl kslr-bom,kslr-api,kslr-onnx,kslr-onnx-writer,kslr-data,kslr-landmarks,kslr-recognizer,kslr-tts,kslr-train,kslr-natives-linux-x86_64 -am
 
 cd "$ROOT/tools/consumer-check"
 echo "== building the consumer project against them"
 mvn -B -q -Dkslr.version="$VERSION" package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # The natives dependency is a POM: it belongs on neither path, only its jars do.
 DEPS="$(tr ':' '\n' < target/classpath.txt | grep -v '\.pom$' | paste -sd:)"
+# An application that only recognises carries no model writing, training or data-file code.
+if tr ':' '\n' <<<"$DEPS" | grep -E '/(kslr-onnx-writer|kslr-train|kslr-data|protobuf-java|tribuo[^/]*|jfreechart)-[^/]*\.jar$'; then
+  echo "consumer check: the jars above are on a recognising application's class path" >&2
+  exit 1
+fi
 
 check() {
   local how="$1" line

@@ -9,7 +9,7 @@ import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.recognizer.OnnxSignClassifier;
-import io.github.kslr.recognizer.model.SignModelBuilder;
+import io.github.kslr.onnx.writer.SignModelBuilder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,7 +20,7 @@ import io.github.kslr.api.SequenceBuffer;
 import io.github.kslr.api.SignClassifier;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
-import io.github.kslr.recognizer.model.SignModelBuilder;
+import io.github.kslr.onnx.writer.SignModelBuilder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

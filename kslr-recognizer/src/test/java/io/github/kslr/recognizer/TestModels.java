@@ -2,9 +2,9 @@ package io.github.kslr.recognizer;
 
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.SignModelMetadata;
-import io.github.kslr.recognizer.model.DenseWeights;
-import io.github.kslr.recognizer.model.LstmWeights;
-import io.github.kslr.recognizer.model.SignModelBuilder;
+import io.github.kslr.onnx.writer.DenseWeights;
+import io.github.kslr.onnx.writer.LstmWeights;
+import io.github.kslr.onnx.writer.SignModelBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

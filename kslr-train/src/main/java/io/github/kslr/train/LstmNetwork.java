@@ -1,14 +1,17 @@
 package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.onnx.writer.OnnxGraphWriter;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
  * The reports' model family (first report, figure 3.5): {@code LSTM(hidden1) -> LSTM(hidden2) -> Dense(hidden1,
  * relu) -> Dense(classes) -> softmax}, the last LSTM's final state feeding the dense layers. Standard LSTM cells
  * (sigmoid gates, tanh cell), trained by back-propagation through time; exported as ONNX {@code LSTM} operators.
- * Kept to compare with {@link SignNetwork} on the same data (see kslr-train's README notes in the report).
+ * Kept to compare with {@link TemporalConvNetwork} on the same data (see kslr-train's README notes in the report).
  *
  * <p>Parameter layout (input-major weights, gate blocks i, f, g, o of width H):
  * {@code Wx1 [D][4H1], Wh1 [H1][4H1], b1 [4H1], Wx2 [H1][4H2], Wh2 [H2][4H2], b2 [4H2], W3 [H2][H1], b3 [H1],
@@ -18,7 +21,7 @@ import java.util.Random;
  */
 public final class LstmNetwork implements SequenceNetwork {
 
-    private final SignNetwork.Shape shape;
+    private final NetworkShape shape;
     private final float[] params;
     final int oWx1;
     final int oWh1;
@@ -32,7 +35,7 @@ public final class LstmNetwork implements SequenceNetwork {
     final int oB4;
 
     /** A network with Glorot-initialised weights from {@code seed}, forget-gate biases 1. */
-    public LstmNetwork(SignNetwork.Shape shape, long seed) {
+    public LstmNetwork(NetworkShape shape, long seed) {
         this(shape, (float[]) null);
         Random r = new Random(seed);
         int d = shape.inputSize();
@@ -50,7 +53,7 @@ public final class LstmNetwork implements SequenceNetwork {
     }
 
     /** A network over the given parameters (copied), or zeros when {@code params} is null. */
-    public LstmNetwork(SignNetwork.Shape shape, float[] params) {
+    public LstmNetwork(NetworkShape shape, float[] params) {
         this.shape = Checks.notNull(shape, "shape");
         int d = shape.inputSize();
         int h1 = shape.hidden1();
@@ -81,13 +84,68 @@ public final class LstmNetwork implements SequenceNetwork {
     }
 
     @Override
-    public SignNetwork.Shape shape() {
+    public NetworkShape shape() {
         return shape;
     }
 
     @Override
-    public Architecture architecture() {
-        return Architecture.LSTM;
+    public NetworkFamily family() {
+        return NetworkFamily.LSTM;
+    }
+
+    /**
+     * ONNX LSTM operators (time-major, gates i, o, f, c), the second LSTM's last hidden state, two dense layers.
+     */
+    @Override
+    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision) {
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        int h2 = shape.hidden2();
+        int c = shape.classes();
+        float[] p = params;
+        String x = g.node("Transpose", List.of(features), OnnxGraphWriter.intsAttr("perm", 1, 0, 2));
+        String y1 = onnxLstm(g, "lstm1", x, oWx1, oWh1, oB1, d, h1, precision, true);
+        String y1s = g.node("Squeeze", List.of(y1, g.int64Vector("squeeze_dir", 1)));
+        String yh2 = onnxLstm(g, "lstm2", y1s, oWx2, oWh2, oB2, h1, h2, precision, false);
+        String last = g.node("Squeeze", List.of(yh2, g.int64Vector("squeeze_first", 0)));
+        String w3 = g.weight("w3", Arrays.copyOfRange(p, oW3, oW3 + h2 * h1), new long[] {h2, h1}, 1, precision);
+        String r3 = g.node("Relu", List.of(g.node("Add", List.of(g.node("MatMul", List.of(last, w3)),
+                g.initializer("b3", Arrays.copyOfRange(p, oB3, oB3 + h1), h1)))));
+        String w4 = g.weight("w4", Arrays.copyOfRange(p, oW4, oW4 + h1 * c), new long[] {h1, c}, 1, precision);
+        return g.node("Add", List.of(g.node("MatMul", List.of(r3, w4)),
+                g.initializer("b4", Arrays.copyOfRange(p, oB4, oB4 + c), c)));
+    }
+
+    /** One LSTM operator; returns Y [T, 1, B, H] when {@code sequence}, else Y_h [1, B, H]. */
+    private String onnxLstm(OnnxGraphWriter g, String name, String x, int oWx, int oWh, int oB, int din, int h,
+            WeightPrecision precision, boolean sequence) {
+        // Our gate blocks are i, f, g, o; ONNX wants i, o, f, c.
+        int[] fromBlock = {0, 3, 1, 2};
+        float[] w = new float[4 * h * din];
+        float[] r = new float[4 * h * h];
+        float[] b = new float[8 * h];
+        for (int gb = 0; gb < 4; gb++) {
+            int mine = fromBlock[gb];
+            for (int j = 0; j < h; j++) {
+                int row = gb * h + j;
+                int col = mine * h + j;
+                for (int k = 0; k < din; k++) {
+                    w[row * din + k] = params[oWx + k * 4 * h + col];
+                }
+                for (int k = 0; k < h; k++) {
+                    r[row * h + k] = params[oWh + k * 4 * h + col];
+                }
+                b[row] = params[oB + col];
+            }
+        }
+        String wn = g.weight(name + "_w", w, new long[] {1, 4 * h, din}, 1, precision);
+        String rn = g.weight(name + "_r", r, new long[] {1, 4 * h, h}, 1, precision);
+        String bn = g.initializer(name + "_b", b, 1, 8 * h);
+        String y = name + "_y";
+        String yh = name + "_yh";
+        g.node("LSTM", name, List.of(x, wn, rn, bn), List.of(sequence ? y : "", sequence ? "" : yh),
+                OnnxGraphWriter.intAttr("hidden_size", h));
+        return sequence ? y : yh;
     }
 
     @Override
@@ -142,7 +200,7 @@ public final class LstmNetwork implements SequenceNetwork {
         final float[] dh2;
         final float[] dh1;
 
-        Workspace(SignNetwork.Shape s) {
+        Workspace(NetworkShape s) {
             int t = s.frames();
             l1 = new LayerState(t, s.hidden1());
             l2 = new LayerState(t, s.hidden2());
@@ -183,7 +241,7 @@ public final class LstmNetwork implements SequenceNetwork {
             for (int i = 0; i < din; i++) {
                 float v = x[xf + i];
                 if (v != 0f) {
-                    SignNetwork.axpy(v, params, oWx + i * g4, z, 0, g4);
+                    FloatMath.axpy(v, params, oWx + i * g4, z, 0, g4);
                 }
             }
             if (f > 0) {
@@ -191,7 +249,7 @@ public final class LstmNetwork implements SequenceNetwork {
                 for (int j = 0; j < h; j++) {
                     float v = s.out[hp + j];
                     if (v != 0f) {
-                        SignNetwork.axpy(v, params, oWh + j * g4, z, 0, g4);
+                        FloatMath.axpy(v, params, oWh + j * g4, z, 0, g4);
                     }
                 }
             }
@@ -229,7 +287,7 @@ public final class LstmNetwork implements SequenceNetwork {
         for (int i = 0; i < h2; i++) {
             float v = ws.l2.out[last + i];
             if (v != 0f) {
-                SignNetwork.axpy(v, params, oW3 + i * h1, ws.a3, 0, h1);
+                FloatMath.axpy(v, params, oW3 + i * h1, ws.a3, 0, h1);
             }
         }
         float keep = 1f - dropout;
@@ -242,10 +300,10 @@ public final class LstmNetwork implements SequenceNetwork {
         for (int j = 0; j < h1; j++) {
             float v = ws.r3[j];
             if (v != 0f) {
-                SignNetwork.axpy(v, params, oW4 + j * c, logits, 0, c);
+                FloatMath.axpy(v, params, oW4 + j * c, logits, 0, c);
             }
         }
-        SignNetwork.softmax(logits, ws.prob);
+        FloatMath.softmax(logits, ws.prob);
     }
 
     @Override
@@ -283,25 +341,25 @@ public final class LstmNetwork implements SequenceNetwork {
                 dz[3 * h + j] = d * tc * og * (1 - og);
                 s.dcNext[j] = dc * fg;
             }
-            SignNetwork.axpy(1f, dz, 0, grad, oB, g4);
+            FloatMath.axpy(1f, dz, 0, grad, oB, g4);
             int xf = xo + f * din;
             for (int i = 0; i < din; i++) {
                 float v = x[xf + i];
                 if (v != 0f) {
-                    SignNetwork.axpy(v, dz, 0, grad, oWx + i * g4, g4);
+                    FloatMath.axpy(v, dz, 0, grad, oWx + i * g4, g4);
                 }
                 if (dx != null) {
-                    dx[f * din + i] = SignNetwork.dot(params, oWx + i * g4, dz, 0, g4);
+                    dx[f * din + i] = FloatMath.dot(params, oWx + i * g4, dz, 0, g4);
                 }
             }
             for (int j = 0; j < h; j++) {
                 if (f > 0) {
                     float v = s.out[(f - 1) * h + j];
                     if (v != 0f) {
-                        SignNetwork.axpy(v, dz, 0, grad, oWh + j * g4, g4);
+                        FloatMath.axpy(v, dz, 0, grad, oWh + j * g4, g4);
                     }
                 }
-                s.dhNext[j] = SignNetwork.dot(params, oWh + j * g4, dz, 0, g4);
+                s.dhNext[j] = FloatMath.dot(params, oWh + j * g4, dz, 0, g4);
             }
         }
     }
@@ -317,24 +375,24 @@ public final class LstmNetwork implements SequenceNetwork {
         for (int k = 0; k < c; k++) {
             dlog[k] = ws.prob[k] - ((k == label ? 1 - smoothing : 0) + smoothing / c);
         }
-        SignNetwork.axpy(1f, dlog, 0, grad, oB4, c);
+        FloatMath.axpy(1f, dlog, 0, grad, oB4, c);
         for (int j = 0; j < h1; j++) {
             float v = ws.r3[j];
             if (v != 0f) {
-                SignNetwork.axpy(v, dlog, 0, grad, oW4 + j * c, c);
+                FloatMath.axpy(v, dlog, 0, grad, oW4 + j * c, c);
             }
-            float d = SignNetwork.dot(params, oW4 + j * c, dlog, 0, c) * ws.mask[j];
+            float d = FloatMath.dot(params, oW4 + j * c, dlog, 0, c) * ws.mask[j];
             ws.dr3[j] = ws.a3[j] > 0f ? d : 0f;
         }
-        SignNetwork.axpy(1f, ws.dr3, 0, grad, oB3, h1);
+        FloatMath.axpy(1f, ws.dr3, 0, grad, oB3, h1);
         Arrays.fill(ws.dh2, 0f);
         int last = (t - 1) * h2;
         for (int i = 0; i < h2; i++) {
             float v = ws.l2.out[last + i];
             if (v != 0f) {
-                SignNetwork.axpy(v, ws.dr3, 0, grad, oW3 + i * h1, h1);
+                FloatMath.axpy(v, ws.dr3, 0, grad, oW3 + i * h1, h1);
             }
-            ws.dh2[last + i] = SignNetwork.dot(params, oW3 + i * h1, ws.dr3, 0, h1);
+            ws.dh2[last + i] = FloatMath.dot(params, oW3 + i * h1, ws.dr3, 0, h1);
         }
         layerBackward(ws.l1.out, 0, h1, oWx2, oWh2, oB2, ws.l2, ws.dh2, ws.dh1, grad);
         layerBackward(u, off, shape.inputSize(), oWx1, oWh1, oB1, ws.l1, ws.dh1, null, grad);

@@ -1,24 +1,19 @@
 package io.github.kslr.train;
 
+import io.github.kslr.onnx.writer.OnnxGraphWriter;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import java.util.Random;
 
 /**
- * A trainable network over a window of feature frames: the temporal convolution network ({@link SignNetwork}, the
- * default) or the reports' stacked LSTM ({@link LstmNetwork}). Parameters live in one flat float array; gradients
- * are added by {@link #backward} to a caller-owned array of the same length.
+ * A trainable network over a window of feature frames, one of a {@link NetworkFamily} (the temporal convolution
+ * network {@link TemporalConvNetwork} by default, or the reports' stacked {@link LstmNetwork}). Parameters live in one
+ * flat float array; gradients are added by {@link #backward} to a caller-owned array of the same length. Each network
+ * writes its own layers into the exported ONNX graph ({@link #writeLogits}), so {@link OnnxExport} knows no family.
  *
  * <p><b>Thread-safety.</b> {@link #forward}/{@link #backward} may run on many threads at once, each with its own
  * {@link Scratch} and gradient array, as long as nobody changes the parameters meanwhile.
  */
 public interface SequenceNetwork {
-
-    /** The network family, chosen in {@link TrainingConfig}. */
-    enum Architecture {
-        /** Frame layer, temporal convolution, mean and max pooling over time ({@link SignNetwork}). */
-        TCN,
-        /** The reports' model: LSTM, LSTM, dense, dense ({@link LstmNetwork}). */
-        LSTM
-    }
 
     /** Per-thread scratch space for one window. Not thread-safe. */
     interface Scratch {
@@ -26,9 +21,10 @@ public interface SequenceNetwork {
         float[] probabilities();
     }
 
-    SignNetwork.Shape shape();
+    NetworkShape shape();
 
-    Architecture architecture();
+    /** The family this network belongs to. */
+    NetworkFamily family();
 
     int parameterCount();
 
@@ -58,6 +54,15 @@ public interface SequenceNetwork {
 
     /** Adds the gradient of {@link #loss} after the {@link #forward} that filled {@code s} to {@code grad}. */
     void backward(float[] u, int off, Scratch s, int label, float smoothing, float[] grad);
+
+    /**
+     * Adds this network's layers to an ONNX graph being written.
+     *
+     * @param features name of the float tensor {@code [batch, frames, inputSize]} of standardised features
+     * @param precision how weight matrices are stored
+     * @return name of the float tensor {@code [batch, classes]} of logits (before softmax)
+     */
+    String writeLogits(OnnxGraphWriter graph, String features, WeightPrecision precision);
 
     /** Cross-entropy of probabilities {@code p} against a smoothed one-hot target. */
     static double crossEntropy(float[] p, int label, float smoothing) {

@@ -72,8 +72,8 @@ public final class TrainedModel implements ProbabilityModel {
     }
 
     /** The network family. */
-    public SequenceNetwork.Architecture architecture() {
-        return network.architecture();
+    public NetworkFamily architecture() {
+        return network.family();
     }
 
     SequenceNetwork network() {

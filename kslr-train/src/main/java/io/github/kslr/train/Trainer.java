@@ -5,6 +5,7 @@ import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a {@link SequenceNetwork} (by default the {@link SignNetwork} temporal convolution network) on a
+ * Trains a {@link SequenceNetwork} of the configured {@link NetworkFamily} (by default the temporal convolution
+ * network) on a
  * {@link SignDataset} with AdamW, augmentation, early stopping on a held-out
  * monitor split and checkpoints, and returns a {@link TrainedModel}.
  *
@@ -79,19 +81,17 @@ public final class Trainer {
         SignDataset monitor = all.subset(split[1]);
         int t = all.sequenceLength();
         int d = transform.outputSize();
-        float[][] stats = standardisation(fit, transform, perturb);
+        Standardisation stats = standardisation(fit, transform, perturb);
         SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t).withNoSignLabel(noSignLabel)
                 .withNormalization("points relative to the shoulders' midpoint, divided by the shoulder width"
                         + " (pose 11/12, x and y; absent points 0); plus hand points relative to the wrist;"
                         + " then per-feature standardisation learned from the training data")
                 .withFrameRate(all.frameRate());
-        SignNetwork.Shape shape = new SignNetwork.Shape(t, d, config.hidden1(), config.hidden2(),
-                all.labels().size());
-        SequenceNetwork net = config.architecture() == SequenceNetwork.Architecture.LSTM
-                ? new LstmNetwork(shape, config.seed()) : new SignNetwork(shape, config.seed());
+        NetworkShape shape = new NetworkShape(t, d, config.hidden1(), config.hidden2(), all.labels().size());
+        SequenceNetwork net = config.architecture().create(shape, config.seed());
         LOG.info("training on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a frame), {}"
                 + " network {} with {} parameters, {} thread(s)", fit.size(), monitor.size(), layout.spec(),
-                layout.size(), d, net.architecture(), shape, net.parameterCount(), config.threads());
+                layout.size(), d, net.family(), shape, net.parameterCount(), config.threads());
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread th = new Thread(r, "kslr-train");
             th.setDaemon(true);
@@ -105,8 +105,8 @@ public final class Trainer {
     }
 
     private Result run(SignDataset fit, SignDataset monitor, SignDataset val, FeatureTransform transform,
-            Perturbations perturb, float[][] stats, SignModelMetadata meta, SequenceNetwork net, ExecutorService pool,
-            TrainingListener listener, long started) {
+            Perturbations perturb, Standardisation stats, SignModelMetadata meta, SequenceNetwork net,
+            ExecutorService pool, TrainingListener listener, long started) {
         int n = net.parameterCount();
         float[] params = net.parameters();
         float[] m = new float[n];
@@ -121,7 +121,6 @@ public final class Trainer {
         int b = config.batchSize();
         int chunksPerBatch = (b + CHUNK - 1) / CHUNK;
         float[][] chunkGrad = new float[chunksPerBatch][n];
-        double[][] chunkLoss = new double[chunksPerBatch][2];
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long epochStart = System.nanoTime();
             double lr = config.learningRate() * (0.05 + 0.95 * 0.5
@@ -131,7 +130,7 @@ public final class Trainer {
             double correct = 0;
             for (int start = 0; start < order.length; start += b) {
                 int end = Math.min(order.length, start + b);
-                List<Future<?>> tasks = new ArrayList<>();
+                List<Future<LossAndHits>> tasks = new ArrayList<>();
                 int chunks = (end - start + CHUNK - 1) / CHUNK;
                 for (int ch = 0; ch < chunks; ch++) {
                     int from = start + ch * CHUNK;
@@ -139,31 +138,31 @@ public final class Trainer {
                     final int chunk = ch;
                     final int ep = epoch;
                     tasks.add(pool.submit(() -> chunkGradient(fit, order, from, to, ep, transform, perturb, stats,
-                            net, chunkGrad[chunk], chunkLoss[chunk])));
+                            net, chunkGrad[chunk])));
                 }
-                await(tasks);
                 java.util.Arrays.fill(grad, 0f);
                 for (int ch = 0; ch < chunks; ch++) {
-                    SignNetwork.axpy(1f, chunkGrad[ch], 0, grad, 0, n);
-                    lossSum += chunkLoss[ch][0];
-                    correct += chunkLoss[ch][1];
+                    LossAndHits chunkResult = get(tasks.get(ch));
+                    FloatMath.axpy(1f, chunkGrad[ch], 0, grad, 0, n);
+                    lossSum += chunkResult.loss();
+                    correct += chunkResult.hits();
                 }
                 step++;
                 adamW(params, grad, m, v, step, lr, 1f / (end - start));
             }
-            double[] mon = evaluate(monitor, transform, stats, net, pool);
-            double valAcc = val == null ? Double.NaN : evaluate(val, transform, stats, net, pool)[1];
-            EpochStats es = new EpochStats(epoch, lossSum / order.length, correct / order.length, mon[0], mon[1],
-                    valAcc, lr, (System.nanoTime() - epochStart) / 1e9);
+            LossAndHits mon = evaluate(monitor, transform, stats, net, pool);
+            double valAcc = val == null ? Double.NaN : evaluate(val, transform, stats, net, pool).hits();
+            EpochStats es = new EpochStats(epoch, lossSum / order.length, correct / order.length, mon.loss(),
+                    mon.hits(), valAcc, lr, (System.nanoTime() - epochStart) / 1e9);
             history.add(es);
-            boolean improved = mon[0] < bestLoss;
+            boolean improved = mon.loss() < bestLoss;
             if (improved) {
-                bestLoss = mon[0];
+                bestLoss = mon.loss();
                 bestEpoch = epoch;
                 sinceBest = 0;
                 System.arraycopy(params, 0, best, 0, n);
                 if (config.checkpointDir() != null) {
-                    checkpoint(new TrainedModel(meta, transform, stats[0], stats[1], net), es);
+                    checkpoint(new TrainedModel(meta, transform, stats.mean(), stats.invStd(), net), es);
                 }
             } else {
                 sinceBest++;
@@ -184,7 +183,7 @@ public final class Trainer {
             }
         }
         SequenceNetwork bestNet = net.withParameters(best);
-        TrainedModel model = new TrainedModel(meta, transform, stats[0], stats[1], bestNet);
+        TrainedModel model = new TrainedModel(meta, transform, stats.mean(), stats.invStd(), bestNet);
         double seconds = (System.nanoTime() - started) / 1e9;
         LOG.info("training done in {} s, best epoch {} (monitor loss {})", String.format("%.1f", seconds), bestEpoch,
                 f4(bestLoss));
@@ -195,8 +194,10 @@ public final class Trainer {
         return String.format("%.4f", v);
     }
 
-    private void chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch, FeatureTransform transform,
-            Perturbations perturb, float[][] stats, SequenceNetwork net, float[] grad, double[] lossOut) {
+    /** Adds the gradient of windows {@code order[from .. to)} to {@code grad} (zeroed first); their loss and hits. */
+    private LossAndHits chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch,
+            FeatureTransform transform, Perturbations perturb, Standardisation stats, SequenceNetwork net,
+            float[] grad) {
         java.util.Arrays.fill(grad, 0f);
         int w = fit.windowSize();
         int t = fit.sequenceLength();
@@ -220,16 +221,15 @@ public final class Trainer {
             correct += argmax(ws.probabilities()) == label ? 1 : 0;
             net.backward(u, 0, ws, label, smoothing, grad);
         }
-        lossOut[0] = loss;
-        lossOut[1] = correct;
+        return new LossAndHits(loss, correct);
     }
 
-    static void features(float[] raw, FeatureTransform transform, float[][] stats, float[] u) {
+    static void features(float[] raw, FeatureTransform transform, Standardisation stats, float[] u) {
         int d = transform.outputSize();
         int t = u.length / d;
         transform.apply(raw, 0, t, u, 0);
-        float[] mean = stats[0];
-        float[] inv = stats[1];
+        float[] mean = stats.mean();
+        float[] inv = stats.invStd();
         for (int f = 0; f < t; f++) {
             for (int i = 0; i < d; i++) {
                 u[f * d + i] = (u[f * d + i] - mean[i]) * inv[i];
@@ -238,10 +238,10 @@ public final class Trainer {
     }
 
     /** Mean cross-entropy loss and accuracy of {@code data} without augmentation. */
-    private static double[] evaluate(SignDataset data, FeatureTransform transform, float[][] stats,
+    private static LossAndHits evaluate(SignDataset data, FeatureTransform transform, Standardisation stats,
             SequenceNetwork net, ExecutorService pool) {
         int chunk = 64;
-        List<Future<double[]>> tasks = new ArrayList<>();
+        List<Future<LossAndHits>> tasks = new ArrayList<>();
         for (int from = 0; from < data.size(); from += chunk) {
             final int f0 = from;
             final int f1 = Math.min(data.size(), from + chunk);
@@ -258,17 +258,17 @@ public final class Trainer {
                     loss += net.loss(ws, data.label(i), 0f);
                     correct += argmax(ws.probabilities()) == data.label(i) ? 1 : 0;
                 }
-                return new double[] {loss, correct};
+                return new LossAndHits(loss, correct);
             }));
         }
         double loss = 0;
         double correct = 0;
-        for (Future<double[]> f : tasks) {
-            double[] r = get(f);
-            loss += r[0];
-            correct += r[1];
+        for (Future<LossAndHits> f : tasks) {
+            LossAndHits r = get(f);
+            loss += r.loss();
+            correct += r.hits();
         }
-        return new double[] {loss / data.size(), correct / data.size()};
+        return new LossAndHits(loss / data.size(), correct / data.size());
     }
 
     private void adamW(float[] p, float[] g, float[] m, float[] v, int step, double lr, float gradScale) {
@@ -290,7 +290,8 @@ public final class Trainer {
     }
 
     /** Per-feature mean and 1/std over the fitting windows and their mirror images (so a flip keeps the statistics). */
-    private static float[][] standardisation(SignDataset fit, FeatureTransform transform, Perturbations perturb) {
+    private static Standardisation standardisation(SignDataset fit, FeatureTransform transform,
+            Perturbations perturb) {
         int d = transform.outputSize();
         int t = fit.sequenceLength();
         double[] sum = new double[d];
@@ -330,7 +331,7 @@ public final class Trainer {
             // itself) from being blown up when augmentation later moves them.
             inv[k] = (float) (1 / Math.max(sd, MIN_STD));
         }
-        return new float[][] {mean, inv};
+        return new Standardisation(mean, inv);
     }
 
     /** [fit indices, monitor indices]: a seeded share of each class held out. */
@@ -365,12 +366,20 @@ public final class Trainer {
         try {
             Files.createDirectories(config.checkpointDir());
             AtomicFiles.write(config.checkpointDir().resolve("best.onnx"),
-                    OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32));
+                    OnnxExport.toBytes(model, WeightPrecision.FLOAT32));
             Files.writeString(config.checkpointDir().resolve("best.txt"), "epoch=" + es.epoch() + "\nmonitor_loss="
                     + es.monitorLoss() + "\nmonitor_accuracy=" + es.monitorAccuracy() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint to " + config.checkpointDir(), e);
         }
+    }
+
+    /** Per-feature mean and reciprocal standard deviation, learned from the fitting windows. */
+    record Standardisation(float[] mean, float[] invStd) {
+    }
+
+    /** A sum (or mean) of cross-entropy losses and of correct predictions (or the accuracy). */
+    record LossAndHits(double loss, double hits) {
     }
 
     static int argmax(float[] p) {
@@ -404,12 +413,6 @@ public final class Trainer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    private static void await(List<Future<?>> tasks) {
-        for (Future<?> f : tasks) {
-            get(f);
-        }
     }
 
     private static <T> T get(Future<T> f) {

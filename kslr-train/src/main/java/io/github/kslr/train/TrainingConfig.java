@@ -24,15 +24,23 @@ import java.nio.file.Path;
  * @param threads worker threads (results do not depend on it)
  * @param checkpointDir where the best model so far is written as ONNX after each improvement, or null
  * @param augmentation the random changes applied to training windows
- * @param architecture the network family: {@code TCN} (default) or the reports' {@code LSTM} (hidden1, hidden2 are
- *        then the two LSTMs' widths, and hidden1 the dense layer's)
+ * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
+ *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  */
 public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
         double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
-        int threads, Path checkpointDir, Augmentation augmentation, SequenceNetwork.Architecture architecture) {
+        int threads, Path checkpointDir, Augmentation augmentation, NetworkFamily architecture) {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding this config's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().seed(seed).maxEpochs(maxEpochs).patience(patience).batchSize(batchSize)
+                .hidden(hidden1, hidden2).learningRate(learningRate).weightDecay(weightDecay).dropout(dropout)
+                .labelSmoothing(labelSmoothing).monitorFraction(monitorFraction).threads(threads)
+                .checkpointDir(checkpointDir).augmentation(augmentation).architecture(architecture);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -51,7 +59,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
-        private SequenceNetwork.Architecture architecture = SequenceNetwork.Architecture.TCN;
+        private NetworkFamily architecture = NetworkFamily.TCN;
 
         public Builder seed(long v) {
             seed = v;
@@ -119,7 +127,8 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             return this;
         }
 
-        public Builder architecture(SequenceNetwork.Architecture v) {
+        /** The network family (default {@link NetworkFamily#TCN}); any family, built in or the caller's own. */
+        public Builder architecture(NetworkFamily v) {
             architecture = v;
             return this;
         }

@@ -1,5 +1,6 @@
 package io.github.kslr.train;
 
+import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
@@ -74,8 +75,8 @@ public final class TrainingReport {
             if (modelOut.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(modelOut.toAbsolutePath().getParent());
             }
-            byte[] fp32 = OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32);
-            byte[] int8 = OnnxExport.toBytes(model, OnnxExport.Precision.INT8);
+            byte[] fp32 = OnnxExport.toBytes(model, WeightPrecision.FLOAT32);
+            byte[] int8 = OnnxExport.toBytes(model, WeightPrecision.INT8);
             AtomicFiles.write(modelOut, fp32);
             Path int8Path = reportDir.resolve("model.int8.onnx");
             AtomicFiles.write(int8Path, int8);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.ModelSource;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.SignModelMetadata;
 import java.util.Map;
 import java.util.Random;
@@ -14,10 +15,10 @@ class OnnxExportTest {
 
     /** A model with random weights and statistics (no training needed to check the export). */
     static TrainedModel randomModel(SignDataset data, long seed) {
-        return randomModel(data, seed, SequenceNetwork.Architecture.TCN);
+        return randomModel(data, seed, NetworkFamily.TCN);
     }
 
-    static TrainedModel randomModel(SignDataset data, long seed, SequenceNetwork.Architecture arch) {
+    static TrainedModel randomModel(SignDataset data, long seed, NetworkFamily arch) {
         var layout = FeatureTransform.selectLayout(data);
         FeatureTransform tf = new FeatureTransform(layout);
         int d = tf.outputSize();
@@ -28,9 +29,8 @@ class OnnxExportTest {
             mean[i] = 0.3f * (float) r.nextGaussian();
             inv[i] = 0.5f + r.nextFloat();
         }
-        SignNetwork.Shape shape = new SignNetwork.Shape(data.sequenceLength(), d, 12, 10, data.labels().size());
-        SequenceNetwork net = arch == SequenceNetwork.Architecture.LSTM ? new LstmNetwork(shape, seed)
-                : new SignNetwork(shape, seed);
+        NetworkShape shape = new NetworkShape(data.sequenceLength(), d, 12, 10, data.labels().size());
+        SequenceNetwork net = arch.create(shape, seed);
         float[] p = net.parameters();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.05f * (float) r.nextGaussian();
@@ -43,14 +43,14 @@ class OnnxExportTest {
     @Test
     void exportedLstmGivesTheJavaProbabilities() {
         SignDataset data = Synthetic.dataset(3, 3, 7, 2);
-        TrainedModel model = randomModel(data, 4, SequenceNetwork.Architecture.LSTM);
+        TrainedModel model = randomModel(data, 4, NetworkFamily.LSTM);
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] java = model.probabilities(in.windows(), in.size());
-        for (OnnxExport.Precision precision : OnnxExport.Precision.values()) {
+        for (WeightPrecision precision : WeightPrecision.values()) {
             byte[] bytes = OnnxExport.toBytes(model, precision);
             try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, "lstm"))) {
                 float[] p = onnx.probabilities(in.windows(), in.size());
-                assertArrayEquals(java, p, precision == OnnxExport.Precision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
+                assertArrayEquals(java, p, precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
             }
         }
     }
@@ -65,13 +65,13 @@ class OnnxExportTest {
         TrainedModel model = randomModel(data, 3);
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] java = model.probabilities(in.windows(), in.size());
-        byte[] bytes = OnnxExport.toBytes(model, OnnxExport.Precision.FLOAT32);
+        byte[] bytes = OnnxExport.toBytes(model, WeightPrecision.FLOAT32);
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, "exported"))) {
             assertEquals(model.metadata(), onnx.metadata());
             assertEquals("មួយ", onnx.metadata().labels().get(1).khmer());
             assertArrayEquals(java, onnx.probabilities(in.windows(), in.size()), 2e-6f);
         }
-        byte[] int8 = OnnxExport.toBytes(model, OnnxExport.Precision.INT8);
+        byte[] int8 = OnnxExport.toBytes(model, WeightPrecision.INT8);
         assertTrue(int8.length < bytes.length * 0.6, int8.length + " vs " + bytes.length);
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(int8, "int8"))) {
             float[] q = onnx.probabilities(in.windows(), in.size());

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
-import io.github.kslr.recognizer.io.MpDataset;
-import io.github.kslr.recognizer.io.Npy;
-import io.github.kslr.recognizer.io.NpyArray;
+import io.github.kslr.data.MpDataset;
+import io.github.kslr.data.Npy;
+import io.github.kslr.data.NpyArray;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

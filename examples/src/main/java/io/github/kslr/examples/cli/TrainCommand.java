@@ -1,12 +1,17 @@
 package io.github.kslr.examples.cli;
 
+import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.train.CrossValidation;
 import io.github.kslr.train.LabelTranslations;
+import io.github.kslr.train.NetworkFamily;
 import io.github.kslr.train.PerturbationSuite;
-import io.github.kslr.train.SequenceNetwork;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
 import io.github.kslr.train.TrainingReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,8 +29,12 @@ import picocli.CommandLine.Option;
                 + " Khmer texts and feature layout in the model's metadata.",
             "DIR holds X.npy [N, T, F] float (F = 258, 1662 or 177), y.npy [N] int, labels.txt (one label a line)"
                 + " and optionally session.npy [N] int; or it is an MP_Data folder (<sign>/<sequence>/<frame>.npy).",
-            "Windows of --session (default 1) are held out and evaluated; all others train. REPORT_DIR gets"
-                + " report.txt, confusion.png, curves.png, history.csv, model.int8.onnx and checkpoints/."})
+            "Windows of --session (default 1) are held out and evaluated; all others train (--session -1: every"
+                + " session trains). REPORT_DIR gets report.txt, confusion.png, curves.png, history.csv,"
+                + " model.int8.onnx and checkpoints/.",
+            "--cv K first cross-validates the recipe over recording sessions (K folds, each session held out once;"
+                + " the estimate for signers the model never saw) and writes REPORT_DIR/cv.txt; its last line is"
+                + " cv_accuracy=... cv_std=... cv_min=... cv_macro_f1=... folds=K."})
 public final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -43,6 +52,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--session", defaultValue = "1",
             description = "recording session held out for validation (default ${DEFAULT-VALUE})")
     int session;
+
+    @Option(names = "--cv", paramLabel = "K",
+            description = "cross-validate over recording sessions with K folds before training the model")
+    Integer cv;
 
     @Option(names = "--translations", paramLabel = "LABELS.tsv",
             description = "label<TAB>gloss<TAB>khmer lines giving each label its English gloss and Khmer text")
@@ -66,9 +79,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
     Integer hidden2;
 
-    @Option(names = "--architecture", defaultValue = "TCN",
+    @Option(names = "--architecture", defaultValue = "TCN", converter = NetworkFamilyConverter.class,
             description = "TCN (temporal convolution, default) or LSTM (the reports' LSTM-LSTM-dense-dense)")
-    SequenceNetwork.Architecture architecture;
+    NetworkFamily architecture;
+
+    /** Names of {@link NetworkFamily#builtIn()}, case-insensitive. */
+    static final class NetworkFamilyConverter implements picocli.CommandLine.ITypeConverter<NetworkFamily> {
+        @Override
+        public NetworkFamily convert(String value) {
+            return NetworkFamily.named(value);
+        }
+    }
 
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -99,6 +120,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
+        if (cv != null) {
+            crossValidate(o, dataset, config, noSign);
+        }
         TrainingReport.Summary s = TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline,
                 (e, improved) -> {
                     o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f%s  %.1fs%s%n",
@@ -121,5 +145,27 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "int8 variant %s%n", s.int8().summaryLine());
         o.println(s.clean().summaryLine());
         return 0;
+    }
+
+    private void crossValidate(PrintWriter o, SignDataset dataset, TrainingConfig config, String noSign) {
+        // Checkpoints belong to the final model only.
+        TrainingConfig foldConfig = config.toBuilder().checkpointDir(null).build();
+        String recipe = foldConfig.toString();
+        long started = System.nanoTime();
+        CrossValidation.Report r = CrossValidation.run(dataset, cv, foldConfig, noSign, !noBaseline, recipe,
+                fold -> {
+                    o.printf(Locale.ROOT, "cross-validation fold %d/%d ...%n", fold, cv);
+                    o.flush();
+                });
+        String text = r.text() + String.format(Locale.ROOT, "%ncross-validation took %.1f s%n",
+                (System.nanoTime() - started) / 1e9) + r.summaryLine() + "\n";
+        try {
+            Files.createDirectories(report);
+            AtomicFiles.write(report.resolve("cv.txt"), text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + report.resolve("cv.txt"), e);
+        }
+        o.print(text);
+        o.flush();
     }
 }

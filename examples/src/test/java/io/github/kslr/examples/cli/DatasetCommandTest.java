@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.recognizer.OnnxSignClassifier;
-import io.github.kslr.recognizer.io.Npy;
+import io.github.kslr.data.Npy;
 import io.github.kslr.train.SignDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;

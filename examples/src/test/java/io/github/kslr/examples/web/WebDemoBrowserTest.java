@@ -16,7 +16,7 @@ import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.examples.TestModels;
 import io.github.kslr.examples.pipeline.RecognitionSettings;
 import io.github.kslr.examples.pipeline.SdkModels;
-import io.github.kslr.recognizer.model.SignModelBuilder;
+import io.github.kslr.onnx.writer.SignModelBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,9 @@
 package io.github.kslr.tools.tflite;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
+import io.github.kslr.onnx.writer.OnnxGraphWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -135,12 +132,11 @@ public final class TfliteToOnnx {
     /** One conversion's state. */
     private static final class Run {
         private final TfliteModel model;
-        private final GraphProto.Builder graph = GraphProto.newBuilder();
+        private OnnxGraphWriter graph;
         private final Map<Integer, Act> acts = new HashMap<>();
         private final Map<Integer, Const> consts = new HashMap<>();
         private final Map<String, String> initializerCache = new HashMap<>();
         private final Map<String, String> transposeCache = new HashMap<>();
-        private final Set<String> usedNames = new HashSet<>();
         private final Set<Integer> graphOutputs = new HashSet<>();
         private int nodeCount;
 
@@ -149,7 +145,7 @@ public final class TfliteToOnnx {
         }
 
         ModelProto convert(Options options) {
-            graph.setName(options.graphName());
+            graph = new OnnxGraphWriter(options.graphName());
             for (int o : model.outputs()) {
                 graphOutputs.add(o);
             }
@@ -165,7 +161,7 @@ public final class TfliteToOnnx {
                             + "; only float32 inputs are supported");
                 }
                 String name = unique(t.name());
-                graph.addInput(valueInfo(name, t.shape()));
+                graph.input(name, t.shape().length == 0 ? null : BATCH_DIM, tail(t.shape()));
                 acts.put(in, new Act(name, false, t.shape()));
             }
             for (TfliteModel.Operator op : model.operators()) {
@@ -200,39 +196,11 @@ public final class TfliteToOnnx {
                 } else if (!a.name().equals(finalName)) {
                     node("Identity", List.of(a.name()), finalName);
                 }
-                graph.addOutput(valueInfo(finalName, t.shape()));
+                graph.output(finalName, t.shape().length == 0 ? null : BATCH_DIM, tail(t.shape()));
             }
-            prune();
-            ModelProto.Builder m = ModelProto.newBuilder()
-                    .setIrVersion(IR_VERSION)
-                    .setProducerName("kslr-tools tflite2onnx")
-                    .setProducerVersion("1")
-                    .setDocString(options.docString())
-                    .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                    .setGraph(graph);
-            options.metadata().forEach((k, v) -> m.addMetadataProps(
-                    OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-            return m.build();
-        }
-
-        /** Removes nodes and initializers no graph output depends on (after outputs were dropped). */
-        private void prune() {
-            Set<String> needed = new HashSet<>();
-            for (OnnxMl.ValueInfoProto o : graph.getOutputList()) {
-                needed.add(o.getName());
-            }
-            List<NodeProto> kept = new ArrayList<>();
-            for (int i = graph.getNodeCount() - 1; i >= 0; i--) {
-                NodeProto n = graph.getNode(i);
-                if (n.getOutputList().stream().anyMatch(needed::contains)) {
-                    kept.add(n);
-                    needed.addAll(n.getInputList());
-                }
-            }
-            java.util.Collections.reverse(kept);
-            List<TensorProto> inits = graph.getInitializerList().stream().filter(t -> needed.contains(t.getName()))
-                    .toList();
-            graph.clearNode().addAllNode(kept).clearInitializer().addAllInitializer(inits);
+            graph.pruneUnreachable();
+            return graph.model(IR_VERSION, OPSET, "kslr-tools tflite2onnx", "1", options.docString(),
+                    options.metadata()).build();
         }
 
         private String describe(TfliteModel.Operator op) {
@@ -347,8 +315,7 @@ public final class TfliteToOnnx {
             emit("Conv", inputs, out, true, act,
                     ints("kernel_shape", kh, kw), ints("strides", strideH, strideW),
                     ints("dilations", dilH, dilW), ints("pads", ph[0], pw[0], ph[1], pw[1]),
-                    AttributeProto.newBuilder().setName("group").setType(AttributeProto.AttributeType.INT)
-                            .setI(group).build());
+                    OnnxGraphWriter.intAttr("group", group));
         }
 
         private void maxPool(int in, int out, FbTable opt) {
@@ -461,8 +428,7 @@ public final class TfliteToOnnx {
                 names.add(operand(i, nchw));
             }
             int onnxAxis = nchw ? AXIS_TO_NCHW[axis] : axis;
-            emit("Concat", names, out, nchw, act, AttributeProto.newBuilder().setName("axis")
-                    .setType(AttributeProto.AttributeType.INT).setI(onnxAxis).build());
+            emit("Concat", names, out, nchw, act, OnnxGraphWriter.intAttr("axis", onnxAxis));
         }
 
         private void prelu(int[] in, int out) {
@@ -523,8 +489,7 @@ public final class TfliteToOnnx {
                 }
             }
             emit("ReduceMean", List.of(x.name()), out, nchw && keep, 0, ints("axes", onnxAxes),
-                    AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT)
-                            .setI(keep ? 1 : 0).build());
+                    OnnxGraphWriter.intAttr("keepdims", keep ? 1 : 0));
         }
 
         private void fullyConnected(int[] in, int out, FbTable opt) {
@@ -551,8 +516,7 @@ public final class TfliteToOnnx {
             if (in.length > 2 && in[2] >= 0) {
                 inputs.add(constInput(requireConst(in[2], "bias"), null, null));
             }
-            emit("Gemm", inputs, out, false, act, AttributeProto.newBuilder().setName("transB")
-                    .setType(AttributeProto.AttributeType.INT).setI(1).build());
+            emit("Gemm", inputs, out, false, act, OnnxGraphWriter.intAttr("transB", 1));
         }
 
         private void resizeBilinear(int[] in, int out, FbTable opt) {
@@ -577,8 +541,7 @@ public final class TfliteToOnnx {
             Act x = toNchw(requireAct(in));
             int block = opt.getInt(0, 0);
             // TFLite's channel order (block row, block column, channel) is ONNX's DCR mode.
-            emit("DepthToSpace", List.of(x.name()), out, true, 0, AttributeProto.newBuilder().setName("blocksize")
-                    .setType(AttributeProto.AttributeType.INT).setI(block).build(), string("mode", "DCR"));
+            emit("DepthToSpace", List.of(x.name()), out, true, 0, OnnxGraphWriter.intAttr("blocksize", block), string("mode", "DCR"));
         }
 
         private void stridedSlice(int[] in, int out, FbTable opt) {
@@ -695,11 +658,7 @@ public final class TfliteToOnnx {
         }
 
         private String unique(String base) {
-            String name = base;
-            for (int k = 1; !usedNames.add(name); k++) {
-                name = base + "_" + k;
-            }
-            return name;
+            return graph.uniqueName(base);
         }
 
         private String uniqueDerived(String base) {
@@ -749,12 +708,7 @@ public final class TfliteToOnnx {
         }
 
         private String node(String op, List<String> inputs, String output, AttributeProto... attrs) {
-            NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + nodeCount++)
-                    .addAllInput(inputs).addOutput(output);
-            for (AttributeProto a : attrs) {
-                n.addAttribute(a);
-            }
-            graph.addNode(n);
+            graph.node(op, op + "_" + nodeCount++, inputs, List.of(output), attrs);
             return output;
         }
 
@@ -840,9 +794,8 @@ public final class TfliteToOnnx {
                     raw.putShort(v[index == null ? i : index[i]]);
                 }
                 String f16Name = uniqueDerived(base + "/fp16");
-                graph.addInitializer(tensor(f16Name, TensorProto.DataType.FLOAT16, outShape, raw.array()));
-                result = node("Cast", List.of(f16Name), uniqueDerived(base), AttributeProto.newBuilder().setName("to")
-                        .setType(AttributeProto.AttributeType.INT).setI(TensorProto.DataType.FLOAT_VALUE).build());
+                graph.raw(f16Name, TensorProto.DataType.FLOAT16, raw.array(), dims(outShape));
+                result = node("Cast", List.of(f16Name), uniqueDerived(base), OnnxGraphWriter.intAttr("to", TensorProto.DataType.FLOAT_VALUE));
             } else {
                 float[] v = c.f32();
                 ByteBuffer raw = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -850,7 +803,7 @@ public final class TfliteToOnnx {
                     raw.putFloat(v[index == null ? i : index[i]]);
                 }
                 result = uniqueDerived(base);
-                graph.addInitializer(tensor(result, TensorProto.DataType.FLOAT, outShape, raw.array()));
+                graph.raw(result, TensorProto.DataType.FLOAT, raw.array(), dims(outShape));
             }
             initializerCache.put(key, result);
             return result;
@@ -861,7 +814,7 @@ public final class TfliteToOnnx {
             return initializerCache.computeIfAbsent(key, k -> {
                 String name = uniqueDerived("const/" + value);
                 ByteBuffer raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
-                graph.addInitializer(tensor(name, TensorProto.DataType.FLOAT, new int[0], raw.array()));
+                graph.raw(name, TensorProto.DataType.FLOAT, raw.array(), dims(new int[0]));
                 return name;
             });
         }
@@ -874,7 +827,7 @@ public final class TfliteToOnnx {
                 for (float f : values) {
                     raw.putFloat(f);
                 }
-                graph.addInitializer(tensor(name, TensorProto.DataType.FLOAT, shape, raw.array()));
+                graph.raw(name, TensorProto.DataType.FLOAT, raw.array(), dims(shape));
                 return name;
             });
         }
@@ -887,8 +840,7 @@ public final class TfliteToOnnx {
                 for (long l : values) {
                     raw.putLong(l);
                 }
-                graph.addInitializer(tensor(name, TensorProto.DataType.INT64, new int[] {values.length},
-                        raw.array()));
+                graph.raw(name, TensorProto.DataType.INT64, raw.array(), values.length);
                 return name;
             });
         }
@@ -1032,49 +984,24 @@ public final class TfliteToOnnx {
     }
 
     static AttributeProto ints(String name, int... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (int v : values) {
-            a.addInts(v);
-        }
-        return a.build();
+        return OnnxGraphWriter.intsAttr(name, values);
     }
 
     static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
+        return OnnxGraphWriter.intsAttr(name, values);
     }
 
     static AttributeProto string(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return OnnxGraphWriter.stringAttr(name, value);
     }
 
-    static TensorProto tensor(String name, TensorProto.DataType type, int[] shape, byte[] raw) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(raw));
-        for (int d : shape) {
-            t.addDims(d);
-        }
-        return t.build();
+    /** A TFLite shape as ONNX dimensions. */
+    private static long[] dims(int[] shape) {
+        return Arrays.stream(shape).asLongStream().toArray();
     }
 
-    /** A float tensor's value info with TFLite's shape, the first dimension being the free batch dimension. */
-    static OnnxMl.ValueInfoProto valueInfo(String name, int[] shape) {
-        OnnxMl.TensorShapeProto.Builder s = OnnxMl.TensorShapeProto.newBuilder();
-        for (int i = 0; i < shape.length; i++) {
-            OnnxMl.TensorShapeProto.Dimension.Builder d = OnnxMl.TensorShapeProto.Dimension.newBuilder();
-            if (i == 0) {
-                d.setDimParam(BATCH_DIM);
-            } else {
-                d.setDimValue(shape[i]);
-            }
-            s.addDim(d);
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(s))).build();
+    /** TFLite's shape without its first (batch) dimension, which the graph leaves free. */
+    private static long[] tail(int[] shape) {
+        return shape.length == 0 ? new long[0] : Arrays.stream(shape, 1, shape.length).asLongStream().toArray();
     }
 }

@@ -1,0 +1,372 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.onnx.writer.OnnxGraphWriter;
+import io.github.kslr.onnx.writer.WeightPrecision;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The trainable network: a small temporal convolution network over normalised, standardised frame features.
+ * <pre>
+ *   u_t (D)  -> frame layer   h1_t = relu(W1 u_t + b1)                       (H1)
+ *            -> temporal conv h2_t = relu(b2 + sum_k W2[k] h1_{t+k-1})       (H2, kernel 3, zero padding)
+ *            -> pooling       z = [mean_t h2_t ; max_t h2_t]                   (2 H2)
+ *            -> dropout (training only) -> logits W3 z + b3 -> softmax        (C)
+ * </pre>
+ * Pooling over time makes the prediction depend little on exactly when and how fast a sign happens (the tempo
+ * perturbations); the whole window is seen at once, unlike an LSTM's last state.
+ *
+ * <p>Parameters live in one flat float array ({@link #parameters()}), weights stored input-major
+ * ({@code W[i][j]} at {@code i * out + j}) so the inner loops run over contiguous outputs. Gradients are written by
+ * {@link #backward} into a caller-owned array of the same size; every gradient is checked against finite differences
+ * in the tests.
+ *
+ * <p><b>Thread-safety.</b> The parameter array is shared and read by {@link #forward}/{@link #backward}, which are
+ * safe to call from many threads at once as long as each thread uses its own {@link Workspace} and gradient array
+ * and nobody updates the parameters meanwhile (the trainer updates them between batches).
+ */
+public final class TemporalConvNetwork implements SequenceNetwork {
+
+    static final int KERNEL = 3;
+
+    private final NetworkShape shape;
+    private final float[] params;
+    final int oW1;
+    final int oB1;
+    final int oW2;
+    final int oB2;
+    final int oW3;
+    final int oB3;
+
+    /** A network with He/Glorot-initialised weights from {@code seed}. */
+    public TemporalConvNetwork(NetworkShape shape, long seed) {
+        this(shape, (float[]) null);
+        Random r = new Random(seed);
+        init(r, oW1, shape.inputSize() * shape.hidden1(), Math.sqrt(2.0 / shape.inputSize()));
+        init(r, oW2, KERNEL * shape.hidden1() * shape.hidden2(), Math.sqrt(2.0 / (KERNEL * shape.hidden1())));
+        init(r, oW3, 2 * shape.hidden2() * shape.classes(),
+                Math.sqrt(2.0 / (2 * shape.hidden2() + shape.classes())));
+    }
+
+    /** A network over the given parameters (copied), or zeros when {@code params} is null. */
+    public TemporalConvNetwork(NetworkShape shape, float[] params) {
+        this.shape = Checks.notNull(shape, "shape");
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        int h2 = shape.hidden2();
+        int c = shape.classes();
+        oW1 = 0;
+        oB1 = oW1 + d * h1;
+        oW2 = oB1 + h1;
+        oB2 = oW2 + KERNEL * h1 * h2;
+        oW3 = oB2 + h2;
+        oB3 = oW3 + 2 * h2 * c;
+        int n = oB3 + c;
+        if (params != null && params.length != n) {
+            throw new InvalidInputException("shape " + shape + " has " + n + " parameters, got " + params.length);
+        }
+        this.params = params == null ? new float[n] : params.clone();
+    }
+
+    private void init(Random r, int off, int n, double std) {
+        for (int i = 0; i < n; i++) {
+            params[off + i] = (float) (r.nextGaussian() * std);
+        }
+    }
+
+    @Override
+    public NetworkShape shape() {
+        return shape;
+    }
+
+    @Override
+    public NetworkFamily family() {
+        return NetworkFamily.TCN;
+    }
+
+    /** MatMul + ReLU, a 1-D Conv + ReLU over time, mean and max pooling, MatMul. */
+    @Override
+    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision) {
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        int h2 = shape.hidden2();
+        int c = shape.classes();
+        float[] p = params;
+        // Frame layer: [B, T, D] x [D, H1].
+        String w1 = g.weight("w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1, precision);
+        String a1 = g.node("Add", List.of(g.node("MatMul", List.of(features, w1)),
+                g.initializer("b1", Arrays.copyOfRange(p, oB1, oB1 + h1), h1)));
+        String r1 = g.node("Relu", List.of(a1));
+        // Temporal convolution on [B, H1, T]; our W2[k][i][j] becomes ONNX's [out j][in i][k].
+        String tr = g.node("Transpose", List.of(r1), OnnxGraphWriter.intsAttr("perm", 0, 2, 1));
+        float[] conv = new float[h2 * h1 * KERNEL];
+        for (int k = 0; k < KERNEL; k++) {
+            for (int i = 0; i < h1; i++) {
+                for (int j = 0; j < h2; j++) {
+                    conv[(j * h1 + i) * KERNEL + k] = p[oW2 + (k * h1 + i) * h2 + j];
+                }
+            }
+        }
+        String w2 = g.weight("w2", conv, new long[] {h2, h1, KERNEL}, 0, precision);
+        String a2 = g.node("Conv", List.of(tr, w2, g.initializer("b2", Arrays.copyOfRange(p, oB2, oB2 + h2), h2)),
+                OnnxGraphWriter.intsAttr("kernel_shape", KERNEL), OnnxGraphWriter.intsAttr("pads", 1, 1));
+        String r2 = g.node("Relu", List.of(a2));
+        String mean = g.node("ReduceMean", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
+                OnnxGraphWriter.intAttr("keepdims", 0));
+        String max = g.node("ReduceMax", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
+                OnnxGraphWriter.intAttr("keepdims", 0));
+        String z = g.node("Concat", List.of(mean, max), OnnxGraphWriter.intAttr("axis", 1));
+        String w3 = g.weight("w3", Arrays.copyOfRange(p, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c}, 1,
+                precision);
+        return g.node("Add", List.of(g.node("MatMul", List.of(z, w3)),
+                g.initializer("b3", Arrays.copyOfRange(p, oB3, oB3 + c), c)));
+    }
+
+    @Override
+    public float[] parameters() {
+        return params;
+    }
+
+    @Override
+    public int parameterCount() {
+        return params.length;
+    }
+
+    @Override
+    public TemporalConvNetwork withParameters(float[] p) {
+        return new TemporalConvNetwork(shape, p);
+    }
+
+    @Override
+    public Workspace newScratch() {
+        return new Workspace(shape);
+    }
+
+    @Override
+    public void forward(float[] u, int off, Scratch s, float dropout, Random rng) {
+        forward(u, off, (Workspace) s, dropout, rng);
+    }
+
+    @Override
+    public double loss(Scratch s, int label, float smoothing) {
+        return loss((Workspace) s, label, smoothing);
+    }
+
+    @Override
+    public void backward(float[] u, int off, Scratch s, int label, float smoothing, float[] grad) {
+        backward(u, off, (Workspace) s, label, smoothing, grad);
+    }
+
+    /** Per-thread scratch space for one window. Not thread-safe; one per thread. */
+    public static final class Workspace implements Scratch {
+        final float[] a1;
+        final float[] h1;
+        final float[] a2;
+        final float[] h2;
+        final float[] z;
+        final float[] dropMask;
+        final int[] argmax;
+        final float[] logits;
+        final float[] prob;
+        final float[] dz;
+        final float[] dh2;
+        final float[] dh1;
+
+        public Workspace(NetworkShape s) {
+            int t = s.frames();
+            a1 = new float[t * s.hidden1()];
+            h1 = new float[t * s.hidden1()];
+            a2 = new float[t * s.hidden2()];
+            h2 = new float[t * s.hidden2()];
+            z = new float[2 * s.hidden2()];
+            dropMask = new float[2 * s.hidden2()];
+            argmax = new int[s.hidden2()];
+            logits = new float[s.classes()];
+            prob = new float[s.classes()];
+            dz = new float[2 * s.hidden2()];
+            dh2 = new float[t * s.hidden2()];
+            dh1 = new float[t * s.hidden1()];
+        }
+
+        @Override
+        public float[] probabilities() {
+            return prob;
+        }
+    }
+
+    /**
+     * Forward pass of one window {@code u[off .. off + frames * inputSize)}; probabilities land in
+     * {@code ws.probabilities()}.
+     *
+     * @param dropout dropout rate on the pooled features, 0 for inference
+     * @param rng source of the dropout mask (null when dropout is 0)
+     */
+    public void forward(float[] u, int off, Workspace ws, float dropout, Random rng) {
+        int t = shape.frames();
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        int h2 = shape.hidden2();
+        int c = shape.classes();
+        float[] p = params;
+        // Frame layer.
+        for (int f = 0; f < t; f++) {
+            int ao = f * h1;
+            System.arraycopy(p, oB1, ws.a1, ao, h1);
+            int uo = off + f * d;
+            for (int i = 0; i < d; i++) {
+                float v = u[uo + i];
+                if (v != 0f) {
+                    FloatMath.axpy(v, p, oW1 + i * h1, ws.a1, ao, h1);
+                }
+            }
+            for (int j = 0; j < h1; j++) {
+                ws.h1[ao + j] = Math.max(ws.a1[ao + j], 0f);
+            }
+        }
+        // Temporal convolution.
+        for (int f = 0; f < t; f++) {
+            int ao = f * h2;
+            System.arraycopy(p, oB2, ws.a2, ao, h2);
+            for (int k = 0; k < KERNEL; k++) {
+                int src = f + k - 1;
+                if (src < 0 || src >= t) {
+                    continue;
+                }
+                int ho = src * h1;
+                int wo = oW2 + k * h1 * h2;
+                for (int i = 0; i < h1; i++) {
+                    float v = ws.h1[ho + i];
+                    if (v != 0f) {
+                        FloatMath.axpy(v, p, wo + i * h2, ws.a2, ao, h2);
+                    }
+                }
+            }
+            for (int j = 0; j < h2; j++) {
+                ws.h2[ao + j] = Math.max(ws.a2[ao + j], 0f);
+            }
+        }
+        // Mean and max pooling over time.
+        float invT = 1f / t;
+        for (int j = 0; j < h2; j++) {
+            float sum = 0f;
+            float max = ws.h2[j];
+            int arg = 0;
+            for (int f = 0; f < t; f++) {
+                float v = ws.h2[f * h2 + j];
+                sum += v;
+                if (v > max) {
+                    max = v;
+                    arg = f;
+                }
+            }
+            ws.z[j] = sum * invT;
+            ws.z[h2 + j] = max;
+            ws.argmax[j] = arg;
+        }
+        if (dropout > 0f) {
+            float keep = 1f - dropout;
+            for (int j = 0; j < 2 * h2; j++) {
+                ws.dropMask[j] = rng.nextFloat() < keep ? 1f / keep : 0f;
+                ws.z[j] *= ws.dropMask[j];
+            }
+        } else {
+            java.util.Arrays.fill(ws.dropMask, 1f);
+        }
+        // Output layer and softmax.
+        System.arraycopy(p, oB3, ws.logits, 0, c);
+        for (int j = 0; j < 2 * h2; j++) {
+            float v = ws.z[j];
+            if (v != 0f) {
+                FloatMath.axpy(v, p, oW3 + j * c, ws.logits, 0, c);
+            }
+        }
+        FloatMath.softmax(ws.logits, ws.prob);
+    }
+
+    /**
+     * Cross-entropy loss of the last forward pass against {@code label} with label smoothing {@code smoothing}.
+     */
+    public double loss(Workspace ws, int label, float smoothing) {
+        return SequenceNetwork.crossEntropy(ws.prob, label, smoothing);
+    }
+
+    /**
+     * Adds the gradient of {@link #loss} (after the {@link #forward} that filled {@code ws}, same input) to
+     * {@code grad}.
+     */
+    public void backward(float[] u, int off, Workspace ws, int label, float smoothing, float[] grad) {
+        int t = shape.frames();
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        int h2 = shape.hidden2();
+        int c = shape.classes();
+        float[] p = params;
+        // dL/dlogits = p - q.
+        float[] dlog = ws.logits; // reused: the logits are not needed any more
+        for (int k = 0; k < c; k++) {
+            dlog[k] = ws.prob[k] - ((k == label ? 1 - smoothing : 0) + smoothing / c);
+        }
+        for (int k = 0; k < c; k++) {
+            grad[oB3 + k] += dlog[k];
+        }
+        for (int j = 0; j < 2 * h2; j++) {
+            float zj = ws.z[j];
+            if (zj != 0f) {
+                FloatMath.axpy(zj, dlog, 0, grad, oW3 + j * c, c);
+            }
+            ws.dz[j] = FloatMath.dot(p, oW3 + j * c, dlog, 0, c) * ws.dropMask[j];
+        }
+        // Through the pooling and the second ReLU.
+        float invT = 1f / t;
+        for (int f = 0; f < t; f++) {
+            for (int j = 0; j < h2; j++) {
+                float g = ws.dz[j] * invT;
+                if (ws.argmax[j] == f) {
+                    g += ws.dz[h2 + j];
+                }
+                ws.dh2[f * h2 + j] = ws.a2[f * h2 + j] > 0f ? g : 0f;
+            }
+        }
+        // Through the temporal convolution.
+        java.util.Arrays.fill(ws.dh1, 0f);
+        for (int f = 0; f < t; f++) {
+            int go = f * h2;
+            FloatMath.axpy(1f, ws.dh2, go, grad, oB2, h2);
+            for (int k = 0; k < KERNEL; k++) {
+                int src = f + k - 1;
+                if (src < 0 || src >= t) {
+                    continue;
+                }
+                int ho = src * h1;
+                int wo = oW2 + k * h1 * h2;
+                for (int i = 0; i < h1; i++) {
+                    float v = ws.h1[ho + i];
+                    if (v != 0f) {
+                        FloatMath.axpy(v, ws.dh2, go, grad, wo + i * h2, h2);
+                    }
+                    ws.dh1[ho + i] += FloatMath.dot(p, wo + i * h2, ws.dh2, go, h2);
+                }
+            }
+        }
+        // Through the first ReLU and the frame layer.
+        for (int f = 0; f < t; f++) {
+            int ho = f * h1;
+            for (int j = 0; j < h1; j++) {
+                if (ws.a1[ho + j] <= 0f) {
+                    ws.dh1[ho + j] = 0f;
+                }
+            }
+            FloatMath.axpy(1f, ws.dh1, ho, grad, oB1, h1);
+            int uo = off + f * d;
+            for (int i = 0; i < d; i++) {
+                float v = u[uo + i];
+                if (v != 0f) {
+                    FloatMath.axpy(v, ws.dh1, ho, grad, oW1 + i * h1, h1);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Every parameter's analytic gradient against central finite differences. */
+class NetworkGradientTest {
+
+    @Test
+    void everyGradientMatchesFiniteDifferences() {
+        NetworkShape shape = new NetworkShape(5, 6, 7, 5, 4);
+        TemporalConvNetwork net = new TemporalConvNetwork(shape, 3);
+        float[] params = net.parameters();
+        // Biases start at 0; move them so their gradients are exercised away from symmetric points.
+        Random r = new Random(11);
+        for (int i = 0; i < params.length; i++) {
+            params[i] += 0.1f * (float) r.nextGaussian();
+        }
+        float[] u = new float[shape.frames() * shape.inputSize()];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) r.nextGaussian();
+        }
+        u[3] = 0f; // a zero input (skipped in the loops) must still be handled
+        int label = 2;
+        float smoothing = 0.1f;
+        float dropout = 0.3f;
+        long dropSeed = 99;
+        TemporalConvNetwork.Workspace ws = new TemporalConvNetwork.Workspace(shape);
+        float[] grad = new float[params.length];
+        net.forward(u, 0, ws, dropout, new Random(dropSeed));
+        net.backward(u, 0, ws, label, smoothing, grad);
+
+        int checked = 0;
+        int failures = 0;
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            float eps = 1e-3f;
+            params[i] = saved + eps;
+            double plus = lossAt(net, u, ws, label, smoothing, dropout, dropSeed);
+            params[i] = saved - eps;
+            double minus = lossAt(net, u, ws, label, smoothing, dropout, dropSeed);
+            params[i] = saved;
+            double numeric = (plus - minus) / (2 * eps);
+            double err = Math.abs(numeric - grad[i]);
+            if (err > 1e-3 + 1e-2 * Math.abs(numeric)) {
+                failures++;
+                report.append(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
+            }
+            checked++;
+        }
+        assertEquals(net.parameterCount(), checked);
+        // A ReLU or max-pool kink inside +-eps can spoil a handful of central differences; none may be off otherwise.
+        assertTrue(failures <= checked / 100, failures + " of " + checked + " gradients disagree:\n" + report);
+        // The check means something only if every parameter group receives gradient.
+        int[] groups = {net.oW1, net.oB1, net.oW2, net.oB2, net.oW3, net.oB3, net.parameterCount()};
+        for (int g = 0; g + 1 < groups.length; g++) {
+            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
+        }
+    }
+
+    @Test
+    void everyLstmGradientMatchesFiniteDifferences() {
+        NetworkShape shape = new NetworkShape(4, 5, 4, 3, 3);
+        LstmNetwork net = new LstmNetwork(shape, 8);
+        float[] params = net.parameters();
+        Random r = new Random(12);
+        for (int i = 0; i < params.length; i++) {
+            params[i] += 0.1f * (float) r.nextGaussian();
+        }
+        float[] u = new float[shape.frames() * shape.inputSize()];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) r.nextGaussian();
+        }
+        SequenceNetwork.Scratch ws = net.newScratch();
+        float[] grad = new float[params.length];
+        net.forward(u, 0, ws, 0.25f, new Random(5));
+        net.backward(u, 0, ws, 1, 0.1f, grad);
+        int failures = 0;
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            float eps = 1e-3f;
+            params[i] = saved + eps;
+            net.forward(u, 0, ws, 0.25f, new Random(5));
+            double plus = net.loss(ws, 1, 0.1f);
+            params[i] = saved - eps;
+            net.forward(u, 0, ws, 0.25f, new Random(5));
+            double minus = net.loss(ws, 1, 0.1f);
+            params[i] = saved;
+            double numeric = (plus - minus) / (2 * eps);
+            if (Math.abs(numeric - grad[i]) > 1e-3 + 1e-2 * Math.abs(numeric)) {
+                failures++;
+                report.append(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
+            }
+        }
+        assertTrue(failures <= params.length / 100, failures + " of " + params.length + " disagree:\n" + report);
+        int[] groups = {net.oWx1, net.oWh1, net.oB1, net.oWx2, net.oWh2, net.oB2, net.oW3, net.oB3, net.oW4, net.oB4,
+            net.parameterCount()};
+        for (int g = 0; g + 1 < groups.length; g++) {
+            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
+        }
+    }
+
+    @Test
+    void gradientsAccumulateAcrossCalls() {
+        NetworkShape shape = new NetworkShape(4, 3, 4, 4, 3);
+        TemporalConvNetwork net = new TemporalConvNetwork(shape, 5);
+        float[] u = new float[12];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = i * 0.1f - 0.5f;
+        }
+        TemporalConvNetwork.Workspace ws = new TemporalConvNetwork.Workspace(shape);
+        float[] once = new float[net.parameterCount()];
+        net.forward(u, 0, ws, 0f, null);
+        net.backward(u, 0, ws, 1, 0f, once);
+        float[] twice = new float[net.parameterCount()];
+        for (int k = 0; k < 2; k++) {
+            net.forward(u, 0, ws, 0f, null);
+            net.backward(u, 0, ws, 1, 0f, twice);
+        }
+        for (int i = 0; i < once.length; i++) {
+            assertEquals(2 * once[i], twice[i], 1e-6, "parameter " + i);
+        }
+    }
+
+    private static double lossAt(TemporalConvNetwork net, float[] u, TemporalConvNetwork.Workspace ws, int label, float smoothing,
+            float dropout, long dropSeed) {
+        net.forward(u, 0, ws, dropout, new Random(dropSeed));
+        return net.loss(ws, label, smoothing);
+    }
+
+    private static int nonZero(float[] a, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n += a[i] != 0f ? 1 : 0;
+        }
+        return n;
+    }
+}
