@@ -4,12 +4,13 @@ import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.onnx.writer.OnnxGraphWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The geometric normalisation a model applies to its raw input, written once in Java (for training) and once as
- * ONNX nodes by {@link OnnxExport} (for inference); tests check both agree.
+ * The geometric normalisation a model applies to its raw input, written here twice: in Java ({@link #apply}, for
+ * training) and as ONNX nodes ({@link #write}, inside every exported model); tests check both agree.
  *
  * <p>Per frame: the shoulders' midpoint {@code m} and width {@code w} (pose landmarks 11 and 12, x and y) define
  * the signer's frame of reference. Every present point {@code p} (x or y non-zero) becomes {@code (p - m) / w}
@@ -19,8 +20,15 @@ import java.util.List;
  * the scale invariance. When the shoulders are missing (width below {@value #MIN_WIDTH}), {@code m = (0.5, 0.5)} and
  * {@code w = }{@value #FALLBACK_WIDTH} (about the median shoulder width of webcam recordings).
  *
+ * <p>With {@code handShape}, each hand also contributes its shape apart from its size: every point's offset from the
+ * wrist in x, y and z, divided by the palm's length (wrist to the middle finger's base, landmarks 0 and 9, in x and
+ * y). Shoulder width measures the body, not the hand: signers' hands differ in size and come closer to the camera
+ * than the shoulders, and this block sees the same shape either way. A hand without wrist or with a degenerate palm
+ * gives zeros.
+ *
  * <p>Output per frame, {@link #outputSize()} floats: normalised x of the layout's points in column order, then
- * their y, then the wrist-relative x of the hand points, then their y.
+ * their y, then the wrist-relative x of the hand points, then their y; with {@code handShape}, then per hand point
+ * (left hand first) its palm-scaled x, y, z.
  *
  * <p><b>Thread-safety.</b> Immutable; safe to share.
  */
@@ -30,6 +38,8 @@ public final class FeatureTransform {
     public static final float MIN_WIDTH = 1e-4f;
     /** Width used for frames without shoulders. */
     public static final float FALLBACK_WIDTH = 0.25f;
+    /** Palm length (image units) below which a hand's shape is not measured. */
+    public static final float MIN_PALM = 1e-4f;
 
     private final FeatureLayout layout;
     private final int[] xCol;
@@ -41,9 +51,22 @@ public final class FeatureTransform {
     private final int lsy;
     private final int rsx;
     private final int rsy;
+    private final boolean handShape;
+    /** Per hand-shape point: its x, y, z columns, and its hand's wrist and middle-finger-base x, y, z columns. */
+    private final int[][] shape;
 
+    /** The normalisation without the hand-shape block. */
     public FeatureTransform(FeatureLayout layout) {
+        this(layout, false);
+    }
+
+    /**
+     * @param handShape add each hand's palm-scaled shape (x, y, z relative to the wrist); needs z columns for the
+     *                  hands' points
+     */
+    public FeatureTransform(FeatureLayout layout, boolean handShape) {
         this.layout = Checks.notNull(layout, "layout");
+        this.handShape = handShape;
         lsx = layout.columnOf(LandmarkPart.POSE, 11, 0);
         lsy = layout.columnOf(LandmarkPart.POSE, 11, 1);
         rsx = layout.columnOf(LandmarkPart.POSE, 12, 0);
@@ -75,6 +98,41 @@ public final class FeatureTransform {
         }
         handPoint = hand.stream().mapToInt(h -> h[0]).toArray();
         handWrist = hand.stream().mapToInt(h -> h[1]).toArray();
+        List<int[]> sh = new ArrayList<>();
+        if (handShape) {
+            for (LandmarkPart part : new LandmarkPart[] {LandmarkPart.LEFT_HAND, LandmarkPart.RIGHT_HAND}) {
+                if (layout.columnOf(part, 0, 0) < 0) {
+                    continue;
+                }
+                for (int lm = 0; lm < 21; lm++) {
+                    int[] c = {layout.columnOf(part, lm, 0), layout.columnOf(part, lm, 1), layout.columnOf(part, lm, 2),
+                        layout.columnOf(part, 0, 0), layout.columnOf(part, 0, 1), layout.columnOf(part, 0, 2),
+                        layout.columnOf(part, 9, 0), layout.columnOf(part, 9, 1)};
+                    for (int col : c) {
+                        if (col < 0) {
+                            throw new InvalidInputException("hand-shape features need x, y and z of every point of "
+                                    + part + "; layout " + layout.spec() + " lacks landmark " + lm + " or its z");
+                        }
+                    }
+                    sh.add(c);
+                }
+            }
+        }
+        shape = sh.toArray(new int[0][]);
+    }
+
+    /** Whether the hand-shape block is part of the features. */
+    public boolean handShape() {
+        return handShape;
+    }
+
+    /** What the transform does, for a model's {@code kslr.normalization} metadata. */
+    public String description() {
+        return "points relative to the shoulders' midpoint, divided by the shoulder width (pose 11/12, x and y;"
+                + " absent points 0); plus hand points relative to the wrist;"
+                + (handShape ? " plus each hand's points relative to its wrist in x, y, z divided by the palm length"
+                        + " (landmarks 0-9);" : "")
+                + " then per-feature standardisation learned from the training data";
     }
 
     private static int indexOf(int[] a, int v) {
@@ -97,27 +155,7 @@ public final class FeatureTransform {
 
     /** Floats out per frame. */
     public int outputSize() {
-        return 2 * xCol.length + 2 * handPoint.length;
-    }
-
-    int[] xColumns() {
-        return xCol.clone();
-    }
-
-    int[] yColumns() {
-        return yCol.clone();
-    }
-
-    int[] handPoints() {
-        return handPoint.clone();
-    }
-
-    int[] handWrists() {
-        return handWrist.clone();
-    }
-
-    int[] shoulderColumns() {
-        return new int[] {lsx, lsy, rsx, rsy};
+        return 2 * xCol.length + 2 * handPoint.length + 3 * shape.length;
     }
 
     /** Transforms {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
@@ -159,7 +197,102 @@ public final class FeatureTransform {
                 dst[d + 2 * p + k] = present ? dst[d + hp] - dst[d + handWrist[k]] : 0f;
                 dst[d + 2 * p + h + k] = present ? dst[d + p + hp] - dst[d + p + handWrist[k]] : 0f;
             }
+            int o = d + 2 * p + 2 * h;
+            for (int[] c : shape) {
+                float x = src[s + c[0]];
+                float y = src[s + c[1]];
+                float wx = src[s + c[3]];
+                float wy = src[s + c[4]];
+                float px = src[s + c[6]] - wx;
+                float py = src[s + c[7]] - wy;
+                float palm = (float) Math.sqrt(px * px + py * py);
+                boolean valid = Math.abs(x) + Math.abs(y) > 0f && Math.abs(wx) + Math.abs(wy) > 0f && palm > MIN_PALM;
+                dst[o++] = valid ? (x - wx) / palm : 0f;
+                dst[o++] = valid ? (y - wy) / palm : 0f;
+                dst[o++] = valid ? (src[s + c[2]] - src[s + c[5]]) / palm : 0f;
+            }
         }
+    }
+
+    /**
+     * Writes the same transform as ONNX nodes reading the raw float input {@code input [B, T, F]}; returns the name
+     * of the features {@code [B, T, outputSize()]}.
+     */
+    String write(OnnxGraphWriter g, String input) {
+        String xs = gather(g, input, g.int64Vector("x_columns", xCol));
+        String ys = gather(g, input, g.int64Vector("y_columns", yCol));
+        String ax = gather(g, input, g.int64Vector("left_shoulder_x", lsx));
+        String ay = gather(g, input, g.int64Vector("left_shoulder_y", lsy));
+        String bx = gather(g, input, g.int64Vector("right_shoulder_x", rsx));
+        String by = gather(g, input, g.int64Vector("right_shoulder_y", rsy));
+        String dx = op(g, "Sub", ax, bx);
+        String dy = op(g, "Sub", ay, by);
+        String w = op(g, "Sqrt", op(g, "Add", op(g, "Mul", dx, dx), op(g, "Mul", dy, dy)));
+        String valid = cast(g, op(g, "Greater", w, g.floatScalar("min_width", MIN_WIDTH)));
+        String invalid = op(g, "Sub", g.floatScalar("one", 1f), valid);
+        String half = g.floatScalar("half", 0.5f);
+        String mx = op(g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ax, bx), half), valid),
+                op(g, "Mul", half, invalid));
+        String my = op(g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ay, by), half), valid),
+                op(g, "Mul", half, invalid));
+        String wf = op(g, "Add", op(g, "Mul", w, valid),
+                op(g, "Mul", g.floatScalar("fallback_width", FALLBACK_WIDTH), invalid));
+        String present = cast(g, op(g, "Greater", op(g, "Add", op(g, "Abs", xs), op(g, "Abs", ys)),
+                g.floatScalar("zero", 0f)));
+        String nx = op(g, "Mul", op(g, "Div", op(g, "Sub", xs, mx), wf), present);
+        String ny = op(g, "Mul", op(g, "Div", op(g, "Sub", ys, my), wf), present);
+        String hp = g.int64Vector("hand_points", handPoint);
+        String hw = g.int64Vector("hand_wrists", handWrist);
+        String handPresent = gather(g, present, hp);
+        String rx = op(g, "Mul", op(g, "Sub", gather(g, nx, hp), gather(g, nx, hw)), handPresent);
+        String ry = op(g, "Mul", op(g, "Sub", gather(g, ny, hp), gather(g, ny, hw)), handPresent);
+        if (shape.length == 0) {
+            return g.node("Concat", List.of(nx, ny, rx, ry), OnnxGraphWriter.intAttr("axis", 2));
+        }
+        String shapeBlock = writeHandShape(g, input);
+        return g.node("Concat", List.of(nx, ny, rx, ry, shapeBlock), OnnxGraphWriter.intAttr("axis", 2));
+    }
+
+    /** The hand-shape block: [B, T, 3 * points], x, y, z interleaved per point as {@link #apply} writes it. */
+    private String writeHandShape(OnnxGraphWriter g, String input) {
+        String zero = g.floatScalar("shape_zero", 0f);
+        String[] col = new String[8];
+        for (int k = 0; k < 8; k++) {
+            int kk = k;
+            col[k] = gather(g, input, g.int64Vector("shape_columns_" + k,
+                    java.util.Arrays.stream(shape).mapToInt(c -> c[kk]).toArray()));
+        }
+        String px = op(g, "Sub", col[6], col[3]);
+        String py = op(g, "Sub", col[7], col[4]);
+        String palm = op(g, "Sqrt", op(g, "Add", op(g, "Mul", px, px), op(g, "Mul", py, py)));
+        String pointThere = cast(g, op(g, "Greater", op(g, "Add", op(g, "Abs", col[0]), op(g, "Abs", col[1])), zero));
+        String wristThere = cast(g, op(g, "Greater", op(g, "Add", op(g, "Abs", col[3]), op(g, "Abs", col[4])), zero));
+        String palmOk = cast(g, op(g, "Greater", palm, g.floatScalar("min_palm", MIN_PALM)));
+        String valid = op(g, "Mul", op(g, "Mul", pointThere, wristThere), palmOk);
+        // Where invalid the palm may be 0: divide by 1 there instead (the result is multiplied by 0 anyway).
+        String safePalm = op(g, "Add", op(g, "Mul", palm, valid), op(g, "Sub", g.floatScalar("shape_one", 1f), valid));
+        List<String> xyz = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            String rel = op(g, "Div", op(g, "Sub", col[k], col[3 + k]), safePalm);
+            xyz.add(g.node("Unsqueeze", List.of(op(g, "Mul", rel, valid), g.int64Vector("shape_axis_" + k, 3))));
+        }
+        // [B, T, P, 3] -> [B, T, 3P]: x, y, z of point 0, then of point 1, ...
+        String stacked = g.node("Concat", xyz, OnnxGraphWriter.intAttr("axis", 3));
+        return g.node("Reshape", List.of(stacked, g.int64Initializer("shape_flat", new long[] {0, 0, -1}, 3)));
+    }
+
+    private static String op(OnnxGraphWriter g, String type, String... inputs) {
+        return g.node(type, List.of(inputs));
+    }
+
+    /** Gathers feature columns (axis 2 of {@code [B, T, F]}). */
+    private static String gather(OnnxGraphWriter g, String data, String indices) {
+        return g.node("Gather", List.of(data, indices), OnnxGraphWriter.intAttr("axis", 2));
+    }
+
+    private static String cast(OnnxGraphWriter g, String in) {
+        return g.node("Cast", List.of(in), OnnxGraphWriter.intAttr("to",
+                ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE));
     }
 
     /**

@@ -70,7 +70,7 @@ public final class Trainer {
         FeatureLayout layout = FeatureTransform.selectLayout(data);
         SignDataset all = data.convertTo(layout);
         SignDataset val = validation == null ? null : validation.convertTo(layout);
-        FeatureTransform transform = new FeatureTransform(layout);
+        FeatureTransform transform = new FeatureTransform(layout, config.handShape());
         Perturbations perturb = new Perturbations(layout);
         if (config.augmentation().flipProbability() > 0 && !perturb.canMirror()) {
             throw new InvalidInputException("flip augmentation needs a mirrorable layout, " + layout.spec()
@@ -83,9 +83,7 @@ public final class Trainer {
         int d = transform.outputSize();
         Standardisation stats = standardisation(fit, transform, perturb);
         SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t).withNoSignLabel(noSignLabel)
-                .withNormalization("points relative to the shoulders' midpoint, divided by the shoulder width"
-                        + " (pose 11/12, x and y; absent points 0); plus hand points relative to the wrist;"
-                        + " then per-feature standardisation learned from the training data")
+                .withNormalization(transform.description())
                 .withFrameRate(all.frameRate());
         NetworkShape shape = new NetworkShape(t, d, config.hidden1(), config.hidden2(), all.labels().size());
         SequenceNetwork net = config.architecture().create(shape, config.seed());

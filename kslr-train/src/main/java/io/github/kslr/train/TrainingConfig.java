@@ -24,12 +24,13 @@ import java.nio.file.Path;
  * @param threads worker threads (results do not depend on it)
  * @param checkpointDir where the best model so far is written as ONNX after each improvement, or null
  * @param augmentation the random changes applied to training windows
+ * @param handShape    add each hand's palm-scaled shape to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  */
 public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
         double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
-        int threads, Path checkpointDir, Augmentation augmentation, NetworkFamily architecture) {
+        int threads, Path checkpointDir, Augmentation augmentation, boolean handShape, NetworkFamily architecture) {
 
     public static Builder builder() {
         return new Builder();
@@ -40,7 +41,8 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         return new Builder().seed(seed).maxEpochs(maxEpochs).patience(patience).batchSize(batchSize)
                 .hidden(hidden1, hidden2).learningRate(learningRate).weightDecay(weightDecay).dropout(dropout)
                 .labelSmoothing(labelSmoothing).monitorFraction(monitorFraction).threads(threads)
-                .checkpointDir(checkpointDir).augmentation(augmentation).architecture(architecture);
+                .checkpointDir(checkpointDir).augmentation(augmentation).handShape(handShape)
+                .architecture(architecture);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -59,6 +61,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
+        private boolean handShape;
         private NetworkFamily architecture = NetworkFamily.TCN;
 
         public Builder seed(long v) {
@@ -127,6 +130,12 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             return this;
         }
 
+        /** Whether the features include each hand's palm-scaled shape (default off). */
+        public Builder handShape(boolean v) {
+            handShape = v;
+            return this;
+        }
+
         /** The network family (default {@link NetworkFamily#TCN}); any family, built in or the caller's own. */
         public Builder architecture(NetworkFamily v) {
             architecture = v;
@@ -157,7 +166,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             }
             return new TrainingConfig(seed, maxEpochs, patience, batchSize, hidden1, hidden2, learningRate,
                     weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation,
-                    architecture);
+                    handShape, architecture);
         }
 
         private static void positive(double v, String name, double max) {

@@ -19,8 +19,12 @@ class OnnxExportTest {
     }
 
     static TrainedModel randomModel(SignDataset data, long seed, NetworkFamily arch) {
+        return randomModel(data, seed, arch, false);
+    }
+
+    static TrainedModel randomModel(SignDataset data, long seed, NetworkFamily arch, boolean handShape) {
         var layout = FeatureTransform.selectLayout(data);
-        FeatureTransform tf = new FeatureTransform(layout);
+        FeatureTransform tf = new FeatureTransform(layout, handShape);
         int d = tf.outputSize();
         Random r = new Random(seed);
         float[] mean = new float[d];
@@ -38,6 +42,33 @@ class OnnxExportTest {
         SignModelMetadata meta = SignModelMetadata.of(data.labels(), layout, data.sequenceLength())
                 .withTranslations(Map.of("sign1", "one"), Map.of("sign1", "មួយ")).withNoSignLabel("sign0");
         return new TrainedModel(meta, tf, mean, inv, net);
+    }
+
+    /** The hand-shape block computed by the graph equals the Java one (both hands, absent hands and points). */
+    @Test
+    void exportedHandShapeFeaturesGiveTheJavaProbabilities() {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 12);
+        TrainedModel model = randomModel(data, 6, NetworkFamily.TCN, true);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] w = in.windows();
+        // Take one hand out of a frame and one point out of another, as a landmarker does.
+        var layout = model.metadata().layout();
+        int f = layout.size();
+        for (int lm = 0; lm < 21; lm++) {
+            for (int k = 0; k < 3; k++) {
+                w[layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, lm, k)] = 0f;
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            w[f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
+        }
+        assertTrue(model.transform().handShape());
+        assertEquals(new FeatureTransform(layout).outputSize() + 2 * 21 * 3, model.transform().outputSize());
+        float[] java = model.probabilities(w, in.size());
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(
+                OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
+            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
+        }
     }
 
     @Test

@@ -91,6 +91,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--hand-shape", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "add each hand's palm-scaled shape (x, y, z relative to the wrist) to the features"
+                    + " (default: off)")
+    boolean handShape;
+
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -116,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         o.println("data: " + dataset);
         TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).threads(threads)
+                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).handShape(handShape)
+                .threads(threads)
                 .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
