@@ -1,6 +1,7 @@
 package io.github.kslr.train;
 
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
 import java.util.Random;
 
 /**
@@ -19,9 +20,13 @@ import java.util.Random;
  * @param minSpeed slowest resampling speed
  * @param maxSpeed fastest resampling speed
  * @param maxStart largest number of frames the resampled window may start late
+ * @param handDropout chance that one hand (either, equally likely) goes missing for a run of 20-60 % of the frames,
+ *        as a landmarker loses a hand (the ISLR 2023 winners' hand dropout)
+ * @param timeMask chance that a run of up to 20 % of the frames loses every point (the winners' time masking)
  */
 public record Augmentation(double flipProbability, double maxRotationDegrees, double minScale, double maxAspect,
-        double maxShift, double noise, double tempoProbability, double minSpeed, double maxSpeed, double maxStart) {
+        double maxShift, double noise, double tempoProbability, double minSpeed, double maxSpeed, double maxStart,
+        double handDropout, double timeMask) {
 
     public Augmentation {
         check(flipProbability >= 0 && flipProbability <= 1, "flipProbability", flipProbability, "[0, 1]");
@@ -35,6 +40,8 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
         check(minSpeed > 0 && minSpeed <= maxSpeed && maxSpeed <= 4, "minSpeed/maxSpeed", minSpeed,
                 "0 < minSpeed <= maxSpeed <= 4");
         check(maxStart >= 0, "maxStart", maxStart, ">= 0");
+        check(handDropout >= 0 && handDropout <= 1, "handDropout", handDropout, "[0, 1]");
+        check(timeMask >= 0 && timeMask <= 1, "timeMask", timeMask, "[0, 1]");
     }
 
     private static void check(boolean ok, String name, double value, String expected) {
@@ -45,12 +52,24 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
 
     /** The defaults used for the demo model. */
     public static Augmentation defaults() {
-        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5);
+        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, 0, 0);
     }
 
     /** No augmentation at all. */
     public static Augmentation none() {
-        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0);
+        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0);
+    }
+
+    /** The same augmentation with another hand-dropout chance. */
+    public Augmentation withHandDropout(double chance) {
+        return new Augmentation(flipProbability, maxRotationDegrees, minScale, maxAspect, maxShift, noise,
+                tempoProbability, minSpeed, maxSpeed, maxStart, chance, timeMask);
+    }
+
+    /** The same augmentation with another time-masking chance. */
+    public Augmentation withTimeMask(double chance) {
+        return new Augmentation(flipProbability, maxRotationDegrees, minScale, maxAspect, maxShift, noise,
+                tempoProbability, minSpeed, maxSpeed, maxStart, handDropout, chance);
     }
 
     /**
@@ -82,6 +101,18 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
         p.affine(dst, dstOff, frames, (float) (s * (1 + a)), (float) (s * (1 - a)), 0.5f, 0.5f, dx, dy);
         if (noise > 0) {
             p.noise(dst, dstOff, frames, (float) noise, r);
+        }
+        // Drawn only when switched on, so that recipes without them train exactly as before.
+        if (handDropout > 0 && r.nextDouble() < handDropout) {
+            int len = Math.max(1, (int) Math.round(frames * (0.2 + 0.4 * r.nextDouble())));
+            int start = r.nextInt(frames - len + 1);
+            p.clearPart(dst, dstOff, start, len, r.nextBoolean() ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND);
+        }
+        if (timeMask > 0 && r.nextDouble() < timeMask) {
+            int len = 1 + r.nextInt(Math.max(1, frames / 5));
+            int start = r.nextInt(frames - len + 1);
+            java.util.Arrays.fill(dst, dstOff + start * p.layout().size(), dstOff + (start + len) * p.layout().size(),
+                    0f);
         }
     }
 }

@@ -162,6 +162,18 @@ public final class Perturbations {
         affine(data, off, frames, s, s, 0.5f, 0.5f, 0f, 0f);
     }
 
+    /** Zeroes every column of {@code part} in frames {@code start .. start + count) (the part not found there). */
+    public void clearPart(float[] data, int off, int start, int count, LandmarkPart part) {
+        int f = layout.size();
+        for (int c = 0; c < f; c++) {
+            if (layout.columnPart(c) == part) {
+                for (int t = start; t < start + count; t++) {
+                    data[off + t * f + c] = 0f;
+                }
+            }
+        }
+    }
+
     /** Adds Gaussian noise of standard deviation {@code sigma} to x and y of present points, in place. */
     public void noise(float[] data, int off, int frames, float sigma, java.util.Random r) {
         for (int f = 0; f < frames; f++) {

@@ -1,6 +1,7 @@
 package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.train.Augmentation;
 import io.github.kslr.train.CrossValidation;
 import io.github.kslr.train.LabelTranslations;
 import io.github.kslr.train.NetworkFamily;
@@ -96,6 +97,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: off)")
     boolean handShape;
 
+    @Option(names = "--hand-dropout", defaultValue = "0", paramLabel = "P",
+            description = "augmentation: chance that one hand goes missing for part of a training window"
+                    + " (default ${DEFAULT-VALUE})")
+    double handDropout;
+
+    @Option(names = "--time-mask", defaultValue = "0", paramLabel = "P",
+            description = "augmentation: chance that a run of up to 20 %% of a training window's frames loses every"
+                    + " point (default ${DEFAULT-VALUE})")
+    double timeMask;
+
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -122,6 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.println("data: " + dataset);
         TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
                 .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).handShape(handShape)
+                .augmentation(Augmentation.defaults().withHandDropout(handDropout).withTimeMask(timeMask))
                 .threads(threads)
                 .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);

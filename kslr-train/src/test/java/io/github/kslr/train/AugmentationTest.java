@@ -1,0 +1,117 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class AugmentationTest {
+
+    private static final FeatureLayout L = FeatureLayout.POSE_HANDS_258;
+    private static final int T = 10;
+
+    private static float[] augment(Augmentation a, long seed) {
+        float[] src = new float[T * L.size()];
+        System.arraycopy(Synthetic.dataset(2, 1, T, 1).windows(), 0, src, 0, src.length);
+        // Both hands in every frame (the synthetic signs use one), so that a missing hand means a dropped one.
+        for (int f = 0; f < T; f++) {
+            for (int lm = 0; lm < 21; lm++) {
+                for (int k = 0; k < 3; k++) {
+                    int l = f * L.size() + L.columnOf(LandmarkPart.LEFT_HAND, lm, k);
+                    int r = f * L.size() + L.columnOf(LandmarkPart.RIGHT_HAND, lm, k);
+                    if (src[l] == 0f) {
+                        src[l] = 0.3f + 0.01f * lm + 0.001f * k;
+                    }
+                    if (src[r] == 0f) {
+                        src[r] = 0.6f + 0.01f * lm + 0.001f * k;
+                    }
+                }
+            }
+        }
+        float[] dst = new float[src.length];
+        a.apply(new Perturbations(L), src, 0, dst, 0, new float[src.length], T, new Random(seed));
+        return dst;
+    }
+
+    private static boolean partPresent(float[] w, int frame, LandmarkPart part) {
+        for (int c = 0; c < L.size(); c++) {
+            if (L.columnPart(c) == part && w[frame * L.size() + c] != 0f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Switched off, the new augmentations draw nothing: every earlier recipe trains exactly as before. */
+    @Test
+    void offDrawsNoRandomNumbers() {
+        for (long seed = 0; seed < 20; seed++) {
+            assertArrayEquals(augment(Augmentation.defaults(), seed),
+                    augment(Augmentation.defaults().withHandDropout(0).withTimeMask(0), seed));
+        }
+    }
+
+    @Test
+    void handDropoutRemovesOneHandForARunOfFrames() {
+        Augmentation a = Augmentation.none().withHandDropout(1);
+        float[] original = augment(Augmentation.none(), 0);
+        for (int f = 0; f < T; f++) {
+            assertTrue(partPresent(original, f, LandmarkPart.LEFT_HAND) && partPresent(original, f,
+                    LandmarkPart.RIGHT_HAND), "the test window has both hands in every frame");
+        }
+        for (long seed = 0; seed < 30; seed++) {
+            float[] w = augment(a, seed);
+            int leftGone = 0;
+            int rightGone = 0;
+            int firstGone = -1;
+            int lastGone = -1;
+            for (int f = 0; f < T; f++) {
+                boolean l = !partPresent(w, f, LandmarkPart.LEFT_HAND);
+                boolean r = !partPresent(w, f, LandmarkPart.RIGHT_HAND);
+                assertTrue(!(l && r), "both hands gone in frame " + f);
+                assertTrue(partPresent(w, f, LandmarkPart.POSE));
+                if (l || r) {
+                    leftGone += l ? 1 : 0;
+                    rightGone += r ? 1 : 0;
+                    firstGone = firstGone < 0 ? f : firstGone;
+                    lastGone = f;
+                }
+            }
+            int gone = leftGone + rightGone;
+            assertTrue(leftGone == 0 || rightGone == 0, "one hand only");
+            assertTrue(gone >= 2 && gone <= 6, "20-60 % of 10 frames, was " + gone);
+            assertEquals(gone, lastGone - firstGone + 1, "one contiguous run");
+        }
+    }
+
+    @Test
+    void timeMaskBlanksWholeFrames() {
+        Augmentation a = Augmentation.none().withTimeMask(1);
+        for (long seed = 0; seed < 30; seed++) {
+            float[] w = augment(a, seed);
+            int blank = 0;
+            for (int f = 0; f < T; f++) {
+                boolean any = false;
+                for (int c = 0; c < L.size(); c++) {
+                    any |= w[f * L.size() + c] != 0f;
+                }
+                blank += any ? 0 : 1;
+            }
+            assertTrue(blank >= 1 && blank <= 2, "up to 20 % of 10 frames, was " + blank);
+        }
+    }
+
+    @Test
+    void chancesOutsideZeroToOneAreNamed() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Augmentation.defaults().withHandDropout(1.5));
+        assertTrue(e.getMessage().contains("handDropout"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withTimeMask(-0.1));
+    }
+}
