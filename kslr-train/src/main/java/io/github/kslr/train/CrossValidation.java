@@ -148,6 +148,11 @@ public final class CrossValidation {
                 sb.append("ridge baseline ").append(ridgeAccuracy()).append("; the model beats it on ").append(beaten)
                         .append(" of ").append(folds.size()).append(" folds\n");
             }
+            sb.append("\nmost frequent confusions per fold (true -> predicted: count):\n");
+            for (FoldResult f : folds) {
+                sb.append("  fold ").append(f.fold().index()).append(": ")
+                        .append(f.evaluation().topConfusions(4).strip().replace("\n", "; ")).append('\n');
+            }
             sb.append("\npooled over folds (every window predicted by a model that never saw its session): ")
                     .append(pooled.summaryLine()).append('\n');
             sb.append(pooled.perClassTable());

@@ -97,23 +97,25 @@ public final class LstmNetwork implements SequenceNetwork {
      * ONNX LSTM operators (time-major, gates i, o, f, c), the second LSTM's last hidden state, two dense layers.
      */
     @Override
-    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision) {
+    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision, String scope) {
         int d = shape.inputSize();
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
         int c = shape.classes();
         float[] p = params;
         String x = g.node("Transpose", List.of(features), OnnxGraphWriter.intsAttr("perm", 1, 0, 2));
-        String y1 = onnxLstm(g, "lstm1", x, oWx1, oWh1, oB1, d, h1, precision, true);
-        String y1s = g.node("Squeeze", List.of(y1, g.int64Vector("squeeze_dir", 1)));
-        String yh2 = onnxLstm(g, "lstm2", y1s, oWx2, oWh2, oB2, h1, h2, precision, false);
-        String last = g.node("Squeeze", List.of(yh2, g.int64Vector("squeeze_first", 0)));
-        String w3 = g.weight("w3", Arrays.copyOfRange(p, oW3, oW3 + h2 * h1), new long[] {h2, h1}, 1, precision);
+        String y1 = onnxLstm(g, scope + "lstm1", x, oWx1, oWh1, oB1, d, h1, precision, true);
+        String y1s = g.node("Squeeze", List.of(y1, g.int64Vector(scope + "squeeze_dir", 1)));
+        String yh2 = onnxLstm(g, scope + "lstm2", y1s, oWx2, oWh2, oB2, h1, h2, precision, false);
+        String last = g.node("Squeeze", List.of(yh2, g.int64Vector(scope + "squeeze_first", 0)));
+        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(p, oW3, oW3 + h2 * h1), new long[] {h2, h1}, 1,
+                precision);
         String r3 = g.node("Relu", List.of(g.node("Add", List.of(g.node("MatMul", List.of(last, w3)),
-                g.initializer("b3", Arrays.copyOfRange(p, oB3, oB3 + h1), h1)))));
-        String w4 = g.weight("w4", Arrays.copyOfRange(p, oW4, oW4 + h1 * c), new long[] {h1, c}, 1, precision);
+                g.initializer(scope + "b3", Arrays.copyOfRange(p, oB3, oB3 + h1), h1)))));
+        String w4 = g.weight(scope + "w4", Arrays.copyOfRange(p, oW4, oW4 + h1 * c), new long[] {h1, c}, 1,
+                precision);
         return g.node("Add", List.of(g.node("MatMul", List.of(r3, w4)),
-                g.initializer("b4", Arrays.copyOfRange(p, oB4, oB4 + c), c)));
+                g.initializer(scope + "b4", Arrays.copyOfRange(p, oB4, oB4 + c), c)));
     }
 
     /** One LSTM operator; returns Y [T, 1, B, H] when {@code sequence}, else Y_h [1, B, H]. */

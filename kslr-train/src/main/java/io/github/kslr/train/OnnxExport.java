@@ -35,12 +35,12 @@ public final class OnnxExport {
         SequenceNetwork network = model.network();
         NetworkShape s = network.shape();
         String std = writeFeatures(g, model, s.inputSize());
-        String logits = network.writeLogits(g, std, precision);
+        String logits = network.writeLogits(g, std, precision, "");
         g.node("Softmax", "softmax", List.of(logits), List.of(OUTPUT), OnnxGraphWriter.intAttr("axis", 1));
         g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());
         g.output(OUTPUT, "batch", s.classes());
         return g.model(IR_VERSION, OPSET, "kslr-train", "1", "KSLR sign model: "
-                + network.family().description() + ", "
+                + network.description() + ", "
                 + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"),
                 model.metadata().toProperties()).build().toByteArray();
     }

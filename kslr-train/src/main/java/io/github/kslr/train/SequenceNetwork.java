@@ -26,6 +26,11 @@ public interface SequenceNetwork {
     /** The family this network belongs to. */
     NetworkFamily family();
 
+    /** What the network is, in a few words (the exported model's doc string). */
+    default String description() {
+        return family().description();
+    }
+
     int parameterCount();
 
     /** The live parameter array (the trainer updates it in place). */
@@ -60,9 +65,11 @@ public interface SequenceNetwork {
      *
      * @param features name of the float tensor {@code [batch, frames, inputSize]} of standardised features
      * @param precision how weight matrices are stored
+     * @param scope     prefix of every tensor name the network chooses itself ("" for a model's only network), so
+     *                  that several networks fit in one graph
      * @return name of the float tensor {@code [batch, classes]} of logits (before softmax)
      */
-    String writeLogits(OnnxGraphWriter graph, String features, WeightPrecision precision);
+    String writeLogits(OnnxGraphWriter graph, String features, WeightPrecision precision, String scope);
 
     /** Cross-entropy of probabilities {@code p} against a smoothed one-hot target. */
     static double crossEntropy(float[] p, int label, float smoothing) {

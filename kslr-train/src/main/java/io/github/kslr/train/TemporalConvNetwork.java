@@ -89,16 +89,17 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     /** MatMul + ReLU, a 1-D Conv + ReLU over time, mean and max pooling, MatMul. */
     @Override
-    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision) {
+    public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision, String scope) {
         int d = shape.inputSize();
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
         int c = shape.classes();
         float[] p = params;
         // Frame layer: [B, T, D] x [D, H1].
-        String w1 = g.weight("w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1, precision);
+        String w1 = g.weight(scope + "w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1,
+                precision);
         String a1 = g.node("Add", List.of(g.node("MatMul", List.of(features, w1)),
-                g.initializer("b1", Arrays.copyOfRange(p, oB1, oB1 + h1), h1)));
+                g.initializer(scope + "b1", Arrays.copyOfRange(p, oB1, oB1 + h1), h1)));
         String r1 = g.node("Relu", List.of(a1));
         // Temporal convolution on [B, H1, T]; our W2[k][i][j] becomes ONNX's [out j][in i][k].
         String tr = g.node("Transpose", List.of(r1), OnnxGraphWriter.intsAttr("perm", 0, 2, 1));
@@ -110,8 +111,9 @@ public final class TemporalConvNetwork implements SequenceNetwork {
                 }
             }
         }
-        String w2 = g.weight("w2", conv, new long[] {h2, h1, KERNEL}, 0, precision);
-        String a2 = g.node("Conv", List.of(tr, w2, g.initializer("b2", Arrays.copyOfRange(p, oB2, oB2 + h2), h2)),
+        String w2 = g.weight(scope + "w2", conv, new long[] {h2, h1, KERNEL}, 0, precision);
+        String a2 = g.node("Conv", List.of(tr, w2,
+                g.initializer(scope + "b2", Arrays.copyOfRange(p, oB2, oB2 + h2), h2)),
                 OnnxGraphWriter.intsAttr("kernel_shape", KERNEL), OnnxGraphWriter.intsAttr("pads", 1, 1));
         String r2 = g.node("Relu", List.of(a2));
         String mean = g.node("ReduceMean", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
@@ -119,10 +121,10 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         String max = g.node("ReduceMax", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
                 OnnxGraphWriter.intAttr("keepdims", 0));
         String z = g.node("Concat", List.of(mean, max), OnnxGraphWriter.intAttr("axis", 1));
-        String w3 = g.weight("w3", Arrays.copyOfRange(p, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c}, 1,
+        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(p, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c}, 1,
                 precision);
         return g.node("Add", List.of(g.node("MatMul", List.of(z, w3)),
-                g.initializer("b3", Arrays.copyOfRange(p, oB3, oB3 + c), c)));
+                g.initializer(scope + "b3", Arrays.copyOfRange(p, oB3, oB3 + c), c)));
     }
 
     @Override

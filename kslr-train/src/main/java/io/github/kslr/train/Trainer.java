@@ -86,17 +86,36 @@ public final class Trainer {
                 .withNormalization(transform.description())
                 .withFrameRate(all.frameRate());
         NetworkShape shape = new NetworkShape(t, d, config.hidden1(), config.hidden2(), all.labels().size());
-        SequenceNetwork net = config.architecture().create(shape, config.seed());
-        LOG.info("training on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a frame), {}"
-                + " network {} with {} parameters, {} thread(s)", fit.size(), monitor.size(), layout.spec(),
-                layout.size(), d, net.family(), shape, net.parameterCount(), config.threads());
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread th = new Thread(r, "kslr-train");
             th.setDaemon(true);
             return th;
         });
         try {
-            return run(fit, monitor, val, transform, perturb, stats, meta, net, pool, listener, started);
+            // An ensemble's members share the data, the monitor split and the standardisation; each has its own
+            // seed for initialisation, shuffling, augmentation and dropout (member 0 the config's own).
+            Result first = null;
+            List<SequenceNetwork> members = new ArrayList<>();
+            for (int m = 0; m < config.ensemble(); m++) {
+                long seed = m == 0 ? config.seed() : mix(config.seed(), m, -3);
+                SequenceNetwork net = config.architecture().create(shape, seed);
+                LOG.info("training{} on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a"
+                        + " frame), {} network {} with {} parameters, {} thread(s)",
+                        config.ensemble() > 1 ? " ensemble member " + (m + 1) + "/" + config.ensemble() : "",
+                        fit.size(), monitor.size(), layout.spec(), layout.size(), d, net.family(), shape,
+                        net.parameterCount(), config.threads());
+                Result r = run(fit, monitor, val, transform, perturb, stats, meta, net, pool, listener, started, seed,
+                        m == 0);
+                first = first == null ? r : first;
+                members.add(r.model().network());
+            }
+            if (members.size() == 1) {
+                return first;
+            }
+            TrainedModel ensemble = new TrainedModel(meta, transform, stats.mean(), stats.invStd(),
+                    new EnsembleNetwork(members));
+            return new Result(ensemble, first.history(), first.bestEpoch(), (System.nanoTime() - started) / 1e9,
+                    first.trainWindows(), first.monitorWindows());
         } finally {
             pool.shutdownNow();
         }
@@ -104,7 +123,7 @@ public final class Trainer {
 
     private Result run(SignDataset fit, SignDataset monitor, SignDataset val, FeatureTransform transform,
             Perturbations perturb, Standardisation stats, SignModelMetadata meta, SequenceNetwork net,
-            ExecutorService pool, TrainingListener listener, long started) {
+            ExecutorService pool, TrainingListener listener, long started, long seed, boolean checkpoints) {
         int n = net.parameterCount();
         float[] params = net.parameters();
         float[] m = new float[n];
@@ -123,7 +142,7 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             double lr = config.learningRate() * (0.05 + 0.95 * 0.5
                     * (1 + StrictMath.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
-            int[] order = shuffled(fit.size(), mix(config.seed(), epoch, -1));
+            int[] order = shuffled(fit.size(), mix(seed, epoch, -1));
             double lossSum = 0;
             double correct = 0;
             for (int start = 0; start < order.length; start += b) {
@@ -135,8 +154,8 @@ public final class Trainer {
                     int to = Math.min(end, from + CHUNK);
                     final int chunk = ch;
                     final int ep = epoch;
-                    tasks.add(pool.submit(() -> chunkGradient(fit, order, from, to, ep, transform, perturb, stats,
-                            net, chunkGrad[chunk])));
+                    tasks.add(pool.submit(() -> chunkGradient(fit, order, from, to, ep, seed, transform, perturb,
+                            stats, net, chunkGrad[chunk])));
                 }
                 java.util.Arrays.fill(grad, 0f);
                 for (int ch = 0; ch < chunks; ch++) {
@@ -159,7 +178,7 @@ public final class Trainer {
                 bestEpoch = epoch;
                 sinceBest = 0;
                 System.arraycopy(params, 0, best, 0, n);
-                if (config.checkpointDir() != null) {
+                if (checkpoints && config.checkpointDir() != null) {
                     checkpoint(new TrainedModel(meta, transform, stats.mean(), stats.invStd(), net), es);
                 }
             } else {
@@ -193,7 +212,7 @@ public final class Trainer {
     }
 
     /** Adds the gradient of windows {@code order[from .. to)} to {@code grad} (zeroed first); their loss and hits. */
-    private LossAndHits chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch,
+    private LossAndHits chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch, long seed,
             FeatureTransform transform, Perturbations perturb, Standardisation stats, SequenceNetwork net,
             float[] grad) {
         java.util.Arrays.fill(grad, 0f);
@@ -209,7 +228,7 @@ public final class Trainer {
         int correct = 0;
         for (int k = from; k < to; k++) {
             int idx = order[k];
-            Random r = new Random(mix(config.seed(), epoch, idx));
+            Random r = new Random(mix(seed, epoch, idx));
             fit.copyWindow(idx, raw, 0);
             config.augmentation().apply(perturb, raw, 0, aug, 0, tmp, t, r);
             features(aug, transform, stats, u);

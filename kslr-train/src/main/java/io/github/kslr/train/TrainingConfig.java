@@ -24,13 +24,15 @@ import java.nio.file.Path;
  * @param threads worker threads (results do not depend on it)
  * @param checkpointDir where the best model so far is written as ONNX after each improvement, or null
  * @param augmentation the random changes applied to training windows
+ * @param ensemble     networks trained from different seeds and averaged ({@link EnsembleNetwork}); 1 for one
  * @param handShape    add each hand's palm-scaled shape to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  */
 public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
         double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
-        int threads, Path checkpointDir, Augmentation augmentation, boolean handShape, NetworkFamily architecture) {
+        int threads, Path checkpointDir, Augmentation augmentation, boolean handShape, NetworkFamily architecture,
+        int ensemble) {
 
     public static Builder builder() {
         return new Builder();
@@ -42,7 +44,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
                 .hidden(hidden1, hidden2).learningRate(learningRate).weightDecay(weightDecay).dropout(dropout)
                 .labelSmoothing(labelSmoothing).monitorFraction(monitorFraction).threads(threads)
                 .checkpointDir(checkpointDir).augmentation(augmentation).handShape(handShape)
-                .architecture(architecture);
+                .architecture(architecture).ensemble(ensemble);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -63,6 +65,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         private Augmentation augmentation = Augmentation.defaults();
         private boolean handShape;
         private NetworkFamily architecture = NetworkFamily.TCN;
+        private int ensemble = 1;
 
         public Builder seed(long v) {
             seed = v;
@@ -130,6 +133,12 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             return this;
         }
 
+        /** How many networks, trained from different seeds, vote (default 1). */
+        public Builder ensemble(int v) {
+            ensemble = v;
+            return this;
+        }
+
         /** Whether the features include each hand's palm-scaled shape (default off). */
         public Builder handShape(boolean v) {
             handShape = v;
@@ -149,6 +158,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             Checks.positive(hidden1, "hidden1");
             Checks.positive(hidden2, "hidden2");
             Checks.positive(threads, "threads");
+            Checks.positive(ensemble, "ensemble");
             Checks.notNull(augmentation, "augmentation");
             Checks.notNull(architecture, "architecture");
             positive(learningRate, "learningRate", 1);
@@ -166,7 +176,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             }
             return new TrainingConfig(seed, maxEpochs, patience, batchSize, hidden1, hidden2, learningRate,
                     weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation,
-                    handShape, architecture);
+                    handShape, architecture, ensemble);
         }
 
         private static void positive(double v, String name, double max) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.SignModelMetadata;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,40 @@ class OnnxExportTest {
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(
                 OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
             assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
+        }
+    }
+
+    /** Three members in one graph: the exported model averages their probabilities as the Java ensemble does. */
+    @Test
+    void exportedEnsembleAveragesItsMembers() {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 13);
+        List<SequenceNetwork> members = new java.util.ArrayList<>();
+        TrainedModel first = null;
+        for (long seed = 1; seed <= 3; seed++) {
+            TrainedModel m = randomModel(data, seed, NetworkFamily.TCN);
+            first = first == null ? m : first;
+            members.add(m.network());
+        }
+        // The members share the first model's standardisation (as the trainer's members do).
+        TrainedModel ensemble = new TrainedModel(first.metadata(), first.transform(), first.mean(), first.invStd(),
+                new EnsembleNetwork(members));
+        SignDataset in = data.convertTo(ensemble.metadata().layout());
+        float[] java = ensemble.probabilities(in.windows(), in.size());
+        float[] byHand = new float[java.length];
+        for (SequenceNetwork m : members) {
+            float[] p = new TrainedModel(first.metadata(), first.transform(), first.mean(), first.invStd(), m)
+                    .probabilities(in.windows(), in.size());
+            for (int i = 0; i < p.length; i++) {
+                byHand[i] += p[i] / 3;
+            }
+        }
+        assertArrayEquals(byHand, java, 1e-6f);
+        for (WeightPrecision precision : WeightPrecision.values()) {
+            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(
+                    OnnxExport.toBytes(ensemble, precision), "ensemble"))) {
+                assertArrayEquals(java, onnx.probabilities(in.windows(), in.size()),
+                        precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
+            }
         }
     }
 

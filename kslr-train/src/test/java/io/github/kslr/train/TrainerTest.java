@@ -36,6 +36,23 @@ class TrainerTest {
                 c.model().network().parameterCopy()), "another seed gives another model");
     }
 
+    /** Member 0 of an ensemble is the single model of the same seed; the others come from other seeds. */
+    @Test
+    void ensembleMembersAreTrainedFromTheirOwnSeeds() {
+        SignDataset d = Synthetic.dataset(4, 10, 8, 1);
+        Trainer.Result single = new Trainer(small().build()).train(d, null, "", null);
+        Trainer.Result three = new Trainer(small().ensemble(3).build()).train(d, null, "", null);
+        EnsembleNetwork e = (EnsembleNetwork) three.model().network();
+        assertEquals(3, e.members().size());
+        assertArrayEquals(single.model().network().parameterCopy(), e.members().get(0).parameterCopy());
+        assertFalse(java.util.Arrays.equals(e.members().get(1).parameterCopy(), e.members().get(2).parameterCopy()));
+        assertEquals(3 * single.model().parameterCount(), three.model().parameterCount());
+        assertEquals(single.history().stream().map(EpochStats::monitorLoss).toList(),
+                three.history().stream().map(EpochStats::monitorLoss).toList(), "the report's curves are member 0's");
+        assertThrows(UnsupportedOperationException.class, () -> e.backward(new float[0], 0, e.newScratch(), 0, 0f,
+                new float[0]));
+    }
+
     @Test
     void learnsReportsProgressWritesCheckpointsAndStopsEarly(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(5, 40, 8, 2);

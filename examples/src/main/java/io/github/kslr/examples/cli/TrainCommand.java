@@ -97,6 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (default: off)")
     boolean handShape;
 
+    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "N",
+            description = "networks trained from N seeds whose probabilities the model averages (default"
+                    + " ${DEFAULT-VALUE})")
+    int ensemble;
+
     @Option(names = "--hand-dropout", defaultValue = "0", paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window"
                     + " (default ${DEFAULT-VALUE})")
@@ -132,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         o.println("data: " + dataset);
         TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).handShape(handShape)
+                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).ensemble(ensemble).handShape(handShape)
                 .augmentation(Augmentation.defaults().withHandDropout(handDropout).withTimeMask(timeMask))
                 .threads(threads)
                 .checkpointDir(report.resolve("checkpoints")).build();
