@@ -40,10 +40,25 @@ public final class TemporalConvNetwork implements SequenceNetwork {
     final int oB2;
     final int oW3;
     final int oB3;
+    /** Logits are COSINE_SCALE x cos(pooled features, class weights), without bias (a normalised head). */
+    private final boolean cosine;
+
+    /** Scale of a cosine head's logits: cosines in [-1, 1] need it to reach confident probabilities. */
+    static final float COSINE_SCALE = 16f;
+    /** Added to squared norms so that an all-zero vector normalises to zero instead of NaN. */
+    static final float NORM_EPS2 = 1e-12f;
 
     /** A network with He/Glorot-initialised weights from {@code seed}. */
     public TemporalConvNetwork(NetworkShape shape, long seed) {
-        this(shape, (float[]) null);
+        this(shape, seed, false);
+    }
+
+    /**
+     * A network with initial weights from {@code seed}; with {@code cosine}, a normalised head whose pooled features,
+     * L2-normalised, are an embedding in which windows of one sign lie close together ({@link #embed}).
+     */
+    public TemporalConvNetwork(NetworkShape shape, long seed, boolean cosine) {
+        this(shape, (float[]) null, cosine);
         Random r = new Random(seed);
         init(r, oW1, shape.inputSize() * shape.hidden1(), Math.sqrt(2.0 / shape.inputSize()));
         init(r, oW2, KERNEL * shape.hidden1() * shape.hidden2(), Math.sqrt(2.0 / (KERNEL * shape.hidden1())));
@@ -53,7 +68,13 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     /** A network over the given parameters (copied), or zeros when {@code params} is null. */
     public TemporalConvNetwork(NetworkShape shape, float[] params) {
+        this(shape, params, false);
+    }
+
+    /** A network, with a cosine head or not, over the given parameters (copied), or zeros when null. */
+    public TemporalConvNetwork(NetworkShape shape, float[] params, boolean cosine) {
         this.shape = Checks.notNull(shape, "shape");
+        this.cosine = cosine;
         int d = shape.inputSize();
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
@@ -84,16 +105,73 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     @Override
     public NetworkFamily family() {
-        return NetworkFamily.TCN;
+        return cosine ? NetworkFamily.COSINE_TCN : NetworkFamily.TCN;
     }
 
-    /** MatMul + ReLU, a 1-D Conv + ReLU over time, mean and max pooling, MatMul. */
+    /** Size of {@link #embed}'s output: the pooled features (mean and max over time). */
+    public int embeddingSize() {
+        return 2 * shape.hidden2();
+    }
+
+    /**
+     * The L2-normalised pooled features of one window (after {@link #forward} with dropout 0 filled {@code ws}) into
+     * {@code out[0 .. embeddingSize())}.
+     */
+    public void embed(Workspace ws, float[] out) {
+        normalise(ws.z, out);
+    }
+
+    /** {@code out = v / sqrt(|v|^2 + NORM_EPS2)}; returns that norm. */
+    static float normalise(float[] v, float[] out) {
+        float n2 = NORM_EPS2;
+        for (float x : v) {
+            n2 += x * x;
+        }
+        float n = (float) Math.sqrt(n2);
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] / n;
+        }
+        return n;
+    }
+
+    /** MatMul + ReLU, a 1-D Conv + ReLU over time, mean and max pooling, MatMul (or the cosine head). */
     @Override
     public String writeLogits(OnnxGraphWriter g, String features, WeightPrecision precision, String scope) {
+        int c = shape.classes();
+        int h2 = shape.hidden2();
+        String z = writePooled(g, features, precision, scope);
+        if (cosine) {
+            float[] wHat = new float[2 * h2 * c];
+            normalisedClassWeights(wHat, new float[c]);
+            String w3 = g.weight(scope + "w3", wHat, new long[] {2 * h2, c}, 1, precision);
+            return g.node("Mul", List.of(g.node("MatMul", List.of(writeNormalised(g, z, scope), w3)),
+                    g.floatScalar(scope + "cosine_scale", COSINE_SCALE)));
+        }
+        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(params, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c},
+                1, precision);
+        return g.node("Add", List.of(g.node("MatMul", List.of(z, w3)),
+                g.initializer(scope + "b3", Arrays.copyOfRange(params, oB3, oB3 + c), c)));
+    }
+
+    /** The L2-normalised pooled features {@code [batch, embeddingSize()]}, as {@link #embed} computes them. */
+    public String writeEmbedding(OnnxGraphWriter g, String features, WeightPrecision precision, String scope) {
+        return writeNormalised(g, writePooled(g, features, precision, scope), scope);
+    }
+
+    /** {@code v / sqrt(sum(v^2) + NORM_EPS2)} over axis 1 of {@code [batch, n]}. */
+    private static String writeNormalised(OnnxGraphWriter g, String v, String scope) {
+        String sq = g.node("ReduceSum", List.of(g.node("Mul", List.of(v, v)), g.int64Vector(scope + "norm_axes", 1)),
+                OnnxGraphWriter.intAttr("keepdims", 1));
+        String norm = g.node("Sqrt", List.of(g.node("Add", List.of(sq, g.floatScalar(scope + "norm_eps2",
+                NORM_EPS2)))));
+        return g.node("Div", List.of(v, norm));
+    }
+
+    /** Frame layer, temporal convolution, mean and max pooling: {@code [batch, 2 * hidden2]}. */
+    private String writePooled(OnnxGraphWriter g, String features, WeightPrecision precision, String scope) {
         int d = shape.inputSize();
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
-        int c = shape.classes();
         float[] p = params;
         // Frame layer: [B, T, D] x [D, H1].
         String w1 = g.weight(scope + "w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1,
@@ -121,10 +199,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         String max = g.node("ReduceMax", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
                 OnnxGraphWriter.intAttr("keepdims", 0));
         String z = g.node("Concat", List.of(mean, max), OnnxGraphWriter.intAttr("axis", 1));
-        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(p, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c}, 1,
-                precision);
-        return g.node("Add", List.of(g.node("MatMul", List.of(z, w3)),
-                g.initializer(scope + "b3", Arrays.copyOfRange(p, oB3, oB3 + c), c)));
+        return z;
     }
 
     @Override
@@ -139,7 +214,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     @Override
     public TemporalConvNetwork withParameters(float[] p) {
-        return new TemporalConvNetwork(shape, p);
+        return new TemporalConvNetwork(shape, p, cosine);
     }
 
     @Override
@@ -176,6 +251,13 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         final float[] dz;
         final float[] dh2;
         final float[] dh1;
+        /** Cosine head: normalised features, their norm, normalised class weights (input-major), cosines. */
+        final float[] zHat;
+        final float[] zNorm = new float[1];
+        final float[] wHat;
+        final float[] wNorm;
+        final float[] cos;
+        final float[] dzHat;
 
         public Workspace(NetworkShape s) {
             int t = s.frames();
@@ -191,6 +273,11 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             dz = new float[2 * s.hidden2()];
             dh2 = new float[t * s.hidden2()];
             dh1 = new float[t * s.hidden1()];
+            zHat = new float[2 * s.hidden2()];
+            wHat = new float[2 * s.hidden2() * s.classes()];
+            wNorm = new float[s.classes()];
+            cos = new float[s.classes()];
+            dzHat = new float[2 * s.hidden2()];
         }
 
         @Override
@@ -278,14 +365,57 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             java.util.Arrays.fill(ws.dropMask, 1f);
         }
         // Output layer and softmax.
-        System.arraycopy(p, oB3, ws.logits, 0, c);
-        for (int j = 0; j < 2 * h2; j++) {
-            float v = ws.z[j];
-            if (v != 0f) {
-                FloatMath.axpy(v, p, oW3 + j * c, ws.logits, 0, c);
+        if (cosine) {
+            cosineLogits(ws);
+        } else {
+            System.arraycopy(p, oB3, ws.logits, 0, c);
+            for (int j = 0; j < 2 * h2; j++) {
+                float v = ws.z[j];
+                if (v != 0f) {
+                    FloatMath.axpy(v, p, oW3 + j * c, ws.logits, 0, c);
+                }
             }
         }
         FloatMath.softmax(ws.logits, ws.prob);
+    }
+
+    /** logits[c] = COSINE_SCALE * (z / |z|) . (W3[:, c] / |W3[:, c]|). */
+    private void cosineLogits(Workspace ws) {
+        int c = shape.classes();
+        int z = 2 * shape.hidden2();
+        normalisedClassWeights(ws.wHat, ws.wNorm);
+        ws.zNorm[0] = normalise(ws.z, ws.zHat);
+        java.util.Arrays.fill(ws.cos, 0f);
+        for (int j = 0; j < z; j++) {
+            float v = ws.zHat[j];
+            if (v != 0f) {
+                FloatMath.axpy(v, ws.wHat, j * c, ws.cos, 0, c);
+            }
+        }
+        for (int k = 0; k < c; k++) {
+            ws.logits[k] = COSINE_SCALE * ws.cos[k];
+        }
+    }
+
+    /** W3's columns (one a class) divided by their norms, input-major as W3; the norms into {@code norm}. */
+    private void normalisedClassWeights(float[] wHat, float[] norm) {
+        int c = shape.classes();
+        int z = 2 * shape.hidden2();
+        java.util.Arrays.fill(norm, NORM_EPS2);
+        for (int j = 0; j < z; j++) {
+            for (int k = 0; k < c; k++) {
+                float w = params[oW3 + j * c + k];
+                norm[k] += w * w;
+            }
+        }
+        for (int k = 0; k < c; k++) {
+            norm[k] = (float) Math.sqrt(norm[k]);
+        }
+        for (int j = 0; j < z; j++) {
+            for (int k = 0; k < c; k++) {
+                wHat[j * c + k] = params[oW3 + j * c + k] / norm[k];
+            }
+        }
     }
 
     /**
@@ -311,15 +441,19 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         for (int k = 0; k < c; k++) {
             dlog[k] = ws.prob[k] - ((k == label ? 1 - smoothing : 0) + smoothing / c);
         }
-        for (int k = 0; k < c; k++) {
-            grad[oB3 + k] += dlog[k];
-        }
-        for (int j = 0; j < 2 * h2; j++) {
-            float zj = ws.z[j];
-            if (zj != 0f) {
-                FloatMath.axpy(zj, dlog, 0, grad, oW3 + j * c, c);
+        if (cosine) {
+            cosineBackward(ws, dlog, grad);
+        } else {
+            for (int k = 0; k < c; k++) {
+                grad[oB3 + k] += dlog[k];
             }
-            ws.dz[j] = FloatMath.dot(p, oW3 + j * c, dlog, 0, c) * ws.dropMask[j];
+            for (int j = 0; j < 2 * h2; j++) {
+                float zj = ws.z[j];
+                if (zj != 0f) {
+                    FloatMath.axpy(zj, dlog, 0, grad, oW3 + j * c, c);
+                }
+                ws.dz[j] = FloatMath.dot(p, oW3 + j * c, dlog, 0, c) * ws.dropMask[j];
+            }
         }
         // Through the pooling and the second ReLU.
         float invT = 1f / t;
@@ -369,6 +503,35 @@ public final class TemporalConvNetwork implements SequenceNetwork {
                     FloatMath.axpy(v, ws.dh1, ho, grad, oW1 + i * h1, h1);
                 }
             }
+        }
+    }
+
+    /**
+     * The cosine head's gradient: with a_k = s * dlog_k, dL/dzHat = sum_k a_k wHat_k and dL/dwHat_k = a_k zHat; a
+     * normalisation y = v / |v| passes dL/dv = (dL/dy - y (y . dL/dy)) / |v| back. The unused bias gets none.
+     */
+    private void cosineBackward(Workspace ws, float[] dlog, float[] grad) {
+        int c = shape.classes();
+        int z = 2 * shape.hidden2();
+        for (int k = 0; k < c; k++) {
+            dlog[k] *= COSINE_SCALE;
+        }
+        for (int j = 0; j < z; j++) {
+            ws.dzHat[j] = FloatMath.dot(ws.wHat, j * c, dlog, 0, c);
+        }
+        // dL/dW[j][k] = (a_k zHat_j - wHat[j][k] (a_k cos_k)) / |W_k|  (wHat_k . dL/dwHat_k = a_k cos_k).
+        for (int j = 0; j < z; j++) {
+            float zj = ws.zHat[j];
+            for (int k = 0; k < c; k++) {
+                grad[oW3 + j * c + k] += (dlog[k] * zj - ws.wHat[j * c + k] * dlog[k] * ws.cos[k]) / ws.wNorm[k];
+            }
+        }
+        float dot = 0f;
+        for (int j = 0; j < z; j++) {
+            dot += ws.zHat[j] * ws.dzHat[j];
+        }
+        for (int j = 0; j < z; j++) {
+            ws.dz[j] = (ws.dzHat[j] - ws.zHat[j] * dot) / ws.zNorm[0] * ws.dropMask[j];
         }
     }
 }

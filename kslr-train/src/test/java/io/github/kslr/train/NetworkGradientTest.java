@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every parameter's analytic gradient against central finite differences. */
 class NetworkGradientTest {
 
-    @Test
-    void everyGradientMatchesFiniteDifferences() {
+    @ParameterizedTest(name = "cosine head: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyGradientMatchesFiniteDifferences(boolean cosine) {
         NetworkShape shape = new NetworkShape(5, 6, 7, 5, 4);
-        TemporalConvNetwork net = new TemporalConvNetwork(shape, 3);
+        TemporalConvNetwork net = new TemporalConvNetwork(shape, 3, cosine);
         float[] params = net.parameters();
         // Biases start at 0; move them so their gradients are exercised away from symmetric points.
         Random r = new Random(11);
@@ -58,7 +61,9 @@ class NetworkGradientTest {
         // The check means something only if every parameter group receives gradient.
         int[] groups = {net.oW1, net.oB1, net.oW2, net.oB2, net.oW3, net.oB3, net.parameterCount()};
         for (int g = 0; g + 1 < groups.length; g++) {
-            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
+            // A cosine head has no bias (the last group).
+            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0 == !(cosine && g == 5),
+                    "group " + g + " has " + nonZero(grad, groups[g], groups[g + 1]) + " non-zero gradients");
         }
     }
 
@@ -127,8 +132,8 @@ class NetworkGradientTest {
         }
     }
 
-    private static double lossAt(TemporalConvNetwork net, float[] u, TemporalConvNetwork.Workspace ws, int label, float smoothing,
-            float dropout, long dropSeed) {
+    private static double lossAt(TemporalConvNetwork net, float[] u, TemporalConvNetwork.Workspace ws, int label,
+            float smoothing, float dropout, long dropSeed) {
         net.forward(u, 0, ws, dropout, new Random(dropSeed));
         return net.loss(ws, label, smoothing);
     }

@@ -107,14 +107,23 @@ class OnnxExportTest {
     }
 
     @Test
+    void exportedCosineHeadGivesTheJavaProbabilities() {
+        exportedModelGivesTheJavaProbabilities(NetworkFamily.COSINE_TCN);
+    }
+
+    @Test
     void exportedLstmGivesTheJavaProbabilities() {
+        exportedModelGivesTheJavaProbabilities(NetworkFamily.LSTM);
+    }
+
+    private static void exportedModelGivesTheJavaProbabilities(NetworkFamily family) {
         SignDataset data = Synthetic.dataset(3, 3, 7, 2);
-        TrainedModel model = randomModel(data, 4, NetworkFamily.LSTM);
+        TrainedModel model = randomModel(data, 4, family);
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] java = model.probabilities(in.windows(), in.size());
         for (WeightPrecision precision : WeightPrecision.values()) {
             byte[] bytes = OnnxExport.toBytes(model, precision);
-            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, "lstm"))) {
+            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(bytes, family.name()))) {
                 float[] p = onnx.probabilities(in.windows(), in.size());
                 assertArrayEquals(java, p, precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
             }
