@@ -341,6 +341,33 @@ public final class SignDataset {
         return new SignDataset(layout, sequenceLength, nx, ny, ns, labels).withFrameRate(frameRate);
     }
 
+    /**
+     * The windows of every label but {@code excluded}, with those labels gone from the label list (indices renumbered
+     * in the remaining labels' order).
+     *
+     * @throws InvalidInputException naming a label the data does not have
+     */
+    public SignDataset withoutLabels(java.util.Collection<String> excluded) {
+        Checks.notNull(excluded, "excluded");
+        for (String l : excluded) {
+            if (!labels.contains(l)) {
+                throw new InvalidInputException("label '" + l + "' is not in the data's labels " + labels);
+            }
+        }
+        List<String> kept = labels.stream().filter(l -> !excluded.contains(l)).toList();
+        int[] map = new int[labels.size()];
+        for (int c = 0; c < map.length; c++) {
+            map[c] = kept.indexOf(labels.get(c));
+        }
+        int[] idx = java.util.stream.IntStream.range(0, size()).filter(i -> map[y[i]] >= 0).toArray();
+        SignDataset sub = subset(idx);
+        int[] ny = new int[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            ny[k] = map[y[idx[k]]];
+        }
+        return new SignDataset(layout, sequenceLength, sub.x, ny, sub.session, kept).withFrameRate(frameRate);
+    }
+
     /** Indices of the windows whose session is (or, with {@code equal} false, is not) {@code s}. */
     public int[] indicesOfSession(int s, boolean equal) {
         return java.util.stream.IntStream.range(0, size()).filter(i -> (session[i] == s) == equal).toArray();

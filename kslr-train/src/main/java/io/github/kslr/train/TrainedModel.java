@@ -92,6 +92,50 @@ public final class TrainedModel implements ProbabilityModel {
         }
     }
 
+    /** Whether the network gives a sign embedding ({@link #embeddings}). */
+    public boolean embeds() {
+        return network instanceof TemporalConvNetwork tcn && tcn.family() == NetworkFamily.COSINE_TCN;
+    }
+
+    /** Size of one embedding. */
+    public int embeddingSize() {
+        return embedder().embeddingSize();
+    }
+
+    /**
+     * The L2-normalised embedding of each window, {@code count * embeddingSize()} floats.
+     *
+     * @throws InvalidInputException when the network is not an embedder ({@link #embeds()})
+     */
+    public float[] embeddings(float[] windows, int count) {
+        TemporalConvNetwork net = embedder();
+        int w = metadata.windowSize();
+        if (windows.length < (long) count * w) {
+            throw new InvalidInputException(count + " windows need " + (long) count * w + " floats, got "
+                    + windows.length);
+        }
+        int e = net.embeddingSize();
+        float[] out = new float[count * e];
+        float[] u = new float[metadata.sequenceLength() * mean.length];
+        float[] one = new float[e];
+        TemporalConvNetwork.Workspace ws = net.newScratch();
+        for (int i = 0; i < count; i++) {
+            features(windows, i * w, u);
+            net.forward(u, 0, ws, 0f, null);
+            net.embed(ws, one);
+            System.arraycopy(one, 0, out, i * e, e);
+        }
+        return out;
+    }
+
+    private TemporalConvNetwork embedder() {
+        if (!embeds()) {
+            throw new InvalidInputException("a " + network.description() + " gives no sign embedding; train a "
+                    + NetworkFamily.COSINE_TCN.name() + " network");
+        }
+        return (TemporalConvNetwork) network;
+    }
+
     @Override
     public float[] probabilities(float[] windows, int count) {
         int w = metadata.windowSize();

@@ -1,10 +1,8 @@
 package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
-import io.github.kslr.train.Augmentation;
 import io.github.kslr.train.CrossValidation;
 import io.github.kslr.train.LabelTranslations;
-import io.github.kslr.train.NetworkFamily;
 import io.github.kslr.train.PerturbationSuite;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
@@ -66,57 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "the label meaning 'no sign', if the data has it (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
-    @Option(names = "--epochs", defaultValue = "60", description = "most epochs (default ${DEFAULT-VALUE})")
-    int epochs;
-
-    @Option(names = "--patience", defaultValue = "12",
-            description = "stop after this many epochs without improvement (default ${DEFAULT-VALUE})")
-    int patience;
-
-    @Option(names = "--hidden", defaultValue = "64",
-            description = "width of the network's first hidden layer (default ${DEFAULT-VALUE})")
-    int hidden;
-
-    @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
-    Integer hidden2;
-
-    @Option(names = "--architecture", defaultValue = "TCN", converter = NetworkFamilyConverter.class,
-            description = "TCN (temporal convolution, default) or LSTM (the reports' LSTM-LSTM-dense-dense)")
-    NetworkFamily architecture;
-
-    /** Names of {@link NetworkFamily#builtIn()}, case-insensitive. */
-    static final class NetworkFamilyConverter implements picocli.CommandLine.ITypeConverter<NetworkFamily> {
-        @Override
-        public NetworkFamily convert(String value) {
-            return NetworkFamily.named(value);
-        }
-    }
-
-    @Option(names = "--hand-shape", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "add each hand's palm-scaled shape (x, y, z relative to the wrist) to the features"
-                    + " (default: off)")
-    boolean handShape;
-
-    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "N",
-            description = "networks trained from N seeds whose probabilities the model averages (default"
-                    + " ${DEFAULT-VALUE})")
-    int ensemble;
-
-    @Option(names = "--hand-dropout", defaultValue = "0", paramLabel = "P",
-            description = "augmentation: chance that one hand goes missing for part of a training window"
-                    + " (default ${DEFAULT-VALUE})")
-    double handDropout;
-
-    @Option(names = "--time-mask", defaultValue = "0", paramLabel = "P",
-            description = "augmentation: chance that a run of up to 20 %% of a training window's frames loses every"
-                    + " point (default ${DEFAULT-VALUE})")
-    double timeMask;
-
-    @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "2", description = "worker threads (default ${DEFAULT-VALUE})")
-    int threads;
+    @CommandLine.Mixin
+    TrainingOptions training;
 
     @Option(names = "--no-baseline", description = "skip the ridge baseline")
     boolean noBaseline;
@@ -136,11 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
             dataset = dataset.withFrameRate(fps);
         }
         o.println("data: " + dataset);
-        TrainingConfig config = TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).ensemble(ensemble).handShape(handShape)
-                .augmentation(Augmentation.defaults().withHandDropout(handDropout).withTimeMask(timeMask))
-                .threads(threads)
-                .checkpointDir(report.resolve("checkpoints")).build();
+        TrainingConfig config = training.builder().checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         if (cv != null) {

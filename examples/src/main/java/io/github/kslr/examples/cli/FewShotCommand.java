@@ -1,0 +1,84 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.train.FewShotEvaluation;
+import io.github.kslr.train.SignDataset;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kslr few-shot --data DIR}: the few-shot protocol ({@link FewShotEvaluation}) - signs the embedder never saw,
+ * enrolled from k takes of one signer, recognised on the other signers.
+ */
+@Command(name = "few-shot", mixinStandardHelpOptions = true,
+        description = {"Measures how well signs the sign embedder never saw are recognised after enrolling k takes"
+                + " of one recording session, on every other session: the labels are dealt into --folds folds;"
+                + " for each fold a COSINE_TCN embedder trains without them, each fold label is enrolled (draw 0:"
+                + " its lowest session's first k windows; later draws: a random session and random windows) and"
+                + " the no-sign windows and the other folds' labels must be rejected.",
+            "The last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
+                + " closed_set=... (means over folds and draws)."})
+public final class FewShotCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
+    Path data;
+
+    @Option(names = "--folds", defaultValue = "3", description = "folds of labels (default ${DEFAULT-VALUE})")
+    int folds;
+
+    @Option(names = "--shots", defaultValue = "1,5", split = ",",
+            description = "takes enrolled a sign (default ${DEFAULT-VALUE})")
+    int[] shots;
+
+    @Option(names = "--draws", defaultValue = "3", description = "enrolment draws a fold (default ${DEFAULT-VALUE})")
+    int draws;
+
+    @Option(names = "--no-sign-label", defaultValue = "-",
+            description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
+    String noSignLabel;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
+    Path report;
+
+    @CommandLine.Mixin
+    TrainingOptions training;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
+                : SignDataset.loadMpData(data);
+        o.println("data: " + dataset);
+        String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
+        long started = System.nanoTime();
+        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, training.builder().build(), folds, shots,
+                draws, training.seed, fold -> {
+                    o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
+                    o.flush();
+                });
+        String text = r.text().replaceFirst("(?s)(shots=.*)$", String.format(Locale.ROOT,
+                "took %.1f s%n", (System.nanoTime() - started) / 1e9) + "$1");
+        if (report != null) {
+            try {
+                AtomicFiles.write(report, text.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + report, e);
+            }
+        }
+        o.print(text);
+        o.flush();
+        return 0;
+    }
+}
