@@ -6,6 +6,13 @@ final class FloatMath {
     private FloatMath() {
     }
 
+    /** Fills {@code a[off .. off + n)} with Gaussian draws of standard deviation {@code std} (initial weights). */
+    static void gaussian(float[] a, java.util.Random r, int off, int n, double std) {
+        for (int i = 0; i < n; i++) {
+            a[off + i] = (float) (r.nextGaussian() * std);
+        }
+    }
+
     /** y[yo..yo+n) += a * x[xo..xo+n) - a loop the JIT vectorises. */
     static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {

@@ -42,12 +42,12 @@ public final class LstmNetwork implements SequenceNetwork {
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
         int c = shape.classes();
-        init(r, oWx1, d * 4 * h1, Math.sqrt(2.0 / (d + 4 * h1)));
-        init(r, oWh1, h1 * 4 * h1, Math.sqrt(2.0 / (5 * h1)));
-        init(r, oWx2, h1 * 4 * h2, Math.sqrt(2.0 / (h1 + 4 * h2)));
-        init(r, oWh2, h2 * 4 * h2, Math.sqrt(2.0 / (5 * h2)));
-        init(r, oW3, h2 * h1, Math.sqrt(2.0 / h2));
-        init(r, oW4, h1 * c, Math.sqrt(2.0 / (h1 + c)));
+        FloatMath.gaussian(params, r, oWx1, d * 4 * h1, Math.sqrt(2.0 / (d + 4 * h1)));
+        FloatMath.gaussian(params, r, oWh1, h1 * 4 * h1, Math.sqrt(2.0 / (5 * h1)));
+        FloatMath.gaussian(params, r, oWx2, h1 * 4 * h2, Math.sqrt(2.0 / (h1 + 4 * h2)));
+        FloatMath.gaussian(params, r, oWh2, h2 * 4 * h2, Math.sqrt(2.0 / (5 * h2)));
+        FloatMath.gaussian(params, r, oW3, h2 * h1, Math.sqrt(2.0 / h2));
+        FloatMath.gaussian(params, r, oW4, h1 * c, Math.sqrt(2.0 / (h1 + c)));
         Arrays.fill(params, oB1 + h1, oB1 + 2 * h1, 1f);
         Arrays.fill(params, oB2 + h2, oB2 + 2 * h2, 1f);
     }
@@ -75,12 +75,6 @@ public final class LstmNetwork implements SequenceNetwork {
                     + " LSTM parameters, got " + params.length);
         }
         this.params = params == null ? new float[n] : params.clone();
-    }
-
-    private void init(Random r, int off, int n, double std) {
-        for (int i = 0; i < n; i++) {
-            params[off + i] = (float) (r.nextGaussian() * std);
-        }
     }
 
     @Override

@@ -60,9 +60,11 @@ public final class TemporalConvNetwork implements SequenceNetwork {
     public TemporalConvNetwork(NetworkShape shape, long seed, boolean cosine) {
         this(shape, (float[]) null, cosine);
         Random r = new Random(seed);
-        init(r, oW1, shape.inputSize() * shape.hidden1(), Math.sqrt(2.0 / shape.inputSize()));
-        init(r, oW2, KERNEL * shape.hidden1() * shape.hidden2(), Math.sqrt(2.0 / (KERNEL * shape.hidden1())));
-        init(r, oW3, 2 * shape.hidden2() * shape.classes(),
+        int d = shape.inputSize();
+        int h1 = shape.hidden1();
+        FloatMath.gaussian(params, r, oW1, d * h1, Math.sqrt(2.0 / d));
+        FloatMath.gaussian(params, r, oW2, KERNEL * h1 * shape.hidden2(), Math.sqrt(2.0 / (KERNEL * h1)));
+        FloatMath.gaussian(params, r, oW3, 2 * shape.hidden2() * shape.classes(),
                 Math.sqrt(2.0 / (2 * shape.hidden2() + shape.classes())));
     }
 
@@ -90,12 +92,6 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             throw new InvalidInputException("shape " + shape + " has " + n + " parameters, got " + params.length);
         }
         this.params = params == null ? new float[n] : params.clone();
-    }
-
-    private void init(Random r, int off, int n, double std) {
-        for (int i = 0; i < n; i++) {
-            params[off + i] = (float) (r.nextGaussian() * std);
-        }
     }
 
     @Override
