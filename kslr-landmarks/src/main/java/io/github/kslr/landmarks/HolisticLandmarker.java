@@ -5,8 +5,10 @@ import io.github.kslr.api.ClosedException;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KslrException;
 import io.github.kslr.api.Landmarker;
 import io.github.kslr.api.RunningMode;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * MediaPipe Holistic re-created on ONNX Runtime and OpenCV: pose (33 landmarks with visibility, plus world
@@ -31,7 +33,8 @@ import io.github.kslr.api.RunningMode;
  * {@code LIVE_STREAM} mode): {@code LiveStream.builder(landmarker::detect).onResult(...).build()}; the camera thread
  * then never waits for the models, and frames that arrive while one is processed are dropped, newest kept.
  *
- * <p><b>Thread-safety.</b> Not thread-safe: one landmarker per stream, used from one thread at a time. Several
+ * <p><b>Thread-safety.</b> Not thread-safe: one landmarker per stream, used from one thread at a time; a
+ * {@link #detect} or {@link #reset} that finds another thread inside throws a {@link KslrException}. Several
  * landmarkers may share one {@link LandmarkerModels}. The landmarker owns its native buffers and tensors, and with
  * {@code faceInParallel} one daemon thread ({@link #close()} frees them, idempotently); it reads the caller's frame
  * only during {@link #detect} (on that thread too, and {@code detect} returns after it) and keeps no reference to
@@ -41,6 +44,8 @@ public final class HolisticLandmarker implements Landmarker {
     private final RunningMode mode;
     private final HolisticGraph graph;
     private final ImageFrame[] frame = new ImageFrame[1];
+    /** Set while a call uses the tracking state: a second thread is refused instead of corrupting it. */
+    private final AtomicBoolean busy = new AtomicBoolean();
     private boolean closed;
 
     private HolisticLandmarker(Builder b) {
@@ -61,7 +66,19 @@ public final class HolisticLandmarker implements Landmarker {
 
     @Override
     public void reset() {
-        graph.reset();
+        enter("reset");
+        try {
+            graph.reset();
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    private void enter(String call) {
+        if (!busy.compareAndSet(false, true)) {
+            throw new KslrException("HolisticLandmarker." + call + " was called while another thread was inside this"
+                    + " landmarker; use one landmarker per stream (the LandmarkerModels can be shared)");
+        }
     }
 
     @Override
@@ -70,16 +87,18 @@ public final class HolisticLandmarker implements Landmarker {
             throw new ClosedException("HolisticLandmarker");
         }
         Checks.notNull(frame, "frame");
-        if (mode == RunningMode.VIDEO && frame.timestampMs() <= graph.lastTimestampMs(0)) {
-            throw new InvalidInputException("video frames need strictly increasing timestamps: got "
-                    + frame.timestampMs() + " ms after " + graph.lastTimestampMs(0)
-                    + " ms (call reset() to start a new clip)");
-        }
-        this.frame[0] = frame;
+        enter("detect");
         try {
+            if (mode == RunningMode.VIDEO && frame.timestampMs() <= graph.lastTimestampMs(0)) {
+                throw new InvalidInputException("video frames need strictly increasing timestamps: got "
+                        + frame.timestampMs() + " ms after " + graph.lastTimestampMs(0)
+                        + " ms (call reset() to start a new clip)");
+            }
+            this.frame[0] = frame;
             return graph.detect(this.frame)[0];
         } finally {
             this.frame[0] = null;
+            busy.set(false);
         }
     }
 

@@ -68,6 +68,45 @@ class HolisticLandmarkerTest {
         assertEquals(clip.frames().size(), faces, "the clip shows a face in every frame");
     }
 
+    /** Two threads in one landmarker: one of them is refused with a named error; the other's call completes. */
+    @Test
+    void aSecondThreadInsideOneLandmarkerIsRefused() throws Exception {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> other =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Runnable caller = () -> {
+                for (int round = 0; round < 10; round++) {
+                    try {
+                        start.await();
+                        lm.detect(clip.frame(round % clip.frames().size()));
+                        done.incrementAndGet();
+                    } catch (io.github.kslr.api.KslrException e) {
+                        assertTrue(e.getMessage().contains("another thread"), e.getMessage());
+                        refused.incrementAndGet();
+                    } catch (Throwable t) {
+                        other.set(t);
+                    }
+                }
+            };
+            Thread a = new Thread(caller);
+            Thread b = new Thread(caller);
+            a.start();
+            b.start();
+            a.join();
+            b.join();
+            assertEquals(null, other.get());
+            assertEquals(20, refused.get() + done.get());
+            assertTrue(refused.get() > 0 && done.get() >= 10, refused + " refused, " + done + " done");
+            // The landmarker is intact afterwards.
+            try (HolisticLandmarker fresh = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+                assertSame(lm.detect(clip.frame(0)), fresh.detect(clip.frame(0)));
+            }
+        }
+    }
+
     @Test
     void builderRejectsBadOptions() {
         assertThrows(InvalidInputException.class,
