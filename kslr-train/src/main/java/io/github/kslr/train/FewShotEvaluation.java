@@ -265,6 +265,18 @@ public final class FewShotEvaluation {
     }
 
     /**
+     * The rejection threshold of {@code embedder} from the data it was trained on (see the class comment).
+     *
+     * @param data the embedder's training data (labels it knows), in any layout
+     */
+    public static double calibrate(TrainedModel embedder, SignDataset data, String noSign) {
+        Checks.notNull(embedder, "embedder");
+        SignDataset in = data.convertTo(embedder.metadata().layout());
+        return calibrate(data, embedder.embeddings(in.windows(), in.size()), embedder.embeddingSize(), List.of(),
+                Checks.notNull(noSign, "noSign"));
+    }
+
+    /**
      * The rejection threshold from the embedder's training labels (never the fold's): enrol half of them from 5
      * takes, the rest and the no-sign windows are negatives; the similarity threshold that minimises false accepts
      * plus rejections; both halves, averaged.

@@ -1,8 +1,13 @@
 package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.SignEmbedderMetadata;
 import io.github.kslr.onnx.writer.OnnxGraphWriter;
 import io.github.kslr.onnx.writer.WeightPrecision;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -43,6 +48,44 @@ public final class OnnxExport {
                 + network.description() + ", "
                 + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"),
                 model.metadata().toProperties()).build().toByteArray();
+    }
+
+    /**
+     * The model's sign embedder: the same input and normalisation, then the network's L2-normalised pooled
+     * features as output {@value SignEmbedderMetadata#OUTPUT} {@code [batch, embeddingSize]}, with
+     * {@link SignEmbedderMetadata} (the rejection threshold given, the graph's SHA-256) in {@code metadata_props}.
+     *
+     * @throws InvalidInputException when the model's network gives no embedding
+     */
+    public static byte[] toEmbedderBytes(TrainedModel model, double threshold, WeightPrecision precision) {
+        Checks.notNull(model, "model");
+        Checks.notNull(precision, "precision");
+        if (!model.embeds()) {
+            throw new InvalidInputException("a " + model.network().description() + " gives no sign embedding; train a "
+                    + NetworkFamily.COSINE_TCN.name() + " network");
+        }
+        TemporalConvNetwork network = (TemporalConvNetwork) model.network();
+        NetworkShape s = network.shape();
+        OnnxGraphWriter g = new OnnxGraphWriter("kslr_sign_embedder");
+        String std = writeFeatures(g, model, s.inputSize());
+        String e = network.writeEmbedding(g, std, precision, "");
+        g.node("Identity", "embedding", List.of(e), List.of(SignEmbedderMetadata.OUTPUT));
+        g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());
+        g.output(SignEmbedderMetadata.OUTPUT, "batch", network.embeddingSize());
+        String hash = HexFormat.of().formatHex(sha256(g.graphBytes()));
+        SignEmbedderMetadata meta = new SignEmbedderMetadata(model.metadata(), network.embeddingSize(), threshold,
+                hash);
+        return g.model(IR_VERSION, OPSET, "kslr-train", "1", "KSLR sign embedder: " + network.description() + ", "
+                + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"), meta.toProperties())
+                .build().toByteArray();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** The feature transform, then the per-feature standardisation; returns the features {@code [B, T, d]}. */

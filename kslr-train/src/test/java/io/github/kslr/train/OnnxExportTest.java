@@ -2,11 +2,19 @@ package io.github.kslr.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
+import io.github.kslr.api.SignEmbedderMetadata;
 import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.SignModelMetadata;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -103,6 +111,56 @@ class OnnxExportTest {
                 assertArrayEquals(java, onnx.probabilities(in.windows(), in.size()),
                         precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
             }
+        }
+    }
+
+    /** The embedder graph gives the trainer's embeddings, unit rows, and metadata that reads back. */
+    @Test
+    void exportedEmbedderGivesTheJavaEmbeddingsAndItsMetadata() throws Exception {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 21);
+        TrainedModel model = randomModel(data, 8, NetworkFamily.COSINE_TCN, true);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] expected = model.embeddings(in.windows(), in.size());
+        int e = model.embeddingSize();
+        byte[] bytes = OnnxExport.toEmbedderBytes(model, 0.61, WeightPrecision.FLOAT32);
+        assertArrayEquals(bytes, OnnxExport.toEmbedderBytes(model, 0.61, WeightPrecision.FLOAT32), "deterministic");
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(in.windows()), new long[] {in.size(), in.sequenceLength(),
+                            in.layout().size()});
+                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
+            float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
+            for (int i = 0; i < in.size(); i++) {
+                float[] row = Arrays.copyOfRange(expected, i * e, (i + 1) * e);
+                assertArrayEquals(row, onnx[i], 2e-6f, "window " + i);
+                double norm = 0;
+                for (float v : onnx[i]) {
+                    norm += v * v;
+                }
+                assertEquals(1.0, norm, 1e-5);
+            }
+            SignEmbedderMetadata meta = SignEmbedderMetadata.fromProperties(
+                    session.getMetadata().getCustomMetadata(), "embedder");
+            assertEquals(e, meta.embeddingSize());
+            assertEquals(0.61, meta.threshold(), 1e-9);
+            assertEquals(model.metadata().labelNames(), meta.model().labelNames());
+            assertEquals(64, meta.contentSha256().length());
+        }
+        // Another model, another hash; a classifier network is refused.
+        String other = SignEmbedderMetadata.fromProperties(metadataOf(OnnxExport.toEmbedderBytes(
+                randomModel(data, 9, NetworkFamily.COSINE_TCN, true), 0.61, WeightPrecision.FLOAT32)), "x")
+                .contentSha256();
+        assertTrue(!other.equals(SignEmbedderMetadata.fromProperties(metadataOf(bytes), "x")
+                .contentSha256()));
+        assertThrows(InvalidInputException.class,
+                () -> OnnxExport.toEmbedderBytes(randomModel(data, 8), 0.5, WeightPrecision.FLOAT32));
+    }
+
+    private static Map<String, String> metadataOf(byte[] onnx) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions())) {
+            return session.getMetadata().getCustomMetadata();
         }
     }
 

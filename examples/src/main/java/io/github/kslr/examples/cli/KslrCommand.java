@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kslr", mixinStandardHelpOptions = true, versionProvider = KslrCommand.Version.class,
         description = "Khmer Sign Language recognition, Khmer text and Khmer speech on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, RecognizeCommand.class, ServeCommand.class, SpeakCommand.class,
-            TrainCommand.class, EvaluateCommand.class, FewShotCommand.class, LandmarksCommand.class, CollectCommand.class,
-            DatasetCommand.class})
+            TrainCommand.class, EvaluateCommand.class, TrainEmbedderCommand.class, FewShotCommand.class,
+            LandmarksCommand.class, CollectCommand.class, DatasetCommand.class})
 public final class KslrCommand implements Runnable {
 
     @CommandLine.Spec

@@ -3,6 +3,7 @@ package io.github.kslr.examples.cli;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.train.CrossValidation;
 import io.github.kslr.train.LabelTranslations;
+import io.github.kslr.train.NetworkFamily;
 import io.github.kslr.train.PerturbationSuite;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
@@ -67,6 +68,25 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     TrainingOptions training;
 
+    @Option(names = "--architecture", defaultValue = "TCN", converter = NetworkFamilyConverter.class,
+            description = "TCN (temporal convolution, default), LSTM (the reports' LSTM-LSTM-dense-dense) or"
+                    + " COSINE_TCN (temporal convolution with a cosine head, the sign embedder)")
+    NetworkFamily architecture;
+
+    /** Names of {@link NetworkFamily#builtIn()}, case-insensitive. */
+    static final class NetworkFamilyConverter implements picocli.CommandLine.ITypeConverter<NetworkFamily> {
+        @Override
+        public NetworkFamily convert(String value) {
+            return NetworkFamily.named(value);
+        }
+    }
+
+    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "N",
+            description = "networks trained from N seeds whose probabilities the model averages (default"
+                    + " ${DEFAULT-VALUE})")
+    int ensemble;
+
+
     @Option(names = "--no-baseline", description = "skip the ridge baseline")
     boolean noBaseline;
 
@@ -85,7 +105,8 @@ public final class TrainCommand implements Callable<Integer> {
             dataset = dataset.withFrameRate(fps);
         }
         o.println("data: " + dataset);
-        TrainingConfig config = training.builder().checkpointDir(report.resolve("checkpoints")).build();
+        TrainingConfig config = training.builder().architecture(architecture).ensemble(ensemble)
+                .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         if (cv != null) {

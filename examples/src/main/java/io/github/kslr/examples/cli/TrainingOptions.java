@@ -1,12 +1,11 @@
 package io.github.kslr.examples.cli;
 
 import io.github.kslr.train.Augmentation;
-import io.github.kslr.train.NetworkFamily;
 import io.github.kslr.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /**
- * The training recipe's options that {@code train} and {@code few-shot} share (a picocli mixin; not thread-safe).
+ * The training recipe's options that {@code train}, {@code train-embedder} and {@code few-shot} share (a picocli mixin; not thread-safe).
  */
 final class TrainingOptions {
 
@@ -24,28 +23,10 @@ final class TrainingOptions {
     @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
     Integer hidden2;
 
-    @Option(names = "--architecture", defaultValue = "TCN", converter = NetworkFamilyConverter.class,
-            description = "TCN (temporal convolution, default), LSTM (the reports' LSTM-LSTM-dense-dense) or"
-                    + " COSINE_TCN (temporal convolution with a cosine head, the sign embedder)")
-    NetworkFamily architecture;
-
-    /** Names of {@link NetworkFamily#builtIn()}, case-insensitive. */
-    static final class NetworkFamilyConverter implements picocli.CommandLine.ITypeConverter<NetworkFamily> {
-        @Override
-        public NetworkFamily convert(String value) {
-            return NetworkFamily.named(value);
-        }
-    }
-
     @Option(names = "--hand-shape", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "add each hand's palm-scaled shape (x, y, z relative to the wrist) to the features"
                     + " (default: off)")
     boolean handShape;
-
-    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "N",
-            description = "networks trained from N seeds whose probabilities the model averages (default"
-                    + " ${DEFAULT-VALUE})")
-    int ensemble;
 
     @Option(names = "--hand-dropout", defaultValue = "0", paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window"
@@ -63,11 +44,10 @@ final class TrainingOptions {
     @Option(names = "--threads", defaultValue = "2", description = "worker threads (default ${DEFAULT-VALUE})")
     int threads;
 
-    /** A training config builder with these options. */
+    /** A training config builder with these options (the network family is the caller's to set). */
     TrainingConfig.Builder builder() {
         return TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden2 == null ? hidden : hidden2).architecture(architecture).ensemble(ensemble)
-                .handShape(handShape)
+                .hidden(hidden, hidden2 == null ? hidden : hidden2).handShape(handShape)
                 .augmentation(Augmentation.defaults().withHandDropout(handDropout).withTimeMask(timeMask))
                 .threads(threads);
     }

@@ -2,6 +2,7 @@ package io.github.kslr.examples.cli;
 
 import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,5 +83,53 @@ class TrainEvaluateCommandTest {
         String[] e = run("evaluate", "--data", dir.toString());
         assertNotEquals("0", e[0]);
         assertTrue(e[2].contains("X.npy"), e[2]);
+    }
+
+    /** --cv: one line a fold in cv.txt, and the cross-validation summary line before the model is trained. */
+    @Test
+    void trainCrossValidatesOverSessions(@TempDir Path dir) throws Exception {
+        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path report = dir.resolve("report");
+        String[] t = run("train", "--data", data.toString(), "--out", dir.resolve("m.onnx").toString(), "--report",
+                report.toString(), "--epochs", "2", "--hidden", "16", "--cv", "3", "--session", "-1");
+        assertEquals("0", t[0], t[2]);
+        String cv = Files.readString(report.resolve("cv.txt"));
+        assertTrue(cv.contains("3 folds") && cv.contains("ridge baseline"), cv);
+        String[] lines = cv.strip().split("\n");
+        assertTrue(lines[lines.length - 1].matches("cv_accuracy=\\d\\.\\d{4} cv_std=\\d\\.\\d{4}"
+                + " cv_min=\\d\\.\\d{4} cv_macro_f1=\\d\\.\\d{4} folds=3"), lines[lines.length - 1]);
+        assertTrue(t[1].contains(lines[lines.length - 1]), t[1]);
+    }
+
+    /** train-embedder leaves the excluded labels out of the embedder's metadata; few-shot ends with its lines. */
+    @Test
+    void trainEmbedderAndFewShot(@TempDir Path dir) throws Exception {
+        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path emb = dir.resolve("emb.onnx");
+        String[] t = run("train-embedder", "--data", data.toString(), "--out", emb.toString(), "--epochs", "2",
+                "--hidden", "16", "--exclude-labels", "coffee,tea");
+        assertEquals("0", t[0], t[2]);
+        assertTrue(t[1].contains("31 labels, embedding size 32"), t[1]);
+        try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
+                emb.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            io.github.kslr.api.SignEmbedderMetadata m = io.github.kslr.api.SignEmbedderMetadata.fromProperties(
+                    s.getMetadata().getCustomMetadata(), emb.toString());
+            assertFalse(m.model().labelNames().contains("coffee"));
+            assertEquals(32, m.embeddingSize());
+        }
+        String[] bad = run("train-embedder", "--data", data.toString(), "--out", emb.toString(), "--exclude-labels",
+                "no-such-label");
+        assertNotEquals("0", bad[0]);
+        assertTrue(bad[2].contains("no-such-label"), bad[2]);
+
+        String[] f = run("few-shot", "--data", data.toString(), "--epochs", "2", "--hidden", "16", "--draws", "1",
+                "--shots", "1,2");
+        assertEquals("0", f[0], f[2]);
+        String[] lines = f[1].strip().split("\n");
+        for (int i = 0; i < 2; i++) {
+            String line = lines[lines.length - 2 + i];
+            assertTrue(line.matches("shots=" + (i + 1) + " accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
+                    + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), line);
+        }
     }
 }

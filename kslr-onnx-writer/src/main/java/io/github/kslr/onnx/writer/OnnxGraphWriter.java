@@ -305,6 +305,11 @@ public final class OnnxGraphWriter {
 
     // ---------------------------------------------------------------------------------------------- the model
 
+    /** The graph written so far, serialised (e.g. to hash a model's content apart from its metadata). */
+    public byte[] graphBytes() {
+        return graph.build().toByteArray();
+    }
+
     /**
      * The model around the graph written so far, in the default ONNX domain at {@code opset}; callers may set more
      * header fields (e.g. {@code model_version}) on the returned builder before {@code build()}.

@@ -1,0 +1,97 @@
+package io.github.kslr.examples.cli;
+
+import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.onnx.writer.WeightPrecision;
+import io.github.kslr.train.FewShotEvaluation;
+import io.github.kslr.train.NetworkFamily;
+import io.github.kslr.train.OnnxExport;
+import io.github.kslr.train.SignDataset;
+import io.github.kslr.train.Trainer;
+import io.github.kslr.train.TrainingConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kslr train-embedder --data DIR --out EMB.onnx}: trains the sign embedder (a {@link NetworkFamily#COSINE_TCN}
+ * network) and exports it with its rejection threshold, calibrated on its own training labels.
+ */
+@Command(name = "train-embedder", mixinStandardHelpOptions = true,
+        description = {"Trains a sign embedder: a network whose L2-normalised output puts takes of one sign close"
+                + " together, for enrolling new signs from a few takes. Every window trains (a seeded share of each"
+                + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
+                + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
+                + " length, the embedding size, a rejection threshold and a hash of its weights.",
+            "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."})
+public final class TrainEmbedderCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "EMB.onnx", description = "where the embedder goes")
+    Path out;
+
+    @Option(names = "--exclude-labels", split = ",", paramLabel = "L1,L2,...",
+            description = "labels left out of training")
+    List<String> excluded = List.of();
+
+    @Option(names = "--no-sign-label", defaultValue = "-",
+            description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
+    String noSignLabel;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "where report.txt goes (default: none)")
+    Path report;
+
+    @CommandLine.Mixin
+    TrainingOptions training;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
+                : SignDataset.loadMpData(data);
+        SignDataset train = dataset.withoutLabels(excluded);
+        o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
+        String noSign = train.labels().contains(noSignLabel) ? noSignLabel : "";
+        TrainingConfig config = training.builder().architecture(NetworkFamily.COSINE_TCN).build();
+        Trainer.Result r = new Trainer(config).train(train, null, noSign, (e, improved) -> {
+            o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",
+                    e.epoch(), e.trainLoss(), e.trainAccuracy(), e.monitorLoss(), e.monitorAccuracy(), e.seconds(),
+                    improved ? "  *" : "");
+            o.flush();
+        });
+        double threshold = FewShotEvaluation.calibrate(r.model(), train, noSign);
+        byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, WeightPrecision.FLOAT32);
+        String summary = String.format(Locale.ROOT, "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
+                + " threshold %.4f (cosine), trained in %.1f s (best epoch %d)%n", out, train.labels().size(),
+                r.model().embeddingSize(), bytes.length, threshold, r.seconds(), r.bestEpoch());
+        try {
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            AtomicFiles.write(out, bytes);
+            if (report != null) {
+                Files.createDirectories(report);
+                AtomicFiles.write(report.resolve("report.txt"), ("KSLR sign embedder\n\ndata: " + train + "\nleft out: "
+                        + excluded + "\nconfig: " + config + "\n" + summary).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out, e);
+        }
+        o.print(summary);
+        o.flush();
+        return 0;
+    }
+}
