@@ -27,6 +27,14 @@ echo "== building the consumer project against them"
 mvn -B -q -Dkslr.version="$VERSION" package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # The natives dependency is a POM: it belongs on neither path, only its jars do.
 DEPS="$(tr ':' '\n' < target/classpath.txt | grep -v '\.pom$' | paste -sd:)"
+# Importing the BOM pins KSLR's modules and their native jars, never the build's own dependencies (kslr-bom is
+# deployed without its parent).
+mvn -B -q -Dkslr.version="$VERSION" help:effective-pom -Doutput=target/effective-pom.xml
+if grep -Eq '<artifactId>(javalin|jfreechart|picocli|gson)</artifactId>' target/effective-pom.xml; then
+  echo "consumer check: importing kslr-bom pins the build's own dependencies:" >&2
+  grep -E '<artifactId>(javalin|jfreechart|picocli|gson)</artifactId>' target/effective-pom.xml >&2
+  exit 1
+fi
 # An application that only recognises carries no model writing, training or data-file code.
 if tr ':' '\n' <<<"$DEPS" | grep -E '/(kslr-onnx-writer|kslr-train|kslr-data|protobuf-java|tribuo[^/]*|jfreechart)-[^/]*\.jar$'; then
   echo "consumer check: the jars above are on a recognising application's class path" >&2
