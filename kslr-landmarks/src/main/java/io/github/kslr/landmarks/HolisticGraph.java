@@ -8,6 +8,7 @@ import static io.github.kslr.landmarks.HolisticStages.RIGHT;
 import static io.github.kslr.landmarks.HolisticStages.clamp01;
 import static io.github.kslr.landmarks.HolisticStages.handPart;
 
+import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InferenceException;
@@ -84,7 +85,7 @@ final class HolisticGraph implements AutoCloseable {
         final RoiCropper faceDetectionCrop;
         final RoiCropper faceLandmarkCrop;
         final float[] pose = new float[POSE_POINTS * 4];
-        final float[] world = new float[33 * 4];
+        final float[] world = new float[PoseLandmark.COUNT * 4];
         final float[] face = new float[FACE_POINTS * 3];
         final float[] letterboxPad = new float[2];
         final boolean[] needPalm = new boolean[2];
@@ -415,7 +416,7 @@ final class HolisticGraph implements AutoCloseable {
             for (int side = LEFT; side <= RIGHT; side++) {
                 s.hands[side] = LandmarkSet.absent(handPart(side));
                 s.needPalm[side] = true;
-                if (s.posePresent && s.pose[(15 + side) * 4 + 3] > minWristVisibility) {
+                if (s.posePresent && s.pose[(PoseLandmark.LEFT_WRIST + side) * 4 + 3] > minWristVisibility) {
                     jobStream[k] = i;
                     jobSide[k] = side;
                     jobRoi[k] = HolisticStages.handRecropInput(s.pose, side, s.frame.width(), s.frame.height());

@@ -1,7 +1,9 @@
 package io.github.kslr.landmarks;
 
+import io.github.kslr.api.HandLandmark;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
+import io.github.kslr.api.PoseLandmark;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -13,8 +15,12 @@ import java.util.List;
  * <p><b>Thread-safety.</b> Stateless; the arrays passed in belong to the caller.
  */
 final class HolisticStages {
-    static final int POSE_POINTS = 39;
-    static final int HAND_POINTS = 21;
+    /** The pose model's 33 landmarks and its 6 auxiliary points (the next frame's alignment and ROI). */
+    static final int POSE_POINTS = PoseLandmark.COUNT + 6;
+    /** The auxiliary points that align the next frame's pose region: its centre and a point on its scale circle. */
+    static final int AUX_CENTRE = PoseLandmark.COUNT;
+    static final int AUX_SCALE = PoseLandmark.COUNT + 1;
+    static final int HAND_POINTS = HandLandmark.COUNT;
     static final int FACE_POINTS = 468;
     static final int LEFT = 0;
     static final int RIGHT = 1;
@@ -83,22 +89,25 @@ final class HolisticStages {
     static NormRect smoothPose(float[] pose, float[] world, boolean smooth, LandmarkSmoother poseSmoother,
             LandmarkSmoother worldSmoother, LandmarkSmoother auxSmoother, long tUs, int w, int h) {
         // Object scale for the filters comes from the unfiltered auxiliary landmarks.
-        NormRect objectRoi = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
-                pose[34 * 4 + 1], w, h, Math.PI / 2);
+        NormRect objectRoi = Geometry.alignmentRect(pose[AUX_CENTRE * 4], pose[AUX_CENTRE * 4 + 1],
+                pose[AUX_SCALE * 4], pose[AUX_SCALE * 4 + 1], w, h, Math.PI / 2);
         double objectScale = (objectRoi.width() * w + objectRoi.height() * h) / 2.0;
         if (smooth) {
             poseSmoother.apply(pose, 0, 4, true, true, tUs, w, h, objectScale);
             worldSmoother.apply(world, 0, 4, true, false, tUs, w, h, objectScale);
         }
-        auxSmoother.apply(pose, 33 * 4, 4, true, true, tUs, w, h, objectScale);
-        NormRect next = Geometry.alignmentRect(pose[33 * 4], pose[33 * 4 + 1], pose[34 * 4],
-                pose[34 * 4 + 1], w, h, Math.PI / 2);
+        auxSmoother.apply(pose, PoseLandmark.COUNT * 4, 4, true, true, tUs, w, h, objectScale);
+        NormRect next = Geometry.alignmentRect(pose[AUX_CENTRE * 4], pose[AUX_CENTRE * 4 + 1],
+                pose[AUX_SCALE * 4], pose[AUX_SCALE * 4 + 1], w, h, Math.PI / 2);
         return Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
     }
 
     /** The re-crop model's input region from the pose's wrist, pinky and index on {@code side}. */
     static NormRect handRecropInput(float[] pose, int side, int w, int h) {
-        int wrist = 15 + side, pinky = 17 + side, index = 19 + side;
+        // LEFT = 0 and RIGHT = 1 follow each left/right pair of pose landmarks.
+        int wrist = PoseLandmark.LEFT_WRIST + side;
+        int pinky = PoseLandmark.LEFT_PINKY + side;
+        int index = PoseLandmark.LEFT_INDEX + side;
         float wx = pose[wrist * 4], wy = pose[wrist * 4 + 1];
         float mx = (2f * pose[index * 4] + pose[pinky * 4]) / 3f;
         float my = (2f * pose[index * 4 + 1] + pose[pinky * 4 + 1]) / 3f;

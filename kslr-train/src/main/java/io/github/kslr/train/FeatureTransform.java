@@ -3,7 +3,9 @@ package io.github.kslr.train;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.HandLandmark;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.onnx.writer.OnnxGraphWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,10 +69,10 @@ public final class FeatureTransform {
     public FeatureTransform(FeatureLayout layout, boolean handShape) {
         this.layout = Checks.notNull(layout, "layout");
         this.handShape = handShape;
-        lsx = layout.columnOf(LandmarkPart.POSE, 11, 0);
-        lsy = layout.columnOf(LandmarkPart.POSE, 11, 1);
-        rsx = layout.columnOf(LandmarkPart.POSE, 12, 0);
-        rsy = layout.columnOf(LandmarkPart.POSE, 12, 1);
+        lsx = layout.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 0);
+        lsy = layout.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 1);
+        rsx = layout.columnOf(LandmarkPart.POSE, PoseLandmark.RIGHT_SHOULDER, 0);
+        rsy = layout.columnOf(LandmarkPart.POSE, PoseLandmark.RIGHT_SHOULDER, 1);
         if (lsx < 0 || rsx < 0) {
             throw new InvalidInputException("layout " + layout.spec() + " lacks pose landmarks 11 and 12 (the"
                     + " shoulders), which the normalisation needs");
@@ -85,7 +87,7 @@ public final class FeatureTransform {
         yCol = points.stream().mapToInt(p -> p[1]).toArray();
         List<int[]> hand = new ArrayList<>();
         for (LandmarkPart part : new LandmarkPart[] {LandmarkPart.LEFT_HAND, LandmarkPart.RIGHT_HAND}) {
-            int wristCol = layout.columnOf(part, 0, 0);
+            int wristCol = layout.columnOf(part, HandLandmark.WRIST, 0);
             if (wristCol < 0) {
                 continue;
             }
@@ -101,13 +103,15 @@ public final class FeatureTransform {
         List<int[]> sh = new ArrayList<>();
         if (handShape) {
             for (LandmarkPart part : new LandmarkPart[] {LandmarkPart.LEFT_HAND, LandmarkPart.RIGHT_HAND}) {
-                if (layout.columnOf(part, 0, 0) < 0) {
+                if (layout.columnOf(part, HandLandmark.WRIST, 0) < 0) {
                     continue;
                 }
-                for (int lm = 0; lm < 21; lm++) {
+                for (int lm = 0; lm < HandLandmark.COUNT; lm++) {
+                    int wrist = HandLandmark.WRIST;
+                    int palmEnd = HandLandmark.MIDDLE_FINGER_MCP;
                     int[] c = {layout.columnOf(part, lm, 0), layout.columnOf(part, lm, 1), layout.columnOf(part, lm, 2),
-                        layout.columnOf(part, 0, 0), layout.columnOf(part, 0, 1), layout.columnOf(part, 0, 2),
-                        layout.columnOf(part, 9, 0), layout.columnOf(part, 9, 1)};
+                        layout.columnOf(part, wrist, 0), layout.columnOf(part, wrist, 1), layout.columnOf(part, wrist, 2),
+                        layout.columnOf(part, palmEnd, 0), layout.columnOf(part, palmEnd, 1)};
                     for (int col : c) {
                         if (col < 0) {
                             throw new InvalidInputException("hand-shape features need x, y and z of every point of "
