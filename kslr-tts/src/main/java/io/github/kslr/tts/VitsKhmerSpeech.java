@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * files beside it (see {@link MmsTokenizer}). A graph without one of the three scale inputs (noise baked in at export)
  * is accepted: the option it has no input for is ignored, with a warning in the log.
  *
- * <p>Text is spoken sentence by sentence ({@link KhmerSentences}); {@link #synthesize(String)} joins the sentences,
+ * <p>Text is spoken chunk by chunk, a chunk a sentence cut to at most {@link KhmerTextFrontEnd#MAX_CHUNK_CHARS}
+ * characters ({@link KhmerTextFrontEnd}); {@link #synthesize(String)} joins the chunks,
  * {@link #synthesize(String, SpeechChunkListener)} hands each over as soon as it is ready. Numbers written in digits
  * are spoken as Khmer words ({@link KhmerNumbers}; {@link VitsSpeechOptions.Builder#spellNumbers(boolean)} turns that
  * off): the MMS Khmer voice has no digits and would skip them. Sentences with nothing speakable (only punctuation,
@@ -70,6 +71,7 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
     private final GuardedSession session;
     private final VitsSpeechOptions options;
     private final MmsTokenizer tokenizer;
+    private final KhmerTextFrontEnd frontEnd;
     private final int sampleRate;
     private final boolean hasMask;
     private final String outputName;
@@ -79,6 +81,7 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
 
     private VitsKhmerSpeech(ModelSource source, VitsSpeechOptions options) {
         this.options = options;
+        this.frontEnd = new KhmerTextFrontEnd(options.spellNumbers());
         // Speech length follows the text, so nearly every call has new shapes.
         this.session = OnnxSessions.open(source,
                 new SessionSettings(options.device(), options.intraOpThreads(), 0, true, true));
@@ -180,12 +183,11 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
         // Tokenise everything first, so an unspeakable text fails before any model run.
         List<String> sentences = new ArrayList<>();
         List<long[]> ids = new ArrayList<>();
-        for (String sentence : KhmerSentences.split(text)) {
-            // The listener gets the sentence as written; the voice reads its numbers as words.
-            String spoken = options.spellNumbers() ? KhmerNumbers.spellNumbers(sentence) : sentence;
-            if (speakable(spoken)) {
-                sentences.add(sentence);
-                ids.add(tokenizer.encode(spoken));
+        for (KhmerTextFrontEnd.Chunk chunk : frontEnd.chunks(text)) {
+            // The listener gets the chunk as written; the voice reads its numbers as words.
+            if (speakable(chunk.spoken())) {
+                sentences.add(chunk.written());
+                ids.add(tokenizer.encode(chunk.spoken()));
             }
         }
         if (sentences.isEmpty()) {
