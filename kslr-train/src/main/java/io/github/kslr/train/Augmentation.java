@@ -50,9 +50,15 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
         }
     }
 
-    /** The defaults used for the demo model. */
+    /**
+     * Chance of hand dropout in {@link #defaults()}: chosen by cross-validation over recording sessions (README,
+     * "Training for signers the model never saw").
+     */
+    public static final double DEFAULT_HAND_DROPOUT = 0.3;
+
+    /** The defaults used for the demo model and by {@code kslr train}. */
     public static Augmentation defaults() {
-        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, 0, 0);
+        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, DEFAULT_HAND_DROPOUT, 0);
     }
 
     /** No augmentation at all. */

@@ -118,6 +118,7 @@ public final class FewShotEvaluation {
         }
         TrainingConfig embedderConfig = config.toBuilder().architecture(NetworkFamily.COSINE_TCN).ensemble(1)
                 .checkpointDir(null).build();
+        // (The other options are the caller's: TrainingConfig.embedderBuilder() holds the embedder's recipe.)
         List<Outcome> outcomes = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
             if (onFold != null) {

@@ -34,8 +34,23 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         int threads, Path checkpointDir, Augmentation augmentation, boolean handShape, NetworkFamily architecture,
         int ensemble) {
 
+    /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
+    public static final boolean DEFAULT_HAND_SHAPE = true;
+    /** Networks a model averages by default: chosen by cross-validation (README). */
+    public static final int DEFAULT_ENSEMBLE = 3;
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder with the sign embedder's defaults ({@link NetworkFamily#COSINE_TCN}, one network, no hand-shape
+     * features, no hand dropout): chosen by the few-shot protocol, on which the classifier's hand-shape features and
+     * hand dropout made signs the embedder never saw harder to recognise (README).
+     */
+    public static Builder embedderBuilder() {
+        return new Builder().architecture(NetworkFamily.COSINE_TCN).ensemble(1).handShape(false)
+                .augmentation(Augmentation.defaults().withHandDropout(0));
     }
 
     /** A builder holding this config's values, to change some of them. */
@@ -63,9 +78,9 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
         private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
-        private boolean handShape;
+        private boolean handShape = DEFAULT_HAND_SHAPE;
         private NetworkFamily architecture = NetworkFamily.TCN;
-        private int ensemble = 1;
+        private int ensemble = DEFAULT_ENSEMBLE;
 
         public Builder seed(long v) {
             seed = v;
@@ -133,13 +148,13 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             return this;
         }
 
-        /** How many networks, trained from different seeds, vote (default 1). */
+        /** How many networks, trained from different seeds, vote (default {@value #DEFAULT_ENSEMBLE}). */
         public Builder ensemble(int v) {
             ensemble = v;
             return this;
         }
 
-        /** Whether the features include each hand's palm-scaled shape (default off). */
+        /** Whether the features include each hand's palm-scaled shape (default {@value #DEFAULT_HAND_SHAPE}). */
         public Builder handShape(boolean v) {
             handShape = v;
             return this;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
     private static TrainingConfig.Builder small() {
-        return TrainingConfig.builder().hidden(16, 16).maxEpochs(6).patience(6).batchSize(16).seed(5);
+        return TrainingConfig.builder().hidden(16, 16).maxEpochs(6).patience(6).batchSize(16).seed(5).ensemble(1);
     }
 
     @Test

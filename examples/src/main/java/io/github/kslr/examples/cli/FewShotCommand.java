@@ -3,6 +3,7 @@ package io.github.kslr.examples.cli;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.train.FewShotEvaluation;
 import io.github.kslr.train.SignDataset;
+import io.github.kslr.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ public final class FewShotCommand implements Callable<Integer> {
         o.println("data: " + dataset);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         long started = System.nanoTime();
-        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, training.builder().build(), folds, shots,
+        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, training.apply(TrainingConfig.embedderBuilder()).build(), folds, shots,
                 draws, training.seed, fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();

@@ -81,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--ensemble", defaultValue = "" + TrainingConfig.DEFAULT_ENSEMBLE, paramLabel = "N",
             description = "networks trained from N seeds whose probabilities the model averages (default"
                     + " ${DEFAULT-VALUE})")
     int ensemble;
@@ -105,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
             dataset = dataset.withFrameRate(fps);
         }
         o.println("data: " + dataset);
-        TrainingConfig config = training.builder().architecture(architecture).ensemble(ensemble)
+        TrainingConfig config = training.apply(TrainingConfig.builder()).architecture(architecture).ensemble(ensemble)
                 .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";

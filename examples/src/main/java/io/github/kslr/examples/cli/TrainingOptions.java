@@ -23,15 +23,15 @@ final class TrainingOptions {
     @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
     Integer hidden2;
 
-    @Option(names = "--hand-shape", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--hand-shape", negatable = true, fallbackValue = "true",
             description = "add each hand's palm-scaled shape (x, y, z relative to the wrist) to the features"
-                    + " (default: off)")
-    boolean handShape;
+                    + " (default: on for a sign model, off for an embedder; --no-hand-shape leaves it out)")
+    Boolean handShape;
 
-    @Option(names = "--hand-dropout", defaultValue = "0", paramLabel = "P",
-            description = "augmentation: chance that one hand goes missing for part of a training window"
-                    + " (default ${DEFAULT-VALUE})")
-    double handDropout;
+    @Option(names = "--hand-dropout", paramLabel = "P",
+            description = "augmentation: chance that one hand goes missing for part of a training window (default: "
+                    + Augmentation.DEFAULT_HAND_DROPOUT + " for a sign model, 0 for an embedder)")
+    Double handDropout;
 
     @Option(names = "--time-mask", defaultValue = "0", paramLabel = "P",
             description = "augmentation: chance that a run of up to 20 %% of a training window's frames loses every"
@@ -44,11 +44,14 @@ final class TrainingOptions {
     @Option(names = "--threads", defaultValue = "2", description = "worker threads (default ${DEFAULT-VALUE})")
     int threads;
 
-    /** A training config builder with these options (the network family is the caller's to set). */
-    TrainingConfig.Builder builder() {
-        return TrainingConfig.builder().seed(seed).maxEpochs(epochs).patience(patience)
-                .hidden(hidden, hidden2 == null ? hidden : hidden2).handShape(handShape)
-                .augmentation(Augmentation.defaults().withHandDropout(handDropout).withTimeMask(timeMask))
+    /** {@code defaults} (a sign model's or an embedder's recipe) changed by the options given. */
+    TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
+        TrainingConfig recipe = defaults.build();
+        Augmentation a = recipe.augmentation().withTimeMask(timeMask);
+        return defaults.seed(seed).maxEpochs(epochs).patience(patience)
+                .hidden(hidden, hidden2 == null ? hidden : hidden2)
+                .handShape(handShape == null ? recipe.handShape() : handShape)
+                .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))
                 .threads(threads);
     }
 }
