@@ -195,8 +195,14 @@ public final class SignDataset {
         return lines;
     }
 
+    /** A dataset folder ({@code X.npy}, ...: {@link #load}) or, without {@code X.npy}, an {@code MP_Data} folder. */
+    public static SignDataset open(Path dir) {
+        Checks.notNull(dir, "dir");
+        return Files.isRegularFile(dir.resolve("X.npy")) ? load(dir) : loadMpData(dir);
+    }
+
     /**
-     * Loads the reports' layout {@code root/<sign>/<sequence>/<frame>.npy} (read by kslr-recognizer's
+     * Loads the reports' layout {@code root/<sign>/<sequence>/<frame>.npy} (read by kslr-data's
      * {@link MpDataset}): labels in the order of {@code root/labels.txt} when present, else sorted folder names.
      * Frames must be a built-in layout's size. Sessions are all 0.
      */

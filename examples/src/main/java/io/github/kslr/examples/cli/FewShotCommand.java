@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -59,8 +58,7 @@ public final class FewShotCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
-                : SignDataset.loadMpData(data);
+        SignDataset dataset = SignDataset.open(data);
         o.println("data: " + dataset);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         long started = System.nanoTime();

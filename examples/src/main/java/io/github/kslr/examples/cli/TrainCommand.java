@@ -99,8 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
-                : SignDataset.loadMpData(data);
+        SignDataset dataset = SignDataset.open(data);
         if (fps != null) {
             dataset = dataset.withFrameRate(fps);
         }

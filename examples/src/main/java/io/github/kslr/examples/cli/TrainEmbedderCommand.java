@@ -60,8 +60,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = Files.isRegularFile(data.resolve("X.npy")) ? SignDataset.load(data)
-                : SignDataset.loadMpData(data);
+        SignDataset dataset = SignDataset.open(data);
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
         String noSign = train.labels().contains(noSignLabel) ? noSignLabel : "";
