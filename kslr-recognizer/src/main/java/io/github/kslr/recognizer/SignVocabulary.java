@@ -1,0 +1,326 @@
+package io.github.kslr.recognizer;
+
+import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.api.Checks;
+import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KslrException;
+import io.github.kslr.api.ModelLoadException;
+import io.github.kslr.api.SignEmbedderMetadata;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * Signs taught from a few takes: for each, its label, Khmer text, gloss and the embeddings of its takes (made by one
+ * {@link OnnxSignEmbedder}). Add a sign, add takes to it, remove or rename it; save to and load from a small
+ * versioned file, written atomically (a temporary file renamed over the target). The vocabulary records the
+ * embedder's content hash and refuses another embedder's embeddings or file.
+ *
+ * <p>File format, version {@value #FORMAT_VERSION}: the magic bytes {@code KSLRVOCB}, the format version (int), the
+ * embedder's SHA-256 (UTF), the embedding size (int), the sign count (int), per sign its label, Khmer text and gloss
+ * (UTF), take count (int) and takes (floats), then a CRC-32 of everything before it (long); big-endian
+ * ({@link DataOutputStream}).
+ *
+ * <p><b>Thread-safety.</b> Thread-safe: every method is atomic with respect to the others (two enrolments into one
+ * vocabulary both land); {@link #signs()} returns an immutable snapshot.
+ */
+public final class SignVocabulary {
+
+    /** The version of the file format this class writes (and the newest it reads). */
+    public static final int FORMAT_VERSION = 1;
+    /** Takes a sign needs at least: one take leaves nothing to tell a take's spread from the sign's. */
+    public static final int MIN_TAKES = 2;
+    private static final byte[] MAGIC = "KSLRVOCB".getBytes(StandardCharsets.US_ASCII);
+
+    /** One taught sign. Immutable: the takes are copied in and out. */
+    public static final class Sign {
+        private final String label;
+        private final String khmer;
+        private final String gloss;
+        private final float[][] takes;
+
+        Sign(String label, String khmer, String gloss, float[][] takes) {
+            this.label = label;
+            this.khmer = khmer;
+            this.gloss = gloss;
+            this.takes = takes;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public String khmer() {
+            return khmer;
+        }
+
+        public String gloss() {
+            return gloss;
+        }
+
+        public int takeCount() {
+            return takes.length;
+        }
+
+        /** A copy of take {@code i}'s embedding. */
+        public float[] take(int i) {
+            return takes[i].clone();
+        }
+
+        /** The takes' mean, L2-normalised: what windows are compared with. */
+        public float[] prototype() {
+            float[] p = new float[takes[0].length];
+            for (float[] t : takes) {
+                for (int i = 0; i < p.length; i++) {
+                    p[i] += t[i];
+                }
+            }
+            double n = 0;
+            for (float v : p) {
+                n += v * v;
+            }
+            float inv = (float) (1 / Math.sqrt(n + 1e-12));
+            for (int i = 0; i < p.length; i++) {
+                p[i] *= inv;
+            }
+            return p;
+        }
+
+        Sign withTakes(float[][] more) {
+            float[][] all = Arrays.copyOf(takes, takes.length + more.length);
+            System.arraycopy(more, 0, all, takes.length, more.length);
+            return new Sign(label, khmer, gloss, all);
+        }
+
+        Sign renamed(String newLabel) {
+            return new Sign(newLabel, khmer, gloss, takes);
+        }
+    }
+
+    private final String embedderSha256;
+    private final int embeddingSize;
+    private final Map<String, Sign> signs = new LinkedHashMap<>();
+
+    private SignVocabulary(String embedderSha256, int embeddingSize) {
+        this.embedderSha256 = embedderSha256;
+        this.embeddingSize = embeddingSize;
+    }
+
+    /** An empty vocabulary for {@code embedder}'s embeddings. */
+    public static SignVocabulary create(SignEmbedderMetadata embedder) {
+        Checks.notNull(embedder, "embedder");
+        return new SignVocabulary(embedder.contentSha256(), embedder.embeddingSize());
+    }
+
+    public String embedderSha256() {
+        return embedderSha256;
+    }
+
+    public int embeddingSize() {
+        return embeddingSize;
+    }
+
+    /** The signs, in the order they were taught. */
+    public synchronized List<Sign> signs() {
+        return List.copyOf(signs.values());
+    }
+
+    /**
+     * Teaches a new sign.
+     *
+     * @param takes {@code count * embeddingSize()} floats, one embedding a take (from this vocabulary's embedder)
+     * @throws InvalidInputException for a blank or taken label, fewer than {@value #MIN_TAKES} takes, wrong sizes or
+     *     values that are not finite
+     */
+    public synchronized void add(String label, String khmer, String gloss, float[] takes, int count) {
+        checkLabel(label);
+        Checks.notNull(khmer, "khmer");
+        Checks.notNull(gloss, "gloss");
+        if (signs.containsKey(label)) {
+            throw new InvalidInputException("the vocabulary already has a sign '" + label + "'; add takes to it or"
+                    + " remove it first");
+        }
+        if (count < MIN_TAKES) {
+            throw new InvalidInputException("sign '" + label + "' needs at least " + MIN_TAKES + " takes, got "
+                    + count);
+        }
+        signs.put(label, new Sign(label, khmer, gloss, split(takes, count)));
+    }
+
+    /** Adds takes to a sign the vocabulary has. */
+    public synchronized void addTakes(String label, float[] takes, int count) {
+        Sign s = require(label);
+        Checks.positive(count, "count");
+        signs.put(label, s.withTakes(split(takes, count)));
+    }
+
+    /** Removes a sign; false when there was none. */
+    public synchronized boolean remove(String label) {
+        return signs.remove(Checks.notNull(label, "label")) != null;
+    }
+
+    /** Gives a sign another label (its place in the order stays). */
+    public synchronized void rename(String label, String newLabel) {
+        Sign s = require(label);
+        checkLabel(newLabel);
+        if (signs.containsKey(newLabel) && !newLabel.equals(label)) {
+            throw new InvalidInputException("the vocabulary already has a sign '" + newLabel + "'");
+        }
+        Map<String, Sign> copy = new LinkedHashMap<>(signs);
+        signs.clear();
+        for (Map.Entry<String, Sign> e : copy.entrySet()) {
+            signs.put(e.getKey().equals(label) ? newLabel : e.getKey(),
+                    e.getKey().equals(label) ? s.renamed(newLabel) : e.getValue());
+        }
+    }
+
+    private Sign require(String label) {
+        Sign s = signs.get(Checks.notNull(label, "label"));
+        if (s == null) {
+            throw new InvalidInputException("the vocabulary has no sign '" + label + "'; it has " + signs.keySet());
+        }
+        return s;
+    }
+
+    private static void checkLabel(String label) {
+        Checks.notNull(label, "label");
+        if (label.isBlank() || label.contains("\n")) {
+            throw new InvalidInputException("a sign's label must be non-blank and on one line, was '" + label + "'");
+        }
+    }
+
+    private float[][] split(float[] takes, int count) {
+        Checks.notNull(takes, "takes");
+        if ((long) count * embeddingSize != takes.length) {
+            throw new InvalidInputException(count + " takes of " + embeddingSize + " floats need "
+                    + (long) count * embeddingSize + " floats, got " + takes.length);
+        }
+        Checks.finite(takes, 0, takes.length, "takes");
+        float[][] out = new float[count][];
+        for (int i = 0; i < count; i++) {
+            out[i] = Arrays.copyOfRange(takes, i * embeddingSize, (i + 1) * embeddingSize);
+        }
+        return out;
+    }
+
+    /** Writes the vocabulary to {@code file}, complete or not at all. */
+    public void save(Path file) {
+        Checks.notNull(file, "file");
+        byte[] bytes = toBytes();
+        try {
+            AtomicFiles.write(file, bytes);
+        } catch (IOException e) {
+            throw new KslrException("cannot write vocabulary " + file.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private synchronized byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeUTF(embedderSha256);
+            out.writeInt(embeddingSize);
+            out.writeInt(signs.size());
+            for (Sign s : signs.values()) {
+                out.writeUTF(s.label);
+                out.writeUTF(s.khmer);
+                out.writeUTF(s.gloss);
+                out.writeInt(s.takes.length);
+                for (float[] t : s.takes) {
+                    for (float v : t) {
+                        out.writeFloat(v);
+                    }
+                }
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads a vocabulary written by {@link #save} for {@code embedder}.
+     *
+     * @throws ModelLoadException naming the file and the problem: missing, not a vocabulary, written by a newer
+     *     version, made with another embedder, truncated or corrupt
+     */
+    public static SignVocabulary load(Path file, SignEmbedderMetadata embedder) {
+        Checks.notNull(file, "file");
+        Checks.notNull(embedder, "embedder");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read vocabulary " + file.toAbsolutePath() + ": " + e, e);
+        }
+        String name = "vocabulary " + file.toAbsolutePath();
+        if (bytes.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+            throw new ModelLoadException(name + " is not a KSLR sign vocabulary (it does not start with KSLRVOCB)");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            in.skipNBytes(MAGIC.length);
+            int version = in.readInt();
+            if (version > FORMAT_VERSION || version < 1) {
+                throw new ModelLoadException(name + " has format version " + version + "; this KSLR reads version "
+                        + FORMAT_VERSION + (version > FORMAT_VERSION ? " (it was written by a newer KSLR)" : ""));
+            }
+            if (bytes.length < MAGIC.length + 4 + 8) {
+                throw new EOFException();
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, bytes.length - 8);
+            long stored = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong();
+            if (stored != crc.getValue()) {
+                throw new ModelLoadException(name + " is truncated or corrupt (its checksum does not match)");
+            }
+            String sha = in.readUTF();
+            int size = in.readInt();
+            if (!sha.equals(embedder.contentSha256()) || size != embedder.embeddingSize()) {
+                throw new ModelLoadException(name + " was made with another sign embedder (content SHA-256 " + sha
+                        + ", " + size + " floats an embedding); this embedder is " + embedder.contentSha256() + " ("
+                        + embedder.embeddingSize() + "). Enrol the signs again with this embedder");
+            }
+            SignVocabulary v = new SignVocabulary(sha, size);
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String label = in.readUTF();
+                String khmer = in.readUTF();
+                String gloss = in.readUTF();
+                int takes = in.readInt();
+                // Bounded by the bytes left, so a damaged count cannot ask for gigabytes.
+                if (takes < 1 || (long) takes * size * 4 > in.available()) {
+                    throw new ModelLoadException(name + " is corrupt: sign '" + label + "' claims " + takes
+                            + " takes");
+                }
+                float[][] t = new float[takes][size];
+                for (float[] take : t) {
+                    for (int k = 0; k < size; k++) {
+                        take[k] = in.readFloat();
+                    }
+                }
+                v.signs.put(label, new Sign(label, khmer, gloss, t));
+            }
+            return v;
+        } catch (EOFException e) {
+            throw new ModelLoadException(name + " is truncated", e);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + name + ": " + e, e);
+        }
+    }
+}
