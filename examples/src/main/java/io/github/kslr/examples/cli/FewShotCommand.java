@@ -62,8 +62,9 @@ public final class FewShotCommand implements Callable<Integer> {
         o.println("data: " + dataset);
         String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
         long started = System.nanoTime();
-        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, training.apply(TrainingConfig.embedderBuilder()).build(), folds, shots,
-                draws, training.seed, fold -> {
+        TrainingConfig embedder = training.apply(TrainingConfig.embedderBuilder()).build();
+        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, embedder, folds, shots, draws,
+                training.seed, fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();
                 });

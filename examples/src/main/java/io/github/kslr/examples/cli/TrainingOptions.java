@@ -5,7 +5,8 @@ import io.github.kslr.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /**
- * The training recipe's options that {@code train}, {@code train-embedder} and {@code few-shot} share (a picocli mixin; not thread-safe).
+ * The training recipe's options that {@code train}, {@code train-embedder} and {@code few-shot} share (a picocli
+ * mixin; not thread-safe).
  */
 final class TrainingOptions {
 
