@@ -19,6 +19,11 @@ public final class DemoSignModel {
 
     /** Classpath resource of the model. */
     public static final String RESOURCE = "io/github/kslr/recognizer/demo/demo-signs.onnx";
+    /**
+     * Classpath resource of the bundled sign embedder ({@link OnnxSignEmbedder}), trained with
+     * {@code kslr train-embedder} on the same recordings (all 33 labels), for teaching new signs from a few takes.
+     */
+    public static final String EMBEDDER_RESOURCE = "io/github/kslr/recognizer/demo/sign-embedder.onnx";
 
     private DemoSignModel() {
     }
@@ -26,6 +31,11 @@ public final class DemoSignModel {
     /** The bundled model, read from this module's class loader. */
     public static ModelSource source() {
         return ModelSource.ofResource(DemoSignModel.class.getClassLoader(), RESOURCE);
+    }
+
+    /** The bundled sign embedder, read from this module's class loader. */
+    public static ModelSource embedderSource() {
+        return ModelSource.ofResource(DemoSignModel.class.getClassLoader(), EMBEDDER_RESOURCE);
     }
 
     /** The bundled model, read from the classpath of {@code loader}. */

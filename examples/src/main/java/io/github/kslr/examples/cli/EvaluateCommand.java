@@ -3,7 +3,11 @@ package io.github.kslr.examples.cli;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
+import io.github.kslr.api.Prediction;
 import io.github.kslr.recognizer.DemoSignModel;
+import io.github.kslr.recognizer.OnnxSignEmbedder;
+import io.github.kslr.recognizer.SignVocabulary;
+import io.github.kslr.recognizer.VocabularySignClassifier;
 import io.github.kslr.train.Evaluation;
 import io.github.kslr.train.OnnxProbabilityModel;
 import io.github.kslr.train.PerturbationSuite;
@@ -11,6 +15,8 @@ import io.github.kslr.train.SignDataset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +31,12 @@ import picocli.CommandLine.Option;
                 + " recall and F1; the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N'.",
             "DIR holds X.npy, y.npy, labels.txt and optionally session.npy. With session.npy, only the windows of"
                 + " --session (default 1, the fixed validation split) are evaluated; --session -1, or a DIR without"
-                + " session.npy, evaluates every window. Without --model the bundled demo model is used."})
+                + " session.npy, evaluates every window. Without --model the bundled demo model is used.",
+            "With --vocabulary V, the taught signs are evaluated instead: windows whose label is in V are scored as"
+                + " classification (a rejection counts as an error), windows of any other label must be rejected;"
+                + " the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N false_accept=0.xxxx rejected=0.xxxx'"
+                + " (accuracy and macro-F1 over the taught signs' windows, false_accept = share of the other windows"
+                + " given a sign, rejected = share of taught signs' windows given none, N = windows evaluated)."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,6 +51,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--session", defaultValue = "1",
             description = "session to evaluate when DIR has session.npy; -1 = all (default ${DEFAULT-VALUE})")
     int session;
+
+    @Option(names = "--vocabulary", paramLabel = "V", description = "evaluate the signs of this vocabulary file")
+    Path vocabulary;
+
+    @Option(names = "--embedder", paramLabel = "EMB.onnx",
+            description = "with --vocabulary: the sign embedder (default: the bundled one)")
+    Path embedder;
 
     @Option(names = "--perturbations", description = "also run the perturbation suite (mirrored, shift, scale,"
             + " tempo 1.3x and 0.75x)")
@@ -58,6 +76,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             o.println("evaluating the " + d.size() + " windows of session " + session);
         } else {
             o.println("evaluating all " + d.size() + " windows");
+        }
+        if (vocabulary != null) {
+            return evaluateVocabulary(o, d);
         }
         ModelSource source = model == null ? DemoSignModel.source(EvaluateCommand.class.getClassLoader())
                 : ModelSource.ofPath(model);
@@ -84,6 +105,62 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             o.println(e.summaryLine());
         }
+        return 0;
+    }
+
+    private int evaluateVocabulary(PrintWriter o, SignDataset d) {
+        try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+                VocabularySignClassifier c = VocabularySignClassifier.builder(emb,
+                        SignVocabulary.load(vocabulary, emb.metadata())).build()) {
+            List<String> taught = c.metadata().labelNames().subList(1, c.metadata().labelNames().size());
+            SignDataset in = d.convertTo(c.metadata().layout());
+            List<Prediction> p = c.classifyBatch(in.windows(), in.size());
+            int n = taught.size();
+            int[] tp = new int[n];
+            int[] fp = new int[n];
+            int[] fn = new int[n];
+            int positives = 0;
+            int correct = 0;
+            int rejected = 0;
+            int negatives = 0;
+            int falseAccepts = 0;
+            for (int i = 0; i < p.size(); i++) {
+                int truth = taught.indexOf(d.labels().get(d.label(i)));
+                Prediction pr = p.get(i);
+                int said = pr.recognized() ? taught.indexOf(pr.label()) : -1;
+                if (truth >= 0) {
+                    positives++;
+                    if (said == truth) {
+                        correct++;
+                        tp[truth]++;
+                    } else {
+                        fn[truth]++;
+                        rejected += said < 0 ? 1 : 0;
+                        if (said >= 0) {
+                            fp[said]++;
+                        }
+                    }
+                } else {
+                    negatives++;
+                    if (said >= 0) {
+                        falseAccepts++;
+                        fp[said]++;
+                    }
+                }
+            }
+            double f1 = 0;
+            for (int k = 0; k < n; k++) {
+                double denom = 2.0 * tp[k] + fp[k] + fn[k];
+                f1 += denom == 0 ? 0 : 2.0 * tp[k] / denom;
+            }
+            o.printf(Locale.ROOT, "vocabulary %s: %d signs, threshold %.4f; %d windows of taught signs, %d others%n",
+                    vocabulary, n, c.threshold(), positives, negatives);
+            o.printf(Locale.ROOT, "accuracy=%.4f macro_f1=%.4f n=%d false_accept=%.4f rejected=%.4f%n",
+                    positives == 0 ? 0 : (double) correct / positives, n == 0 ? 0 : f1 / n, p.size(),
+                    negatives == 0 ? 0 : (double) falseAccepts / negatives,
+                    positives == 0 ? 0 : (double) rejected / positives);
+        }
+        o.flush();
         return 0;
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Khmer Sign Language recognition, Khmer text and Khmer speech on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, RecognizeCommand.class, ServeCommand.class, SpeakCommand.class,
             TrainCommand.class, EvaluateCommand.class, TrainEmbedderCommand.class, FewShotCommand.class,
+            EnrolCommand.class, VocabularyCommand.class,
             LandmarksCommand.class, CollectCommand.class, DatasetCommand.class})
 public final class KslrCommand implements Runnable {
 

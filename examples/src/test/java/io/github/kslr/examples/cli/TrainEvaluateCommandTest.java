@@ -132,4 +132,42 @@ class TrainEvaluateCommandTest {
                     + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), line);
         }
     }
+
+    /** Teach three signs with the bundled embedder, look after the vocabulary, evaluate it; bad input is named. */
+    @Test
+    void enrolVocabularyAndEvaluateWithTheBundledEmbedder(@TempDir Path dir) throws Exception {
+        String data = SharedFiles.require("data/asl-traduttore").toString();
+        Path vocab = dir.resolve("signs.vocab");
+        String[] e = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "coffee,tea,hello",
+                "--shots", "5");
+        assertEquals("0", e[0], e[2]);
+        assertTrue(e[1].contains("taught 'coffee': 5 takes from session 0"), e[1]);
+        String[] more = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "coffee",
+                "--shots", "3", "--session", "1");
+        assertEquals("0", more[0], more[2]);
+        assertTrue(more[1].contains("added to 'coffee'") && more[1].contains("3 signs"), more[1]);
+        String[] list = run("vocabulary", "list", vocab.toString());
+        assertTrue(list[1].contains("coffee\tcoffee\t\t8 takes") && list[1].contains("3 signs"), list[1]);
+        String[] ev = run("evaluate", "--vocabulary", vocab.toString(), "--data", data, "--session", "-1");
+        assertEquals("0", ev[0], ev[2]);
+        String[] lines = ev[1].strip().split("\n");
+        java.util.regex.Matcher m = Pattern.compile("accuracy=(\\d\\.\\d{4}) macro_f1=\\d\\.\\d{4} n=3224"
+                + " false_accept=(\\d\\.\\d{4}) rejected=\\d\\.\\d{4}").matcher(lines[lines.length - 1]);
+        assertTrue(m.matches(), lines[lines.length - 1]);
+        // The bundled embedder was trained on these very labels: an easy test, not the few-shot protocol.
+        assertTrue(Double.parseDouble(m.group(1)) > 0.9, ev[1]);
+        assertEquals("0", run("vocabulary", "rename", vocab.toString(), "tea", "chai")[0]);
+        assertEquals("0", run("vocabulary", "remove", vocab.toString(), "hello")[0]);
+        assertTrue(run("vocabulary", "list", vocab.toString())[1].contains("chai"));
+        String[] missing = run("vocabulary", "remove", vocab.toString(), "hello");
+        assertNotEquals("0", missing[0]);
+        assertTrue(missing[2].contains("no sign 'hello'"), missing[2]);
+        String[] one = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "water",
+                "--shots", "1");
+        assertNotEquals("0", one[0]);
+        assertTrue(one[2].contains("at least 2 takes"), one[2]);
+        String[] unknown = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "zebra");
+        assertNotEquals("0", unknown[0]);
+        assertTrue(unknown[2].contains("zebra"), unknown[2]);
+    }
 }
