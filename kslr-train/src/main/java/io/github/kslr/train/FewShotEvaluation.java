@@ -39,25 +39,37 @@ public final class FewShotEvaluation {
     }
 
     /** One enrolment draw's figures. Immutable. */
-    public record Outcome(int fold, int shots, int draw, double threshold, double closedSetAccuracy, double accuracy,
-            double macroF1, double falseAccept, double rejected) {
+    /**
+     * One enrolment draw's figures. Immutable.
+     *
+     * @param background       whether a window was also rejected when it was more similar to the mean embedding of
+     *                         one of the embedder's own training labels than to every enrolled prototype
+     * @param noSignFalseAccept the share of no-sign windows given a sign
+     */
+    public record Outcome(int fold, int shots, int draw, boolean background, double threshold,
+            double closedSetAccuracy, double accuracy, double macroF1, double falseAccept, double rejected,
+            double noSignFalseAccept) {
     }
 
-    /** All draws of all folds. Immutable. */
+    /** All draws of all folds, each scored without and with background rejection. Immutable. */
     public record Report(List<Outcome> outcomes, List<List<String>> folds, String recipe) {
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
-        public CrossValidation.Report.Spread spread(int shots, java.util.function.ToDoubleFunction<Outcome> figure) {
-            return CrossValidation.spread(outcomes.stream().filter(o -> o.shots() == shots).mapToDouble(figure)
-                    .toArray());
+        public CrossValidation.Report.Spread spread(int shots, boolean background,
+                java.util.function.ToDoubleFunction<Outcome> figure) {
+            return CrossValidation.spread(outcomes.stream().filter(o -> o.shots() == shots
+                    && o.background() == background).mapToDouble(figure).toArray());
         }
 
         /** One line for {@code shots}: accuracy=... macro_f1=... false_accept=... rejected=... (means). */
-        public String summaryLine(int shots) {
-            return String.format(Locale.ROOT, "shots=%d accuracy=%.4f macro_f1=%.4f false_accept=%.4f rejected=%.4f"
-                    + " closed_set=%.4f", shots, spread(shots, Outcome::accuracy).mean(),
-                    spread(shots, Outcome::macroF1).mean(), spread(shots, Outcome::falseAccept).mean(),
-                    spread(shots, Outcome::rejected).mean(), spread(shots, Outcome::closedSetAccuracy).mean());
+        public String summaryLine(int shots, boolean background) {
+            return String.format(Locale.ROOT, "%sshots=%d accuracy=%.4f macro_f1=%.4f false_accept=%.4f"
+                    + " rejected=%.4f closed_set=%.4f", background ? "background: " : "", shots,
+                    spread(shots, background, Outcome::accuracy).mean(),
+                    spread(shots, background, Outcome::macroF1).mean(),
+                    spread(shots, background, Outcome::falseAccept).mean(),
+                    spread(shots, background, Outcome::rejected).mean(),
+                    spread(shots, background, Outcome::closedSetAccuracy).mean());
         }
 
         public String text() {
@@ -67,21 +79,32 @@ public final class FewShotEvaluation {
             for (int f = 0; f < folds.size(); f++) {
                 sb.append("fold ").append(f + 1).append(" labels: ").append(folds.get(f)).append('\n');
             }
-            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %9s %10s %9s %9s %12s %9s%n", "fold", "shots",
-                    "draw", "threshold", "closed-set", "accuracy", "macro_f1", "false_accept", "rejected"));
+            sb.append("background: also reject a window more similar to one of the embedder's own training labels"
+                    + " than to every enrolled sign\n");
+            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-10s %9s %10s %9s %9s %12s %9s %8s%n", "fold",
+                    "shots", "draw", "background", "threshold", "closed-set", "accuracy", "macro_f1", "false_accept",
+                    "rejected", "no-sign"));
             for (Outcome o : outcomes) {
-                sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %9.4f %10.4f %9.4f %9.4f %12.4f %9.4f%n",
-                        o.fold(), o.shots(), o.draw(), o.threshold(), o.closedSetAccuracy(), o.accuracy(),
-                        o.macroF1(), o.falseAccept(), o.rejected()));
+                sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %-10s %9.4f %10.4f %9.4f %9.4f %12.4f %9.4f"
+                        + " %8.4f%n", o.fold(), o.shots(), o.draw(), o.background() ? "yes" : "no", o.threshold(),
+                        o.closedSetAccuracy(), o.accuracy(), o.macroF1(), o.falseAccept(), o.rejected(),
+                        o.noSignFalseAccept()));
             }
-            for (int k : outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray()) {
-                sb.append(String.format(Locale.ROOT, "%d-shot: accuracy %s, macro-F1 %s, false accept %s, rejected %s,"
-                        + " closed-set %s%n", k, spread(k, Outcome::accuracy), spread(k, Outcome::macroF1),
-                        spread(k, Outcome::falseAccept), spread(k, Outcome::rejected),
-                        spread(k, Outcome::closedSetAccuracy)));
+            int[] shotCounts = outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray();
+            for (boolean bg : new boolean[] {false, true}) {
+                for (int k : shotCounts) {
+                    sb.append(String.format(Locale.ROOT, "%d-shot%s: accuracy %s, macro-F1 %s, false accept %s"
+                            + " (no-sign windows %s), rejected %s, closed-set %s%n", k, bg ? ", background" : "",
+                            spread(k, bg, Outcome::accuracy), spread(k, bg, Outcome::macroF1),
+                            spread(k, bg, Outcome::falseAccept), spread(k, bg, Outcome::noSignFalseAccept),
+                            spread(k, bg, Outcome::rejected), spread(k, bg, Outcome::closedSetAccuracy)));
+                }
             }
-            for (int k : outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray()) {
-                sb.append(summaryLine(k)).append('\n');
+            for (int k : shotCounts) {
+                sb.append(summaryLine(k, true)).append('\n');
+            }
+            for (int k : shotCounts) {
+                sb.append(summaryLine(k, false)).append('\n');
             }
             return sb.toString();
         }
@@ -131,6 +154,7 @@ public final class FewShotEvaluation {
             int e = embedder.embeddingSize();
             double threshold = calibrate(data, emb, e, foldLabels.get(f), noSign);
             int[] enrolled = foldLabels.get(f).stream().mapToInt(data.labels()::indexOf).toArray();
+            float[][] background = centroids(data, emb, e, foldLabels.get(f));
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
                     Random r = new Random(Trainer.mix(seed, f * 1000L + k, d));
@@ -140,15 +164,40 @@ public final class FewShotEvaluation {
                     }
                     int[] negatives = IntStream.range(0, data.size())
                             .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
-                    Outcome o = ep.score(data, emb, e, negatives, threshold, f + 1, k, d);
-                    LOG.info("few-shot fold {} {}-shot draw {}: accuracy {} (closed set {}), false accept {},"
-                            + " rejected {}", f + 1, k, d, f4(o.accuracy()), f4(o.closedSetAccuracy()),
-                            f4(o.falseAccept()), f4(o.rejected()));
-                    outcomes.add(o);
+                    for (float[][] bg : new float[][][] {null, background}) {
+                        Outcome o = ep.score(data, emb, e, negatives, threshold, bg, noSign, f + 1, k, d);
+                        LOG.info("few-shot fold {} {}-shot draw {}{}: accuracy {} (closed set {}), false accept {}"
+                                + " (no-sign {}), rejected {}", f + 1, k, d, bg == null ? "" : " background",
+                                f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
+                                f4(o.noSignFalseAccept()), f4(o.rejected()));
+                        outcomes.add(o);
+                    }
                 }
             }
         }
         return new Report(outcomes, foldLabels, embedderConfig.toString());
+    }
+
+    /**
+     * The normalised mean embedding of each label the embedder was trained on (every label but {@code excluded}):
+     * what its own training data looks like to it, the background a window of a known, not enrolled label is near.
+     */
+    static float[][] centroids(SignDataset data, float[] emb, int e, List<String> excluded) {
+        List<float[]> out = new ArrayList<>();
+        for (int c = 0; c < data.labels().size(); c++) {
+            if (excluded.contains(data.labels().get(c))) {
+                continue;
+            }
+            float[] m = new float[e];
+            for (int i = 0; i < data.size(); i++) {
+                if (data.label(i) == c) {
+                    FloatMath.axpy(1f, emb, i * e, m, 0, e);
+                }
+            }
+            TemporalConvNetwork.normalise(m.clone(), m);
+            out.add(m);
+        }
+        return out.toArray(new float[0][]);
     }
 
     private static String f4(double v) {
@@ -212,8 +261,22 @@ public final class FewShotEvaluation {
             return new double[] {best, bestSim};
         }
 
-        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, double threshold, int fold, int k,
-                int draw) {
+        /** The best similarity of window {@code i} to any of {@code background} (-infinity when null). */
+        static double background(float[] emb, int e, int i, float[][] background) {
+            double best = Double.NEGATIVE_INFINITY;
+            if (background != null) {
+                for (float[] b : background) {
+                    best = Math.max(best, FloatMath.dot(emb, i * e, b, 0, e));
+                }
+            }
+            return best;
+        }
+
+        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, double threshold, float[][] bg,
+                String noSign, int fold, int k, int draw) {
+            int noSignIndex = data.labels().indexOf(noSign);
+            int noSignWindows = 0;
+            int noSignAccepted = 0;
             int n = labels.length;
             int[] tp = new int[n];
             int[] fp = new int[n];
@@ -224,7 +287,7 @@ public final class FewShotEvaluation {
             for (int i : positives) {
                 double[] nb = nearest(emb, e, i);
                 int truth = indexOf(labels, data.label(i));
-                boolean accepted = nb[1] >= threshold;
+                boolean accepted = nb[1] >= threshold && nb[1] >= background(emb, e, i, bg);
                 closedCorrect += (int) nb[0] == truth ? 1 : 0;
                 if (!accepted) {
                     rejected++;
@@ -240,7 +303,12 @@ public final class FewShotEvaluation {
             int falseAccepts = 0;
             for (int i : negatives) {
                 double[] nb = nearest(emb, e, i);
-                if (nb[1] >= threshold) {
+                boolean accepted = nb[1] >= threshold && nb[1] >= background(emb, e, i, bg);
+                if (data.label(i) == noSignIndex) {
+                    noSignWindows++;
+                    noSignAccepted += accepted ? 1 : 0;
+                }
+                if (accepted) {
                     falseAccepts++;
                     fp[(int) nb[0]]++;
                 }
@@ -251,8 +319,9 @@ public final class FewShotEvaluation {
                 f1 += denom == 0 ? 0 : 2.0 * tp[c] / denom;
             }
             double pos = positives.length;
-            return new Outcome(fold, k, draw, threshold, closedCorrect / pos, correct / pos, f1 / n,
-                    negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length, rejected / pos);
+            return new Outcome(fold, k, draw, bg != null, threshold, closedCorrect / pos, correct / pos, f1 / n,
+                    negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length, rejected / pos,
+                    noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows);
         }
 
         private static int indexOf(int[] a, int v) {

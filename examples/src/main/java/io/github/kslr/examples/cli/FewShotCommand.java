@@ -25,8 +25,11 @@ import picocli.CommandLine.Option;
                 + " for each fold a COSINE_TCN embedder trains without them, each fold label is enrolled (draw 0:"
                 + " its lowest session's first k windows; later draws: a random session and random windows) and"
                 + " the no-sign windows and the other folds' labels must be rejected.",
-            "The last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
-                + " closed_set=... (means over folds and draws)."})
+            "Each window is scored twice: as it stands, and with background rejection (a window more similar to one of"
+                + " the embedder's own training labels than to every enrolled sign is rejected too). The last lines"
+                + " are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
+                + " closed_set=... (means over folds and draws, without background rejection), after the same lines"
+                + " with it, prefixed 'background: '."})
 public final class FewShotCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -68,8 +71,8 @@ public final class FewShotCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();
                 });
-        String text = r.text().replaceFirst("(?s)(shots=.*)$", String.format(Locale.ROOT,
-                "took %.1f s%n", (System.nanoTime() - started) / 1e9) + "$1");
+        String text = String.format(Locale.ROOT, "few-shot protocol took %.1f s%n",
+                (System.nanoTime() - started) / 1e9) + r.text();
         if (report != null) {
             try {
                 AtomicFiles.write(report, text.getBytes(StandardCharsets.UTF_8));
