@@ -50,12 +50,15 @@ public final class SignVocabulary {
         private final String khmer;
         private final String gloss;
         private final float[][] takes;
+        /** Computed once: classifying compares every window with every sign's prototype. */
+        private final float[] prototype;
 
         Sign(String label, String khmer, String gloss, float[][] takes) {
             this.label = label;
             this.khmer = khmer;
             this.gloss = gloss;
             this.takes = takes;
+            this.prototype = meanDirection(takes);
         }
 
         public String label() {
@@ -79,8 +82,17 @@ public final class SignVocabulary {
             return takes[i].clone();
         }
 
-        /** The takes' mean, L2-normalised: what windows are compared with. */
+        /** The takes' mean, L2-normalised: what windows are compared with (a copy). */
         public float[] prototype() {
+            return prototype.clone();
+        }
+
+        /** The prototype itself, for this package's classifier, which only reads it. */
+        float[] prototypeView() {
+            return prototype;
+        }
+
+        private static float[] meanDirection(float[][] takes) {
             float[] p = new float[takes[0].length];
             for (float[] t : takes) {
                 for (int i = 0; i < p.length; i++) {

@@ -90,7 +90,7 @@ public final class VocabularySignClassifier implements SignClassifier {
         int e = embedder.metadata().embeddingSize();
         float[][] protos = new float[signs.size()][];
         for (int s = 0; s < protos.length; s++) {
-            protos[s] = signs.get(s).prototype();
+            protos[s] = signs.get(s).prototypeView();
         }
         SignLabel none = new SignLabel(0, noSignLabel, noSignLabel, "");
         List<Prediction> out = new ArrayList<>(count);
