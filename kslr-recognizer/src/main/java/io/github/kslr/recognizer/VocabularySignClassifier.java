@@ -40,6 +40,10 @@ public final class VocabularySignClassifier implements SignClassifier {
         this.noSignLabel = b.noSignLabel;
         this.topK = b.topK;
         this.ownsEmbedder = b.ownsEmbedder;
+        if (vocabulary.signs().stream().anyMatch(x -> x.label().equals(noSignLabel))) {
+            throw new InvalidInputException("the vocabulary teaches a sign called '" + noSignLabel + "', the label"
+                    + " that means no sign; rename it or choose another noSignLabel");
+        }
         if (!vocabulary.embedderSha256().equals(embedder.metadata().contentSha256())) {
             throw new InvalidInputException("the vocabulary was made with embedder " + vocabulary.embedderSha256()
                     + ", not with this one (" + embedder.metadata().contentSha256() + ")");

@@ -225,6 +225,10 @@ class SignVocabularyTest {
             try (OnnxSignEmbedder other = open(4)) {
                 assertThrows(InvalidInputException.class, () -> VocabularySignClassifier.builder(other, v).build());
             }
+            v.add("-", "", "", emb.embed(near(TestModels.windows(1, 41), 2, 5), 2), 2);
+            InvalidInputException noSign = assertThrows(InvalidInputException.class,
+                    () -> VocabularySignClassifier.builder(emb, v).build());
+            assertTrue(noSign.getMessage().contains("means no sign"), noSign.getMessage());
         }
     }
 }

@@ -48,6 +48,10 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--session", paramLabel = "S", description = "the session the windows come from")
     Integer session;
 
+    @Option(names = "--no-sign-label", defaultValue = "-",
+            description = "the label meaning 'no sign', which cannot be taught (default '${DEFAULT-VALUE}')")
+    String noSignLabel;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -56,6 +60,9 @@ public final class EnrolCommand implements Callable<Integer> {
             SignVocabulary v = VocabularyFiles.loadOrCreate(vocabulary, emb);
             SignDataset in = d.convertTo(emb.metadata().model().layout());
             for (String label : labels) {
+                if (label.equals(noSignLabel)) {
+                    throw new InvalidInputException("'" + noSignLabel + "' means no sign; it cannot be taught as one");
+                }
                 int c = d.labels().indexOf(label);
                 if (c < 0) {
                     throw new InvalidInputException("label '" + label + "' is not in " + data + " (" + d.labels()

@@ -2,8 +2,12 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.HandLossPolicy;
+import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.examples.pipeline.RecognitionSettings;
 import io.github.kslr.examples.pipeline.SdkModels;
+import io.github.kslr.recognizer.OnnxSignEmbedder;
+import io.github.kslr.recognizer.SignVocabulary;
+import io.github.kslr.recognizer.VocabularySignClassifier;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,6 +18,15 @@ final class RecognitionOptions {
             description = "sign model (default: the demo model bundled in kslr-recognizer, ASL coffee-shop signs"
                     + " with Khmer translations)")
     Path model;
+
+    @Option(names = "--vocabulary", paramLabel = "V",
+            description = "recognise the signs taught to this vocabulary file (kslr enrol) instead of a sign model;"
+                    + " --threshold does not apply: the embedder's calibrated cosine threshold does")
+    Path vocabulary;
+
+    @Option(names = "--embedder", paramLabel = "EMB.onnx",
+            description = "with --vocabulary: the sign embedder (default: the bundled one)")
+    Path embedder;
 
     @Option(names = "--voice", paramLabel = "VOICE.onnx",
             description = "ONNX VITS voice (e.g. facebook/mms-tts-khm exported with tools/voice-export)")
@@ -55,6 +68,22 @@ final class RecognitionOptions {
     int threads;
 
     SdkModels load() {
-        return SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings(), threads);
+        if (vocabulary == null) {
+            return SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings(), threads);
+        }
+        if (model != null) {
+            throw new InvalidInputException("--model and --vocabulary exclude each other: recognise with a sign"
+                    + " model or with a vocabulary of taught signs");
+        }
+        return SdkModels.load(landmarkModels, () -> {
+            OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+            try {
+                return VocabularySignClassifier.builder(emb, SignVocabulary.load(vocabulary, emb.metadata()))
+                        .ownsEmbedder(true).build();
+            } catch (RuntimeException e) {
+                emb.close();
+                throw e;
+            }
+        }, voice, ExecutionDevice.parse(device), settings(), threads);
     }
 }

@@ -69,6 +69,18 @@ public final class SdkModels implements AutoCloseable {
     public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
             RecognitionSettings settings, int landmarkThreads) {
         Checks.notNull(settings, "settings");
+        return load(landmarkModelDir, () -> openClassifier(signModel, device, settings.threshold()), voicePath, device,
+                settings, landmarkThreads);
+    }
+
+    /**
+     * Loads the models with the sign classifier {@code classifier} opens (a sign model, or a vocabulary of taught
+     * signs); this object owns and closes what it returns.
+     */
+    public static SdkModels load(Path landmarkModelDir, java.util.function.Supplier<SignClassifier> classifierOpener,
+            Path voicePath, ExecutionDevice device, RecognitionSettings settings, int landmarkThreads) {
+        Checks.notNull(settings, "settings");
+        Checks.notNull(classifierOpener, "classifierOpener");
         long t0 = System.nanoTime();
         LandmarkerModels.Builder lb = LandmarkerModels.builder().device(device).intraOpThreads(landmarkThreads);
         if (landmarkModelDir != null) {
@@ -78,7 +90,7 @@ public final class SdkModels implements AutoCloseable {
         SignClassifier classifier = null;
         KhmerSpeech speech = null;
         try {
-            classifier = openClassifier(signModel, device, settings.threshold());
+            classifier = Checks.notNull(classifierOpener.get(), "the opened classifier");
             if (voicePath != null) {
                 speech = VitsKhmerSpeech.open(voicePath, VitsSpeechOptions.builder().device(device).build());
             }

@@ -89,6 +89,24 @@ class RecognizeCommandTest {
         }
     }
 
+    /** A vocabulary of taught signs stands in for the sign model; it excludes --model. */
+    @Test
+    void recognizesWithAVocabularyOfTaughtSigns(@TempDir Path tmp) {
+        Path vocab = tmp.resolve("signs.vocab");
+        Run enrol = run(List.of("enrol", "--vocabulary", vocab.toString(), "--data",
+                SharedFiles.require("data/asl-traduttore").toString(), "--labels", "hello,coffee", "--shots", "5"));
+        assertEquals(0, enrol.code(), enrol.err());
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Run r = run(List.of("recognize", video.toString(), "--vocabulary", vocab.toString(), "--max-frames", "30",
+                "--windows"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sentence: ") && r.out().contains("30 frames ("), r.out());
+        Run both = run(List.of("recognize", video.toString(), "--vocabulary", vocab.toString(), "--model",
+                vocab.toString()));
+        assertTrue(both.code() != 0, both.err());
+        assertTrue(both.err().contains("exclude each other"), both.err());
+    }
+
     @Test
     void textOutputEndsWithTheSentenceAndCounts() {
         Path video = SharedFiles.require("media/signing/test_video.mp4");

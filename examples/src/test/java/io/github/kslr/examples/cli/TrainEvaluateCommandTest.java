@@ -166,6 +166,9 @@ class TrainEvaluateCommandTest {
                 "--shots", "1");
         assertNotEquals("0", one[0]);
         assertTrue(one[2].contains("at least 2 takes"), one[2]);
+        String[] dash = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "-");
+        assertNotEquals("0", dash[0]);
+        assertTrue(dash[2].contains("means no sign"), dash[2]);
         String[] unknown = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "zebra");
         assertNotEquals("0", unknown[0]);
         assertTrue(unknown[2].contains("zebra"), unknown[2]);
