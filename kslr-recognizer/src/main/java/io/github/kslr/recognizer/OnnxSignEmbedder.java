@@ -83,8 +83,9 @@ public final class OnnxSignEmbedder implements AutoCloseable {
         }
         Checks.finite(windows, 0, windows.length, "windows");
         int e = metadata.embeddingSize();
+        // ONNX Runtime copies a heap buffer into its own tensor, so the caller's array is read, never kept.
         session.begin();
-        try (OnnxTensor x = OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(windows.clone()),
+        try (OnnxTensor x = OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(windows),
                 new long[] {count, metadata.model().sequenceLength(), metadata.model().layout().size()});
                 OrtSession.Result r = session.session().run(Map.of(SignEmbedderMetadata.INPUT, x),
                         Set.of(SignEmbedderMetadata.OUTPUT))) {

@@ -374,6 +374,11 @@ public final class SignDataset {
         return new SignDataset(layout, sequenceLength, sub.x, ny, sub.session, kept).withFrameRate(frameRate);
     }
 
+    /** {@code label} when the data has it, else "" (no no-sign label): how a requested no-sign label is applied. */
+    public String labelIfPresent(String label) {
+        return labels.contains(Checks.notNull(label, "label")) ? label : "";
+    }
+
     /** Indices of the windows whose session is (or, with {@code equal} false, is not) {@code s}. */
     public int[] indicesOfSession(int s, boolean equal) {
         return java.util.stream.IntStream.range(0, size()).filter(i -> (session[i] == s) == equal).toArray();

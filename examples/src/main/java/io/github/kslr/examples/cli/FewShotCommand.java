@@ -63,7 +63,7 @@ public final class FewShotCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         SignDataset dataset = SignDataset.open(data);
         o.println("data: " + dataset);
-        String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
+        String noSign = dataset.labelIfPresent(noSignLabel);
         long started = System.nanoTime();
         TrainingConfig embedder = training.apply(TrainingConfig.embedderBuilder()).build();
         FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, embedder, folds, shots, draws,

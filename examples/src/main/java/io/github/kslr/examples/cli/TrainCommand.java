@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig config = training.apply(TrainingConfig.builder()).architecture(architecture).ensemble(ensemble)
                 .checkpointDir(report.resolve("checkpoints")).build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
-        String noSign = dataset.labels().contains(noSignLabel) ? noSignLabel : "";
+        String noSign = dataset.labelIfPresent(noSignLabel);
         if (cv != null) {
             crossValidate(o, dataset, config, noSign);
         }

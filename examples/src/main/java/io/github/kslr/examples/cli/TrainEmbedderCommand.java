@@ -63,7 +63,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
         SignDataset dataset = SignDataset.open(data);
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
-        String noSign = train.labels().contains(noSignLabel) ? noSignLabel : "";
+        String noSign = train.labelIfPresent(noSignLabel);
         TrainingConfig config = training.apply(TrainingConfig.embedderBuilder()).build();
         Trainer.Result r = new Trainer(config).train(train, null, noSign, (e, improved) -> {
             o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",

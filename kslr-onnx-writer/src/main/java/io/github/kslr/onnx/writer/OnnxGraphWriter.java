@@ -241,12 +241,6 @@ public final class OnnxGraphWriter {
         return intsAttr(name, Arrays.stream(values).asLongStream().toArray());
     }
 
-    /** A float attribute. */
-    public static AttributeProto floatAttr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
-                .build();
-    }
-
     /** A string attribute (UTF-8). */
     public static AttributeProto stringAttr(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
