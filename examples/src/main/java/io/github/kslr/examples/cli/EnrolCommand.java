@@ -106,6 +106,10 @@ public final class EnrolCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--data needs --labels and takes no --khmer"
                     + " or --gloss (those go with --sign)");
         }
+        for (Path take : takes) {
+            DistinctFiles.require(spec, "--vocabulary", vocabulary, "TAKE", take);
+        }
+        DistinctFiles.require(spec, "--vocabulary", vocabulary, "--embedder", embedder);
         try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder)) {
             SignVocabulary v = VocabularyFiles.loadOrCreate(vocabulary, emb);
             if (fromTakes) {

@@ -82,6 +82,9 @@ public final class LandmarksCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was "
                     + maxFrames);
         }
+        DistinctFiles.require(spec, "--out", out, "INPUT", input);
+        DistinctFiles.require(spec, "--npy", npy, "INPUT", input);
+        DistinctFiles.require(spec, "--npy", npy, "--out", out);
         FeatureLayout featureLayout = FeatureLayout.of(layout);
         RunningMode runningMode = runningMode();
         PrintWriter o = spec.commandLine().getOut();

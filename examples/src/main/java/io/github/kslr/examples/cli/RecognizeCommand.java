@@ -97,6 +97,7 @@ public final class RecognizeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        DistinctFiles.require(spec, "--speak", speak, "INPUT", input);
         long started = System.nanoTime();
         // The input first: a wrong path fails at once, before the models load.
         try (VideoFrames frames = media.open(input);

@@ -135,4 +135,19 @@ class LandmarksCommandTest {
         assertNotEquals("0", n[0]);
         assertTrue(n[2].contains("r.jpg holds no frame that FFmpeg can decode"), n[2]);
     }
+
+    /** {@code --out} equal to the input once replaced the video with JSON; {@code --npy} equal to it, the JSON. */
+    @Test
+    void refusesToWriteOverItsInput(@TempDir Path tmp) throws Exception {
+        Path video = Files.copy(SharedFiles.require("media/signing/test_video.mp4"), tmp.resolve("v.mp4"));
+        byte[] before = Files.readAllBytes(video);
+        String[] r = run("landmarks", video.toString(), "--out", tmp.resolve(".").resolve("v.mp4").toString());
+        assertNotEquals("0", r[0]);
+        assertTrue(r[2].contains("is the same file as INPUT"), r[2]);
+        assertArrayEquals(before, Files.readAllBytes(video));
+        Path json = tmp.resolve("o.json");
+        String[] both = run("landmarks", video.toString(), "--out", json.toString(), "--npy", json.toString());
+        assertNotEquals("0", both[0]);
+        assertTrue(both[2].contains("--npy " + json + " is the same file as --out"), both[2]);
+    }
 }
