@@ -24,6 +24,23 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * The most threads any KSLR option accepts: far above any machine's cores, and low enough that a typo (100000)
+     * fails at once instead of starting threads until memory runs out.
+     */
+    public static final int MAX_THREADS = 256;
+
+    /**
+     * Returns {@code value}, or throws when it is outside {@code [min, MAX_THREADS]} ({@code min} is 0 where 0 means
+     * "let the engine choose", else 1).
+     */
+    public static int threadCount(int value, int min, String name) {
+        if (value < min || value > MAX_THREADS) {
+            throw new InvalidInputException(name + " must be in [" + min + ", " + MAX_THREADS + "], was " + value);
+        }
+        return value;
+    }
+
     /** Returns {@code value}, or throws when it is negative. */
     public static int nonNegative(int value, String name) {
         if (value < 0) {

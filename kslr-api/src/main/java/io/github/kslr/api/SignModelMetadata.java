@@ -56,8 +56,13 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
             throw new InvalidInputException("a sign model needs at least one label");
         }
         labels = List.copyOf(labels);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < labels.size(); i++) {
             SignLabel l = labels.get(i);
+            if (!seen.add(l.label())) {
+                // Two outputs with one name: a prediction could not say which sign it means.
+                throw new InvalidInputException("label '" + l.label() + "' appears twice (again at index " + i + ")");
+            }
             if (l.index() != i) {
                 throw new InvalidInputException("label '" + l.label() + "' has index " + l.index() + " at position "
                         + i);

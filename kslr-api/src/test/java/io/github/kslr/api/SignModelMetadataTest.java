@@ -100,4 +100,21 @@ class SignModelMetadataTest {
                 () -> SignModelMetadata.fromProperties(props, "m.onnx"));
         assertTrue(e.getMessage().contains(word), e.getMessage());
     }
+
+    @Test
+    void refusesALabelTwice() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> SignModelMetadata.of(java.util.List.of("a", "b", "a"), FeatureLayout.REPORTS_177, 20));
+        assertTrue(e.getMessage().contains("'a' appears twice (again at index 2)"), e.getMessage());
+    }
+
+    @Test
+    void threadCountsAreBounded() {
+        assertEquals(0, Checks.threadCount(0, 0, "threads"));
+        assertEquals(Checks.MAX_THREADS, Checks.threadCount(Checks.MAX_THREADS, 1, "threads"));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Checks.threadCount(100000, 0, "intraOpThreads"));
+        assertTrue(e.getMessage().contains("intraOpThreads must be in [0, 256], was 100000"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> Checks.threadCount(0, 1, "threads"));
+    }
 }

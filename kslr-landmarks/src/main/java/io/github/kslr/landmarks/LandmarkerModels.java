@@ -142,7 +142,7 @@ public final class LandmarkerModels implements AutoCloseable {
          * to 62.1 frames/s in all (LandmarkerBenchmark / LandmarkerStreamsBenchmark {@code -p threads=1,2}).
          */
         public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = Checks.nonNegative(threads, "intraOpThreads");
+            this.intraOpThreads = Checks.threadCount(threads, 0, "intraOpThreads");
             return this;
         }
 
@@ -158,10 +158,8 @@ public final class LandmarkerModels implements AutoCloseable {
          * 0 lets OpenCV choose; -1 leaves OpenCV's setting alone.
          */
         public Builder openCvThreads(int threads) {
-            if (threads < -1) {
-                throw new InvalidInputException("openCvThreads must be >= -1 (-1 = leave OpenCV alone), was " + threads);
-            }
-            this.openCvThreads = threads;
+            this.openCvThreads = threads == -1 ? -1 : Checks.threadCount(threads, 0, "openCvThreads (-1 = leave OpenCV"
+                    + " alone)");
             return this;
         }
 

@@ -19,8 +19,8 @@ public record SessionSettings(ExecutionDevice device, int intraOpThreads, int in
         boolean variableShapes, boolean spinning) {
     public SessionSettings {
         Checks.notNull(device, "device");
-        Checks.nonNegative(intraOpThreads, "intraOpThreads");
-        Checks.nonNegative(interOpThreads, "interOpThreads");
+        Checks.threadCount(intraOpThreads, 0, "intraOpThreads");
+        Checks.threadCount(interOpThreads, 0, "interOpThreads");
     }
 
     /** Settings for a model with fixed input shapes and spinning threads. */

@@ -227,7 +227,7 @@ public final class OnnxSignClassifier implements SignClassifier {
          * repay waking a thread pool; use more for big batches). 0 lets ONNX Runtime choose.
          */
         public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = Checks.nonNegative(threads, "intraOpThreads");
+            this.intraOpThreads = Checks.threadCount(threads, 0, "intraOpThreads");
             return this;
         }
 
@@ -418,6 +418,12 @@ public final class OnnxSignClassifier implements SignClassifier {
         int filled = 0;
         for (int c = 0; c < classes; c++) {
             float p = probs.get(base + c);
+            if (!Float.isFinite(p)) {
+                // Finite but huge inputs (3e38) overflow inside the network; a NaN confidence must not pass as one.
+                throw new InvalidInputException(session.name() + ": the model gave " + p + " for label " + c
+                        + " of window " + window + "; its input is far outside landmark coordinates (normalised values"
+                        + " near 0..1)");
+            }
             if (filled < topK) {
                 int j = filled++;
                 while (j > 0 && bestP[j - 1] < p) {

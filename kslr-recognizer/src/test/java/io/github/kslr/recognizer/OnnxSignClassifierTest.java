@@ -237,6 +237,19 @@ class OnnxSignClassifierTest {
         }
     }
 
+    /** Finite but extreme features (3e38 everywhere) once gave a Prediction with confidence NaN. */
+    @Test
+    void extremeFeaturesAreAnErrorNotANanConfidence() {
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+            float[] window = new float[c.metadata().windowSize()];
+            java.util.Arrays.fill(window, 3e38f);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> c.classify(window));
+            assertTrue(e.getMessage().contains("far outside landmark coordinates"), e.getMessage());
+            // The classifier still works after rejected input.
+            assertTrue(Float.isFinite(c.classify(new float[window.length]).confidence()));
+        }
+    }
+
     @Test
     void rejectsModelsWithoutOrWithWrongMetadata() {
         OnnxMl.ModelProto proto = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5)

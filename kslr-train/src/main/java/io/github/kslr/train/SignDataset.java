@@ -59,6 +59,7 @@ public final class SignDataset {
         if (session != null && session.length != y.length) {
             throw new InvalidInputException("session has " + session.length + " entries, expected " + y.length);
         }
+        checkLabels(labels);
         for (int i = 0; i < y.length; i++) {
             if (y[i] < 0 || y[i] >= labels.size()) {
                 throw new InvalidInputException("y[" + i + "] = " + y[i] + " is outside [0, " + labels.size()
@@ -213,6 +214,24 @@ public final class SignDataset {
                 : MpDataset.read(root);
         return new SignDataset(FeatureLayout.ofSize(mp.featureSize()), mp.sequenceLength(), mp.windows(),
                 mp.labelIndices(), null, mp.labels());
+    }
+
+    /**
+     * labels.txt holds a label a line: a line break inside one would shift every later label (a quoted CSV field
+     * "zebra\nworld" was read back as two labels), and a repeated label would make two classes of one sign.
+     */
+    private static void checkLabels(List<String> labels) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String l = Checks.notNull(labels.get(i), "label " + i);
+            if (l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0) {
+                throw new InvalidInputException("label " + i + " '" + l.replace("\r", "\\r").replace("\n", "\\n")
+                        + "' holds a line break; labels.txt keeps one label a line");
+            }
+            if (!seen.add(l)) {
+                throw new InvalidInputException("label '" + l + "' appears twice in the labels");
+            }
+        }
     }
 
     /**

@@ -172,7 +172,7 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             Checks.positive(batchSize, "batchSize");
             Checks.positive(hidden1, "hidden1");
             Checks.positive(hidden2, "hidden2");
-            Checks.positive(threads, "threads");
+            Checks.threadCount(threads, 1, "threads");
             Checks.positive(ensemble, "ensemble");
             Checks.notNull(augmentation, "augmentation");
             Checks.notNull(architecture, "architecture");

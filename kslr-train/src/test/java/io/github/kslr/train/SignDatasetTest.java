@@ -54,6 +54,20 @@ class SignDatasetTest {
         assertArrayEquals(d.windows(), back.windows(), 1e-7f);
     }
 
+    /** A label with a line break once split into two lines of labels.txt, shifting every later label. */
+    @Test
+    void refusesLabelsThatLabelsTxtCannotHold() {
+        FeatureLayout layout = FeatureLayout.of("left_hand:0:xyz");
+        float[] x = new float[2 * 3 * layout.size()];
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new SignDataset(layout, 3, x,
+                new int[] {0, 1}, null, List.of("zebra\nworld", "hello")));
+        assertTrue(e.getMessage().contains("zebra\\nworld") && e.getMessage().contains("line break"),
+                e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> new SignDataset(layout, 3, x, new int[] {0, 1}, null,
+                List.of("hello", "hello")));
+        assertTrue(e.getMessage().contains("appears twice"), e.getMessage());
+    }
+
     @Test
     void rejectsBadFolders(@TempDir Path dir) throws Exception {
         assertThrows(InvalidInputException.class, () -> SignDataset.load(dir));

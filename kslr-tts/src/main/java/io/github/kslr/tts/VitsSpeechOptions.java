@@ -155,7 +155,7 @@ public final class VitsSpeechOptions {
             }
             Checks.inRange(noiseScale, 0f, 10f, "noiseScale");
             Checks.inRange(noiseScaleDuration, 0f, 10f, "noiseScaleDuration");
-            Checks.nonNegative(intraOpThreads, "intraOpThreads");
+            Checks.threadCount(intraOpThreads, 0, "intraOpThreads");
             Checks.notNull(device, "device");
             return new VitsSpeechOptions(this);
         }
