@@ -78,6 +78,27 @@ public final class FrameResampler {
         return n;
     }
 
+    /**
+     * A whole recording resampled at once: for every sample, the index of the frame it takes.
+     *
+     * @param fps          samples a second, as for the constructor
+     * @param timestampsMs the recording's frame times, strictly increasing
+     * @throws InvalidInputException for a bad rate or timestamps that do not increase
+     */
+    public static int[] sampleFrames(double fps, long[] timestampsMs) {
+        Checks.notNull(timestampsMs, "timestampsMs");
+        FrameResampler resampler = new FrameResampler(fps);
+        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+        int n = timestampsMs.length;
+        for (int i = 0; i <= n; i++) {
+            long samples = i < n ? resampler.advance(timestampsMs[i]) : resampler.finish();
+            for (long k = 0; k < samples; k++) {
+                out.add(i - 1);
+            }
+        }
+        return out.build().toArray();
+    }
+
     /** Whether sample {@code k} lies more than half a millisecond before a frame at {@code timestampMs}. */
     private boolean before(long k, long timestampMs) {
         return firstMs + k * stepMs + 0.5 < timestampMs;

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * <p>Reading accepts little- and big-endian files; writing always writes little-endian, version 1.0 (2.0 when the
  * header needs it), with the header padded to 64 bytes as NumPy does. Fortran-order files are rejected with a
  * message saying how to re-save them. Data is converted in 64 KiB chunks straight into the Java array, so reading
- * takes no more memory than the result.
+ * a file takes no more memory than the result; a header declaring more data than the file holds is refused before
+ * anything is allocated. From a stream of unknown length the data is gathered first, so memory follows the bytes
+ * that really arrive (a small multiple of the result, never more than the stream holds).
  *
  * <p><b>Thread-safety.</b> Stateless; thread-safe. Streams passed in are read or written, not closed.
  */
@@ -49,7 +51,7 @@ public final class Npy {
     public static NpyArray read(Path file) {
         Checks.notNull(file, "file");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
         } catch (NoSuchFileException e) {
             throw new KslrException(".npy file " + file.toAbsolutePath() + " does not exist", e);
         } catch (IOException e) {
@@ -63,6 +65,14 @@ public final class Npy {
      * @param name names the source in messages
      */
     public static NpyArray read(InputStream in, String name) throws IOException {
+        return read(in, name, -1);
+    }
+
+    /**
+     * @param streamBytes bytes from the stream's position to its end when known (a file's size), else -1: a header
+     *                    promising more data than that is refused before anything is allocated
+     */
+    private static NpyArray read(InputStream in, String name, long streamBytes) throws IOException {
         Checks.notNull(in, "in");
         Checks.notNull(name, "name");
         byte[] prefix = readFully(in, 8, name, "the magic string");
@@ -110,6 +120,21 @@ public final class Npy {
                 : order == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
         int[] shape = parseShape(shapeText, name);
         int size = NpyArray.sizeOf(shape, name);
+        long dataBytes = (long) size * dtype.bytes();
+        if (streamBytes >= 0) {
+            // The header is not trusted with an allocation the file cannot fill (a forged shape is an instant
+            // OutOfMemoryError otherwise).
+            long headerBytes = 8 + (major == 1 ? 2 : 4) + headerLength;
+            long actual = Math.max(0, streamBytes - headerBytes);
+            if (dataBytes > actual) {
+                throw new InvalidInputException(name + " is truncated: its header declares shape (" + shapeText
+                        + ") of " + descr + ", " + dataBytes + " bytes of data, but the file holds " + actual
+                        + " bytes after its header");
+            }
+        } else if (dataBytes > CHUNK) {
+            // Unknown length: gather the bytes first, so that memory follows the data that really arrives.
+            in = new java.io.ByteArrayInputStream(readBounded(in, dataBytes, name, size));
+        }
         Object data = readData(in, dtype, byteOrder, size, name);
         return new NpyArray(dtype, shape, data);
     }
@@ -204,6 +229,23 @@ public final class Npy {
             done += n;
         }
         return data;
+    }
+
+    /** Exactly {@code n} bytes, buffered in chunks as they arrive; truncated input fails before the full buffer. */
+    private static byte[] readBounded(InputStream in, long n, String name, int size) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(CHUNK);
+        byte[] chunk = new byte[CHUNK];
+        long left = n;
+        while (left > 0) {
+            int got = in.readNBytes(chunk, 0, (int) Math.min(CHUNK, left));
+            if (got == 0) {
+                throw new InvalidInputException(name + " is truncated: its header promises " + size + " elements ("
+                        + n + " bytes of data) but the data ends after " + (n - left) + " bytes");
+            }
+            out.write(chunk, 0, got);
+            left -= got;
+        }
+        return out.toByteArray();
     }
 
     private static byte[] readFully(InputStream in, int n, String name, String what) throws IOException {

@@ -195,6 +195,48 @@ class NpyTest {
                 () -> NpyArray.ofLongs(new long[] {1L << 40}, 1).toIntArray());
     }
 
+    /** A version 1.0 header declaring {@code shape} of {@code descr}, followed by {@code dataBytes} zero bytes. */
+    private static byte[] forged(String descr, String shape, int dataBytes) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        int total = (10 + dict.length() + 1 + 63) / 64 * 64;
+        StringBuilder h = new StringBuilder(dict);
+        while (10 + h.length() + 1 < total) {
+            h.append(' ');
+        }
+        h.append('\n');
+        byte[] out = new byte[10 + h.length() + dataBytes];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+        System.arraycopy(magic, 0, out, 0, 8);
+        out[8] = (byte) h.length();
+        out[9] = (byte) (h.length() >> 8);
+        byte[] hb = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(hb, 0, out, 10, hb.length);
+        return out;
+    }
+
+    /** A header is not trusted with an allocation the data cannot fill (issue: a forged X.npy gave OutOfMemoryError). */
+    @Test
+    void refusesAHeaderPromisingMoreThanTheFileHolds() throws IOException {
+        Path forged = tmp.resolve("X.npy");
+        Files.write(forged, forged("<f8", "(1, 20, 100000000)", 1000));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Npy.read(forged));
+        assertTrue(e.getMessage().contains("16000000000 bytes of data") && e.getMessage().contains("holds 1000 bytes"),
+                e.getMessage());
+        // From a stream of unknown length: memory follows the data that arrives, so 2 GB declared costs nothing.
+        byte[] big = forged("<f4", "(500000000,)", 70000);
+        e = assertThrows(InvalidInputException.class, () -> Npy.read(new ByteArrayInputStream(big), "s"));
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("ends after 70000 bytes"),
+                e.getMessage());
+        // A well-formed array read from a stream still comes back whole.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        float[] values = new float[100000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.5f;
+        }
+        Npy.write(out, NpyArray.ofFloats(values, values.length));
+        assertArrayEquals(values, Npy.read(new ByteArrayInputStream(out.toByteArray()), "s").toFloatArray());
+    }
+
     @Test
     void readsTheSharedAslDataset() {
         Path x = SharedFiles.require("data/asl-traduttore/X.npy");

@@ -32,6 +32,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +49,18 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Hot path.</b> Each thread that calls the classifier gets its own scratch: a direct, native-order input
- * buffer and output buffer, with ONNX tensors created over them once per batch size and reused (inputs are read in
- * place; outputs are pinned, so ONNX Runtime writes straight into them). A call copies the window in, runs the model
- * and reads the probabilities out; it allocates only the returned {@link Prediction}s and ONNX Runtime's own
- * per-call bookkeeping. Scratch grows to the largest batch a thread asked for, at most {@link Builder#maxBatch};
- * larger batches run in chunks.
+ * <p><b>Hot path.</b> A call borrows a scratch from the classifier's pool: a direct, native-order input buffer and
+ * output buffer, with ONNX tensors created over them once per batch size and reused (inputs are read in place;
+ * outputs are pinned, so ONNX Runtime writes straight into them). A call copies the window in, runs the model and
+ * reads the probabilities out; it allocates only the returned {@link Prediction}s and ONNX Runtime's own per-call
+ * bookkeeping. Scratch grows to the largest batch asked for, at most {@link Builder#maxBatch}; larger batches run in
+ * chunks. The pool keeps as many scratches as calls ran at once, up to the number of processors; more are freed when
+ * their call ends. Memory therefore follows concurrency, not the number of threads that ever called (a scratch per
+ * thread kept the direct buffers of every short-lived thread until {@code close()}).
  *
  * <p><b>Thread-safety.</b> Thread-safe: one classifier may serve many threads at once (ONNX Runtime's
- * {@code run} is thread-safe, and scratch is per thread). {@link #close()} is idempotent, waits for calls in flight
- * and then frees the session and every thread's scratch; later calls throw {@link ClosedException}. Each thread's
- * scratch lives until {@code close()}, so prefer a bounded set of calling threads.
+ * {@code run} is thread-safe, and a scratch serves one call at a time). {@link #close()} is idempotent, waits for
+ * calls in flight and then frees the session and every scratch; later calls throw {@link ClosedException}.
  *
  * <p><b>Ownership.</b> The classifier never keeps a reference to the caller's arrays or buffers.
  */
@@ -76,9 +79,10 @@ public final class OnnxSignClassifier implements SignClassifier {
     private final float threshold;
     private final int noSignIndex;
     private final int maxBatch;
-    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
-    /** Every thread's scratch, so that close() can free native memory; guarded by itself. */
-    private final List<Scratch> allScratch = new ArrayList<>();
+    /** Scratch not in use, most recently returned first (its tensors are the warmest). */
+    private final ConcurrentLinkedDeque<Scratch> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private static final int MAX_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private OnnxSignClassifier(Builder b, GuardedSession session) {
         this.session = session;
@@ -276,12 +280,14 @@ public final class OnnxSignClassifier implements SignClassifier {
         Checks.length(window, windowSize, "window");
         checkFinite(window, 0, 1);
         session.begin();
+        Scratch s = null;
         try {
-            Scratch s = scratch(1);
+            s = borrow(1);
             s.in.put(0, window, 0, windowSize);
             run(s, 1);
             return prediction(s, 0);
         } finally {
+            release(s);
             session.end();
         }
     }
@@ -291,13 +297,15 @@ public final class OnnxSignClassifier implements SignClassifier {
         Checks.notNull(buffer, "buffer");
         checkBuffer(buffer);
         session.begin();
+        Scratch s = null;
         try {
-            Scratch s = scratch(1);
+            s = borrow(1);
             s.in.clear();
             buffer.copyWindow(s.in);
             run(s, 1);
             return prediction(s, 0);
         } finally {
+            release(s);
             session.end();
         }
     }
@@ -307,15 +315,18 @@ public final class OnnxSignClassifier implements SignClassifier {
         checkBatch(windows, count);
         List<Prediction> out = new ArrayList<>(count);
         session.begin();
+        Scratch s = null;
         try {
+            s = borrow(Math.min(maxBatch, count));
             for (int start = 0; start < count; start += maxBatch) {
                 int n = Math.min(maxBatch, count - start);
-                Scratch s = runChunk(windows, start, n);
+                runChunk(s, windows, start, n);
                 for (int i = 0; i < n; i++) {
                     out.add(prediction(s, i));
                 }
             }
         } finally {
+            release(s);
             session.end();
         }
         return Collections.unmodifiableList(out);
@@ -330,12 +341,16 @@ public final class OnnxSignClassifier implements SignClassifier {
         Checks.notNull(dst, "dst");
         Checks.range(dst.length, 0, count * classes, "dst");
         session.begin();
+        Scratch s = null;
         try {
+            s = borrow(Math.min(maxBatch, count));
             for (int start = 0; start < count; start += maxBatch) {
                 int n = Math.min(maxBatch, count - start);
-                runChunk(windows, start, n).out.get(0, dst, start * classes, n * classes);
+                runChunk(s, windows, start, n);
+                s.out.get(0, dst, start * classes, n * classes);
             }
         } finally {
+            release(s);
             session.end();
         }
     }
@@ -378,12 +393,11 @@ public final class OnnxSignClassifier implements SignClassifier {
         }
     }
 
-    /** Copies windows {@code start .. start + n} into this thread's input and runs them; returns the scratch. */
-    private Scratch runChunk(float[] windows, int start, int n) {
-        Scratch s = scratch(n);
+    /** Copies windows {@code start .. start + n} into the scratch's input and runs them. */
+    private void runChunk(Scratch s, float[] windows, int start, int n) {
+        s.ensure(n);
         s.in.put(0, windows, start * windowSize, n * windowSize);
         run(s, n);
-        return s;
     }
 
     private void run(Scratch s, int n) {
@@ -434,34 +448,49 @@ public final class OnnxSignClassifier implements SignClassifier {
         return new Prediction(labels.get(best[0]), bestP[0], recognized, List.of(candidates));
     }
 
-    /** This thread's scratch with room for {@code n} windows; call between session.begin() and end(). */
-    private Scratch scratch(int n) {
-        Scratch s = scratch.get();
+    /** A scratch with room for {@code n} windows, for this call only; call between session.begin() and end(). */
+    private Scratch borrow(int n) {
+        Scratch s = idle.pollFirst();
         if (s == null) {
             s = new Scratch();
-            synchronized (allScratch) {
-                allScratch.add(s);
-            }
-            scratch.set(s);
+        } else {
+            idleCount.decrementAndGet();
         }
-        s.ensure(n);
+        try {
+            s.ensure(n);
+        } catch (RuntimeException e) {
+            s.free();
+            throw e;
+        }
         return s;
     }
 
-    /** Releases the session, then every thread's tensors. Idempotent; waits for calls in flight. */
+    /** Returns a borrowed scratch (null: none was borrowed) to the pool, or frees it when the pool is full. */
+    private void release(Scratch s) {
+        if (s == null) {
+            return;
+        }
+        if (idleCount.incrementAndGet() <= MAX_IDLE) {
+            idle.offerFirst(s);
+        } else {
+            idleCount.decrementAndGet();
+            s.free();
+        }
+    }
+
+    /** Releases the session, then every scratch. Idempotent; waits for calls in flight. */
     @Override
     public void close() {
         if (session.isClosed()) {
             return;
         }
         session.close();
-        // No call can be in flight now (session.close() waited and later calls fail in begin()), so scratch is free.
-        synchronized (allScratch) {
-            for (Scratch s : allScratch) {
-                s.close();
-            }
-            allScratch.clear();
+        // No call can be in flight now (session.close() waited and later calls fail in begin()), so every scratch
+        // is idle.
+        for (Scratch s = idle.pollFirst(); s != null; s = idle.pollFirst()) {
+            s.free();
         }
+        idleCount.set(0);
     }
 
     @Override
@@ -471,7 +500,7 @@ public final class OnnxSignClassifier implements SignClassifier {
     }
 
     /**
-     * One thread's direct buffers and the tensors over them. Tensors for batch size n view the first n windows of the
+     * One call's direct buffers and the tensors over them. Tensors for batch size n view the first n windows of the
      * same buffers, so all sizes share memory; they are made on first use.
      */
     private final class Scratch {
@@ -507,7 +536,7 @@ public final class OnnxSignClassifier implements SignClassifier {
 
         @SuppressWarnings("unchecked")
         private void grow(int newCapacity) {
-            close();
+            closeTensors();
             in = ByteBuffer.allocateDirect(newCapacity * windowSize * Float.BYTES).order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
             out = ByteBuffer.allocateDirect(newCapacity * classes * Float.BYTES).order(ByteOrder.nativeOrder())
@@ -519,7 +548,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             capacity = newCapacity;
         }
 
-        void close() {
+        void closeTensors() {
             for (OnnxTensor t : inTensors) {
                 if (t != null) {
                     t.close();
@@ -532,6 +561,16 @@ public final class OnnxSignClassifier implements SignClassifier {
             }
             Arrays.fill(inTensors, null);
             Arrays.fill(outTensors, null);
+        }
+
+        /** Frees the tensors and lets the direct buffers go (they are freed with the scratch). */
+        void free() {
+            closeTensors();
+            in = null;
+            out = null;
+            capacity = 0;
+            inTensors = new OnnxTensor[0];
+            outTensors = new OnnxTensor[0];
         }
     }
 }

@@ -69,17 +69,8 @@ public final class RecordingWindows {
             }
             return all;
         }
-        // The rule live recognition resamples by too (FrameResampler): every sample takes the last frame at or before
-        // it, the ones after the last frame once the recording ends.
-        FrameResampler resampler = new FrameResampler(fps);
-        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
-        for (int i = 0; i <= n; i++) {
-            long samples = i < n ? resampler.advance(timestampsMs[i]) : resampler.finish();
-            for (long k = 0; k < samples; k++) {
-                out.add(i - 1);
-            }
-        }
-        return out.build().toArray();
+        // The rule live recognition resamples by too.
+        return FrameResampler.sampleFrames(fps, timestampsMs);
     }
 
     /**

@@ -61,7 +61,7 @@ import picocli.CommandLine.Parameters;
                 + " recognizer sees them: one window a recording (its middle), or with --stride S every window S"
                 + " frames apart; a recording shorter than a window repeats its last frame."})
 public final class DatasetCommand implements Callable<Integer> {
-    private static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "avi", "mkv", "webm", "m4v");
+    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "avi", "mkv", "webm", "m4v");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -306,15 +306,20 @@ public final class DatasetCommand implements Callable<Integer> {
 
     private static void addClips(Path labelDir, String label, String session, List<Clip> clips) {
         for (Path p : sortedChildren(labelDir)) {
-            String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-            int dot = name.lastIndexOf('.');
-            if (Files.isRegularFile(p) && dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot + 1))) {
+            if (isVideoFile(p)) {
                 clips.add(new Clip(p, label, session));
             }
         }
     }
 
-    private static List<Path> sortedChildren(Path dir) {
+    /** Whether {@code p} is a regular file with one of {@link #VIDEO_EXTENSIONS}. */
+    static boolean isVideoFile(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return Files.isRegularFile(p) && dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot + 1));
+    }
+
+    static List<Path> sortedChildren(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
         } catch (IOException e) {

@@ -1,27 +1,45 @@
 package io.github.kslr.examples.cli;
 
+import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.RunningMode;
+import io.github.kslr.api.SignEmbedderMetadata;
+import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.landmarks.HolisticLandmarker;
+import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.recognizer.OnnxSignEmbedder;
 import io.github.kslr.recognizer.SignVocabulary;
+import io.github.kslr.recognizer.TakeRecorder;
 import io.github.kslr.train.SignDataset;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code kslr enrol --vocabulary V --data DIR --labels L1,L2 --shots K [--session S]}: teaches signs to a vocabulary
- * from windows of a dataset.
+ * {@code kslr enrol}: teaches signs to a vocabulary, either one sign from takes (videos, or folders of them as
+ * {@code kslr collect} records) or several from windows of a dataset.
  */
 @Command(name = "enrol", mixinStandardHelpOptions = true,
         description = {"Teaches signs to a vocabulary file (created when missing; enrolling into an existing one adds"
-                + " to it): for each of --labels, its first --shots windows in file order of session --session"
-                + " (default: the lowest session holding the label), embedded with --embedder (default: the bundled"
-                + " one). A label the vocabulary has gets the takes added."})
+                + " to it; a label the vocabulary has gets the takes added), embedded with --embedder (default: the"
+                + " bundled one). Two forms:",
+            "  --sign LABEL [--khmer TEXT] [--gloss G] TAKE...: one sign from takes, each TAKE a video of the sign"
+                + " made once, or a folder of such videos (a recordings folder as `kslr collect` writes it,"
+                + " OUT/SIGN). The window of each take the sign is in is found from hand presence and motion, and"
+                + " printed.",
+            "  --data DIR --labels L1,L2,... [--shots K] [--session S]: for each label, its first K windows in file"
+                + " order of session S (default: the lowest session holding the label)."})
 public final class EnrolCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -33,17 +51,29 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--embedder", paramLabel = "EMB.onnx", description = "sign embedder (default: the bundled one)")
     Path embedder;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
+    @Option(names = "--sign", paramLabel = "LABEL", description = "the sign the TAKEs show")
+    String sign;
+
+    @Option(names = "--khmer", paramLabel = "TEXT", description = "the sign's Khmer text (with --sign)")
+    String khmer;
+
+    @Option(names = "--gloss", paramLabel = "G", description = "the sign's gloss (with --sign; default: LABEL)")
+    String gloss;
+
+    @Parameters(paramLabel = "TAKE", arity = "0..*",
+            description = "with --sign: videos of the sign, one take each, or folders of them")
+    List<Path> takes = List.of();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "the dataset folder")
     Path data;
 
-    @Option(names = "--labels", required = true, split = ",", paramLabel = "L1,L2,...",
-            description = "the labels to teach")
+    @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...", description = "the labels to teach")
     List<String> labels;
 
-    @Option(names = "--shots", defaultValue = "5", paramLabel = "K",
-            description = "windows a label (default ${DEFAULT-VALUE}; at least " + SignVocabulary.MIN_TAKES
-                    + " for a new sign)")
-    int shots;
+    @Option(names = "--shots", paramLabel = "K",
+            description = "windows a label with --data (default " + DEFAULT_SHOTS + "; at least "
+                    + SignVocabulary.MIN_TAKES + " for a new sign)")
+    Integer shots;
 
     @Option(names = "--session", paramLabel = "S", description = "the session the windows come from")
     Integer session;
@@ -52,43 +82,130 @@ public final class EnrolCommand implements Callable<Integer> {
             description = "the label meaning 'no sign', which cannot be taught (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
+    @CommandLine.Mixin
+    LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
+
+    private static final int DEFAULT_SHOTS = 5;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset d = SignDataset.open(data);
+        boolean fromTakes = sign != null || !takes.isEmpty();
+        if (fromTakes == (data != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --sign LABEL TAKE... or --data"
+                    + " DIR --labels L1,L2,...");
+        }
+        if (fromTakes && (sign == null || takes.isEmpty() || labels != null || shots != null || session != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sign LABEL needs at least one TAKE and"
+                    + " takes no --labels, --shots or --session");
+        }
+        if (!fromTakes && (labels == null || khmer != null || gloss != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data needs --labels and takes no --khmer"
+                    + " or --gloss (those go with --sign)");
+        }
         try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder)) {
             SignVocabulary v = VocabularyFiles.loadOrCreate(vocabulary, emb);
-            SignDataset in = d.convertTo(emb.metadata().model().layout());
-            for (String label : labels) {
-                if (label.equals(noSignLabel)) {
-                    throw new InvalidInputException("'" + noSignLabel + "' means no sign; it cannot be taught as one");
-                }
-                int c = d.labels().indexOf(label);
-                if (c < 0) {
-                    throw new InvalidInputException("label '" + label + "' is not in " + data + " (" + d.labels()
-                            + ")");
-                }
-                int s = session != null ? session : IntStream.range(0, d.size()).filter(i -> d.label(i) == c)
-                        .map(d::session).min().orElseThrow();
-                int[] idx = IntStream.range(0, d.size()).filter(i -> d.label(i) == c && d.session(i) == s)
-                        .limit(shots).toArray();
-                if (idx.length < shots) {
-                    throw new InvalidInputException("session " + s + " holds " + idx.length + " windows of '" + label
-                            + "', fewer than --shots " + shots);
-                }
-                float[] takes = emb.embed(in.subset(idx).windows(), idx.length);
-                boolean known = v.signs().stream().anyMatch(x -> x.label().equals(label));
-                if (known) {
-                    v.addTakes(label, takes, idx.length);
-                } else {
-                    v.add(label, "", label, takes, idx.length);
-                }
-                o.printf("%s '%s': %d takes from session %d%n", known ? "added to" : "taught", label, idx.length, s);
+            if (fromTakes) {
+                enrolTakes(v, emb, o);
+            } else {
+                enrolDataset(v, emb, o);
             }
             v.save(vocabulary);
             o.println("vocabulary " + vocabulary + ": " + v.signs().size() + " signs");
         }
         o.flush();
         return 0;
+    }
+
+    private void checkTeachable(String label) {
+        if (label.equals(noSignLabel)) {
+            throw new InvalidInputException("'" + noSignLabel + "' means no sign; it cannot be taught as one");
+        }
+    }
+
+    /** Adds {@code count} take embeddings to {@code label}: a new sign, or more takes of one the vocabulary has. */
+    private static boolean teach(SignVocabulary v, String label, String khmerText, String glossText, float[] emb,
+            int count) {
+        boolean known = v.signs().stream().anyMatch(x -> x.label().equals(label));
+        if (known) {
+            v.addTakes(label, emb, count);
+        } else {
+            v.add(label, khmerText, glossText, emb, count);
+        }
+        return known;
+    }
+
+    private void enrolTakes(SignVocabulary v, OnnxSignEmbedder emb, PrintWriter o) {
+        checkTeachable(sign);
+        List<Path> videos = new ArrayList<>();
+        for (Path take : takes) {
+            if (Files.isDirectory(take)) {
+                List<Path> inFolder = DatasetCommand.sortedChildren(take).stream().filter(DatasetCommand::isVideoFile)
+                        .toList();
+                if (inFolder.isEmpty()) {
+                    throw new InvalidInputException("folder " + take + " holds no video ("
+                            + new TreeSet<>(DatasetCommand.VIDEO_EXTENSIONS) + ")");
+                }
+                videos.addAll(inFolder);
+            } else if (Files.isRegularFile(take)) {
+                videos.add(take);
+            } else {
+                throw new InvalidInputException("take " + take + " is neither a video nor a folder of videos");
+            }
+        }
+        SignEmbedderMetadata meta = emb.metadata();
+        FeatureLayout layout = meta.model().layout();
+        TakeRecorder recorder = TakeRecorder.forEmbedder(meta);
+        float[] windows = new float[videos.size() * meta.model().sequenceLength() * layout.size()];
+        try (LandmarkerModels models = landmarkerOptions.loadModels();
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                        .palmFallback(!landmarkerOptions.noPalm).faceLandmarks(layout.uses(LandmarkPart.FACE))
+                        .faceInParallel(landmarkerOptions.faceInParallel).build()) {
+            for (int i = 0; i < videos.size(); i++) {
+                Path video = videos.get(i);
+                landmarker.reset();
+                recorder.clear();
+                try (VideoFrames source = VideoFrames.open(video.toString())) {
+                    for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                        recorder.add(landmarker.detect(frame));
+                    }
+                }
+                TakeRecorder.TakeWindow w;
+                try {
+                    w = recorder.window();
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("take " + video + ": " + e.getMessage()
+                            + "; nothing was enrolled", e);
+                }
+                System.arraycopy(w.window(), 0, windows, i * w.window().length, w.window().length);
+                o.printf("take %s: %s%n", video, w.describe());
+            }
+        }
+        boolean known = teach(v, sign, khmer == null ? "" : khmer, gloss == null ? sign : gloss,
+                emb.embed(windows, videos.size()), videos.size());
+        o.printf("%s '%s': %d takes%n", known ? "added to" : "taught", sign, videos.size());
+    }
+
+    private void enrolDataset(SignVocabulary v, OnnxSignEmbedder emb, PrintWriter o) {
+        int k = shots == null ? DEFAULT_SHOTS : shots;
+        SignDataset d = SignDataset.open(data);
+        SignDataset in = d.convertTo(emb.metadata().model().layout());
+        for (String label : labels) {
+            checkTeachable(label);
+            int c = d.labels().indexOf(label);
+            if (c < 0) {
+                throw new InvalidInputException("label '" + label + "' is not in " + data + " (" + d.labels() + ")");
+            }
+            int s = session != null ? session : IntStream.range(0, d.size()).filter(i -> d.label(i) == c)
+                    .map(d::session).min().orElseThrow();
+            int[] idx = IntStream.range(0, d.size()).filter(i -> d.label(i) == c && d.session(i) == s)
+                    .limit(k).toArray();
+            if (idx.length < k) {
+                throw new InvalidInputException("session " + s + " holds " + idx.length + " windows of '" + label
+                        + "', fewer than --shots " + k);
+            }
+            boolean known = teach(v, label, "", label, emb.embed(in.subset(idx).windows(), idx.length), idx.length);
+            o.printf("%s '%s': %d takes from session %d%n", known ? "added to" : "taught", label, idx.length, s);
+        }
     }
 }

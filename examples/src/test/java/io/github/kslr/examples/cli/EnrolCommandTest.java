@@ -1,0 +1,110 @@
+package io.github.kslr.examples.cli;
+
+import static io.github.kslr.examples.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.kslr.api.testing.SharedFiles;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kslr enrol --sign LABEL TAKE...}: teaching one sign from video takes. */
+class EnrolCommandTest {
+
+    @Test
+    void teachesASignFromVideoTakesAndRecognisesIt(@TempDir Path tmp) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        // A recordings folder as kslr collect writes it (OUT/SIGN/take-NNN.mp4); other files in it are ignored.
+        Path folder = Files.createDirectories(tmp.resolve("recordings/wave"));
+        Files.copy(video, folder.resolve("take-001.mp4"));
+        Files.writeString(folder.resolve("notes.txt"), "not a take");
+        Path vocab = tmp.resolve("signs.vocab");
+        String[] r = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--khmer", "គ្រវីដៃ",
+                video.toString(), folder.toString());
+        assertEquals("0", r[0], r[2]);
+        // Each take says which of its frames were taken.
+        assertTrue(Pattern.compile("take .*test_video\\.mp4: frames \\d+-\\d+ \\(\\d+-\\d+ ms\\), hands in \\d+")
+                .matcher(r[1]).find(), r[1]);
+        assertTrue(r[1].contains("take-001.mp4: frames"), r[1]);
+        assertTrue(r[1].contains("taught 'wave': 2 takes"), r[1]);
+        String[] list = run("vocabulary", "list", vocab.toString());
+        assertTrue(list[1].contains("wave\twave\tគ្រវីដៃ\t2 takes"), list[1]);
+
+        // The clip the sign was taught from is recognised as it, best where the takes' window was (this clip's hands
+        // come and go, so windows are cut with the hand-loss policy KEEP).
+        String[] rec = run("recognize", video.toString(), "--vocabulary", vocab.toString(), "--json", "--windows",
+                "--hand-loss", "KEEP");
+        assertEquals("0", rec[0], rec[2]);
+        JsonObject o = JsonParser.parseString(rec[1]).getAsJsonObject();
+        double best = 0;
+        for (JsonElement e : o.getAsJsonArray("windows")) {
+            JsonObject w = e.getAsJsonObject();
+            if (w.get("recognized").getAsBoolean() && w.get("label").getAsString().equals("wave")) {
+                best = Math.max(best, w.get("confidence").getAsDouble());
+            }
+        }
+        assertTrue(best > 0.99, rec[1]);
+
+        // Enrolling again adds takes.
+        String[] more = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString());
+        assertEquals("0", more[0], more[2]);
+        assertTrue(more[1].contains("added to 'wave': 1 takes"), more[1]);
+        assertTrue(run("vocabulary", "list", vocab.toString())[1].contains("3 takes"));
+    }
+
+    @Test
+    void refusesTakesItCannotUseAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path vocab = tmp.resolve("signs.vocab");
+        BufferedImage gray = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+        Path noHands = tmp.resolve("empty.jpg");
+        ImageIO.write(gray, "jpg", noHands.toFile());
+
+        String[] none = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(),
+                noHands.toString());
+        assertNotEquals("0", none[0]);
+        assertTrue(none[2].contains("empty.jpg") && none[2].contains("no frame of the take shows a hand"), none[2]);
+        assertFalse(Files.exists(vocab), "nothing written");
+
+        String[] one = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString());
+        assertNotEquals("0", one[0]);
+        assertTrue(one[2].contains("at least 2 takes"), one[2]);
+
+        String[] missing = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave",
+                tmp.resolve("nope.mp4").toString(), video.toString());
+        assertNotEquals("0", missing[0]);
+        assertTrue(missing[2].contains("neither a video nor a folder"), missing[2]);
+
+        Path emptyFolder = Files.createDirectories(tmp.resolve("empty"));
+        String[] folder = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", emptyFolder.toString());
+        assertNotEquals("0", folder[0]);
+        assertTrue(folder[2].contains("holds no video"), folder[2]);
+
+        String[] noSign = run("enrol", "--vocabulary", vocab.toString(), "--sign", "-", video.toString(),
+                video.toString());
+        assertNotEquals("0", noSign[0]);
+        assertTrue(noSign[2].contains("cannot be taught"), noSign[2]);
+
+        String[] both = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(),
+                "--data", tmp.toString(), "--labels", "a");
+        assertNotEquals("0", both[0]);
+        assertTrue(both[2].contains("either --sign"), both[2]);
+        String[] noTakes = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave");
+        assertNotEquals("0", noTakes[0]);
+        assertTrue(noTakes[2].contains("at least one TAKE"), noTakes[2]);
+        String[] shotsWithSign = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--shots", "3",
+                video.toString());
+        assertNotEquals("0", shotsWithSign[0]);
+        assertFalse(Files.exists(vocab), "nothing written");
+    }
+}
