@@ -39,6 +39,10 @@ function parseArgs(argv) {
 
 const o = parseArgs(process.argv);
 const checks = [];
+// Milliseconds from the start to each step, in the summary (where a slow run spends its time).
+const started = Date.now();
+const marks = {};
+const mark = (name) => { marks[name] = Date.now() - started; };
 const check = (name, ok, detail) => { checks.push({ name, ok: !!ok, detail }); };
 
 const browser = await chromium.launch({
@@ -58,6 +62,7 @@ try {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push('console: ' + m.text()); });
   page.on('dialog', (d) => d.accept()); // Delete asks for confirmation
+  mark('browser');
   await page.goto(o.url);
   await page.waitForFunction(() => window.kslrDemo && window.kslrDemo.connected && window.kslrDemo.vocabulary,
     null, { timeout: o.timeoutMs });
@@ -112,6 +117,7 @@ try {
     await page.waitForFunction((w) => window.kslrDemo.teach.taught.includes(w)
       || (window.kslrDemo.teach.phase === 'idle'), o.word, { timeout: o.timeoutMs });
     const teachMs = Date.now() - t0;
+    mark('taught');
     const st = await page.evaluate(() => ({ teach: window.kslrDemo.teach, seen: window.kslrTeachSeen,
       progress: document.getElementById('teach-progress').textContent }));
     check('the sign is taught from the fake camera', st.teach.taught.includes(o.word),
@@ -134,10 +140,12 @@ try {
       && items[0].text.includes(o.gloss) && items[0].text.includes(o.takes + ' takes'), JSON.stringify(items));
 
     const p = await recognised(60000);
+    mark('recognised');
     check('the same clip is recognised as the taught sign', p.recognised > 0, JSON.stringify(p));
     await page.waitForFunction((w) => window.kslrDemo.sentence.includes(w), o.word, { timeout: 30000 })
       .catch(() => {});
     const sentence = await page.evaluate(() => window.kslrDemo.sentence);
+    mark('transcript');
     check('the transcript shows the taught sign', sentence.includes(o.word), `"${sentence}"`);
     if (o.screenshot) { await page.screenshot({ path: o.screenshot }); }
 
@@ -151,13 +159,15 @@ try {
       progress: document.getElementById('teach-progress').textContent, phase: window.kslrDemo.teach.phase }));
     check('teaching a taught word again is refused with a clear message', again.error
       && again.error.code === 'bad-teach' && again.progress.includes('taught already'), JSON.stringify(again));
-    summary = { teachMs, teach: st.teach, seen: st.seen, prediction: p, sentence };
+    mark('refused');
+    summary = { marks, teachMs, teach: st.teach, seen: st.seen, prediction: p, sentence };
   } else {
     const items = await listed();
     check('the taught sign is still listed after the restart', items.length === 1 && items[0] === o.word,
       JSON.stringify(items));
     await page.click('#camera-toggle');
     const p = await recognised(60000);
+    mark('recognised');
     check('the clip is recognised as the taught sign after the restart', p.recognised > 0, JSON.stringify(p));
 
     await page.click(`#taught-signs li[data-label="${o.word}"] button.delete`);
@@ -167,16 +177,18 @@ try {
       deleted: window.kslrDemo.teach.deleted, items: document.querySelectorAll('#taught-signs li').length }));
     check('Delete removes the sign from the list', after.vocabulary.length === 0 && after.items === 0
       && after.deleted.includes(o.word), JSON.stringify(after));
-    // Recognition no longer gives it: the next 40 window predictions recognise nothing.
+    mark('deleted');
+    // Recognition no longer gives it: the next 15 window predictions (a few seconds here) recognise nothing.
     const before = await page.evaluate(() => ({ predictions: window.kslrDemo.predictions,
       recognised: Object.values(window.kslrDemo.recognizedByLabel).reduce((a, b) => a + b, 0) }));
-    await page.waitForFunction((n) => window.kslrDemo.predictions >= n + 40, before.predictions,
+    await page.waitForFunction((n) => window.kslrDemo.predictions >= n + 15, before.predictions,
       { timeout: 60000, polling: 200 }).catch(() => {});
     const later = await page.evaluate(() => ({ predictions: window.kslrDemo.predictions,
       recognised: Object.values(window.kslrDemo.recognizedByLabel).reduce((a, b) => a + b, 0) }));
-    check('a deleted sign is no longer recognised', later.predictions >= before.predictions + 40
+    check('a deleted sign is no longer recognised', later.predictions >= before.predictions + 15
       && later.recognised === before.recognised, `before ${JSON.stringify(before)}, after ${JSON.stringify(later)}`);
-    summary = { recognition: p, afterDelete: { before, later } };
+    mark('not recognised');
+    summary = { marks, recognition: p, afterDelete: { before, later } };
   }
   const fin = await page.evaluate(() => ({ errors: window.kslrDemo.errors }));
   check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));

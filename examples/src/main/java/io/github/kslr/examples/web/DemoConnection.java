@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link TakeRecorder}) and answers {@code take}, or the error {@code bad-take} (e.g. no hand in view), after
  *       which the page records that take again.</li>
  *   <li>After the N-th take the sign is taught and saved: {@code taught}, then every page connected gets the new
- *       {@code vocabulary}; or the error {@code teach-failed}. {@code teach-cancel} forgets the takes.</li>
+ *       {@code vocabulary}; or the error {@code teach-failed}. {@code teach-cancel} forgets the takes (answered by
+ *       {@code teach-cancelled}, after the answers to messages sent before it).</li>
  * </ol>
  * {@code {"type": "signs"}} asks for the {@code vocabulary} ({@code signs}: label, khmer, gloss, takes);
  * {@code {"type": "delete-sign", "label": L}} deletes one ({@code deleted}, then {@code vocabulary} to every page; or

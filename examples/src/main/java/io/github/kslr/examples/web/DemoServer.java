@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * origin are refused, so a web page elsewhere cannot drive the user's local server.
  *
  * <p><b>Thread-safety.</b> {@link #start()} and {@link #close()} may be called from any thread; close is
- * idempotent and closes every connection's session. The server does not own the session factory's shared models
- * nor the speech voice: the caller closes them after the server.
+ * idempotent and closes every connection's session. The server does not own the session factory's shared models,
+ * the speech voice nor the teacher's embedder: the caller closes them after the server.
  */
 public final class DemoServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);

@@ -205,13 +205,13 @@ class WebDemoBrowserTest {
     }
 
     /**
-     * "Teach a sign" end to end, against {@code kslr serve --vocabulary V} itself: from an empty vocabulary (the file is
-     * created at start), the page teaches a Khmer word from 3 takes of the fake camera (a 1 s countdown and 1.5 s
+     * "Teach a sign" end to end, against {@code kslr serve --vocabulary V} itself: from an empty vocabulary (the file
+     * is created at start), the page teaches a Khmer word from 3 takes of the fake camera (a 1 s countdown and 1.5 s
      * takes, the page's own controls), the same looping clip is then recognised as it, in the window prediction and
      * in the transcript; after a restart on the same file the sign is still listed and recognised; Delete removes it
      * from the page, from recognition and from the file.
      *
-     * <p>The clip shows hands in about half of its frames, and the server processes about 10 of its 30 frames a
+     * <p>The clip shows hands in about half of its frames, and the server processes 5 to 10 of its 30 frames a
      * second here, so no 20-frame window of consecutive frames shows hands throughout: the server runs with
      * {@code --hand-loss KEEP} (a frame without hands stays in the window, as in the takes) and
      * {@code --agreement 3} so the transcript fills within the clip's loop.
@@ -232,6 +232,7 @@ class WebDemoBrowserTest {
         Path screenshot = OUT.resolve("teach.png");
         Files.deleteIfExists(screenshot);
         JsonObject taught;
+        long t0 = System.nanoTime();
         try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
             assertTrue(Files.isRegularFile(vocabulary), "kslr serve --vocabulary creates the missing file");
             assertTrue(s.output().contains(": 0 signs"), s.output());
@@ -257,12 +258,14 @@ class WebDemoBrowserTest {
             assertEquals(takes, signs.get(0).takeCount());
 
             JsonObject restarted;
+            long t1 = System.nanoTime();
             try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
                 assertTrue(s.output().contains(": 1 signs"), s.output());
                 restarted = browserChecks(List.of("teach-test.mjs", "--phase", "restart", "--url",
                         "http://127.0.0.1:" + s.port() + "/", "--y4m", y4m.toString(), "--chromium",
                         chromium.toString(), "--word", word),
-                        "Teach a sign is available with a vocabulary", "the taught sign is still listed after the restart",
+                        "Teach a sign is available with a vocabulary",
+                        "the taught sign is still listed after the restart",
                         "the clip is recognised as the taught sign after the restart",
                         "Delete removes the sign from the list", "a deleted sign is no longer recognised",
                         "no server errors", "no page errors");
@@ -270,8 +273,9 @@ class WebDemoBrowserTest {
             assertEquals(List.of(), SignVocabulary.load(vocabulary, embedder.metadata()).signs(),
                     "the deletion is saved");
             assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
-            System.out.println("teach a sign browser test: " + taught + "; after the restart: " + restarted
-                    + "; screenshots in " + OUT);
+            System.out.printf("teach a sign browser test: %s; after the restart: %s; %.1f s before the restart,"
+                    + " %.1f s after; screenshots in %s%n", taught, restarted, (t1 - t0) / 1e9,
+                    (System.nanoTime() - t1) / 1e9, OUT);
         }
     }
 
