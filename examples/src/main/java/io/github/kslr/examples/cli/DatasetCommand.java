@@ -69,6 +69,9 @@ public final class DatasetCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
 
+    @CommandLine.Mixin
+    MediaInputOptions media = new MediaInputOptions();
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "a folder of recordings or a CSV list of them")
     Path input;
 
@@ -254,7 +257,7 @@ public final class DatasetCommand implements Callable<Integer> {
         float[] features = new float[64 * f];
         long[] timestamps = new long[64];
         int n = 0;
-        try (VideoFrames source = VideoFrames.open(c.video().toString())) {
+        try (VideoFrames source = media.open(c.video().toString())) {
             for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
                 if (Thread.currentThread().isInterrupted()) {
                     // Another recording failed: stop rather than finish a long clip nobody will use.

@@ -47,6 +47,9 @@ public final class LandmarksCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
 
+    @CommandLine.Mixin
+    MediaInputOptions media = new MediaInputOptions();
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
@@ -86,17 +89,19 @@ public final class LandmarksCommand implements Callable<Integer> {
                 HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
                         .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm)
                         .faceInParallel(landmarkerOptions.faceInParallel).build();
-                VideoFrames source = VideoFrames.open(input)) {
+                VideoFrames source = media.open(input)) {
             // The JSON appears complete or not at all, even when decoding fails halfway.
             AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
+            partialNote = maxFrames > 0 && frames >= maxFrames ? "" : MediaInputOptions.declaredNote(source);
         }
         if (npy != null) {
             Npy.write(npy, NpyArray.ofFloats(Arrays.copyOf(features, frames * featureLayout.size()), frames,
                     featureLayout.size()));
         }
         double ms = frames == 0 ? 0 : detectNanos / 1e6 / frames;
-        o.printf(Locale.ROOT, "%d frame(s) in %s mode; found pose %d, left hand %d, right hand %d, face %d; %.1f ms"
-                + " a frame (%.1f frames/s)%n", frames, runningMode.name().toLowerCase(Locale.ROOT), found[0],
+        o.printf(Locale.ROOT, "%d frame(s)%s in %s mode; found pose %d, left hand %d, right hand %d, face %d; %.1f"
+                + " ms a frame (%.1f frames/s)%n", frames, partialNote, runningMode.name().toLowerCase(Locale.ROOT),
+                found[0],
                 found[1], found[2], found[3], ms, ms > 0 ? 1000 / ms : 0);
         o.printf(Locale.ROOT, "wrote %s%s%n", out, npy != null ? " and " + npy + " [" + frames + ", "
                 + featureLayout.size() + "] (" + featureLayout.name() + ")" : "");
@@ -105,6 +110,7 @@ public final class LandmarksCommand implements Callable<Integer> {
 
     // What writeFrames found, for the summary and the feature matrix.
     private int frames;
+    private String partialNote = "";
     private final int[] found = new int[4];
     private long detectNanos;
     private float[] features = new float[0];

@@ -55,6 +55,9 @@ public final class RecognizeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RecognitionOptions recognition;
 
+    @CommandLine.Mixin
+    MediaInputOptions media = new MediaInputOptions();
+
     @Option(names = "--windows", description = "also print every classified window's prediction (label,"
             + " confidence), not only the signs the sentence rules accepted")
     boolean windows;
@@ -96,7 +99,7 @@ public final class RecognizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
         // The input first: a wrong path fails at once, before the models load.
-        try (VideoFrames frames = VideoFrames.open(input);
+        try (VideoFrames frames = media.open(input);
                 SdkModels models = recognition.load();
                 // Only the parts the sign model reads: the command shows no landmarks.
                 RecognitionSession session = models.newSession(false)) {
@@ -236,14 +239,15 @@ public final class RecognizeCommand implements Callable<Integer> {
             clip = speakSentence(models.voice(), tally.sentence, err);
         }
         if (json) {
-            writeJson(out, models.signModel(), tally, dropped, seconds, clip);
+            writeJson(out, models.signModel(), tally, dropped, frames.lengthInFrames(), seconds, clip);
         } else {
             long count = tally.count;
             out.printf(Locale.ROOT, "sentence: %s%n", tally.sentence.isEmpty() ? "(nothing recognised)"
                     : tally.sentence);
-            out.printf(Locale.ROOT, "%d frames%s (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
+            out.printf(Locale.ROOT, "%d frames%s%s (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
                     + " %.2f ms recognition a frame; models loaded in %.2f s%n", count,
                     dropped < 0 ? "" : String.format(Locale.ROOT, " of %d read, %d dropped", read, dropped),
+                    maxFrames > 0 && count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames),
                     tally.withPose, tally.withHands, tally.hits.size(), count == 0 ? 0 : tally.landmarkMs / count,
                     count == 0 ? 0 : tally.recognizeMs / count, (loaded - started) / 1e9);
             if (clip != null) {
@@ -282,8 +286,8 @@ public final class RecognizeCommand implements Callable<Integer> {
         return clip;
     }
 
-    private void writeJson(PrintWriter out, SignModelMetadata meta, Tally t, long dropped, double seconds,
-            AudioClip clip) throws IOException {
+    private void writeJson(PrintWriter out, SignModelMetadata meta, Tally t, long dropped, int declared,
+            double seconds, AudioClip clip) throws IOException {
         long frames = t.count;
         JsonWriter w = new JsonWriter(out);
         w.setIndent("  ");
@@ -299,6 +303,10 @@ public final class RecognizeCommand implements Callable<Integer> {
         }
         w.endObject();
         w.name("frames").value(frames);
+        if (declared > 0) {
+            // What the container states: frames may be fewer with --accept-partial or --max-frames.
+            w.name("framesDeclared").value(declared);
+        }
         if (dropped >= 0) {
             w.name("framesDropped").value(dropped); // live: replaced while another frame was processed
         }

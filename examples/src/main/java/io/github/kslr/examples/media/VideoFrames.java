@@ -27,8 +27,10 @@ public final class VideoFrames implements AutoCloseable {
     private static final Pattern CAMERA = Pattern.compile("camera:(\\d+)");
 
     static {
-        // FFmpeg prints to stderr by default (e.g. a swscaler note for every JPEG-range video); errors suffice.
+        // FFmpeg prints to stderr by default (e.g. a swscaler note for every JPEG-range video); its errors are kept
+        // instead, to name the reason when a file ends early.
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FfmpegErrors.install();
     }
 
     private final String description;
@@ -38,6 +40,8 @@ public final class VideoFrames implements AutoCloseable {
     private int index = -1;
     private boolean closed;
     private boolean paced;
+    private boolean acceptPartial;
+    private final int statedFrames;
     /** When paced: System.nanoTime() and timestamp of the first frame returned. */
     private long pacingStartNanos;
     private long pacingFirstMs = -1;
@@ -46,6 +50,7 @@ public final class VideoFrames implements AutoCloseable {
         this.description = description;
         this.grabber = grabber;
         this.live = live;
+        this.statedFrames = live ? 0 : Math.max(0, grabber.getLengthInFrames());
     }
 
     /**
@@ -77,6 +82,7 @@ public final class VideoFrames implements AutoCloseable {
             live = false;
         }
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        FfmpegErrors.clear();
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
@@ -96,9 +102,33 @@ public final class VideoFrames implements AutoCloseable {
         return grabber.getFrameRate();
     }
 
-    /** Frames the container declares (an estimate; 0 or less when unknown or live). */
+    /** Frames the container declares (an estimate from its duration and rate; 0 when unknown or live). */
     public int lengthInFrames() {
-        return live ? 0 : grabber.getLengthInFrames();
+        return statedFrames;
+    }
+
+    /** Frames decoded so far. */
+    public int framesDecoded() {
+        return index + 1;
+    }
+
+    /**
+     * Whether a file that ends before the frames its container declares is read as far as it goes (default false:
+     * {@link #next()} then throws at the end, so that a truncated file never looks like a short recording). A file
+     * that yields no frame at all is an error either way.
+     *
+     * @return this
+     */
+    public VideoFrames acceptPartial(boolean accept) {
+        this.acceptPartial = accept;
+        return this;
+    }
+
+    /** "58 frames" or "25 of 58 frames the container declares", for reports. */
+    public String decodedSummary() {
+        int decoded = framesDecoded();
+        return statedFrames > 0 && decoded != statedFrames
+                ? decoded + " of " + statedFrames + " frames the container declares" : decoded + " frames";
     }
 
     /**
@@ -141,6 +171,7 @@ public final class VideoFrames implements AutoCloseable {
                     + ffmpegMessage(e), e);
         }
         if (f == null || f.image == null || f.image[0] == null) {
+            checkComplete();
             return null;
         }
         index++;
@@ -157,6 +188,28 @@ public final class VideoFrames implements AutoCloseable {
             waitForFrameTime(ts);
         }
         return ImageFrame.of(f.imageWidth, f.imageHeight, f.imageStride, PixelFormat.BGR, pixels, ts);
+    }
+
+    /**
+     * At the end of a file: nothing decoded, or fewer frames than the container declares (beyond the rounding of its
+     * duration estimate), is an error unless partial input was accepted.
+     */
+    private void checkComplete() {
+        if (live) {
+            return;
+        }
+        int decoded = framesDecoded();
+        String reason = FfmpegErrors.last();
+        String why = reason == null ? "" : " (FFmpeg: " + reason + ")";
+        if (decoded == 0) {
+            throw new InvalidInputException(description + " holds no frame that FFmpeg can decode" + why);
+        }
+        boolean early = statedFrames > 0 && decoded < statedFrames - Math.max(1, statedFrames / 50);
+        if (early && !acceptPartial) {
+            throw new InvalidInputException(description + " ended early: " + decoded + " of " + statedFrames
+                    + " frames the container declares were decoded" + why + "; the file is probably truncated"
+                    + " (--accept-partial reads what there is)");
+        }
     }
 
     private void waitForFrameTime(long ts) {

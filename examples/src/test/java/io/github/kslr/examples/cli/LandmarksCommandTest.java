@@ -108,4 +108,31 @@ class LandmarksCommandTest {
         assertNotEquals("0", r[0]);
         assertTrue(r[2].contains("--mode must be image or video, was fast"), r[2]);
     }
+
+    /** Bad media never looks like success (a truncated mp4 once gave 25 of 58 frames and exit 0). */
+    @Test
+    void badMediaIsAnErrorUnlessPartialInputIsAccepted(@TempDir Path tmp) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path half = tmp.resolve("half.mp4");
+        Files.write(half, java.util.Arrays.copyOf(Files.readAllBytes(video), 172016));
+        Path json = tmp.resolve("o.json");
+        String[] r = run("landmarks", half.toString(), "--out", json.toString());
+        assertNotEquals("0", r[0]);
+        assertTrue(r[2].contains("half.mp4 ended early: 25 of 58 frames the container declares were decoded")
+                && r[2].contains("partial file") && r[2].contains("--accept-partial"), r[2]);
+        assertTrue(!Files.exists(json), "nothing written");
+
+        String[] partial = run("landmarks", half.toString(), "--out", json.toString(), "--accept-partial");
+        assertEquals("0", partial[0], partial[2]);
+        assertTrue(partial[1].contains("25 frame(s) (of 58 frames the container declares)"), partial[1]);
+        assertEquals(25, JsonParser.parseString(Files.readString(json)).getAsJsonArray().size());
+
+        Path noise = tmp.resolve("r.jpg");
+        byte[] bytes = new byte[200_000];
+        new java.util.Random(5).nextBytes(bytes);
+        Files.write(noise, bytes);
+        String[] n = run("recognize", noise.toString(), "--json");
+        assertNotEquals("0", n[0]);
+        assertTrue(n[2].contains("r.jpg holds no frame that FFmpeg can decode"), n[2]);
+    }
 }
