@@ -50,6 +50,17 @@ try {
   await page.goto(o.url);
   await page.waitForFunction(() => window.kslrDemo && window.kslrDemo.connected, null, { timeout: o.timeoutMs });
 
+  // A server without a vocabulary cannot teach: the panel says how to start one that can.
+  await page.waitForFunction(() => window.kslrDemo.hello, null, { timeout: o.timeoutMs });
+  const teach = await page.evaluate(() => {
+    const shown = (id) => getComputedStyle(document.getElementById(id)).display !== 'none';
+    return { available: window.kslrDemo.teach.available,
+      help: shown('teach-unavailable') ? document.getElementById('teach-unavailable').textContent : null,
+      formHidden: !shown('teach-form') };
+  });
+  check('Teach a sign says how to start a server with a vocabulary', !teach.available && teach.formHidden
+    && teach.help && teach.help.includes('serve --vocabulary'), JSON.stringify(teach));
+
   const speakDisabledAtStart = await page.isDisabled('#speak');
   check('Speak is disabled before any transcript', speakDisabledAtStart
     && (await page.textContent('#transcript')) === '');

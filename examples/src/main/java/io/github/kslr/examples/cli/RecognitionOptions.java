@@ -68,22 +68,48 @@ final class RecognitionOptions {
     int threads;
 
     SdkModels load() {
+        return load(false).models();
+    }
+
+    /**
+     * The loaded models and, with {@code --vocabulary}, the vocabulary and embedder their classifier recognises with
+     * (both owned by the models: closing them closes the embedder), so {@code serve} can teach into that very
+     * vocabulary; null without.
+     */
+    record Loaded(SdkModels models, SignVocabulary vocabulary, OnnxSignEmbedder embedder) {
+    }
+
+    /**
+     * Loads the models.
+     *
+     * @param createVocabulary whether a {@code --vocabulary} file that does not exist yet means a new, empty
+     *                         vocabulary ({@code serve}, which teaches into it) rather than an error
+     */
+    Loaded load(boolean createVocabulary) {
         if (vocabulary == null) {
-            return SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings(), threads);
+            return new Loaded(SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings(),
+                    threads), null, null);
         }
         if (model != null) {
             throw new InvalidInputException("--model and --vocabulary exclude each other: recognise with a sign"
                     + " model or with a vocabulary of taught signs");
         }
-        return SdkModels.load(landmarkModels, () -> {
+        SignVocabulary[] opened = new SignVocabulary[1];
+        OnnxSignEmbedder[] openedEmbedder = new OnnxSignEmbedder[1];
+        SdkModels models = SdkModels.load(landmarkModels, () -> {
             OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
             try {
-                return VocabularySignClassifier.builder(emb, SignVocabulary.load(vocabulary, emb.metadata()))
-                        .ownsEmbedder(true).build();
+                SignVocabulary v = createVocabulary ? VocabularyFiles.loadOrCreate(vocabulary, emb)
+                        : SignVocabulary.load(vocabulary, emb.metadata());
+                VocabularySignClassifier c = VocabularySignClassifier.builder(emb, v).ownsEmbedder(true).build();
+                opened[0] = v;
+                openedEmbedder[0] = emb;
+                return c;
             } catch (RuntimeException e) {
                 emb.close();
                 throw e;
             }
         }, voice, ExecutionDevice.parse(device), settings(), threads);
+        return new Loaded(models, opened[0], openedEmbedder[0]);
     }
 }

@@ -2,6 +2,7 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.examples.pipeline.SdkModels;
 import io.github.kslr.examples.web.DemoServer;
+import io.github.kslr.examples.web.VocabularyTeacher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Option;
         description = {"Serves the live web demo: open the printed address in a browser, turn the camera on and sign;"
                 + " the page shows the landmarks, the recognised signs and the Khmer sentence, and Speak says it.",
             "The browser sends camera frames to this server over a WebSocket; nothing leaves this machine. Without a"
-                + " camera, --video FILE lets the page play a video file through the same pipeline."})
+                + " camera, --video FILE lets the page play a video file through the same pipeline.",
+            "With --vocabulary V the page recognises the signs taught to V and can teach new ones (Teach a sign: type"
+                + " the Khmer word, record a few takes); V is created when missing and saved after every change, so a"
+                + " restart keeps what was taught. Stop the server before changing V with kslr vocabulary or enrol."})
 public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -62,13 +66,40 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--video " + video.toAbsolutePath()
                     + " does not exist or is not a file");
         }
+        Path vocabulary = recognition.vocabulary;
+        if (vocabulary != null) {
+            Path parent = vocabulary.toAbsolutePath().getParent();
+            if (java.nio.file.Files.isDirectory(vocabulary)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--vocabulary "
+                        + vocabulary.toAbsolutePath() + " is a folder; name a file (it is created when missing)");
+            }
+            if (!java.nio.file.Files.exists(vocabulary) && (parent == null
+                    || !java.nio.file.Files.isDirectory(parent))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--vocabulary "
+                        + vocabulary.toAbsolutePath() + ": the folder " + parent + " does not exist");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("loading models...");
         out.flush();
-        try (SdkModels models = recognition.load();
-                DemoServer s = DemoServer.builder().host(host).port(port).sessions(models::newSession)
-                        .speech(models.voice()).video(video).model(models.signModel())
-                        .maxFrameBytes(maxFrameBytes).build()) {
+        RecognitionOptions.Loaded loaded = recognition.load(true);
+        try (SdkModels models = loaded.models()) {
+            // The page teaches into the very vocabulary the sessions recognise with, so a taught sign counts at once.
+            VocabularyTeacher teacher = loaded.vocabulary() == null ? null
+                    : VocabularyTeacher.open(vocabulary, loaded.vocabulary(), loaded.embedder());
+            if (teacher != null) {
+                out.printf("vocabulary %s: %d signs; teach more from the page (Teach a sign)%n", teacher.file(),
+                        teacher.signs().size());
+            }
+            serve(models, teacher, out);
+        }
+        return 0;
+    }
+
+    private void serve(SdkModels models, VocabularyTeacher teacher, PrintWriter out) throws InterruptedException {
+        try (DemoServer s = DemoServer.builder().host(host).port(port).sessions(models::newSession)
+                .speech(models.voice()).video(video).model(models.signModel()).teacher(teacher)
+                .maxFrameBytes(maxFrameBytes).build()) {
             s.start();
             server = s;
             Thread hook = new Thread(stop::countDown, "kslr-serve-shutdown");
@@ -86,6 +117,5 @@ public final class ServeCommand implements Callable<Integer> {
         } finally {
             server = null;
         }
-        return 0;
     }
 }

@@ -18,14 +18,19 @@ import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.FrameResult;
 import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.examples.pipeline.RecognitionSession;
+import io.github.kslr.recognizer.SignVocabulary;
+import io.github.kslr.recognizer.TakeRecorder;
 import io.javalin.websocket.WsContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +45,36 @@ import org.slf4j.LoggerFactory;
  * {@code video-start}/{@code video-end}, {@code error} ({@code code}, {@code message}); while the server's video
  * plays, each {@code result} is preceded by a binary message holding that frame as JPEG.
  *
+ * <p>"Teach a sign", when the server has a {@link VocabularyTeacher} ({@code hello} says {@code "teach": true}):
+ * <ol>
+ *   <li>{@code {"type": "teach-start", "khmer": WORD, "gloss": TEXT, "takes": N}} checks the word, gloss and take
+ *       count and that the word is not taught yet; answered by {@code teach-ready} (or an error {@code bad-teach},
+ *       {@code teach-busy}, {@code teach-unavailable}).</li>
+ *   <li>For each take: {@code take-start} (answered by {@code take-recording}); every frame processed from then on,
+ *       from the camera or the server's video, belongs to the take; {@code take-end} picks the take's window
+ *       ({@link TakeRecorder}) and answers {@code take}, or the error {@code bad-take} (e.g. no hand in view), after
+ *       which the page records that take again.</li>
+ *   <li>After the N-th take the sign is taught and saved: {@code taught}, then every page connected gets the new
+ *       {@code vocabulary}; or the error {@code teach-failed}. {@code teach-cancel} forgets the takes (answered by
+ *       {@code teach-cancelled}, after the answers to messages sent before it).</li>
+ * </ol>
+ * {@code {"type": "signs"}} asks for the {@code vocabulary} ({@code signs}: label, khmer, gloss, takes);
+ * {@code {"type": "delete-sign", "label": L}} deletes one ({@code deleted}, then {@code vocabulary} to every page; or
+ * the error {@code unknown-sign}).
+ *
  * <p><b>Thread-safety.</b> Jetty calls the handlers of one connection one at a time; the video thread and those
- * handlers share the session under {@link #lock}. Sends are serialised under the same lock so a frame's JPEG and
- * its result stay together.
+ * handlers share the session and the teaching in progress under {@link #lock}. Sends are serialised under the same
+ * lock so a frame's JPEG and its result stay together. Teaching and deleting signs run outside the lock (the teacher
+ * serialises them across connections), so telling the other connections never holds two connections' locks.
  */
 final class DemoConnection {
     private static final Logger LOG = LoggerFactory.getLogger(DemoConnection.class);
+    /** Frames one take keeps at most (about 30 s of camera): a take is one sign; later frames are not kept. */
+    static final int MAX_TAKE_FRAMES = 900;
+    static final String NO_VOCABULARY = "this server has no vocabulary to teach signs into; start it with one:"
+            + " java -jar examples/target/kslr.jar serve --vocabulary signs.vocab";
+    private static final String MESSAGE_TYPES = "clear, speak, video, stop-video, signs, teach-start, take-start,"
+            + " take-end, teach-cancel or delete-sign";
 
     private final WsContext ctx;
     private final Supplier<RecognitionSession> factory;
@@ -54,6 +83,8 @@ final class DemoConnection {
     private final SignModelMetadata model;
     private final int maxFrameBytes;
     private final long maxFramePixels;
+    private final VocabularyTeacher teacher;
+    private final Runnable vocabularyChanged;
     private final Object lock = new Object();
     private final long startNanos = System.nanoTime();
 
@@ -65,9 +96,33 @@ final class DemoConnection {
     private Thread videoThread;
     private volatile boolean videoStop;
     private boolean closed;
+    private Teaching teaching;
 
+    /** A teaching in progress on this connection: what the page asked for and the windows of its takes so far. */
+    private static final class Teaching {
+        final String word;
+        final String gloss;
+        final int takes;
+        final TakeRecorder recorder;
+        final List<float[]> windows = new ArrayList<>();
+        boolean recording;
+
+        Teaching(String word, String gloss, int takes, TakeRecorder recorder) {
+            this.word = word;
+            this.gloss = gloss;
+            this.takes = takes;
+            this.recorder = recorder;
+        }
+    }
+
+    /**
+     * @param teacher           the vocabulary "Teach a sign" teaches into, or null: teaching unavailable
+     * @param vocabularyChanged called (outside this connection's lock) after this connection taught or deleted a
+     *                          sign, to send the new vocabulary to every page
+     */
     DemoConnection(WsContext ctx, Supplier<RecognitionSession> factory, KhmerSpeech speech, Path video,
-            SignModelMetadata model, int maxFrameBytes, long maxFramePixels) {
+            SignModelMetadata model, int maxFrameBytes, long maxFramePixels, VocabularyTeacher teacher,
+            Runnable vocabularyChanged) {
         this.ctx = ctx;
         this.factory = factory;
         this.speech = speech;
@@ -75,6 +130,8 @@ final class DemoConnection {
         this.model = model;
         this.maxFrameBytes = maxFrameBytes;
         this.maxFramePixels = maxFramePixels;
+        this.teacher = teacher;
+        this.vocabularyChanged = vocabularyChanged;
     }
 
     /** Opens the session and greets the page with what this server offers. */
@@ -107,7 +164,20 @@ final class DemoConnection {
                     }
                     w.endArray();
                 }
+                w.name("teach").value(teacher != null);
+                if (teacher != null) {
+                    w.name("vocabularyFile").value(String.valueOf(teacher.file().getFileName()));
+                    w.name("defaultTakes").value(VocabularyTeacher.DEFAULT_TAKES);
+                    w.name("minTakes").value(SignVocabulary.MIN_TAKES);
+                    w.name("maxTakes").value(VocabularyTeacher.MAX_TAKES);
+                    w.name("maxKhmerChars").value(VocabularyTeacher.MAX_KHMER_CHARS);
+                    w.name("maxGlossChars").value(VocabularyTeacher.MAX_GLOSS_CHARS);
+                    w.name("windowFrames").value(teacher.windowLength());
+                } else {
+                    w.name("teachHelp").value(NO_VOCABULARY);
+                }
             });
+            sendVocabulary();
         }
     }
 
@@ -149,14 +219,14 @@ final class DemoConnection {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject() || !e.getAsJsonObject().has("type")
                     || !e.getAsJsonObject().get("type").isJsonPrimitive()) {
-                sendError("unknown-message", "expected a JSON object with a \"type\" of clear, speak, video or"
-                        + " stop-video; got " + abbreviate(text));
+                sendError("unknown-message", "expected a JSON object with a \"type\" of " + MESSAGE_TYPES
+                        + "; got " + abbreviate(text));
                 return;
             }
             msg = e.getAsJsonObject();
         } catch (JsonParseException e) {
-            sendError("unknown-message", "expected a JSON object with a \"type\" of clear, speak, video or"
-                    + " stop-video; got " + abbreviate(text));
+            sendError("unknown-message", "expected a JSON object with a \"type\" of " + MESSAGE_TYPES + "; got "
+                    + abbreviate(text));
             return;
         }
         String type = msg.get("type").getAsString();
@@ -165,9 +235,224 @@ final class DemoConnection {
             case "speak" -> speak();
             case "video" -> startVideo();
             case "stop-video" -> stopVideo();
+            case "signs" -> {
+                if (teacher == null) {
+                    sendError("teach-unavailable", NO_VOCABULARY);
+                } else {
+                    sendVocabulary();
+                }
+            }
+            case "teach-start" -> teachStart(msg);
+            case "take-start" -> takeStart();
+            case "take-end" -> takeEnd();
+            case "teach-cancel" -> teachCancel();
+            case "delete-sign" -> deleteSign(msg);
             default -> sendError("unknown-message", "unknown message type \"" + abbreviate(type)
-                    + "\"; expected clear, speak, video or stop-video");
+                    + "\"; expected " + MESSAGE_TYPES);
         }
+    }
+
+    private void teachStart(JsonObject msg) {
+        if (teacher == null) {
+            sendError("teach-unavailable", NO_VOCABULARY);
+            return;
+        }
+        String word;
+        String gloss;
+        int takes;
+        try {
+            word = teacher.checkNewSign(stringMember(msg, "khmer"));
+            gloss = VocabularyTeacher.gloss(stringMember(msg, "gloss"));
+            takes = VocabularyTeacher.takeCount(intMember(msg, "takes", VocabularyTeacher.DEFAULT_TAKES));
+        } catch (InvalidInputException e) {
+            sendError("bad-teach", e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            if (session == null || closed) {
+                return;
+            }
+            if (teaching != null) {
+                sendError("teach-busy", "this page is teaching '" + teaching.word + "' already (" + teaching.windows
+                        .size() + " of " + teaching.takes + " takes); finish or cancel it first");
+                return;
+            }
+            Teaching t = new Teaching(word, gloss, takes, teacher.newTakeRecorder());
+            teaching = t;
+            sendJson(w -> {
+                w.name("type").value("teach-ready");
+                w.name("khmer").value(t.word);
+                w.name("gloss").value(t.gloss);
+                w.name("takes").value(t.takes);
+                w.name("windowFrames").value(teacher.windowLength());
+            });
+        }
+    }
+
+    private void takeStart() {
+        synchronized (lock) {
+            if (teaching == null) {
+                sendError("not-teaching", "no sign is being taught; send teach-start first");
+                return;
+            }
+            if (teaching.recording) {
+                sendError("not-teaching", "take " + (teaching.windows.size() + 1) + " is being recorded already;"
+                        + " send take-end first");
+                return;
+            }
+            Teaching t = teaching;
+            t.recorder.clear();
+            t.recording = true;
+            sendJson(w -> {
+                w.name("type").value("take-recording");
+                w.name("take").value(t.windows.size() + 1);
+                w.name("takes").value(t.takes);
+            });
+        }
+    }
+
+    private void takeEnd() {
+        Teaching complete;
+        synchronized (lock) {
+            Teaching t = teaching;
+            if (t == null || !t.recording) {
+                sendError("not-teaching", "no take is being recorded; send take-start first");
+                return;
+            }
+            t.recording = false;
+            int take = t.windows.size() + 1;
+            int taken = t.recorder.frameCount();
+            TakeRecorder.TakeWindow w;
+            try {
+                w = t.recorder.window();
+            } catch (InvalidInputException e) {
+                t.recorder.clear();
+                sendError("bad-take", "take " + take + " of " + t.takes + " was not kept: " + e.getMessage());
+                return;
+            }
+            t.recorder.clear();
+            t.windows.add(w.window());
+            sendJson(o -> {
+                o.name("type").value("take");
+                o.name("take").value(take);
+                o.name("takes").value(t.takes);
+                o.name("frames").value(taken);
+                o.name("firstFrame").value(w.firstFrame());
+                o.name("lastFrame").value(w.lastFrame());
+                o.name("handFrames").value(w.handFrames());
+                o.name("padded").value(w.padded());
+                o.name("truncated").value(taken >= MAX_TAKE_FRAMES);
+            });
+            if (t.windows.size() < t.takes) {
+                return;
+            }
+            complete = t;
+            teaching = null;
+        }
+        // Embedding and saving run outside the lock: frames keep flowing, and telling every page takes their locks.
+        SignVocabulary.Sign sign;
+        try {
+            sign = teacher.teach(complete.word, complete.gloss, complete.windows);
+        } catch (InvalidInputException e) {
+            sendError("teach-failed", e.getMessage());
+            return;
+        } catch (KslrException e) {
+            LOG.warn("teaching '{}' failed", complete.word, e);
+            sendError("teach-failed", e.getMessage());
+            return;
+        }
+        LOG.info("taught '{}' ({}) from {} takes into {}", sign.label(), sign.gloss(), sign.takeCount(),
+                teacher.file());
+        sendJson(w -> {
+            w.name("type").value("taught");
+            writeSign(w, sign);
+        });
+        vocabularyChanged.run();
+    }
+
+    private void teachCancel() {
+        synchronized (lock) {
+            teaching = null;
+            sendJson(w -> w.name("type").value("teach-cancelled"));
+        }
+    }
+
+    private void deleteSign(JsonObject msg) {
+        if (teacher == null) {
+            sendError("teach-unavailable", NO_VOCABULARY);
+            return;
+        }
+        SignVocabulary.Sign sign;
+        try {
+            sign = teacher.remove(stringMember(msg, "label"));
+        } catch (InvalidInputException e) {
+            sendError("unknown-sign", e.getMessage());
+            return;
+        } catch (KslrException e) {
+            LOG.warn("deleting a sign failed", e);
+            sendError("delete-failed", e.getMessage());
+            return;
+        }
+        LOG.info("deleted '{}' from {}", sign.label(), teacher.file());
+        sendJson(w -> {
+            w.name("type").value("deleted");
+            w.name("label").value(sign.label());
+        });
+        vocabularyChanged.run();
+    }
+
+    /** Sends the taught signs (nothing without a teacher). May be called from any thread. */
+    void sendVocabulary() {
+        if (teacher == null) {
+            return;
+        }
+        List<SignVocabulary.Sign> signs = teacher.signs();
+        sendJson(w -> {
+            w.name("type").value("vocabulary");
+            w.name("file").value(String.valueOf(teacher.file().getFileName()));
+            w.name("signs").beginArray();
+            for (SignVocabulary.Sign s : signs) {
+                w.beginObject();
+                writeSign(w, s);
+                w.endObject();
+            }
+            w.endArray();
+        });
+    }
+
+    private static void writeSign(JsonWriter w, SignVocabulary.Sign s) throws IOException {
+        w.name("label").value(s.label());
+        w.name("khmer").value(s.khmer());
+        w.name("gloss").value(s.gloss());
+        w.name("takes").value(s.takeCount());
+    }
+
+    /** A string member, or null when it is absent or JSON null. */
+    private static String stringMember(JsonObject msg, String name) {
+        JsonElement e = msg.get(name);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new InvalidInputException("\"" + name + "\" must be a string, was " + abbreviate(e.toString()));
+        }
+        return e.getAsString();
+    }
+
+    /** A whole-number member, or {@code absent} when it is missing or JSON null. */
+    private static int intMember(JsonObject msg, String name, int absent) {
+        JsonElement e = msg.get(name);
+        if (e == null || e.isJsonNull()) {
+            return absent;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                return new BigDecimal(e.getAsString()).intValueExact();
+            } catch (ArithmeticException | NumberFormatException notWhole) {
+                // reported below
+            }
+        }
+        throw new InvalidInputException("\"" + name + "\" must be a whole number, was " + abbreviate(e.toString()));
     }
 
     private void clear() {
@@ -328,6 +613,14 @@ final class DemoConnection {
             return;
         }
         long index = frames++;
+        if (teaching != null && teaching.recording && teaching.recorder.frameCount() < MAX_TAKE_FRAMES) {
+            try {
+                teaching.recorder.add(r.landmarks());
+            } catch (InvalidInputException e) {
+                // Timestamps here always increase; should a frame still be refused, the take goes on without it.
+                LOG.debug("a take frame was not kept: {}", e.getMessage());
+            }
+        }
         if (frameJpeg != null) {
             ctx.send(ByteBuffer.wrap(frameJpeg));
         }

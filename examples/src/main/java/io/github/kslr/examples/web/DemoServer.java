@@ -18,17 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live web demo: serves the page (camera pane with landmark overlay, transcript, Clear, Speak) and a WebSocket
- * at {@code /ws} on which the browser streams JPEG frames and the server answers with landmarks, recognised signs and
- * the sentence. Each connection gets its own {@link RecognitionSession} (a landmarker in video mode keeps tracking
- * state per stream); the speech voice is shared.
+ * The live web demo: serves the page (camera pane with landmark overlay, transcript, Clear, Speak, Teach a sign) and
+ * a WebSocket at {@code /ws} on which the browser streams JPEG frames and the server answers with landmarks,
+ * recognised signs and the sentence. Each connection gets its own {@link RecognitionSession} (a landmarker in video
+ * mode keeps tracking state per stream); the speech voice and the {@link VocabularyTeacher} (when the server
+ * recognises a vocabulary of taught signs) are shared: a sign taught on one page is recognised on every page.
  *
  * <p>Built on Javalin (Jetty 12). Binds to {@code 127.0.0.1} unless told otherwise; WebSocket upgrades from another
  * origin are refused, so a web page elsewhere cannot drive the user's local server.
  *
  * <p><b>Thread-safety.</b> {@link #start()} and {@link #close()} may be called from any thread; close is
- * idempotent and closes every connection's session. The server does not own the session factory's shared models
- * nor the speech voice: the caller closes them after the server.
+ * idempotent and closes every connection's session. The server does not own the session factory's shared models,
+ * the speech voice nor the teacher's embedder: the caller closes them after the server.
  */
 public final class DemoServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
@@ -57,6 +58,7 @@ public final class DemoServer implements AutoCloseable {
         private SignModelMetadata model;
         private int maxFrameBytes = 1 << 20;
         private long maxFramePixels = 1920L * 1080L;
+        private VocabularyTeacher teacher;
 
         private Builder() {
         }
@@ -94,6 +96,15 @@ public final class DemoServer implements AutoCloseable {
         /** What the page shows about the sign model (labels, window length); optional. */
         public Builder model(SignModelMetadata metadata) {
             this.model = metadata;
+            return this;
+        }
+
+        /**
+         * The vocabulary "Teach a sign" teaches into: the one the sessions' classifier recognises with, so a taught
+         * sign counts at once. Null (default): the page says how to start a server that can teach.
+         */
+        public Builder teacher(VocabularyTeacher vocabulary) {
+            this.teacher = vocabulary;
             return this;
         }
 
@@ -174,7 +185,8 @@ public final class DemoServer implements AutoCloseable {
             config.routes.ws("/ws", ws -> {
                 ws.onConnect(ctx -> {
                     DemoConnection c = new DemoConnection(ctx, options.sessions, options.speech, options.video,
-                            options.model, options.maxFrameBytes, options.maxFramePixels);
+                            options.model, options.maxFrameBytes, options.maxFramePixels, options.teacher,
+                            this::broadcastVocabulary);
                     connections.put(ctx.sessionId(), c);
                     c.open();
                 });
@@ -217,6 +229,13 @@ public final class DemoServer implements AutoCloseable {
         LOG.info("KSLR web demo on http://{}:{}/", options.host.contains(":") ? "[" + options.host + "]"
                 : options.host, app.port());
         return this;
+    }
+
+    /** Sends the taught signs to every open page (after one of them taught or deleted a sign). */
+    private void broadcastVocabulary() {
+        for (DemoConnection c : connections.values()) {
+            c.sendVocabulary();
+        }
     }
 
     static boolean sameHost(String origin, String hostHeader) {

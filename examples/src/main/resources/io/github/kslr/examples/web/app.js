@@ -18,11 +18,17 @@
 
   // Read by the browser test (tools/web-demo-test); harmless for users.
   const state = window.kslrDemo = {
-    connected: false, speechAvailable: false, videoAvailable: false,
+    connected: false, hello: false, speechAvailable: false, videoAvailable: false,
     results: 0, framesWithLandmarks: 0, overlayDraws: 0, errors: [], sentence: '', speechClips: 0, speechPlayed: 0,
     camera: false, landmarks: true, serverVideo: false, inFlight: false, last: null, awaitingClear: false,
     // Sums over camera results: server-side JPEG decode, landmarks, recognition; and the browser's round trip.
     timing: { frames: 0, jpegMs: 0, landmarkMs: 0, recognizeMs: 0, roundTripMs: 0 },
+    // "Teach a sign": phase idle | starting | countdown | recording | checking | saving; counters for the test.
+    teach: { available: false, phase: 'idle', take: 0, takes: 0, countdownsShown: 0, recordingsShown: 0,
+      badTakes: 0, taught: [], deleted: [], errors: [] },
+    vocabulary: null,
+    // Window predictions so far, and how many were recognised as each label.
+    predictions: 0, recognizedByLabel: {},
   };
   let sentAt = 0;
   let ws = null;
@@ -35,11 +41,13 @@
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
     ws = new WebSocket(url);
     ws.binaryType = 'blob';
-    ws.onopen = () => { state.connected = true; setStatus('connected', 'ok'); updateButtons(); };
+    ws.onopen = () => { state.connected = true; setStatus('connected', 'ok'); updateButtons(); updateTeach(); };
     ws.onclose = (e) => {
       state.connected = false; state.inFlight = false;
       setStatus('disconnected' + (e.reason ? ': ' + e.reason : '') + ' — reload to reconnect', 'err');
       updateButtons();
+      updateTeach();
+      if (waiter) { const w = waiter; waiter = null; w({ type: 'error', code: 'disconnected' }); }
     };
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') { showServerFrame(e.data); return; }
@@ -56,11 +64,19 @@
         state.videoAvailable = !!msg.video;
         $('video-toggle').hidden = !msg.video;
         if (msg.video) { $('video-toggle').title = 'Play ' + msg.videoName + ' on the server as the source'; }
-        if (msg.labels) {
+        if (msg.labels && !msg.teach) {
           $('model').textContent = 'Model: ' + msg.labels.length + ' signs, ' + msg.sequenceLength
             + '-frame windows, layout ' + msg.layout;
         }
+        state.hello = true;
+        state.teach.available = !!msg.teach;
+        if (msg.teach) {
+          $('teach-takes').min = msg.minTakes; $('teach-takes').max = msg.maxTakes;
+          $('teach-takes').value = msg.defaultTakes;
+          $('teach-khmer').maxLength = msg.maxKhmerChars; $('teach-gloss').maxLength = msg.maxGlossChars;
+        }
         updateButtons();
+        updateTeach();
         break;
       case 'result':
         onResult(msg);
@@ -85,7 +101,27 @@
         state.serverVideo = false; updateButtons();
         if (!state.camera) { stage.classList.remove('live'); }
         break;
+      case 'vocabulary':
+        showVocabulary(msg);
+        break;
+      case 'deleted':
+        state.teach.deleted.push(msg.label);
+        teachProgress('Deleted ' + msg.label, 'ok');
+        break;
+      case 'teach-ready': case 'take-recording': case 'take': case 'taught':
+        teachInbox(msg);
+        break;
+      case 'teach-cancelled':
+        draining = false;
+        break;
       case 'error':
+        if (TEACH_ERRORS.has(msg.code)) {
+          // Answers to teaching or deleting: shown in the teach panel; the teaching loop decides what follows.
+          state.teach.errors.push(msg);
+          teachProgress(msg.message, 'err');
+          teachInbox(msg);
+          break;
+        }
         state.inFlight = false;
         state.errors.push(msg);
         showError(msg.code + ': ' + msg.message);
@@ -125,6 +161,8 @@
     drawOverlay();
     const p = msg.prediction;
     if (p) {
+      state.predictions++;
+      if (p.recognized) { state.recognizedByLabel[p.label] = (state.recognizedByLabel[p.label] || 0) + 1; }
       $('window').textContent = 'Window: ' + (p.recognized ? (p.khmer || p.label) + ' — ' + p.gloss : 'no sign')
         + ' (' + Math.round(p.confidence * 100) + '%)';
     }
@@ -260,6 +298,192 @@
     $('clear').disabled = !state.connected;
   }
 
+  // --- Teach a sign ---------------------------------------------------------------------------------------------
+  // The page runs the countdown and each take's timer; the server adds every frame it processes during a take (the
+  // very frames it recognises) to the take and picks its window, then teaches the sign after the last take.
+  const TEACH_ERRORS = new Set(['teach-unavailable', 'bad-teach', 'teach-busy', 'not-teaching', 'bad-take',
+    'teach-failed', 'unknown-sign', 'delete-failed']);
+  const teach = state.teach;
+  let inbox = [];
+  let waiter = null;
+  let cancelled = false;
+  // After a teach-cancel, answers the server sent before it are dropped until its "teach-cancelled".
+  let draining = false;
+
+  function teachInbox(msg) {
+    if (draining || teach.phase === 'idle') { return; }
+    if (waiter) { const w = waiter; waiter = null; w(msg); } else { inbox.push(msg); }
+  }
+
+  /** The next answer to teaching (a teach message or a teach error), or {type: 'cancelled'} on Cancel. */
+  function nextTeachMessage() {
+    if (inbox.length) { return Promise.resolve(inbox.shift()); }
+    return new Promise((resolve) => { waiter = resolve; });
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function teachProgress(text, cls) {
+    const p = $('teach-progress');
+    p.textContent = text;
+    p.className = 'model ' + (cls || '');
+  }
+
+  function showCountdown(n) {
+    const c = $('countdown');
+    c.textContent = String(n);
+    c.hidden = n <= 0;
+  }
+
+  function showRecording(text) {
+    $('recording').hidden = !text;
+    $('recording-text').textContent = text || '';
+    stage.classList.toggle('recording', !!text);
+  }
+
+  function updateTeach() {
+    const available = state.teach.available;
+    // Until the server's hello says whether it can teach, neither the form nor the help is shown.
+    $('teach-unavailable').hidden = !state.hello || available;
+    $('teach-form').hidden = !available;
+    $('taught').hidden = !available;
+    const busy = teach.phase !== 'idle';
+    for (const id of ['teach-khmer', 'teach-gloss', 'teach-takes', 'teach-seconds', 'teach-countdown']) {
+      $(id).disabled = busy || !available;
+    }
+    $('teach-start').disabled = busy || !available || !state.connected;
+    $('teach-cancel').hidden = !busy;
+    for (const b of document.querySelectorAll('#taught-signs button')) { b.disabled = busy || !state.connected; }
+  }
+
+  function showVocabulary(msg) {
+    state.vocabulary = msg.signs;
+    $('vocabulary-file').textContent = '(' + msg.file + ')';
+    $('model').textContent = 'Vocabulary ' + msg.file + ': ' + msg.signs.length + ' taught sign'
+      + (msg.signs.length === 1 ? '' : 's');
+    const items = msg.signs.map((s) => {
+      const li = document.createElement('li');
+      li.dataset.label = s.label;
+      const word = document.createElement('span');
+      word.className = 'word'; word.lang = 'km'; word.textContent = s.khmer || s.label;
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = (s.gloss ? s.gloss + ' · ' : '') + s.takes + ' takes';
+      const del = document.createElement('button');
+      del.type = 'button'; del.className = 'delete'; del.textContent = 'Delete';
+      del.title = 'Delete ' + (s.khmer || s.label) + ' from the vocabulary';
+      del.onclick = () => {
+        if (confirm('Delete the sign ' + (s.khmer || s.label) + '? Its takes are lost.')) {
+          send({ type: 'delete-sign', label: s.label });
+        }
+      };
+      li.append(word, meta, del);
+      return li;
+    });
+    $('taught-signs').replaceChildren(...items);
+    updateTeach();
+  }
+
+  function readNumber(id, min, max, what) {
+    const v = Number($(id).value);
+    if (!Number.isFinite(v) || v < min || v > max) { throw new Error(what + ' must be from ' + min + ' to ' + max); }
+    return v;
+  }
+
+  async function teachSign() {
+    if (teach.phase !== 'idle' || !teach.available) { return; }
+    if (draining) { teachProgress('Still cancelling the last teaching; try again in a moment', 'err'); return; }
+    let khmer, gloss, takes, seconds, countdown;
+    try {
+      khmer = $('teach-khmer').value.trim();
+      gloss = $('teach-gloss').value.trim();
+      if (!khmer) { throw new Error('type the Khmer word of the sign first'); }
+      takes = Math.round(readNumber('teach-takes', Number($('teach-takes').min), Number($('teach-takes').max),
+        'Takes'));
+      seconds = readNumber('teach-seconds', 0.5, 10, 'Seconds a take');
+      countdown = Math.round(readNumber('teach-countdown', 1, 10, 'Countdown'));
+    } catch (e) {
+      teachProgress(e.message, 'err');
+      return;
+    }
+    inbox = []; waiter = null; cancelled = false;
+    teach.phase = 'starting'; teach.take = 0; teach.takes = takes;
+    updateTeach();
+    let started = false;
+    try {
+      if (!state.camera && !state.serverVideo) {
+        await startCamera();
+        if (!state.camera) { teachProgress('Teaching records takes from the camera: allow the camera', 'err'); return; }
+      }
+      send({ type: 'teach-start', khmer, gloss, takes });
+      let m = await nextTeachMessage();
+      if (m.type !== 'teach-ready') { return; } // the error is shown already
+      started = true;
+      let retries = 0;
+      while (teach.take < teach.takes) {
+        teach.phase = 'countdown'; updateTeach();
+        teachProgress('Take ' + (teach.take + 1) + ' of ' + teach.takes + ': get ready to sign ' + m.khmer);
+        teach.countdownsShown++;
+        for (let n = countdown; n > 0; n--) {
+          showCountdown(n);
+          await sleep(1000);
+          if (cancelled) { return; }
+        }
+        showCountdown(0);
+        send({ type: 'take-start' });
+        const rec = await nextTeachMessage();
+        if (rec.type !== 'take-recording') { return; }
+        teach.phase = 'recording'; updateTeach();
+        showRecording('REC  take ' + rec.take + ' / ' + rec.takes);
+        teach.recordingsShown++;
+        teachProgress('Recording take ' + rec.take + ' of ' + rec.takes + ': sign ' + m.khmer + ' now');
+        await sleep(seconds * 1000);
+        showRecording(null);
+        if (cancelled) { return; }
+        teach.phase = 'checking'; updateTeach();
+        send({ type: 'take-end' });
+        const t = await nextTeachMessage();
+        if (t.type === 'take') {
+          teach.take = t.take;
+          retries = 0;
+          teachProgress('Take ' + t.take + ' of ' + t.takes + ' kept (' + t.handFrames + ' of its window\'s frames'
+            + ' show a hand)', 'ok');
+          continue;
+        }
+        if (t.type === 'error' && t.code === 'bad-take' && ++retries < 3) {
+          teach.badTakes++;
+          teachProgress(t.message + '. Once more.', 'err');
+          continue;
+        }
+        return;
+      }
+      teach.phase = 'saving'; updateTeach();
+      const done = await nextTeachMessage();
+      started = false; // the server has finished this teaching either way
+      if (done.type === 'taught') {
+        teach.taught.push(done.label);
+        teachProgress('Taught ' + done.khmer + (done.gloss ? ' (' + done.gloss + ')' : '') + ' from ' + done.takes
+          + ' takes: sign it now and watch the transcript', 'ok');
+        $('teach-khmer').value = ''; $('teach-gloss').value = '';
+      }
+    } finally {
+      if (started && (cancelled || teach.take < teach.takes)) {
+        draining = true;
+        send({ type: 'teach-cancel' });
+      }
+      if (cancelled) { teachProgress('Teaching cancelled; nothing was saved'); }
+      showCountdown(0); showRecording(null);
+      teach.phase = 'idle';
+      updateTeach();
+    }
+  }
+
+  $('teach-form').onsubmit = (e) => { e.preventDefault(); teachSign(); };
+  $('teach-cancel').onclick = () => {
+    cancelled = true;
+    if (waiter) { const w = waiter; waiter = null; w({ type: 'cancelled' }); }
+  };
+
   $('camera-toggle').onclick = () => (state.camera ? stopCamera() : startCamera());
   $('landmarks-toggle').onclick = () => { state.landmarks = !state.landmarks; drawOverlay(); updateButtons(); };
   $('video-toggle').onclick = () => send({ type: state.serverVideo ? 'stop-video' : 'video' });
@@ -274,5 +498,6 @@
   $('speak').onclick = () => { $('speak').disabled = true; send({ type: 'speak' }); };
 
   updateButtons();
+  updateTeach();
   connect();
 })();

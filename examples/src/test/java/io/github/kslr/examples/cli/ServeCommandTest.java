@@ -13,11 +13,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code kslr serve} as a command: starts on the bundled models, serves the page on 127.0.0.1, stops cleanly. */
@@ -52,6 +58,50 @@ class ServeCommandTest {
             t.join(30_000);
         }
         assertEquals(0, code.get());
+    }
+
+    @Test
+    void withAVocabularyItCreatesTheFileAndTeaches(@TempDir Path dir) throws Exception {
+        Path vocabulary = dir.resolve("signs.vocab");
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--vocabulary", vocabulary.toString()));
+        if (TestModels.landmarkModels() != null) {
+            args.addAll(List.of("--landmark-models", TestModels.landmarkModels().toString()));
+        }
+        try (ServeRun s = ServeRun.start(args.toArray(String[]::new))) {
+            assertTrue(Files.isRegularFile(vocabulary), "created at start");
+            assertTrue(s.output().contains("vocabulary " + vocabulary.toAbsolutePath() + ": 0 signs"), s.output());
+            // The page hears that this server teaches.
+            CompletableFuture<String> hello = new CompletableFuture<>();
+            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
+                    URI.create("ws://127.0.0.1:" + s.port() + "/ws"), new WebSocket.Listener() {
+                        private final StringBuilder text = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            text.append(data);
+                            if (last) {
+                                hello.complete(text.toString());
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).join();
+            String h = hello.get(10, TimeUnit.SECONDS);
+            ws.abort();
+            assertTrue(h.contains("\"type\":\"hello\"") && h.contains("\"teach\":true")
+                    && h.contains("\"vocabularyFile\":\"signs.vocab\""), h);
+        }
+    }
+
+    @Test
+    void aVocabularyInAMissingFolderOrAFolderIsAnErrorNamingIt(@TempDir Path dir) {
+        for (String v : new String[] {dir.resolve("no/such/signs.vocab").toString(), dir.toString()}) {
+            StringWriter err = new StringWriter();
+            int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                    "serve", "--port", "0", "--vocabulary", v);
+            assertNotEquals(0, code);
+            assertTrue(err.toString().contains(Path.of(v).toAbsolutePath().toString()), err.toString());
+        }
     }
 
     @Test

@@ -10,8 +10,13 @@ import com.google.gson.JsonParser;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.examples.pipeline.FrameResult;
 import io.github.kslr.examples.pipeline.RecognitionSession;
+import io.github.kslr.recognizer.DemoSignModel;
+import io.github.kslr.recognizer.OnnxSignEmbedder;
+import io.github.kslr.recognizer.SignVocabulary;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -20,7 +25,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
@@ -33,10 +41,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo server's protocol and its error answers, over a real WebSocket (the JDK's client). The recognition
- * session here only records what reached it: these tests are about what must never reach it.
+ * session here only records what reached it: these tests are about what must never reach it. "Teach a sign" runs
+ * with the bundled embedder and a vocabulary file in a temporary folder; the session "finds" a right hand in every
+ * frame unless told not to.
  */
 class DemoServerTest {
     private static final int LIMIT = 4096;
@@ -47,6 +58,8 @@ class DemoServerTest {
         final AtomicInteger clears = new AtomicInteger();
         volatile boolean closed;
         volatile RuntimeException failWith;
+        /** Whether the frames show a right hand (moving a little from frame to frame). */
+        volatile boolean hands;
 
         @Override
         public FrameResult process(ImageFrame frame) {
@@ -54,8 +67,16 @@ class DemoServerTest {
                 throw failWith;
             }
             frames.add(frame.width() + "x" + frame.height() + "@" + frame.timestampMs());
-            return new FrameResult(HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height()), null,
-                    List.of(), "", 0, 0);
+            HolisticLandmarks lm = HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height());
+            if (hands) {
+                float[] hand = new float[LandmarkPart.RIGHT_HAND.valueCount()];
+                for (int i = 0; i < hand.length; i++) {
+                    hand[i] = 0.4f + 0.01f * (i % 3) + 0.02f * (frames.size() % 5);
+                }
+                lm = new HolisticLandmarks(lm.timestampMs(), lm.imageWidth(), lm.imageHeight(), lm.pose(),
+                        lm.poseWorld(), lm.face(), lm.leftHand(), LandmarkSet.of(LandmarkPart.RIGHT_HAND, hand));
+            }
+            return new FrameResult(lm, null, List.of(), "", 0, 0);
         }
 
         @Override
@@ -76,6 +97,11 @@ class DemoServerTest {
 
     private final List<RecordingSession> sessions = new CopyOnWriteArrayList<>();
     private DemoServer server;
+    private DemoServer teachingServer;
+    private OnnxSignEmbedder embedder;
+    private VocabularyTeacher teacher;
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void start() {
@@ -89,6 +115,284 @@ class DemoServerTest {
     @AfterEach
     void stop() {
         server.close();
+        if (teachingServer != null) {
+            teachingServer.close();
+        }
+        if (embedder != null) {
+            embedder.close();
+        }
+    }
+
+    /** A second server that teaches into {@code dir/signs.vocab} (created empty), its sessions finding hands. */
+    private DemoServer teachingServer() {
+        embedder = OnnxSignEmbedder.open(DemoSignModel.embedderSource());
+        teacher = VocabularyTeacher.open(dir.resolve("signs.vocab"), SignVocabulary.create(embedder.metadata()),
+                embedder);
+        teachingServer = DemoServer.builder().port(0).maxFrameBytes(LIMIT).teacher(teacher).sessions(() -> {
+            RecordingSession s = new RecordingSession();
+            s.hands = true;
+            sessions.add(s);
+            return s;
+        }).build().start();
+        return teachingServer;
+    }
+
+    private static final String HELLO = "\u179f\u17bd\u179f\u17d2\u178f\u17b8";
+    private static final String THANKS = "\u17a2\u179a\u1782\u17bb\u178e";
+
+    /** Connects to the teaching server: hello, then the vocabulary. */
+    private Client connectTeaching() throws InterruptedException {
+        Client c = Client.connect(teachingServer.port(), null);
+        JsonObject hello = c.nextOfType("hello");
+        assertTrue(hello.get("teach").getAsBoolean(), hello.toString());
+        assertEquals(5, hello.get("defaultTakes").getAsInt());
+        assertEquals(SignVocabulary.MIN_TAKES, hello.get("minTakes").getAsInt());
+        assertEquals(VocabularyTeacher.MAX_TAKES, hello.get("maxTakes").getAsInt());
+        assertEquals("signs.vocab", hello.get("vocabularyFile").getAsString());
+        c.nextOfType("vocabulary");
+        return c;
+    }
+
+    private static void send(Client c, String json) {
+        c.ws.sendText(json, true).join();
+    }
+
+    private static String teachStart(String khmer, String gloss, int takes) {
+        JsonObject o = new JsonObject();
+        o.addProperty("type", "teach-start");
+        o.addProperty("khmer", khmer);
+        o.addProperty("gloss", gloss);
+        o.addProperty("takes", takes);
+        return o.toString();
+    }
+
+    /** Records one take of {@code frames} frames; returns the server's answer to take-end. */
+    private JsonObject take(Client c, int frames) throws Exception {
+        send(c, "{\"type\":\"take-start\"}");
+        c.nextOfType("take-recording");
+        byte[] frame = jpeg(32, 24);
+        for (int i = 0; i < frames; i++) {
+            c.ws.sendBinary(ByteBuffer.wrap(frame), true).join();
+            c.nextOfType("result");
+        }
+        send(c, "{\"type\":\"take-end\"}");
+        return c.next();
+    }
+
+    private static List<String> labels(JsonObject vocabulary) {
+        List<String> out = new ArrayList<>();
+        vocabulary.getAsJsonArray("signs").forEach(e -> out.add(e.getAsJsonObject().get("label").getAsString()));
+        return out;
+    }
+
+    @Test
+    void withoutAVocabularyTeachingIsRefusedWithHowToStartOne() throws Exception {
+        Client c = Client.connect(server.port(), null);
+        JsonObject hello = c.nextOfType("hello");
+        assertEquals(false, hello.get("teach").getAsBoolean());
+        assertTrue(hello.get("teachHelp").getAsString().contains("serve --vocabulary"), hello.toString());
+        for (String msg : new String[] {teachStart(HELLO, "", 2), "{\"type\":\"signs\"}",
+            "{\"type\":\"delete-sign\",\"label\":\"x\"}"}) {
+            send(c, msg);
+            JsonObject err = c.nextOfType("error");
+            assertEquals("teach-unavailable", err.get("code").getAsString(), msg);
+            assertTrue(err.get("message").getAsString().contains("--vocabulary signs.vocab"), err.toString());
+        }
+    }
+
+    @Test
+    void aSignIsTaughtSavedListedToEveryPageAndDeleted() throws Exception {
+        teachingServer();
+        Client c = connectTeaching();
+        Client other = connectTeaching();
+        send(c, teachStart("  " + HELLO + " ", " hello ", 2));
+        JsonObject ready = c.nextOfType("teach-ready");
+        assertEquals(HELLO, ready.get("khmer").getAsString());
+        assertEquals("hello", ready.get("gloss").getAsString());
+        assertEquals(teacher.windowLength(), ready.get("windowFrames").getAsInt());
+        JsonObject first = take(c, 4);
+        assertEquals("take", first.get("type").getAsString(), first.toString());
+        assertEquals(1, first.get("take").getAsInt());
+        assertEquals(4, first.get("frames").getAsInt());
+        assertEquals(4, first.get("handFrames").getAsInt());
+        assertTrue(first.get("padded").getAsBoolean(), "4 frames are shorter than a window");
+        assertTrue(Files.exists(dir.resolve("signs.vocab")));
+        assertEquals(List.of(), teacher.signs(), "nothing is taught before the last take");
+        assertEquals(2, take(c, 3).get("take").getAsInt());
+        JsonObject taught = c.nextOfType("taught");
+        assertEquals(HELLO, taught.get("label").getAsString());
+        assertEquals(2, taught.get("takes").getAsInt());
+        assertEquals(List.of(HELLO), labels(c.nextOfType("vocabulary")));
+        assertEquals(List.of(HELLO), labels(other.nextOfType("vocabulary")), "every page hears of it");
+        SignVocabulary saved = SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata());
+        assertEquals(1, saved.signs().size());
+        assertEquals("hello", saved.signs().get(0).gloss());
+        assertEquals(2, saved.signs().get(0).takeCount());
+
+        send(other, "{\"type\":\"signs\"}");
+        assertEquals(List.of(HELLO), labels(other.nextOfType("vocabulary")));
+        send(other, "{\"type\":\"delete-sign\",\"label\":\"" + HELLO + "\"}");
+        assertEquals(HELLO, other.nextOfType("deleted").get("label").getAsString());
+        assertEquals(List.of(), labels(other.nextOfType("vocabulary")));
+        assertEquals(List.of(), labels(c.nextOfType("vocabulary")));
+        assertEquals(List.of(), SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata()).signs());
+    }
+
+    @Test
+    void badTeachRequestsAreRefusedBeforeAnythingChanges() throws Exception {
+        teachingServer();
+        Client c = connectTeaching();
+        byte[] before = Files.readAllBytes(dir.resolve("signs.vocab"));
+        String longWord = HELLO.repeat(9); // 54 characters
+        String[][] cases = {
+            {"{\"type\":\"teach-start\",\"gloss\":\"x\",\"takes\":3}", "missing"},
+            {teachStart("   ", "", 3), "empty"},
+            {teachStart("hello", "", 3), "character 1 is 'h' (U+0068 LATIN SMALL LETTER H)"},
+            {teachStart(HELLO + "\n", "", 3), null}, // a trailing line break is trimmed: valid, see below
+            {teachStart(HELLO + "\t" + THANKS, "", 3), "U+0009"},
+            {teachStart(HELLO + "x", "", 3), "character 7 is 'x'"},
+            {teachStart("\u17e1\u17e2", "", 3), "has no Khmer letter"},
+            {teachStart(longWord, "", 3), "54 characters long; at most " + VocabularyTeacher.MAX_KHMER_CHARS},
+            {teachStart(HELLO, "two\nlines", 3), "the gloss must be one line"},
+            {teachStart(HELLO, "x".repeat(65), 3), "at most " + VocabularyTeacher.MAX_GLOSS_CHARS},
+            {teachStart(HELLO, "", 1), "from 2 to 20 takes, got 1"},
+            {teachStart(HELLO, "", 21), "from 2 to 20 takes, got 21"},
+            {"{\"type\":\"teach-start\",\"khmer\":\"" + HELLO + "\",\"takes\":2.5}", "whole number, was 2.5"},
+            {"{\"type\":\"teach-start\",\"khmer\":\"" + HELLO + "\",\"takes\":\"five\"}", "whole number"},
+            {"{\"type\":\"teach-start\",\"khmer\":12}", "\"khmer\" must be a string"},
+            {"{\"type\":\"teach-start\",\"khmer\":\"" + HELLO + "\",\"gloss\":[1]}", "\"gloss\" must be a string"},
+        };
+        for (String[] t : cases) {
+            if (t[1] == null) {
+                continue;
+            }
+            send(c, t[0]);
+            JsonObject err = c.nextOfType("error");
+            assertEquals("bad-teach", err.get("code").getAsString(), t[0]);
+            assertTrue(err.get("message").getAsString().contains(t[1]), t[0] + " -> " + err);
+            // Nothing started: a take cannot begin.
+            send(c, "{\"type\":\"take-start\"}");
+            assertEquals("not-teaching", c.nextOfType("error").get("code").getAsString());
+        }
+        assertTrue(Arrays.equals(before, Files.readAllBytes(dir.resolve("signs.vocab"))), "the file is unchanged");
+        assertEquals(List.of(), teacher.signs());
+        // A word with surrounding white space (a line break included) is trimmed, not refused.
+        send(c, teachStart(HELLO + "\n", "", 2));
+        assertEquals(HELLO, c.nextOfType("teach-ready").get("khmer").getAsString());
+    }
+
+    @Test
+    void takesOutOfOrderAndASecondTeachingAreRefused() throws Exception {
+        teachingServer();
+        Client c = connectTeaching();
+        send(c, "{\"type\":\"take-end\"}");
+        assertEquals("not-teaching", c.nextOfType("error").get("code").getAsString());
+        send(c, teachStart(HELLO, "", 2));
+        c.nextOfType("teach-ready");
+        send(c, teachStart(THANKS, "", 2));
+        JsonObject busy = c.nextOfType("error");
+        assertEquals("teach-busy", busy.get("code").getAsString());
+        assertTrue(busy.get("message").getAsString().contains(HELLO), busy.toString());
+        send(c, "{\"type\":\"take-start\"}");
+        c.nextOfType("take-recording");
+        send(c, "{\"type\":\"take-start\"}");
+        assertEquals("not-teaching", c.nextOfType("error").get("code").getAsString());
+        send(c, "{\"type\":\"teach-cancel\"}");
+        c.nextOfType("teach-cancelled");
+        send(c, "{\"type\":\"take-end\"}");
+        assertEquals("not-teaching", c.nextOfType("error").get("code").getAsString());
+        assertEquals(List.of(), teacher.signs(), "a cancelled teaching teaches nothing");
+        // After a cancel the page can teach again.
+        send(c, teachStart(THANKS, "", 2));
+        c.nextOfType("teach-ready");
+    }
+
+    @Test
+    void aTakeWithoutHandsIsNotKeptAndIsRecordedAgain() throws Exception {
+        teachingServer();
+        Client c = connectTeaching();
+        send(c, teachStart(HELLO, "", 2));
+        c.nextOfType("teach-ready");
+        sessions.get(0).hands = false;
+        JsonObject bad = take(c, 3);
+        assertEquals("error", bad.get("type").getAsString(), bad.toString());
+        assertEquals("bad-take", bad.get("code").getAsString());
+        assertTrue(bad.get("message").getAsString().contains("take 1 of 2 was not kept")
+                && bad.get("message").getAsString().contains("hand"), bad.toString());
+        JsonObject empty = take(c, 0);
+        assertEquals("bad-take", empty.get("code").getAsString(), "a take without frames");
+        sessions.get(0).hands = true;
+        assertEquals(1, take(c, 3).get("take").getAsInt());
+        assertEquals(2, take(c, 3).get("take").getAsInt());
+        assertEquals(HELLO, c.nextOfType("taught").get("label").getAsString());
+    }
+
+    @Test
+    void aTaughtWordCannotBeTaughtAgainAndUnknownSignsCannotBeDeleted() throws Exception {
+        teachingServer();
+        Client c = connectTeaching();
+        send(c, teachStart(HELLO, "", 2));
+        c.nextOfType("teach-ready");
+        take(c, 2);
+        take(c, 2);
+        c.nextOfType("taught");
+        c.nextOfType("vocabulary");
+        send(c, teachStart(HELLO, "again", 2));
+        JsonObject again = c.nextOfType("error");
+        assertEquals("bad-teach", again.get("code").getAsString());
+        assertTrue(again.get("message").getAsString().contains("taught already; delete it first"), again.toString());
+        for (String msg : new String[] {"{\"type\":\"delete-sign\",\"label\":\"" + THANKS + "\"}",
+            "{\"type\":\"delete-sign\"}", "{\"type\":\"delete-sign\",\"label\":{}}"}) {
+            send(c, msg);
+            JsonObject err = c.nextOfType("error");
+            assertEquals("unknown-sign", err.get("code").getAsString(), msg);
+        }
+        send(c, "{\"type\":\"delete-sign\",\"label\":\"" + THANKS + "\"}");
+        String unknown = c.nextOfType("error").get("message").getAsString();
+        assertTrue(unknown.contains("no sign '" + THANKS + "'") && unknown.contains(HELLO), unknown);
+        assertEquals(1, teacher.signs().size());
+    }
+
+    @Test
+    void twoPagesTeachingOneWordAtOnceGetOneSignAndOneClearError() throws Exception {
+        teachingServer();
+        Client a = connectTeaching();
+        Client b = connectTeaching();
+        for (Client c : List.of(a, b)) {
+            send(c, teachStart(HELLO, "", 2));
+            c.nextOfType("teach-ready");
+            take(c, 2);
+        }
+        // Both last takes at once: the teacher serialises them.
+        byte[] frame = jpeg(32, 24);
+        for (Client c : List.of(a, b)) {
+            send(c, "{\"type\":\"take-start\"}");
+            c.nextOfType("take-recording");
+            c.ws.sendBinary(ByteBuffer.wrap(frame), true).join();
+            c.nextOfType("result");
+        }
+        a.ws.sendText("{\"type\":\"take-end\"}", true);
+        b.ws.sendText("{\"type\":\"take-end\"}", true);
+        int taught = 0;
+        int refused = 0;
+        for (Client c : List.of(a, b)) {
+            c.nextOfType("take");
+            JsonObject m = c.next();
+            // The other page's success may reach this one (as a new vocabulary) before its own answer.
+            while ("vocabulary".equals(m.get("type").getAsString())) {
+                m = c.next();
+            }
+            if ("taught".equals(m.get("type").getAsString())) {
+                taught++;
+            } else {
+                assertEquals("teach-failed", m.get("code").getAsString(), m.toString());
+                assertTrue(m.get("message").getAsString().contains("taught already"), m.toString());
+                refused++;
+            }
+        }
+        assertEquals(1, taught);
+        assertEquals(1, refused);
+        assertEquals(1, SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata()).signs().size());
     }
 
     /** A WebSocket client that queues every message it receives (binary ones as "binary:N"). */

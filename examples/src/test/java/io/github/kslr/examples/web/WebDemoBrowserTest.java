@@ -14,9 +14,13 @@ import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.examples.TestModels;
+import io.github.kslr.examples.cli.ServeRun;
 import io.github.kslr.examples.pipeline.RecognitionSettings;
 import io.github.kslr.examples.pipeline.SdkModels;
 import io.github.kslr.onnx.writer.SignModelBuilder;
+import io.github.kslr.recognizer.DemoSignModel;
+import io.github.kslr.recognizer.OnnxSignEmbedder;
+import io.github.kslr.recognizer.SignVocabulary;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live demo in a real browser: Debian's Chromium, headless, driven by {@code tools/web-demo-test} (npm
@@ -35,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * test time with ffmpeg). The server runs in-process with the real SDK (bundled landmark models, a sign model made at
  * test time that fills the transcript, the shared tiny test voice). The screenshot is left in
  * {@code examples/target/web-demo/screenshot.png} (fake camera) and {@code screenshot-video.png} (the server's video).
+ * "Teach a sign" runs against {@code kslr serve --vocabulary V} itself, across a restart of it
+ * ({@code teach.png}, {@code teach-recording.png}).
  *
  * <p>Skips with a message when Chromium, ffmpeg, node or the npm packages are missing (run
  * {@code tools/install-test-deps.sh}); fails instead under {@code -Dkslr.requireShared=true} (CI).
@@ -125,16 +132,52 @@ class WebDemoBrowserTest {
         return file;
     }
 
-    @Test
-    void liveDemoInHeadlessChromium() throws Exception {
+    /** Debian's Chromium, after checking node and the npm project are there too (skip or fail as TestModels says). */
+    static Path chromium() {
         Path chromium = Path.of(System.getProperty("kslr.chromium", "/usr/bin/chromium"));
         requireTool(Files.isExecutable(chromium),
                 chromium + " (Debian package chromium; run tools/install-test-deps.sh)");
-        Path node = onPath("node");
-        requireTool(node != null, "node on the PATH (run tools/install-test-deps.sh)");
+        requireTool(onPath("node") != null, "node on the PATH (run tools/install-test-deps.sh)");
         requireTool(Files.isDirectory(NODE_PROJECT.resolve("node_modules/playwright-core")),
                 NODE_PROJECT.resolve("node_modules/playwright-core")
                         + " (run tools/install-test-deps.sh: npm ci in tools/web-demo-test)");
+        return chromium;
+    }
+
+    /**
+     * Runs one of tools/web-demo-test's scripts and fails with every failed check; checks that each of
+     * {@code expected} ran.
+     *
+     * @return the summary it printed
+     */
+    static JsonObject browserChecks(List<String> args, String... expected) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(onPath("node").toString());
+        cmd.addAll(args);
+        String out = run(cmd, NODE_PROJECT, 420);
+        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        if (last == null) {
+            fail("the browser test printed no summary:\n" + out);
+        }
+        JsonObject result = JsonParser.parseString(last).getAsJsonObject();
+        List<String> failed = new ArrayList<>();
+        JsonArray checks = result.getAsJsonArray("checks");
+        for (JsonElement c : checks) {
+            JsonObject o = c.getAsJsonObject();
+            if (!o.get("ok").getAsBoolean()) {
+                failed.add(o.get("name").getAsString() + ": " + o.get("detail"));
+            }
+        }
+        assertTrue(failed.isEmpty(), "browser checks failed: " + failed + "\n" + out);
+        for (String name : expected) {
+            assertTrue(checks.toString().contains("\"" + name + "\""), "check did not run: " + name);
+        }
+        return result.getAsJsonObject("summary");
+    }
+
+    @Test
+    void liveDemoInHeadlessChromium() throws Exception {
+        Path chromium = chromium();
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path voice = SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx");
         Path y4m = y4m();
@@ -145,35 +188,94 @@ class WebDemoBrowserTest {
                         ExecutionDevice.cpu(), new RecognitionSettings(0f, 1, HandLossPolicy.KEEP, null));
                 DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).speech(models.voice())
                         .model(models.signModel()).video(video).build().start()) {
-            String out = run(List.of(node.toString(), "demo-test.mjs", "--url",
+            JsonObject summary = browserChecks(List.of("demo-test.mjs", "--url",
                     "http://127.0.0.1:" + server.port() + "/", "--y4m", y4m.toString(), "--screenshot",
                     screenshot.toString(), "--chromium", chromium.toString(), "--min-landmark-frames", "10",
-                    "--expect-speech"), NODE_PROJECT, 420);
-            String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
-            if (last == null) {
-                fail("the browser test printed no summary:\n" + out);
-            }
-            JsonObject result = JsonParser.parseString(last).getAsJsonObject();
-            List<String> failed = new ArrayList<>();
-            JsonArray checks = result.getAsJsonArray("checks");
-            for (JsonElement c : checks) {
-                JsonObject o = c.getAsJsonObject();
-                if (!o.get("ok").getAsBoolean()) {
-                    failed.add(o.get("name").getAsString() + ": " + o.get("detail"));
-                }
-            }
-            assertTrue(failed.isEmpty(), "browser checks failed: " + failed + "\n" + out);
-            for (String name : new String[] {"landmarks arrive", "overlay draws the landmarks",
-                "landmark toggle clears the overlay", "Speak is disabled before any transcript",
-                "the transcript shows the recognised signs", "Speak is enabled with a transcript and a voice",
-                "Clear empties the transcript", "Speak is disabled after Clear (no transcript)",
-                "Speak plays the transcript as a clip", "camera toggle turns the camera off",
-                "server video plays in the camera pane with the overlay", "no server errors", "no page errors"}) {
-                assertTrue(checks.toString().contains("\"" + name + "\""), "check did not run: " + name);
-            }
+                    "--expect-speech"), "landmarks arrive", "overlay draws the landmarks",
+                    "landmark toggle clears the overlay", "Speak is disabled before any transcript",
+                    "the transcript shows the recognised signs", "Speak is enabled with a transcript and a voice",
+                    "Clear empties the transcript", "Speak is disabled after Clear (no transcript)",
+                    "Speak plays the transcript as a clip", "camera toggle turns the camera off",
+                    "server video plays in the camera pane with the overlay",
+                    "Teach a sign says how to start a server with a vocabulary", "no server errors",
+                    "no page errors");
             assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
-            JsonObject summary = result.getAsJsonObject("summary");
             System.out.println("web demo browser test: " + summary + "; screenshots in " + OUT);
+        }
+    }
+
+    /**
+     * "Teach a sign" end to end, against {@code kslr serve --vocabulary V} itself: from an empty vocabulary (the file
+     * is created at start), the page teaches a Khmer word from 3 takes of the fake camera (a 1 s countdown and 1.5 s
+     * takes, the page's own controls), the same looping clip is then recognised as it, in the window prediction and
+     * in the transcript; after a restart on the same file the sign is still listed and recognised; Delete removes it
+     * from the page, from recognition and from the file.
+     *
+     * <p>The clip shows hands in about half of its frames, and the server processes 5 to 10 of its 30 frames a
+     * second here, so no 20-frame window of consecutive frames shows hands throughout: the server runs with
+     * {@code --hand-loss KEEP} (a frame without hands stays in the window, as in the takes) and
+     * {@code --agreement 3} so the transcript fills within the clip's loop.
+     */
+    @Test
+    void teachASignInHeadlessChromium(@TempDir Path dir) throws Exception {
+        Path chromium = chromium();
+        Path y4m = y4m();
+        Path vocabulary = dir.resolve("signs.vocab");
+        String word = "\u179f\u17bd\u179f\u17d2\u178f\u17b8"; // suostei, hello
+        String gloss = "hello";
+        int takes = 3;
+        List<String> serve = new ArrayList<>(List.of("--port", "0", "--vocabulary", vocabulary.toString(),
+                "--agreement", "3", "--hand-loss", "KEEP"));
+        if (TestModels.landmarkModels() != null) {
+            serve.addAll(List.of("--landmark-models", TestModels.landmarkModels().toString()));
+        }
+        Path screenshot = OUT.resolve("teach.png");
+        Files.deleteIfExists(screenshot);
+        JsonObject taught;
+        long t0 = System.nanoTime();
+        try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
+            assertTrue(Files.isRegularFile(vocabulary), "kslr serve --vocabulary creates the missing file");
+            assertTrue(s.output().contains(": 0 signs"), s.output());
+            taught = browserChecks(List.of("teach-test.mjs", "--phase", "teach", "--url",
+                    "http://127.0.0.1:" + s.port() + "/", "--y4m", y4m.toString(), "--chromium", chromium.toString(),
+                    "--word", word, "--gloss", gloss, "--takes", Integer.toString(takes), "--seconds", "1.5",
+                    "--countdown", "1", "--screenshot", screenshot.toString()),
+                    "Teach a sign is available with a vocabulary", "the vocabulary starts empty",
+                    "the sign is taught from the fake camera", "a countdown is shown before every take",
+                    "the recording state is shown for every take",
+                    "the countdown and the recording state are gone after the last take",
+                    "the taught sign is listed with its gloss and takes",
+                    "the same clip is recognised as the taught sign", "the transcript shows the taught sign",
+                    "teaching a taught word again is refused with a clear message", "no server errors",
+                    "no page errors");
+        }
+        try (OnnxSignEmbedder embedder = OnnxSignEmbedder.open(DemoSignModel.embedderSource())) {
+            List<SignVocabulary.Sign> signs = SignVocabulary.load(vocabulary, embedder.metadata()).signs();
+            assertEquals(1, signs.size(), "signs saved");
+            assertEquals(word, signs.get(0).label());
+            assertEquals(word, signs.get(0).khmer());
+            assertEquals(gloss, signs.get(0).gloss());
+            assertEquals(takes, signs.get(0).takeCount());
+
+            JsonObject restarted;
+            long t1 = System.nanoTime();
+            try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
+                assertTrue(s.output().contains(": 1 signs"), s.output());
+                restarted = browserChecks(List.of("teach-test.mjs", "--phase", "restart", "--url",
+                        "http://127.0.0.1:" + s.port() + "/", "--y4m", y4m.toString(), "--chromium",
+                        chromium.toString(), "--word", word),
+                        "Teach a sign is available with a vocabulary",
+                        "the taught sign is still listed after the restart",
+                        "the clip is recognised as the taught sign after the restart",
+                        "Delete removes the sign from the list", "a deleted sign is no longer recognised",
+                        "no server errors", "no page errors");
+            }
+            assertEquals(List.of(), SignVocabulary.load(vocabulary, embedder.metadata()).signs(),
+                    "the deletion is saved");
+            assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
+            System.out.printf("teach a sign browser test: %s; after the restart: %s; %.1f s before the restart,"
+                    + " %.1f s after; screenshots in %s%n", taught, restarted, (t1 - t0) / 1e9,
+                    (System.nanoTime() - t1) / 1e9, OUT);
         }
     }
 

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Drives the web demo's "Teach a sign" in Debian's headless Chromium with a fake camera playing a .y4m video (the
+// same loop for the takes and for recognition afterwards). Two phases, around a server restart done by the caller:
+//   --phase teach:   the vocabulary is empty; teach --word from the camera (countdown and recording indicator seen
+//                    for every take), then the same clip is recognised as that sign (window prediction and
+//                    transcript); teaching the word again is refused with a clear message.
+//   --phase restart: after the restart the word is still listed and recognised; Delete removes it from the list and
+//                    from recognition.
+//
+// Usage: node teach-test.mjs --url URL --y4m FILE.y4m --phase teach|restart --word KHMER [--gloss TEXT]
+//          [--takes 3] [--seconds 1.5] [--countdown 1] [--screenshot OUT.png] [--chromium /usr/bin/chromium]
+//          [--timeout-ms 90000]
+// Prints one JSON summary line on stdout; exits 0 when every check passed, 1 with the failed checks otherwise.
+import { chromium } from 'playwright-core';
+
+function parseArgs(argv) {
+  const o = { chromium: '/usr/bin/chromium', timeoutMs: 90000, takes: 3, seconds: 1.5, countdown: 1, gloss: '' };
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => { if (i + 1 >= argv.length) { throw new Error(a + ' needs a value'); } return argv[++i]; };
+    if (a === '--url') o.url = next();
+    else if (a === '--y4m') o.y4m = next();
+    else if (a === '--phase') o.phase = next();
+    else if (a === '--word') o.word = next();
+    else if (a === '--gloss') o.gloss = next();
+    else if (a === '--takes') o.takes = Number(next());
+    else if (a === '--seconds') o.seconds = Number(next());
+    else if (a === '--countdown') o.countdown = Number(next());
+    else if (a === '--screenshot') o.screenshot = next();
+    else if (a === '--chromium') o.chromium = next();
+    else if (a === '--timeout-ms') o.timeoutMs = Number(next());
+    else throw new Error('unknown argument ' + a);
+  }
+  if (!o.url || !o.y4m || !o.word || !['teach', 'restart'].includes(o.phase)) {
+    throw new Error('--url, --y4m, --word and --phase teach|restart are required');
+  }
+  return o;
+}
+
+const o = parseArgs(process.argv);
+const checks = [];
+// Milliseconds from the start to each step, in the summary (where a slow run spends its time).
+const started = Date.now();
+const marks = {};
+const mark = (name) => { marks[name] = Date.now() - started; };
+const check = (name, ok, detail) => { checks.push({ name, ok: !!ok, detail }); };
+
+const browser = await chromium.launch({
+  executablePath: o.chromium,
+  headless: true,
+  // As demo-test.mjs: fake camera from the .y4m, permission prompt accepted, no reaching for Google's hosts.
+  args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    '--use-file-for-fake-video-capture=' + o.y4m, '--autoplay-policy=no-user-gesture-required',
+    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync'],
+});
+let summary = {};
+const pageErrors = [];
+let page = null;
+try {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push('console: ' + m.text()); });
+  page.on('dialog', (d) => d.accept()); // Delete asks for confirmation
+  mark('browser');
+  await page.goto(o.url);
+  await page.waitForFunction(() => window.kslrDemo && window.kslrDemo.connected && window.kslrDemo.vocabulary,
+    null, { timeout: o.timeoutMs });
+  const listed = () => page.evaluate(() => [...document.querySelectorAll('#taught-signs li')]
+    .map((li) => li.dataset.label));
+  const available = await page.evaluate(() => ({ teach: window.kslrDemo.teach.available,
+    formShown: getComputedStyle(document.getElementById('teach-form')).display !== 'none',
+    helpShown: getComputedStyle(document.getElementById('teach-unavailable')).display !== 'none' }));
+  check('Teach a sign is available with a vocabulary', available.teach && available.formShown && !available.helpShown,
+    JSON.stringify(available));
+
+  // Windows recognised as the word so far (the page counts recognised window predictions by label).
+  const recognisedCount = () => page.evaluate((w) => window.kslrDemo.recognizedByLabel[w] || 0, o.word);
+  // Waits for a window recognised as the word; returns the prediction counts and the last prediction.
+  const recognised = async (timeoutMs) => {
+    const before = await recognisedCount();
+    await page.waitForFunction(([w, n]) => (window.kslrDemo.recognizedByLabel[w] || 0) > n, [o.word, before],
+      { timeout: timeoutMs, polling: 100 }).catch(() => {});
+    return page.evaluate((w) => ({ recognised: window.kslrDemo.recognizedByLabel[w] || 0,
+      predictions: window.kslrDemo.predictions, last: window.kslrDemo.last && window.kslrDemo.last.prediction }),
+    o.word);
+  };
+
+  if (o.phase === 'teach') {
+    check('the vocabulary starts empty', (await listed()).length === 0, JSON.stringify(await listed()));
+    await page.fill('#teach-khmer', o.word);
+    await page.fill('#teach-gloss', o.gloss);
+    await page.fill('#teach-takes', String(o.takes));
+    await page.fill('#teach-seconds', String(o.seconds));
+    await page.fill('#teach-countdown', String(o.countdown));
+    // What the teacher sees, sampled on every animation frame while the takes run.
+    await page.evaluate(() => {
+      const seen = window.kslrTeachSeen = { countdown: [], recordingText: [], recordingBorder: false };
+      const shown = (el) => getComputedStyle(el).display !== 'none';
+      const look = () => {
+        const c = document.getElementById('countdown');
+        if (shown(c) && !seen.countdown.includes(c.textContent)) { seen.countdown.push(c.textContent); }
+        const r = document.getElementById('recording');
+        if (shown(r)) {
+          const t = document.getElementById('recording-text').textContent;
+          if (!seen.recordingText.includes(t)) { seen.recordingText.push(t); }
+          seen.recordingBorder ||= document.getElementById('stage').classList.contains('recording');
+        }
+        requestAnimationFrame(look);
+      };
+      look();
+    });
+    const t0 = Date.now();
+    await page.click('#teach-start');
+    await page.waitForFunction(() => window.kslrDemo.teach.phase === 'recording', null, { timeout: o.timeoutMs });
+    if (o.screenshot) { await page.screenshot({ path: o.screenshot.replace(/\.png$/, '') + '-recording.png' }); }
+    await page.waitForFunction((w) => window.kslrDemo.teach.taught.includes(w)
+      || (window.kslrDemo.teach.phase === 'idle'), o.word, { timeout: o.timeoutMs });
+    const teachMs = Date.now() - t0;
+    mark('taught');
+    const st = await page.evaluate(() => ({ teach: window.kslrDemo.teach, seen: window.kslrTeachSeen,
+      progress: document.getElementById('teach-progress').textContent }));
+    check('the sign is taught from the fake camera', st.teach.taught.includes(o.word),
+      `${JSON.stringify(st.teach)} | "${st.progress}"`);
+    check('a countdown is shown before every take', st.teach.countdownsShown >= o.takes
+      && st.seen.countdown.includes(String(o.countdown)), JSON.stringify(st.seen.countdown));
+    check('the recording state is shown for every take', st.teach.recordingsShown >= o.takes
+      && st.seen.recordingBorder && st.seen.recordingText.some((t) => t.includes('/ ' + o.takes)),
+      JSON.stringify(st.seen));
+    const overlaysLeft = await page.evaluate(() => ['countdown', 'recording']
+      .filter((id) => getComputedStyle(document.getElementById(id)).display !== 'none'));
+    check('the countdown and the recording state are gone after the last take', overlaysLeft.length === 0
+      && !(await page.evaluate(() => document.getElementById('stage').classList.contains('recording'))),
+    JSON.stringify(overlaysLeft));
+    await page.waitForFunction((w) => [...document.querySelectorAll('#taught-signs li')]
+      .some((li) => li.dataset.label === w), o.word, { timeout: 10000 }).catch(() => {});
+    const items = await page.evaluate(() => [...document.querySelectorAll('#taught-signs li')].map((li) => ({
+      label: li.dataset.label, text: li.textContent })));
+    check('the taught sign is listed with its gloss and takes', items.length === 1 && items[0].label === o.word
+      && items[0].text.includes(o.gloss) && items[0].text.includes(o.takes + ' takes'), JSON.stringify(items));
+
+    const p = await recognised(60000);
+    mark('recognised');
+    check('the same clip is recognised as the taught sign', p.recognised > 0, JSON.stringify(p));
+    await page.waitForFunction((w) => window.kslrDemo.sentence.includes(w), o.word, { timeout: 30000 })
+      .catch(() => {});
+    const sentence = await page.evaluate(() => window.kslrDemo.sentence);
+    mark('transcript');
+    check('the transcript shows the taught sign', sentence.includes(o.word), `"${sentence}"`);
+    if (o.screenshot) { await page.screenshot({ path: o.screenshot }); }
+
+    // The same word again is refused before any take is recorded.
+    const errorsBefore = await page.evaluate(() => window.kslrDemo.teach.errors.length);
+    await page.fill('#teach-khmer', o.word);
+    await page.click('#teach-start');
+    await page.waitForFunction((n) => window.kslrDemo.teach.errors.length > n, errorsBefore, { timeout: 20000 })
+      .catch(() => {});
+    const again = await page.evaluate(() => ({ error: window.kslrDemo.teach.errors.at(-1),
+      progress: document.getElementById('teach-progress').textContent, phase: window.kslrDemo.teach.phase }));
+    check('teaching a taught word again is refused with a clear message', again.error
+      && again.error.code === 'bad-teach' && again.progress.includes('taught already'), JSON.stringify(again));
+    mark('refused');
+    summary = { marks, teachMs, teach: st.teach, seen: st.seen, prediction: p, sentence };
+  } else {
+    const items = await listed();
+    check('the taught sign is still listed after the restart', items.length === 1 && items[0] === o.word,
+      JSON.stringify(items));
+    await page.click('#camera-toggle');
+    const p = await recognised(60000);
+    mark('recognised');
+    check('the clip is recognised as the taught sign after the restart', p.recognised > 0, JSON.stringify(p));
+
+    await page.click(`#taught-signs li[data-label="${o.word}"] button.delete`);
+    await page.waitForFunction(() => window.kslrDemo.vocabulary.length === 0
+      && document.querySelectorAll('#taught-signs li').length === 0, null, { timeout: 20000 }).catch(() => {});
+    const after = await page.evaluate(() => ({ vocabulary: window.kslrDemo.vocabulary,
+      deleted: window.kslrDemo.teach.deleted, items: document.querySelectorAll('#taught-signs li').length }));
+    check('Delete removes the sign from the list', after.vocabulary.length === 0 && after.items === 0
+      && after.deleted.includes(o.word), JSON.stringify(after));
+    mark('deleted');
+    // Recognition no longer gives it: the next 15 window predictions (a few seconds here) recognise nothing.
+    const before = await page.evaluate(() => ({ predictions: window.kslrDemo.predictions,
+      recognised: Object.values(window.kslrDemo.recognizedByLabel).reduce((a, b) => a + b, 0) }));
+    await page.waitForFunction((n) => window.kslrDemo.predictions >= n + 15, before.predictions,
+      { timeout: 60000, polling: 200 }).catch(() => {});
+    const later = await page.evaluate(() => ({ predictions: window.kslrDemo.predictions,
+      recognised: Object.values(window.kslrDemo.recognizedByLabel).reduce((a, b) => a + b, 0) }));
+    check('a deleted sign is no longer recognised', later.predictions >= before.predictions + 15
+      && later.recognised === before.recognised, `before ${JSON.stringify(before)}, after ${JSON.stringify(later)}`);
+    mark('not recognised');
+    summary = { marks, recognition: p, afterDelete: { before, later } };
+  }
+  const fin = await page.evaluate(() => ({ errors: window.kslrDemo.errors }));
+  check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
+  check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
+} catch (e) {
+  let status = null;
+  try { status = page && await page.textContent('#status'); } catch (ignored) { /* page gone */ }
+  check('run', false, String(e && e.stack || e) + ` | status "${status}" | page errors: ${pageErrors.join(' | ')}`);
+} finally {
+  await browser.close();
+}
+const failed = checks.filter((c) => !c.ok);
+process.stdout.write(JSON.stringify({ ok: failed.length === 0, checks, summary }) + '\n');
+process.exit(failed.length === 0 ? 0 : 1);
