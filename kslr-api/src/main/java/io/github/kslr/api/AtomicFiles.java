@@ -3,6 +3,7 @@ package io.github.kslr.api;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,8 +64,21 @@ public final class AtomicFiles {
      * @throws IOException         when writing or renaming fails
      */
     public static void write(Path target, Content content) throws IOException {
-        Checks.notNull(target, "target");
         Checks.notNull(content, "content");
+        writeTemp(target, (Path tmp) -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                content.writeTo(out);
+            }
+        });
+    }
+
+    /** Fills the temporary file (which exists, empty). */
+    private interface TempWriter {
+        void fill(Path tmp) throws IOException;
+    }
+
+    private static void writeTemp(Path target, TempWriter writer) throws IOException {
+        Checks.notNull(target, "target");
         Path abs = followLinks(target.toAbsolutePath());
         Path parent = abs.getParent();
         if (!Files.isDirectory(parent)) {
@@ -73,9 +88,7 @@ public final class AtomicFiles {
         Path tmp = createTemp(parent, abs.getFileName().toString());
         try {
             keepPermissions(abs, tmp);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                content.writeTo(out);
-            }
+            writer.fill(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -85,6 +98,25 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
             IN_FLIGHT.remove(tmp);
         }
+    }
+
+    /** Writes a file's content to a channel it may seek in (to fill in a header at the end, say). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * {@link #write(Path, Content)} for content that needs to seek: it gets the temporary file's channel, positioned
+     * at 0; what the channel holds when {@code content} returns becomes the target.
+     */
+    public static void writeChannel(Path target, ChannelContent content) throws IOException {
+        Checks.notNull(content, "content");
+        writeTemp(target, (Path tmp) -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+                content.writeTo(ch);
+            }
+        });
     }
 
     /** {@link #write(Path, Content)} of a byte array. */

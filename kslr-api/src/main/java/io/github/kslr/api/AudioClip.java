@@ -91,7 +91,7 @@ public final class AudioClip {
         return out;
     }
 
-    private static short pcm16(float s) {
+    static short pcm16(float s) {
         long v = Math.round(s * 32767.0);
         return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
     }
@@ -100,12 +100,7 @@ public final class AudioClip {
     public void writeWav(OutputStream out) throws IOException {
         Checks.notNull(out, "out");
         int dataBytes = Math.multiplyExact(samples.length, 2);
-        ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        header.put(new byte[] {'R', 'I', 'F', 'F'}).putInt(36 + dataBytes).put(new byte[] {'W', 'A', 'V', 'E'});
-        header.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
-        header.put(new byte[] {'d', 'a', 't', 'a'}).putInt(dataBytes);
-        out.write(header.array());
+        out.write(WavWriter.header(sampleRate, dataBytes).array());
         ByteBuffer chunk = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
         for (float s : samples) {
             if (!chunk.hasRemaining()) {

@@ -1,16 +1,16 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.api.AudioClip;
+import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.WavWriter;
 import io.github.kslr.tts.SpeechPlayer;
 import io.github.kslr.tts.VitsKhmerSpeech;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -86,31 +86,58 @@ public final class SpeakCommand implements Callable<Integer> {
         VitsSpeechOptions options = b.build();
         PrintWriter o = spec.commandLine().getOut();
         long started = System.nanoTime();
-        long[] firstChunkNanos = {-1};
-        List<AudioClip> chunks = new ArrayList<>();
-        int delivered;
         try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(voice, options);
                 SpeechPlayer player = play ? new SpeechPlayer() : null) {
             long loaded = System.nanoTime();
-            delivered = speech.synthesize(input, (chunk, sentence, index, total) -> {
-                if (firstChunkNanos[0] < 0) {
-                    firstChunkNanos[0] = System.nanoTime() - loaded;
-                }
-                chunks.add(chunk);
-                return player == null || player.onChunk(chunk, sentence, index, total);
-            });
-            AudioClip all = AudioClip.concat(chunks, speech.sampleRate());
-            double seconds = (System.nanoTime() - loaded) / 1e9;
+            Synthesis result = new Synthesis();
             if (out != null) {
-                all.writeWav(out);
+                // Chunk by chunk to the file: hours of speech from long text never sit in memory whole.
+                AtomicFiles.writeChannel(out, channel -> {
+                    WavWriter wav = new WavWriter(channel, speech.sampleRate());
+                    result.run(speech, input, player, loaded, wav);
+                    wav.finish();
+                });
                 o.printf(Locale.ROOT, "wrote %s%n", out);
+            } else {
+                result.run(speech, input, player, loaded, null);
             }
+            double seconds = (System.nanoTime() - loaded) / 1e9;
+            double audio = (double) result.samples / speech.sampleRate();
             o.printf(Locale.ROOT, "%d sentence(s), %.2f s of audio at %d Hz; voice loaded in %.2f s, first sentence"
-                    + " after %.2f s%s%n", delivered, all.durationSeconds(), speech.sampleRate(),
-                    (loaded - started) / 1e9, firstChunkNanos[0] / 1e9,
+                    + " after %.2f s%s%n", result.delivered, audio, speech.sampleRate(),
+                    (loaded - started) / 1e9, result.firstChunkNanos / 1e9,
                     play ? "" : String.format(Locale.ROOT, ", all in %.2f s (real-time factor %.3f)", seconds,
-                            seconds / Math.max(all.durationSeconds(), 1e-9)));
+                            seconds / Math.max(audio, 1e-9)));
         }
         return 0;
+    }
+
+    /** One synthesis: chunks go to the player and/or the WAV file as they come; only counts are kept. */
+    private static final class Synthesis {
+        long samples;
+        long firstChunkNanos = -1;
+        int delivered;
+
+        void run(VitsKhmerSpeech speech, String text, SpeechPlayer player, long loaded, WavWriter wav)
+                throws IOException {
+            try {
+                delivered = speech.synthesize(text, (chunk, sentence, index, total) -> {
+                    if (firstChunkNanos < 0) {
+                        firstChunkNanos = System.nanoTime() - loaded;
+                    }
+                    samples += chunk.sampleCount();
+                    if (wav != null) {
+                        try {
+                            wav.append(chunk);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return player == null || player.onChunk(chunk, sentence, index, total);
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
     }
 }
