@@ -7,6 +7,12 @@ import static io.github.kslr.landmarks.HolisticStages.POSE_POINTS;
 import static io.github.kslr.landmarks.HolisticStages.RIGHT;
 import static io.github.kslr.landmarks.HolisticStages.clamp01;
 import static io.github.kslr.landmarks.HolisticStages.handPart;
+import static io.github.kslr.landmarks.HolisticModel.Output.CROP_POINTS;
+import static io.github.kslr.landmarks.HolisticModel.Output.HANDEDNESS;
+import static io.github.kslr.landmarks.HolisticModel.Output.HEATMAP;
+import static io.github.kslr.landmarks.HolisticModel.Output.LANDMARKS;
+import static io.github.kslr.landmarks.HolisticModel.Output.PRESENCE;
+import static io.github.kslr.landmarks.HolisticModel.Output.WORLD;
 
 import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.api.HolisticLandmarks;
@@ -60,7 +66,6 @@ final class HolisticGraph implements AutoCloseable {
     private final int palmInterval;
     private final boolean face;
     private final StageRunners stages;
-    private final OutputNames names;
     private final float[] recropPoints = new float[2 * 3];
 
     private final Stream[] streams;
@@ -170,7 +175,6 @@ final class HolisticGraph implements AutoCloseable {
                 : m.device().kind() == io.github.kslr.api.ExecutionDevice.Kind.CUDA;
         stages = new StageRunners(m, padded ? streamCount : 0, padded ? 2 * streamCount : 0, b.minPoseDetectionConfidence,
                 b.minFaceDetectionConfidence);
-        names = stages.names;
         streams = new Stream[streamCount];
         try {
             for (int i = 0; i < streams.length; i++) {
@@ -333,24 +337,19 @@ final class HolisticGraph implements AutoCloseable {
             }
         }
         if (k > 0) {
-            stages.poseDetection.ensure(k);
+            stages.poseDetection.runner.ensure(k);
             int j = 0;
             for (Stream s : streams) {
                 if (s.trackedPoseRoi == null) {
-                    s.poseDetectionCrop.crop(s.frame, full(s), stages.poseDetection.input(),
-                            stages.poseDetection.inputOffset(j++));
+                    s.poseDetectionCrop.crop(s.frame, full(s), stages.poseDetection.runner.input(),
+                            stages.poseDetection.runner.inputOffset(j++));
                 }
             }
-            stages.poseDetection.run(k);
+            stages.poseDetection.runner.run(k);
             j = 0;
             for (Stream s : streams) {
                 if (s.trackedPoseRoi == null) {
-                    List<Detection> dets = HolisticStages.decode(stages.poseDetection.output(names.poseDetBoxes),
-                            stages.poseDetection.outputOffset(names.poseDetBoxes, j),
-                            stages.poseDetection.output(names.poseDetScores),
-                            stages.poseDetection.outputOffset(names.poseDetScores, j), stages.poseBoxes,
-                            stages.poseScores, stages.poseDecoder);
-                    j++;
+                    List<Detection> dets = stages.poseDetection.decode(j++);
                     s.poseRoi = dets.isEmpty() ? null
                             : HolisticStages.poseRoi(dets.get(0), full(s), s.frame.width(), s.frame.height());
                 }
@@ -377,17 +376,17 @@ final class HolisticGraph implements AutoCloseable {
         for (Stream s : streams) {
             s.posePresent = false;
             if (s.poseRoi != null) {
-                float presence = stages.poseLandmark.output(names.posePresence)
-                        .get(stages.poseLandmark.outputOffset(names.posePresence, j));
+                float presence = stages.poseLandmark.output(PRESENCE)
+                        .get(stages.poseLandmark.outputOffset(PRESENCE, j));
                 s.posePresence = presence;
                 s.posePresent = presence > minPosePresence;
                 if (s.posePresent) {
-                    HolisticStages.decodePose(stages.poseLandmark.output(names.poseLandmarks),
-                            stages.poseLandmark.outputOffset(names.poseLandmarks, j),
-                            stages.poseLandmark.output(names.poseHeatmap),
-                            stages.poseLandmark.outputOffset(names.poseHeatmap, j),
-                            stages.poseLandmark.output(names.poseWorld),
-                            stages.poseLandmark.outputOffset(names.poseWorld, j), stages.poseLandmark.width(),
+                    HolisticStages.decodePose(stages.poseLandmark.output(LANDMARKS),
+                            stages.poseLandmark.outputOffset(LANDMARKS, j),
+                            stages.poseLandmark.output(HEATMAP),
+                            stages.poseLandmark.outputOffset(HEATMAP, j),
+                            stages.poseLandmark.output(WORLD),
+                            stages.poseLandmark.outputOffset(WORLD, j), stages.poseLandmark.width(),
                             stages.poseLandmark.height(), s.poseRoi, s.pose, s.world);
                     if (video) {
                         s.trackedPoseRoi = HolisticStages.smoothPose(s.pose, s.world, smooth, s.poseSmoother,
@@ -436,8 +435,8 @@ final class HolisticGraph implements AutoCloseable {
         for (int j = 0; j < k; j++) {
             Stream s = streams[jobStream[j]];
             int side = jobSide[j], w = s.frame.width(), h = s.frame.height();
-            NormRect recrop = HolisticStages.handRoiFromRecrop(stages.handRecrop.output(names.recrop),
-                    stages.handRecrop.outputOffset(names.recrop, j), stages.handRecrop.width(),
+            NormRect recrop = HolisticStages.handRoiFromRecrop(stages.handRecrop.output(CROP_POINTS),
+                    stages.handRecrop.outputOffset(CROP_POINTS, j), stages.handRecrop.width(),
                     stages.handRecrop.height(), jobRoi[j],
                     recropPoints, w, h);
             NormRect roi = recrop;
@@ -486,18 +485,18 @@ final class HolisticGraph implements AutoCloseable {
         if (batch > 0) {
             stages.handLandmark.run(batch);
         }
-        FloatBuffer presence = stages.handLandmark.output(names.handPresence);
-        FloatBuffer handedness = stages.handLandmark.output(names.handedness);
-        FloatBuffer lm = stages.handLandmark.output(names.handLandmarks);
+        FloatBuffer presence = stages.handLandmark.output(PRESENCE);
+        FloatBuffer handedness = stages.handLandmark.output(HANDEDNESS);
+        FloatBuffer lm = stages.handLandmark.output(LANDMARKS);
         int b = 0;
         for (int j = 0; j < k; j++) {
             if (!HolisticStages.usable(jobRoi[j])) {
                 jobPresence[j] = 0f;
                 continue;
             }
-            jobPresence[j] = presence.get(stages.handLandmark.outputOffset(names.handPresence, b));
-            jobHandedness[j] = handedness.get(stages.handLandmark.outputOffset(names.handedness, b));
-            HolisticStages.decodeHand(lm, stages.handLandmark.outputOffset(names.handLandmarks, b),
+            jobPresence[j] = presence.get(stages.handLandmark.outputOffset(PRESENCE, b));
+            jobHandedness[j] = handedness.get(stages.handLandmark.outputOffset(HANDEDNESS, b));
+            HolisticStages.decodeHand(lm, stages.handLandmark.outputOffset(LANDMARKS, b),
                     stages.handLandmark.width(),
                     stages.handLandmark.height(), jobRoi[j], jobHand[j]);
             b++;
@@ -559,27 +558,22 @@ final class HolisticGraph implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        stages.palmDetection.ensure(k);
+        stages.palmDetection.runner.ensure(k);
         int j = 0;
         for (Stream s : streams) {
             if (s.searchPalms) {
-                s.palmDetectionCrop.crop(s.frame, full(s), stages.palmDetection.input(),
-                        stages.palmDetection.inputOffset(j++));
+                s.palmDetectionCrop.crop(s.frame, full(s), stages.palmDetection.runner.input(),
+                        stages.palmDetection.runner.inputOffset(j++));
             }
         }
-        stages.palmDetection.run(k);
+        stages.palmDetection.runner.run(k);
         j = 0;
         for (Stream s : streams) {
             s.palms = 0;
             if (!s.searchPalms) {
                 continue;
             }
-            List<Detection> palms = HolisticStages.decode(stages.palmDetection.output(names.palmBoxes),
-                    stages.palmDetection.outputOffset(names.palmBoxes, j),
-                    stages.palmDetection.output(names.palmScores),
-                    stages.palmDetection.outputOffset(names.palmScores, j), stages.palmBoxes, stages.palmScores,
-                    stages.palmDecoder);
-            j++;
+            List<Detection> palms = stages.palmDetection.decode(j++);
             // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
             for (int p = 0; p < Math.min(2, palms.size()); p++) {
                 s.palmRoi[s.palms++] = HolisticStages.palmRoi(palms.get(p), full(s), s.frame.width(),
@@ -651,27 +645,22 @@ final class HolisticGraph implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        stages.faceDetection.ensure(k);
+        stages.faceDetection.runner.ensure(k);
         int j = 0;
         for (Stream s : streams) {
             if (s.posePresent) {
-                s.faceDetectionCrop.crop(s.frame, s.faceFromPose, stages.faceDetection.input(),
-                        stages.faceDetection.inputOffset(j++));
+                s.faceDetectionCrop.crop(s.frame, s.faceFromPose, stages.faceDetection.runner.input(),
+                        stages.faceDetection.runner.inputOffset(j++));
             }
         }
-        stages.faceDetection.run(k);
+        stages.faceDetection.runner.run(k);
         j = 0;
         int m = 0;
         for (Stream s : streams) {
             if (!s.posePresent) {
                 continue;
             }
-            List<Detection> faces = HolisticStages.decode(stages.faceDetection.output(names.faceBoxes),
-                    stages.faceDetection.outputOffset(names.faceBoxes, j),
-                    stages.faceDetection.output(names.faceScores),
-                    stages.faceDetection.outputOffset(names.faceScores, j), stages.faceBoxes, stages.faceScores,
-                    stages.faceDecoder);
-            j++;
+            List<Detection> faces = stages.faceDetection.decode(j++);
             if (faces.isEmpty()) {
                 s.prevFacePresent = false;
                 continue;
@@ -705,13 +694,13 @@ final class HolisticGraph implements AutoCloseable {
             if (s.faceRoi == null) {
                 continue;
             }
-            float presence = HolisticStages.sigmoid(stages.faceLandmark.output(names.faceFlag)
-                    .get(stages.faceLandmark.outputOffset(names.faceFlag, j)));
+            float presence = HolisticStages.sigmoid(stages.faceLandmark.output(PRESENCE)
+                    .get(stages.faceLandmark.outputOffset(PRESENCE, j)));
             if (!(presence > minFacePresence)) {
                 s.prevFacePresent = false;
             } else {
-                HolisticStages.decodeFace(stages.faceLandmark.output(names.faceLandmarks),
-                        stages.faceLandmark.outputOffset(names.faceLandmarks, j), stages.faceLandmark.width(),
+                HolisticStages.decodeFace(stages.faceLandmark.output(LANDMARKS),
+                        stages.faceLandmark.outputOffset(LANDMARKS, j), stages.faceLandmark.width(),
                         stages.faceLandmark.height(), s.faceRoi, s.face);
                 System.arraycopy(s.face, 0, s.prevFace, 0, s.face.length);
                 s.prevFacePresent = true;

@@ -40,14 +40,6 @@ final class HolisticStages {
         return side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND;
     }
 
-    /** SSD detections from one batch item's box and score outputs (copied into the reused arrays first). */
-    static List<Detection> decode(FloatBuffer boxesOut, int boxesBase, FloatBuffer scoresOut, int scoresBase,
-            float[] boxes, float[] scores, SsdDecoder decoder) {
-        boxesOut.get(boxesBase, boxes);
-        scoresOut.get(scoresBase, scores);
-        return decoder.decode(boxes, scores);
-    }
-
     /** The pose region from the pose detector's first detection on the letterboxed frame {@code full}. */
     static NormRect poseRoi(Detection d, NormRect full, int w, int h) {
         // Keypoints 0 (hip centre) and 1 (full-body size/rotation point), from tensor to image coordinates.

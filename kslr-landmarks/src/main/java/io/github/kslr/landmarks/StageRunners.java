@@ -2,7 +2,6 @@ package io.github.kslr.landmarks;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The seven models of the holistic graph as one landmarker runs them: a {@link BatchRunner} a model (binding only the
@@ -13,24 +12,13 @@ import java.util.Set;
  * <p><b>Thread-safety.</b> Not thread-safe: owned by one landmarker, which frees it with {@link #close()}.
  */
 final class StageRunners implements AutoCloseable {
-    final OutputNames names = new OutputNames();
-    final BatchRunner poseDetection;
+    final Detector poseDetection;
     final BatchRunner poseLandmark;
     final BatchRunner handRecrop;
     final BatchRunner handLandmark;
-    final BatchRunner palmDetection;
-    final BatchRunner faceDetection;
+    final Detector palmDetection;
+    final Detector faceDetection;
     final BatchRunner faceLandmark;
-    final SsdDecoder poseDecoder;
-    final SsdDecoder palmDecoder;
-    final SsdDecoder faceDecoder;
-    // Decoder scratch, reused every frame.
-    final float[] poseBoxes;
-    final float[] poseScores;
-    final float[] palmBoxes;
-    final float[] palmScores;
-    final float[] faceBoxes;
-    final float[] faceScores;
 
     /**
      * @param perPart    fixed batch of the one-crop-a-stream models (pose, palm and face), 0 for variable batches
@@ -40,58 +28,48 @@ final class StageRunners implements AutoCloseable {
             float minFaceDetectionConfidence) {
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            poseDetection = keep(made, new BatchRunner(m.poseDetection,
-                    Set.of(names.poseDetBoxes, names.poseDetScores), perPart));
-            // Not the segmentation output: ONNX Runtime then skips the segmentation head.
-            poseLandmark = keep(made, new BatchRunner(m.poseLandmark,
-                    Set.of(names.poseLandmarks, names.posePresence, names.poseHeatmap, names.poseWorld), perPart));
-            handRecrop = keep(made, new BatchRunner(m.handRecrop, Set.of(names.recrop), perHandPair));
-            handLandmark = keep(made, new BatchRunner(m.handLandmark,
-                    Set.of(names.handLandmarks, names.handPresence, names.handedness), perHandPair));
-            palmDetection = keep(made, new BatchRunner(m.palmDetection, Set.of(names.palmBoxes, names.palmScores),
-                    perPart));
-            faceDetection = keep(made, new BatchRunner(m.faceDetection, Set.of(names.faceBoxes, names.faceScores),
-                    perPart));
-            faceLandmark = keep(made, new BatchRunner(m.faceLandmark, Set.of(names.faceLandmarks, names.faceFlag),
-                    perPart));
+            poseDetection = keep(made, new Detector(runner(m, HolisticModel.POSE_DETECTION, perPart),
+                    HolisticModel.POSE_DETECTION, minPoseDetectionConfidence));
+            poseLandmark = keep(made, runner(m, HolisticModel.POSE_LANDMARK, perPart));
+            handRecrop = keep(made, runner(m, HolisticModel.HAND_RECROP, perHandPair));
+            handLandmark = keep(made, runner(m, HolisticModel.HAND_LANDMARK, perHandPair));
+            palmDetection = keep(made, new Detector(runner(m, HolisticModel.PALM_DETECTION, perPart),
+                    HolisticModel.PALM_DETECTION, 0.5f));
+            faceDetection = keep(made, new Detector(runner(m, HolisticModel.FACE_DETECTION, perPart),
+                    HolisticModel.FACE_DETECTION, minFaceDetectionConfidence));
+            faceLandmark = keep(made, runner(m, HolisticModel.FACE_LANDMARK, perPart));
         } catch (RuntimeException e) {
             closeAll(made, e);
             throw e;
         }
-        poseDecoder = new SsdDecoder(SsdAnchors.POSE_DETECTION, 12, 4, poseDetection.width(),
-                minPoseDetectionConfidence, 100f, 0.3f);
-        palmDecoder = new SsdDecoder(SsdAnchors.PALM_DETECTION, 18, 7, palmDetection.width(), 0.5f, 100f, 0.3f);
-        faceDecoder = new SsdDecoder(SsdAnchors.FACE_DETECTION, 16, 6, faceDetection.width(),
-                minFaceDetectionConfidence, 100f, 0.3f);
-        poseBoxes = new float[poseDecoder.numBoxes() * 12];
-        poseScores = new float[poseDecoder.numBoxes()];
-        palmBoxes = new float[palmDecoder.numBoxes() * 18];
-        palmScores = new float[palmDecoder.numBoxes()];
-        faceBoxes = new float[faceDecoder.numBoxes() * 16];
-        faceScores = new float[faceDecoder.numBoxes()];
+    }
+
+    private static BatchRunner runner(LandmarkerModels m, HolisticModel model, int batch) {
+        return new BatchRunner(m.session(model), model, batch);
     }
 
     /**
      * A new set of croppers, one a model in the order pose detection, pose landmark, hand re-crop, hand landmark, palm
-     * detection, face detection, face landmark. Input ranges and borders follow MediaPipe's ImageToTensor options:
-     * detectors [-1, 1] (palm: [0, 1]) with a black border, landmark models [0, 1] with replicated edges. The caller
-     * owns and closes them.
+     * detection, face detection, face landmark. The caller owns and closes them.
      */
     RoiCropper[] newCroppers() {
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            return new RoiCropper[] {keep(made, cropper(poseDetection, -1f, 1f, true)),
-                keep(made, cropper(poseLandmark, 0f, 1f, false)), keep(made, cropper(handRecrop, 0f, 1f, false)),
-                keep(made, cropper(handLandmark, 0f, 1f, false)), keep(made, cropper(palmDetection, 0f, 1f, true)),
-                keep(made, cropper(faceDetection, -1f, 1f, true)), keep(made, cropper(faceLandmark, 0f, 1f, false))};
+            return new RoiCropper[] {keep(made, cropper(HolisticModel.POSE_DETECTION, poseDetection.runner)),
+                keep(made, cropper(HolisticModel.POSE_LANDMARK, poseLandmark)),
+                keep(made, cropper(HolisticModel.HAND_RECROP, handRecrop)),
+                keep(made, cropper(HolisticModel.HAND_LANDMARK, handLandmark)),
+                keep(made, cropper(HolisticModel.PALM_DETECTION, palmDetection.runner)),
+                keep(made, cropper(HolisticModel.FACE_DETECTION, faceDetection.runner)),
+                keep(made, cropper(HolisticModel.FACE_LANDMARK, faceLandmark))};
         } catch (RuntimeException e) {
             closeAll(made, e);
             throw e;
         }
     }
 
-    private static RoiCropper cropper(BatchRunner r, float min, float max, boolean zeroBorder) {
-        return new RoiCropper(r.width(), r.height(), min, max, zeroBorder);
+    private static RoiCropper cropper(HolisticModel model, BatchRunner r) {
+        return model.newCropper(r.width(), r.height());
     }
 
     private static <T extends AutoCloseable> T keep(List<AutoCloseable> made, T t) {
@@ -115,8 +93,10 @@ final class StageRunners implements AutoCloseable {
 
     @Override
     public void close() {
-        for (BatchRunner r : new BatchRunner[] {poseDetection, poseLandmark, handRecrop, handLandmark, palmDetection,
-            faceDetection, faceLandmark}) {
+        for (Detector d : new Detector[] {poseDetection, palmDetection, faceDetection}) {
+            d.close();
+        }
+        for (BatchRunner r : new BatchRunner[] {poseLandmark, handRecrop, handLandmark, faceLandmark}) {
             r.close();
         }
     }

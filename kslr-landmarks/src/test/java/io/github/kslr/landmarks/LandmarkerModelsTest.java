@@ -53,16 +53,18 @@ class LandmarkerModelsTest {
     @Test
     void aModelWithoutMediaPipesOutputNamesIsRejected(@TempDir Path dir) throws Exception {
         // Every file present, but the face landmark model is really the face detector: its outputs are wrong.
-        for (String name : new String[] {LandmarkerModels.POSE_DETECTION, LandmarkerModels.POSE_LANDMARK,
-            LandmarkerModels.HAND_RECROP, LandmarkerModels.HAND_LANDMARK, LandmarkerModels.PALM_DETECTION,
-            LandmarkerModels.FACE_DETECTION}) {
+        for (HolisticModel model : HolisticModel.values()) {
+            if (model == HolisticModel.FACE_LANDMARK) {
+                continue;
+            }
+            String name = model.bundledName();
             try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
                     LandmarkerModels.RESOURCE_DIR + name + ".onnx")) {
                 Files.copy(in, dir.resolve(name + ".onnx"));
             }
         }
-        Files.copy(dir.resolve(LandmarkerModels.FACE_DETECTION + ".onnx"),
-                dir.resolve(LandmarkerModels.FACE_LANDMARK + ".onnx"));
+        Files.copy(dir.resolve(HolisticModel.FACE_DETECTION.bundledName() + ".onnx"),
+                dir.resolve(HolisticModel.FACE_LANDMARK.bundledName() + ".onnx"));
         try (LandmarkerModels m = LandmarkerModels.builder().modelDirectory(dir).build()) {
             ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
             assertTrue(e.getMessage().contains("conv2d_21"), e.getMessage());
