@@ -38,6 +38,8 @@ final class BatchRunner implements AutoCloseable {
     private final Map<String, Integer> outputItemFloats = new HashMap<>();
     private final Map<String, FloatBuffer> outputBuffers = new HashMap<>();
     private final int fixedBatch;
+    /** The tensor name of each output the graph reads. */
+    private final Map<HolisticModel.Output, String> names;
     private FloatBuffer input;
     private int capacity;
     /** Index n - 1: the tensors for batch size n, or null when not made yet. */
@@ -52,12 +54,16 @@ final class BatchRunner implements AutoCloseable {
     }
 
     /**
+     * @param model      the stage: the outputs it names are the ones bound (the others, e.g. pose segmentation, are
+     *                   not computed)
      * @param fixedBatch 0 to run each call at its own batch size; otherwise every call runs at this batch (unused
      *                   items hold stale data and are ignored), so the model always sees one input shape (on CUDA,
      *                   ONNX Runtime's convolutions re-plan when the shape differs from the last call's)
      */
-    BatchRunner(GuardedSession session, Set<String> wanted, int fixedBatch) {
+    BatchRunner(GuardedSession session, HolisticModel model, int fixedBatch) {
         this.session = session;
+        this.names = model.outputs();
+        Set<String> wanted = Set.copyOf(names.values());
         this.fixedBatch = fixedBatch;
         Map<String, NodeInfo> in = session.inputs();
         if (in.size() != 1) {
@@ -148,18 +154,20 @@ final class BatchRunner implements AutoCloseable {
         return i * height * width * 3;
     }
 
-    /** The output named {@code name}: item {@code i} starts at {@link #outputOffset}. */
-    FloatBuffer output(String name) {
-        FloatBuffer b = outputBuffers.get(name);
+    /** The output holding {@code output}: item {@code i} starts at {@link #outputOffset}. */
+    FloatBuffer output(HolisticModel.Output output) {
+        String name = names.get(output);
+        FloatBuffer b = name == null ? null : outputBuffers.get(name);
         if (b == null) {
-            throw new InferenceException(session.name() + " has no output " + name + "; outputs: "
+            throw new InferenceException(session.name() + " has no output " + output + " (" + name + "); outputs: "
                     + outputItemFloats.keySet(), null);
         }
         return b;
     }
 
-    int outputOffset(String name, int i) {
-        return i * outputItemFloats.get(name);
+    /** Float index of batch item {@code i} in {@link #output}. */
+    int outputOffset(HolisticModel.Output output, int i) {
+        return i * outputItemFloats.get(names.get(output));
     }
 
     /** Runs the model on the first {@code n} items of the input (n at most the capacity). */

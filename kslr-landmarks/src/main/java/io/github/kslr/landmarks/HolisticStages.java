@@ -8,9 +8,9 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * The holistic graph's per-stage geometry and tensor decoding, shared by {@link HolisticLandmarker} (one crop per
- * model call) and {@link MultiStreamLandmarker} (many crops per call): every method reads one batch item of a model's
- * output at a given float offset, so both paths compute the same numbers from the same tensors.
+ * The holistic graph's per-stage geometry and tensor decoding, used by the tracking units ({@link PoseTracking},
+ * {@link HandTracking}, {@link FaceTracking}): every method reads one batch item of a model's output at a given float
+ * offset, so an item is decoded the same way whatever batch it ran in.
  *
  * <p><b>Thread-safety.</b> Stateless; the arrays passed in belong to the caller.
  */
@@ -38,14 +38,6 @@ final class HolisticStages {
 
     static LandmarkPart handPart(int side) {
         return side == LEFT ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND;
-    }
-
-    /** SSD detections from one batch item's box and score outputs (copied into the reused arrays first). */
-    static List<Detection> decode(FloatBuffer boxesOut, int boxesBase, FloatBuffer scoresOut, int scoresBase,
-            float[] boxes, float[] scores, SsdDecoder decoder) {
-        boxesOut.get(boxesBase, boxes);
-        scoresOut.get(scoresBase, scores);
-        return decoder.decode(boxes, scores);
     }
 
     /** The pose region from the pose detector's first detection on the letterboxed frame {@code full}. */

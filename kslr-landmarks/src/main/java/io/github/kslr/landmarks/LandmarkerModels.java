@@ -9,8 +9,7 @@ import io.github.kslr.onnx.OnnxSessions;
 import io.github.kslr.onnx.SessionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
 import org.bytedeco.opencv.global.opencv_core;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * detection, face detection, face landmarks), loaded once as ONNX Runtime sessions and shared by any number of
  * {@link HolisticLandmarker}s, one per video stream.
  *
- * <p>By default the models bundled in this jar are used ({@code io/github/kslr/landmarks/models/*.onnx}, converted
+ * <p>The stages are listed, each once, in {@link HolisticModel}. By default the models bundled in this jar are used ({@code io/github/kslr/landmarks/models/*.onnx}, converted
  * from the {@code .tflite} files of {@code @mediapipe/holistic} 0.5.1675471629; see {@code manifest.json} there).
  *
  * <p>Building one sets OpenCV's process-wide thread count to 1 unless {@link Builder#openCvThreads(int)} says
@@ -33,21 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class LandmarkerModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LandmarkerModels.class);
     static final String RESOURCE_DIR = "io/github/kslr/landmarks/models/";
-    static final String POSE_DETECTION = "pose_detection";
-    static final String POSE_LANDMARK = "pose_landmark_full";
-    static final String HAND_RECROP = "hand_recrop";
-    static final String HAND_LANDMARK = "hand_landmark_full";
-    static final String PALM_DETECTION = "palm_detection_full";
-    static final String FACE_DETECTION = "face_detection_short_range";
-    static final String FACE_LANDMARK = "face_landmark";
-
-    final GuardedSession poseDetection;
-    final GuardedSession poseLandmark;
-    final GuardedSession handRecrop;
-    final GuardedSession handLandmark;
-    final GuardedSession palmDetection;
-    final GuardedSession faceDetection;
-    final GuardedSession faceLandmark;
+    /** One session a stage, in the graph's order. */
+    private final EnumMap<HolisticModel, GuardedSession> sessions = new EnumMap<>(HolisticModel.class);
     private final ExecutionDevice device;
 
     private LandmarkerModels(Builder b) {
@@ -66,28 +52,20 @@ public final class LandmarkerModels implements AutoCloseable {
         // 20.9 ms not; LandmarkerBenchmark -p threads=2).
         SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads)
                 .withSpinning(false);
-        List<GuardedSession> opened = new ArrayList<>();
         try {
-            poseDetection = open(b, POSE_DETECTION, settings, opened);
-            poseLandmark = open(b, POSE_LANDMARK, settings, opened);
-            handRecrop = open(b, HAND_RECROP, settings, opened);
-            handLandmark = open(b, HAND_LANDMARK, settings, opened);
-            palmDetection = open(b, PALM_DETECTION, settings, opened);
-            faceDetection = open(b, FACE_DETECTION, settings, opened);
-            faceLandmark = open(b, FACE_LANDMARK, settings, opened);
+            for (HolisticModel model : HolisticModel.values()) {
+                sessions.put(model, OnnxSessions.open(b.source(model), settings));
+            }
         } catch (RuntimeException e) {
-            opened.forEach(GuardedSession::close);
+            sessions.values().forEach(GuardedSession::close);
             throw e;
         }
-        device = poseLandmark.device();
+        device = sessions.get(HolisticModel.POSE_LANDMARK).device();
     }
 
-    private static GuardedSession open(Builder b, String name, SessionSettings settings, List<GuardedSession> opened) {
-        ModelSource source = b.directory != null ? ModelSource.ofPath(b.directory.resolve(name + ".onnx"))
-                : ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), RESOURCE_DIR + name + ".onnx");
-        GuardedSession s = OnnxSessions.open(source, settings);
-        opened.add(s);
-        return s;
+    /** The session of {@code model}'s stage. */
+    GuardedSession session(HolisticModel model) {
+        return sessions.get(model);
     }
 
     /** The bundled models on the CPU. */
@@ -106,16 +84,13 @@ public final class LandmarkerModels implements AutoCloseable {
 
     @Override
     public void close() {
-        for (GuardedSession s : new GuardedSession[] {poseDetection, poseLandmark, handRecrop, handLandmark,
-                palmDetection, faceDetection, faceLandmark}) {
-            s.close();
-        }
+        sessions.values().forEach(GuardedSession::close);
     }
 
     /**
-     * Options for {@link LandmarkerModels}: device (default CPU), ONNX Runtime intra-op threads per session (default 1)
-     * and an optional directory holding the seven {@code NAME.onnx} files instead of the
-     * bundled ones.
+     * Options for {@link LandmarkerModels}: device (default CPU), ONNX Runtime intra-op threads per session (default 1),
+     * an optional directory holding the seven {@code NAME.onnx} files instead of the bundled ones, and any one stage's
+     * model from elsewhere (a variant such as {@code pose_landmark_heavy}: {@link #model}).
      *
      * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
      */
@@ -126,6 +101,7 @@ public final class LandmarkerModels implements AutoCloseable {
         private int intraOpThreads = 1;
         private Path directory;
         private int openCvThreads = 1;
+        private final EnumMap<HolisticModel, ModelSource> models = new EnumMap<>(HolisticModel.class);
 
         private Builder() {
         }
@@ -146,7 +122,10 @@ public final class LandmarkerModels implements AutoCloseable {
             return this;
         }
 
-        /** Loads {@code pose_detection.onnx}, {@code pose_landmark_full.onnx}, ... from this directory. */
+        /**
+         * Loads {@code pose_detection.onnx}, {@code pose_landmark_full.onnx}, ... ({@link HolisticModel#bundledName()}
+         * {@code + ".onnx"}) from this directory, except the stages {@link #model} sets.
+         */
         public Builder modelDirectory(Path directory) {
             this.directory = Checks.notNull(directory, "directory");
             return this;
@@ -161,6 +140,27 @@ public final class LandmarkerModels implements AutoCloseable {
             this.openCvThreads = threads == -1 ? -1 : Checks.threadCount(threads, 0, "openCvThreads (-1 = leave OpenCV"
                     + " alone)");
             return this;
+        }
+
+        /**
+         * The model of one stage from {@code source} instead of the bundled file (or the model directory's): a variant
+         * with the same inputs and outputs, e.g. {@code model(HolisticModel.POSE_LANDMARK,
+         * ModelSource.ofPath(dir.resolve("pose_landmark_heavy.onnx")))} for BlazePose heavy (convert it with
+         * {@code tools/convert-models.sh}). A model whose outputs are not the stage's fails when a landmarker is built.
+         */
+        public Builder model(HolisticModel stage, ModelSource source) {
+            models.put(Checks.notNull(stage, "stage"), Checks.notNull(source, "source"));
+            return this;
+        }
+
+        private ModelSource source(HolisticModel model) {
+            ModelSource set = models.get(model);
+            if (set != null) {
+                return set;
+            }
+            String file = model.bundledName() + ".onnx";
+            return directory != null ? ModelSource.ofPath(directory.resolve(file))
+                    : ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), RESOURCE_DIR + file);
         }
 
         public LandmarkerModels build() {

@@ -9,6 +9,7 @@ import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelLoadException;
+import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.PixelFormat;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -53,19 +54,50 @@ class LandmarkerModelsTest {
     @Test
     void aModelWithoutMediaPipesOutputNamesIsRejected(@TempDir Path dir) throws Exception {
         // Every file present, but the face landmark model is really the face detector: its outputs are wrong.
-        for (String name : new String[] {LandmarkerModels.POSE_DETECTION, LandmarkerModels.POSE_LANDMARK,
-            LandmarkerModels.HAND_RECROP, LandmarkerModels.HAND_LANDMARK, LandmarkerModels.PALM_DETECTION,
-            LandmarkerModels.FACE_DETECTION}) {
+        for (HolisticModel model : HolisticModel.values()) {
+            if (model == HolisticModel.FACE_LANDMARK) {
+                continue;
+            }
+            String name = model.bundledName();
             try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
                     LandmarkerModels.RESOURCE_DIR + name + ".onnx")) {
                 Files.copy(in, dir.resolve(name + ".onnx"));
             }
         }
-        Files.copy(dir.resolve(LandmarkerModels.FACE_DETECTION + ".onnx"),
-                dir.resolve(LandmarkerModels.FACE_LANDMARK + ".onnx"));
+        Files.copy(dir.resolve(HolisticModel.FACE_DETECTION.bundledName() + ".onnx"),
+                dir.resolve(HolisticModel.FACE_LANDMARK.bundledName() + ".onnx"));
         try (LandmarkerModels m = LandmarkerModels.builder().modelDirectory(dir).build()) {
             ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
             assertTrue(e.getMessage().contains("conv2d_21"), e.getMessage());
         }
+    }
+
+    @Test
+    void oneStageTakesAModelFromElsewhere(@TempDir Path dir) throws Exception {
+        // A variant is a builder option: here the bundled pose landmark model under another name, as a converted
+        // pose_landmark_heavy.onnx would be given.
+        Path variant = dir.resolve("pose_landmark_variant.onnx");
+        try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
+                LandmarkerModels.RESOURCE_DIR + HolisticModel.POSE_LANDMARK.bundledName() + ".onnx")) {
+            Files.copy(in, variant);
+        }
+        ImageFrame black = ImageFrame.packed(64, 48, PixelFormat.RGB, ByteBuffer.allocateDirect(64 * 48 * 3), 1);
+        try (LandmarkerModels m = LandmarkerModels.builder()
+                .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(variant)).build();
+                HolisticLandmarker lm = HolisticLandmarker.builder(m).build()) {
+            assertTrue(!lm.detect(black).pose().isPresent());
+        }
+        // A stage given a model with other outputs fails when a landmarker is built, naming what is missing.
+        try (LandmarkerModels m = LandmarkerModels.builder().model(HolisticModel.POSE_LANDMARK,
+                ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), LandmarkerModels.RESOURCE_DIR
+                        + HolisticModel.HAND_LANDMARK.bundledName() + ".onnx")).build()) {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
+            assertTrue(e.getMessage().contains("Identity_4"), e.getMessage());
+        }
+        // A missing variant file is named when the models are built.
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LandmarkerModels.builder()
+                .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(dir.resolve("pose_landmark_heavy.onnx")))
+                .build());
+        assertTrue(e.getMessage().contains("pose_landmark_heavy"), e.getMessage());
     }
 }
