@@ -1,26 +1,26 @@
 package io.github.kslr.tools.tflite;
 
-import static io.github.kslr.tools.tflite.TfliteToOnnx.ADD;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.CONCATENATION;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.CONV_2D;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.DENSIFY;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.DEPTHWISE_CONV_2D;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.DEPTH_TO_SPACE;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.DEQUANTIZE;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.FULLY_CONNECTED;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.LOGISTIC;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.MAX_POOL_2D;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.MEAN;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.MUL;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.PAD;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.PRELU;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.RELU;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.RELU6;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.RELU_N1_TO_1;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.RESHAPE;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.RESIZE_BILINEAR;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.STRIDED_SLICE;
-import static io.github.kslr.tools.tflite.TfliteToOnnx.TANH;
+import static io.github.kslr.tools.tflite.BuiltinOperator.ADD;
+import static io.github.kslr.tools.tflite.BuiltinOperator.CONCATENATION;
+import static io.github.kslr.tools.tflite.BuiltinOperator.CONV_2D;
+import static io.github.kslr.tools.tflite.BuiltinOperator.DENSIFY;
+import static io.github.kslr.tools.tflite.BuiltinOperator.DEPTHWISE_CONV_2D;
+import static io.github.kslr.tools.tflite.BuiltinOperator.DEPTH_TO_SPACE;
+import static io.github.kslr.tools.tflite.BuiltinOperator.DEQUANTIZE;
+import static io.github.kslr.tools.tflite.BuiltinOperator.FULLY_CONNECTED;
+import static io.github.kslr.tools.tflite.BuiltinOperator.LOGISTIC;
+import static io.github.kslr.tools.tflite.BuiltinOperator.MAX_POOL_2D;
+import static io.github.kslr.tools.tflite.BuiltinOperator.MEAN;
+import static io.github.kslr.tools.tflite.BuiltinOperator.MUL;
+import static io.github.kslr.tools.tflite.BuiltinOperator.PAD;
+import static io.github.kslr.tools.tflite.BuiltinOperator.PRELU;
+import static io.github.kslr.tools.tflite.BuiltinOperator.RELU;
+import static io.github.kslr.tools.tflite.BuiltinOperator.RELU6;
+import static io.github.kslr.tools.tflite.BuiltinOperator.RELU_N1_TO_1;
+import static io.github.kslr.tools.tflite.BuiltinOperator.RESHAPE;
+import static io.github.kslr.tools.tflite.BuiltinOperator.RESIZE_BILINEAR;
+import static io.github.kslr.tools.tflite.BuiltinOperator.STRIDED_SLICE;
+import static io.github.kslr.tools.tflite.BuiltinOperator.TANH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +99,7 @@ class OperatorParityTest {
     }
 
     private static int n(int... shape) {
-        return TfliteToOnnx.elementCount(shape);
+        return Layout.elementCount(shape);
     }
 
     private static ToIntFn conv(int padding, int sw, int sh, int act, int dw, int dh) {
@@ -199,7 +199,7 @@ class OperatorParityTest {
         });
     }
 
-    private static Case unaryCase(String name, int code) {
+    private static Case unaryCase(String name, BuiltinOperator code) {
         return make(name, new int[] {1, 5, 4, 3}, b -> {
             int y = b.tensor("y", 1, 5, 4, 3);
             b.op(code, 0, null, new int[] {0}, y);
@@ -543,7 +543,7 @@ class OperatorParityTest {
         TfliteModel.Sparsity sp = new TfliteModel.Sparsity(new int[] {0, 1}, new int[0], List.of(
                 new TfliteModel.DimensionMetadata(0, 2, new int[0], new int[0]),
                 new TfliteModel.DimensionMetadata(1, 0, new int[] {0, 2, 3}, new int[] {0, 2, 1})));
-        int[] map = TfliteToOnnx.denseIndexMap(new int[] {2, 3}, sp);
+        int[] map = ConstantOps.denseIndexMap(new int[] {2, 3}, sp);
         // row 0 keeps columns 0 and 2, row 1 keeps column 1 of a 2x3 matrix.
         assertEquals(List.of(0, 2, 4), java.util.Arrays.stream(map).boxed().toList());
     }

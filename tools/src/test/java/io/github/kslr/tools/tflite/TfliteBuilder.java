@@ -81,6 +81,10 @@ final class TfliteBuilder {
         ops.add(new OpDef(code, optionsType, options, in, out));
     }
 
+    void op(BuiltinOperator op, int optionsType, ToIntFunction<FlatBufferBuilder> options, int[] in, int... out) {
+        op(op.code(), optionsType, options, in, out);
+    }
+
     void output(int t) {
         outputs.add(t);
     }
