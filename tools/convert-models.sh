@@ -34,7 +34,7 @@ if [[ "$actual_sha" != "$expected_sha" ]]; then
   exit 1
 fi
 
-(cd "$root" && mvn -q -o -pl tools package -DskipTests 2>/dev/null || mvn -q -pl tools package -DskipTests)
+(cd "$root" && mvn -q -o -pl tools -am package -DskipTests 2>/dev/null || mvn -q -pl tools -am package -DskipTests)
 java -cp "$here/target/kslr-tools.jar" io.github.kslr.tools.models.ConvertModels \
   --tarball "$cache/$tgz_name" --out "$out" "${extra[@]}"
 echo "convert-models: wrote $(ls "$out" | wc -l) files to $out"

@@ -59,33 +59,31 @@ final class HolisticGraph implements AutoCloseable {
      * @param b            the landmarker's options
      * @param streamCount  how many streams {@link #detect} advances together
      * @param video        tracking and smoothing across calls (video mode), or every call from scratch (image mode)
-     * @param fixedBatches whether every model call runs at the largest batch its stage can need (the unused items
-     *                     ignored), so each model sees one input shape; null: on for CUDA models (see
-     *                     {@link MultiStreamLandmarker.Builder#fixedBatches} why), off for the CPU
+     * @param batchShape   whether every model call runs at the largest batch its stage can need (the unused items
+     *                     ignored), so each model sees one input shape
      */
-    HolisticGraph(HolisticOptionsBuilder<?> b, int streamCount, boolean video, Boolean fixedBatches) {
+    HolisticGraph(HolisticOptions b, int streamCount, boolean video, BatchShape batchShape) {
         this.video = video;
-        this.face = b.faceLandmarks;
-        LandmarkerModels m = b.models;
-        boolean padded = fixedBatches != null ? fixedBatches
-                : m.device().kind() == io.github.kslr.api.ExecutionDevice.Kind.CUDA;
+        this.face = b.faceLandmarks();
+        LandmarkerModels m = b.models();
+        boolean padded = batchShape.padded(m.device());
         int perPart = padded ? streamCount : 0;
         int perHandPair = padded ? 2 * streamCount : 0;
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            pose = Units.keep(made, new PoseTracking(m, streamCount, perPart, video, b.smoothLandmarks,
-                    b.minPoseDetectionConfidence, b.minPosePresence));
+            pose = Units.keep(made, new PoseTracking(m, streamCount, perPart, video, b.smoothLandmarks(),
+                    b.minPoseDetectionConfidence(), b.minPosePresence()));
             hands = Units.keep(made, new HandTracking(m, streamCount, perPart, perHandPair, padded, video,
-                    b.minHandPresence, b.minWristVisibility, b.palmFallback, b.palmInterval));
-            faces = Units.keep(made, new FaceTracking(m, streamCount, perPart, b.minFaceDetectionConfidence,
-                    b.minFacePresence));
+                    b.minHandPresence(), b.minWristVisibility(), b.palmFallback(), b.palmInterval()));
+            faces = Units.keep(made, new FaceTracking(m, streamCount, perPart, b.minFaceDetectionConfidence(),
+                    b.minFacePresence()));
         } catch (RuntimeException e) {
             Units.closeAll(made, e);
             throw e;
         }
         lastTimestampMs = new long[streamCount];
         Arrays.fill(lastTimestampMs, Long.MIN_VALUE);
-        faceWorker = face && b.faceInParallel ? Executors.newSingleThreadExecutor(r -> {
+        faceWorker = face && b.faceInParallel() ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kslr-face-branch");
             t.setDaemon(true);
             return t;

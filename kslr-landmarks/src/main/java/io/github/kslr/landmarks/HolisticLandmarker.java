@@ -51,7 +51,7 @@ public final class HolisticLandmarker implements Landmarker {
     private HolisticLandmarker(Builder b) {
         this.mode = b.mode;
         // Fixed batches on CUDA (the two hands share one padded call), variable on the CPU: see HolisticGraph.
-        graph = new HolisticGraph(b, 1, mode == RunningMode.VIDEO, null);
+        graph = new HolisticGraph(b.options(), 1, mode == RunningMode.VIDEO, BatchShape.BY_DEVICE);
     }
 
     /** A builder over shared models. */

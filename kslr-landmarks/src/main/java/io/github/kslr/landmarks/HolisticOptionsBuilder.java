@@ -129,6 +129,14 @@ abstract class HolisticOptionsBuilder<B extends HolisticOptionsBuilder<B>> {
         check(minWristVisibility, "minWristVisibility");
     }
 
+    /** The options, validated. */
+    HolisticOptions options() {
+        validate();
+        return new HolisticOptions(models, minPoseDetectionConfidence, minPosePresence, minHandPresence,
+                minFaceDetectionConfidence, minFacePresence, minWristVisibility, smoothLandmarks, palmFallback,
+                palmInterval, faceLandmarks, faceInParallel);
+    }
+
     private static void check(float v, String name) {
         if (!(v >= 0f && v <= 1f)) {
             throw new InvalidInputException(name + " must be in [0, 1], was " + v);

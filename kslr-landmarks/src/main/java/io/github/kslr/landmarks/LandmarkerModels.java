@@ -2,6 +2,7 @@ package io.github.kslr.landmarks;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.onnx.GuardedSession;
@@ -47,11 +48,7 @@ public final class LandmarkerModels implements AutoCloseable {
                         opencv_core.getNumThreads());
             }
         }
-        // Seven sessions, each with its own intra-op pool, called one after another with OpenCV work in between:
-        // spinning pools only steal each other's cores (2 threads a session on 2 cores: 77.8 ms a frame spinning,
-        // 20.9 ms not; LandmarkerBenchmark -p threads=2).
-        SessionSettings settings = SessionSettings.defaults().withDevice(b.device).withIntraOpThreads(b.intraOpThreads)
-                .withSpinning(false);
+        SessionSettings settings = SessionSettings.of(b.modelOptions);
         try {
             for (HolisticModel model : HolisticModel.values()) {
                 sessions.put(model, OnnxSessions.open(b.source(model), settings));
@@ -95,10 +92,11 @@ public final class LandmarkerModels implements AutoCloseable {
      * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
      */
     public static final class Builder {
-        private ExecutionDevice device = ExecutionDevice.cpu();
         // One thread a session: the best for several streams (one a core) and on a busy machine. More threads help
-        // one stream on an idle machine (see intraOpThreads).
-        private int intraOpThreads = 1;
+        // one stream on an idle machine (see intraOpThreads). Seven sessions called one after another with OpenCV
+        // work in between: spinning pools only steal each other's cores (2 threads a session on 2 cores: 77.8 ms a
+        // frame spinning, 20.9 ms not; LandmarkerBenchmark -p threads=2).
+        private ModelOptions modelOptions = new ModelOptions(ExecutionDevice.cpu(), 1, false);
         private Path directory;
         private int openCvThreads = 1;
         private final EnumMap<HolisticModel, ModelSource> models = new EnumMap<>(HolisticModel.class);
@@ -107,7 +105,16 @@ public final class LandmarkerModels implements AutoCloseable {
         }
 
         public Builder device(ExecutionDevice device) {
-            this.device = Checks.notNull(device, "device");
+            this.modelOptions = modelOptions.withDevice(device);
+            return this;
+        }
+
+        /**
+         * Device, threads per session and spinning at once (default: the CPU, 1 thread a session, no spinning; see
+         * {@link #intraOpThreads}).
+         */
+        public Builder modelOptions(ModelOptions options) {
+            this.modelOptions = Checks.notNull(options, "modelOptions");
             return this;
         }
 
@@ -118,7 +125,7 @@ public final class LandmarkerModels implements AutoCloseable {
          * to 62.1 frames/s in all (LandmarkerBenchmark / LandmarkerStreamsBenchmark {@code -p threads=1,2}).
          */
         public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = Checks.threadCount(threads, 0, "intraOpThreads");
+            this.modelOptions = modelOptions.withThreads(threads);
             return this;
         }
 

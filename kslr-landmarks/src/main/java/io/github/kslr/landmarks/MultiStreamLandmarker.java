@@ -34,7 +34,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
     private boolean closed;
 
     private MultiStreamLandmarker(Builder b) {
-        graph = new HolisticGraph(b, b.streams, true, b.fixedBatches);
+        graph = new HolisticGraph(b.options(), b.streams, true, b.batchShape);
         frames = new ImageFrame[b.streams];
     }
 
@@ -118,7 +118,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
      */
     public static final class Builder extends HolisticOptionsBuilder<Builder> {
         private int streams;
-        private Boolean fixedBatches;
+        private BatchShape batchShape = BatchShape.BY_DEVICE;
 
         private Builder(LandmarkerModels models) {
             super(models);
@@ -138,7 +138,12 @@ public final class MultiStreamLandmarker implements AutoCloseable {
          * models.
          */
         public Builder fixedBatches(boolean on) {
-            this.fixedBatches = on;
+            return batchShape(on ? BatchShape.FIXED : BatchShape.AS_NEEDED);
+        }
+
+        /** {@link #fixedBatches} with the default spelled out: {@link BatchShape#BY_DEVICE}. */
+        public Builder batchShape(BatchShape shape) {
+            this.batchShape = io.github.kslr.api.Checks.notNull(shape, "batchShape");
             return this;
         }
 

@@ -28,6 +28,12 @@ public record SessionSettings(ExecutionDevice device, int intraOpThreads, int in
         this(device, intraOpThreads, interOpThreads, false, true);
     }
 
+    /** A model's run options as the engines' builders take them: fixed shapes, runtime-chosen inter-op threads. */
+    public static SessionSettings of(io.github.kslr.api.ModelOptions options) {
+        Checks.notNull(options, "options");
+        return new SessionSettings(options.device(), options.threads(), 0, false, options.spinning());
+    }
+
     /** CPU, runtime-chosen thread counts, fixed shapes, spinning threads. */
     public static SessionSettings defaults() {
         return new SessionSettings(ExecutionDevice.cpu(), 0, 0, false, true);

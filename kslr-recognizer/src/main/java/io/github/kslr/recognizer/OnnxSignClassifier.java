@@ -14,6 +14,7 @@ import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InferenceException;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelLoadException;
+import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SequenceBuffer;
@@ -84,10 +85,10 @@ public final class OnnxSignClassifier implements SignClassifier {
     private final AtomicInteger idleCount = new AtomicInteger();
     private static final int MAX_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    private OnnxSignClassifier(Builder b, GuardedSession session) {
+    private OnnxSignClassifier(Options b, GuardedSession session) {
         this.session = session;
         try {
-            this.metadata = b.metadata != null ? b.metadata
+            this.metadata = b.metadata() != null ? b.metadata()
                     : SignModelMetadata.fromProperties(OnnxSessions.metadata(session), session.name());
             this.sequenceLength = metadata.sequenceLength();
             this.featureSize = metadata.layout().size();
@@ -113,9 +114,9 @@ public final class OnnxSignClassifier implements SignClassifier {
                 throw new ModelLoadException(session.name() + ": input batch dimension is fixed at " + fixedBatch
                         + "; a sign model needs a dynamic batch dimension (or 1)");
             }
-            this.maxBatch = fixedBatch == 1 ? 1 : b.maxBatch;
-            this.topK = Math.min(b.topK, classes);
-            this.threshold = b.threshold;
+            this.maxBatch = fixedBatch == 1 ? 1 : b.maxBatch();
+            this.topK = Math.min(b.topK(), classes);
+            this.threshold = b.threshold();
             this.noSignIndex = metadata.noSignLabel().isEmpty() ? -1
                     : metadata.labelNames().indexOf(metadata.noSignLabel());
         } catch (RuntimeException e) {
@@ -160,8 +161,8 @@ public final class OnnxSignClassifier implements SignClassifier {
         private SignModelMetadata metadata;
         private int topK = 3;
         private float threshold = 0.5f;
-        private ExecutionDevice device = ExecutionDevice.cpu();
-        private int intraOpThreads = 1;
+        // A window is about 10 MFLOP, too little to repay waking a thread pool; spinning helps back-to-back calls.
+        private ModelOptions modelOptions = ModelOptions.cpu(1);
         private int maxBatch = 64;
 
         private Builder() {
@@ -218,7 +219,13 @@ public final class OnnxSignClassifier implements SignClassifier {
          * to the CPU with a warning in the log.
          */
         public Builder device(ExecutionDevice device) {
-            this.device = Checks.notNull(device, "device");
+            this.modelOptions = modelOptions.withDevice(device);
+            return this;
+        }
+
+        /** Device, threads and spinning at once (default: the CPU, 1 thread, spinning). */
+        public Builder modelOptions(ModelOptions options) {
+            this.modelOptions = Checks.notNull(options, "modelOptions");
             return this;
         }
 
@@ -227,7 +234,7 @@ public final class OnnxSignClassifier implements SignClassifier {
          * repay waking a thread pool; use more for big batches). 0 lets ONNX Runtime choose.
          */
         public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = Checks.threadCount(threads, 0, "intraOpThreads");
+            this.modelOptions = modelOptions.withThreads(threads);
             return this;
         }
 
@@ -249,10 +256,15 @@ public final class OnnxSignClassifier implements SignClassifier {
             if (source == null) {
                 throw new InvalidInputException("no model given: call model(Path | ModelSource | bytes) first");
             }
+            ModelOptions m = modelOptions;
             GuardedSession s = OnnxSessions.open(source,
-                    new SessionSettings(device, intraOpThreads, 1));
-            return new OnnxSignClassifier(this, s);
+                    new SessionSettings(m.device(), m.threads(), 1, false, m.spinning()));
+            return new OnnxSignClassifier(new Options(metadata, topK, threshold, maxBatch), s);
         }
+    }
+
+    /** What the builder decided, handed to the classifier whole (it never reads a builder). */
+    private record Options(SignModelMetadata metadata, int topK, float threshold, int maxBatch) {
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.github.kslr.api.Checks;
 import io.github.kslr.api.InferenceException;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelLoadException;
+import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignEmbedderMetadata;
 import io.github.kslr.onnx.GuardedSession;
@@ -43,9 +44,15 @@ public final class OnnxSignEmbedder implements AutoCloseable {
         }
     }
 
-    /** Opens an embedder on the CPU. */
+    /** Opens an embedder on the CPU (ONNX Runtime's thread choice, spinning). */
     public static OnnxSignEmbedder open(ModelSource source) {
-        return new OnnxSignEmbedder(OnnxSessions.open(Checks.notNull(source, "source"), SessionSettings.defaults()));
+        return open(source, ModelOptions.cpu(ModelOptions.RUNTIME_CHOOSES_THREADS));
+    }
+
+    /** Opens an embedder with these run options. */
+    public static OnnxSignEmbedder open(ModelSource source, ModelOptions options) {
+        return new OnnxSignEmbedder(OnnxSessions.open(Checks.notNull(source, "source"),
+                SessionSettings.of(Checks.notNull(options, "options"))));
     }
 
     private void check(Map<String, NodeInfo> nodes, String name, int rank) {

@@ -84,7 +84,7 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
         this.frontEnd = new KhmerTextFrontEnd(options.spellNumbers());
         // Speech length follows the text, so nearly every call has new shapes.
         this.session = OnnxSessions.open(source,
-                new SessionSettings(options.device(), options.intraOpThreads(), 0, true, true));
+                SessionSettings.of(options.modelOptions()).withVariableShapes(true));
         try {
             VitsVoiceData data = VitsVoiceData.read(source.description(), OnnxSessions.metadata(session),
                     source.path());

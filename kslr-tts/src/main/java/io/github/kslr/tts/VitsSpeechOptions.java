@@ -3,6 +3,7 @@ package io.github.kslr.tts;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.ModelOptions;
 
 /**
  * How {@link VitsKhmerSpeech} speaks: speaking rate, noise scales, whether numbers are spelled out, ONNX Runtime
@@ -20,16 +21,14 @@ public final class VitsSpeechOptions {
     private final float noiseScale;
     private final float noiseScaleDuration;
     private final boolean spellNumbers;
-    private final int intraOpThreads;
-    private final ExecutionDevice device;
+    private final ModelOptions modelOptions;
 
     private VitsSpeechOptions(Builder b) {
         this.spellNumbers = b.spellNumbers;
         this.speakingRate = b.speakingRate;
         this.noiseScale = b.noiseScale;
         this.noiseScaleDuration = b.noiseScaleDuration;
-        this.intraOpThreads = b.intraOpThreads;
-        this.device = b.device;
+        this.modelOptions = b.modelOptions;
     }
 
     /** The defaults. */
@@ -44,7 +43,7 @@ public final class VitsSpeechOptions {
     /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder().speakingRate(speakingRate).noiseScale(noiseScale).noiseScaleDuration(noiseScaleDuration)
-                .spellNumbers(spellNumbers).intraOpThreads(intraOpThreads).device(device);
+                .spellNumbers(spellNumbers).modelOptions(modelOptions);
     }
 
     /** 1.0 is the voice's own pace; 2.0 twice as fast. */
@@ -72,18 +71,22 @@ public final class VitsSpeechOptions {
 
     /** ONNX Runtime intra-op threads; 0 lets it choose (one per core). */
     public int intraOpThreads() {
-        return intraOpThreads;
+        return modelOptions.threads();
     }
 
     public ExecutionDevice device() {
-        return device;
+        return modelOptions.device();
+    }
+
+    /** Device, threads and spinning of the voice's model. */
+    public ModelOptions modelOptions() {
+        return modelOptions;
     }
 
     @Override
     public String toString() {
         return "VitsSpeechOptions[rate=" + speakingRate + ", noiseScale=" + noiseScale + ", noiseScaleDuration="
-                + noiseScaleDuration + ", spellNumbers=" + spellNumbers + ", threads=" + intraOpThreads + ", device="
-                + device + "]";
+                + noiseScaleDuration + ", spellNumbers=" + spellNumbers + ", " + modelOptions + "]";
     }
 
     /** Builds {@link VitsSpeechOptions}; values are checked in {@link #build()}. */
@@ -92,8 +95,8 @@ public final class VitsSpeechOptions {
         private float noiseScale = 0.667f;
         private float noiseScaleDuration = 0.8f;
         private boolean spellNumbers = true;
-        private int intraOpThreads;
-        private ExecutionDevice device = ExecutionDevice.cpu();
+        // A voice runs one model on long inputs: every core, spinning.
+        private ModelOptions modelOptions = ModelOptions.cpu(ModelOptions.RUNTIME_CHOOSES_THREADS);
 
         private Builder() {
         }
@@ -135,12 +138,18 @@ public final class VitsSpeechOptions {
 
         /** ONNX Runtime intra-op threads, &gt;= 0 (0 = runtime's choice). */
         public Builder intraOpThreads(int threads) {
-            this.intraOpThreads = threads;
+            this.modelOptions = modelOptions.withThreads(threads);
             return this;
         }
 
         public Builder device(ExecutionDevice device) {
-            this.device = device;
+            this.modelOptions = modelOptions.withDevice(device);
+            return this;
+        }
+
+        /** Device, threads and spinning at once (default: the CPU, one thread a core, spinning). */
+        public Builder modelOptions(ModelOptions options) {
+            this.modelOptions = Checks.notNull(options, "modelOptions");
             return this;
         }
 
@@ -155,8 +164,6 @@ public final class VitsSpeechOptions {
             }
             Checks.inRange(noiseScale, 0f, 10f, "noiseScale");
             Checks.inRange(noiseScaleDuration, 0f, 10f, "noiseScaleDuration");
-            Checks.threadCount(intraOpThreads, 0, "intraOpThreads");
-            Checks.notNull(device, "device");
             return new VitsSpeechOptions(this);
         }
     }
