@@ -4,7 +4,8 @@ import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.WavWriter;
 import io.github.kslr.tts.SpeechPlayer;
-import io.github.kslr.tts.VitsKhmerSpeech;
+import io.github.kslr.api.KhmerSpeech;
+import io.github.kslr.tts.KhmerVoices;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -86,7 +87,7 @@ public final class SpeakCommand implements Callable<Integer> {
         VitsSpeechOptions options = b.build();
         PrintWriter o = spec.commandLine().getOut();
         long started = System.nanoTime();
-        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(voice, options);
+        try (KhmerSpeech speech = KhmerVoices.open(voice, options);
                 SpeechPlayer player = play ? new SpeechPlayer() : null) {
             long loaded = System.nanoTime();
             Synthesis result = new Synthesis();
@@ -118,7 +119,7 @@ public final class SpeakCommand implements Callable<Integer> {
         long firstChunkNanos = -1;
         int delivered;
 
-        void run(VitsKhmerSpeech speech, String text, SpeechPlayer player, long loaded, WavWriter wav)
+        void run(KhmerSpeech speech, String text, SpeechPlayer player, long loaded, WavWriter wav)
                 throws IOException {
             try {
                 delivered = speech.synthesize(text, (chunk, sentence, index, total) -> {

@@ -13,7 +13,7 @@ import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.recognizer.DemoSignModel;
 import io.github.kslr.recognizer.OnnxSignClassifier;
-import io.github.kslr.tts.VitsKhmerSpeech;
+import io.github.kslr.tts.KhmerVoices;
 import io.github.kslr.tts.VitsSpeechOptions;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -92,7 +92,7 @@ public final class SdkModels implements AutoCloseable {
         try {
             classifier = Checks.notNull(classifierOpener.get(), "the opened classifier");
             if (voicePath != null) {
-                speech = VitsKhmerSpeech.open(voicePath, VitsSpeechOptions.builder().device(device).build());
+                speech = KhmerVoices.open(voicePath, VitsSpeechOptions.builder().device(device).build());
             }
         } catch (RuntimeException e) {
             if (classifier != null) {

@@ -1,6 +1,7 @@
 package io.github.kslr.examples.quickstart;
 
 import io.github.kslr.api.ImageFrame;
+import io.github.kslr.api.KhmerSpeech;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.RunningMode;
@@ -13,7 +14,8 @@ import io.github.kslr.recognizer.DemoSignModel;
 import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.recognizer.RecognitionListener;
 import io.github.kslr.recognizer.SignRecognizer;
-import io.github.kslr.tts.VitsKhmerSpeech;
+import io.github.kslr.tts.KhmerVoices;
+import io.github.kslr.tts.VitsSpeechOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +69,7 @@ public final class QuickStart {
 
     /** Speaks {@code khmer} with a VITS voice (e.g. facebook/mms-tts-khm exported to ONNX) into a WAV file. */
     public static void speak(String khmer, Path voice, Path wav) {
-        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(voice)) {
+        try (KhmerSpeech speech = KhmerVoices.open(voice, VitsSpeechOptions.defaults())) {
             speech.synthesize(khmer).writeWav(wav);
         }
     }
