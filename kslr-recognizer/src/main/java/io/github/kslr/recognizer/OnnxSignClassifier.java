@@ -552,7 +552,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             }
         }
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of a generic type: Java makes them raw
         private void grow(int newCapacity) {
             closeTensors();
             in = ByteBuffer.allocateDirect(newCapacity * windowSize * Float.BYTES).order(ByteOrder.nativeOrder())
