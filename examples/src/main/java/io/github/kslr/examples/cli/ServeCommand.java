@@ -4,7 +4,10 @@ import io.github.kslr.examples.pipeline.SdkModels;
 import io.github.kslr.examples.web.DemoServer;
 import io.github.kslr.examples.web.VocabularyTeacher;
 import java.io.PrintWriter;
+import io.github.kslr.api.InvalidInputException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -25,16 +28,31 @@ import picocli.CommandLine.Option;
                 + " camera, --video FILE lets the page play a video file through the same pipeline.",
             "With --vocabulary V the page recognises the signs taught to V and can teach new ones (Teach a sign: type"
                 + " the Khmer word, record a few takes); V is created when missing and saved after every change, so a"
-                + " restart keeps what was taught. Stop the server before changing V with kslr vocabulary or enrol."})
+                + " restart keeps what was taught. Stop the server before changing V with kslr vocabulary or enrol.",
+            "The server answers only to its own names (localhost, 127.0.0.1, [::1], the --host address, names given"
+                + " with --allow-host) on its port: a request naming another host is refused (421), which stops a"
+                + " page elsewhere from reaching it through DNS rebinding. It accepts --max-connections pages at"
+                + " once; a page that reads slower than the server's video plays loses the oldest frames (counted in"
+                + " its stats) instead of making the server hold them."})
 public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 opens it to"
-                    + " the network)")
+            description = "address to listen on, one of this machine's (default ${DEFAULT-VALUE}: this machine only;"
+                    + " 0.0.0.0 opens it to the network, answering to this machine's addresses and name)")
     String host;
+
+    @Option(names = "--allow-host", paramLabel = "NAME",
+            description = "a further host name the server answers to (repeatable), e.g. the name other machines"
+                    + " reach it by; requests naming any other host are refused")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + DemoServer.DEFAULT_MAX_CONNECTIONS,
+            description = "most pages connected at once (default ${DEFAULT-VALUE}); one more is refused with a"
+                    + " message saying so")
+    int maxConnections;
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port, 0 for any free one"
             + " (default ${DEFAULT-VALUE})")
@@ -65,6 +83,23 @@ public final class ServeCommand implements Callable<Integer> {
         if (video != null && !java.nio.file.Files.isRegularFile(video)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--video " + video.toAbsolutePath()
                     + " does not exist or is not a file");
+        }
+        // Checked before the models load: a wrong address or a bad video is said at once, and for what it is.
+        try {
+            DemoServer.checkBindAddress(host);
+        } catch (InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host: " + e.getMessage());
+        }
+        if (maxConnections < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be at least 1,"
+                    + " was " + maxConnections);
+        }
+        if (video != null) {
+            try {
+                DemoServer.checkVideo(video);
+            } catch (InvalidInputException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--video: " + e.getMessage());
+            }
         }
         Path vocabulary = recognition.vocabulary;
         if (vocabulary != null) {
@@ -99,7 +134,7 @@ public final class ServeCommand implements Callable<Integer> {
     private void serve(SdkModels models, VocabularyTeacher teacher, PrintWriter out) throws InterruptedException {
         try (DemoServer s = DemoServer.builder().host(host).port(port).sessions(models::newSession)
                 .speech(models.voice()).video(video).model(models.signModel()).teacher(teacher)
-                .maxFrameBytes(maxFrameBytes).build()) {
+                .maxFrameBytes(maxFrameBytes).maxConnections(maxConnections).allowHosts(allowHosts).build()) {
             s.start();
             server = s;
             Thread hook = new Thread(stop::countDown, "kslr-serve-shutdown");

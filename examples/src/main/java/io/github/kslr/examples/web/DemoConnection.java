@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@code {"type": "clear" | "speak" | "video" | "stop-video"}}. Server to client: JSON text messages
  * {@code hello}, {@code result} (landmarks, new signs, sentence), {@code cleared}, {@code speech} (base64 WAV),
  * {@code video-start}/{@code video-end}, {@code error} ({@code code}, {@code message}); while the server's video
- * plays, each {@code result} is preceded by a binary message holding that frame as JPEG.
+ * plays, each {@code result} is preceded by a binary message holding that frame as JPEG. Server-video frames wait in
+ * a short {@link SendQueue}: a page that reads slower than the video plays loses the oldest ones, and every
+ * {@code result} (and {@code video-end}) says in {@code dropped} how many this connection lost so far. No message
+ * names a file by more than its file name: the server's folders are none of the page's business.
  *
  * <p>"Teach a sign", when the server has a {@link VocabularyTeacher} ({@code hello} says {@code "teach": true}):
  * <ol>
@@ -85,6 +89,7 @@ final class DemoConnection {
     private final long maxFramePixels;
     private final VocabularyTeacher teacher;
     private final Runnable vocabularyChanged;
+    private final SendQueue queue;
     private final Object lock = new Object();
     private final long startNanos = System.nanoTime();
 
@@ -122,7 +127,7 @@ final class DemoConnection {
      */
     DemoConnection(WsContext ctx, Supplier<RecognitionSession> factory, KhmerSpeech speech, Path video,
             SignModelMetadata model, int maxFrameBytes, long maxFramePixels, VocabularyTeacher teacher,
-            Runnable vocabularyChanged) {
+            Runnable vocabularyChanged, int maxQueuedFrames) {
         this.ctx = ctx;
         this.factory = factory;
         this.speech = speech;
@@ -132,6 +137,39 @@ final class DemoConnection {
         this.maxFramePixels = maxFramePixels;
         this.teacher = teacher;
         this.vocabularyChanged = vocabularyChanged;
+        this.queue = new SendQueue(new SendQueue.Transport() {
+            @Override
+            public void sendText(String text, org.eclipse.jetty.websocket.api.Callback written) {
+                ctx.session.sendText(text, written);
+            }
+
+            @Override
+            public void sendBinary(ByteBuffer data, org.eclipse.jetty.websocket.api.Callback written) {
+                ctx.session.sendBinary(data, written);
+            }
+
+            @Override
+            public void closeSlow(String reason) {
+                LOG.warn("closing demo connection {} from {}: {}", ctx.sessionId(), remote(), reason);
+                ctx.closeSession(1008, reason);
+            }
+        }, maxQueuedFrames, MAX_KEPT_BYTES);
+    }
+
+    /** What other messages may wait for a page that does not read before it is disconnected. */
+    static final long MAX_KEPT_BYTES = 32L << 20;
+
+    /** This connection's outgoing queue (for tests and stats). */
+    SendQueue queue() {
+        return queue;
+    }
+
+    private String remote() {
+        try {
+            return String.valueOf(ctx.session.getRemoteSocketAddress());
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 
     /** Opens the session and greets the page with what this server offers. */
@@ -590,8 +628,16 @@ final class DemoConnection {
         } finally {
             synchronized (lock) {
                 videoThread = null;
+                long dropped = queue.dropped();
+                if (dropped > 0) {
+                    LOG.info("demo connection {} from {}: {} video frames dropped for a slow reader", ctx.sessionId(),
+                            remote(), dropped);
+                }
                 if (!closed) {
-                    sendJson(w -> w.name("type").value("video-end"));
+                    sendJson(w -> {
+                        w.name("type").value("video-end");
+                        w.name("dropped").value(dropped);
+                    });
                 }
             }
         }
@@ -621,10 +667,7 @@ final class DemoConnection {
                 LOG.debug("a take frame was not kept: {}", e.getMessage());
             }
         }
-        if (frameJpeg != null) {
-            ctx.send(ByteBuffer.wrap(frameJpeg));
-        }
-        sendJson(w -> {
+        String result = json(w -> {
             w.name("type").value("result");
             w.name("frame").value(index);
             w.name("source").value(frameJpeg != null ? "video" : "camera");
@@ -644,7 +687,14 @@ final class DemoConnection {
             w.name("jpegMs").value(Math.round(jpegMs * 10) / 10.0);
             w.name("landmarkMs").value(Math.round(r.landmarkMs() * 10) / 10.0);
             w.name("recognizeMs").value(Math.round(r.recognizeMs() * 100) / 100.0);
+            w.name("dropped").value(queue.dropped());
         });
+        if (frameJpeg == null) {
+            send(result);
+        } else if (!closed && queue.sendFrame(ByteBuffer.wrap(frameJpeg), result) && queue.dropped() == 1) {
+            LOG.info("demo connection {} from {} reads slower than the video plays: dropping the oldest of the {}"
+                    + " frames that may wait", ctx.sessionId(), remote(), queue.maxFrames());
+        }
     }
 
     private long elapsedMs() {
@@ -663,6 +713,10 @@ final class DemoConnection {
     }
 
     private void sendJson(Members members) {
+        send(json(members));
+    }
+
+    private static String json(Members members) {
         StringWriter out = new StringWriter(256);
         try (JsonWriter w = new JsonWriter(out)) {
             w.beginObject();
@@ -671,7 +725,7 @@ final class DemoConnection {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        send(out.toString());
+        return out.toString();
     }
 
     /** Answers a failure the handlers did not expect, so the page hears about it instead of losing the socket. */
@@ -684,7 +738,7 @@ final class DemoConnection {
         sendJson(w -> {
             w.name("type").value("error");
             w.name("code").value(code);
-            w.name("message").value(message);
+            w.name("message").value(withoutPaths(message));
         });
     }
 
@@ -693,8 +747,27 @@ final class DemoConnection {
             if (closed || !ctx.session.isOpen()) {
                 return;
             }
-            ctx.send(text);
+            queue.send(text);
         }
+    }
+
+    /** Folders before a file name, as in "/home/me/clips/a.mp4" (or "C:\\clips\\a.mp4"). */
+    private static final Pattern FOLDERS = Pattern.compile("(?<![\\w.~-])(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\"]+)+"
+            + "[/\\\\](?=[^/\\\\\\s'\"]+)");
+
+    /**
+     * An error message for the page: the server's own files by their names only, every other absolute path by its
+     * last part (a message from FFmpeg or the file system names files in full).
+     */
+    String withoutPaths(String message) {
+        String m = String.valueOf(message);
+        for (Path known : new Path[] {video, teacher == null ? null : teacher.file()}) {
+            if (known != null && known.getFileName() != null) {
+                String name = known.getFileName().toString();
+                m = m.replace(known.toAbsolutePath().toString(), name).replace(known.toString(), name);
+            }
+        }
+        return FOLDERS.matcher(m).replaceAll("");
     }
 
     private static String abbreviate(String s) {
@@ -709,6 +782,7 @@ final class DemoConnection {
                 return;
             }
             closed = true;
+            queue.close();
             if (session != null) {
                 session.close();
             }

@@ -184,7 +184,8 @@
   function afterResult(msg) {
     $('stats').textContent = 'frame ' + msg.frame + ' · ' + msg.width + '×' + msg.height + ' · jpeg '
       + msg.jpegMs + ' ms · landmarks '
-      + msg.landmarkMs + ' ms · recognition ' + msg.recognizeMs + ' ms · ' + fps.toFixed(1) + ' results/s';
+      + msg.landmarkMs + ' ms · recognition ' + msg.recognizeMs + ' ms · ' + fps.toFixed(1) + ' results/s'
+      + (msg.dropped ? ' · ' + msg.dropped + ' video frames dropped (this page read too slowly)' : '');
     if (state.camera) { requestAnimationFrame(sendFrame); }
   }
 

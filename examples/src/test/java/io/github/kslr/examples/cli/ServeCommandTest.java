@@ -114,4 +114,44 @@ class ServeCommandTest {
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("no/such/clip.mp4"), err.toString());
     }
+
+    @Test
+    void anAddressOfAnotherMachineIsSaidToBeOneNotAPortInUse() {
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                "serve", "--host", "10.255.255.1", "--port", "0");
+        assertNotEquals(0, code);
+        assertTrue(err.toString().contains("10.255.255.1 is not an address of this machine"), err.toString());
+        assertTrue(!err.toString().contains("in use"), err.toString());
+    }
+
+    @Test
+    void aVideoThatCannotBeDecodedIsRefusedAtStart(@TempDir Path dir) throws Exception {
+        Path corrupt = dir.resolve("corrupt.mp4");
+        byte[] junk = new byte[200_000];
+        new java.util.Random(10).nextBytes(junk);
+        Files.write(corrupt, junk);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), "serve", "--port", "0", "--video",
+                corrupt.toString());
+        assertNotEquals(0, code);
+        assertTrue(err.toString().contains(corrupt.toAbsolutePath() + " cannot be played"), err.toString());
+        assertTrue(!out.toString().contains("loading models"), "refused before loading models: " + out);
+    }
+
+    @Test
+    void helpSaysWhatTheServerAccepts() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, KslrCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "serve",
+                "--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (String s : new String[] {"--max-connections", "--allow-host", "DNS rebinding", "oldest frames"}) {
+            assertTrue(help.contains(s), s + " in:\n" + help);
+        }
+        StringWriter err = new StringWriter();
+        assertNotEquals(0, KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve",
+                "--max-connections", "0"));
+        assertTrue(err.toString().contains("--max-connections must be at least 1, was 0"), err.toString());
+    }
 }

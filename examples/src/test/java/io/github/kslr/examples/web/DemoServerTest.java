@@ -645,9 +645,94 @@ class DemoServerTest {
     }
 
     @Test
-    void sameHostComparesOriginWithHostHeader() {
-        assertTrue(DemoServer.sameHost("http://127.0.0.1:8080", "127.0.0.1:8080"));
-        assertTrue(!DemoServer.sameHost("http://evil.example", "127.0.0.1:8080"));
-        assertTrue(!DemoServer.sameHost("null", "127.0.0.1:8080"));
+    void allowedHostsAreTheLoopbackNamesTheBoundAddressAndTheAllowedOnesOnThePort() {
+        AllowedHosts h = AllowedHosts.of("127.0.0.1", List.of("kiosk.lan"));
+        for (String ok : new String[] {"127.0.0.1:8080", "localhost:8080", "LocalHost:8080", "[::1]:8080",
+            "[0:0:0:0:0:0:0:1]:8080", "kiosk.lan:8080"}) {
+            assertTrue(h.allowsHost(ok, 8080), ok);
+        }
+        for (String bad : new String[] {"evil.example:8080", "127.0.0.1:8081", "127.0.0.1", "localhost:", ":8080",
+            "localhost:8080:1", "user@localhost:8080", "[::2]:8080", "", "localhost :8080"}) {
+            assertTrue(!h.allowsHost(bad, 8080), bad);
+        }
+        assertTrue(!h.allowsHost(null, 8080));
+        assertTrue(h.allowsHost("localhost", 80), "a Host without a port means 80");
+        assertTrue(h.allowsOrigin("http://127.0.0.1:8080", 8080));
+        assertTrue(h.allowsOrigin("http://localhost:8080", 8080));
+        assertTrue(h.allowsOrigin("http://[::1]:8080", 8080));
+        assertTrue(h.allowsOrigin("https://localhost", 443));
+        for (String bad : new String[] {"http://evil.example:8080", "null", "http://localhost:8081",
+            "file://localhost:8080", "http://u@localhost:8080", "http://localhost", "not a uri"}) {
+            assertTrue(!h.allowsOrigin(bad, 8080), bad);
+        }
+        // Bound to one address of this machine, the server answers to it too.
+        assertTrue(AllowedHosts.of("192.168.1.20", List.of()).allowsHost("192.168.1.20:8080", 8080));
+        assertTrue(!AllowedHosts.of("127.0.0.1", List.of()).allowsHost("192.168.1.20:8080", 8080));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> AllowedHosts.of("127.0.0.1", List.of("http://kiosk.lan:8080")));
+        assertTrue(e.getMessage().contains("http://kiosk.lan:8080"), e.getMessage());
+    }
+
+    @Test
+    void aVideoThatFailsToPlayIsReportedWithoutTheServersFolders() throws Exception {
+        Path clip = DemoServerAbuseTest.noiseClip(dir.resolve("clip.mp4"), 32, 24, 3);
+        try (DemoServer s = DemoServer.builder().port(0).video(clip).sessions(RecordingSession::new).build()
+                .start()) {
+            Files.delete(clip); // gone after the start: playing it fails
+            Client c = Client.connect(s.port(), null);
+            assertEquals("clip.mp4", c.nextOfType("hello").get("videoName").getAsString());
+            send(c, "{\"type\":\"video\"}");
+            JsonObject err = c.nextOfType("error");
+            assertEquals("video-failed", err.get("code").getAsString());
+            String message = err.get("message").getAsString();
+            assertTrue(message.contains("clip.mp4"), message);
+            assertTrue(!message.contains(dir.toString()) && !message.contains(dir.getFileName().toString()),
+                    "the page was told the server's folders: " + message);
+        }
+    }
+
+    @Test
+    void errorMessagesForThePageKeepFileNamesOnly() {
+        DemoConnection c = new DemoConnection(null, RecordingSession::new, null, Path.of("/srv/media/my clip.mp4"),
+                null, LIMIT, 100, null, () -> { }, 4);
+        assertEquals("cannot play my clip.mp4: input file my clip.mp4 does not exist",
+                c.withoutPaths("cannot play my clip.mp4: input file /srv/media/my clip.mp4 does not exist"));
+        assertEquals("cannot write signs.vocab.tmp (No space left), nor x.bin",
+                c.withoutPaths("cannot write /home/me/.kslr/signs.vocab.tmp (No space left), nor C:\\data\\x.bin"));
+        assertEquals("frame 3/4 at 25 frames/s", c.withoutPaths("frame 3/4 at 25 frames/s"));
+    }
+
+    @Test
+    void aVideoThatCannotBeDecodedIsRefusedAtBuild() throws Exception {
+        Path corrupt = dir.resolve("corrupt.mp4");
+        byte[] junk = new byte[200_000];
+        new java.util.Random(10).nextBytes(junk);
+        Files.write(corrupt, junk);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DemoServer.builder()
+                .sessions(RecordingSession::new).video(corrupt).build());
+        assertTrue(e.getMessage().contains(corrupt.toAbsolutePath().toString())
+                && e.getMessage().contains("cannot be played"), e.getMessage());
+    }
+
+    @Test
+    void anAddressOfAnotherMachineIsRefusedForWhatItIs() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DemoServer.builder()
+                .sessions(RecordingSession::new).host("10.255.255.1").port(0).build());
+        assertTrue(e.getMessage().contains("10.255.255.1 is not an address of this machine"), e.getMessage());
+        assertTrue(!e.getMessage().contains("in use"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> DemoServer.builder().sessions(RecordingSession::new)
+                .maxConnections(0).build());
+    }
+
+    @Test
+    void aPortInUseIsSaidToBeInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            DemoServer s = DemoServer.builder().sessions(RecordingSession::new).port(taken.getLocalPort()).build();
+            io.github.kslr.api.KslrException e = assertThrows(io.github.kslr.api.KslrException.class, s::start);
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort())
+                    && e.getMessage().contains("already in use"), e.getMessage());
+            s.close();
+        }
     }
 }
