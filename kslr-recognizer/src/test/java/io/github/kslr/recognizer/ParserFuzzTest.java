@@ -112,7 +112,7 @@ class ParserFuzzTest {
     @Test
     void damagedSignModelsLoadOrAreRefusedByName() {
         byte[] demo = resource(DemoSignModel.RESOURCE);
-        FuzzChecks.forEachMutant("OnnxSignClassifier model bytes", demo, 150, m -> {
+        FuzzChecks.forEachMutant("OnnxSignClassifier model bytes", demo, 300, m -> {
             var outcome = FuzzChecks.parses(m, () -> OnnxSignClassifier.builder().model(m.bytes(), "fuzzed.onnx")
                     .build(), KslrException.class);
             if (outcome.accepted()) {
@@ -131,7 +131,7 @@ class ParserFuzzTest {
     @Test
     void damagedEmbeddersLoadOrAreRefusedByName() {
         byte[] bytes = resource(DemoSignModel.EMBEDDER_RESOURCE);
-        FuzzChecks.forEachMutant("OnnxSignEmbedder model bytes", bytes, 100, m -> {
+        FuzzChecks.forEachMutant("OnnxSignEmbedder model bytes", bytes, 200, m -> {
             var outcome = FuzzChecks.parses(m, () -> OnnxSignEmbedder.open(
                     io.github.kslr.api.ModelSource.ofBytes(m.bytes(), "fuzzed.onnx")), KslrException.class);
             if (outcome.accepted()) {

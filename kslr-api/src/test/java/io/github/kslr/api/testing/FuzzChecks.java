@@ -33,6 +33,8 @@ public final class FuzzChecks {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final long BASE_SEED = baseSeed();
+    /** Parses accepted and refused on this thread since the current property began (for its summary line). */
+    private static final ThreadLocal<long[]> COUNTS = ThreadLocal.withInitial(() -> new long[2]);
 
     private FuzzChecks() {
     }
@@ -61,6 +63,10 @@ public final class FuzzChecks {
         List<String> failures = new ArrayList<>();
         int failed = 0;
         int n = tries(tries);
+        long[] counts = COUNTS.get();
+        counts[0] = 0;
+        counts[1] = 0;
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             ByteMutations.Mutant m = ByteMutations.mutate(seed, seeds.nextLong());
             try {
@@ -72,6 +78,9 @@ public final class FuzzChecks {
                 }
             }
         }
+        // One line a property, so a run shows how deep the mutants got (all refused at the magic is a weak fuzz).
+        System.out.printf("fuzz %s: %d mutants, %d parses accepted, %d refused by name, %d failed, %d ms%n", property,
+                n, counts[0], counts[1], failed, (System.nanoTime() - start) / 1_000_000);
         if (failed > 0) {
             throw new AssertionFailedError(property + ": " + failed + " of " + n + " mutants failed (base seed "
                     + BASE_SEED + "); first:\n  " + String.join("\n  ", failures));
@@ -115,6 +124,7 @@ public final class FuzzChecks {
             refusal = (RuntimeException) t;
         }
         long allocated = THREADS.getThreadAllocatedBytes(id) - before;
+        COUNTS.get()[refusal == null ? 0 : 1]++;
         if (allocated > MAX_ALLOCATION) {
             throw new AssertionFailedError("input " + input + " made the parser allocate " + (allocated >> 20)
                     + " MB (limit " + (MAX_ALLOCATION >> 20) + " MB) before " + (refusal == null ? "returning"
