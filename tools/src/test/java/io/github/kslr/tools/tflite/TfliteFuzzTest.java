@@ -117,4 +117,35 @@ class TfliteFuzzTest {
         }
         org.junit.jupiter.api.Assertions.assertTrue(inflated > 0, "no length 7 found to inflate");
     }
+
+    /**
+     * The smallest MediaPipe {@code .tflite} that {@code tools/install-test-deps.sh} brought in with the npm reference
+     * tools ({@code tools/<tool>/node_modules/@mediapipe}); skips with a message where they are not installed.
+     */
+    @Test
+    void damagedMediapipeModelsAreReadOrRefusedByName() throws java.io.IOException {
+        java.nio.file.Path tools = java.nio.file.Paths.get(System.getProperty("user.dir"));
+        java.nio.file.Path smallest = null;
+        try (var dirs = java.nio.file.Files.list(tools)) {
+            for (java.nio.file.Path d : dirs.toList()) {
+                java.nio.file.Path mp = d.resolve("node_modules/@mediapipe");
+                if (!java.nio.file.Files.isDirectory(mp)) {
+                    continue;
+                }
+                try (var files = java.nio.file.Files.walk(mp)) {
+                    for (java.nio.file.Path f : files.filter(f -> f.toString().endsWith(".tflite")).toList()) {
+                        if (smallest == null || java.nio.file.Files.size(f) < java.nio.file.Files.size(smallest)) {
+                            smallest = f;
+                        }
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(smallest != null, "no .tflite under tools/*/node_modules/"
+                + "@mediapipe (run tools/install-test-deps.sh); the built seed above still covers the reader");
+        byte[] real = java.nio.file.Files.readAllBytes(smallest);
+        TfliteModel.read(real);
+        FuzzChecks.forEachMutant("TfliteModel.read " + smallest.getFileName(), real, 150, (Mutant m) ->
+                FuzzChecks.parses(m, () -> TfliteModel.read(m.bytes()), IllegalArgumentException.class));
+    }
 }
