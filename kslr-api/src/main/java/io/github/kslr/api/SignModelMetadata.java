@@ -44,6 +44,13 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
     public static final double MAX_FRAME_RATE = 1000;
     /** The version this class reads and writes. */
     public static final int CURRENT_FORMAT_VERSION = 1;
+    /**
+     * The most floats a window may hold ({@code sequenceLength * layout.size()}: 2^24, 64 MB; e.g. 10,000 frames of
+     * {@code holistic-1662}). Every classifier and recognizer allocates windows of this size, so a model's metadata
+     * is not trusted with more (a damaged {@code kslr.sequence_length} once wrapped the window size past
+     * {@code int}).
+     */
+    public static final int MAX_WINDOW_FLOATS = 1 << 24;
 
     public SignModelMetadata {
         Checks.notNull(labels, "labels");
@@ -52,6 +59,11 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         Checks.notNull(noSignLabel, "noSignLabel (use \"\" for none)");
         Checks.notNull(normalization, "normalization (use \"\" for none)");
         checkFrameRate(frameRate, "frameRate");
+        if ((long) sequenceLength * layout.size() > MAX_WINDOW_FLOATS) {
+            throw new InvalidInputException("sequenceLength " + sequenceLength + " x " + layout.size()
+                    + " features (layout " + layout.name() + ") is " + (long) sequenceLength * layout.size()
+                    + " floats a window; at most " + MAX_WINDOW_FLOATS + " are supported");
+        }
         if (labels.isEmpty()) {
             throw new InvalidInputException("a sign model needs at least one label");
         }

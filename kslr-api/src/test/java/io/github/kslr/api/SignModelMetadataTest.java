@@ -117,4 +117,19 @@ class SignModelMetadataTest {
         assertTrue(e.getMessage().contains("intraOpThreads must be in [0, 256], was 100000"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Checks.threadCount(0, 1, "threads"));
     }
+
+    @Test
+    void aSequenceLengthWhoseWindowOverflowsIsRefused() {
+        // Found by MetadataFuzzTest: kslr.sequence_length 2147483647 x 258 features wrapped the window size to -258.
+        Map<String, String> props = new HashMap<>(sample().toProperties());
+        props.put(SignModelMetadata.SEQUENCE_LENGTH, "2147483647");
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> SignModelMetadata.fromProperties(props, "m.onnx"));
+        assertTrue(e.getMessage().contains("2147483647") && e.getMessage().contains("at most"), e.getMessage());
+        props.put(SignModelMetadata.SEQUENCE_LENGTH, "100000000");
+        assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"));
+        props.put(SignModelMetadata.SEQUENCE_LENGTH, Integer.toString(SignModelMetadata.MAX_WINDOW_FLOATS / 258));
+        assertEquals(SignModelMetadata.MAX_WINDOW_FLOATS / 258 * 258,
+                SignModelMetadata.fromProperties(props, "m.onnx").windowSize());
+    }
 }

@@ -154,6 +154,10 @@ public final class Npy {
         }
         String[] parts = t.split(",");
         int n = parts.length;
+        if (n == 0) {
+            // "(,)": split drops the empty strings around a lone comma.
+            throw new InvalidInputException(name + ": cannot parse shape '(" + text + ")'");
+        }
         if (parts[n - 1].trim().isEmpty()) {
             n--;
         }

@@ -253,4 +253,19 @@ class NpyTest {
         int[] labels = ys.toIntArray();
         assertTrue(Arrays.stream(labels).allMatch(v -> v >= 0 && v < 33), "labels index labels.txt (33 classes)");
     }
+
+    @Test
+    void aShapeOfOnlyACommaIsRefusedByName() {
+        // Found by NpyFuzzTest: "(,)" split into no parts and threw ArrayIndexOutOfBoundsException.
+        for (String shape : new String[] {",", " , ", ",,"}) {
+            String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+            byte[] header = (dict + " ".repeat(118 - dict.length()) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length, 0});
+            out.writeBytes(header);
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> Npy.read(new ByteArrayInputStream(out.toByteArray()), "comma.npy"));
+            assertTrue(e.getMessage().contains("shape"), e.getMessage());
+        }
+    }
 }

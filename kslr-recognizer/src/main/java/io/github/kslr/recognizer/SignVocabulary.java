@@ -270,7 +270,8 @@ public final class SignVocabulary {
      * Reads a vocabulary written by {@link #save} for {@code embedder}.
      *
      * @throws ModelLoadException naming the file and the problem: missing, not a vocabulary, written by a newer
-     *     version, made with another embedder, truncated or corrupt
+     *     version, made with another embedder, truncated or corrupt (a checksum mismatch, or, behind a good
+     *     checksum, a blank or repeated label or a value that is not finite)
      */
     public static SignVocabulary load(Path file, SignEmbedderMetadata embedder) {
         Checks.notNull(file, "file");
@@ -320,10 +321,21 @@ public final class SignVocabulary {
                     throw new ModelLoadException(name + " is corrupt: sign '" + label + "' claims " + takes
                             + " takes");
                 }
+                // A checksum proves the bytes are as written, not that a writer other than save() wrote valid
+                // signs: hold the file to what add() accepts, or one NaN take makes every similarity NaN.
+                if (label.isBlank() || label.contains("\n") || v.signs.containsKey(label)) {
+                    throw new ModelLoadException(name + " is corrupt: sign " + i + "'s label '" + label + "' is "
+                            + (v.signs.containsKey(label) ? "used twice" : "blank or not on one line"));
+                }
                 float[][] t = new float[takes][size];
-                for (float[] take : t) {
+                for (int j = 0; j < takes; j++) {
                     for (int k = 0; k < size; k++) {
-                        take[k] = in.readFloat();
+                        float x = in.readFloat();
+                        if (!Float.isFinite(x)) {
+                            throw new ModelLoadException(name + " is corrupt: take " + j + " of sign '" + label
+                                    + "' holds " + x + " at " + k);
+                        }
+                        t[j][k] = x;
                     }
                 }
                 v.signs.put(label, new Sign(label, khmer, gloss, t));

@@ -231,4 +231,49 @@ class SignVocabularyTest {
             assertTrue(noSign.getMessage().contains("means no sign"), noSign.getMessage());
         }
     }
+
+    /** A vocabulary file as save() lays it out, with a good checksum, whatever its signs hold. */
+    private static byte[] vocabularyFile(SignEmbedderMetadata e, String[] labels, float value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.write("KSLRVOCB".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.writeInt(SignVocabulary.FORMAT_VERSION);
+            out.writeUTF(e.contentSha256());
+            out.writeInt(e.embeddingSize());
+            out.writeInt(labels.length);
+            for (String l : labels) {
+                out.writeUTF(l);
+                out.writeUTF("");
+                out.writeUTF(l);
+                out.writeInt(2);
+                for (int k = 0; k < 2 * e.embeddingSize(); k++) {
+                    out.writeFloat(k == 3 ? value : 0.25f);
+                }
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aFileWithAGoodChecksumButInvalidSignsIsRefused() throws Exception {
+        // Found by ParserFuzzTest: behind a matching CRC-32, a NaN take loaded (every similarity then NaN), and a
+        // repeated label silently replaced the first sign.
+        SignEmbedderMetadata e = ParserFuzzTest.embedder();
+        Path f = tmp.resolve("v.vocab");
+        Files.write(f, vocabularyFile(e, new String[] {"hello", "thanks"}, 0.5f));
+        assertEquals(2, SignVocabulary.load(f, e).signs().size());
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            Files.write(f, vocabularyFile(e, new String[] {"hello", "thanks"}, bad));
+            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e)).getMessage();
+            assertTrue(m.contains("corrupt") && m.contains("hello") && m.contains(Float.toString(bad)), m);
+        }
+        for (String[] labels : new String[][] {{"hello", "hello"}, {"hello", " "}, {"two\nlines"}}) {
+            Files.write(f, vocabularyFile(e, labels, 0.5f));
+            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e)).getMessage();
+            assertTrue(m.contains("corrupt") && m.contains("label"), m);
+        }
+    }
 }

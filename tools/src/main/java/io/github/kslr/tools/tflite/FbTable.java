@@ -61,9 +61,30 @@ final class FbTable extends Table {
         return o != 0 ? new FbTable(bb, __indirect(bb_pos + o)) : null;
     }
 
+    /** Elements of a vector of tables (4-byte offsets); see {@link #vectorLength(int, int)}. */
     int vectorLength(int slot) {
+        return vectorLength(slot, 4);
+    }
+
+    /**
+     * Elements of the vector at {@code slot} (0 when absent), checked against the buffer: a damaged length is refused
+     * before anyone allocates for it.
+     *
+     * @throws IllegalArgumentException when {@code n * elementBytes} bytes do not fit between the vector's start and
+     *     the end of the buffer
+     */
+    int vectorLength(int slot, int elementBytes) {
         int o = field(slot);
-        return o != 0 ? __vector_len(o) : 0;
+        if (o == 0) {
+            return 0;
+        }
+        int n = __vector_len(o);
+        long start = __vector(o);
+        if (n < 0 || start < 0 || start + (long) n * elementBytes > bb.limit()) {
+            throw new IllegalArgumentException("damaged flatbuffer: a vector at byte " + start + " claims " + n
+                    + " elements of " + elementBytes + " bytes, past the end of the " + bb.limit() + "-byte file");
+        }
+        return n;
     }
 
     /** The i-th table of a vector of tables. */
@@ -74,7 +95,7 @@ final class FbTable extends Table {
     }
 
     int[] intVector(int slot) {
-        int n = vectorLength(slot);
+        int n = vectorLength(slot, 4);
         int[] out = new int[n];
         if (n > 0) {
             int start = __vector(field(slot));
@@ -86,7 +107,7 @@ final class FbTable extends Table {
     }
 
     int[] ushortVector(int slot) {
-        int n = vectorLength(slot);
+        int n = vectorLength(slot, 2);
         int[] out = new int[n];
         if (n > 0) {
             int start = __vector(field(slot));
@@ -98,7 +119,7 @@ final class FbTable extends Table {
     }
 
     int[] ubyteVectorAsInts(int slot) {
-        int n = vectorLength(slot);
+        int n = vectorLength(slot, 1);
         int[] out = new int[n];
         if (n > 0) {
             int start = __vector(field(slot));
@@ -111,7 +132,7 @@ final class FbTable extends Table {
 
     /** A little-endian view of a [ubyte] vector, or an empty buffer when the field is absent. */
     ByteBuffer byteVector(int slot) {
-        int n = vectorLength(slot);
+        int n = vectorLength(slot, 1);
         if (n == 0) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }

@@ -85,12 +85,25 @@ public final class TfliteModel {
     /**
      * Parses a .tflite file. Only the first subgraph is read (the MediaPipe models have one).
      *
-     * @throws IllegalArgumentException when the bytes are not a TFLite model ("TFL3" identifier) or have no subgraph
+     * @throws IllegalArgumentException when the bytes are not a TFLite model ("TFL3" identifier), have no subgraph,
+     *     or are damaged (an offset or a vector length pointing outside the file, an operator code index out of
+     *     range): refused before anything is allocated for a length the file cannot hold
      */
     public static TfliteModel read(byte[] bytes) {
         if (bytes.length < 8 || bytes[4] != 'T' || bytes[5] != 'F' || bytes[6] != 'L' || bytes[7] != '3') {
             throw new IllegalArgumentException("not a TFLite model: the file identifier at bytes 4..7 is not TFL3");
         }
+        try {
+            return parse(bytes);
+        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+            // An offset in a damaged file pointing outside it: flatbuffers reads by absolute index, so this is
+            // where such damage surfaces.
+            throw new IllegalArgumentException("damaged TFLite model: an offset points outside the "
+                    + bytes.length + "-byte file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static TfliteModel parse(byte[] bytes) {
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
                 .order(ByteOrder.LITTLE_ENDIAN);
         FbTable model = FbTable.root(bb);
@@ -117,6 +130,10 @@ public final class TfliteModel {
             FbTable buf = model.vectorTable(4, i);
             long offset = buf.getLong(1, 0);
             long size = buf.getLong(2, 0);
+            if (offset > 1 && (size < 0 || offset > bytes.length || size > bytes.length - offset)) {
+                throw new IllegalArgumentException("damaged TFLite model: buffer " + i + " claims " + size
+                        + " bytes at offset " + offset + ", outside the " + bytes.length + "-byte file");
+            }
             if (offset > 1) {
                 ByteBuffer view = bb.duplicate();
                 view.position((int) offset).limit((int) (offset + size));
@@ -144,6 +161,10 @@ public final class TfliteModel {
             // Operator: 0 opcode_index, 1 inputs, 2 outputs, 3 builtin_options_type, 4 builtin_options.
             FbTable op = sub.vectorTable(3, i);
             int codeIndex = op.getInt(0, 0);
+            if (codeIndex < 0 || codeIndex >= nCodes) {
+                throw new IllegalArgumentException("damaged TFLite model: operator " + i + " uses operator code "
+                        + codeIndex + " of " + nCodes);
+            }
             ops.add(new Operator(i, builtin[codeIndex], custom[codeIndex], op.intVector(1), op.intVector(2),
                     op.getTable(4)));
         }
