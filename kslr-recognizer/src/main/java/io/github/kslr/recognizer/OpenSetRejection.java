@@ -3,6 +3,8 @@ package io.github.kslr.recognizer;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.SignEmbedderMetadata;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * When a window's nearest enrolled sign is still "no sign": the one open-set rule, used by
@@ -14,9 +16,16 @@ import io.github.kslr.api.SignEmbedderMetadata;
  * enrolled sign is rejected; a negative margin gives enrolled signs that much benefit of the doubt. Without
  * background prototypes only the threshold applies.
  *
+ * <p>A background prototype that a taught sign's prototype is at least {@value #SAME_SIGN} similar to is that sign,
+ * taught again (a sign the embedder was trained on, enrolled in a vocabulary): for that vocabulary it is no
+ * background ({@link #excluding}), or the sign's own windows would be rejected.
+ *
  * <p><b>Thread-safety.</b> Immutable.
  */
 public final class OpenSetRejection {
+
+    /** The similarity at which a background prototype counts as a taught sign ({@link #excluding}). */
+    public static final double SAME_SIGN = 0.93;
 
     private final float threshold;
     private final float margin;
@@ -76,6 +85,37 @@ public final class OpenSetRejection {
     /** The same threshold without background prototypes (the rule before they existed). */
     public OpenSetRejection withoutBackground() {
         return new OpenSetRejection(threshold, margin, new float[0], embeddingSize);
+    }
+
+    /**
+     * The same rule without the background prototypes that one of {@code prototypes} (taught signs' unit
+     * prototypes, each {@code embeddingSize} floats) is at least {@value #SAME_SIGN} similar to; this rule itself
+     * when there are none.
+     */
+    public OpenSetRejection excluding(List<float[]> prototypes) {
+        Checks.notNull(prototypes, "prototypes");
+        int e = embeddingSize;
+        float[] kept = new float[background.length];
+        int n = 0;
+        for (int b = 0; b < background.length; b += e) {
+            boolean taught = false;
+            for (float[] p : prototypes) {
+                double s = 0;
+                for (int k = 0; k < e; k++) {
+                    s += p[k] * background[b + k];
+                }
+                if (s >= SAME_SIGN) {
+                    taught = true;
+                    break;
+                }
+            }
+            if (!taught) {
+                System.arraycopy(background, b, kept, n, e);
+                n += e;
+            }
+        }
+        return n == background.length ? this
+                : new OpenSetRejection(threshold, margin, Arrays.copyOf(kept, n), embeddingSize);
     }
 
     /**

@@ -32,6 +32,8 @@ public final class VocabularySignClassifier implements SignClassifier {
     private final OnnxSignEmbedder embedder;
     private final SignVocabulary vocabulary;
     private final OpenSetRejection rejection;
+    /** The rule for the vocabulary's signs as last seen (background prototypes that are taught signs left out). */
+    private volatile Masked masked;
     private final String noSignLabel;
     private final int topK;
     private final boolean ownsEmbedder;
@@ -69,7 +71,10 @@ public final class VocabularySignClassifier implements SignClassifier {
         return rejection.threshold();
     }
 
-    /** The whole rejection rule (threshold, margin, background prototypes). */
+    /**
+     * The whole rejection rule (threshold, margin, all the embedder's background prototypes; those that are taught
+     * signs are left out when classifying, see {@link OpenSetRejection#excluding}).
+     */
     public OpenSetRejection rejection() {
         return rejection;
     }
@@ -111,6 +116,7 @@ public final class VocabularySignClassifier implements SignClassifier {
         for (int s = 0; s < protos.length; s++) {
             protos[s] = signs.get(s).prototypeView();
         }
+        OpenSetRejection rule = ruleFor(signs);
         SignLabel none = new SignLabel(0, noSignLabel, noSignLabel, "");
         List<Prediction> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -136,11 +142,35 @@ public final class VocabularySignClassifier implements SignClassifier {
                 for (int k = 0; k < e; k++) {
                     bestSim += emb[i * e + k] * protos[bi][k];
                 }
-                boolean recognized = rejection.accepts(bestSim, emb, i * e);
+                boolean recognized = rule.accepts(bestSim, emb, i * e);
                 out.add(new Prediction(best.sign(), best.probability(), recognized, top));
             }
         }
         return out;
+    }
+
+    /** {@link #rejection} less the background prototypes that are taught signs, recomputed when the signs change. */
+    private record Masked(List<SignVocabulary.Sign> signs, OpenSetRejection rule) {
+    }
+
+    private OpenSetRejection ruleFor(List<SignVocabulary.Sign> signs) {
+        Masked m = masked;
+        if (m != null && m.signs().size() == signs.size()) {
+            boolean same = true;
+            for (int i = 0; i < signs.size() && same; i++) {
+                same = m.signs().get(i) == signs.get(i); // Sign is immutable: a change makes a new one
+            }
+            if (same) {
+                return m.rule();
+            }
+        }
+        List<float[]> protos = new ArrayList<>(signs.size());
+        for (SignVocabulary.Sign s : signs) {
+            protos.add(s.prototypeView());
+        }
+        OpenSetRejection r = rejection.excluding(protos);
+        masked = new Masked(signs, r);
+        return r;
     }
 
     @Override

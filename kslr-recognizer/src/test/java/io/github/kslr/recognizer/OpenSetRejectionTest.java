@@ -52,6 +52,27 @@ class OpenSetRejectionTest {
     }
 
     @Test
+    void aBackgroundPrototypeThatIsATaughtSignIsNoBackgroundForThatVocabulary() {
+        float[] bg = new float[4];
+        System.arraycopy(unit(0), 0, bg, 0, 2);   // a sign the embedder was trained on
+        System.arraycopy(unit(120), 0, bg, 2, 2); // something else it knows
+        OpenSetRejection rule = new OpenSetRejection(0.5f, -0.05f, bg, 2);
+        // The same sign taught again: its prototype at 20 degrees (cos 0.94 >= SAME_SIGN) to the first prototype.
+        OpenSetRejection taught = rule.excluding(java.util.List.of(unit(20)));
+        assertEquals(1, taught.backgroundCount());
+        // A window of it at -5 degrees: best cos 25 = 0.906, background cos 5 = 0.996: rejected unless excluded.
+        float[] w = unit(-5);
+        double best = Math.cos(Math.toRadians(25));
+        assertFalse(rule.accepts(best, w, 0));
+        assertTrue(taught.accepts(best, w, 0));
+        // The other prototype still rejects windows like it.
+        assertFalse(taught.accepts(Math.cos(Math.toRadians(100)), unit(120), 0));
+        // A sign at 30 degrees (cos 0.866 < SAME_SIGN) is another sign: the background stays, the same rule returns.
+        assertTrue(rule.excluding(java.util.List.of(unit(30))) == rule);
+        assertEquals(2, rule.excluding(java.util.List.of()).backgroundCount());
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(InvalidInputException.class, () -> new OpenSetRejection(1.5f, 0, new float[0], 2));
         assertThrows(InvalidInputException.class, () -> new OpenSetRejection(0.5f, 3, new float[0], 2));

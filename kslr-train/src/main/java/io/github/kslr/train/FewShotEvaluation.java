@@ -208,7 +208,9 @@ public final class FewShotEvaluation {
                     int[] negatives = IntStream.range(0, data.size())
                             .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
                     for (OpenSetRejection rule : new OpenSetRejection[] {before, runtime}) {
-                        Outcome o = ep.score(data, emb, e, negatives, rule, rule == runtime, noSign, f + 1, k, d);
+                        // As VocabularySignClassifier: background prototypes that are taught signs left out.
+                        Outcome o = ep.score(data, emb, e, negatives, rule.excluding(List.of(ep.prototypes())),
+                                rule == runtime, noSign, f + 1, k, d);
                         LOG.info("few-shot fold {} {}-shot draw {} {}: accuracy {} (closed set {}), false accept {}"
                                 + " (no-sign {}), rejected {}", f + 1, k, d, rule == runtime ? "run-time" : "threshold",
                                 f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
