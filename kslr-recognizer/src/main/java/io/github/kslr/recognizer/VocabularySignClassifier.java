@@ -14,7 +14,10 @@ import java.util.List;
 
 /**
  * A {@link SignClassifier} over a {@link SignVocabulary}: a window's embedding goes to the taught sign whose
- * prototype (the mean of its takes' embeddings) is most similar by cosine; below the threshold, to "no sign". Usable
+ * prototype (the mean of its takes' embeddings) is most similar by cosine, unless {@link OpenSetRejection} rejects it
+ * as "no sign": below the threshold, or not clearly more like that sign than like the embedder's background
+ * prototypes (its own training signs and no-sign windows). Both default to the embedder's metadata and can be
+ * overridden. Usable
  * wherever a sign model is ({@link SignRecognizer}, sentences, the command line). Signs taught after the classifier
  * was built count from the next call on.
  *
@@ -28,7 +31,9 @@ public final class VocabularySignClassifier implements SignClassifier {
 
     private final OnnxSignEmbedder embedder;
     private final SignVocabulary vocabulary;
-    private final float threshold;
+    private final OpenSetRejection rejection;
+    /** The rule for the vocabulary's signs as last seen (background prototypes that are taught signs left out). */
+    private volatile Masked masked;
     private final String noSignLabel;
     private final int topK;
     private final boolean ownsEmbedder;
@@ -36,7 +41,14 @@ public final class VocabularySignClassifier implements SignClassifier {
     private VocabularySignClassifier(Builder b) {
         this.embedder = b.embedder;
         this.vocabulary = b.vocabulary;
-        this.threshold = b.threshold == null ? (float) embedder.metadata().threshold() : b.threshold;
+        OpenSetRejection r = OpenSetRejection.of(embedder.metadata());
+        if (b.threshold != null) {
+            r = r.withThreshold(b.threshold);
+        }
+        if (b.margin != null) {
+            r = r.withMargin(b.margin);
+        }
+        this.rejection = b.background ? r : r.withoutBackground();
         this.noSignLabel = b.noSignLabel;
         this.topK = b.topK;
         this.ownsEmbedder = b.ownsEmbedder;
@@ -56,7 +68,15 @@ public final class VocabularySignClassifier implements SignClassifier {
 
     /** The cosine similarity below which a window is "no sign". */
     public float threshold() {
-        return threshold;
+        return rejection.threshold();
+    }
+
+    /**
+     * The whole rejection rule (threshold, margin, all the embedder's background prototypes; those that are taught
+     * signs are left out when classifying, see {@link OpenSetRejection#excluding}).
+     */
+    public OpenSetRejection rejection() {
+        return rejection;
     }
 
     @Override
@@ -96,6 +116,7 @@ public final class VocabularySignClassifier implements SignClassifier {
         for (int s = 0; s < protos.length; s++) {
             protos[s] = signs.get(s).prototypeView();
         }
+        OpenSetRejection rule = ruleFor(signs);
         SignLabel none = new SignLabel(0, noSignLabel, noSignLabel, "");
         List<Prediction> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -115,11 +136,41 @@ public final class VocabularySignClassifier implements SignClassifier {
                 out.add(new Prediction(none, 0f, false, List.of(new Candidate(none, 0f))));
             } else {
                 Candidate best = top.get(0);
-                boolean recognized = best.probability() >= threshold;
+                // The similarity itself, not the clamped confidence: the rule compares cosines.
+                double bestSim = 0;
+                int bi = best.sign().index() - 1;
+                for (int k = 0; k < e; k++) {
+                    bestSim += emb[i * e + k] * protos[bi][k];
+                }
+                boolean recognized = rule.accepts(bestSim, emb, i * e);
                 out.add(new Prediction(best.sign(), best.probability(), recognized, top));
             }
         }
         return out;
+    }
+
+    /** {@link #rejection} less the background prototypes that are taught signs, recomputed when the signs change. */
+    private record Masked(List<SignVocabulary.Sign> signs, OpenSetRejection rule) {
+    }
+
+    private OpenSetRejection ruleFor(List<SignVocabulary.Sign> signs) {
+        Masked m = masked;
+        if (m != null && m.signs().size() == signs.size()) {
+            boolean same = true;
+            for (int i = 0; i < signs.size() && same; i++) {
+                same = m.signs().get(i) == signs.get(i); // Sign is immutable: a change makes a new one
+            }
+            if (same) {
+                return m.rule();
+            }
+        }
+        List<float[]> protos = new ArrayList<>(signs.size());
+        for (SignVocabulary.Sign s : signs) {
+            protos.add(s.prototypeView());
+        }
+        OpenSetRejection r = rejection.excluding(protos);
+        masked = new Masked(signs, r);
+        return r;
     }
 
     @Override
@@ -134,6 +185,8 @@ public final class VocabularySignClassifier implements SignClassifier {
         private final OnnxSignEmbedder embedder;
         private final SignVocabulary vocabulary;
         private Float threshold;
+        private Float margin;
+        private boolean background = true;
         private String noSignLabel = "-";
         private int topK = 3;
         private boolean ownsEmbedder;
@@ -146,6 +199,25 @@ public final class VocabularySignClassifier implements SignClassifier {
         /** The cosine similarity below which a window is "no sign" (default: the embedder's calibrated one). */
         public Builder threshold(float cosine) {
             this.threshold = Checks.inRange(cosine, -1f, 1f, "threshold");
+            return this;
+        }
+
+        /**
+         * How far a window's best sign similarity must be above its best similarity to the embedder's background
+         * prototypes (default: the embedder's; negative values give enrolled signs the benefit of the doubt).
+         */
+        public Builder margin(float cosineDifference) {
+            this.margin = Checks.inRange(cosineDifference, -2f, 2f, "margin");
+            return this;
+        }
+
+        /**
+         * Whether windows more like the embedder's background prototypes than like an enrolled sign (by the
+         * margin) are rejected (default true; false: the threshold alone decides). No effect for an embedder
+         * without background prototypes.
+         */
+        public Builder backgroundRejection(boolean on) {
+            this.background = on;
             return this;
         }
 

@@ -36,6 +36,11 @@ class SignVocabularyTest {
 
     /** embedding = normalise(flatten(window) x W), W random from {@code seed}; its hash differs with the seed. */
     static byte[] tinyEmbedder(long seed) {
+        return tinyEmbedder(seed, new float[0], 0);
+    }
+
+    /** The same graph, with background prototypes and a margin in its metadata. */
+    static byte[] tinyEmbedder(long seed, float[] background, double margin) {
         int f = LAYOUT.size();
         float[] w = new float[T * f * E];
         Random r = new Random(seed);
@@ -55,7 +60,7 @@ class SignVocabularyTest {
         String sha = HexFormat.of().formatHex(java.util.Arrays.copyOf(
                 java.nio.ByteBuffer.allocate(8).putLong(seed).array(), 32));
         SignEmbedderMetadata meta = new SignEmbedderMetadata(SignModelMetadata.of(List.of("p", "q"), LAYOUT, T), E,
-                0.9, sha);
+                0.9, sha, background, margin);
         return g.model(8, 17, "test", null, "tiny embedder", meta.toProperties()).build().toByteArray();
     }
 
@@ -274,6 +279,54 @@ class SignVocabularyTest {
             Files.write(f, vocabularyFile(e, labels, 0.5f));
             String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e)).getMessage();
             assertTrue(m.contains("corrupt") && m.contains("label"), m);
+        }
+    }
+
+    @Test
+    void windowsLikeTheEmbeddersBackgroundAreRejectedUnlessTurnedOff() {
+        float[] a = TestModels.windows(1, 30);
+        float[] known = TestModels.windows(1, 50); // what the embedder's own training data looked like
+        float[] bg;
+        try (OnnxSignEmbedder plain = open(3)) {
+            bg = plain.embed(near(known, 1, 4), 1);
+        }
+        try (OnnxSignEmbedder emb = OnnxSignEmbedder.open(ModelSource.ofBytes(tinyEmbedder(3, bg, -0.05),
+                "tiny-bg"))) {
+            assertEquals(1, emb.metadata().backgroundCount());
+            SignVocabulary v = SignVocabulary.create(emb.metadata());
+            v.add("hello", "សួស្តី", "hello", emb.embed(near(a, 3, 1), 3), 3);
+            // A vocabulary made with the same graph before background prototypes existed is this embedder's too.
+            try (OnnxSignEmbedder plain = open(3)) {
+                assertEquals(plain.metadata().contentSha256(), emb.metadata().contentSha256());
+            }
+            float[] mix = new float[a.length];
+            for (int i = 0; i < mix.length; i++) {
+                mix[i] = 0.35f * a[i] + 0.65f * known[i];
+            }
+            float[] mixEmb = emb.embed(mix, 1);
+            float[] proto = v.signs().get(0).prototype();
+            double toSign = 0;
+            double toBg = 0;
+            for (int k = 0; k < E; k++) {
+                toSign += mixEmb[k] * proto[k];
+                toBg += mixEmb[k] * bg[k];
+            }
+            assertTrue(toBg > toSign + 0.05, "the test window must look more like the background: " + toBg + " vs "
+                    + toSign);
+            float threshold = (float) Math.max(-1, toSign - 0.01);
+            try (VocabularySignClassifier c = VocabularySignClassifier.builder(emb, v).threshold(threshold).build();
+                    VocabularySignClassifier off = VocabularySignClassifier.builder(emb, v).threshold(threshold)
+                            .backgroundRejection(false).build();
+                    VocabularySignClassifier wide = VocabularySignClassifier.builder(emb, v).threshold(threshold)
+                            .margin((float) (toSign - toBg - 0.01)).build()) {
+                assertEquals(-0.05f, c.rejection().margin(), 1e-6, "the embedder's margin by default");
+                assertTrue(c.classify(near(a, 1, 9)).recognized(), "a window of the sign itself");
+                Prediction p = c.classify(mix);
+                assertEquals("hello", p.label(), "still names its nearest sign");
+                assertFalse(p.recognized(), "but rejects it: it looks like the background " + p);
+                assertTrue(off.classify(mix).recognized(), "threshold alone: accepted");
+                assertTrue(wide.classify(mix).recognized(), "a margin wide enough: accepted");
+            }
         }
     }
 }

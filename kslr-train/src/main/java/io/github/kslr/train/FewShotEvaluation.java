@@ -2,6 +2,7 @@ package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.recognizer.OpenSetRejection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,14 +21,18 @@ import org.slf4j.LoggerFactory;
  * session (draw 0: the lowest session id holding it, its first k windows in file order; later draws: a random
  * session and k random windows of it) as the normalised mean of the takes' embeddings (a prototype), and tested on
  * every window of it in the other sessions. The no-sign windows and the other folds' labels (never enrolled) must be
- * rejected. A window goes to the prototype of highest cosine similarity, or to none below the threshold.
+ * rejected. A window goes to the prototype of highest cosine similarity, or to none when the run-time rule
+ * ({@link OpenSetRejection}, exactly as {@code VocabularySignClassifier} applies it) rejects it: below the threshold,
+ * or not {@code margin} above its best similarity to the fold embedder's background prototypes
+ * ({@link EmbedderBackground}: computed from that embedder's training data, as {@code kslr train-embedder} does).
  *
- * <p>The threshold is calibrated on the embedder's own training labels, never on the fold: half of them are enrolled
- * from 5 takes as above, their other sessions' windows are positives, the other half and the no-sign windows are
- * negatives, and the threshold minimising false accepts + rejections is taken (then the halves swap; the mean).
+ * <p>For comparison every draw is also scored by the rule before background prototypes: a single threshold
+ * calibrated on the embedder's own training labels ({@link #calibrate}).
  *
- * <p>Note: the embedder trains on the no-sign label and on the other folds' labels, so those negatives are windows
- * it has seen (as classes it was taught); only the fold's labels are truly new.
+ * <p>Note: the embedder trains on the no-sign label and on the other folds' labels, and the background prototypes
+ * are means of those windows, so those negatives are windows it has seen (as classes it was taught, in every
+ * session); only the fold's labels are truly new. For a deployed embedder the no-sign windows are of that kind too
+ * (no sign looks alike in any sign language); the other folds' labels stand for signs of its training language.
  *
  * <p><b>Thread-safety.</b> Stateless.
  */
@@ -38,20 +43,20 @@ public final class FewShotEvaluation {
     private FewShotEvaluation() {
     }
 
-    /** One enrolment draw's figures. Immutable. */
     /**
      * One enrolment draw's figures. Immutable.
      *
-     * @param background       whether a window was also rejected when it was more similar to the mean embedding of
-     *                         one of the embedder's own training labels than to every enrolled prototype
+     * @param background        true: the run-time rule (threshold and background margin); false: the single
+     *                          threshold calibrated on the embedder's training labels (the rule before)
      * @param noSignFalseAccept the share of no-sign windows given a sign
+     * @param otherFalseAccept  the share of the other folds' sign windows given a sign
      */
     public record Outcome(int fold, int shots, int draw, boolean background, double threshold,
             double closedSetAccuracy, double accuracy, double macroF1, double falseAccept, double rejected,
-            double noSignFalseAccept) {
+            double noSignFalseAccept, double otherFalseAccept) {
     }
 
-    /** All draws of all folds, each scored without and with background rejection. Immutable. */
+    /** All draws of all folds, each scored by the run-time rule and by the single calibrated threshold. Immutable. */
     public record Report(List<Outcome> outcomes, List<List<String>> folds, String recipe) {
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
@@ -64,7 +69,7 @@ public final class FewShotEvaluation {
         /** One line for {@code shots}: accuracy=... macro_f1=... false_accept=... rejected=... (means). */
         public String summaryLine(int shots, boolean background) {
             return String.format(Locale.ROOT, "%sshots=%d accuracy=%.4f macro_f1=%.4f false_accept=%.4f"
-                    + " rejected=%.4f closed_set=%.4f", background ? "background: " : "", shots,
+                    + " rejected=%.4f closed_set=%.4f", background ? "" : "threshold only: ", shots,
                     spread(shots, background, Outcome::accuracy).mean(),
                     spread(shots, background, Outcome::macroF1).mean(),
                     spread(shots, background, Outcome::falseAccept).mean(),
@@ -79,34 +84,60 @@ public final class FewShotEvaluation {
             for (int f = 0; f < folds.size(); f++) {
                 sb.append("fold ").append(f + 1).append(" labels: ").append(folds.get(f)).append('\n');
             }
-            sb.append("background: also reject a window more similar to one of the embedder's own training labels"
-                    + " than to every enrolled sign\n");
-            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-10s %9s %10s %9s %9s %12s %9s %8s%n", "fold",
-                    "shots", "draw", "background", "threshold", "closed-set", "accuracy", "macro_f1", "false_accept",
-                    "rejected", "no-sign"));
+            sb.append("rule: run time = threshold and margin over the embedder's background prototypes (as"
+                    + " VocabularySignClassifier); threshold only = one threshold calibrated on the embedder's"
+                    + " training labels (the rule before)\n");
+            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-10s %9s %10s %9s %9s %12s %9s %8s %8s%n", "fold",
+                    "shots", "draw", "rule", "threshold", "closed-set", "accuracy", "macro_f1", "false_accept",
+                    "rejected", "no-sign", "other"));
             for (Outcome o : outcomes) {
                 sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %-10s %9.4f %10.4f %9.4f %9.4f %12.4f %9.4f"
-                        + " %8.4f%n", o.fold(), o.shots(), o.draw(), o.background() ? "yes" : "no", o.threshold(),
-                        o.closedSetAccuracy(), o.accuracy(), o.macroF1(), o.falseAccept(), o.rejected(),
-                        o.noSignFalseAccept()));
+                        + " %8.4f %8.4f%n", o.fold(), o.shots(), o.draw(), o.background() ? "run-time" : "thr-only",
+                        o.threshold(), o.closedSetAccuracy(), o.accuracy(), o.macroF1(), o.falseAccept(),
+                        o.rejected(), o.noSignFalseAccept(), o.otherFalseAccept()));
+            }
+            int foldCount = folds.size();
+            for (boolean bg : new boolean[] {false, true}) {
+                for (int k : outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray()) {
+                    for (int f = 1; f <= foldCount; f++) {
+                        int ff = f;
+                        double[][] v = outcomes.stream().filter(o -> o.fold() == ff && o.shots() == k
+                                && o.background() == bg).map(o -> new double[] {o.accuracy(), o.falseAccept(),
+                                    o.noSignFalseAccept(), o.otherFalseAccept(), o.rejected()})
+                                .toArray(double[][]::new);
+                        sb.append(String.format(Locale.ROOT, "fold %d %d-shot %s: accuracy %s, false accept %s"
+                                + " (no-sign %s, other folds' signs %s), rejected %s%n", f, k,
+                                bg ? "run-time" : "threshold only", column(v, 0), column(v, 1), column(v, 2),
+                                column(v, 3), column(v, 4)));
+                    }
+                }
             }
             int[] shotCounts = outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray();
             for (boolean bg : new boolean[] {false, true}) {
                 for (int k : shotCounts) {
                     sb.append(String.format(Locale.ROOT, "%d-shot%s: accuracy %s, macro-F1 %s, false accept %s"
-                            + " (no-sign windows %s), rejected %s, closed-set %s%n", k, bg ? ", background" : "",
+                            + " (no-sign windows %s), rejected %s, closed-set %s%n", k, bg ? "" : ", threshold only",
                             spread(k, bg, Outcome::accuracy), spread(k, bg, Outcome::macroF1),
                             spread(k, bg, Outcome::falseAccept), spread(k, bg, Outcome::noSignFalseAccept),
                             spread(k, bg, Outcome::rejected), spread(k, bg, Outcome::closedSetAccuracy)));
                 }
             }
             for (int k : shotCounts) {
-                sb.append(summaryLine(k, true)).append('\n');
-            }
-            for (int k : shotCounts) {
                 sb.append(summaryLine(k, false)).append('\n');
             }
+            for (int k : shotCounts) {
+                sb.append(summaryLine(k, true)).append('\n');
+            }
             return sb.toString();
+        }
+
+        private static String column(double[][] rows, int c) {
+            double[] v = new double[rows.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rows[i][c];
+            }
+            CrossValidation.Report.Spread sp = CrossValidation.spread(v);
+            return String.format(Locale.ROOT, "%.3f +- %.3f", sp.mean(), sp.std());
         }
     }
 
@@ -120,6 +151,16 @@ public final class FewShotEvaluation {
      */
     public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
             int draws, long seed, Consumer<Integer> onFold) {
+        return run(data, noSign, config, folds, shots, draws, seed, EmbedderBackground.THRESHOLD,
+                EmbedderBackground.MARGIN, onFold);
+    }
+
+    /**
+     * Runs the protocol with a run-time rule of this threshold and margin (what {@code kslr train-embedder} would
+     * write into the embedder).
+     */
+    public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
+            int draws, long seed, double threshold, double margin, Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
         Checks.notNull(noSign, "noSign");
         Checks.positive(draws, "draws");
@@ -152,9 +193,11 @@ public final class FewShotEvaluation {
             SignDataset all = data.convertTo(embedder.metadata().layout());
             float[] emb = embedder.embeddings(all.windows(), all.size());
             int e = embedder.embeddingSize();
-            double threshold = calibrate(data, emb, e, foldLabels.get(f), noSign);
+            double calibrated = calibrate(data, emb, e, foldLabels.get(f), noSign);
             int[] enrolled = foldLabels.get(f).stream().mapToInt(data.labels()::indexOf).toArray();
-            float[][] background = centroids(data, emb, e, foldLabels.get(f));
+            OpenSetRejection runtime = new OpenSetRejection((float) threshold, (float) margin,
+                    EmbedderBackground.prototypes(data, emb, e, noSign, foldLabels.get(f)), e);
+            OpenSetRejection before = new OpenSetRejection((float) calibrated, 0f, new float[0], e);
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
                     Random r = new Random(Trainer.mix(seed, f * 1000L + k, d));
@@ -164,10 +207,12 @@ public final class FewShotEvaluation {
                     }
                     int[] negatives = IntStream.range(0, data.size())
                             .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
-                    for (float[][] bg : new float[][][] {null, background}) {
-                        Outcome o = ep.score(data, emb, e, negatives, threshold, bg, noSign, f + 1, k, d);
-                        LOG.info("few-shot fold {} {}-shot draw {}{}: accuracy {} (closed set {}), false accept {}"
-                                + " (no-sign {}), rejected {}", f + 1, k, d, bg == null ? "" : " background",
+                    for (OpenSetRejection rule : new OpenSetRejection[] {before, runtime}) {
+                        // As VocabularySignClassifier: background prototypes that are taught signs left out.
+                        Outcome o = ep.score(data, emb, e, negatives, rule.excluding(List.of(ep.prototypes())),
+                                rule == runtime, noSign, f + 1, k, d);
+                        LOG.info("few-shot fold {} {}-shot draw {} {}: accuracy {} (closed set {}), false accept {}"
+                                + " (no-sign {}), rejected {}", f + 1, k, d, rule == runtime ? "run-time" : "threshold",
                                 f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
                                 f4(o.noSignFalseAccept()), f4(o.rejected()));
                         outcomes.add(o);
@@ -176,28 +221,6 @@ public final class FewShotEvaluation {
             }
         }
         return new Report(outcomes, foldLabels, embedderConfig.toString());
-    }
-
-    /**
-     * The normalised mean embedding of each label the embedder was trained on (every label but {@code excluded}):
-     * what its own training data looks like to it, the background a window of a known, not enrolled label is near.
-     */
-    static float[][] centroids(SignDataset data, float[] emb, int e, List<String> excluded) {
-        List<float[]> out = new ArrayList<>();
-        for (int c = 0; c < data.labels().size(); c++) {
-            if (excluded.contains(data.labels().get(c))) {
-                continue;
-            }
-            float[] m = new float[e];
-            for (int i = 0; i < data.size(); i++) {
-                if (data.label(i) == c) {
-                    FloatMath.axpy(1f, emb, i * e, m, 0, e);
-                }
-            }
-            TemporalConvNetwork.normalise(m.clone(), m);
-            out.add(m);
-        }
-        return out.toArray(new float[0][]);
     }
 
     private static String f4(double v) {
@@ -261,22 +284,13 @@ public final class FewShotEvaluation {
             return new double[] {best, bestSim};
         }
 
-        /** The best similarity of window {@code i} to any of {@code background} (-infinity when null). */
-        static double background(float[] emb, int e, int i, float[][] background) {
-            double best = Double.NEGATIVE_INFINITY;
-            if (background != null) {
-                for (float[] b : background) {
-                    best = Math.max(best, FloatMath.dot(emb, i * e, b, 0, e));
-                }
-            }
-            return best;
-        }
-
-        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, double threshold, float[][] bg,
-                String noSign, int fold, int k, int draw) {
+        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, OpenSetRejection rule,
+                boolean runtime, String noSign, int fold, int k, int draw) {
             int noSignIndex = data.labels().indexOf(noSign);
             int noSignWindows = 0;
             int noSignAccepted = 0;
+            int otherWindows = 0;
+            int otherAccepted = 0;
             int n = labels.length;
             int[] tp = new int[n];
             int[] fp = new int[n];
@@ -287,7 +301,7 @@ public final class FewShotEvaluation {
             for (int i : positives) {
                 double[] nb = nearest(emb, e, i);
                 int truth = indexOf(labels, data.label(i));
-                boolean accepted = nb[1] >= threshold && nb[1] >= background(emb, e, i, bg);
+                boolean accepted = rule.accepts(nb[1], emb, i * e);
                 closedCorrect += (int) nb[0] == truth ? 1 : 0;
                 if (!accepted) {
                     rejected++;
@@ -303,10 +317,13 @@ public final class FewShotEvaluation {
             int falseAccepts = 0;
             for (int i : negatives) {
                 double[] nb = nearest(emb, e, i);
-                boolean accepted = nb[1] >= threshold && nb[1] >= background(emb, e, i, bg);
+                boolean accepted = rule.accepts(nb[1], emb, i * e);
                 if (data.label(i) == noSignIndex) {
                     noSignWindows++;
                     noSignAccepted += accepted ? 1 : 0;
+                } else {
+                    otherWindows++;
+                    otherAccepted += accepted ? 1 : 0;
                 }
                 if (accepted) {
                     falseAccepts++;
@@ -319,9 +336,10 @@ public final class FewShotEvaluation {
                 f1 += denom == 0 ? 0 : 2.0 * tp[c] / denom;
             }
             double pos = positives.length;
-            return new Outcome(fold, k, draw, bg != null, threshold, closedCorrect / pos, correct / pos, f1 / n,
+            return new Outcome(fold, k, draw, runtime, rule.threshold(), closedCorrect / pos, correct / pos, f1 / n,
                     negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length, rejected / pos,
-                    noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows);
+                    noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
+                    otherWindows == 0 ? Double.NaN : (double) otherAccepted / otherWindows);
         }
 
         private static int indexOf(int[] a, int v) {

@@ -53,12 +53,25 @@ public final class OnnxExport {
     /**
      * The model's sign embedder: the same input and normalisation, then the network's L2-normalised pooled
      * features as output {@value SignEmbedderMetadata#OUTPUT} {@code [batch, embeddingSize]}, with
-     * {@link SignEmbedderMetadata} (the rejection threshold given, the graph's SHA-256) in {@code metadata_props}.
+     * {@link SignEmbedderMetadata} (the rejection threshold given, the graph's SHA-256; no background prototypes) in
+     * {@code metadata_props}.
      *
      * @throws InvalidInputException when the model's network gives no embedding
      */
     public static byte[] toEmbedderBytes(TrainedModel model, double threshold, WeightPrecision precision) {
+        return toEmbedderBytes(model, threshold, new float[0], 0, precision);
+    }
+
+    /**
+     * The model's sign embedder, as {@link #toEmbedderBytes(TrainedModel, double, WeightPrecision)}, with background
+     * prototypes and the margin over them for open-set rejection ({@link EmbedderBackground}).
+     *
+     * @param background {@code count * embeddingSize} floats, unit rows (empty: threshold only)
+     */
+    public static byte[] toEmbedderBytes(TrainedModel model, double threshold, float[] background, double margin,
+            WeightPrecision precision) {
         Checks.notNull(model, "model");
+        Checks.notNull(background, "background");
         Checks.notNull(precision, "precision");
         if (!model.embeds()) {
             throw new InvalidInputException("a " + model.network().description() + " gives no sign embedding; train a "
@@ -74,7 +87,7 @@ public final class OnnxExport {
         g.output(SignEmbedderMetadata.OUTPUT, "batch", network.embeddingSize());
         String hash = HexFormat.of().formatHex(sha256(g.graphBytes()));
         SignEmbedderMetadata meta = new SignEmbedderMetadata(model.metadata(), network.embeddingSize(), threshold,
-                hash);
+                hash, background, margin);
         return g.model(IR_VERSION, OPSET, "kslr-train", "1", "KSLR sign embedder: " + network.description() + ", "
                 + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"), meta.toProperties())
                 .build().toByteArray();

@@ -153,8 +153,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 double denom = 2.0 * tp[k] + fp[k] + fn[k];
                 f1 += denom == 0 ? 0 : 2.0 * tp[k] / denom;
             }
-            o.printf(Locale.ROOT, "vocabulary %s: %d signs, threshold %.4f; %d windows of taught signs, %d others%n",
-                    vocabulary, n, c.threshold(), positives, negatives);
+            o.printf(Locale.ROOT, "vocabulary %s: %d signs, threshold %.4f, margin %.4f over %d background prototypes;"
+                    + " %d windows of taught signs, %d others%n", vocabulary, n, c.threshold(), c.rejection().margin(),
+                    c.rejection().backgroundCount(), positives, negatives);
             o.printf(Locale.ROOT, "accuracy=%.4f macro_f1=%.4f n=%d false_accept=%.4f rejected=%.4f%n",
                     positives == 0 ? 0 : (double) correct / positives, n == 0 ? 0 : f1 / n, p.size(),
                     negatives == 0 ? 0 : (double) falseAccepts / negatives,

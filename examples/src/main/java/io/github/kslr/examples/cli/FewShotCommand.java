@@ -1,6 +1,7 @@
 package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
+import io.github.kslr.train.EmbedderBackground;
 import io.github.kslr.train.FewShotEvaluation;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
@@ -25,11 +26,12 @@ import picocli.CommandLine.Option;
                 + " for each fold a COSINE_TCN embedder trains without them, each fold label is enrolled (draw 0:"
                 + " its lowest session's first k windows; later draws: a random session and random windows) and"
                 + " the no-sign windows and the other folds' labels must be rejected.",
-            "Each window is scored twice: as it stands, and with background rejection (a window more similar to one of"
-                + " the embedder's own training labels than to every enrolled sign is rejected too). The last lines"
-                + " are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
-                + " closed_set=... (means over folds and draws, without background rejection), after the same lines"
-                + " with it, prefixed 'background: '."})
+            "Each window is scored as the run-time classifier (VocabularySignClassifier) scores it: rejected below"
+                + " --threshold or when not --margin above its best similarity to the fold embedder's background"
+                + " prototypes (its training signs' mean embeddings and no-sign centres); and, for comparison, by one"
+                + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
+                + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
+                + " closed_set=... (means over folds and draws, the run-time rule)."})
 public final class FewShotCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -52,6 +54,14 @@ public final class FewShotCommand implements Callable<Integer> {
             description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
+    @Option(names = "--threshold", paramLabel = "COSINE",
+            description = "the run-time rule's threshold (default ${DEFAULT-VALUE}, as kslr train-embedder writes)")
+    double threshold = EmbedderBackground.THRESHOLD;
+
+    @Option(names = "--margin", paramLabel = "COSINE",
+            description = "the run-time rule's margin over the background (default ${DEFAULT-VALUE})")
+    double margin = EmbedderBackground.MARGIN;
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
     Path report;
 
@@ -67,7 +77,7 @@ public final class FewShotCommand implements Callable<Integer> {
         long started = System.nanoTime();
         TrainingConfig embedder = training.apply(TrainingConfig.embedderBuilder()).build();
         FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, embedder, folds, shots, draws,
-                training.seed, fold -> {
+                training.seed, threshold, margin, fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();
                 });

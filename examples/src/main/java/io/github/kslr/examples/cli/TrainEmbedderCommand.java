@@ -2,7 +2,7 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.onnx.writer.WeightPrecision;
-import io.github.kslr.train.FewShotEvaluation;
+import io.github.kslr.train.EmbedderBackground;
 import io.github.kslr.train.NetworkFamily;
 import io.github.kslr.train.OnnxExport;
 import io.github.kslr.train.SignDataset;
@@ -23,14 +23,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kslr train-embedder --data DIR --out EMB.onnx}: trains the sign embedder (a {@link NetworkFamily#COSINE_TCN}
- * network) and exports it with its rejection threshold, calibrated on its own training labels.
+ * network) and exports it with its open-set rejection defaults: background prototypes computed from its own training
+ * data ({@link EmbedderBackground}), a threshold and a margin.
  */
 @Command(name = "train-embedder", mixinStandardHelpOptions = true,
         description = {"Trains a sign embedder: a network whose L2-normalised output puts takes of one sign close"
                 + " together, for enrolling new signs from a few takes. Every window trains (a seeded share of each"
                 + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
                 + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
-                + " length, the embedding size, a rejection threshold and a hash of its weights.",
+                + " length, the embedding size, a hash of its weights and what rejects windows of no enrolled sign:"
+                + " background prototypes (the mean embedding of each trained sign, a few centres of the no-sign"
+                + " windows), a threshold and a margin over the background.",
             "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."})
 public final class TrainEmbedderCommand implements Callable<Integer> {
 
@@ -54,6 +57,15 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "where report.txt goes (default: none)")
     Path report;
 
+    @Option(names = "--threshold", paramLabel = "COSINE",
+            description = "the rejection threshold written into the embedder (default ${DEFAULT-VALUE})")
+    double threshold = EmbedderBackground.THRESHOLD;
+
+    @Option(names = "--margin", paramLabel = "COSINE",
+            description = "the margin over the best background similarity written into the embedder (default"
+                    + " ${DEFAULT-VALUE})")
+    double margin = EmbedderBackground.MARGIN;
+
     @CommandLine.Mixin
     TrainingOptions training;
 
@@ -71,11 +83,14 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                     improved ? "  *" : "");
             o.flush();
         });
-        double threshold = FewShotEvaluation.calibrate(r.model(), train, noSign);
-        byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, WeightPrecision.FLOAT32);
+        SignDataset in = train.convertTo(r.model().metadata().layout());
+        float[] background = EmbedderBackground.prototypes(train, r.model().embeddings(in.windows(), in.size()),
+                r.model().embeddingSize(), noSign, List.of());
+        byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, background, margin, WeightPrecision.FLOAT32);
         String summary = String.format(Locale.ROOT, "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
-                + " threshold %.4f (cosine), trained in %.1f s (best epoch %d)%n", out, train.labels().size(),
-                r.model().embeddingSize(), bytes.length, threshold, r.seconds(), r.bestEpoch());
+                + " threshold %.4f (cosine), margin %.4f over %d background prototypes, trained in %.1f s (best epoch"
+                + " %d)%n", out, train.labels().size(), r.model().embeddingSize(), bytes.length, threshold, margin,
+                background.length / r.model().embeddingSize(), r.seconds(), r.bestEpoch());
         try {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());

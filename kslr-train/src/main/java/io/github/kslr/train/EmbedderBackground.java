@@ -1,0 +1,145 @@
+package io.github.kslr.train;
+
+import io.github.kslr.api.Checks;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The background prototypes a sign embedder ships ({@link io.github.kslr.api.SignEmbedderMetadata#background()}):
+ * what its own training data looks like to it. One prototype a trained sign label (the normalised mean embedding of
+ * its windows) and {@value #NO_SIGN_CENTRES} for the no-sign label (spherical k-means centres: "no sign" is many
+ * things - hands down, hands rising, a pause - and one mean covers them badly). A window of a deployed vocabulary
+ * that is more similar to one of these than to every enrolled sign (by the margin) is rejected
+ * ({@link io.github.kslr.recognizer.OpenSetRejection}).
+ *
+ * <p>The defaults {@link #THRESHOLD} and {@link #MARGIN} were chosen with the few-shot protocol ({@code kslr
+ * few-shot}, README "Teaching KSLR new signs"), checked by choosing them on two folds and testing on the third.
+ *
+ * <p><b>Thread-safety.</b> Stateless.
+ */
+public final class EmbedderBackground {
+
+    /** Centres summarising the no-sign windows. */
+    public static final int NO_SIGN_CENTRES = 4;
+    /** The default rejection threshold (cosine) that goes with background rejection. */
+    public static final double THRESHOLD = 0.6;
+    /** The default margin over the best background similarity. */
+    public static final double MARGIN = -0.08;
+    private static final int ITERATIONS = 25;
+
+    private EmbedderBackground() {
+    }
+
+    /**
+     * The background prototypes, {@code count * e} floats, from embeddings of {@code data}'s windows.
+     *
+     * @param emb      {@code data.size() * e} unit-length embeddings
+     * @param noSign   the no-sign label ("" for none)
+     * @param excluded labels the embedder did not train on (left out)
+     */
+    public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign,
+            Collection<String> excluded) {
+        Checks.notNull(data, "data");
+        Checks.notNull(emb, "emb");
+        Checks.notNull(noSign, "noSign");
+        Checks.notNull(excluded, "excluded");
+        List<float[]> out = new ArrayList<>();
+        for (int c = 0; c < data.labels().size(); c++) {
+            String l = data.labels().get(c);
+            if (excluded.contains(l)) {
+                continue;
+            }
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                if (data.label(i) == c) {
+                    members.add(i);
+                }
+            }
+            if (members.isEmpty()) {
+                continue;
+            }
+            if (l.equals(noSign)) {
+                out.addAll(centres(emb, e, members, NO_SIGN_CENTRES));
+            } else {
+                out.add(mean(emb, e, members));
+            }
+        }
+        float[] flat = new float[out.size() * e];
+        for (int p = 0; p < out.size(); p++) {
+            System.arraycopy(out.get(p), 0, flat, p * e, e);
+        }
+        return flat;
+    }
+
+    private static float[] mean(float[] emb, int e, List<Integer> members) {
+        float[] m = new float[e];
+        for (int i : members) {
+            FloatMath.axpy(1f, emb, i * e, m, 0, e);
+        }
+        TemporalConvNetwork.normalise(m.clone(), m);
+        return m;
+    }
+
+    /**
+     * Spherical k-means, deterministic: the first centre is the member nearest the mean, each next one the member
+     * least similar to the centres so far; then {@value #ITERATIONS} rounds of assign and re-centre.
+     */
+    static List<float[]> centres(float[] emb, int e, List<Integer> members, int k) {
+        int n = members.size();
+        k = Math.min(k, n);
+        float[] mean = mean(emb, e, members);
+        List<float[]> cs = new ArrayList<>();
+        int first = members.get(0);
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i : members) {
+            double s = FloatMath.dot(emb, i * e, mean, 0, e);
+            if (s > best) {
+                best = s;
+                first = i;
+            }
+        }
+        cs.add(java.util.Arrays.copyOfRange(emb, first * e, first * e + e));
+        while (cs.size() < k) {
+            int far = -1;
+            double farSim = Double.POSITIVE_INFINITY;
+            for (int i : members) {
+                double s = nearest(emb, i * e, cs, e)[1];
+                if (s < farSim) {
+                    farSim = s;
+                    far = i;
+                }
+            }
+            cs.add(java.util.Arrays.copyOfRange(emb, far * e, far * e + e));
+        }
+        for (int it = 0; it < ITERATIONS; it++) {
+            float[][] sums = new float[k][e];
+            int[] counts = new int[k];
+            for (int i : members) {
+                int c = (int) nearest(emb, i * e, cs, e)[0];
+                FloatMath.axpy(1f, emb, i * e, sums[c], 0, e);
+                counts[c]++;
+            }
+            for (int c = 0; c < k; c++) {
+                if (counts[c] > 0) {
+                    TemporalConvNetwork.normalise(sums[c].clone(), sums[c]);
+                    cs.set(c, sums[c]);
+                }
+            }
+        }
+        return cs;
+    }
+
+    private static double[] nearest(float[] emb, int off, List<float[]> cs, int e) {
+        int best = 0;
+        double bestSim = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cs.size(); c++) {
+            double s = FloatMath.dot(emb, off, cs.get(c), 0, e);
+            if (s > bestSim) {
+                bestSim = s;
+                best = c;
+            }
+        }
+        return new double[] {best, bestSim};
+    }
+}
