@@ -106,10 +106,9 @@ abstract class HolisticOptionsBuilder<B extends HolisticOptionsBuilder<B>> {
 
     /**
      * Whether the face branch runs on a second thread while the hands are found (off by default). It needs only the
-     * pose, so a frame's latency drops by about the face branch's time when a core is free for it (one stream on 2
-     * cores: 27.8 to 23.7 ms a frame); with every core busy it gains nothing (two streams on 2 cores: 71.0 and 69.2
-     * frames/s in all). The landmarker then owns one daemon thread, stopped by {@code close()}. Results are identical
-     * either way.
+     * pose, so a frame's latency drops by about the face branch's time when a core is free for it; with every core
+     * busy it gains nothing (figures: benchmarks/README.md). The landmarker then owns one daemon thread, stopped by
+     * {@code close()}. Results are identical either way.
      */
     public B faceInParallel(boolean on) {
         this.faceInParallel = on;

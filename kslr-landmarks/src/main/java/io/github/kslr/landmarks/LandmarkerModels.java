@@ -120,9 +120,8 @@ public final class LandmarkerModels implements AutoCloseable {
 
         /**
          * ONNX Runtime intra-op threads per session (their pools do not spin): default 1, the best when several
-         * streams share the cores or the machine is busy; 0 = one a core. For a single stream on an idle machine 2
-         * cut a video frame from 26.1 to 20.9 ms on a 2-core machine, while two streams on those cores fell from 71.8
-         * to 62.1 frames/s in all (LandmarkerBenchmark / LandmarkerStreamsBenchmark {@code -p threads=1,2}).
+         * streams share the cores or the machine is busy; 0 = one a core. More threads help a single stream on an
+         * idle machine and slow several streams sharing the cores (figures: benchmarks/README.md).
          */
         public Builder intraOpThreads(int threads) {
             this.modelOptions = modelOptions.withThreads(threads);

@@ -130,8 +130,8 @@ public final class MultiStreamLandmarker implements AutoCloseable {
          * models, off for the CPU. Why: ONNX Runtime's CUDA convolution kernel (cuDNN 9 frontend) rebuilds its cuDNN
          * graph and execution plans whenever a call's input shape differs from the previous call's, with no
          * per-shape cache (onnxruntime {@code core/providers/cuda/nn/conv.cc}, {@code Conv::UpdateState}); with batch
-         * sizes changing from call to call this path ran at only 5-6 frames/s over 8 streams on the H100 (1-8
-         * steps/s for 1 stream), far below per-stream landmarkers. With one shape per model the plans are built once.
+         * sizes changing from call to call this path ran far below per-stream landmarkers (figures:
+         * benchmarks/README.md). With one shape per model the plans are built once.
          * On the CPU the padding is wasted work. (The gain of this option on CUDA is not measured yet.) The plans
          * belong to the shared sessions: on CUDA, landmarkers that share one {@link LandmarkerModels} should run the
          * same shapes (the same stream count; a {@link HolisticLandmarker} is one stream), else give each its own
