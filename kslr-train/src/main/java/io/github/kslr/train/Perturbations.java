@@ -162,7 +162,10 @@ public final class Perturbations {
         affine(data, off, frames, s, s, 0.5f, 0.5f, 0f, 0f);
     }
 
-    /** Zeroes every column of {@code part} in frames {@code start .. start + count) (the part not found there). */
+    /**
+     * Zeroes every column of {@code part} in frames {@code start} to {@code start + count - 1} (the part not found
+     * there).
+     */
     public void clearPart(float[] data, int off, int start, int count, LandmarkPart part) {
         int f = layout.size();
         for (int c = 0; c < f; c++) {
