@@ -25,6 +25,16 @@ public final class KslrCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Read by main() before any logger exists (slf4j-simple fixes levels when the first logger is made); declared
+    // here so that picocli accepts them, after the command name or a sub-command's.
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "show the libraries' INFO log lines, and stack traces of errors")
+    boolean verbose;
+
+    @CommandLine.Option(names = "--quiet", scope = CommandLine.ScopeType.INHERIT,
+            description = "log errors only (standard output then holds only results)")
+    boolean quiet;
+
     @Override
     public void run() {
         // "kslr" alone: show what it can do.
@@ -36,6 +46,9 @@ public final class KslrCommand implements Runnable {
         CommandLine cl = new CommandLine(new KslrCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("kslr " + commandLine.getCommandName() + ": " + ex.getMessage());
+            if (parseResult.originalArgs().contains("--verbose")) {
+                ex.printStackTrace(commandLine.getErr());
+            }
             return 1;
         });
         return cl;
@@ -53,7 +66,22 @@ public final class KslrCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging(args);
         System.exit(newCommandLine().execute(args));
+    }
+
+    /** Sets slf4j-simple's levels from --verbose / --quiet, before the first logger is made. */
+    static void configureLogging(String[] args) {
+        java.util.List<String> a = java.util.Arrays.asList(args);
+        int end = a.contains("--") ? a.indexOf("--") : a.size();
+        java.util.List<String> options = a.subList(0, end);
+        String level = options.contains("--verbose") ? "info" : options.contains("--quiet") ? "error" : null;
+        if (level != null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+            for (String name : new String[] {"io.github.kslr.train", "io.github.kslr.examples.web"}) {
+                System.setProperty("org.slf4j.simpleLogger.log." + name, level);
+            }
+        }
     }
 
     /** Reads the version Maven wrote into {@code version.properties}. */

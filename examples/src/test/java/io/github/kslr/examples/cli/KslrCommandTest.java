@@ -29,4 +29,34 @@ class KslrCommandTest {
         assertNotEquals("0", r[0]);
         assertTrue(r[2].contains("--no-such-option"), r[2]);
     }
+
+    /** Errors are one line; --verbose adds the stack trace; --quiet is accepted after a sub-command too. */
+    @Test
+    void errorsAreOneLineUnlessVerbose() {
+        String[] plain = run("landmarks", "/no/such/video.mp4", "--out", "/tmp/x.json");
+        assertNotEquals("0", plain[0]);
+        assertEquals(1, plain[2].strip().lines().count(), plain[2]);
+        assertTrue(plain[2].startsWith("kslr landmarks: input file /no/such/video.mp4 does not exist"), plain[2]);
+        String[] verbose = run("landmarks", "/no/such/video.mp4", "--out", "/tmp/x.json", "--verbose");
+        assertTrue(verbose[2].contains("\tat io.github.kslr."), verbose[2]);
+        String[] quiet = run("--quiet", "landmarks", "/no/such/video.mp4", "--out", "/tmp/x.json");
+        assertEquals(1, quiet[2].strip().lines().count(), quiet[2]);
+    }
+
+    @Test
+    void verboseAndQuietSetTheLogLevelsBeforeAnyLogger() {
+        java.util.Properties saved = (java.util.Properties) System.getProperties().clone();
+        try {
+            KslrCommand.configureLogging(new String[] {"train", "--quiet"});
+            assertEquals("error", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
+            assertEquals("error", System.getProperty("org.slf4j.simpleLogger.log.io.github.kslr.train"));
+            KslrCommand.configureLogging(new String[] {"--verbose", "landmarks"});
+            assertEquals("info", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));
+            System.clearProperty("org.slf4j.simpleLogger.defaultLogLevel");
+            KslrCommand.configureLogging(new String[] {"speak", "--", "--verbose"});
+            assertEquals(null, System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"), "after --: text");
+        } finally {
+            System.setProperties(saved);
+        }
+    }
 }
