@@ -227,6 +227,48 @@ public final class SignVocabulary {
         return out;
     }
 
+    /** A change to a vocabulary, made by {@link #update}. */
+    @FunctionalInterface
+    public interface Change<T> {
+        T apply(SignVocabulary vocabulary);
+    }
+
+    /** Threads of this JVM updating a file wait here first: a file lock is held per JVM, not per thread. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock>
+            UPDATING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Loads the vocabulary at {@code file} (a new empty one when the file does not exist), applies {@code change}
+     * and saves it, with the file locked against other updates the whole time, by threads of this JVM and by other
+     * processes ({@code FILE.lock} beside it), so that two enrolments at once both land: each sees the other's
+     * result. Nothing is saved when {@code change} throws.
+     *
+     * @return what {@code change} returned
+     * @throws ModelLoadException as {@link #load} does
+     */
+    public static <T> T update(Path file, SignEmbedderMetadata embedder, Change<T> change) {
+        Checks.notNull(file, "file");
+        Checks.notNull(embedder, "embedder");
+        Checks.notNull(change, "change");
+        Path abs = file.toAbsolutePath().normalize();
+        java.util.concurrent.locks.ReentrantLock local = UPDATING.computeIfAbsent(abs,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        Path lockFile = abs.resolveSibling(abs.getFileName() + ".lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock ignored = ch.lock()) {
+            SignVocabulary v = Files.exists(abs) ? load(abs, embedder) : create(embedder);
+            T result = change.apply(v);
+            v.save(abs);
+            return result;
+        } catch (IOException e) {
+            throw new KslrException("cannot lock vocabulary " + abs + " (" + lockFile.getFileName() + "): " + e, e);
+        } finally {
+            local.unlock();
+        }
+    }
+
     /** Writes the vocabulary to {@code file}, complete or not at all. */
     public void save(Path file) {
         Checks.notNull(file, "file");

@@ -111,14 +111,26 @@ public final class EnrolCommand implements Callable<Integer> {
         }
         DistinctFiles.require(spec, "--vocabulary", vocabulary, "--embedder", embedder);
         try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder)) {
-            SignVocabulary v = VocabularyFiles.loadOrCreate(vocabulary, emb);
-            if (fromTakes) {
-                enrolTakes(v, emb, o);
-            } else {
-                enrolDataset(v, emb, o);
+            // Checked before the slow part: a file of another embedder or a broken one fails at once.
+            if (Files.exists(vocabulary)) {
+                SignVocabulary.load(vocabulary, emb.metadata());
             }
-            v.save(vocabulary);
-            o.println("vocabulary " + vocabulary + ": " + v.signs().size() + " signs");
+            List<Teaching> teachings = fromTakes ? enrolTakes(emb, o) : enrolDataset(emb);
+            // Load, add and save under the vocabulary's lock: another enrolment at the same time lands too.
+            int size = SignVocabulary.update(vocabulary, emb.metadata(), v -> {
+                for (Teaching t : teachings) {
+                    checkTeachable(t.label());
+                    boolean known = v.signs().stream().anyMatch(x -> x.label().equals(t.label()));
+                    if (known) {
+                        v.addTakes(t.label(), t.embeddings(), t.count());
+                    } else {
+                        v.add(t.label(), t.khmer(), t.gloss(), t.embeddings(), t.count());
+                    }
+                    o.printf("%s '%s': %d takes%s%n", known ? "added to" : "taught", t.label(), t.count(), t.from());
+                }
+                return v.signs().size();
+            });
+            o.println("vocabulary " + vocabulary + ": " + size + " signs");
         }
         o.flush();
         return 0;
@@ -130,19 +142,11 @@ public final class EnrolCommand implements Callable<Integer> {
         }
     }
 
-    /** Adds {@code count} take embeddings to {@code label}: a new sign, or more takes of one the vocabulary has. */
-    private static boolean teach(SignVocabulary v, String label, String khmerText, String glossText, float[] emb,
-            int count) {
-        boolean known = v.signs().stream().anyMatch(x -> x.label().equals(label));
-        if (known) {
-            v.addTakes(label, emb, count);
-        } else {
-            v.add(label, khmerText, glossText, emb, count);
-        }
-        return known;
+    /** One sign's new takes, embedded, waiting to be added. */
+    private record Teaching(String label, String khmer, String gloss, float[] embeddings, int count, String from) {
     }
 
-    private void enrolTakes(SignVocabulary v, OnnxSignEmbedder emb, PrintWriter o) {
+    private List<Teaching> enrolTakes(OnnxSignEmbedder emb, PrintWriter o) {
         checkTeachable(sign);
         List<Path> videos = new ArrayList<>();
         for (Path take : takes) {
@@ -188,15 +192,15 @@ public final class EnrolCommand implements Callable<Integer> {
                 o.printf("take %s: %s%n", video, w.describe());
             }
         }
-        boolean known = teach(v, sign, khmer == null ? "" : khmer, gloss == null ? sign : gloss,
-                emb.embed(windows, videos.size()), videos.size());
-        o.printf("%s '%s': %d takes%n", known ? "added to" : "taught", sign, videos.size());
+        return List.of(new Teaching(sign, khmer == null ? "" : khmer, gloss == null ? sign : gloss,
+                emb.embed(windows, videos.size()), videos.size(), ""));
     }
 
-    private void enrolDataset(SignVocabulary v, OnnxSignEmbedder emb, PrintWriter o) {
+    private List<Teaching> enrolDataset(OnnxSignEmbedder emb) {
         int k = shots == null ? DEFAULT_SHOTS : shots;
         SignDataset d = SignDataset.open(data);
         SignDataset in = d.convertTo(emb.metadata().model().layout());
+        List<Teaching> out = new ArrayList<>();
         for (String label : labels) {
             checkTeachable(label);
             int c = d.labels().indexOf(label);
@@ -211,8 +215,9 @@ public final class EnrolCommand implements Callable<Integer> {
                 throw new InvalidInputException("session " + s + " holds " + idx.length + " windows of '" + label
                         + "', fewer than --shots " + k);
             }
-            boolean known = teach(v, label, "", label, emb.embed(in.subset(idx).windows(), idx.length), idx.length);
-            o.printf("%s '%s': %d takes from session %d%n", known ? "added to" : "taught", label, idx.length, s);
+            out.add(new Teaching(label, "", label, emb.embed(in.subset(idx).windows(), idx.length), idx.length,
+                    " from session " + s));
         }
+        return out;
     }
 }

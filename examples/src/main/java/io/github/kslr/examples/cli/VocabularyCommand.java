@@ -46,18 +46,23 @@ public final class VocabularyCommand implements Callable<Integer> {
                     }
                     o.println(v.signs().size() + " signs");
                 }
+                // Changes go through SignVocabulary.update: under the file's lock, on what the file holds then.
                 case "remove" -> {
                     need(1);
-                    if (!v.remove(args.get(0))) {
-                        throw new InvalidInputException("the vocabulary has no sign '" + args.get(0) + "'");
-                    }
-                    v.save(vocabulary);
-                    o.println("removed '" + args.get(0) + "'; " + v.signs().size() + " signs left");
+                    int left = SignVocabulary.update(vocabulary, emb.metadata(), u -> {
+                        if (!u.remove(args.get(0))) {
+                            throw new InvalidInputException("the vocabulary has no sign '" + args.get(0) + "'");
+                        }
+                        return u.signs().size();
+                    });
+                    o.println("removed '" + args.get(0) + "'; " + left + " signs left");
                 }
                 case "rename" -> {
                     need(2);
-                    v.rename(args.get(0), args.get(1));
-                    v.save(vocabulary);
+                    SignVocabulary.update(vocabulary, emb.metadata(), u -> {
+                        u.rename(args.get(0), args.get(1));
+                        return null;
+                    });
                     o.println("renamed '" + args.get(0) + "' to '" + args.get(1) + "'");
                 }
                 default -> throw new InvalidInputException("unknown action '" + action
