@@ -174,7 +174,8 @@ public final class HolisticPose {
                     + "; landmarks need both (x and y are pixels in a .pose)");
         }
         if (pose.dims() < 2) {
-            throw new InvalidInputException("the .pose's points have " + pose.dims() + " values; expected at least x and y");
+            throw new InvalidInputException("the .pose's points have " + pose.dims()
+                    + " values; expected at least x and y");
         }
         // For each part, the file's point index of each of its landmarks (-1: the file lacks it).
         Map<LandmarkPart, int[]> where = new EnumMap<>(LandmarkPart.class);
