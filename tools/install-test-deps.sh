@@ -4,7 +4,8 @@
 #    ffmpeg (test videos for the web demo's fake camera), python3-numpy (.npy interop is checked against NumPy),
 #    fontconfig + fonts-dejavu-core (the trainer's PNG charts) and fonts-khmeros (Khmer text in the demo's
 #    screenshots);
-#  - the npm projects under tools/ (LiteRT.js for TFLite parity, playwright-core + @mediapipe/holistic),
+#  - the npm projects under tools/ (LiteRT.js for TFLite parity, playwright-core + @mediapipe/holistic,
+#    pose-format for .pose interop),
 #    each from its committed package-lock.json.
 # Safe to run again: it skips what is already there.
 set -euo pipefail

@@ -10,6 +10,7 @@ import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,15 +31,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kslr landmarks INPUT --out OUT.json [--npy OUT.npy --layout NAME]}: MediaPipe-Holistic landmarks of every
- * frame of a video or image with KSLR's {@link HolisticLandmarker}, as JSON (the format the MediaPipe reference tool
- * in {@code tools/mediapipe-reference} also writes) and optionally as a feature matrix.
+ * {@code kslr landmarks INPUT --out OUT.json|OUT.pose [--npy OUT.npy --layout NAME]}: MediaPipe-Holistic landmarks of
+ * every frame of a video or image with KSLR's {@link HolisticLandmarker}, as JSON (the format the MediaPipe reference
+ * tool in {@code tools/mediapipe-reference} also writes) or, for an {@code --out} ending in {@code .pose}, as
+ * pose-format's {@code .pose} ({@link HolisticPose}), and optionally as a feature matrix.
  */
 @Command(name = "landmarks", mixinStandardHelpOptions = true,
         description = {"Extracts pose, hand and face landmarks from a video or image file (or camera:N) and writes"
                 + " them as JSON: an array with one object a frame: {\"frame\", \"timestampMs\", \"width\", \"height\","
                 + " \"pose\": [[x,y,z,visibility] x33] | null, \"leftHand\"/\"rightHand\": [[x,y,z] x21] | null,"
                 + " \"face\": [[x,y,z] x468] | null}, x and y normalised to [0,1].",
+            "An --out ending in .pose writes pose-format's .pose (version 0.2) instead: components POSE_LANDMARKS,"
+                + " FACE_LANDMARKS, LEFT_HAND_LANDMARKS, RIGHT_HAND_LANDMARKS, POSE_WORLD_LANDMARKS as pose-format"
+                + " names MediaPipe Holistic's, x and y in pixels, confidence = pose visibility or part presence.",
             "Images run in image mode (no tracking), videos in video mode (tracking, pose smoothing)."})
 public final class LandmarksCommand implements Callable<Integer> {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
@@ -53,7 +60,8 @@ public final class LandmarksCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.json", description = "the landmarks JSON to write")
+    @Option(names = "--out", required = true, paramLabel = "OUT.json|OUT.pose",
+            description = "the landmarks file to write: JSON, or pose-format's .pose when the name ends in .pose")
     Path out;
 
     @Option(names = "--npy", paramLabel = "OUT.npy",
@@ -93,8 +101,20 @@ public final class LandmarksCommand implements Callable<Integer> {
                         .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm)
                         .faceInParallel(landmarkerOptions.faceInParallel).build();
                 VideoFrames source = media.open(input)) {
-            // The JSON appears complete or not at all, even when decoding fails halfway.
-            AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
+            if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pose")) {
+                List<HolisticLandmarks> all = new ArrayList<>();
+                runFrames(landmarker, source, featureLayout, all::add);
+                if (all.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no frame was decoded from "
+                            + input + "; a .pose needs at least one");
+                }
+                // pose-format keeps a frame rate, not timestamps; an image (no rate) is one frame at 1 fps.
+                double rate = source.frameRate();
+                HolisticPose.toPose(all, rate > 0 ? (float) rate : 1f).write(out);
+            } else {
+                // The JSON appears complete or not at all, even when decoding fails halfway.
+                AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
+            }
             partialNote = maxFrames > 0 && frames >= maxFrames ? "" : MediaInputOptions.declaredNote(source);
         }
         if (npy != null) {
@@ -118,20 +138,35 @@ public final class LandmarksCommand implements Callable<Integer> {
     private long detectNanos;
     private float[] features = new float[0];
 
+    /** Takes each frame's landmarks in turn. */
+    private interface FrameSink {
+        void accept(HolisticLandmarks landmarks) throws IOException;
+    }
+
     /** Runs the landmarker over the source, writing one JSON object a frame to {@code stream}. */
     private void writeFrames(HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout,
             OutputStream stream) throws IOException {
         JsonWriter json = new JsonWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
         json.beginArray();
+        runFrames(landmarker, source, featureLayout, lm -> {
+            json.beginObject();
+            json.name("frame").value(frames);
+            LandmarkJson.writeMembers(json, lm);
+            json.endObject();
+        });
+        json.endArray();
+        json.flush(); // not close(): AtomicFiles closes the stream
+    }
+
+    /** Runs the landmarker over the source, giving each frame's landmarks to {@code sink}; counts what it found. */
+    private void runFrames(HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout,
+            FrameSink sink) throws IOException {
         for (ImageFrame frame = source.next(); frame != null && (maxFrames == 0 || frames < maxFrames);
                 frame = source.next()) {
             long t0 = System.nanoTime();
             HolisticLandmarks lm = landmarker.detect(frame);
             detectNanos += System.nanoTime() - t0;
-            json.beginObject();
-            json.name("frame").value(frames);
-            LandmarkJson.writeMembers(json, lm);
-            json.endObject();
+            sink.accept(lm);
             found[0] += lm.pose().isPresent() ? 1 : 0;
             found[1] += lm.leftHand().isPresent() ? 1 : 0;
             found[2] += lm.rightHand().isPresent() ? 1 : 0;
@@ -144,8 +179,6 @@ public final class LandmarksCommand implements Callable<Integer> {
             }
             frames++;
         }
-        json.endArray();
-        json.flush(); // not close(): AtomicFiles closes the stream
     }
 
     private RunningMode runningMode() {

@@ -13,14 +13,56 @@ import com.google.gson.JsonParser;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.api.HolisticLandmarks;
+import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
+import io.github.kslr.data.PoseFile;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LandmarksCommandTest {
+    @Test
+    void poseOutputHoldsTheSameLandmarksAsTheJson(@TempDir Path dir) throws Exception {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path pose = dir.resolve("v.pose");
+        Path json = dir.resolve("v.json");
+        String[] r = run("landmarks", video.toString(), "--out", pose.toString(), "--max-frames", "4");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("4 frame(s) in video mode") && r[1].contains("wrote " + pose), r[1]);
+        r = run("landmarks", video.toString(), "--out", json.toString(), "--max-frames", "4");
+        assertEquals("0", r[0], r[2]);
+        PoseFile file = PoseFile.read(pose);
+        assertEquals(0.2f, file.version());
+        assertEquals(540, file.width());
+        assertEquals(720, file.height());
+        assertEquals(4, file.frameCount());
+        assertTrue(file.fps() > 0, "the video's frame rate");
+        assertEquals(List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS",
+                "POSE_WORLD_LANDMARKS"), file.components().stream().map(PoseFile.Component::name).toList());
+        List<HolisticLandmarks> frames = HolisticPose.toHolistic(file);
+        JsonArray expected = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        for (int i = 0; i < 4; i++) {
+            JsonObject f = expected.get(i).getAsJsonObject();
+            HolisticLandmarks lm = frames.get(i);
+            assertTrue(lm.pose().isPresent());
+            JsonArray p = f.getAsJsonArray("pose");
+            for (int k = 0; k < 33; k++) {
+                JsonArray e = p.get(k).getAsJsonArray();
+                for (int c = 0; c < 4; c++) {
+                    // JSON values are rounded to 1e-5.
+                    assertEquals(e.get(c).getAsDouble(), lm.pose().value(k, c), 2e-5, "pose " + k + "." + c);
+                }
+            }
+            assertEquals(f.get("leftHand").isJsonArray(), lm.leftHand().isPresent(), "left hand " + i);
+            assertEquals(f.get("rightHand").isJsonArray(), lm.rightHand().isPresent(), "right hand " + i);
+            assertEquals(f.get("face").isJsonArray(), lm.face().isPresent(), "face " + i);
+        }
+    }
+
     @Test
     void imageGivesMediaPipesPoseWithinItsTolerance(@TempDir Path dir) throws Exception {
         Path image = SharedFiles.require("media/tfjs/pose.jpg");
