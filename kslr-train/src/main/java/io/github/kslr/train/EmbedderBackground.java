@@ -28,7 +28,25 @@ public final class EmbedderBackground {
     public static final double MARGIN = -0.08;
     private static final int ITERATIONS = 25;
 
+    /** Which of the embedder's training data the background prototypes summarise. */
+    public enum Kind {
+        /** A mean a trained sign label and the no-sign centres. */
+        SIGNS_AND_NO_SIGN,
+        /** The no-sign centres only (trained sign labels are no background). */
+        NO_SIGN
+    }
+
+    /** What {@code kslr train-embedder} stores by default. */
+    public static final Kind DEFAULT_KIND = Kind.SIGNS_AND_NO_SIGN;
+
     private EmbedderBackground() {
+    }
+
+    /** The background prototypes of {@link #DEFAULT_KIND}: {@link #prototypes(SignDataset, float[], int, String,
+     * Collection, Kind)}. */
+    public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign,
+            Collection<String> excluded) {
+        return prototypes(data, emb, e, noSign, excluded, DEFAULT_KIND);
     }
 
     /**
@@ -37,9 +55,11 @@ public final class EmbedderBackground {
      * @param emb      {@code data.size() * e} unit-length embeddings
      * @param noSign   the no-sign label ("" for none)
      * @param excluded labels the embedder did not train on (left out)
+     * @param kind     which prototypes: with {@link Kind#NO_SIGN} and no no-sign label, none
      */
     public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign,
-            Collection<String> excluded) {
+            Collection<String> excluded, Kind kind) {
+        Checks.notNull(kind, "kind");
         Checks.notNull(data, "data");
         Checks.notNull(emb, "emb");
         Checks.notNull(noSign, "noSign");
@@ -47,7 +67,7 @@ public final class EmbedderBackground {
         List<float[]> out = new ArrayList<>();
         for (int c = 0; c < data.labels().size(); c++) {
             String l = data.labels().get(c);
-            if (excluded.contains(l)) {
+            if (excluded.contains(l) || kind == Kind.NO_SIGN && !l.equals(noSign)) {
                 continue;
             }
             List<Integer> members = new ArrayList<>();

@@ -76,5 +76,14 @@ class EmbedderBackgroundTest {
         // No no-sign label: just the trained signs' means.
         assertEquals(4 * E, EmbedderBackground.prototypes(data, emb, E, "", List.of()).length,
                 "'-' counts as a sign then");
+        // The no-sign centres alone: the same centres, no sign means.
+        float[] noSignOnly = EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
+                EmbedderBackground.Kind.NO_SIGN);
+        assertArrayEquals(java.util.Arrays.copyOf(bg, c * E), noSignOnly, "the no-sign centres only");
+        assertEquals(0, EmbedderBackground.prototypes(data, emb, E, "", List.of(), EmbedderBackground.Kind.NO_SIGN)
+                .length, "no no-sign label: nothing");
+        assertArrayEquals(EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
+                EmbedderBackground.DEFAULT_KIND), EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")),
+                "the default kind");
     }
 }

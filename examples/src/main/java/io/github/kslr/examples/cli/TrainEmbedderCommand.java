@@ -66,6 +66,11 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     double margin = EmbedderBackground.MARGIN;
 
+    @Option(names = "--background", paramLabel = "KIND",
+            description = "which background prototypes are written into the embedder: ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE})")
+    EmbedderBackground.Kind backgroundKind = EmbedderBackground.DEFAULT_KIND;
+
     @CommandLine.Mixin
     TrainingOptions training;
 
@@ -85,7 +90,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
         });
         SignDataset in = train.convertTo(r.model().metadata().layout());
         float[] background = EmbedderBackground.prototypes(train, r.model().embeddings(in.windows(), in.size()),
-                r.model().embeddingSize(), noSign, List.of());
+                r.model().embeddingSize(), noSign, List.of(), backgroundKind);
         byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, background, margin, WeightPrecision.FLOAT32);
         String summary = String.format(Locale.ROOT, "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
                 + " threshold %.4f (cosine), margin %.4f over %d background prototypes, trained in %.1f s (best epoch"
