@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
                 + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
                 + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
                 + " length, the embedding size, a hash of its weights and what rejects windows of no enrolled sign:"
-                + " background prototypes (the mean embedding of each trained sign, a few centres of the no-sign"
-                + " windows), a threshold and a margin over the background.",
+                + " background prototypes (a few centres of the no-sign windows; with --background SIGNS_AND_NO_SIGN"
+                + " also the mean embedding of each trained sign), a threshold and a margin over the background.",
             "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."})
 public final class TrainEmbedderCommand implements Callable<Integer> {
 
