@@ -16,9 +16,9 @@ import java.util.Map;
  *
  * <p>Open-set rejection: a window goes to no enrolled sign when its best cosine similarity to an enrolled sign is
  * below {@code threshold}, or when it is not at least {@code margin} above its best similarity to a <em>background
- * prototype</em>: unit vectors summarising the embedder's own training data (the mean embedding of each sign label it
- * was trained on, and a few centres of its no-sign windows). An embedder without background prototypes (written
- * before they existed) rejects by the threshold alone.
+ * prototype</em>: unit vectors summarising the embedder's own training data (a few centres of its no-sign windows,
+ * and, if its trainer chose, the mean embedding of each sign label it was trained on). An embedder without background
+ * prototypes (written before they existed) rejects by the threshold alone.
  *
  * <p>Input {@code landmarks} float32 {@code [batch, T, F]} (the raw layout); output {@code embedding} float32
  * {@code [batch, embeddingSize]}, each row of unit length.

@@ -32,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>Note: the embedder trains on the no-sign label and on the other folds' labels, and the background prototypes
  * are means of those windows, so those negatives are windows it has seen (as classes it was taught, in every
  * session); only the fold's labels are truly new. For a deployed embedder the no-sign windows are of that kind too
- * (no sign looks alike in any sign language); the other folds' labels stand for signs of its training language.
+ * (no sign looks alike in any sign language); the other folds' labels stand for signs of its training language. A
+ * deployed embedder (trained on ASL, teaching Khmer signs) never saw any sign it is asked to reject: with unseen
+ * negatives ({@link #run(SignDataset, String, TrainingConfig, int, int[], int, long, Rule, boolean, List, Consumer)})
+ * each draw enrols half of the fold's labels and the other half, new to the embedder and not enrolled, are
+ * negatives too, reported apart ({@link Outcome#unseenFalseAccept()}).
  *
  * <p><b>Thread-safety.</b> Stateless.
  */
@@ -43,27 +47,87 @@ public final class FewShotEvaluation {
     private FewShotEvaluation() {
     }
 
+    /** The rule name of the single threshold calibrated on the embedder's training labels (the rule before). */
+    public static final String THRESHOLD_ONLY = "threshold only";
+    /** The rule name of the run-time rule (threshold and margin over the background prototypes). */
+    public static final String RUN_TIME = "run-time";
+
     /**
-     * One enrolment draw's figures. Immutable.
+     * An open-set rule to score.
      *
-     * @param background        true: the run-time rule (threshold and background margin); false: the single
-     *                          threshold calibrated on the embedder's training labels (the rule before)
-     * @param noSignFalseAccept the share of no-sign windows given a sign
-     * @param otherFalseAccept  the share of the other folds' sign windows given a sign
+     * @param name       how the report names it
+     * @param threshold  the cosine threshold
+     * @param margin     the margin over the best background similarity
+     * @param background which background prototypes (computed from the fold embedder's training data); null: the
+     *                   threshold alone
      */
-    public record Outcome(int fold, int shots, int draw, boolean background, double threshold,
-            double closedSetAccuracy, double accuracy, double macroF1, double falseAccept, double rejected,
-            double noSignFalseAccept, double otherFalseAccept) {
+    public record Rule(String name, double threshold, double margin, EmbedderBackground.Kind background) {
+
+        public Rule {
+            Checks.notNull(name, "name");
+        }
+
+        /** The rule {@code kslr train-embedder} writes with these values and {@link EmbedderBackground#DEFAULT_KIND}. */
+        public static Rule runTime(double threshold, double margin) {
+            return new Rule(RUN_TIME, threshold, margin, EmbedderBackground.DEFAULT_KIND);
+        }
+
+        /** A comparison rule named by what it is, e.g. "no-sign bg 0.65/-0.08" or "threshold 0.70". */
+        public static Rule of(double threshold, double margin, EmbedderBackground.Kind background) {
+            String name = background == null ? String.format(Locale.ROOT, "threshold %.2f", threshold)
+                    : String.format(Locale.ROOT, "%s bg %.2f/%.2f", background == EmbedderBackground.Kind.NO_SIGN
+                            ? "no-sign" : "signs+no-sign", threshold, margin);
+            return new Rule(name, threshold, margin, background);
+        }
     }
 
-    /** All draws of all folds, each scored by the run-time rule and by the single calibrated threshold. Immutable. */
-    public record Report(List<Outcome> outcomes, List<List<String>> folds, String recipe) {
+    /**
+     * One enrolment draw's figures under one rule. Immutable.
+     *
+     * @param half              0: every fold label enrolled; 1 or 2: that half of the fold's labels enrolled, the
+     *                          other half unseen negatives
+     * @param rule              the rule's name ({@link #THRESHOLD_ONLY}, {@link #RUN_TIME} or a comparison)
+     * @param noSignFalseAccept the share of no-sign windows given a sign
+     * @param otherFalseAccept  the share of the other folds' sign windows (trained on) given a sign
+     * @param unseenFalseAccept the share of the unseen negatives' windows (signs neither trained on nor enrolled)
+     *                          given a sign; NaN without them
+     */
+    public record Outcome(int fold, int shots, int draw, int half, String rule, double threshold,
+            double closedSetAccuracy, double accuracy, double macroF1, double falseAccept, double rejected,
+            double noSignFalseAccept, double otherFalseAccept, double unseenFalseAccept) {
+
+        /** Whether this is not the single calibrated threshold. */
+        public boolean background() {
+            return !THRESHOLD_ONLY.equals(rule);
+        }
+    }
+
+    /**
+     * All draws of all folds, each scored by every rule. Immutable.
+     *
+     * @param rules  the rules' names, in the order scored
+     * @param unseen whether half of each fold's labels were unseen negatives
+     */
+    public record Report(List<Outcome> outcomes, List<List<String>> folds, String recipe, List<String> rules,
+            boolean unseen) {
+
+        public Report {
+            outcomes = List.copyOf(outcomes);
+            folds = List.copyOf(folds);
+            rules = List.copyOf(rules);
+        }
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
         public CrossValidation.Report.Spread spread(int shots, boolean background,
                 java.util.function.ToDoubleFunction<Outcome> figure) {
+            return spread(shots, background ? RUN_TIME : THRESHOLD_ONLY, figure);
+        }
+
+        /** The mean and spread of a figure of one rule over the folds and draws of {@code shots} takes. */
+        public CrossValidation.Report.Spread spread(int shots, String rule,
+                java.util.function.ToDoubleFunction<Outcome> figure) {
             return CrossValidation.spread(outcomes.stream().filter(o -> o.shots() == shots
-                    && o.background() == background).mapToDouble(figure).toArray());
+                    && o.rule().equals(rule)).mapToDouble(figure).toArray());
         }
 
         /** One line for {@code shots}: accuracy=... macro_f1=... false_accept=... rejected=... (means). */
@@ -84,42 +148,51 @@ public final class FewShotEvaluation {
             for (int f = 0; f < folds.size(); f++) {
                 sb.append("fold ").append(f + 1).append(" labels: ").append(folds.get(f)).append('\n');
             }
+            if (unseen) {
+                sb.append("unseen negatives: each fold's labels in two halves (alternate labels); each draw enrols"
+                        + " one half, the other half (never trained on, never enrolled) must be rejected, then the"
+                        + " other way round\n");
+            }
             sb.append("rule: run time = threshold and margin over the embedder's background prototypes (as"
                     + " VocabularySignClassifier); threshold only = one threshold calibrated on the embedder's"
                     + " training labels (the rule before)\n");
-            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-10s %9s %10s %9s %9s %12s %9s %8s %8s%n", "fold",
-                    "shots", "draw", "rule", "threshold", "closed-set", "accuracy", "macro_f1", "false_accept",
-                    "rejected", "no-sign", "other"));
+            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-4s %-28s %9s %10s %9s %9s %12s %9s %8s %8s %8s%n",
+                    "fold", "shots", "draw", "half", "rule", "threshold", "closed-set", "accuracy", "macro_f1",
+                    "false_accept", "rejected", "no-sign", "other", "unseen"));
             for (Outcome o : outcomes) {
-                sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %-10s %9.4f %10.4f %9.4f %9.4f %12.4f %9.4f"
-                        + " %8.4f %8.4f%n", o.fold(), o.shots(), o.draw(), o.background() ? "run-time" : "thr-only",
+                sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %-4d %-28s %9.4f %10.4f %9.4f %9.4f %12.4f"
+                        + " %9.4f %8.4f %8.4f %8.4f%n", o.fold(), o.shots(), o.draw(), o.half(), o.rule(),
                         o.threshold(), o.closedSetAccuracy(), o.accuracy(), o.macroF1(), o.falseAccept(),
-                        o.rejected(), o.noSignFalseAccept(), o.otherFalseAccept()));
+                        o.rejected(), o.noSignFalseAccept(), o.otherFalseAccept(), o.unseenFalseAccept()));
             }
             int foldCount = folds.size();
-            for (boolean bg : new boolean[] {false, true}) {
-                for (int k : outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray()) {
+            int[] shotCounts = outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray();
+            for (String rule : List.of(THRESHOLD_ONLY, RUN_TIME)) {
+                for (int k : shotCounts) {
                     for (int f = 1; f <= foldCount; f++) {
                         int ff = f;
                         double[][] v = outcomes.stream().filter(o -> o.fold() == ff && o.shots() == k
-                                && o.background() == bg).map(o -> new double[] {o.accuracy(), o.falseAccept(),
-                                    o.noSignFalseAccept(), o.otherFalseAccept(), o.rejected()})
+                                && o.rule().equals(rule)).map(o -> new double[] {o.accuracy(), o.falseAccept(),
+                                    o.noSignFalseAccept(), o.otherFalseAccept(), o.rejected(),
+                                    o.unseenFalseAccept()})
                                 .toArray(double[][]::new);
                         sb.append(String.format(Locale.ROOT, "fold %d %d-shot %s: accuracy %s, false accept %s"
-                                + " (no-sign %s, other folds' signs %s), rejected %s%n", f, k,
-                                bg ? "run-time" : "threshold only", column(v, 0), column(v, 1), column(v, 2),
-                                column(v, 3), column(v, 4)));
+                                + " (no-sign %s, other folds' signs %s%s), rejected %s%n", f, k, rule,
+                                column(v, 0), column(v, 1), column(v, 2), column(v, 3),
+                                unseen ? ", unseen signs " + column(v, 5) : "", column(v, 4)));
                     }
                 }
             }
-            int[] shotCounts = outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray();
-            for (boolean bg : new boolean[] {false, true}) {
+            for (String rule : rules) {
                 for (int k : shotCounts) {
                     sb.append(String.format(Locale.ROOT, "%d-shot%s: accuracy %s, macro-F1 %s, false accept %s"
-                            + " (no-sign windows %s), rejected %s, closed-set %s%n", k, bg ? "" : ", threshold only",
-                            spread(k, bg, Outcome::accuracy), spread(k, bg, Outcome::macroF1),
-                            spread(k, bg, Outcome::falseAccept), spread(k, bg, Outcome::noSignFalseAccept),
-                            spread(k, bg, Outcome::rejected), spread(k, bg, Outcome::closedSetAccuracy)));
+                            + " (no-sign windows %s, other folds' signs %s%s), rejected %s, closed-set %s%n", k,
+                            rule.equals(RUN_TIME) ? "" : ", " + rule,
+                            spread(k, rule, Outcome::accuracy), spread(k, rule, Outcome::macroF1),
+                            spread(k, rule, Outcome::falseAccept), spread(k, rule, Outcome::noSignFalseAccept),
+                            spread(k, rule, Outcome::otherFalseAccept),
+                            unseen ? ", unseen signs " + spread(k, rule, Outcome::unseenFalseAccept) : "",
+                            spread(k, rule, Outcome::rejected), spread(k, rule, Outcome::closedSetAccuracy)));
                 }
             }
             for (int k : shotCounts) {
@@ -161,8 +234,25 @@ public final class FewShotEvaluation {
      */
     public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
             int draws, long seed, double threshold, double margin, Consumer<Integer> onFold) {
+        return run(data, noSign, config, folds, shots, draws, seed, Rule.runTime(threshold, margin), false,
+                List.of(), onFold);
+    }
+
+    /**
+     * Runs the protocol.
+     *
+     * @param runtime         the run-time rule (reported as {@link #RUN_TIME} whatever its name)
+     * @param unseenNegatives true: each draw enrols half of the fold's labels and the other half are negatives the
+     *                        embedder never saw (both halves in turn)
+     * @param compare         more rules to score on the same embeddings and draws
+     */
+    public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
+            int draws, long seed, Rule runtime, boolean unseenNegatives, List<Rule> compare,
+            Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
         Checks.notNull(noSign, "noSign");
+        Checks.notNull(runtime, "runtime");
+        Checks.notNull(compare, "compare");
         Checks.positive(draws, "draws");
         List<String> signs = new ArrayList<>(data.labels());
         signs.remove(noSign);
@@ -178,7 +268,21 @@ public final class FewShotEvaluation {
                 l.add(signs.get(i));
             }
             Collections.sort(l);
+            if (unseenNegatives && l.size() < 2) {
+                throw new InvalidInputException("unseen negatives need 2 labels a fold, fold " + (f + 1) + " has "
+                        + l.size());
+            }
             foldLabels.add(List.copyOf(l));
+        }
+        List<Rule> rules = new ArrayList<>();
+        rules.add(new Rule(RUN_TIME, runtime.threshold(), runtime.margin(), runtime.background()));
+        for (Rule c : compare) {
+            if (c.name().equals(RUN_TIME) || c.name().equals(THRESHOLD_ONLY)
+                    || rules.stream().anyMatch(r -> r.name().equals(c.name()))) {
+                throw new InvalidInputException("rule names must differ and not be '" + RUN_TIME + "' or '"
+                        + THRESHOLD_ONLY + "', was '" + c.name() + "'");
+            }
+            rules.add(c);
         }
         TrainingConfig embedderConfig = config.toBuilder().architecture(NetworkFamily.COSINE_TCN).ensemble(1)
                 .checkpointDir(null).build();
@@ -193,34 +297,62 @@ public final class FewShotEvaluation {
             SignDataset all = data.convertTo(embedder.metadata().layout());
             float[] emb = embedder.embeddings(all.windows(), all.size());
             int e = embedder.embeddingSize();
-            double calibrated = calibrate(data, emb, e, foldLabels.get(f), noSign);
-            int[] enrolled = foldLabels.get(f).stream().mapToInt(data.labels()::indexOf).toArray();
-            OpenSetRejection runtime = new OpenSetRejection((float) threshold, (float) margin,
-                    EmbedderBackground.prototypes(data, emb, e, noSign, foldLabels.get(f)), e);
-            OpenSetRejection before = new OpenSetRejection((float) calibrated, 0f, new float[0], e);
+            List<String> fl = foldLabels.get(f);
+            double calibrated = calibrate(data, emb, e, fl, noSign);
+            java.util.Map<EmbedderBackground.Kind, float[]> backgrounds = new java.util.EnumMap<>(
+                    EmbedderBackground.Kind.class);
+            List<OpenSetRejection> scored = new ArrayList<>();
+            scored.add(new OpenSetRejection((float) calibrated, 0f, new float[0], e));
+            for (Rule rule : rules) {
+                float[] bg = rule.background() == null ? new float[0] : backgrounds.computeIfAbsent(
+                        rule.background(), kind -> EmbedderBackground.prototypes(data, emb, e, noSign,
+                                fl, kind));
+                scored.add(new OpenSetRejection((float) rule.threshold(), (float) rule.margin(), bg, e));
+            }
+            List<String> names = new ArrayList<>(List.of(THRESHOLD_ONLY));
+            rules.forEach(r -> names.add(r.name()));
+            int[][] halves = unseenNegatives
+                    ? new int[][] {
+                        IntStream.range(0, fl.size()).filter(i -> i % 2 == 0).mapToObj(fl::get)
+                                .mapToInt(data.labels()::indexOf).toArray(),
+                        IntStream.range(0, fl.size()).filter(i -> i % 2 == 1).mapToObj(fl::get)
+                                .mapToInt(data.labels()::indexOf).toArray()}
+                    : new int[][] {fl.stream().mapToInt(data.labels()::indexOf).toArray()};
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
-                    Random r = new Random(Trainer.mix(seed, f * 1000L + k, d));
-                    Episode ep = Episode.enrol(data, emb, e, enrolled, k, d == 0 ? null : r);
-                    if (ep == null) {
-                        continue;
-                    }
-                    int[] negatives = IntStream.range(0, data.size())
-                            .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
-                    for (OpenSetRejection rule : new OpenSetRejection[] {before, runtime}) {
-                        // As VocabularySignClassifier: background prototypes that are taught signs left out.
-                        Outcome o = ep.score(data, emb, e, negatives, rule.excluding(List.of(ep.prototypes())),
-                                rule == runtime, noSign, f + 1, k, d);
-                        LOG.info("few-shot fold {} {}-shot draw {} {}: accuracy {} (closed set {}), false accept {}"
-                                + " (no-sign {}), rejected {}", f + 1, k, d, rule == runtime ? "run-time" : "threshold",
-                                f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
-                                f4(o.noSignFalseAccept()), f4(o.rejected()));
-                        outcomes.add(o);
+                    for (int h = 0; h < halves.length; h++) {
+                        int[] enrolled = halves[h];
+                        int[] unseen = halves.length == 1 ? new int[0] : halves[1 - h];
+                        // Without halves, the draws of the protocol before unseen negatives existed.
+                        Random r = new Random(Trainer.mix(seed, f * 1000L + k,
+                                halves.length == 1 ? d : d * 10L + h));
+                        Episode ep = Episode.enrol(data, emb, e, enrolled, k, d == 0 ? null : r);
+                        if (ep == null) {
+                            continue;
+                        }
+                        int[] negatives = IntStream.range(0, data.size())
+                                .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
+                        int half = halves.length == 1 ? 0 : h + 1;
+                        for (int ri = 0; ri < scored.size(); ri++) {
+                            // As VocabularySignClassifier: background prototypes that are taught signs left out.
+                            Outcome o = ep.score(data, emb, e, negatives, unseen,
+                                    scored.get(ri).excluding(List.of(ep.prototypes())), names.get(ri), noSign,
+                                    fl, f + 1, k, d, half);
+                            if (ri < 2) {
+                                LOG.info("few-shot fold {} {}-shot draw {} half {} {}: accuracy {} (closed set {}),"
+                                        + " false accept {} (no-sign {}, unseen {}), rejected {}", f + 1, k, d, half,
+                                        o.rule(), f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
+                                        f4(o.noSignFalseAccept()), f4(o.unseenFalseAccept()), f4(o.rejected()));
+                            }
+                            outcomes.add(o);
+                        }
                     }
                 }
             }
         }
-        return new Report(outcomes, foldLabels, embedderConfig.toString());
+        List<String> ruleNames = new ArrayList<>(List.of(THRESHOLD_ONLY));
+        rules.forEach(r -> ruleNames.add(r.name()));
+        return new Report(outcomes, foldLabels, embedderConfig.toString(), ruleNames, unseenNegatives);
     }
 
     private static String f4(double v) {
@@ -284,9 +416,11 @@ public final class FewShotEvaluation {
             return new double[] {best, bestSim};
         }
 
-        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, OpenSetRejection rule,
-                boolean runtime, String noSign, int fold, int k, int draw) {
+        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, int[] unseen, OpenSetRejection rule,
+                String ruleName, String noSign, List<String> foldLabels, int fold, int k, int draw, int half) {
             int noSignIndex = data.labels().indexOf(noSign);
+            int unseenWindows = 0;
+            int unseenAccepted = 0;
             int noSignWindows = 0;
             int noSignAccepted = 0;
             int otherWindows = 0;
@@ -321,7 +455,10 @@ public final class FewShotEvaluation {
                 if (data.label(i) == noSignIndex) {
                     noSignWindows++;
                     noSignAccepted += accepted ? 1 : 0;
-                } else {
+                } else if (indexOf(unseen, data.label(i)) >= 0) {
+                    unseenWindows++;
+                    unseenAccepted += accepted ? 1 : 0;
+                } else if (!foldLabels.contains(data.labels().get(data.label(i)))) {
                     otherWindows++;
                     otherAccepted += accepted ? 1 : 0;
                 }
@@ -336,10 +473,11 @@ public final class FewShotEvaluation {
                 f1 += denom == 0 ? 0 : 2.0 * tp[c] / denom;
             }
             double pos = positives.length;
-            return new Outcome(fold, k, draw, runtime, rule.threshold(), closedCorrect / pos, correct / pos, f1 / n,
-                    negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length, rejected / pos,
-                    noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
-                    otherWindows == 0 ? Double.NaN : (double) otherAccepted / otherWindows);
+            return new Outcome(fold, k, draw, half, ruleName, rule.threshold(), closedCorrect / pos, correct / pos,
+                    f1 / n, negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length,
+                    rejected / pos, noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
+                    otherWindows == 0 ? Double.NaN : (double) otherAccepted / otherWindows,
+                    unseenWindows == 0 ? Double.NaN : (double) unseenAccepted / unseenWindows);
         }
 
         private static int indexOf(int[] a, int v) {

@@ -45,7 +45,8 @@ class EmbedderBackgroundTest {
         }
         FeatureLayout layout = FeatureLayout.POSE_HANDS_258;
         SignDataset data = new SignDataset(layout, 1, new float[n * layout.size()], y, new int[n], labels);
-        float[] bg = EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"));
+        EmbedderBackground.Kind all = EmbedderBackground.Kind.SIGNS_AND_NO_SIGN;
+        float[] bg = EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"), all);
         assertEquals((2 + EmbedderBackground.NO_SIGN_CENTRES) * E, bg.length, "a, b, and the no-sign centres");
         for (int p = 0; p < bg.length / E; p++) {
             assertEquals(1.0, cos(bg, p, new float[] {bg[p * E], bg[p * E + 1], bg[p * E + 2]}), 1e-5, "unit");
@@ -72,9 +73,18 @@ class EmbedderBackgroundTest {
         }
         float[] m = unit(mean[0], mean[1], mean[2]);
         assertTrue(m[2] < 0.6, "the mean is far from 'hands down': " + m[2]);
-        assertArrayEquals(bg, EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")), "deterministic");
+        assertArrayEquals(bg, EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"), all), "deterministic");
         // No no-sign label: just the trained signs' means.
-        assertEquals(4 * E, EmbedderBackground.prototypes(data, emb, E, "", List.of()).length,
+        assertEquals(4 * E, EmbedderBackground.prototypes(data, emb, E, "", List.of(), all).length,
                 "'-' counts as a sign then");
+        // The no-sign centres alone: the same centres, no sign means.
+        float[] noSignOnly = EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
+                EmbedderBackground.Kind.NO_SIGN);
+        assertArrayEquals(java.util.Arrays.copyOf(bg, c * E), noSignOnly, "the no-sign centres only");
+        assertEquals(0, EmbedderBackground.prototypes(data, emb, E, "", List.of(), EmbedderBackground.Kind.NO_SIGN)
+                .length, "no no-sign label: nothing");
+        assertArrayEquals(EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
+                EmbedderBackground.DEFAULT_KIND), EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")),
+                "the default kind");
     }
 }

@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,10 +30,12 @@ import picocli.CommandLine.Option;
                 + " the no-sign windows and the other folds' labels must be rejected.",
             "Each window is scored as the run-time classifier (VocabularySignClassifier) scores it: rejected below"
                 + " --threshold or when not --margin above its best similarity to the fold embedder's background"
-                + " prototypes (its training signs' mean embeddings and no-sign centres); and, for comparison, by one"
+                + " prototypes (--background: by default its no-sign centres); and, for comparison, by one"
                 + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
                 + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
-                + " closed_set=... (means over folds and draws, the run-time rule)."})
+                + " closed_set=... (means over folds and draws, the run-time rule).",
+            "With --unseen-negatives each draw enrols half of the fold's labels and the other half, which the fold"
+                + " embedder never saw, must be rejected too (as every un-taught sign in deployment)."})
 public final class FewShotCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -62,6 +66,22 @@ public final class FewShotCommand implements Callable<Integer> {
             description = "the run-time rule's margin over the background (default ${DEFAULT-VALUE})")
     double margin = EmbedderBackground.MARGIN;
 
+    @Option(names = "--background", paramLabel = "KIND",
+            description = "the run-time rule's background prototypes: ${COMPLETION-CANDIDATES} (default"
+                    + " ${DEFAULT-VALUE}, as kslr train-embedder writes)")
+    EmbedderBackground.Kind background = EmbedderBackground.DEFAULT_KIND;
+
+    @Option(names = "--unseen-negatives",
+            description = "enrol half of each fold's labels and make the other half (signs the fold embedder never"
+                    + " saw, never enrolled) negatives, then the other way round; their false accepts are reported"
+                    + " as 'unseen signs'")
+    boolean unseenNegatives;
+
+    @Option(names = "--compare-thresholds", split = ",", paramLabel = "T1,T2,...",
+            description = "also score, on the same embeddings and draws, each of these thresholds alone, with the"
+                    + " no-sign centres as background and with every background prototype (at --margin)")
+    List<Double> compareThresholds = List.of();
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
     Path report;
 
@@ -76,8 +96,16 @@ public final class FewShotCommand implements Callable<Integer> {
         String noSign = dataset.labelIfPresent(noSignLabel);
         long started = System.nanoTime();
         TrainingConfig embedder = training.apply(TrainingConfig.embedderBuilder()).build();
+        List<FewShotEvaluation.Rule> compare = new ArrayList<>();
+        for (double t : compareThresholds) {
+            compare.add(FewShotEvaluation.Rule.of(t, margin, null));
+            for (EmbedderBackground.Kind kind : EmbedderBackground.Kind.values()) {
+                compare.add(FewShotEvaluation.Rule.of(t, margin, kind));
+            }
+        }
         FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, embedder, folds, shots, draws,
-                training.seed, threshold, margin, fold -> {
+                training.seed, new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, threshold, margin, background),
+                unseenNegatives, compare, fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();
                 });

@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
                 + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
                 + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
                 + " length, the embedding size, a hash of its weights and what rejects windows of no enrolled sign:"
-                + " background prototypes (the mean embedding of each trained sign, a few centres of the no-sign"
-                + " windows), a threshold and a margin over the background.",
+                + " background prototypes (a few centres of the no-sign windows; with --background SIGNS_AND_NO_SIGN"
+                + " also the mean embedding of each trained sign), a threshold and a margin over the background.",
             "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."})
 public final class TrainEmbedderCommand implements Callable<Integer> {
 
@@ -66,6 +66,11 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     double margin = EmbedderBackground.MARGIN;
 
+    @Option(names = "--background", paramLabel = "KIND",
+            description = "which background prototypes are written into the embedder: ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE})")
+    EmbedderBackground.Kind backgroundKind = EmbedderBackground.DEFAULT_KIND;
+
     @CommandLine.Mixin
     TrainingOptions training;
 
@@ -85,7 +90,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
         });
         SignDataset in = train.convertTo(r.model().metadata().layout());
         float[] background = EmbedderBackground.prototypes(train, r.model().embeddings(in.windows(), in.size()),
-                r.model().embeddingSize(), noSign, List.of());
+                r.model().embeddingSize(), noSign, List.of(), backgroundKind);
         byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, background, margin, WeightPrecision.FLOAT32);
         String summary = String.format(Locale.ROOT, "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
                 + " threshold %.4f (cosine), margin %.4f over %d background prototypes, trained in %.1f s (best epoch"

@@ -131,6 +131,17 @@ class TrainEvaluateCommandTest {
             assertTrue(line.matches("shots=" + (i + 1) + " accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
                     + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), line);
         }
+        // Unseen negatives and comparison rules: their figures before the same last lines.
+        String[] u = run("few-shot", "--data", data.toString(), "--epochs", "2", "--hidden", "16", "--draws", "1",
+                "--shots", "2", "--unseen-negatives", "--compare-thresholds", "0.7", "--background", "NO_SIGN");
+        assertEquals("0", u[0], u[2]);
+        assertTrue(u[1].contains("2-shot: accuracy ") && u[1].contains("unseen signs "), u[1]);
+        assertTrue(u[1].contains("2-shot, no-sign bg 0.70/-0.08: accuracy "), u[1]);
+        assertTrue(u[1].contains("2-shot, threshold 0.70: accuracy "), u[1]);
+        String[] ul = u[1].strip().split("\n");
+        assertTrue(ul[ul.length - 1].matches("shots=2 accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
+                + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), ul[ul.length - 1]);
+        assertTrue(ul[ul.length - 2].startsWith("threshold only: shots=2 "), ul[ul.length - 2]);
     }
 
     /** Teach three signs with the bundled embedder, look after the vocabulary, evaluate it; bad input is named. */
