@@ -47,24 +47,31 @@ import picocli.CommandLine.Option;
  *   <li>{@code --video}: the landmarker's clip (default {@code test_video.mp4} in the shared folder).</li>
  * </ul>
  */
-@Command(name = "HardwareReport", mixinStandardHelpOptions = true,
+@Command(
+        name = "HardwareReport",
+        mixinStandardHelpOptions = true,
         description = "Runs the suite's headline benchmarks on this machine and prints a Markdown report.")
 public final class HardwareReport implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--threads", description = "ONNX Runtime threads of the classifier and speech (default: every core)")
+    @Option(
+            names = "--threads",
+            description = "ONNX Runtime threads of the classifier and speech (default: every core)")
     Integer threads;
 
-    @Option(names = "--streams", description = "landmarker streams at once, a thread each (default: every core, at"
-            + " least 2)")
+    @Option(
+            names = "--streams",
+            description = "landmarker streams at once, a thread each (default: every core, at" + " least 2)")
     Integer streams;
 
     @Option(names = "--quick", description = "1 warm-up and 2 measured iterations instead of 3 and 5")
     boolean quick;
 
-    @Option(names = "--shared", defaultValue = "../shared", description = "the reference data folder (default"
-            + " ${DEFAULT-VALUE})")
+    @Option(
+            names = "--shared",
+            defaultValue = "../shared",
+            description = "the reference data folder (default" + " ${DEFAULT-VALUE})")
     Path shared;
 
     @Option(names = "--video", description = "the landmarker's clip (default: test_video.mp4 in the shared folder)")
@@ -91,7 +98,9 @@ public final class HardwareReport implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads and --streams must be >= 1");
         }
         shared = shared.toAbsolutePath();
-        video = video != null ? video : shared.resolve("media/signing/test_video.mp4").toString();
+        video = video != null
+                ? video
+                : shared.resolve("media/signing/test_video.mp4").toString();
         String markdown = run();
         System.out.println();
         System.out.print(markdown);
@@ -106,53 +115,99 @@ public final class HardwareReport implements Callable<Integer> {
         String dev = device;
         String t = Integer.toString(threads);
 
-        Run latency = jmh("SignClassifierBenchmark.latency", o -> o.param("batchSize", "1")
-                .param("provider", dev).param("intraOpThreads", t));
-        row("`SignClassifierBenchmark.latency`, reports-sized LSTM", "batch 1, " + threads + " thread(s)", latency,
-                r -> String.format(Locale.ROOT, "p50 %.1f µs, p99 %.1f µs",
+        Run latency = jmh(
+                "SignClassifierBenchmark.latency",
+                o -> o.param("batchSize", "1").param("provider", dev).param("intraOpThreads", t));
+        row(
+                "`SignClassifierBenchmark.latency`, reports-sized LSTM",
+                "batch 1, " + threads + " thread(s)",
+                latency,
+                r -> String.format(
+                        Locale.ROOT,
+                        "p50 %.1f µs, p99 %.1f µs",
                         r.getPrimaryResult().getStatistics().getPercentile(50),
                         r.getPrimaryResult().getStatistics().getPercentile(99)));
-        Run throughput = jmh("SignClassifierBenchmark.throughput", o -> o
-                .param("batchSize", "64", "512").param("provider", dev).param("intraOpThreads", t));
-        row("`SignClassifierBenchmark.throughput`", "batch 64 / 512, " + threads + " thread(s)", throughput,
-                r -> String.format(Locale.ROOT, "%,.0f windows/s", r.getSecondaryResults().get("windows").getScore()));
+        Run throughput = jmh(
+                "SignClassifierBenchmark.throughput",
+                o -> o.param("batchSize", "64", "512").param("provider", dev).param("intraOpThreads", t));
+        row(
+                "`SignClassifierBenchmark.throughput`",
+                "batch 64 / 512, " + threads + " thread(s)",
+                throughput,
+                r -> String.format(
+                        Locale.ROOT,
+                        "%,.0f windows/s",
+                        r.getSecondaryResults().get("windows").getScore()));
 
-        Run frame = jmh("LandmarkerBenchmark.videoFrame", o -> o.param("video", video)
-                .param("device", dev).param("palm", "true").param("threads", "1", "2"));
-        row("`LandmarkerBenchmark.videoFrame`, Holistic in video mode on " + Paths.get(video).getFileName(),
+        Run frame = jmh(
+                "LandmarkerBenchmark.videoFrame",
+                o -> o.param("video", video)
+                        .param("device", dev)
+                        .param("palm", "true")
+                        .param("threads", "1", "2"));
+        row(
+                "`LandmarkerBenchmark.videoFrame`, Holistic in video mode on "
+                        + Paths.get(video).getFileName(),
                 "1 stream, palm fallback on; 1 / 2 ONNX Runtime threads a model",
-                frame, r -> String.format(Locale.ROOT, "%.1f%s ms a frame = %.1f frames/s",
-                        r.getPrimaryResult().getScore(), plusMinus(r.getPrimaryResult().getScoreError()),
+                frame,
+                r -> String.format(
+                        Locale.ROOT,
+                        "%.1f%s ms a frame = %.1f frames/s",
+                        r.getPrimaryResult().getScore(),
+                        plusMinus(r.getPrimaryResult().getScoreError()),
                         1000 / r.getPrimaryResult().getScore()));
-        Run many = jmh("LandmarkerStreamsBenchmark.frame", o -> o.param("video", video)
-                .param("device", dev).mode(Mode.Throughput).threads(streams));
-        row("`LandmarkerStreamsBenchmark`, one landmarker a stream over shared models", streams + " streams",
-                many, r -> String.format(Locale.ROOT, "%.1f frames/s in all", r.getPrimaryResult().getScore()));
+        Run many = jmh(
+                "LandmarkerStreamsBenchmark.frame",
+                o -> o.param("video", video)
+                        .param("device", dev)
+                        .mode(Mode.Throughput)
+                        .threads(streams));
+        row(
+                "`LandmarkerStreamsBenchmark`, one landmarker a stream over shared models",
+                streams + " streams",
+                many,
+                r -> String.format(
+                        Locale.ROOT,
+                        "%.1f frames/s in all",
+                        r.getPrimaryResult().getScore()));
 
-        Run speech = jmh("KhmerSpeechBenchmark.realTimeFactor", o -> o.param("provider", dev)
-                .param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
-        row("`KhmerSpeechBenchmark.realTimeFactor`, full MMS architecture", threads + " thread(s)", speech,
-                r -> String.format(Locale.ROOT, "real-time factor %.3f",
+        Run speech = jmh(
+                "KhmerSpeechBenchmark.realTimeFactor",
+                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
+        row(
+                "`KhmerSpeechBenchmark.realTimeFactor`, full MMS architecture",
+                threads + " thread(s)",
+                speech,
+                r -> String.format(
+                        Locale.ROOT,
+                        "real-time factor %.3f",
                         r.getSecondaryResults().get("audioSeconds").getScore()));
-        Run first = jmh("KhmerSpeechBenchmark.firstChunk", o -> o.param("provider", dev)
-                .param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
-        row("`KhmerSpeechBenchmark.firstChunk`", "two sentences, " + threads + " thread(s)", first,
-                r -> String.format(Locale.ROOT, "%.0f ms until the first sentence's audio",
+        Run first = jmh(
+                "KhmerSpeechBenchmark.firstChunk",
+                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
+        row(
+                "`KhmerSpeechBenchmark.firstChunk`",
+                "two sentences, " + threads + " thread(s)",
+                first,
+                r -> String.format(
+                        Locale.ROOT,
+                        "%.0f ms until the first sentence's audio",
                         r.getPrimaryResult().getScore()));
         return render();
     }
 
     /** The results of one JMH run, or why it gave none. */
-    private record Run(Collection<RunResult> results, String failure) {
-    }
+    private record Run(Collection<RunResult> results, String failure) {}
 
     /** One JMH run of the benchmarks matching {@code name}. */
     private Run jmh(String name, Function<ChainedOptionsBuilder, ChainedOptionsBuilder> options) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("io\\.github\\.kslr\\.benchmarks\\." + name.replace(".", "\\.") + "$")
                 .forks(1)
-                .warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 2 : 5)
-                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(quick ? 1 : 3)
+                .measurementIterations(quick ? 2 : 5)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Dkslr.sharedDir=" + shared)
                 .shouldFailOnError(true);
         try {
@@ -168,8 +223,8 @@ public final class HardwareReport implements Callable<Integer> {
     private static String rootCause(Throwable e) {
         Throwable t = e;
         while (true) {
-            Throwable next = t.getCause() != null ? t.getCause()
-                    : t.getSuppressed().length > 0 ? t.getSuppressed()[0] : null;
+            Throwable next =
+                    t.getCause() != null ? t.getCause() : t.getSuppressed().length > 0 ? t.getSuppressed()[0] : null;
             if (next == null || next == t) {
                 break;
             }
@@ -181,7 +236,8 @@ public final class HardwareReport implements Callable<Integer> {
 
     private void row(String what, String setting, Run run, Function<RunResult, String> fmt) {
         if (run.failure() != null) {
-            rows.add("| " + what + " | " + setting + " | not run: " + run.failure().replace("|", "/") + " |");
+            rows.add("| " + what + " | " + setting + " | not run: "
+                    + run.failure().replace("|", "/") + " |");
             return;
         }
         List<String> values = new ArrayList<>();
@@ -194,18 +250,44 @@ public final class HardwareReport implements Callable<Integer> {
     private String render() {
         StringBuilder b = new StringBuilder();
         b.append("# KSLR benchmark report\n\n");
-        b.append("- machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores available, ").append(memoryGiB()).append(" GiB memory; ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append('\n');
-        b.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append('\n');
-        b.append("- ONNX Runtime ").append(ortVersion()).append(", providers available: ")
-                .append(OrtEnvironment.getAvailableProviders()).append("; this run: ").append(device).append('\n');
-        b.append("- JMH: 1 fork, ").append(quick ? "1 warm-up and 2 measured" : "3 warm-up and 5 measured")
+        b.append("- machine: ")
+                .append(cpuModel())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores available, ")
+                .append(memoryGiB())
+                .append(" GiB memory; ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.arch"))
+                .append('\n');
+        b.append("- Java: ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.version"))
+                .append('\n');
+        b.append("- ONNX Runtime ")
+                .append(ortVersion())
+                .append(", providers available: ")
+                .append(OrtEnvironment.getAvailableProviders())
+                .append("; this run: ")
+                .append(device)
+                .append('\n');
+        b.append("- JMH: 1 fork, ")
+                .append(quick ? "1 warm-up and 2 measured" : "3 warm-up and 5 measured")
                 .append(" iterations of 1 s (speech: 2 s warm-ups)\n");
-        b.append("- command: `java -cp benchmarks/target/benchmarks.jar ").append(getClass().getName())
-                .append(" --device ").append(device).append(" --threads ").append(threads).append(" --streams ")
-                .append(streams).append(quick ? " --quick" : "").append(" --video ").append(video).append("`\n\n");
+        b.append("- command: `java -cp benchmarks/target/benchmarks.jar ")
+                .append(getClass().getName())
+                .append(" --device ")
+                .append(device)
+                .append(" --threads ")
+                .append(threads)
+                .append(" --streams ")
+                .append(streams)
+                .append(quick ? " --quick" : "")
+                .append(" --video ")
+                .append(video)
+                .append("`\n\n");
         b.append("| what | setting | result |\n| --- | --- | --- |\n");
         rows.forEach(r -> b.append(r).append('\n'));
         return b.toString();

@@ -67,8 +67,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class KhmerSpeechBenchmark {
     /** Five sentences: about 7.5 s of audio with the regenerated weights (the duration noise varies it). */
-    static final String LONG_TEXT = "ខ្ញុំឈ្មោះសុខា។ សួស្តី ពិភពលោក។ ខ្ញុំស្រឡាញ់ភាសាខ្មែរ។ អរគុណច្រើនណាស់។"
-            + " ថ្ងៃនេះអាកាសធាតុល្អណាស់។";
+    static final String LONG_TEXT =
+            "ខ្ញុំឈ្មោះសុខា។ សួស្តី ពិភពលោក។ ខ្ញុំស្រឡាញ់ភាសាខ្មែរ។ អរគុណច្រើនណាស់។" + " ថ្ងៃនេះអាកាសធាតុល្អណាស់។";
+
     static final String TWO_SENTENCES = "សួស្តី ពិភពលោក។ ខ្ញុំឈ្មោះសុខា។";
     static final double MIN_AUDIO_SECONDS = 5.0;
     static final long WEIGHT_SEED = 20261125L;
@@ -97,8 +98,11 @@ public class KhmerSpeechBenchmark {
     public void setUp() {
         Path dir = Paths.get(System.getProperty("kslr.sharedDir", "../shared")).resolve("fixtures/tts");
         byte[] model = regenerate(dir, WEIGHT_SEED);
-        speech = VitsKhmerSpeech.open(ModelSource.ofBytes(model, "mms-khm-architecture (regenerated weights)"),
-                VitsSpeechOptions.builder().intraOpThreads(intraOpThreads).device(ExecutionDevice.parse(provider))
+        speech = VitsKhmerSpeech.open(
+                ModelSource.ofBytes(model, "mms-khm-architecture (regenerated weights)"),
+                VitsSpeechOptions.builder()
+                        .intraOpThreads(intraOpThreads)
+                        .device(ExecutionDevice.parse(provider))
                         .build());
         AudioClip probe = speech.synthesize(LONG_TEXT);
         if (probe.durationSeconds() < MIN_AUDIO_SECONDS) {
@@ -134,8 +138,8 @@ public class KhmerSpeechBenchmark {
      */
     static byte[] regenerate(Path dir, long seed) {
         try {
-            OnnxMl.ModelProto graph = OnnxMl.ModelProto.parseFrom(
-                    Files.readAllBytes(dir.resolve("mms-khm-architecture.onnx")));
+            OnnxMl.ModelProto graph =
+                    OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dir.resolve("mms-khm-architecture.onnx")));
             JsonObject recipe = json(dir.resolve("mms-khm-architecture.recipe.json"));
             Map<String, JsonObject> stats = new HashMap<>();
             for (JsonElement e : recipe.getAsJsonArray("initializers")) {
@@ -174,11 +178,16 @@ public class KhmerSpeechBenchmark {
                     raw.putFloat((float) (std == 0 ? mean : mean + std * random.nextGaussian()));
                 }
                 raw.flip();
-                g.setInitializer(i, t.toBuilder().clearExternalData()
-                        .setDataLocation(OnnxMl.TensorProto.DataLocation.DEFAULT).setRawData(ByteString.copyFrom(raw)));
+                g.setInitializer(
+                        i,
+                        t.toBuilder()
+                                .clearExternalData()
+                                .setDataLocation(OnnxMl.TensorProto.DataLocation.DEFAULT)
+                                .setRawData(ByteString.copyFrom(raw)));
             }
             JsonObject tok = json(dir.resolve("tokenizer_config.json"));
-            int sampleRate = recipe.getAsJsonObject("config").get("sampling_rate").getAsInt();
+            int sampleRate =
+                    recipe.getAsJsonObject("config").get("sampling_rate").getAsInt();
             OnnxMl.ModelProto.Builder m = graph.toBuilder().setGraph(g).clearMetadataProps();
             meta(m, "model_type", "vits");
             meta(m, "sample_rate", Integer.toString(sampleRate));
@@ -191,16 +200,20 @@ public class KhmerSpeechBenchmark {
             meta(m, "comment", "regenerated random weights, timing only");
             return m.build().toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the MMS architecture fixture in " + dir.toAbsolutePath()
-                    + " (see ../shared/fixtures/tts/README.md)", e);
+            throw new UncheckedIOException(
+                    "cannot read the MMS architecture fixture in " + dir.toAbsolutePath()
+                            + " (see ../shared/fixtures/tts/README.md)",
+                    e);
         }
     }
 
     private static void meta(OnnxMl.ModelProto.Builder m, String key, String value) {
-        m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+        m.addMetadataProps(
+                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
     }
 
     private static JsonObject json(Path p) throws IOException {
-        return JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8)).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8))
+                .getAsJsonObject();
     }
 }

@@ -61,7 +61,8 @@ public class LandmarkerBatchedBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(LandmarkerStreamsBenchmark.Shared shared) {
-            MultiStreamLandmarker.Builder builder = MultiStreamLandmarker.builder(shared.models).streams(streams);
+            MultiStreamLandmarker.Builder builder =
+                    MultiStreamLandmarker.builder(shared.models).streams(streams);
             if (!"auto".equals(fixedBatches)) {
                 builder.fixedBatches(Boolean.parseBoolean(fixedBatches));
             }

@@ -105,14 +105,23 @@ public class LandmarkerBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException, InterruptedException {
             frames = decode(Paths.get(video));
-            models = LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
-            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).palmFallback(palm)
-                    .palmInterval(palmInterval).faceLandmarks(face).faceInParallel(faceInParallel).build();
+            models = LandmarkerModels.builder()
+                    .device(ExecutionDevice.parse(device))
+                    .intraOpThreads(threads)
+                    .build();
+            landmarker = HolisticLandmarker.builder(models)
+                    .runningMode(RunningMode.VIDEO)
+                    .palmFallback(palm)
+                    .palmInterval(palmInterval)
+                    .faceLandmarks(face)
+                    .faceInParallel(faceInParallel)
+                    .build();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            System.out.printf("%n[landmarker] %d frames detected: pose %d, left hand %d, right hand %d, face %d%n",
+            System.out.printf(
+                    "%n[landmarker] %d frames detected: pose %d, left hand %d, right hand %d, face %d%n",
                     detected, found[0], found[1], found[2], found[3]);
             landmarker.close();
             models.close();
@@ -122,8 +131,15 @@ public class LandmarkerBenchmark {
     /** One model's inference. */
     @State(Scope.Thread)
     public static class Stage {
-        @Param({"pose_detection", "pose_landmark_full", "hand_recrop", "hand_landmark_full", "palm_detection_full",
-            "face_detection_short_range", "face_landmark"})
+        @Param({
+            "pose_detection",
+            "pose_landmark_full",
+            "hand_recrop",
+            "hand_landmark_full",
+            "palm_detection_full",
+            "face_detection_short_range",
+            "face_landmark"
+        })
         public String model;
 
         /** ONNX Runtime threads (the landmarker's default is 1). */
@@ -137,10 +153,13 @@ public class LandmarkerBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
-            session = OnnxSessions.open(ModelSource.ofResource(LandmarkerModels.class.getClassLoader(),
-                    "io/github/kslr/landmarks/models/" + model + ".onnx"),
+            session = OnnxSessions.open(
+                    ModelSource.ofResource(
+                            LandmarkerModels.class.getClassLoader(),
+                            "io/github/kslr/landmarks/models/" + model + ".onnx"),
                     SessionSettings.defaults().withIntraOpThreads(stageThreads));
-            Map.Entry<String, ai.onnxruntime.NodeInfo> in = session.inputs().entrySet().iterator().next();
+            Map.Entry<String, ai.onnxruntime.NodeInfo> in =
+                    session.inputs().entrySet().iterator().next();
             long[] shape = ((TensorInfo) in.getValue().getInfo()).getShape().clone();
             shape[0] = 1;
             FloatBuffer b = direct((int) (shape[1] * shape[2] * shape[3]));
@@ -150,7 +169,8 @@ public class LandmarkerBenchmark {
             }
             input = OnnxTensor.createTensor(session.environment(), b, shape);
             inputs = Map.of(in.getKey(), input);
-            for (Map.Entry<String, ai.onnxruntime.NodeInfo> o : session.outputs().entrySet()) {
+            for (Map.Entry<String, ai.onnxruntime.NodeInfo> o :
+                    session.outputs().entrySet()) {
                 // As the landmarker: the pose model's segmentation and the hand model's world landmarks are not
                 // requested, so ONNX Runtime skips the nodes only they need.
                 if (model.equals("pose_landmark_full") && o.getKey().equals("Identity_2")
@@ -176,7 +196,9 @@ public class LandmarkerBenchmark {
     }
 
     static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(floats * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     /** Decodes every frame to packed RGB with ffmpeg (the same pixels the reference tool feeds MediaPipe). */
@@ -184,13 +206,27 @@ public class LandmarkerBenchmark {
         if (!Files.isRegularFile(file)) {
             throw new IOException("video " + file.toAbsolutePath() + " not found (pass -p video=PATH)");
         }
-        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=width,height", "-of", "csv=p=0", file.toString()).start();
-        String[] wh = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(",");
+        Process probe = new ProcessBuilder(
+                        "ffprobe",
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "stream=width,height",
+                        "-of",
+                        "csv=p=0",
+                        file.toString())
+                .start();
+        String[] wh = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .trim()
+                .split(",");
         probe.waitFor();
         int w = Integer.parseInt(wh[0].trim()), h = Integer.parseInt(wh[1].trim());
-        Process ff = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt",
-                "rgb24", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process ff = new ProcessBuilder(
+                        "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         List<ImageFrame> frames = new ArrayList<>();
         try (InputStream in = ff.getInputStream()) {
             while (true) {

@@ -77,7 +77,10 @@ public class LandmarkerStreamsBenchmark {
         }
 
         LandmarkerModels newModels() {
-            return LandmarkerModels.builder().device(ExecutionDevice.parse(device)).intraOpThreads(threads).build();
+            return LandmarkerModels.builder()
+                    .device(ExecutionDevice.parse(device))
+                    .intraOpThreads(threads)
+                    .build();
         }
 
         @TearDown(Level.Trial)
@@ -92,6 +95,7 @@ public class LandmarkerStreamsBenchmark {
         HolisticLandmarker landmarker;
         /** This stream's own models when {@code sharedModels} is false, else null. */
         LandmarkerModels ownModels;
+
         int next;
         long timestampMs;
 
@@ -99,8 +103,10 @@ public class LandmarkerStreamsBenchmark {
         public void setUp(Shared shared) {
             ownModels = shared.sharedModels ? null : shared.newModels();
             LandmarkerModels models = ownModels != null ? ownModels : shared.models;
-            landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                    .faceInParallel(shared.faceInParallel).build();
+            landmarker = HolisticLandmarker.builder(models)
+                    .runningMode(RunningMode.VIDEO)
+                    .faceInParallel(shared.faceInParallel)
+                    .build();
             next = (int) (Thread.currentThread().getId() % shared.frames.size());
         }
 

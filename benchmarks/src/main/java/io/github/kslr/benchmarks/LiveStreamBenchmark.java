@@ -55,13 +55,14 @@ public class LiveStreamBenchmark {
             pixels.put(i, (byte) i);
         }
         live = LiveStream.builder((ImageFrame f) -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }).build();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                })
+                .build();
     }
 
     @TearDown(Level.Trial)

@@ -45,7 +45,9 @@ public class SequenceBufferBenchmark {
         for (int i = 0; i < frame.length; i++) {
             frame[i] = 0.25f + i * 1e-4f;
         }
-        window = ByteBuffer.allocateDirect(4 * buffer.windowSize()).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        window = ByteBuffer.allocateDirect(4 * buffer.windowSize())
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         for (int i = 0; i < 30; i++) {
             buffer.push(frame);
         }

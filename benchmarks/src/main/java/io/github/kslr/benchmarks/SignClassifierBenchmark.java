@@ -8,8 +8,8 @@ import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignModelMetadata;
-import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.onnx.writer.SignModelBuilder;
+import io.github.kslr.recognizer.OnnxSignClassifier;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SignClassifierBenchmark {
     /** The first report's class count. */
     static final int CLASSES = 21;
+
     static final int FRAMES = 30;
 
     @Param({"1", "8", "64"})
@@ -80,11 +81,18 @@ public class SignClassifierBenchmark {
             labels.add("sign" + i);
         }
         SignModelMetadata metadata = SignModelMetadata.of(labels, FeatureLayout.REPORTS_177, FRAMES);
-        byte[] model = SignModelBuilder.builder(metadata).lstmUnits(64, 128).denseUnits(64).randomWeights(42)
+        byte[] model = SignModelBuilder.builder(metadata)
+                .lstmUnits(64, 128)
+                .denseUnits(64)
+                .randomWeights(42)
                 .build();
         ExecutionDevice device = ExecutionDevice.parse(provider);
-        classifier = OnnxSignClassifier.builder().model(model, "reports-sized random model").device(device)
-                .intraOpThreads(intraOpThreads).maxBatch(Math.max(64, batchSize)).build();
+        classifier = OnnxSignClassifier.builder()
+                .model(model, "reports-sized random model")
+                .device(device)
+                .intraOpThreads(intraOpThreads)
+                .maxBatch(Math.max(64, batchSize))
+                .build();
         Random r = new Random(1);
         windows = new float[batchSize * metadata.windowSize()];
         for (int i = 0; i < windows.length; i++) {

@@ -43,8 +43,7 @@ import java.util.Locale;
  * the leak this tool looks for.
  */
 public final class Soak {
-    private Soak() {
-    }
+    private Soak() {}
 
     public static void main(String[] args) throws Exception {
         long frames = 100_000;
@@ -76,9 +75,12 @@ public final class Soak {
 
         List<ImageFrame> clip = LandmarkerBenchmark.decode(video);
         try (LandmarkerModels models = LandmarkerModels.builder().build();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                        .runningMode(RunningMode.VIDEO)
                         .build();
-                OnnxSignClassifier classifier = OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+                OnnxSignClassifier classifier = OnnxSignClassifier.builder()
+                        .model(DemoSignModel.source())
+                        .build()) {
             List<HolisticLandmarks> detected = new ArrayList<>();
             if (mode.equals("landmarks")) {
                 for (int i = 0; i < clip.size(); i++) {
@@ -88,7 +90,8 @@ public final class Soak {
             // KEEP: the clip's hands come and go, and CLEAR would rarely fill a window; the soak wants every frame
             // classified (the heaviest steady state).
             SignRecognizer.Builder rb = SignRecognizer.builder(classifier).handLossPolicy(HandLossPolicy.KEEP);
-            SignRecognizer recognizer = mode.equals("pipeline") ? rb.landmarker(landmarker).build() : rb.build();
+            SignRecognizer recognizer =
+                    mode.equals("pipeline") ? rb.landmarker(landmarker).build() : rb.build();
             MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
             // Timestamps keep rising at 30 frames/s across loops of the clip (video mode and resampling need it).
             long t0 = clip.size() * 1000L / 30 + 1000;
@@ -101,7 +104,8 @@ public final class Soak {
             for (long f = 0; f < frames; f++) {
                 long ts = t0 + f * 1000 / 30;
                 int k = (int) (f % clip.size());
-                var p = mode.equals("pipeline") ? recognizer.accept(retimed(clip.get(k), ts))
+                var p = mode.equals("pipeline")
+                        ? recognizer.accept(retimed(clip.get(k), ts))
                         : recognizer.accept(retimed(detected.get(k), ts));
                 if (p.isPresent()) {
                     predictions++;
@@ -118,7 +122,11 @@ public final class Soak {
                         measuredFrom = System.nanoTime();
                     }
                     rssMax = Math.max(rssMax, rss);
-                    System.out.printf(Locale.ROOT, "frame=%d rss_mb=%.1f heap_used_mb=%.1f%n", done, rss / 1024.0,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "frame=%d rss_mb=%.1f heap_used_mb=%.1f%n",
+                            done,
+                            rss / 1024.0,
                             heap.getHeapMemoryUsage().getUsed() / 1048576.0);
                 }
             }
@@ -127,10 +135,21 @@ public final class Soak {
             System.gc();
             double heapEnd = heap.getHeapMemoryUsage().getUsed() / 1048576.0;
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "frames=%d mode=%s warmup=%d rss_start_mb=%.1f rss_end_mb=%.1f rss_max_mb=%.1f"
-                    + " growth_pct=%.2f heap_end_mb=%.1f predictions=%d recognized=%d seconds=%.0f ms_per_frame=%.2f%n",
-                    frames, mode, warmup, rssStart / 1024.0, rssEnd / 1024.0, rssMax / 1024.0,
-                    100.0 * (rssEnd - rssStart) / rssStart, heapEnd, predictions, signs, seconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "frames=%d mode=%s warmup=%d rss_start_mb=%.1f rss_end_mb=%.1f rss_max_mb=%.1f"
+                            + " growth_pct=%.2f heap_end_mb=%.1f predictions=%d recognized=%d seconds=%.0f ms_per_frame=%.2f%n",
+                    frames,
+                    mode,
+                    warmup,
+                    rssStart / 1024.0,
+                    rssEnd / 1024.0,
+                    rssMax / 1024.0,
+                    100.0 * (rssEnd - rssStart) / rssStart,
+                    heapEnd,
+                    predictions,
+                    signs,
+                    seconds,
                     1000 * seconds / frames);
             if (measuredFrom == 0) {
                 System.out.println("(no sample after warm-up: raise --frames)");
@@ -143,8 +162,8 @@ public final class Soak {
     }
 
     private static HolisticLandmarks retimed(HolisticLandmarks l, long ts) {
-        return new HolisticLandmarks(ts, l.imageWidth(), l.imageHeight(), l.pose(), l.poseWorld(), l.face(),
-                l.leftHand(), l.rightHand());
+        return new HolisticLandmarks(
+                ts, l.imageWidth(), l.imageHeight(), l.pose(), l.poseWorld(), l.face(), l.leftHand(), l.rightHand());
     }
 
     /** Resident set size in KB ({@code VmRSS}). */

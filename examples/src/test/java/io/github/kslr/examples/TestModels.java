@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  * and {@code -Dkslr.landmarkModels=DIR}. Also the skip-or-fail rule for tools the tests need.
  */
 public final class TestModels {
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** -Dkslr.landmarkModels, or null for the bundled landmark models. */
     public static Path landmarkModels() {
@@ -29,8 +28,9 @@ public final class TestModels {
         if (file != null && !file.isBlank()) {
             return Path.of(file);
         }
-        require(SdkModels.hasBundledSignModel(), "the demo sign model bundled in kslr-recognizer (or"
-                + " -Dkslr.signModel=MODEL.onnx)");
+        require(
+                SdkModels.hasBundledSignModel(),
+                "the demo sign model bundled in kslr-recognizer (or" + " -Dkslr.signModel=MODEL.onnx)");
         return null;
     }
 

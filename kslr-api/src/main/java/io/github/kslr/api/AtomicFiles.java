@@ -33,22 +33,25 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
     /** Symbolic links followed at most, as the kernel's own limit (ELOOP) for a path. */
     private static final int MAX_LINKS = 40;
+
     private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Path tmp : IN_FLIGHT) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort while the JVM exits
-                }
-            }
-        }, "kslr-atomic-files-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Path tmp : IN_FLIGHT) {
+                                try {
+                                    Files.deleteIfExists(tmp);
+                                } catch (IOException ignored) {
+                                    // best effort while the JVM exits
+                                }
+                            }
+                        },
+                        "kslr-atomic-files-cleanup"));
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes a file's content to a stream. */
     @FunctionalInterface
@@ -82,8 +85,8 @@ public final class AtomicFiles {
         Path abs = followLinks(target.toAbsolutePath());
         Path parent = abs.getParent();
         if (!Files.isDirectory(parent)) {
-            throw new NoSuchFileException(parent.toString(), null, "the folder to write " + abs.getFileName()
-                    + " into does not exist");
+            throw new NoSuchFileException(
+                    parent.toString(), null, "the folder to write " + abs.getFileName() + " into does not exist");
         }
         Path tmp = createTemp(parent, abs.getFileName().toString());
         try {
@@ -143,8 +146,8 @@ public final class AtomicFiles {
      */
     private static Path createTemp(Path dir, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-                    + ".tmp");
+            Path tmp = dir.resolve("." + name + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             // Known to the shutdown hook before it exists, so that no moment leaves it behind.
             IN_FLIGHT.add(tmp);
             try {
@@ -163,11 +166,11 @@ public final class AtomicFiles {
 
     /** A file being replaced keeps its permissions. */
     private static void keepPermissions(Path target, Path tmp) throws IOException {
-        PosixFileAttributeView from = Files.getFileAttributeView(target, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView from =
+                Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (from != null && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Files.getFileAttributeView(tmp, PosixFileAttributeView.class).setPermissions(
-                    from.readAttributes().permissions());
+            Files.getFileAttributeView(tmp, PosixFileAttributeView.class)
+                    .setPermissions(from.readAttributes().permissions());
         }
     }
 }

@@ -44,8 +44,8 @@ public final class AudioClip {
         for (AudioClip c : clips) {
             Checks.notNull(c, "clip");
             if (c.sampleRate != sampleRate) {
-                throw new InvalidInputException("clip at " + c.sampleRate + " Hz cannot join clips at " + sampleRate
-                        + " Hz");
+                throw new InvalidInputException(
+                        "clip at " + c.sampleRate + " Hz cannot join clips at " + sampleRate + " Hz");
             }
             n = Math.addExact(n, c.samples.length);
         }
@@ -130,7 +130,8 @@ public final class AudioClip {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AudioClip && ((AudioClip) o).sampleRate == sampleRate
+        return o instanceof AudioClip
+                && ((AudioClip) o).sampleRate == sampleRate
                 && Arrays.equals(((AudioClip) o).samples, samples);
     }
 

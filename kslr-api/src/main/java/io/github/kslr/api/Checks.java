@@ -5,8 +5,7 @@ package io.github.kslr.api;
  * argument, the value it had and what was expected. Stateless; thread-safe.
  */
 public final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Returns {@code value}, or throws when it is null. */
     public static <T> T notNull(T value, String name) {

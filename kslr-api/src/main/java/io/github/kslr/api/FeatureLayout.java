@@ -27,15 +27,16 @@ import java.util.Locale;
 public final class FeatureLayout {
 
     /** The KSL reports' 177 features: hands 2 x 21, 9 pose and 8 face points, x, y, z. */
-    public static final FeatureLayout REPORTS_177 = parse("reports-177",
+    public static final FeatureLayout REPORTS_177 = parse(
+            "reports-177",
             "left_hand:0-20:xyz;right_hand:0-20:xyz;pose:0,11,12,13,14,15,16,23,24:xyz;"
                     + "face:0,13,14,17,61,267,269,291:xyz");
     /** Pose 33 x 4, face 468 x 3, left hand 21 x 3, right hand 21 x 3. */
-    public static final FeatureLayout HOLISTIC_1662 = parse("holistic-1662",
-            "pose:0-32:xyzv;face:0-467:xyz;left_hand:0-20:xyz;right_hand:0-20:xyz");
+    public static final FeatureLayout HOLISTIC_1662 =
+            parse("holistic-1662", "pose:0-32:xyzv;face:0-467:xyz;left_hand:0-20:xyz;right_hand:0-20:xyz");
     /** Pose 33 x 4, left hand 21 x 3, right hand 21 x 3. */
-    public static final FeatureLayout POSE_HANDS_258 = parse("pose-hands-258",
-            "pose:0-32:xyzv;left_hand:0-20:xyz;right_hand:0-20:xyz");
+    public static final FeatureLayout POSE_HANDS_258 =
+            parse("pose-hands-258", "pose:0-32:xyzv;left_hand:0-20:xyz;right_hand:0-20:xyz");
 
     private static final List<FeatureLayout> BUILT_IN = List.of(REPORTS_177, HOLISTIC_1662, POSE_HANDS_258);
 
@@ -144,14 +145,18 @@ public final class FeatureLayout {
                 return l;
             }
         }
-        throw new InvalidInputException("no built-in feature layout has " + size + " features; built-in: "
-                + builtInNames());
+        throw new InvalidInputException(
+                "no built-in feature layout has " + size + " features; built-in: " + builtInNames());
     }
 
     private static String builtInNames() {
         StringBuilder sb = new StringBuilder();
         for (FeatureLayout l : BUILT_IN) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(l.name).append(" (").append(l.size).append(')');
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(l.name)
+                    .append(" (")
+                    .append(l.size)
+                    .append(')');
         }
         return sb.toString();
     }
@@ -187,8 +192,13 @@ public final class FeatureLayout {
                         + (part.hasVisibility() ? " or 'xyzv'" : "") + ", was '" + comps + "'");
             }
             segments.add(new Segment(part, landmarks, components));
-            canonical.append(canonical.length() == 0 ? "" : ";").append(partName(part)).append(':')
-                    .append(indexText(landmarks)).append(':').append(comps);
+            canonical
+                    .append(canonical.length() == 0 ? "" : ";")
+                    .append(partName(part))
+                    .append(':')
+                    .append(indexText(landmarks))
+                    .append(':')
+                    .append(comps);
         }
         return new FeatureLayout(name, canonical.toString(), segments);
     }
@@ -214,18 +224,20 @@ public final class FeatureLayout {
                 String t = item.trim();
                 int dash = t.indexOf('-');
                 int from = Integer.parseInt(dash < 0 ? t : t.substring(0, dash).trim());
-                int to = dash < 0 ? from : Integer.parseInt(t.substring(dash + 1).trim());
+                int to =
+                        dash < 0 ? from : Integer.parseInt(t.substring(dash + 1).trim());
                 if (from < 0 || to >= part.landmarkCount() || from > to) {
-                    throw new InvalidInputException("layout segment '" + seg + "': landmarks '" + t
-                            + "' outside [0, " + (part.landmarkCount() - 1) + "] for " + part);
+                    throw new InvalidInputException("layout segment '" + seg + "': landmarks '" + t + "' outside [0, "
+                            + (part.landmarkCount() - 1) + "] for " + part);
                 }
                 for (int i = from; i <= to; i++) {
                     out.add(i);
                 }
             }
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("layout segment '" + seg + "': landmarks '" + text
-                    + "' must be indices and ranges such as 0,11-16", e);
+            throw new InvalidInputException(
+                    "layout segment '" + seg + "': landmarks '" + text + "' must be indices and ranges such as 0,11-16",
+                    e);
         }
         int[] r = new int[out.size()];
         for (int i = 0; i < r.length; i++) {
@@ -426,8 +438,8 @@ public final class FeatureLayout {
             Checks.notNull(src, "src");
             Checks.nonNegative(frames, "frames");
             if ((long) frames * source.size != src.length) {
-                throw new InvalidInputException("src must hold " + frames + " frames of " + source.size
-                        + " features = " + (long) frames * source.size + " floats, held " + src.length);
+                throw new InvalidInputException("src must hold " + frames + " frames of " + source.size + " features = "
+                        + (long) frames * source.size + " floats, held " + src.length);
             }
             float[] out = new float[Math.multiplyExact(frames, target.size)];
             for (int f = 0; f < frames; f++) {

@@ -46,8 +46,8 @@ public final class FrameResampler {
             return 0;
         }
         if (timestampMs <= lastMs) {
-            throw new InvalidInputException("frame timestamps must increase: " + timestampMs + " after " + lastMs
-                    + " ms");
+            throw new InvalidInputException(
+                    "frame timestamps must increase: " + timestampMs + " after " + lastMs + " ms");
         }
         lastMs = timestampMs;
         // An estimate from the distance, then the exact test the rule is written with (so that long gaps cost no

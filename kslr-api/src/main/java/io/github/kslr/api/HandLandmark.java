@@ -26,6 +26,5 @@ public final class HandLandmark {
     /** How many hand landmarks there are. */
     public static final int COUNT = 21;
 
-    private HandLandmark() {
-    }
+    private HandLandmark() {}
 }

@@ -12,8 +12,15 @@ package io.github.kslr.api;
  * @param imageWidth  width of that frame in pixels (to turn normalised x into pixels)
  * @param imageHeight height of that frame in pixels
  */
-public record HolisticLandmarks(long timestampMs, int imageWidth, int imageHeight, LandmarkSet pose,
-        LandmarkSet poseWorld, LandmarkSet face, LandmarkSet leftHand, LandmarkSet rightHand) {
+public record HolisticLandmarks(
+        long timestampMs,
+        int imageWidth,
+        int imageHeight,
+        LandmarkSet pose,
+        LandmarkSet poseWorld,
+        LandmarkSet face,
+        LandmarkSet leftHand,
+        LandmarkSet rightHand) {
 
     /** Validates that every part is present-or-absent of the right kind. */
     public HolisticLandmarks {
@@ -28,9 +35,15 @@ public record HolisticLandmarks(long timestampMs, int imageWidth, int imageHeigh
 
     /** A frame in which nothing was found. */
     public static HolisticLandmarks empty(long timestampMs, int imageWidth, int imageHeight) {
-        return new HolisticLandmarks(timestampMs, imageWidth, imageHeight, LandmarkSet.absent(LandmarkPart.POSE),
-                LandmarkSet.absent(LandmarkPart.POSE_WORLD), LandmarkSet.absent(LandmarkPart.FACE),
-                LandmarkSet.absent(LandmarkPart.LEFT_HAND), LandmarkSet.absent(LandmarkPart.RIGHT_HAND));
+        return new HolisticLandmarks(
+                timestampMs,
+                imageWidth,
+                imageHeight,
+                LandmarkSet.absent(LandmarkPart.POSE),
+                LandmarkSet.absent(LandmarkPart.POSE_WORLD),
+                LandmarkSet.absent(LandmarkPart.FACE),
+                LandmarkSet.absent(LandmarkPart.LEFT_HAND),
+                LandmarkSet.absent(LandmarkPart.RIGHT_HAND));
     }
 
     /** The landmarks of one part. */

@@ -32,8 +32,8 @@ public final class ImageFrame {
         Checks.positive(height, "height");
         long minStride = (long) width * format.bytesPerPixel();
         if (rowStride < minStride) {
-            throw new InvalidInputException("rowStride must be >= width * " + format.bytesPerPixel() + " = "
-                    + minStride + " bytes for " + format + ", was " + rowStride);
+            throw new InvalidInputException("rowStride must be >= width * " + format.bytesPerPixel() + " = " + minStride
+                    + " bytes for " + format + ", was " + rowStride);
         }
         long needed = (long) rowStride * (height - 1) + minStride;
         if (pixels.remaining() < needed) {
@@ -63,8 +63,8 @@ public final class ImageFrame {
      * @param timestampMs presentation time in milliseconds, &gt;= 0 (must increase in video mode)
      * @throws InvalidInputException for a null argument, a non-positive size, a short stride or a short buffer
      */
-    public static ImageFrame of(int width, int height, int rowStride, PixelFormat format, ByteBuffer pixels,
-            long timestampMs) {
+    public static ImageFrame of(
+            int width, int height, int rowStride, PixelFormat format, ByteBuffer pixels, long timestampMs) {
         return new ImageFrame(width, height, rowStride, format, pixels, timestampMs);
     }
 
@@ -114,7 +114,7 @@ public final class ImageFrame {
 
     @Override
     public String toString() {
-        return "ImageFrame[" + width + "x" + height + " " + format + ", rowStride=" + rowStride + ", t="
-                + timestampMs + "ms]";
+        return "ImageFrame[" + width + "x" + height + " " + format + ", rowStride=" + rowStride + ", t=" + timestampMs
+                + "ms]";
     }
 }

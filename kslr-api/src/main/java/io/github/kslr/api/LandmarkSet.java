@@ -108,8 +108,8 @@ public final class LandmarkSet {
     /** Value {@code component} (0 = x, 1 = y, 2 = z, 3 = visibility) of a landmark. */
     public float value(int landmark, int component) {
         if (component < 0 || component >= part.valuesPerLandmark()) {
-            throw new InvalidInputException("component must be in [0, " + part.valuesPerLandmark() + ") for "
-                    + part + ", was " + component);
+            throw new InvalidInputException(
+                    "component must be in [0, " + part.valuesPerLandmark() + ") for " + part + ", was " + component);
         }
         return values[index(landmark) + component];
     }
@@ -137,8 +137,8 @@ public final class LandmarkSet {
 
     private int index(int landmark) {
         if (landmark < 0 || landmark >= part.landmarkCount()) {
-            throw new InvalidInputException("landmark must be in [0, " + part.landmarkCount() + ") for " + part
-                    + ", was " + landmark);
+            throw new InvalidInputException(
+                    "landmark must be in [0, " + part.landmarkCount() + ") for " + part + ", was " + landmark);
         }
         return landmark * part.valuesPerLandmark();
     }
@@ -152,7 +152,9 @@ public final class LandmarkSet {
             return false;
         }
         LandmarkSet other = (LandmarkSet) o;
-        return part == other.part && present == other.present && Float.compare(score, other.score) == 0
+        return part == other.part
+                && present == other.present
+                && Float.compare(score, other.score) == 0
                 && Arrays.equals(values, other.values);
     }
 

@@ -3,7 +3,6 @@ package io.github.kslr.api;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -279,11 +278,15 @@ public final class LiveStream<R> implements AutoCloseable {
                 if (errorListener != null) {
                     errorListener.onError(e, frame);
                 } else {
-                    LOG.log(Level.WARNING, "live stream " + worker.getName() + ": frame at " + frame.timestampMs()
-                            + " ms failed", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "live stream " + worker.getName() + ": frame at " + frame.timestampMs() + " ms failed",
+                            e);
                 }
             } catch (RuntimeException listenerFailure) {
-                LOG.log(Level.WARNING, "live stream " + worker.getName() + ": the error listener threw",
+                LOG.log(
+                        Level.WARNING,
+                        "live stream " + worker.getName() + ": the error listener threw",
                         listenerFailure);
             }
             return false;

@@ -41,6 +41,5 @@ public final class PoseLandmark {
     /** How many pose landmarks there are. */
     public static final int COUNT = 33;
 
-    private PoseLandmark() {
-    }
+    private PoseLandmark() {}
 }

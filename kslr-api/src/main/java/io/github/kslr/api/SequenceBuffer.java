@@ -53,8 +53,7 @@ public final class SequenceBuffer {
         private int stride = 1;
         private HandLossPolicy handLossPolicy = HandLossPolicy.KEEP;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Frames in a window (the reports use 30). Default 30. */
         public Builder length(int frames) {
@@ -98,8 +97,8 @@ public final class SequenceBuffer {
                 throw new InvalidInputException("a SequenceBuffer needs a layout or a featureSize");
             }
             if (layout != null && featureSize >= 0 && featureSize != layout.size()) {
-                throw new InvalidInputException("featureSize " + featureSize + " disagrees with layout "
-                        + layout.name() + " (" + layout.size() + " features)");
+                throw new InvalidInputException("featureSize " + featureSize + " disagrees with layout " + layout.name()
+                        + " (" + layout.size() + " features)");
             }
             return new SequenceBuffer(this);
         }
@@ -235,8 +234,8 @@ public final class SequenceBuffer {
     public void copyWindow(FloatBuffer dst) {
         Checks.notNull(dst, "dst");
         if (dst.remaining() < ring.length) {
-            throw new InvalidInputException("dst has " + dst.remaining() + " floats remaining, a window needs "
-                    + ring.length);
+            throw new InvalidInputException(
+                    "dst has " + dst.remaining() + " floats remaining, a window needs " + ring.length);
         }
         requireFull();
         dst.put(ring, head * featureSize, (length - head) * featureSize);

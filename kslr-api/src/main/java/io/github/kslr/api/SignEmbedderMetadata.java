@@ -33,8 +33,13 @@ import java.util.Map;
  *                      empty)
  * @param margin        default margin over the best background similarity, in [-2, 2] (unused without background)
  */
-public record SignEmbedderMetadata(SignModelMetadata model, int embeddingSize, double threshold,
-        String contentSha256, float[] background, double margin) {
+public record SignEmbedderMetadata(
+        SignModelMetadata model,
+        int embeddingSize,
+        double threshold,
+        String contentSha256,
+        float[] background,
+        double margin) {
 
     public static final String EMBEDDING_SIZE = "kslr.embedding_size";
     public static final String THRESHOLD = "kslr.embedder_threshold";
@@ -45,6 +50,7 @@ public record SignEmbedderMetadata(SignModelMetadata model, int embeddingSize, d
     public static final String MARGIN = "kslr.embedder_margin";
     /** The graph's input and output names. */
     public static final String INPUT = "landmarks";
+
     public static final String OUTPUT = "embedding";
 
     public SignEmbedderMetadata {
@@ -55,8 +61,8 @@ public record SignEmbedderMetadata(SignModelMetadata model, int embeddingSize, d
         }
         Checks.notNull(contentSha256, "contentSha256");
         if (!contentSha256.matches("[0-9a-f]{64}")) {
-            throw new InvalidInputException("contentSha256 must be 64 lower-case hex digits, was '" + contentSha256
-                    + "'");
+            throw new InvalidInputException(
+                    "contentSha256 must be 64 lower-case hex digits, was '" + contentSha256 + "'");
         }
         Checks.notNull(background, "background");
         if (background.length % embeddingSize != 0) {
@@ -88,9 +94,13 @@ public record SignEmbedderMetadata(SignModelMetadata model, int embeddingSize, d
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SignEmbedderMetadata m && model.equals(m.model) && embeddingSize == m.embeddingSize
-                && Double.compare(threshold, m.threshold) == 0 && contentSha256.equals(m.contentSha256)
-                && Arrays.equals(background, m.background) && Double.compare(margin, m.margin) == 0;
+        return o instanceof SignEmbedderMetadata m
+                && model.equals(m.model)
+                && embeddingSize == m.embeddingSize
+                && Double.compare(threshold, m.threshold) == 0
+                && contentSha256.equals(m.contentSha256)
+                && Arrays.equals(background, m.background)
+                && Double.compare(margin, m.margin) == 0;
     }
 
     @Override
@@ -149,10 +159,18 @@ public record SignEmbedderMetadata(SignModelMetadata model, int embeddingSize, d
                     throw new InvalidInputException(BACKGROUND + " is not whole float32 values");
                 }
                 bg = new float[bytes.length / 4];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(bg);
+                ByteBuffer.wrap(bytes)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(bg);
             }
-            return new SignEmbedderMetadata(model, Integer.parseInt(size.trim()), Double.parseDouble(threshold.trim()),
-                    hash.trim(), bg, margin == null ? 0 : Double.parseDouble(margin.trim()));
+            return new SignEmbedderMetadata(
+                    model,
+                    Integer.parseInt(size.trim()),
+                    Double.parseDouble(threshold.trim()),
+                    hash.trim(),
+                    bg,
+                    margin == null ? 0 : Double.parseDouble(margin.trim()));
         } catch (IllegalArgumentException | InvalidInputException e) { // NumberFormatException, base64 errors
             throw new ModelLoadException(source + ": malformed embedder metadata: " + e.getMessage(), e);
         }

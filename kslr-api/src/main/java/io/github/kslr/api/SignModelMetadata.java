@@ -28,8 +28,14 @@ import java.util.Map;
  *
  * <p><b>Thread-safety.</b> Immutable.
  */
-public record SignModelMetadata(int formatVersion, List<SignLabel> labels, FeatureLayout layout, int sequenceLength,
-        String noSignLabel, String normalization, double frameRate) {
+public record SignModelMetadata(
+        int formatVersion,
+        List<SignLabel> labels,
+        FeatureLayout layout,
+        int sequenceLength,
+        String noSignLabel,
+        String normalization,
+        double frameRate) {
 
     public static final String FORMAT_VERSION = "kslr.format_version";
     public static final String LABELS = "kslr.labels";
@@ -76,8 +82,8 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
                 throw new InvalidInputException("label '" + l.label() + "' appears twice (again at index " + i + ")");
             }
             if (l.index() != i) {
-                throw new InvalidInputException("label '" + l.label() + "' has index " + l.index() + " at position "
-                        + i);
+                throw new InvalidInputException(
+                        "label '" + l.label() + "' has index " + l.index() + " at position " + i);
             }
             for (String text : List.of(l.label(), l.gloss(), l.khmer())) {
                 if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
@@ -124,11 +130,13 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         Checks.notNull(khmerByLabel, "khmerByLabel");
         List<SignLabel> out = new ArrayList<>();
         for (SignLabel l : labels) {
-            out.add(new SignLabel(l.index(), l.label(), glossByLabel.getOrDefault(l.label(), l.gloss()),
+            out.add(new SignLabel(
+                    l.index(),
+                    l.label(),
+                    glossByLabel.getOrDefault(l.label(), l.gloss()),
                     khmerByLabel.getOrDefault(l.label(), l.khmer())));
         }
-        return new SignModelMetadata(formatVersion, out, layout, sequenceLength, noSignLabel, normalization,
-                frameRate);
+        return new SignModelMetadata(formatVersion, out, layout, sequenceLength, noSignLabel, normalization, frameRate);
     }
 
     /** The same metadata with a "no sign" label (must be one of the labels; "" for none). */
@@ -138,8 +146,8 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
 
     /** The same metadata with a description of the graph's normalisation. */
     public SignModelMetadata withNormalization(String description) {
-        return new SignModelMetadata(formatVersion, labels, layout, sequenceLength, noSignLabel, description,
-                frameRate);
+        return new SignModelMetadata(
+                formatVersion, labels, layout, sequenceLength, noSignLabel, description, frameRate);
     }
 
     /**
@@ -151,8 +159,8 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
      */
     public static double checkFrameRate(double fps, String name) {
         if (!(fps >= 0 && fps <= MAX_FRAME_RATE)) {
-            throw new InvalidInputException(name + " must be 0 (none) or a rate up to " + (int) MAX_FRAME_RATE
-                    + " frames/s, was " + fps);
+            throw new InvalidInputException(
+                    name + " must be 0 (none) or a rate up to " + (int) MAX_FRAME_RATE + " frames/s, was " + fps);
         }
         return fps;
     }
@@ -230,8 +238,8 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         try {
             length = Integer.parseInt(lengthText.trim());
         } catch (NumberFormatException e) {
-            throw new ModelLoadException(source + ": " + SEQUENCE_LENGTH + " must be an integer, was '" + lengthText
-                    + "'");
+            throw new ModelLoadException(
+                    source + ": " + SEQUENCE_LENGTH + " must be an integer, was '" + lengthText + "'");
         }
         try {
             FeatureLayout layout = FeatureLayout.of(require(props, FEATURE_LAYOUT, source));
@@ -239,8 +247,14 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
             for (int i = 0; i < names.size(); i++) {
                 labels.add(new SignLabel(i, names.get(i), glosses.get(i), khmer == null ? "" : khmer.get(i)));
             }
-            return new SignModelMetadata(v, labels, layout, length, props.getOrDefault(NO_SIGN_LABEL, ""),
-                    props.getOrDefault(NORMALIZATION, ""), frameRate(props, source));
+            return new SignModelMetadata(
+                    v,
+                    labels,
+                    layout,
+                    length,
+                    props.getOrDefault(NO_SIGN_LABEL, ""),
+                    props.getOrDefault(NORMALIZATION, ""),
+                    frameRate(props, source));
         } catch (InvalidInputException e) {
             throw new ModelLoadException(source + ": invalid sign-model metadata: " + e.getMessage(), e);
         }
@@ -254,8 +268,8 @@ public record SignModelMetadata(int formatVersion, List<SignLabel> labels, Featu
         try {
             return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw new ModelLoadException(source + ": " + FRAME_RATE + " must be a number of frames a second, was '"
-                    + text + "'");
+            throw new ModelLoadException(
+                    source + ": " + FRAME_RATE + " must be a number of frames a second, was '" + text + "'");
         }
     }
 

@@ -40,8 +40,14 @@ public final class WavWriter {
     static ByteBuffer header(int sampleRate, long dataBytes) {
         ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
         h.put(new byte[] {'R', 'I', 'F', 'F'}).putInt((int) (36 + dataBytes)).put(new byte[] {'W', 'A', 'V', 'E'});
-        h.put(new byte[] {'f', 'm', 't', ' '}).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
+        h.put(new byte[] {'f', 'm', 't', ' '})
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(sampleRate)
+                .putInt(sampleRate * 2)
+                .putShort((short) 2)
+                .putShort((short) 16);
         h.put(new byte[] {'d', 'a', 't', 'a'}).putInt((int) dataBytes);
         return h.flip();
     }
@@ -57,8 +63,8 @@ public final class WavWriter {
             throw new IllegalStateException("the WAV file is finished");
         }
         if (clip.sampleRate() != sampleRate) {
-            throw new InvalidInputException("clip at " + clip.sampleRate() + " Hz cannot join a WAV file at "
-                    + sampleRate + " Hz");
+            throw new InvalidInputException(
+                    "clip at " + clip.sampleRate() + " Hz cannot join a WAV file at " + sampleRate + " Hz");
         }
         if (2 * (samples + clip.sampleCount()) > MAX_DATA_BYTES) {
             throw new InvalidInputException("the speech would pass the 4 GB a WAV file can hold");

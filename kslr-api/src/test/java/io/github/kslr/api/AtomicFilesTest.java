@@ -73,18 +73,25 @@ class AtomicFilesTest {
     @Test
     void aMissingFolderIsNamed(@TempDir Path dir) {
         Path target = dir.resolve("no/such/folder/out.json");
-        java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
-                () -> AtomicFiles.write(target, new byte[] {1}));
-        assertTrue(e.getMessage().contains(dir.resolve("no/such/folder").toString())
-                && e.getMessage().contains("does not exist"), e.getMessage());
+        java.nio.file.NoSuchFileException e =
+                assertThrows(java.nio.file.NoSuchFileException.class, () -> AtomicFiles.write(target, new byte[] {1}));
+        assertTrue(
+                e.getMessage().contains(dir.resolve("no/such/folder").toString())
+                        && e.getMessage().contains("does not exist"),
+                e.getMessage());
     }
 
     /** SIGTERM during a write once left a hidden .NAME<digits>.tmp beside the target. */
     @Test
     void anInterruptedRunLeavesNoTemporaryFile(@TempDir Path dir) throws Exception {
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
-                AtomicFilesTest.class.getName(), dir.resolve("out.json").toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(
+                        javaCommand,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AtomicFilesTest.class.getName(),
+                        dir.resolve("out.json").toString())
+                .redirectErrorStream(true)
                 .start();
         try {
             long deadline = System.nanoTime() + 60_000_000_000L;
@@ -103,7 +110,8 @@ class AtomicFilesTest {
     /** Whether a temporary file beside the target holds the first byte already. */
     private static boolean writing(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp") && p.toFile().length() > 0);
+            return s.anyMatch(p ->
+                    p.getFileName().toString().endsWith(".tmp") && p.toFile().length() > 0);
         }
     }
 

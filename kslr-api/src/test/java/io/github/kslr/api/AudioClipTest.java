@@ -106,8 +106,10 @@ class AudioClipTest {
     void concatJoinsClipsOfOneRate() {
         AudioClip a = AudioClip.of(new float[] {1, 2}, 16000);
         AudioClip b = AudioClip.of(new float[] {3}, 16000);
-        assertArrayEquals(new float[] {1, 2, 3}, AudioClip.concat(List.of(a, b), 16000).samples());
-        assertThrows(InvalidInputException.class,
+        assertArrayEquals(
+                new float[] {1, 2, 3}, AudioClip.concat(List.of(a, b), 16000).samples());
+        assertThrows(
+                InvalidInputException.class,
                 () -> AudioClip.concat(List.of(a, AudioClip.of(new float[1], 8000)), 16000));
     }
 }

@@ -28,8 +28,15 @@ class FeatureLayoutTest {
 
     /** Pose = 1, face = 2, left hand = 3, right hand = 4. */
     static HolisticLandmarks all() {
-        return new HolisticLandmarks(0, 640, 480, coded(LandmarkPart.POSE, 1), coded(LandmarkPart.POSE_WORLD, 5),
-                coded(LandmarkPart.FACE, 2), coded(LandmarkPart.LEFT_HAND, 3), coded(LandmarkPart.RIGHT_HAND, 4));
+        return new HolisticLandmarks(
+                0,
+                640,
+                480,
+                coded(LandmarkPart.POSE, 1),
+                coded(LandmarkPart.POSE_WORLD, 5),
+                coded(LandmarkPart.FACE, 2),
+                coded(LandmarkPart.LEFT_HAND, 3),
+                coded(LandmarkPart.RIGHT_HAND, 4));
     }
 
     @Test
@@ -95,16 +102,23 @@ class FeatureLayoutTest {
     @Test
     void absentPartsAreZeros() {
         HolisticLandmarks lm = all();
-        HolisticLandmarks noLeft = new HolisticLandmarks(0, 640, 480, lm.pose(), lm.poseWorld(), lm.face(),
-                LandmarkSet.absent(LandmarkPart.LEFT_HAND), lm.rightHand());
+        HolisticLandmarks noLeft = new HolisticLandmarks(
+                0,
+                640,
+                480,
+                lm.pose(),
+                lm.poseWorld(),
+                lm.face(),
+                LandmarkSet.absent(LandmarkPart.LEFT_HAND),
+                lm.rightHand());
         float[] f = FeatureLayout.REPORTS_177.toFeatures(noLeft);
         for (int i = 0; i < 63; i++) {
             assertEquals(0f, f[i]);
         }
         assertEquals(40000, f[63]);
         assertTrue(FeatureLayout.REPORTS_177.hasAnyHand(f, 0));
-        assertFalse(FeatureLayout.REPORTS_177.hasAnyHand(FeatureLayout.REPORTS_177.toFeatures(
-                HolisticLandmarks.empty(0, 1, 1)), 0));
+        assertFalse(FeatureLayout.REPORTS_177.hasAnyHand(
+                FeatureLayout.REPORTS_177.toFeatures(HolisticLandmarks.empty(0, 1, 1)), 0));
     }
 
     @Test
@@ -150,8 +164,12 @@ class FeatureLayoutTest {
         assertEquals("right_hand:0,4,8:xyz;pose:11,12:xyzv", custom.spec());
         assertEquals(FeatureLayout.of("right_hand:0,4,8:xyz; pose:11-12:xyzv").spec(), custom.spec());
         float[] f = custom.toFeatures(all());
-        assertArrayEquals(new float[] {40000, 40001, 40002, 40040, 40041, 40042, 40080, 40081, 40082,
-            10110, 10111, 10112, 10113, 10120, 10121, 10122, 10123}, f);
+        assertArrayEquals(
+                new float[] {
+                    40000, 40001, 40002, 40040, 40041, 40042, 40080, 40081, 40082, 10110, 10111, 10112, 10113, 10120,
+                    10121, 10122, 10123
+                },
+                f);
         assertEquals(9, custom.columnOf(LandmarkPart.POSE, 11, 0));
         assertEquals(-1, custom.columnOf(LandmarkPart.FACE, 0, 0));
         assertTrue(custom.uses(LandmarkPart.POSE));

@@ -36,7 +36,8 @@ class ImageFrameTest {
     void paddedRowsNeedOnlyTheLastRowsPixels() {
         // 3 rows of stride 16 with 2 BGR pixels: the last row needs 6 bytes, so 16 * 2 + 6 = 38 are enough.
         ImageFrame.of(2, 3, 16, PixelFormat.BGR, ByteBuffer.allocate(38), 0);
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> ImageFrame.of(2, 3, 16, PixelFormat.BGR, ByteBuffer.allocate(37), 0));
         assertTrue(e.getMessage().contains("37") && e.getMessage().contains("38"), e.getMessage());
     }
@@ -55,7 +56,8 @@ class ImageFrameTest {
 
     @Test
     void hugeDimensionsDoNotOverflowIntoAcceptance() {
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> ImageFrame.of(100_000, 100_000, 300_000, PixelFormat.RGB, ByteBuffer.allocate(10), 0));
     }
 

@@ -3,8 +3,8 @@ package io.github.kslr.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,13 +64,11 @@ class LandmarkSetTest {
         assertThrows(InvalidInputException.class, () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, new float[62]));
         float[] v = ramp(63, 0);
         v[10] = Float.NaN;
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, v));
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, v));
         assertTrue(e.getMessage().contains("[10]"), e.getMessage());
-        assertThrows(InvalidInputException.class,
-                () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, ramp(63, 0), 0, 1.5f));
-        assertThrows(InvalidInputException.class,
-                () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, ramp(70, 0), 8, 1f));
+        assertThrows(InvalidInputException.class, () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, ramp(63, 0), 0, 1.5f));
+        assertThrows(InvalidInputException.class, () -> LandmarkSet.of(LandmarkPart.LEFT_HAND, ramp(70, 0), 8, 1f));
         assertThrows(InvalidInputException.class, () -> LandmarkSet.of(null, ramp(63, 0)));
     }
 
@@ -113,10 +111,21 @@ class LandmarkSetTest {
     void holisticLandmarksRejectsPartsInTheWrongSlot() {
         HolisticLandmarks empty = HolisticLandmarks.empty(0, 10, 10);
         assertFalse(empty.hasAnyHand());
-        assertThrows(InvalidInputException.class, () -> new HolisticLandmarks(0, 10, 10, empty.pose(),
-                empty.poseWorld(), empty.face(), empty.rightHand(), empty.rightHand()));
-        assertThrows(InvalidInputException.class, () -> new HolisticLandmarks(0, 10, 10, null,
-                empty.poseWorld(), empty.face(), empty.leftHand(), empty.rightHand()));
+        assertThrows(
+                InvalidInputException.class,
+                () -> new HolisticLandmarks(
+                        0,
+                        10,
+                        10,
+                        empty.pose(),
+                        empty.poseWorld(),
+                        empty.face(),
+                        empty.rightHand(),
+                        empty.rightHand()));
+        assertThrows(
+                InvalidInputException.class,
+                () -> new HolisticLandmarks(
+                        0, 10, 10, null, empty.poseWorld(), empty.face(), empty.leftHand(), empty.rightHand()));
         assertThrows(InvalidInputException.class, () -> HolisticLandmarks.empty(0, 0, 10));
     }
 }

@@ -52,7 +52,8 @@ class LiveStreamTest {
                 .onResult((v, f) -> {
                     seen.add(v);
                     times.add(f.timestampMs());
-                }).build()) {
+                })
+                .build()) {
             for (int i = 1; i <= 20; i++) {
                 live.offer(frame(i, i * 33L));
                 assertTrue(live.awaitIdle(WAIT));
@@ -74,13 +75,15 @@ class LiveStreamTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         try (LiveStream<Integer> live = LiveStream.builder((ImageFrame f) -> {
-            int v = value(f);
-            if (v == 1) {
-                firstStarted.countDown();
-                await(release);
-            }
-            return v;
-        }).onResult((v, f) -> seen.add(v)).build()) {
+                    int v = value(f);
+                    if (v == 1) {
+                        firstStarted.countDown();
+                        await(release);
+                    }
+                    return v;
+                })
+                .onResult((v, f) -> seen.add(v))
+                .build()) {
             assertTrue(live.offer(frame(1, 1)));
             assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
             assertTrue(live.offer(frame(2, 2)), "nothing was waiting");
@@ -102,9 +105,11 @@ class LiveStreamTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Integer> seen = new AtomicReference<>();
         try (LiveStream<Integer> live = LiveStream.builder((ImageFrame f) -> {
-            await(release);
-            return value(f);
-        }).onResult((v, f) -> seen.set(v)).build()) {
+                    await(release);
+                    return value(f);
+                })
+                .onResult((v, f) -> seen.set(v))
+                .build()) {
             ImageFrame f = frame(42, 10);
             live.offer(f);
             for (int i = 0; i < 32; i++) {
@@ -121,10 +126,11 @@ class LiveStreamTest {
         List<ByteBuffer> buffers = Collections.synchronizedList(new ArrayList<>());
         List<String> sizes = Collections.synchronizedList(new ArrayList<>());
         try (LiveStream<Void> live = LiveStream.<Void>builder((ImageFrame f) -> {
-            buffers.add(f.pixels());
-            sizes.add(f.width() + "x" + f.height());
-            return null;
-        }).build()) {
+                    buffers.add(f.pixels());
+                    sizes.add(f.width() + "x" + f.height());
+                    return null;
+                })
+                .build()) {
             for (int i = 1; i <= 3; i++) {
                 live.offer(frame(i, i));
                 assertTrue(live.awaitIdle(WAIT));
@@ -149,17 +155,20 @@ class LiveStreamTest {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         try (LiveStream<Integer> live = LiveStream.builder((ImageFrame f) -> {
-            int v = value(f);
-            if (v == 2) {
-                throw new InvalidInputException("step failed on " + v);
-            }
-            return v;
-        }).onResult((v, f) -> {
-            if (v == 3) {
-                throw new IllegalStateException("listener failed on " + v);
-            }
-            seen.add(v);
-        }).onError((e, f) -> errors.add(e.getMessage() + " @" + f.timestampMs())).build()) {
+                    int v = value(f);
+                    if (v == 2) {
+                        throw new InvalidInputException("step failed on " + v);
+                    }
+                    return v;
+                })
+                .onResult((v, f) -> {
+                    if (v == 3) {
+                        throw new IllegalStateException("listener failed on " + v);
+                    }
+                    seen.add(v);
+                })
+                .onError((e, f) -> errors.add(e.getMessage() + " @" + f.timestampMs()))
+                .build()) {
             for (int i = 1; i <= 4; i++) {
                 live.offer(frame(i, i));
                 assertTrue(live.awaitIdle(WAIT));
@@ -172,7 +181,8 @@ class LiveStreamTest {
 
     @Test
     void badInputIsRejectedInTheCallersThread() throws Exception {
-        try (LiveStream<Integer> live = LiveStream.builder(LiveStreamTest::value).build()) {
+        try (LiveStream<Integer> live =
+                LiveStream.builder(LiveStreamTest::value).build()) {
             assertThrows(InvalidInputException.class, () -> live.offer(null));
             live.offer(frame(1, 100));
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> live.offer(frame(2, 100)));
@@ -183,7 +193,8 @@ class LiveStreamTest {
             assertEquals(1, live.stats().offered());
         }
         assertThrows(InvalidInputException.class, () -> LiveStream.builder(null));
-        assertThrows(InvalidInputException.class, () -> LiveStream.builder(f -> f).threadName(" "));
+        assertThrows(
+                InvalidInputException.class, () -> LiveStream.builder(f -> f).threadName(" "));
     }
 
     @Test
@@ -192,10 +203,13 @@ class LiveStreamTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         LiveStream<Integer> live = LiveStream.builder((ImageFrame f) -> {
-            started.countDown();
-            await(release);
-            return value(f);
-        }).onResult((v, f) -> seen.add(v)).threadName("test-live").build();
+                    started.countDown();
+                    await(release);
+                    return value(f);
+                })
+                .onResult((v, f) -> seen.add(v))
+                .threadName("test-live")
+                .build();
         live.offer(frame(1, 1));
         assertTrue(started.await(10, TimeUnit.SECONDS));
         live.offer(frame(2, 2));
@@ -217,10 +231,12 @@ class LiveStreamTest {
     void aListenerMayCloseTheStream() throws Exception {
         AtomicReference<LiveStream<Integer>> ref = new AtomicReference<>();
         CountDownLatch closed = new CountDownLatch(1);
-        LiveStream<Integer> live = LiveStream.builder(LiveStreamTest::value).onResult((v, f) -> {
-            ref.get().close();
-            closed.countDown();
-        }).build();
+        LiveStream<Integer> live = LiveStream.builder(LiveStreamTest::value)
+                .onResult((v, f) -> {
+                    ref.get().close();
+                    closed.countDown();
+                })
+                .build();
         ref.set(live);
         live.offer(frame(1, 1));
         assertTrue(closed.await(10, TimeUnit.SECONDS), "close() from the stream's own thread returned");

@@ -23,8 +23,8 @@ class MetadataFuzzTest {
     private static final char ENTRY_END = 0x1e;
 
     static SignEmbedderMetadata sample() {
-        SignModelMetadata model = SignModelMetadata.of(List.of("-", "coffee", "tea", "hello"),
-                        FeatureLayout.POSE_HANDS_258, 30)
+        SignModelMetadata model = SignModelMetadata.of(
+                        List.of("-", "coffee", "tea", "hello"), FeatureLayout.POSE_HANDS_258, 30)
                 .withTranslations(Map.of("-", "(no sign)"), Map.of("coffee", "កាហ្វេ", "tea", "តែ"))
                 .withNoSignLabel("-")
                 .withNormalization("relative to the shoulders")
@@ -60,8 +60,8 @@ class MetadataFuzzTest {
 
     private static void signModel(Mutant m) {
         Map<String, String> props = decode(m.bytes());
-        var outcome = FuzzChecks.parses(m, () -> SignModelMetadata.fromProperties(props, "fuzzed.onnx"),
-                ModelLoadException.class);
+        var outcome = FuzzChecks.parses(
+                m, () -> SignModelMetadata.fromProperties(props, "fuzzed.onnx"), ModelLoadException.class);
         if (outcome.accepted()) {
             SignModelMetadata md = outcome.value();
             assertEquals((long) md.sequenceLength() * md.layout().size(), md.windowSize(), m + ": window size");
@@ -77,8 +77,8 @@ class MetadataFuzzTest {
 
     private static void embedder(Mutant m) {
         Map<String, String> props = decode(m.bytes());
-        var outcome = FuzzChecks.parses(m, () -> SignEmbedderMetadata.fromProperties(props, "fuzzed.onnx"),
-                ModelLoadException.class);
+        var outcome = FuzzChecks.parses(
+                m, () -> SignEmbedderMetadata.fromProperties(props, "fuzzed.onnx"), ModelLoadException.class);
         if (outcome.accepted()) {
             SignEmbedderMetadata md = outcome.value();
             assertTrue(md.embeddingSize() > 0 && md.threshold() >= -1 && md.threshold() <= 1, m + ": " + md);

@@ -36,7 +36,8 @@ class SequenceBufferTest {
 
     @Test
     void strideSpacesWindows() {
-        SequenceBuffer b = SequenceBuffer.builder().length(2).featureSize(1).stride(3).build();
+        SequenceBuffer b =
+                SequenceBuffer.builder().length(2).featureSize(1).stride(3).build();
         boolean[] ready = new boolean[9];
         for (int i = 0; i < 9; i++) {
             ready[i] = b.push(new float[] {i});
@@ -47,8 +48,11 @@ class SequenceBufferTest {
 
     @Test
     void clearPolicyEmptiesTheWindowWhenHandsDisappear() {
-        SequenceBuffer b = SequenceBuffer.builder().length(2).layout(FeatureLayout.REPORTS_177)
-                .handLossPolicy(HandLossPolicy.CLEAR).build();
+        SequenceBuffer b = SequenceBuffer.builder()
+                .length(2)
+                .layout(FeatureLayout.REPORTS_177)
+                .handLossPolicy(HandLossPolicy.CLEAR)
+                .build();
         assertFalse(b.push(frame(177, 0.5f)));
         assertFalse(b.push(frame(177, 0f))); // no hands: cleared, not pushed
         assertEquals(0, b.size());
@@ -58,7 +62,10 @@ class SequenceBufferTest {
 
     @Test
     void skipPolicyDropsTheFrameOnly() {
-        SequenceBuffer b = SequenceBuffer.builder().length(2).featureSize(1).handLossPolicy(HandLossPolicy.SKIP)
+        SequenceBuffer b = SequenceBuffer.builder()
+                .length(2)
+                .featureSize(1)
+                .handLossPolicy(HandLossPolicy.SKIP)
                 .build();
         b.push(new float[] {1}, 0, true);
         assertFalse(b.push(new float[] {2}, 0, false));
@@ -68,11 +75,15 @@ class SequenceBufferTest {
 
     @Test
     void pushLandmarksWritesTheLayout() {
-        SequenceBuffer b = SequenceBuffer.builder().length(1).layout(FeatureLayout.REPORTS_177).build();
+        SequenceBuffer b = SequenceBuffer.builder()
+                .length(1)
+                .layout(FeatureLayout.REPORTS_177)
+                .build();
         HolisticLandmarks lm = FeatureLayoutTest.all();
         assertTrue(b.push(lm));
         assertArrayEquals(FeatureLayout.REPORTS_177.toFeatures(lm), b.window());
-        SequenceBuffer bare = SequenceBuffer.builder().length(1).featureSize(177).build();
+        SequenceBuffer bare =
+                SequenceBuffer.builder().length(1).featureSize(177).build();
         assertThrows(InvalidInputException.class, () -> bare.push(lm));
     }
 
@@ -82,8 +93,8 @@ class SequenceBufferTest {
         b.push(new float[] {1, 2, 3});
         assertThrows(InvalidInputException.class, () -> b.push(new float[2]));
         assertThrows(InvalidInputException.class, () -> b.push((float[]) null));
-        InvalidInputException nan = assertThrows(InvalidInputException.class,
-                () -> b.push(new float[] {1, Float.NaN, 3}));
+        InvalidInputException nan =
+                assertThrows(InvalidInputException.class, () -> b.push(new float[] {1, Float.NaN, 3}));
         assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
         assertThrows(InvalidInputException.class, () -> b.push(new float[] {1, 2, Float.POSITIVE_INFINITY}));
         assertThrows(InvalidInputException.class, () -> b.push(new float[4], 2));
@@ -109,8 +120,12 @@ class SequenceBufferTest {
         assertThrows(InvalidInputException.class, () -> SequenceBuffer.builder().length(0));
         assertThrows(InvalidInputException.class, () -> SequenceBuffer.builder().stride(-1));
         assertThrows(InvalidInputException.class, () -> SequenceBuffer.builder().build());
-        assertThrows(InvalidInputException.class,
-                () -> SequenceBuffer.builder().layout(FeatureLayout.REPORTS_177).featureSize(176).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> SequenceBuffer.builder()
+                        .layout(FeatureLayout.REPORTS_177)
+                        .featureSize(176)
+                        .build());
         assertThrows(InvalidInputException.class, () -> SequenceBuffer.builder().handLossPolicy(null));
         assertEquals(30 * 177, SequenceBuffer.of(30, FeatureLayout.REPORTS_177).windowSize());
     }

@@ -47,22 +47,24 @@ class SignEmbedderMetadataTest {
 
     @Test
     void malformedBackgroundIsRefusedNamingTheKey() {
-        Map<String, String> props = new HashMap<>(new SignEmbedderMetadata(model(), 2, 0.6, SHA,
-                new float[] {1, 0}, -0.1).toProperties());
+        Map<String, String> props =
+                new HashMap<>(new SignEmbedderMetadata(model(), 2, 0.6, SHA, new float[] {1, 0}, -0.1).toProperties());
         props.remove(SignEmbedderMetadata.MARGIN);
-        ModelLoadException lone = assertThrows(ModelLoadException.class,
-                () -> SignEmbedderMetadata.fromProperties(props, "e.onnx"));
+        ModelLoadException lone =
+                assertThrows(ModelLoadException.class, () -> SignEmbedderMetadata.fromProperties(props, "e.onnx"));
         assertTrue(lone.getMessage().contains(SignEmbedderMetadata.MARGIN), lone.getMessage());
         props.put(SignEmbedderMetadata.MARGIN, "-0.1");
         props.put(SignEmbedderMetadata.BACKGROUND, "AAAAAAAA"); // 6 bytes: 1.5 floats
         assertThrows(ModelLoadException.class, () -> SignEmbedderMetadata.fromProperties(props, "e.onnx"));
         props.put(SignEmbedderMetadata.BACKGROUND, "AAAAAA=="); // 4 bytes: one float, not a whole prototype of 2
-        ModelLoadException partial = assertThrows(ModelLoadException.class,
-                () -> SignEmbedderMetadata.fromProperties(props, "e.onnx"));
+        ModelLoadException partial =
+                assertThrows(ModelLoadException.class, () -> SignEmbedderMetadata.fromProperties(props, "e.onnx"));
         assertTrue(partial.getMessage().contains("whole prototypes"), partial.getMessage());
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> new SignEmbedderMetadata(model(), 2, 0.6, SHA, new float[] {1, 0}, 3));
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> new SignEmbedderMetadata(model(), 2, 0.6, SHA, new float[] {Float.NaN, 0}, 0));
     }
 }

@@ -46,10 +46,12 @@ class SignModelMetadataTest {
         for (String bad : new String[] {"fast", "-30", "NaN", "Infinity", "1001"}) {
             Map<String, String> props = new HashMap<>(sample().toProperties());
             props.put(SignModelMetadata.FRAME_RATE, bad);
-            ModelLoadException e = assertThrows(ModelLoadException.class,
-                    () -> SignModelMetadata.fromProperties(props, "m.onnx"), bad);
-            assertTrue(e.getMessage().contains("m.onnx") && e.getMessage().contains(bad.equals("fast") ? "fast"
-                    : "frameRate"), e.getMessage());
+            ModelLoadException e = assertThrows(
+                    ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"), bad);
+            assertTrue(
+                    e.getMessage().contains("m.onnx")
+                            && e.getMessage().contains(bad.equals("fast") ? "fast" : "frameRate"),
+                    e.getMessage());
         }
         assertThrows(InvalidInputException.class, () -> sample().withFrameRate(-1));
     }
@@ -58,9 +60,10 @@ class SignModelMetadataTest {
     void missingKeysAreNamed() {
         Map<String, String> props = new HashMap<>(sample().toProperties());
         props.remove(SignModelMetadata.FEATURE_LAYOUT);
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> SignModelMetadata.fromProperties(props, "m.onnx"));
-        assertTrue(e.getMessage().contains("m.onnx") && e.getMessage().contains(SignModelMetadata.FEATURE_LAYOUT),
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"));
+        assertTrue(
+                e.getMessage().contains("m.onnx") && e.getMessage().contains(SignModelMetadata.FEATURE_LAYOUT),
                 e.getMessage());
         assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(Map.of(), "x"));
     }
@@ -86,24 +89,25 @@ class SignModelMetadataTest {
 
     @Test
     void constructorValidates() {
-        assertThrows(InvalidInputException.class,
-                () -> SignModelMetadata.of(List.of(), FeatureLayout.REPORTS_177, 30));
-        assertThrows(InvalidInputException.class,
+        assertThrows(InvalidInputException.class, () -> SignModelMetadata.of(List.of(), FeatureLayout.REPORTS_177, 30));
+        assertThrows(
+                InvalidInputException.class,
                 () -> SignModelMetadata.of(List.of("a\nb"), FeatureLayout.REPORTS_177, 30));
-        assertThrows(InvalidInputException.class,
-                () -> SignModelMetadata.of(List.of("a"), FeatureLayout.REPORTS_177, 0));
+        assertThrows(
+                InvalidInputException.class, () -> SignModelMetadata.of(List.of("a"), FeatureLayout.REPORTS_177, 0));
         assertThrows(InvalidInputException.class, () -> SignModelMetadata.of(List.of(" "), null, 30));
     }
 
     private static void assertMessage(String word, Map<String, String> props) {
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> SignModelMetadata.fromProperties(props, "m.onnx"));
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"));
         assertTrue(e.getMessage().contains(word), e.getMessage());
     }
 
     @Test
     void refusesALabelTwice() {
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> SignModelMetadata.of(java.util.List.of("a", "b", "a"), FeatureLayout.REPORTS_177, 20));
         assertTrue(e.getMessage().contains("'a' appears twice (again at index 2)"), e.getMessage());
     }
@@ -112,8 +116,8 @@ class SignModelMetadataTest {
     void threadCountsAreBounded() {
         assertEquals(0, Checks.threadCount(0, 0, "threads"));
         assertEquals(Checks.MAX_THREADS, Checks.threadCount(Checks.MAX_THREADS, 1, "threads"));
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> Checks.threadCount(100000, 0, "intraOpThreads"));
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> Checks.threadCount(100000, 0, "intraOpThreads"));
         assertTrue(e.getMessage().contains("intraOpThreads must be in [0, 256], was 100000"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Checks.threadCount(0, 1, "threads"));
     }
@@ -123,13 +127,14 @@ class SignModelMetadataTest {
         // Found by MetadataFuzzTest: kslr.sequence_length 2147483647 x 258 features wrapped the window size to -258.
         Map<String, String> props = new HashMap<>(sample().toProperties());
         props.put(SignModelMetadata.SEQUENCE_LENGTH, "2147483647");
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> SignModelMetadata.fromProperties(props, "m.onnx"));
+        ModelLoadException e =
+                assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"));
         assertTrue(e.getMessage().contains("2147483647") && e.getMessage().contains("at most"), e.getMessage());
         props.put(SignModelMetadata.SEQUENCE_LENGTH, "100000000");
         assertThrows(ModelLoadException.class, () -> SignModelMetadata.fromProperties(props, "m.onnx"));
         props.put(SignModelMetadata.SEQUENCE_LENGTH, Integer.toString(SignModelMetadata.MAX_WINDOW_FLOATS / 258));
-        assertEquals(SignModelMetadata.MAX_WINDOW_FLOATS / 258 * 258,
+        assertEquals(
+                SignModelMetadata.MAX_WINDOW_FLOATS / 258 * 258,
                 SignModelMetadata.fromProperties(props, "m.onnx").windowSize());
     }
 }

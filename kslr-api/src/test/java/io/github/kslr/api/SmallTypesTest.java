@@ -28,11 +28,13 @@ class SmallTypesTest {
     @Test
     void modelSourceNamesWhatIsMissing(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nope.onnx");
-        ModelLoadException e = assertThrows(ModelLoadException.class,
-                () -> ModelSource.ofPath(missing).readAllBytes());
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class, () -> ModelSource.ofPath(missing).readAllBytes());
         assertTrue(e.getMessage().contains("nope.onnx"), e.getMessage());
-        ModelLoadException r = assertThrows(ModelLoadException.class,
-                () -> ModelSource.ofResource(getClass().getClassLoader(), "no/such/model.onnx").readAllBytes());
+        ModelLoadException r = assertThrows(
+                ModelLoadException.class,
+                () -> ModelSource.ofResource(getClass().getClassLoader(), "no/such/model.onnx")
+                        .readAllBytes());
         assertTrue(r.getMessage().contains("no/such/model.onnx"), r.getMessage());
         Path file = dir.resolve("m.onnx");
         Files.write(file, new byte[] {1, 2, 3});
@@ -58,8 +60,8 @@ class SmallTypesTest {
 
     @Test
     void checksNameValues() {
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> Checks.inRange(Float.NaN, 0, 1, "threshold"));
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> Checks.inRange(Float.NaN, 0, 1, "threshold"));
         assertTrue(e.getMessage().contains("threshold") && e.getMessage().contains("NaN"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Checks.range(10, 5, 6, "dst"));
         assertThrows(InvalidInputException.class, () -> Checks.range(10, -1, 2, "dst"));

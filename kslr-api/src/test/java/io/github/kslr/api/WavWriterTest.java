@@ -35,8 +35,11 @@ class WavWriterTest {
 
     @Test
     void refusesAnotherRate(@TempDir Path dir) {
-        assertThrows(InvalidInputException.class, () -> AtomicFiles.writeChannel(dir.resolve("x.wav"),
-                ch -> new WavWriter(ch, 16000).append(AudioClip.of(new float[1], 22050))));
+        assertThrows(
+                InvalidInputException.class,
+                () -> AtomicFiles.writeChannel(
+                        dir.resolve("x.wav"),
+                        ch -> new WavWriter(ch, 16000).append(AudioClip.of(new float[1], 22050))));
         assertArrayEquals(new String[0], dir.toFile().list());
     }
 }

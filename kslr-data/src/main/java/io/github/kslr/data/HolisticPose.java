@@ -46,39 +46,87 @@ public final class HolisticPose {
     private static final String FORMAT = "XYZC";
 
     /** MediaPipe's PoseLandmark names, in index order (the constants of {@code io.github.kslr.api.PoseLandmark}). */
-    static final List<String> BODY_POINTS = List.of("NOSE", "LEFT_EYE_INNER", "LEFT_EYE", "LEFT_EYE_OUTER",
-            "RIGHT_EYE_INNER", "RIGHT_EYE", "RIGHT_EYE_OUTER", "LEFT_EAR", "RIGHT_EAR", "MOUTH_LEFT", "MOUTH_RIGHT",
-            "LEFT_SHOULDER", "RIGHT_SHOULDER", "LEFT_ELBOW", "RIGHT_ELBOW", "LEFT_WRIST", "RIGHT_WRIST", "LEFT_PINKY",
-            "RIGHT_PINKY", "LEFT_INDEX", "RIGHT_INDEX", "LEFT_THUMB", "RIGHT_THUMB", "LEFT_HIP", "RIGHT_HIP",
-            "LEFT_KNEE", "RIGHT_KNEE", "LEFT_ANKLE", "RIGHT_ANKLE", "LEFT_HEEL", "RIGHT_HEEL", "LEFT_FOOT_INDEX",
+    static final List<String> BODY_POINTS = List.of(
+            "NOSE",
+            "LEFT_EYE_INNER",
+            "LEFT_EYE",
+            "LEFT_EYE_OUTER",
+            "RIGHT_EYE_INNER",
+            "RIGHT_EYE",
+            "RIGHT_EYE_OUTER",
+            "LEFT_EAR",
+            "RIGHT_EAR",
+            "MOUTH_LEFT",
+            "MOUTH_RIGHT",
+            "LEFT_SHOULDER",
+            "RIGHT_SHOULDER",
+            "LEFT_ELBOW",
+            "RIGHT_ELBOW",
+            "LEFT_WRIST",
+            "RIGHT_WRIST",
+            "LEFT_PINKY",
+            "RIGHT_PINKY",
+            "LEFT_INDEX",
+            "RIGHT_INDEX",
+            "LEFT_THUMB",
+            "RIGHT_THUMB",
+            "LEFT_HIP",
+            "RIGHT_HIP",
+            "LEFT_KNEE",
+            "RIGHT_KNEE",
+            "LEFT_ANKLE",
+            "RIGHT_ANKLE",
+            "LEFT_HEEL",
+            "RIGHT_HEEL",
+            "LEFT_FOOT_INDEX",
             "RIGHT_FOOT_INDEX");
 
     /** MediaPipe's HandLandmark names, in index order (the constants of {@code io.github.kslr.api.HandLandmark}). */
-    static final List<String> HAND_POINTS = List.of("WRIST", "THUMB_CMC", "THUMB_MCP", "THUMB_IP", "THUMB_TIP",
-            "INDEX_FINGER_MCP", "INDEX_FINGER_PIP", "INDEX_FINGER_DIP", "INDEX_FINGER_TIP", "MIDDLE_FINGER_MCP",
-            "MIDDLE_FINGER_PIP", "MIDDLE_FINGER_DIP", "MIDDLE_FINGER_TIP", "RING_FINGER_MCP", "RING_FINGER_PIP",
-            "RING_FINGER_DIP", "RING_FINGER_TIP", "PINKY_MCP", "PINKY_PIP", "PINKY_DIP", "PINKY_TIP");
+    static final List<String> HAND_POINTS = List.of(
+            "WRIST",
+            "THUMB_CMC",
+            "THUMB_MCP",
+            "THUMB_IP",
+            "THUMB_TIP",
+            "INDEX_FINGER_MCP",
+            "INDEX_FINGER_PIP",
+            "INDEX_FINGER_DIP",
+            "INDEX_FINGER_TIP",
+            "MIDDLE_FINGER_MCP",
+            "MIDDLE_FINGER_PIP",
+            "MIDDLE_FINGER_DIP",
+            "MIDDLE_FINGER_TIP",
+            "RING_FINGER_MCP",
+            "RING_FINGER_PIP",
+            "RING_FINGER_DIP",
+            "RING_FINGER_TIP",
+            "PINKY_MCP",
+            "PINKY_PIP",
+            "PINKY_DIP",
+            "PINKY_TIP");
 
     /** MediaPipe's POSE_CONNECTIONS. */
-    private static final int[][] BODY_LIMBS = {{0, 1}, {1, 2}, {2, 3}, {3, 7}, {0, 4}, {4, 5}, {5, 6}, {6, 8},
-        {9, 10}, {11, 12}, {11, 13}, {13, 15}, {15, 17}, {15, 19}, {15, 21}, {17, 19}, {12, 14}, {14, 16}, {16, 18},
-        {16, 20}, {16, 22}, {18, 20}, {11, 23}, {12, 24}, {23, 24}, {23, 25}, {24, 26}, {25, 27}, {26, 28}, {27, 29},
-        {28, 30}, {29, 31}, {30, 32}, {27, 31}, {28, 32}};
+    private static final int[][] BODY_LIMBS = {
+        {0, 1}, {1, 2}, {2, 3}, {3, 7}, {0, 4}, {4, 5}, {5, 6}, {6, 8}, {9, 10}, {11, 12}, {11, 13}, {13, 15}, {15, 17},
+        {15, 19}, {15, 21}, {17, 19}, {12, 14}, {14, 16}, {16, 18}, {16, 20}, {16, 22}, {18, 20}, {11, 23}, {12, 24},
+        {23, 24}, {23, 25}, {24, 26}, {25, 27}, {26, 28}, {27, 29}, {28, 30}, {29, 31}, {30, 32}, {27, 31}, {28, 32}
+    };
 
     /** MediaPipe's HAND_CONNECTIONS. */
-    private static final int[][] HAND_LIMBS = {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 6}, {6, 7}, {7, 8},
-        {5, 9}, {9, 10}, {10, 11}, {11, 12}, {9, 13}, {13, 14}, {14, 15}, {15, 16}, {13, 17}, {0, 17}, {17, 18},
-        {18, 19}, {19, 20}};
+    private static final int[][] HAND_LIMBS = {
+        {0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 6}, {6, 7}, {7, 8}, {5, 9}, {9, 10}, {10, 11}, {11, 12}, {9, 13},
+        {13, 14}, {14, 15}, {15, 16}, {13, 17}, {0, 17}, {17, 18}, {18, 19}, {19, 20}
+    };
 
     /** The components in file order, with the KSLR part each holds. */
     private static final List<Map.Entry<String, LandmarkPart>> LAYOUT = List.of(
-            Map.entry(POSE_LANDMARKS, LandmarkPart.POSE), Map.entry(FACE_LANDMARKS, LandmarkPart.FACE),
+            Map.entry(POSE_LANDMARKS, LandmarkPart.POSE),
+            Map.entry(FACE_LANDMARKS, LandmarkPart.FACE),
             Map.entry(LEFT_HAND_LANDMARKS, LandmarkPart.LEFT_HAND),
             Map.entry(RIGHT_HAND_LANDMARKS, LandmarkPart.RIGHT_HAND),
             Map.entry(POSE_WORLD_LANDMARKS, LandmarkPart.POSE_WORLD));
 
-    private HolisticPose() {
-    }
+    private HolisticPose() {}
 
     /** The five components KSLR writes, as pose-format's holistic reader names them. */
     public static List<Component> components() {
@@ -87,12 +135,13 @@ public final class HolisticPose {
             face.add(Integer.toString(i));
         }
         List<Color> red = List.of(new Color(255, 0, 0));
-        return List.of(new Component(POSE_LANDMARKS, FORMAT, BODY_POINTS, limbs(BODY_LIMBS), red),
+        return List.of(
+                new Component(POSE_LANDMARKS, FORMAT, BODY_POINTS, limbs(BODY_LIMBS), red),
                 new Component(FACE_LANDMARKS, FORMAT, face, List.of(), List.of(new Color(128, 0, 0))),
-                new Component(LEFT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS),
-                        List.of(new Color(0, 255, 0))),
-                new Component(RIGHT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS),
-                        List.of(new Color(0, 0, 255))),
+                new Component(
+                        LEFT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS), List.of(new Color(0, 255, 0))),
+                new Component(
+                        RIGHT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS), List.of(new Color(0, 0, 255))),
                 new Component(POSE_WORLD_LANDMARKS, FORMAT, BODY_POINTS, limbs(BODY_LIMBS), red));
     }
 
@@ -174,8 +223,8 @@ public final class HolisticPose {
                     + "; landmarks need both (x and y are pixels in a .pose)");
         }
         if (pose.dims() < 2) {
-            throw new InvalidInputException("the .pose's points have " + pose.dims()
-                    + " values; expected at least x and y");
+            throw new InvalidInputException(
+                    "the .pose's points have " + pose.dims() + " values; expected at least x and y");
         }
         // For each part, the file's point index of each of its landmarks (-1: the file lacks it).
         Map<LandmarkPart, int[]> where = new EnumMap<>(LandmarkPart.class);
@@ -192,7 +241,8 @@ public final class HolisticPose {
             int offset = pose.pointOffset(e.getKey());
             int[] index = new int[part.landmarkCount()];
             for (int i = 0; i < index.length; i++) {
-                String pointName = part == LandmarkPart.FACE ? Integer.toString(i)
+                String pointName = part == LandmarkPart.FACE
+                        ? Integer.toString(i)
                         : part.hasVisibility() ? BODY_POINTS.get(i) : HAND_POINTS.get(i);
                 Integer at = byName.get(pointName);
                 index[i] = at == null ? -1 : offset + at;
@@ -216,19 +266,34 @@ public final class HolisticPose {
             int base = f * people * points; // person 0
             for (LandmarkPart part : LandmarkPart.values()) {
                 int[] index = where.get(part);
-                sets[part.ordinal()] = index == null ? LandmarkSet.absent(part)
+                sets[part.ordinal()] = index == null
+                        ? LandmarkSet.absent(part)
                         : set(pose, part, index, base, dims, width, height, values, f);
             }
             long timestampMs = Math.round(f * 1000.0 / pose.fps());
-            frames.add(new HolisticLandmarks(timestampMs, width, height, sets[LandmarkPart.POSE.ordinal()],
-                    sets[LandmarkPart.POSE_WORLD.ordinal()], sets[LandmarkPart.FACE.ordinal()],
-                    sets[LandmarkPart.LEFT_HAND.ordinal()], sets[LandmarkPart.RIGHT_HAND.ordinal()]));
+            frames.add(new HolisticLandmarks(
+                    timestampMs,
+                    width,
+                    height,
+                    sets[LandmarkPart.POSE.ordinal()],
+                    sets[LandmarkPart.POSE_WORLD.ordinal()],
+                    sets[LandmarkPart.FACE.ordinal()],
+                    sets[LandmarkPart.LEFT_HAND.ordinal()],
+                    sets[LandmarkPart.RIGHT_HAND.ordinal()]));
         }
         return frames;
     }
 
-    private static LandmarkSet set(PoseFile pose, LandmarkPart part, int[] index, int base, int dims, int width,
-            int height, float[] values, int frame) {
+    private static LandmarkSet set(
+            PoseFile pose,
+            LandmarkPart part,
+            int[] index,
+            int base,
+            int dims,
+            int width,
+            int height,
+            float[] values,
+            int frame) {
         int stride = part.valuesPerLandmark();
         boolean present = false;
         for (int i = 0; i < index.length; i++) {

@@ -33,7 +33,12 @@ public final class MpDataset {
     private final int[] labelIndex;
     private final int[] sequence;
 
-    private MpDataset(List<String> labels, int sequenceLength, int featureSize, float[] windows, int[] labelIndex,
+    private MpDataset(
+            List<String> labels,
+            int sequenceLength,
+            int featureSize,
+            float[] windows,
+            int[] labelIndex,
             int[] sequence) {
         this.labels = List.copyOf(labels);
         this.sequenceLength = sequenceLength;
@@ -50,8 +55,13 @@ public final class MpDataset {
      * @param labelIndex one index into {@code labels} a window
      * @param sequence   the sequence number of each window (its folder name when written)
      */
-    public static MpDataset of(List<String> labels, int sequenceLength, int featureSize, float[] windows,
-            int[] labelIndex, int[] sequence) {
+    public static MpDataset of(
+            List<String> labels,
+            int sequenceLength,
+            int featureSize,
+            float[] windows,
+            int[] labelIndex,
+            int[] sequence) {
         Checks.notNull(labels, "labels");
         Checks.positive(sequenceLength, "sequenceLength");
         Checks.positive(featureSize, "featureSize");
@@ -69,14 +79,14 @@ public final class MpDataset {
         }
         for (int i = 0; i < count; i++) {
             if (labelIndex[i] < 0 || labelIndex[i] >= labels.size()) {
-                throw new InvalidInputException("labelIndex[" + i + "] is " + labelIndex[i] + ", expected 0.."
-                        + (labels.size() - 1));
+                throw new InvalidInputException(
+                        "labelIndex[" + i + "] is " + labelIndex[i] + ", expected 0.." + (labels.size() - 1));
             }
             Checks.nonNegative(sequence[i], "sequence[" + i + "]");
         }
         Checks.finite(windows, 0, windows.length, "windows");
-        return new MpDataset(labels, sequenceLength, featureSize, windows.clone(), labelIndex.clone(),
-                sequence.clone());
+        return new MpDataset(
+                labels, sequenceLength, featureSize, windows.clone(), labelIndex.clone(), sequence.clone());
     }
 
     private static void checkLabel(String l) {
@@ -97,8 +107,8 @@ public final class MpDataset {
         }
         Collections.sort(labels);
         if (labels.isEmpty()) {
-            throw new InvalidInputException(root + " holds no sign folders (expected <root>/<sign>/<sequence>/"
-                    + "<frame>.npy)");
+            throw new InvalidInputException(
+                    root + " holds no sign folders (expected <root>/<sign>/<sequence>/" + "<frame>.npy)");
         }
         return read(root, labels);
     }
@@ -131,14 +141,13 @@ public final class MpDataset {
                 TreeMap<Integer, Path> frameFiles = numbered(seqDir, false);
                 int n = frameFiles.size();
                 if (n == 0 || frameFiles.lastKey() != n - 1) {
-                    throw new InvalidInputException(seqDir + " must hold frames 0.npy .. " + (n - 1) + ".npy, has "
-                            + frameFiles.keySet());
+                    throw new InvalidInputException(
+                            seqDir + " must hold frames 0.npy .. " + (n - 1) + ".npy, has " + frameFiles.keySet());
                 }
                 if (length < 0) {
                     length = n;
                 } else if (n != length) {
-                    throw new InvalidInputException(seqDir + " has " + n + " frames, earlier sequences have "
-                            + length);
+                    throw new InvalidInputException(seqDir + " has " + n + " frames, earlier sequences have " + length);
                 }
                 float[] window = null;
                 for (var f : frameFiles.entrySet()) {
@@ -146,8 +155,8 @@ public final class MpDataset {
                     if (features < 0) {
                         features = frame.length;
                     } else if (frame.length != features) {
-                        throw new InvalidInputException(f.getValue() + " holds " + frame.length
-                                + " values, earlier frames hold " + features);
+                        throw new InvalidInputException(
+                                f.getValue() + " holds " + frame.length + " values, earlier frames hold " + features);
                     }
                     if (window == null) {
                         window = new float[length * features];
@@ -187,8 +196,8 @@ public final class MpDataset {
             try {
                 n = Integer.parseInt(stem);
             } catch (NumberFormatException e) {
-                throw new InvalidInputException(p + ": expected a " + (folders ? "sequence folder" : "frame file")
-                        + " named by a number", e);
+                throw new InvalidInputException(
+                        p + ": expected a " + (folders ? "sequence folder" : "frame file") + " named by a number", e);
             }
             if (n < 0 || out.put(n, p) != null) {
                 throw new InvalidInputException(p + ": number " + n + " is negative or used twice");
@@ -220,8 +229,8 @@ public final class MpDataset {
         for (int i = 0; i < count(); i++) {
             Path seqDir = root.resolve(labels.get(labelIndex[i])).resolve(Integer.toString(sequence[i]));
             for (int t = 0; t < sequenceLength; t++) {
-                float[] frame = Arrays.copyOfRange(windows, i * window + t * featureSize,
-                        i * window + (t + 1) * featureSize);
+                float[] frame =
+                        Arrays.copyOfRange(windows, i * window + t * featureSize, i * window + (t + 1) * featureSize);
                 NpyArray a;
                 if (frameType == DType.FLOAT32) {
                     a = NpyArray.ofFloats(frame, featureSize);
@@ -291,7 +300,7 @@ public final class MpDataset {
 
     @Override
     public String toString() {
-        return "MpDataset[" + count() + " sequences of " + sequenceLength + " x " + featureSize + ", labels "
-                + labels + "]";
+        return "MpDataset[" + count() + " sequences of " + sequenceLength + " x " + featureSize + ", labels " + labels
+                + "]";
     }
 }

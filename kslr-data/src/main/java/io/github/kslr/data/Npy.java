@@ -39,8 +39,7 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /**
      * Reads a {@code .npy} file.
@@ -98,7 +97,8 @@ public final class Npy {
                     + " is not supported; expected 1.0, 2.0 or 3.0");
         }
         // Version 1 and 2 headers are latin-1 (in practice ASCII); version 3 allows UTF-8.
-        String header = new String(readFully(in, headerLength, name, "the header"),
+        String header = new String(
+                readFully(in, headerLength, name, "the header"),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, name, "descr");
         String fortran = find(FORTRAN, header, name, "fortran_order");
@@ -116,8 +116,8 @@ public final class Npy {
             throw new InvalidInputException(name + ": dtype '" + descr + "' is not supported; expected one of <f4,"
                     + " <f8, <i2, <i4, <i8 (or big-endian >..)");
         }
-        ByteOrder byteOrder = order == '>' ? ByteOrder.BIG_ENDIAN
-                : order == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
+        ByteOrder byteOrder =
+                order == '>' ? ByteOrder.BIG_ENDIAN : order == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.nativeOrder();
         int[] shape = parseShape(shapeText, name);
         int size = NpyArray.sizeOf(shape, name);
         long dataBytes = (long) size * dtype.bytes();
@@ -243,8 +243,8 @@ public final class Npy {
         while (left > 0) {
             int got = in.readNBytes(chunk, 0, (int) Math.min(CHUNK, left));
             if (got == 0) {
-                throw new InvalidInputException(name + " is truncated: its header promises " + size + " elements ("
-                        + n + " bytes of data) but the data ends after " + (n - left) + " bytes");
+                throw new InvalidInputException(name + " is truncated: its header promises " + size + " elements (" + n
+                        + " bytes of data) but the data ends after " + (n - left) + " bytes");
             }
             out.write(chunk, 0, got);
             left -= got;
@@ -322,8 +322,7 @@ public final class Npy {
         if (shape.length == 1) {
             dims.append(',');
         }
-        String dict = "{'descr': '<" + array.dtype().code() + "', 'fortran_order': False, 'shape': (" + dims
-                + "), }";
+        String dict = "{'descr': '<" + array.dtype().code() + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         // magic (6) + version (2) + length (2 or 4) + dict + padding spaces + '\n', a multiple of 64 in total.
         int lengthBytes = 2;
         int total = align(10 + dict.length() + 1);

@@ -242,8 +242,9 @@ public final class NpyArray {
             return false;
         }
         NpyArray a = (NpyArray) o;
-        return dtype == a.dtype && Arrays.equals(shape, a.shape) && Arrays.deepEquals(new Object[] {data},
-                new Object[] {a.data});
+        return dtype == a.dtype
+                && Arrays.equals(shape, a.shape)
+                && Arrays.deepEquals(new Object[] {data}, new Object[] {a.data});
     }
 
     @Override

@@ -73,8 +73,7 @@ public final class PoseFile {
      *
      * @param format one letter a value ({@code XYC}, {@code XYZC}), {@code C} (the confidence) last and only there
      */
-    public record Component(String name, String format, List<String> points, List<Limb> limbs,
-            List<Color> colors) {
+    public record Component(String name, String format, List<String> points, List<Limb> limbs, List<Color> colors) {
         /** @throws InvalidInputException when a name, the format or a count does not fit the format */
         public Component {
             Checks.notNull(name, "name");
@@ -115,8 +114,17 @@ public final class PoseFile {
     final float[] data;
     final float[] confidence;
 
-    private PoseFile(float version, int width, int height, int depth, List<Component> components, float fps,
-            int frames, int people, float[] data, float[] confidence) {
+    private PoseFile(
+            float version,
+            int width,
+            int height,
+            int depth,
+            List<Component> components,
+            float fps,
+            int frames,
+            int people,
+            float[] data,
+            float[] confidence) {
         this.version = version;
         this.width = width;
         this.height = height;
@@ -139,8 +147,16 @@ public final class PoseFile {
      * @param confidence {@code [frames][people][points]} (copied)
      * @throws InvalidInputException when a size does not fit the format or the arrays do not have the sizes above
      */
-    public static PoseFile of(int width, int height, int depth, List<Component> components, float fps, int frames,
-            int people, float[] data, float[] confidence) {
+    public static PoseFile of(
+            int width,
+            int height,
+            int depth,
+            List<Component> components,
+            float fps,
+            int frames,
+            int people,
+            float[] data,
+            float[] confidence) {
         u16(width, "width");
         u16(height, "height");
         u16(depth, "depth");
@@ -159,8 +175,7 @@ public final class PoseFile {
                     + people + " x " + pointCount(cs) + " x " + dimsOf(cs) + " values and confidence " + cells
                     + "; they hold " + data.length + " and " + confidence.length);
         }
-        return new PoseFile(VERSION, width, height, depth, cs, fps, frames, people, data.clone(),
-                confidence.clone());
+        return new PoseFile(VERSION, width, height, depth, cs, fps, frames, people, data.clone(), confidence.clone());
     }
 
     /** The version the file was read with, or {@link #VERSION}. */
@@ -275,8 +290,8 @@ public final class PoseFile {
         try {
             long size = Files.size(file);
             if (size > Integer.MAX_VALUE - 8) {
-                throw new InvalidInputException(".pose file " + file + " is " + size + " bytes; KSLR reads .pose"
-                        + " files up to 2 GB");
+                throw new InvalidInputException(
+                        ".pose file " + file + " is " + size + " bytes; KSLR reads .pose" + " files up to 2 GB");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -361,7 +376,8 @@ public final class PoseFile {
             }
             int points = pointCount(components);
             int dims = dimsOf(components);
-            return v == 0 ? bodyV0(version, width, height, depth, components, points, dims)
+            return v == 0
+                    ? bodyV0(version, width, height, depth, components, points, dims)
                     : bodyV01(v, version, width, height, depth, components, points, dims);
         }
 
@@ -372,8 +388,9 @@ public final class PoseFile {
             int np = u16(what + "'s point count");
             int nl = u16(what + "'s limb count");
             int nc = u16(what + "'s colour count");
-            need(2L * np + 4L * nl + 6L * nc, what + " (" + cname + "): " + np + " point names, " + nl + " limbs and "
-                    + nc + " colours");
+            need(
+                    2L * np + 4L * nl + 6L * nc,
+                    what + " (" + cname + "): " + np + " point names, " + nl + " limbs and " + nc + " colours");
             List<String> pointNames = new ArrayList<>(np);
             for (int i = 0; i < np; i++) {
                 pointNames.add(str(what + "'s point " + i));
@@ -394,8 +411,15 @@ public final class PoseFile {
             }
         }
 
-        private PoseFile bodyV01(int v, float version, int width, int height, int depth, List<Component> components,
-                int points, int dims) {
+        private PoseFile bodyV01(
+                int v,
+                float version,
+                int width,
+                int height,
+                int depth,
+                List<Component> components,
+                int points,
+                int dims) {
             float fps;
             long frames;
             if (v == 1) {
@@ -417,8 +441,10 @@ public final class PoseFile {
                 }
             }
             long bytes = mul(frames, perFrame);
-            need(bytes, "the body: " + frames + " frames x " + people + " people x " + points + " points x ("
-                    + dims + " values + confidence) of float32");
+            need(
+                    bytes,
+                    "the body: " + frames + " frames x " + people + " people x " + points + " points x (" + dims
+                            + " values + confidence) of float32");
             if (frames > Integer.MAX_VALUE - 8 || bytes / 4 > Integer.MAX_VALUE - 8) {
                 throw new InvalidInputException(name + ": " + frames + " frames are more than KSLR reads");
             }
@@ -432,12 +458,21 @@ public final class PoseFile {
             buf.position(buf.position() + data.length * 4);
             buf.asFloatBuffer().get(confidence);
             buf.position(buf.position() + confidence.length * 4);
-            return new PoseFile(version, width, height, depth, List.copyOf(components), fps, (int) frames, people,
-                    data, confidence);
+            return new PoseFile(
+                    version,
+                    width,
+                    height,
+                    depth,
+                    List.copyOf(components),
+                    fps,
+                    (int) frames,
+                    people,
+                    data,
+                    confidence);
         }
 
-        private PoseFile bodyV0(float version, int width, int height, int depth, List<Component> components,
-                int points, int dims) {
+        private PoseFile bodyV0(
+                float version, int width, int height, int depth, List<Component> components, int points, int dims) {
             int fps = u16("the fps");
             int frames = u16("the frame count");
             long personBytes = 2;
@@ -480,8 +515,8 @@ public final class PoseFile {
                     }
                 }
             }
-            return new PoseFile(version, width, height, depth, List.copyOf(components), fps, frames, maxPeople,
-                    data, confidence);
+            return new PoseFile(
+                    version, width, height, depth, List.copyOf(components), fps, frames, maxPeople, data, confidence);
         }
     }
 
@@ -599,8 +634,8 @@ public final class PoseFile {
 
     private static int u16(int value, String name) {
         if (value < 0 || value > U16) {
-            throw new InvalidInputException(name + " must be in [0, 65535] (a uint16 of the .pose format), was "
-                    + value);
+            throw new InvalidInputException(
+                    name + " must be in [0, 65535] (a uint16 of the .pose format), was " + value);
         }
         return value;
     }
@@ -622,14 +657,30 @@ public final class PoseFile {
             return false;
         }
         PoseFile p = (PoseFile) o;
-        return Float.compare(version, p.version) == 0 && width == p.width && height == p.height && depth == p.depth
-                && components.equals(p.components) && Float.compare(fps, p.fps) == 0 && frames == p.frames
-                && people == p.people && Arrays.equals(data, p.data) && Arrays.equals(confidence, p.confidence);
+        return Float.compare(version, p.version) == 0
+                && width == p.width
+                && height == p.height
+                && depth == p.depth
+                && components.equals(p.components)
+                && Float.compare(fps, p.fps) == 0
+                && frames == p.frames
+                && people == p.people
+                && Arrays.equals(data, p.data)
+                && Arrays.equals(confidence, p.confidence);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, width, height, depth, components, fps, frames, people, Arrays.hashCode(data),
+        return Objects.hash(
+                version,
+                width,
+                height,
+                depth,
+                components,
+                fps,
+                frames,
+                people,
+                Arrays.hashCode(data),
                 Arrays.hashCode(confidence));
     }
 

@@ -86,11 +86,13 @@ class MpDatasetTest {
         e = assertThrows(InvalidInputException.class, () -> MpDataset.read(root, List.of("x", "missing")));
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> MpDataset.read(tmp.resolve("MP_Data/x/0")));
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> MpDataset.of(List.of("x"), 3, 4, w, new int[] {0, 1}, new int[] {0, 1}));
         float[] nan = w.clone();
         nan[5] = Float.NaN;
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> MpDataset.of(List.of("x"), 3, 4, nan, new int[] {0, 0}, new int[] {0, 1}));
     }
 }

@@ -22,15 +22,20 @@ import org.junit.jupiter.api.Assumptions;
  * {@code tools/install-test-deps.sh}); fails instead under {@code -Dkslr.requireShared=true} (CI).
  */
 final class NpmPoseFormat {
-    static final Path PROJECT = Path.of("..", "tools", "pose-format-check").toAbsolutePath().normalize();
+    static final Path PROJECT =
+            Path.of("..", "tools", "pose-format-check").toAbsolutePath().normalize();
 
     /** What pose-format's parser read. */
-    record Parsed(double version, int width, int height, int depth, List<PoseFile.Component> components, double fps,
-            List<List<float[]>> frames) {
-    }
+    record Parsed(
+            double version,
+            int width,
+            int height,
+            int depth,
+            List<PoseFile.Component> components,
+            double fps,
+            List<List<float[]>> frames) {}
 
-    private NpmPoseFormat() {
-    }
+    private NpmPoseFormat() {}
 
     private static void require(boolean present, String what) {
         if (!present) {
@@ -59,13 +64,20 @@ final class NpmPoseFormat {
     static Parsed read(Path pose) throws IOException, InterruptedException {
         Path node = node();
         require(node != null, "node on the PATH (run tools/install-test-deps.sh)");
-        require(Files.isDirectory(PROJECT.resolve("node_modules/pose-format")),
+        require(
+                Files.isDirectory(PROJECT.resolve("node_modules/pose-format")),
                 PROJECT.resolve("node_modules/pose-format") + " (run tools/install-test-deps.sh: npm ci in "
                         + "tools/pose-format-check)");
         Path outFile = Files.createTempFile("read-pose", ".txt");
         try {
-            Process p = new ProcessBuilder(node.toString(), "read-pose.mjs", pose.toAbsolutePath().toString())
-                    .directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
+            Process p = new ProcessBuilder(
+                            node.toString(),
+                            "read-pose.mjs",
+                            pose.toAbsolutePath().toString())
+                    .directory(PROJECT.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(outFile.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("read-pose.mjs ran for more than 120 s");
@@ -124,8 +136,8 @@ final class NpmPoseFormat {
                     limbs.add(new PoseFile.Limb(Integer.parseInt(f[1]), Integer.parseInt(f[2])));
                     break;
                 case "color":
-                    colors.add(new PoseFile.Color(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                            Integer.parseInt(f[3])));
+                    colors.add(
+                            new PoseFile.Color(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])));
                     break;
                 case "frame":
                     frames.add(new ArrayList<>());
@@ -166,17 +178,28 @@ final class NpmPoseFormat {
                 for (PoseFile.Component c : actual.components()) {
                     for (int i = 0; i < c.points().size(); i++, point++) {
                         for (int d = 0; d < c.format().length(); d++) {
-                            float got = c.format().charAt(d) == 'C' ? actual.confidence(f, p, point)
+                            float got = c.format().charAt(d) == 'C'
+                                    ? actual.confidence(f, p, point)
                                     : actual.value(f, p, point, d);
                             // A person npm did not see in this frame (version 0 pads frames) reads as zeros.
                             float want = values == null ? 0f : values[k++];
                             if (Float.floatToIntBits(got) != Float.floatToIntBits(want)
                                     && !(Float.isNaN(got) && Float.isNaN(want))) {
                                 if (mismatches++ == 0) {
-                                    first.append("frame ").append(f).append(" person ").append(p).append(' ')
-                                            .append(c.name()).append(" point ").append(i).append(' ')
-                                            .append(c.format().charAt(d)).append(": npm ").append(want)
-                                            .append(", KSLR ").append(got);
+                                    first.append("frame ")
+                                            .append(f)
+                                            .append(" person ")
+                                            .append(p)
+                                            .append(' ')
+                                            .append(c.name())
+                                            .append(" point ")
+                                            .append(i)
+                                            .append(' ')
+                                            .append(c.format().charAt(d))
+                                            .append(": npm ")
+                                            .append(want)
+                                            .append(", KSLR ")
+                                            .append(got);
                                 }
                             }
                         }

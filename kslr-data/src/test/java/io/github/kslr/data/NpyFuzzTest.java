@@ -67,11 +67,14 @@ class NpyFuzzTest {
     }
 
     private static void readsStreamOrRefuses(Mutant m) {
-        FuzzChecks.parses(m, () -> {
-            ByteArrayInputStream in = new ByteArrayInputStream(m.bytes());
-            NpyArray a = Npy.read(in, "m.npy");
-            return a.size();
-        }, InvalidInputException.class);
+        FuzzChecks.parses(
+                m,
+                () -> {
+                    ByteArrayInputStream in = new ByteArrayInputStream(m.bytes());
+                    NpyArray a = Npy.read(in, "m.npy");
+                    return a.size();
+                },
+                InvalidInputException.class);
     }
 
     @Test
@@ -94,11 +97,12 @@ class NpyFuzzTest {
     void readsOrRefusesDamagedCopiesOfARealNumpyFile() throws IOException {
         // y.npy of the shared ASL data: int16 labels as NumPy itself saved them (6.5 KB).
         byte[] real = Files.readAllBytes(SharedFiles.require("data/asl-traduttore/y.npy"));
-        assertEquals(NpyArray.DType.INT16, Npy.read(new ByteArrayInputStream(real), "y.npy").dtype());
+        assertEquals(
+                NpyArray.DType.INT16,
+                Npy.read(new ByteArrayInputStream(real), "y.npy").dtype());
         FuzzChecks.forEachMutant("Npy.read(Path) shared y.npy", real, 200, this::readsFileOrRefuses);
         FuzzChecks.forEachMutant("Npy.read(InputStream) shared y.npy", real, 200, NpyFuzzTest::readsStreamOrRefuses);
     }
-
 
     @Test
     void mpDatasetReadsOrRefusesADamagedFrame() throws IOException {
@@ -108,8 +112,8 @@ class NpyFuzzTest {
         for (int i = 0; i < windows.length; i++) {
             windows[i] = i * 0.01f;
         }
-        MpDataset ds = MpDataset.of(List.of("hello", "thanks"), 3, 12, windows, new int[] {0, 0, 1, 1},
-                new int[] {0, 1, 0, 1});
+        MpDataset ds = MpDataset.of(
+                List.of("hello", "thanks"), 3, 12, windows, new int[] {0, 0, 1, 1}, new int[] {0, 1, 0, 1});
         Path clean = dir.resolve("clean");
         ds.write(clean, NpyArray.DType.FLOAT64);
         byte[] frame = Files.readAllBytes(clean.resolve("thanks/1/2.npy"));
@@ -118,12 +122,14 @@ class NpyFuzzTest {
         int[] n = {0};
         FuzzChecks.forEachMutant("MpDataset.read", frame, 150, m -> {
             // Damage a different frame each time, and put the previous one back.
-            Path target = root.resolve((n[0] % 2 == 0 ? "hello/" : "thanks/") + (n[0] / 2 % 2) + "/" + (n[0] % 3)
-                    + ".npy");
+            Path target =
+                    root.resolve((n[0] % 2 == 0 ? "hello/" : "thanks/") + (n[0] / 2 % 2) + "/" + (n[0] % 3) + ".npy");
             try {
                 Files.write(target, m.bytes());
                 FuzzChecks.parses(m, () -> MpDataset.read(root), InvalidInputException.class);
-                Files.copy(clean.resolve(root.relativize(target)), target,
+                Files.copy(
+                        clean.resolve(root.relativize(target)),
+                        target,
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -44,8 +44,11 @@ class NpyTest {
     }
 
     static double[] numbers(String text) {
-        return text.equals("-") ? new double[0] : Arrays.stream(text.split(",")).mapToDouble(Double::parseDouble)
-                .toArray();
+        return text.equals("-")
+                ? new double[0]
+                : Arrays.stream(text.split(","))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray();
     }
 
     @Test
@@ -71,7 +74,9 @@ class NpyTest {
                 float[] v = a.toFloatArray();
                 for (int i = 0; i < v.length; i++) {
                     // Bit-exact, so -0.0 and 0.0 differ.
-                    assertEquals(Float.floatToIntBits((float) expected[i]), Float.floatToIntBits(v[i]),
+                    assertEquals(
+                            Float.floatToIntBits((float) expected[i]),
+                            Float.floatToIntBits(v[i]),
                             name + "[" + i + "]");
                 }
             } else if (a.dtype() == DType.FLOAT64) {
@@ -104,9 +109,14 @@ class NpyTest {
         }
         f[3] = Float.NaN;
         d[4] = Double.NEGATIVE_INFINITY;
-        List<NpyArray> arrays = List.of(NpyArray.ofFloats(f, 2, 3, 4), NpyArray.ofDoubles(d, 24),
-                NpyArray.ofShorts(s, 4, 6), NpyArray.ofInts(i, 1, 24), NpyArray.ofLongs(l, 2, 12),
-                NpyArray.ofFloats(new float[] {7}), NpyArray.ofFloats(new float[0], 0, 5));
+        List<NpyArray> arrays = List.of(
+                NpyArray.ofFloats(f, 2, 3, 4),
+                NpyArray.ofDoubles(d, 24),
+                NpyArray.ofShorts(s, 4, 6),
+                NpyArray.ofInts(i, 1, 24),
+                NpyArray.ofLongs(l, 2, 12),
+                NpyArray.ofFloats(new float[] {7}),
+                NpyArray.ofFloats(new float[0], 0, 5));
         for (NpyArray a : arrays) {
             Path file = tmp.resolve("a.npy");
             Npy.write(file, a);
@@ -139,8 +149,11 @@ class NpyTest {
     void numPyReadsWhatWeWrite() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 with NumPy (Debian: python3-numpy)");
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import numpy")
+                .redirectErrorStream(true)
+                .start();
+        assumeTrue(
+                probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 "needs NumPy for /usr/bin/python3 (Debian: apt-get install python3-numpy)");
         float[] f = {1.5f, -0.0f, 3.4e38f, 1e-7f, 2, 3};
         Npy.write(tmp.resolve("f.npy"), NpyArray.ofFloats(f, 2, 3));
@@ -148,13 +161,15 @@ class NpyTest {
         Npy.write(tmp.resolve("s.npy"), NpyArray.ofShorts(new short[] {-32768, 32767}, 2, 1));
         Npy.write(tmp.resolve("l.npy"), NpyArray.ofLongs(new long[] {Long.MIN_VALUE, 42}, 2));
         Npy.write(tmp.resolve("i.npy"), NpyArray.ofInts(new int[] {5}));
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "import numpy as np, sys",
                 "d = sys.argv[1]",
                 "for n in ['f', 'd', 's', 'l', 'i']:",
                 "    a = np.load(d + '/' + n + '.npy')",
                 "    print(n, a.dtype.str, a.shape, ','.join(repr(v.item()) for v in a.ravel()))");
-        Process p = new ProcessBuilder(python.toString(), "-c", script, tmp.toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(python.toString(), "-c", script, tmp.toString())
+                .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -190,8 +205,11 @@ class NpyTest {
 
         assertThrows(InvalidInputException.class, () -> NpyArray.ofFloats(new float[5], 2, 3));
         assertThrows(InvalidInputException.class, () -> NpyArray.ofFloats(new float[5], -5));
-        assertThrows(InvalidInputException.class, () -> NpyArray.ofFloats(new float[2], 2).toIntArray());
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
+                () -> NpyArray.ofFloats(new float[2], 2).toIntArray());
+        assertThrows(
+                InvalidInputException.class,
                 () -> NpyArray.ofLongs(new long[] {1L << 40}, 1).toIntArray());
     }
 
@@ -220,12 +238,15 @@ class NpyTest {
         Path forged = tmp.resolve("X.npy");
         Files.write(forged, forged("<f8", "(1, 20, 100000000)", 1000));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Npy.read(forged));
-        assertTrue(e.getMessage().contains("16000000000 bytes of data") && e.getMessage().contains("holds 1000 bytes"),
+        assertTrue(
+                e.getMessage().contains("16000000000 bytes of data")
+                        && e.getMessage().contains("holds 1000 bytes"),
                 e.getMessage());
         // From a stream of unknown length: memory follows the data that arrives, so 2 GB declared costs nothing.
         byte[] big = forged("<f4", "(500000000,)", 70000);
         e = assertThrows(InvalidInputException.class, () -> Npy.read(new ByteArrayInputStream(big), "s"));
-        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("ends after 70000 bytes"),
+        assertTrue(
+                e.getMessage().contains("truncated") && e.getMessage().contains("ends after 70000 bytes"),
                 e.getMessage());
         // A well-formed array read from a stream still comes back whole.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -234,7 +255,9 @@ class NpyTest {
             values[i] = i * 0.5f;
         }
         Npy.write(out, NpyArray.ofFloats(values, values.length));
-        assertArrayEquals(values, Npy.read(new ByteArrayInputStream(out.toByteArray()), "s").toFloatArray());
+        assertArrayEquals(
+                values,
+                Npy.read(new ByteArrayInputStream(out.toByteArray()), "s").toFloatArray());
     }
 
     @Test
@@ -263,7 +286,8 @@ class NpyTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length, 0});
             out.writeBytes(header);
-            InvalidInputException e = assertThrows(InvalidInputException.class,
+            InvalidInputException e = assertThrows(
+                    InvalidInputException.class,
                     () -> Npy.read(new ByteArrayInputStream(out.toByteArray()), "comma.npy"));
             assertTrue(e.getMessage().contains("shape"), e.getMessage());
         }

@@ -42,9 +42,14 @@ class PoseFileTest {
         Random r = new Random(19);
         List<HolisticLandmarks> frames = new ArrayList<>();
         for (int f = 0; f < n; f++) {
-            frames.add(new HolisticLandmarks(Math.round(f * 1000.0 / 30), width, height,
-                    set(LandmarkPart.POSE, r, f % 5 != 4), set(LandmarkPart.POSE_WORLD, r, f % 5 != 4),
-                    set(LandmarkPart.FACE, r, f % 3 != 1), set(LandmarkPart.LEFT_HAND, r, f % 2 == 0),
+            frames.add(new HolisticLandmarks(
+                    Math.round(f * 1000.0 / 30),
+                    width,
+                    height,
+                    set(LandmarkPart.POSE, r, f % 5 != 4),
+                    set(LandmarkPart.POSE_WORLD, r, f % 5 != 4),
+                    set(LandmarkPart.FACE, r, f % 3 != 1),
+                    set(LandmarkPart.LEFT_HAND, r, f % 2 == 0),
                     set(LandmarkPart.RIGHT_HAND, r, f % 4 != 3)));
         }
         return frames;
@@ -57,8 +62,11 @@ class PoseFileTest {
         float[] v = new float[part.valueCount()];
         for (int i = 0; i < v.length; i++) {
             boolean visibility = part.hasVisibility() && i % 4 == 3;
-            v[i] = visibility ? r.nextFloat() : part == LandmarkPart.POSE_WORLD ? r.nextFloat() - 0.5f
-                    : i % part.valuesPerLandmark() == 2 ? (r.nextFloat() - 0.5f) * 0.2f : r.nextFloat();
+            v[i] = visibility
+                    ? r.nextFloat()
+                    : part == LandmarkPart.POSE_WORLD
+                            ? r.nextFloat() - 0.5f
+                            : i % part.valuesPerLandmark() == 2 ? (r.nextFloat() - 0.5f) * 0.2f : r.nextFloat();
         }
         return LandmarkSet.of(part, v, 0, 1f);
     }
@@ -72,9 +80,12 @@ class PoseFileTest {
         assertEquals(1250, pose.height());
         assertEquals(24f, pose.fps());
         assertEquals(170, pose.frameCount());
-        assertEquals(List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS"),
+        assertEquals(
+                List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS"),
                 pose.components().stream().map(PoseFile.Component::name).toList());
-        assertEquals(List.of(8, 128, 21, 21), pose.components().stream().map(c -> c.points().size()).toList());
+        assertEquals(
+                List.of(8, 128, 21, 21),
+                pose.components().stream().map(c -> c.points().size()).toList());
         assertTrue(pose.components().stream().allMatch(c -> c.format().equals("XYZC")));
         NpmPoseFormat.assertSame(NpmPoseFormat.read(file), pose);
 
@@ -83,7 +94,8 @@ class PoseFileTest {
         assertEquals(170, frames.size());
         assertEquals(Math.round(169 * 1000.0 / 24), frames.get(169).timestampMs());
         int wrist = pose.component("POSE_LANDMARKS").points().indexOf("LEFT_WRIST");
-        HolisticLandmarks some = frames.stream().filter(f -> f.pose().isPresent()).findFirst().orElseThrow();
+        HolisticLandmarks some =
+                frames.stream().filter(f -> f.pose().isPresent()).findFirst().orElseThrow();
         int f = frames.indexOf(some);
         assertEquals(pose.value(f, 0, wrist, 0) / 1250f, some.pose().x(PoseLandmark.LEFT_WRIST));
         assertEquals(pose.value(f, 0, wrist, 1) / 1250f, some.pose().y(PoseLandmark.LEFT_WRIST));
@@ -91,8 +103,10 @@ class PoseFileTest {
         assertEquals(0f, some.pose().x(PoseLandmark.NOSE), "a point the file lacks reads as 0");
         int face = pose.pointOffset("FACE_LANDMARKS");
         String faceName = pose.component("FACE_LANDMARKS").points().get(5);
-        HolisticLandmarks withFace = frames.stream().filter(x -> x.face().isPresent()).findFirst().orElseThrow();
-        assertEquals(pose.value(frames.indexOf(withFace), 0, face + 5, 2),
+        HolisticLandmarks withFace =
+                frames.stream().filter(x -> x.face().isPresent()).findFirst().orElseThrow();
+        assertEquals(
+                pose.value(frames.indexOf(withFace), 0, face + 5, 2),
                 withFace.face().z(Integer.parseInt(faceName)));
         assertFalse(frames.get(0).poseWorld().isPresent(), "the file has no POSE_WORLD_LANDMARKS");
     }
@@ -123,8 +137,14 @@ class PoseFileTest {
         NpmPoseFormat.Parsed npm = NpmPoseFormat.read(file);
         assertEquals(0.2, npm.version(), 1e-6);
         NpmPoseFormat.assertSame(npm, pose);
-        assertEquals(List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS",
-                "POSE_WORLD_LANDMARKS"), npm.components().stream().map(PoseFile.Component::name).toList());
+        assertEquals(
+                List.of(
+                        "POSE_LANDMARKS",
+                        "FACE_LANDMARKS",
+                        "LEFT_HAND_LANDMARKS",
+                        "RIGHT_HAND_LANDMARKS",
+                        "POSE_WORLD_LANDMARKS"),
+                npm.components().stream().map(PoseFile.Component::name).toList());
         // And npm's values are KSLR's landmarks in pose-format's units.
         float[] first = npm.frames().get(0).get(0);
         HolisticLandmarks lm = frames.get(0);
@@ -177,7 +197,9 @@ class PoseFileTest {
         String[] names = new String[64];
         int n = 0;
         for (Field f : type.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class && !f.getName().equals("COUNT")) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == int.class
+                    && !f.getName().equals("COUNT")) {
                 names[f.getInt(null)] = f.getName();
                 n++;
             }
@@ -189,8 +211,8 @@ class PoseFileTest {
     void damagedFilesAreRefusedWithNamedErrors() {
         byte[] good = HolisticPose.toPose(frames(2, 64, 48), 25f).toBytes();
 
-        InvalidInputException truncated = assertThrows(InvalidInputException.class,
-                () -> PoseFile.read(Arrays.copyOf(good, good.length - 1), "t.pose"));
+        InvalidInputException truncated = assertThrows(
+                InvalidInputException.class, () -> PoseFile.read(Arrays.copyOf(good, good.length - 1), "t.pose"));
         assertTrue(truncated.getMessage().contains("t.pose is truncated: the body"), truncated.getMessage());
 
         byte[] version = good.clone();
@@ -207,8 +229,7 @@ class PoseFileTest {
 
         byte[] components = good.clone();
         ByteBuffer.wrap(components).order(ByteOrder.LITTLE_ENDIAN).putShort(10, (short) 0xffff);
-        InvalidInputException k = assertThrows(InvalidInputException.class,
-                () -> PoseFile.read(components, "k.pose"));
+        InvalidInputException k = assertThrows(InvalidInputException.class, () -> PoseFile.read(components, "k.pose"));
         assertTrue(k.getMessage().contains("65535 components"), k.getMessage());
 
         assertThrows(InvalidInputException.class, () -> PoseFile.read(new byte[3], "short.pose"));
@@ -217,14 +238,20 @@ class PoseFileTest {
     @Test
     void readsOrRefusesDamagedFiles() {
         byte[] seed = HolisticPose.toPose(frames(2, 64, 48), 25f).toBytes();
-        FuzzChecks.forEachMutant("PoseFile.read v0.2", seed, 300,
+        FuzzChecks.forEachMutant(
+                "PoseFile.read v0.2",
+                seed,
+                300,
                 m -> FuzzChecks.parses(m, () -> PoseFile.read(m.bytes(), "m.pose"), InvalidInputException.class));
     }
 
     @Test
     void readsOrRefusesDamagedCopiesOfTheRealVersion0File() throws IOException {
         byte[] real = Files.readAllBytes(SharedFiles.require("media/pose-format/openpose.pose"));
-        FuzzChecks.forEachMutant("PoseFile.read shared openpose.pose (v0)", real, 150,
+        FuzzChecks.forEachMutant(
+                "PoseFile.read shared openpose.pose (v0)",
+                real,
+                150,
                 m -> FuzzChecks.parses(m, () -> PoseFile.read(m.bytes(), "m.pose"), InvalidInputException.class));
     }
 }

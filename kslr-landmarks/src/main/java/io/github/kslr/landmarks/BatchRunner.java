@@ -40,10 +40,12 @@ final class BatchRunner implements AutoCloseable {
     private final int fixedBatch;
     /** The tensor name of each output the graph reads. */
     private final Map<HolisticModel.Output, String> names;
+
     private FloatBuffer input;
     private int capacity;
     /** Index n - 1: the tensors for batch size n, or null when not made yet. */
     private final List<Bound> bound = new ArrayList<>();
+
     private boolean closed;
 
     private record Bound(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> outputs) {
@@ -72,8 +74,8 @@ final class BatchRunner implements AutoCloseable {
         Map.Entry<String, NodeInfo> e = in.entrySet().iterator().next();
         long[] shape = ((TensorInfo) e.getValue().getInfo()).getShape();
         if (shape.length != 4 || shape[3] != 3 || shape[1] <= 0 || shape[2] <= 0) {
-            throw new ModelLoadException(session.name() + ": expected an NHWC [N,H,W,3] input, found "
-                    + java.util.Arrays.toString(shape));
+            throw new ModelLoadException(
+                    session.name() + ": expected an NHWC [N,H,W,3] input, found " + java.util.Arrays.toString(shape));
         }
         if (shape[0] > 0 && shape[0] != fixedBatch) {
             throw new ModelLoadException(session.name() + ": input batch is fixed at " + shape[0] + ", need "
@@ -109,7 +111,9 @@ final class BatchRunner implements AutoCloseable {
     }
 
     private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(floats * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     int width() {
@@ -159,8 +163,10 @@ final class BatchRunner implements AutoCloseable {
         String name = names.get(output);
         FloatBuffer b = name == null ? null : outputBuffers.get(name);
         if (b == null) {
-            throw new InferenceException(session.name() + " has no output " + output + " (" + name + "); outputs: "
-                    + outputItemFloats.keySet(), null);
+            throw new InferenceException(
+                    session.name() + " has no output " + output + " (" + name + "); outputs: "
+                            + outputItemFloats.keySet(),
+                    null);
         }
         return b;
     }
@@ -194,21 +200,26 @@ final class BatchRunner implements AutoCloseable {
         Map<String, OnnxTensor> outs = new LinkedHashMap<>();
         try {
             // Views over the first n items: a direct native-order buffer is wrapped, not copied, by ONNX Runtime.
-            FloatBuffer inView = input.duplicate().position(0).limit(n * height * width * 3).slice();
-            ins.put(inputName, OnnxTensor.createTensor(session.environment(), inView,
-                    new long[] {n, height, width, 3}));
+            FloatBuffer inView =
+                    input.duplicate().position(0).limit(n * height * width * 3).slice();
+            ins.put(inputName, OnnxTensor.createTensor(session.environment(), inView, new long[] {n, height, width, 3
+            }));
             for (Map.Entry<String, long[]> o : outputShapes.entrySet()) {
                 long[] s = o.getValue().clone();
                 s[0] = n;
-                FloatBuffer view = outputBuffers.get(o.getKey()).duplicate().position(0)
-                        .limit(n * outputItemFloats.get(o.getKey())).slice();
+                FloatBuffer view = outputBuffers
+                        .get(o.getKey())
+                        .duplicate()
+                        .position(0)
+                        .limit(n * outputItemFloats.get(o.getKey()))
+                        .slice();
                 outs.put(o.getKey(), OnnxTensor.createTensor(session.environment(), view, s));
             }
             return new Bound(ins, outs);
         } catch (OrtException ex) {
             new Bound(ins, outs).close();
-            throw new InferenceException(session.name() + ": cannot create batch-" + n + " tensors: "
-                    + ex.getMessage(), ex);
+            throw new InferenceException(
+                    session.name() + ": cannot create batch-" + n + " tensors: " + ex.getMessage(), ex);
         }
     }
 

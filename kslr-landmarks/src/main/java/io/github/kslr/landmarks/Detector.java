@@ -25,8 +25,7 @@ final class Detector implements AutoCloseable {
     /** SSD detections of batch item {@code item} of the last run, best first. */
     List<Detection> decode(int item) {
         runner.output(HolisticModel.Output.BOXES).get(runner.outputOffset(HolisticModel.Output.BOXES, item), boxes);
-        runner.output(HolisticModel.Output.SCORES).get(runner.outputOffset(HolisticModel.Output.SCORES, item),
-                scores);
+        runner.output(HolisticModel.Output.SCORES).get(runner.outputOffset(HolisticModel.Output.SCORES, item), scores);
         return decoder.decode(boxes, scores);
     }
 

@@ -55,8 +55,12 @@ final class FaceTracking implements AutoCloseable {
         this.minPresence = minPresence;
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            detection = Units.keep(made, new Detector(Units.runner(models, HolisticModel.FACE_DETECTION, batch),
-                    HolisticModel.FACE_DETECTION, minDetectionConfidence));
+            detection = Units.keep(
+                    made,
+                    new Detector(
+                            Units.runner(models, HolisticModel.FACE_DETECTION, batch),
+                            HolisticModel.FACE_DETECTION,
+                            minDetectionConfidence));
             landmark = Units.keep(made, Units.runner(models, HolisticModel.FACE_LANDMARK, batch));
             tracks = new Track[streams];
             for (int i = 0; i < streams; i++) {
@@ -151,8 +155,13 @@ final class FaceTracking implements AutoCloseable {
             if (!(presence > minPresence)) {
                 t.prevFacePresent = false;
             } else {
-                HolisticStages.decodeFace(landmark.output(LANDMARKS), landmark.outputOffset(LANDMARKS, j),
-                        landmark.width(), landmark.height(), t.roi, t.face);
+                HolisticStages.decodeFace(
+                        landmark.output(LANDMARKS),
+                        landmark.outputOffset(LANDMARKS, j),
+                        landmark.width(),
+                        landmark.height(),
+                        t.roi,
+                        t.face);
                 System.arraycopy(t.face, 0, t.prevFace, 0, t.face.length);
                 t.prevFacePresent = true;
                 t.result = LandmarkSet.of(LandmarkPart.FACE, t.face, 0, clamp01(presence));

@@ -10,8 +10,7 @@ package io.github.kslr.landmarks;
  * <p><b>Thread-safety.</b> Stateless.
  */
 final class Geometry {
-    private Geometry() {
-    }
+    private Geometry() {}
 
     /** Wraps an angle into [-pi, pi), as MediaPipe's {@code NormalizeRadians}. */
     static double normalizeRadians(double angle) {
@@ -22,8 +21,8 @@ final class Geometry {
      * The rotation that turns the vector from point 0 to point 1 (normalised coordinates, measured in pixels) to
      * {@code targetRadians}: {@code normalize(target - atan2(-(y1 - y0), x1 - x0))}.
      */
-    static float rotation(float x0, float y0, float x1, float y1, int imageWidth, int imageHeight,
-            double targetRadians) {
+    static float rotation(
+            float x0, float y0, float x1, float y1, int imageWidth, int imageHeight, double targetRadians) {
         double dx = (x1 - x0) * (double) imageWidth;
         double dy = (y1 - y0) * (double) imageHeight;
         return (float) normalizeRadians(targetRadians - Math.atan2(-dy, dx));
@@ -33,12 +32,16 @@ final class Geometry {
      * MediaPipe's {@code AlignmentPointsRectsCalculator}: the centre is point 0, the side is twice the pixel
      * distance from point 0 to point 1, the rotation comes from the same two points.
      */
-    static NormRect alignmentRect(float x0, float y0, float x1, float y1, int imageWidth, int imageHeight,
-            double targetRadians) {
+    static NormRect alignmentRect(
+            float x0, float y0, float x1, float y1, int imageWidth, int imageHeight, double targetRadians) {
         double dx = (x1 - x0) * (double) imageWidth;
         double dy = (y1 - y0) * (double) imageHeight;
         double size = 2 * Math.sqrt(dx * dx + dy * dy);
-        return new NormRect(x0, y0, (float) (size / imageWidth), (float) (size / imageHeight),
+        return new NormRect(
+                x0,
+                y0,
+                (float) (size / imageWidth),
+                (float) (size / imageHeight),
                 rotation(x0, y0, x1, y1, imageWidth, imageHeight, targetRadians));
     }
 
@@ -47,8 +50,15 @@ final class Geometry {
      * rectangle (using the size before squaring), then optionally make it square on its long side in pixels, then
      * scale.
      */
-    static NormRect transform(NormRect r, int imageWidth, int imageHeight, float scaleX, float scaleY,
-            float shiftX, float shiftY, boolean squareLong) {
+    static NormRect transform(
+            NormRect r,
+            int imageWidth,
+            int imageHeight,
+            float scaleX,
+            float scaleY,
+            float shiftX,
+            float shiftY,
+            boolean squareLong) {
         double w = r.width(), h = r.height();
         double theta = r.rotation();
         double xc = r.xCenter(), yc = r.yCenter();
@@ -111,7 +121,8 @@ final class Geometry {
         double cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
         double rMinX = Double.MAX_VALUE, rMinY = Double.MAX_VALUE, rMaxX = -Double.MAX_VALUE, rMaxY = -Double.MAX_VALUE;
         for (int i : subset) {
-            double px = xyz[i * stride] * (double) imageWidth - cx, py = xyz[i * stride + 1] * (double) imageHeight - cy;
+            double px = xyz[i * stride] * (double) imageWidth - cx,
+                    py = xyz[i * stride + 1] * (double) imageHeight - cy;
             // Rotate by -rotation.
             double rx = px * c + py * s, ry = -px * s + py * c;
             rMinX = Math.min(rMinX, rx);
@@ -122,8 +133,12 @@ final class Geometry {
         double rcx = (rMinX + rMaxX) / 2, rcy = (rMinY + rMaxY) / 2;
         // Rotate the rotated-frame centre back by +rotation.
         double ncx = rcx * c - rcy * s + cx, ncy = rcx * s + rcy * c + cy;
-        return new NormRect((float) (ncx / imageWidth), (float) (ncy / imageHeight),
-                (float) ((rMaxX - rMinX) / imageWidth), (float) ((rMaxY - rMinY) / imageHeight), rotation);
+        return new NormRect(
+                (float) (ncx / imageWidth),
+                (float) (ncy / imageHeight),
+                (float) ((rMaxX - rMinX) / imageWidth),
+                (float) ((rMaxY - rMinY) / imageHeight),
+                rotation);
     }
 
     /**

@@ -93,8 +93,17 @@ final class HandTracking implements AutoCloseable {
      * @param padded      whether the batches are fixed (both palms of a stream then go to the hand model at once)
      * @param video       tracking across frames (else a palm search on every frame that misses a hand)
      */
-    HandTracking(LandmarkerModels models, int streams, int perPart, int perHandPair, boolean padded, boolean video,
-            float minPresence, float minWristVisibility, boolean palmFallback, int palmInterval) {
+    HandTracking(
+            LandmarkerModels models,
+            int streams,
+            int perPart,
+            int perHandPair,
+            boolean padded,
+            boolean video,
+            float minPresence,
+            float minWristVisibility,
+            boolean palmFallback,
+            int palmInterval) {
         this.video = video;
         this.padded = padded;
         this.minPresence = minPresence;
@@ -105,8 +114,12 @@ final class HandTracking implements AutoCloseable {
         try {
             recrop = Units.keep(made, Units.runner(models, HolisticModel.HAND_RECROP, perHandPair));
             landmark = Units.keep(made, Units.runner(models, HolisticModel.HAND_LANDMARK, perHandPair));
-            palmDetection = Units.keep(made, new Detector(Units.runner(models, HolisticModel.PALM_DETECTION, perPart),
-                    HolisticModel.PALM_DETECTION, 0.5f));
+            palmDetection = Units.keep(
+                    made,
+                    new Detector(
+                            Units.runner(models, HolisticModel.PALM_DETECTION, perPart),
+                            HolisticModel.PALM_DETECTION,
+                            0.5f));
             pairs = new Pair[streams];
             for (int i = 0; i < streams; i++) {
                 RoiCropper r = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
@@ -182,16 +195,21 @@ final class HandTracking implements AutoCloseable {
         }
         recrop.ensure(k);
         for (int j = 0; j < k; j++) {
-            pairs[jobStream[j]].recropCrop.crop(frames[jobStream[j]], jobRoi[j], recrop.input(),
-                    recrop.inputOffset(j));
+            pairs[jobStream[j]].recropCrop.crop(frames[jobStream[j]], jobRoi[j], recrop.input(), recrop.inputOffset(j));
         }
         recrop.run(k);
         for (int j = 0; j < k; j++) {
             Pair s = pairs[jobStream[j]];
             ImageFrame f = frames[jobStream[j]];
             int side = jobSide[j], w = f.width(), h = f.height();
-            NormRect fromRecrop = HolisticStages.handRoiFromRecrop(recrop.output(CROP_POINTS),
-                    recrop.outputOffset(CROP_POINTS, j), recrop.width(), recrop.height(), jobRoi[j], recropPoints, w,
+            NormRect fromRecrop = HolisticStages.handRoiFromRecrop(
+                    recrop.output(CROP_POINTS),
+                    recrop.outputOffset(CROP_POINTS, j),
+                    recrop.width(),
+                    recrop.height(),
+                    jobRoi[j],
+                    recropPoints,
+                    w,
                     h);
             NormRect roi = fromRecrop;
             if (s.prevHandPresent[side]) {
@@ -231,8 +249,8 @@ final class HandTracking implements AutoCloseable {
         landmark.ensure(k);
         for (int j = 0; j < k; j++) {
             if (HolisticStages.usable(jobRoi[j])) {
-                pairs[jobStream[j]].landmarkCrop.crop(frames[jobStream[j]], jobRoi[j], landmark.input(),
-                        landmark.inputOffset(batch++));
+                pairs[jobStream[j]].landmarkCrop.crop(
+                        frames[jobStream[j]], jobRoi[j], landmark.input(), landmark.inputOffset(batch++));
             }
         }
         if (batch > 0) {
@@ -249,8 +267,13 @@ final class HandTracking implements AutoCloseable {
             }
             jobPresence[j] = presence.get(landmark.outputOffset(PRESENCE, b));
             jobHandedness[j] = handedness.get(landmark.outputOffset(HANDEDNESS, b));
-            HolisticStages.decodeHand(lm, landmark.outputOffset(LANDMARKS, b), landmark.width(), landmark.height(),
-                    jobRoi[j], jobHand[j]);
+            HolisticStages.decodeHand(
+                    lm,
+                    landmark.outputOffset(LANDMARKS, b),
+                    landmark.width(),
+                    landmark.height(),
+                    jobRoi[j],
+                    jobHand[j]);
             b++;
         }
     }
@@ -264,8 +287,8 @@ final class HandTracking implements AutoCloseable {
                 if (s.needPalm[side] && (side == LEFT ? s.hadLeft : s.hadRight)) {
                     jobStream[k] = i;
                     jobSide[k] = side;
-                    jobRoi[k] = HolisticStages.handRoiFromLandmarks(s.prevHand[side], frames[i].width(),
-                            frames[i].height());
+                    jobRoi[k] = HolisticStages.handRoiFromLandmarks(
+                            s.prevHand[side], frames[i].width(), frames[i].height());
                     k++;
                 }
             }
@@ -331,8 +354,8 @@ final class HandTracking implements AutoCloseable {
             List<Detection> palms = palmDetection.decode(j++);
             // As MediaPipe Hands with max_num_hands 2: only the two best palms go on to the hand model.
             for (int p = 0; p < Math.min(2, palms.size()); p++) {
-                s.palmRoi[s.palms++] = HolisticStages.palmRoi(palms.get(p), letterbox(i), frames[i].width(),
-                        frames[i].height());
+                s.palmRoi[s.palms++] =
+                        HolisticStages.palmRoi(palms.get(p), letterbox(i), frames[i].width(), frames[i].height());
             }
         }
         // Padded batches (GPU): both palms of every stream in one hand-model call. Otherwise (CPU) a second palm goes

@@ -15,8 +15,7 @@ final class HeatmapRefinement {
     private static final int OFFSET = 3;
     private static final double MIN_CONFIDENCE = 0.5;
 
-    private HeatmapRefinement() {
-    }
+    private HeatmapRefinement() {}
 
     /**
      * Refines {@code count} landmarks in place ({@code stride} floats each, x and y first) from an NHWC heatmap of

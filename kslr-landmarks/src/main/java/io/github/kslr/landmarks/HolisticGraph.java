@@ -53,6 +53,7 @@ final class HolisticGraph implements AutoCloseable {
     private final long[] lastTimestampMs;
     /** Runs the face branch beside the hand branch ({@code faceInParallel}), or null. */
     private final ExecutorService faceWorker;
+
     private boolean closed;
 
     /**
@@ -71,23 +72,45 @@ final class HolisticGraph implements AutoCloseable {
         int perHandPair = padded ? 2 * streamCount : 0;
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            pose = Units.keep(made, new PoseTracking(m, streamCount, perPart, video, b.smoothLandmarks(),
-                    b.minPoseDetectionConfidence(), b.minPosePresence()));
-            hands = Units.keep(made, new HandTracking(m, streamCount, perPart, perHandPair, padded, video,
-                    b.minHandPresence(), b.minWristVisibility(), b.palmFallback(), b.palmInterval()));
-            faces = Units.keep(made, new FaceTracking(m, streamCount, perPart, b.minFaceDetectionConfidence(),
-                    b.minFacePresence()));
+            pose = Units.keep(
+                    made,
+                    new PoseTracking(
+                            m,
+                            streamCount,
+                            perPart,
+                            video,
+                            b.smoothLandmarks(),
+                            b.minPoseDetectionConfidence(),
+                            b.minPosePresence()));
+            hands = Units.keep(
+                    made,
+                    new HandTracking(
+                            m,
+                            streamCount,
+                            perPart,
+                            perHandPair,
+                            padded,
+                            video,
+                            b.minHandPresence(),
+                            b.minWristVisibility(),
+                            b.palmFallback(),
+                            b.palmInterval()));
+            faces = Units.keep(
+                    made,
+                    new FaceTracking(m, streamCount, perPart, b.minFaceDetectionConfidence(), b.minFacePresence()));
         } catch (RuntimeException e) {
             Units.closeAll(made, e);
             throw e;
         }
         lastTimestampMs = new long[streamCount];
         Arrays.fill(lastTimestampMs, Long.MIN_VALUE);
-        faceWorker = face && b.faceInParallel() ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kslr-face-branch");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        faceWorker = face && b.faceInParallel()
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "kslr-face-branch");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     int streams() {
@@ -141,8 +164,14 @@ final class HolisticGraph implements AutoCloseable {
             HolisticLandmarks[] out = new HolisticLandmarks[n];
             for (int i = 0; i < n; i++) {
                 ImageFrame f = frames[i];
-                out[i] = new HolisticLandmarks(f.timestampMs(), f.width(), f.height(), pose.pose(i), pose.world(i),
-                        face ? faces.face(i) : LandmarkSet.absent(LandmarkPart.FACE), hands.hand(i, LEFT),
+                out[i] = new HolisticLandmarks(
+                        f.timestampMs(),
+                        f.width(),
+                        f.height(),
+                        pose.pose(i),
+                        pose.world(i),
+                        face ? faces.face(i) : LandmarkSet.absent(LandmarkPart.FACE),
+                        hands.hand(i, LEFT),
                         hands.hand(i, RIGHT));
             }
             return out;

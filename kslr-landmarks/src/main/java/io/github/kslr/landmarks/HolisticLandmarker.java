@@ -46,6 +46,7 @@ public final class HolisticLandmarker implements Landmarker {
     private final ImageFrame[] frame = new ImageFrame[1];
     /** Set while a call uses the tracking state: a second thread is refused instead of corrupting it. */
     private final AtomicBoolean busy = new AtomicBoolean();
+
     private boolean closed;
 
     private HolisticLandmarker(Builder b) {

@@ -18,29 +18,78 @@ import java.util.Map;
  */
 public enum HolisticModel {
     /** BlazePose detector on the letterboxed full frame. */
-    POSE_DETECTION("pose_detection", -1f, 1f, true, SsdAnchors.POSE_DETECTION, 12, 4,
+    POSE_DETECTION(
+            "pose_detection",
+            -1f,
+            1f,
+            true,
+            SsdAnchors.POSE_DETECTION,
+            12,
+            4,
             Map.of(Output.BOXES, "Identity", Output.SCORES, "Identity_1")),
     /**
      * BlazePose landmarks (the bundled model is {@code pose_landmark_full}; {@code pose_landmark_lite} and
      * {@code pose_landmark_heavy} have the same inputs and outputs). The segmentation output is not bound, so ONNX
      * Runtime skips the segmentation head.
      */
-    POSE_LANDMARK("pose_landmark_full", 0f, 1f, false, null, 0, 0,
-            Map.of(Output.LANDMARKS, "Identity", Output.PRESENCE, "Identity_1", Output.HEATMAP, "Identity_3",
-                    Output.WORLD, "Identity_4")),
+    POSE_LANDMARK(
+            "pose_landmark_full",
+            0f,
+            1f,
+            false,
+            null,
+            0,
+            0,
+            Map.of(
+                    Output.LANDMARKS,
+                    "Identity",
+                    Output.PRESENCE,
+                    "Identity_1",
+                    Output.HEATMAP,
+                    "Identity_3",
+                    Output.WORLD,
+                    "Identity_4")),
     /** Holistic's hand re-crop model: refines the hand region the pose gives. */
     HAND_RECROP("hand_recrop", 0f, 1f, false, null, 0, 0, Map.of(Output.CROP_POINTS, "output_crop")),
     /** Hand landmarks. */
-    HAND_LANDMARK("hand_landmark_full", 0f, 1f, false, null, 0, 0,
+    HAND_LANDMARK(
+            "hand_landmark_full",
+            0f,
+            1f,
+            false,
+            null,
+            0,
+            0,
             Map.of(Output.LANDMARKS, "Identity", Output.PRESENCE, "Identity_1", Output.HANDEDNESS, "Identity_2")),
     /** MediaPipe Hands' palm detector on the letterboxed full frame (the palm fallback). */
-    PALM_DETECTION("palm_detection_full", 0f, 1f, true, SsdAnchors.PALM_DETECTION, 18, 7,
+    PALM_DETECTION(
+            "palm_detection_full",
+            0f,
+            1f,
+            true,
+            SsdAnchors.PALM_DETECTION,
+            18,
+            7,
             Map.of(Output.BOXES, "Identity", Output.SCORES, "Identity_1")),
     /** BlazeFace short-range detector inside the face region the pose gives. */
-    FACE_DETECTION("face_detection_short_range", -1f, 1f, true, SsdAnchors.FACE_DETECTION, 16, 6,
+    FACE_DETECTION(
+            "face_detection_short_range",
+            -1f,
+            1f,
+            true,
+            SsdAnchors.FACE_DETECTION,
+            16,
+            6,
             Map.of(Output.BOXES, "regressors", Output.SCORES, "classificators")),
     /** Face mesh, 468 landmarks; its presence output is a logit. */
-    FACE_LANDMARK("face_landmark", 0f, 1f, false, null, 0, 0,
+    FACE_LANDMARK(
+            "face_landmark",
+            0f,
+            1f,
+            false,
+            null,
+            0,
+            0,
             Map.of(Output.LANDMARKS, "conv2d_21", Output.PRESENCE, "conv2d_31"));
 
     /** What an output tensor holds, whatever the model names it. */
@@ -72,8 +121,15 @@ public enum HolisticModel {
     private final int keypoints;
     private final Map<Output, String> outputs;
 
-    HolisticModel(String bundledName, float inputMin, float inputMax, boolean zeroBorder, SsdAnchors anchors,
-            int boxValues, int keypoints, Map<Output, String> outputs) {
+    HolisticModel(
+            String bundledName,
+            float inputMin,
+            float inputMax,
+            boolean zeroBorder,
+            SsdAnchors anchors,
+            int boxValues,
+            int keypoints,
+            Map<Output, String> outputs) {
         this.bundledName = bundledName;
         this.inputMin = inputMin;
         this.inputMax = inputMax;

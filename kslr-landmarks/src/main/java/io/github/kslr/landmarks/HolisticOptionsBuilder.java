@@ -131,9 +131,19 @@ abstract class HolisticOptionsBuilder<B extends HolisticOptionsBuilder<B>> {
     /** The options, validated. */
     HolisticOptions options() {
         validate();
-        return new HolisticOptions(models, minPoseDetectionConfidence, minPosePresence, minHandPresence,
-                minFaceDetectionConfidence, minFacePresence, minWristVisibility, smoothLandmarks, palmFallback,
-                palmInterval, faceLandmarks, faceInParallel);
+        return new HolisticOptions(
+                models,
+                minPoseDetectionConfidence,
+                minPosePresence,
+                minHandPresence,
+                minFaceDetectionConfidence,
+                minFacePresence,
+                minWristVisibility,
+                smoothLandmarks,
+                palmFallback,
+                palmInterval,
+                faceLandmarks,
+                faceInParallel);
     }
 
     private static void check(float v, String name) {

@@ -5,7 +5,6 @@ import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
 import java.nio.FloatBuffer;
-import java.util.List;
 
 /**
  * The holistic graph's per-stage geometry and tensor decoding, used by the tracking units ({@link PoseTracking},
@@ -19,14 +18,14 @@ final class HolisticStages {
     static final int POSE_POINTS = PoseLandmark.COUNT + 6;
     /** The auxiliary points that align the next frame's pose region: its centre and a point on its scale circle. */
     static final int AUX_CENTRE = PoseLandmark.COUNT;
+
     static final int AUX_SCALE = PoseLandmark.COUNT + 1;
     static final int HAND_POINTS = HandLandmark.COUNT;
     static final int FACE_POINTS = 468;
     static final int LEFT = 0;
     static final int RIGHT = 1;
 
-    private HolisticStages() {
-    }
+    private HolisticStages() {}
 
     static float clamp01(float v) {
         return Math.max(0f, Math.min(1f, v));
@@ -53,8 +52,18 @@ final class HolisticStages {
      * Fills {@code pose} (39 x (x, y, z, visibility), image-normalised) and {@code world} (33 x 4) from one batch item
      * of the pose landmark model run on {@code roi}.
      */
-    static void decodePose(FloatBuffer lm, int lmBase, FloatBuffer heatmap, int heatmapBase, FloatBuffer wl,
-            int wlBase, int inWidth, int inHeight, NormRect roi, float[] pose, float[] world) {
+    static void decodePose(
+            FloatBuffer lm,
+            int lmBase,
+            FloatBuffer heatmap,
+            int heatmapBase,
+            FloatBuffer wl,
+            int wlBase,
+            int inWidth,
+            int inHeight,
+            NormRect roi,
+            float[] pose,
+            float[] world) {
         float size = inWidth;
         for (int i = 0; i < POSE_POINTS; i++) {
             pose[i * 4] = lm.get(lmBase + i * 5) / size;
@@ -78,19 +87,39 @@ final class HolisticStages {
      * Video-mode pose filtering (smoothing when {@code smooth}, the auxiliary landmarks always) in place; returns the
      * next frame's tracked pose region.
      */
-    static NormRect smoothPose(float[] pose, float[] world, boolean smooth, LandmarkSmoother poseSmoother,
-            LandmarkSmoother worldSmoother, LandmarkSmoother auxSmoother, long tUs, int w, int h) {
+    static NormRect smoothPose(
+            float[] pose,
+            float[] world,
+            boolean smooth,
+            LandmarkSmoother poseSmoother,
+            LandmarkSmoother worldSmoother,
+            LandmarkSmoother auxSmoother,
+            long tUs,
+            int w,
+            int h) {
         // Object scale for the filters comes from the unfiltered auxiliary landmarks.
-        NormRect objectRoi = Geometry.alignmentRect(pose[AUX_CENTRE * 4], pose[AUX_CENTRE * 4 + 1],
-                pose[AUX_SCALE * 4], pose[AUX_SCALE * 4 + 1], w, h, Math.PI / 2);
+        NormRect objectRoi = Geometry.alignmentRect(
+                pose[AUX_CENTRE * 4],
+                pose[AUX_CENTRE * 4 + 1],
+                pose[AUX_SCALE * 4],
+                pose[AUX_SCALE * 4 + 1],
+                w,
+                h,
+                Math.PI / 2);
         double objectScale = (objectRoi.width() * w + objectRoi.height() * h) / 2.0;
         if (smooth) {
             poseSmoother.apply(pose, 0, 4, true, true, tUs, w, h, objectScale);
             worldSmoother.apply(world, 0, 4, true, false, tUs, w, h, objectScale);
         }
         auxSmoother.apply(pose, PoseLandmark.COUNT * 4, 4, true, true, tUs, w, h, objectScale);
-        NormRect next = Geometry.alignmentRect(pose[AUX_CENTRE * 4], pose[AUX_CENTRE * 4 + 1],
-                pose[AUX_SCALE * 4], pose[AUX_SCALE * 4 + 1], w, h, Math.PI / 2);
+        NormRect next = Geometry.alignmentRect(
+                pose[AUX_CENTRE * 4],
+                pose[AUX_CENTRE * 4 + 1],
+                pose[AUX_SCALE * 4],
+                pose[AUX_SCALE * 4 + 1],
+                w,
+                h,
+                Math.PI / 2);
         return Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
     }
 
@@ -105,22 +134,29 @@ final class HolisticStages {
         float my = (2f * pose[index * 4 + 1] + pose[pinky * 4 + 1]) / 3f;
         double dx = (mx - wx) * (double) w, dy = (my - wy) * (double) h;
         double size = 2 * Math.sqrt(dx * dx + dy * dy);
-        NormRect fromPose = new NormRect(mx, my, (float) (size / w), (float) (size / h),
-                Geometry.rotation(wx, wy, mx, my, w, h, Math.PI / 2));
+        NormRect fromPose = new NormRect(
+                mx, my, (float) (size / w), (float) (size / h), Geometry.rotation(wx, wy, mx, my, w, h, Math.PI / 2));
         return Geometry.transform(fromPose, w, h, 2.7f, 2.7f, 0f, -0.1f, true);
     }
 
     /** The hand region from one batch item of the re-crop model run on {@code fromPose}. */
-    static NormRect handRoiFromRecrop(FloatBuffer out, int base, int inWidth, int inHeight, NormRect fromPose,
-            float[] recropPoints, int w, int h) {
+    static NormRect handRoiFromRecrop(
+            FloatBuffer out,
+            int base,
+            int inWidth,
+            int inHeight,
+            NormRect fromPose,
+            float[] recropPoints,
+            int w,
+            int h) {
         for (int k = 0; k < 2; k++) {
             recropPoints[k * 3] = out.get(base + k * 2) / inWidth;
             recropPoints[k * 3 + 1] = out.get(base + k * 2 + 1) / inHeight;
             recropPoints[k * 3 + 2] = 0f;
         }
         Geometry.project(recropPoints, 0, 2, 3, fromPose);
-        NormRect r = Geometry.alignmentRect(recropPoints[0], recropPoints[1], recropPoints[3], recropPoints[4], w, h,
-                -Math.PI / 2);
+        NormRect r = Geometry.alignmentRect(
+                recropPoints[0], recropPoints[1], recropPoints[3], recropPoints[4], w, h, -Math.PI / 2);
         return Geometry.transform(r, w, h, 1f, 1f, 0f, -0.1f, true);
     }
 
@@ -197,15 +233,20 @@ final class HolisticStages {
 
     private static Detection bbox(float[] xyz) {
         NormRect r = Geometry.boundingRect(xyz, 3, 0, HAND_POINTS, 0f);
-        return new Detection(1f, r.xCenter() - r.width() / 2, r.yCenter() - r.height() / 2,
-                r.xCenter() + r.width() / 2, r.yCenter() + r.height() / 2, new float[0]);
+        return new Detection(
+                1f,
+                r.xCenter() - r.width() / 2,
+                r.yCenter() - r.height() / 2,
+                r.xCenter() + r.width() / 2,
+                r.yCenter() + r.height() / 2,
+                new float[0]);
     }
 
     /** The face detector's input region from pose landmarks 0..10. */
     static NormRect faceDetectionRoi(float[] pose, int w, int h) {
         // Pose landmarks 0..10 (face) -> box; rotation from the right eye (5) to the left eye (2), target 0.
-        NormRect box = Geometry.boundingRect(pose, 4, 0, 11,
-                Geometry.rotation(pose[5 * 4], pose[5 * 4 + 1], pose[2 * 4], pose[2 * 4 + 1], w, h, 0));
+        NormRect box = Geometry.boundingRect(
+                pose, 4, 0, 11, Geometry.rotation(pose[5 * 4], pose[5 * 4 + 1], pose[2 * 4], pose[2 * 4 + 1], w, h, 0));
         return Geometry.transform(box, w, h, 3f, 3f, 0f, 0f, true);
     }
 
@@ -221,15 +262,24 @@ final class HolisticStages {
             minY = Math.min(minY, kp[2 * k + 1]);
             maxY = Math.max(maxY, kp[2 * k + 1]);
         }
-        NormRect det = new NormRect((minX + maxX) / 2, (minY + maxY) / 2, maxX - minX, maxY - minY,
+        NormRect det = new NormRect(
+                (minX + maxX) / 2,
+                (minY + maxY) / 2,
+                maxX - minX,
+                maxY - minY,
                 Geometry.rotation(kp[0], kp[1], kp[2], kp[3], w, h, 0));
         return Geometry.transform(det, w, h, 2f, 2f, 0f, -0.1f, true);
     }
 
     /** The face region tracked from the previous frame's landmarks (eyes 33 and 263 give the rotation). */
     static NormRect faceTrackedRoi(float[] prevFace, int w, int h) {
-        NormRect prevBox = Geometry.boundingRect(prevFace, 3, 0, FACE_POINTS, Geometry.rotation(prevFace[33 * 3],
-                prevFace[33 * 3 + 1], prevFace[263 * 3], prevFace[263 * 3 + 1], w, h, 0));
+        NormRect prevBox = Geometry.boundingRect(
+                prevFace,
+                3,
+                0,
+                FACE_POINTS,
+                Geometry.rotation(
+                        prevFace[33 * 3], prevFace[33 * 3 + 1], prevFace[263 * 3], prevFace[263 * 3 + 1], w, h, 0));
         return Geometry.transform(prevBox, w, h, 1.5f, 1.5f, 0f, 0f, true);
     }
 

@@ -34,8 +34,16 @@ final class LandmarkSmoother {
      * @param normalised whether x, y, z are image-normalised (then filtered in pixels) or already metric
      * @param objectScale the object's size in pixels (ignored when value scaling is off)
      */
-    void apply(float[] values, int offset, int stride, boolean hasVisibility, boolean normalised, long timestampUs,
-            int imageWidth, int imageHeight, double objectScale) {
+    void apply(
+            float[] values,
+            int offset,
+            int stride,
+            boolean hasVisibility,
+            boolean normalised,
+            long timestampUs,
+            int imageWidth,
+            int imageHeight,
+            double objectScale) {
         double valueScale = 1.0;
         if (scaleValues) {
             if (objectScale < 1e-6) {
@@ -48,7 +56,8 @@ final class LandmarkSmoother {
             int k = offset + i * stride;
             if (hasVisibility) {
                 double v = values[k + 3];
-                visibility[i] = visibilityInitialized ? VISIBILITY_ALPHA * v + (1 - VISIBILITY_ALPHA) * visibility[i] : v;
+                visibility[i] =
+                        visibilityInitialized ? VISIBILITY_ALPHA * v + (1 - VISIBILITY_ALPHA) * visibility[i] : v;
                 values[k + 3] = (float) visibility[i];
             }
             values[k] = (float) (filters[3 * i].apply(timestampUs, valueScale, values[k] * sx) / sx);

@@ -2,8 +2,8 @@ package io.github.kslr.landmarks;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.ExecutionDevice;
-import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.onnx.GuardedSession;
 import io.github.kslr.onnx.OnnxSessions;
@@ -35,6 +35,7 @@ public final class LandmarkerModels implements AutoCloseable {
     static final String RESOURCE_DIR = "io/github/kslr/landmarks/models/";
     /** One session a stage, in the graph's order. */
     private final EnumMap<HolisticModel, GuardedSession> sessions = new EnumMap<>(HolisticModel.class);
+
     private final ExecutionDevice device;
 
     private LandmarkerModels(Builder b) {
@@ -44,7 +45,9 @@ public final class LandmarkerModels implements AutoCloseable {
             int before = opencv_core.getNumThreads();
             opencv_core.setNumThreads(b.openCvThreads);
             if (before != opencv_core.getNumThreads()) {
-                LOG.info("OpenCV threads set from {} to {} (LandmarkerModels.Builder.openCvThreads)", before,
+                LOG.info(
+                        "OpenCV threads set from {} to {} (LandmarkerModels.Builder.openCvThreads)",
+                        before,
                         opencv_core.getNumThreads());
             }
         }
@@ -101,8 +104,7 @@ public final class LandmarkerModels implements AutoCloseable {
         private int openCvThreads = 1;
         private final EnumMap<HolisticModel, ModelSource> models = new EnumMap<>(HolisticModel.class);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder device(ExecutionDevice device) {
             this.modelOptions = modelOptions.withDevice(device);
@@ -143,8 +145,8 @@ public final class LandmarkerModels implements AutoCloseable {
          * 0 lets OpenCV choose; -1 leaves OpenCV's setting alone.
          */
         public Builder openCvThreads(int threads) {
-            this.openCvThreads = threads == -1 ? -1 : Checks.threadCount(threads, 0, "openCvThreads (-1 = leave OpenCV"
-                    + " alone)");
+            this.openCvThreads =
+                    threads == -1 ? -1 : Checks.threadCount(threads, 0, "openCvThreads (-1 = leave OpenCV" + " alone)");
             return this;
         }
 
@@ -165,7 +167,8 @@ public final class LandmarkerModels implements AutoCloseable {
                 return set;
             }
             String file = model.bundledName() + ".onnx";
-            return directory != null ? ModelSource.ofPath(directory.resolve(file))
+            return directory != null
+                    ? ModelSource.ofPath(directory.resolve(file))
                     : ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), RESOURCE_DIR + file);
         }
 

@@ -89,9 +89,10 @@ public final class MultiStreamLandmarker implements AutoCloseable {
                 throw new InvalidInputException("frame for stream " + i + " is null");
             }
             if (f.timestampMs() <= graph.lastTimestampMs(i)) {
-                throw new InvalidInputException("stream " + i + ": video frames need strictly increasing timestamps: got "
-                        + f.timestampMs() + " ms after " + graph.lastTimestampMs(i)
-                        + " ms (call reset(" + i + ") to start a new clip)");
+                throw new InvalidInputException(
+                        "stream " + i + ": video frames need strictly increasing timestamps: got "
+                                + f.timestampMs() + " ms after " + graph.lastTimestampMs(i)
+                                + " ms (call reset(" + i + ") to start a new clip)");
             }
         }
         try {

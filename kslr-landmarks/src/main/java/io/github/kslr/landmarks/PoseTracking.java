@@ -69,15 +69,25 @@ final class PoseTracking implements AutoCloseable {
      * @param batch   fixed batch of both models, 0 for variable batches
      * @param video   tracking and smoothing across frames
      */
-    PoseTracking(LandmarkerModels models, int streams, int batch, boolean video, boolean smooth,
-            float minDetectionConfidence, float minPresence) {
+    PoseTracking(
+            LandmarkerModels models,
+            int streams,
+            int batch,
+            boolean video,
+            boolean smooth,
+            float minDetectionConfidence,
+            float minPresence) {
         this.video = video;
         this.smooth = smooth;
         this.minPresence = minPresence;
         List<AutoCloseable> made = new ArrayList<>();
         try {
-            detection = Units.keep(made, new Detector(Units.runner(models, HolisticModel.POSE_DETECTION, batch),
-                    HolisticModel.POSE_DETECTION, minDetectionConfidence));
+            detection = Units.keep(
+                    made,
+                    new Detector(
+                            Units.runner(models, HolisticModel.POSE_DETECTION, batch),
+                            HolisticModel.POSE_DETECTION,
+                            minDetectionConfidence));
             landmark = Units.keep(made, Units.runner(models, HolisticModel.POSE_LANDMARK, batch));
             tracks = new Track[streams];
             for (int i = 0; i < streams; i++) {
@@ -106,13 +116,15 @@ final class PoseTracking implements AutoCloseable {
 
     LandmarkSet pose(int stream) {
         Track t = tracks[stream];
-        return t.present ? LandmarkSet.of(LandmarkPart.POSE, t.pose, 0, clamp01(t.presence))
+        return t.present
+                ? LandmarkSet.of(LandmarkPart.POSE, t.pose, 0, clamp01(t.presence))
                 : LandmarkSet.absent(LandmarkPart.POSE);
     }
 
     LandmarkSet world(int stream) {
         Track t = tracks[stream];
-        return t.present ? LandmarkSet.of(LandmarkPart.POSE_WORLD, t.world, 0, clamp01(t.presence))
+        return t.present
+                ? LandmarkSet.of(LandmarkPart.POSE_WORLD, t.world, 0, clamp01(t.presence))
                 : LandmarkSet.absent(LandmarkPart.POSE_WORLD);
     }
 
@@ -160,13 +172,29 @@ final class PoseTracking implements AutoCloseable {
                 t.presence = presence;
                 t.present = presence > minPresence;
                 if (t.present) {
-                    HolisticStages.decodePose(landmark.output(LANDMARKS), landmark.outputOffset(LANDMARKS, j),
-                            landmark.output(HEATMAP), landmark.outputOffset(HEATMAP, j), landmark.output(WORLD),
-                            landmark.outputOffset(WORLD, j), landmark.width(), landmark.height(), t.roi, t.pose,
+                    HolisticStages.decodePose(
+                            landmark.output(LANDMARKS),
+                            landmark.outputOffset(LANDMARKS, j),
+                            landmark.output(HEATMAP),
+                            landmark.outputOffset(HEATMAP, j),
+                            landmark.output(WORLD),
+                            landmark.outputOffset(WORLD, j),
+                            landmark.width(),
+                            landmark.height(),
+                            t.roi,
+                            t.pose,
                             t.world);
                     if (video) {
-                        t.trackedRoi = HolisticStages.smoothPose(t.pose, t.world, smooth, t.poseSmoother,
-                                t.worldSmoother, t.auxSmoother, f.timestampMs() * 1000L, f.width(), f.height());
+                        t.trackedRoi = HolisticStages.smoothPose(
+                                t.pose,
+                                t.world,
+                                smooth,
+                                t.poseSmoother,
+                                t.worldSmoother,
+                                t.auxSmoother,
+                                f.timestampMs() * 1000L,
+                                f.width(),
+                                f.height());
                     }
                 }
                 j++;
@@ -195,7 +223,8 @@ final class PoseTracking implements AutoCloseable {
             if (t.trackedRoi == null) {
                 List<Detection> dets = detection.decode(j++);
                 ImageFrame f = frames[i];
-                t.roi = dets.isEmpty() ? null
+                t.roi = dets.isEmpty()
+                        ? null
                         : HolisticStages.poseRoi(dets.get(0), letterbox(f, t), f.width(), f.height());
             }
         }

@@ -1,11 +1,11 @@
 package io.github.kslr.landmarks;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
-import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGBA2RGB;
@@ -19,7 +19,6 @@ import io.github.kslr.api.PixelFormat;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.indexer.DoubleIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -59,6 +58,7 @@ final class RoiCropper implements AutoCloseable {
     private ByteBuffer heapCopy;
     /** Mats over the target buffer, one per batch item written (index offset / item floats). */
     private Mat[] targets = new Mat[1];
+
     private FloatBuffer targetBuffer;
     private Mat oddTarget;
     private int oddOffset = -1;
@@ -102,8 +102,14 @@ final class RoiCropper implements AutoCloseable {
         PixelFormat format = frame.format();
         boolean four = format.bytesPerPixel() == 4;
         Mat warped = four ? crop4 : crop3;
-        warpAffine(src, warped, matrix, size, INTER_LINEAR | WARP_INVERSE_MAP,
-                zeroBorder ? BORDER_CONSTANT : BORDER_REPLICATE, black);
+        warpAffine(
+                src,
+                warped,
+                matrix,
+                size,
+                INTER_LINEAR | WARP_INVERSE_MAP,
+                zeroBorder ? BORDER_CONSTANT : BORDER_REPLICATE,
+                black);
         if (four) {
             cvtColor(crop4, crop3, format == PixelFormat.RGBA ? COLOR_RGBA2RGB : COLOR_BGRA2RGB);
         }
@@ -129,7 +135,11 @@ final class RoiCropper implements AutoCloseable {
                 if (oddTarget != null) {
                     oddTarget.close();
                 }
-                oddTarget = new Mat(height, width, CV_32FC3, new FloatPointer(out.duplicate().position(offset).slice()));
+                oddTarget = new Mat(
+                        height,
+                        width,
+                        CV_32FC3,
+                        new FloatPointer(out.duplicate().position(offset).slice()));
                 oddOffset = offset;
             }
             return oddTarget;
@@ -165,12 +175,15 @@ final class RoiCropper implements AutoCloseable {
     private Mat wrap(ImageFrame frame) {
         ByteBuffer pixels = frame.pixels();
         int type = frame.format().bytesPerPixel() == 4 ? CV_8UC4 : CV_8UC3;
-        long key = ((long) frame.width() * 31 + frame.height()) * 31 * 31 + (long) frame.rowStride() * 31
-                + frame.offset() * 7L + type;
+        long key = ((long) frame.width() * 31 + frame.height()) * 31 * 31
+                + (long) frame.rowStride() * 31
+                + frame.offset() * 7L
+                + type;
         if (pixels.isDirect()) {
             if (source == null || sourceBuffer != pixels || sourceKey != key) {
                 release();
-                sourcePointer = new BytePointer(pixels.duplicate().position(frame.offset()).slice());
+                sourcePointer = new BytePointer(
+                        pixels.duplicate().position(frame.offset()).slice());
                 source = new Mat(frame.height(), frame.width(), type, sourcePointer, frame.rowStride());
                 sourceBuffer = pixels;
                 sourceKey = key;
@@ -178,7 +191,8 @@ final class RoiCropper implements AutoCloseable {
             return source;
         }
         // A heap buffer has no stable native address: copy it into one reused native buffer.
-        int bytes = frame.rowStride() * (frame.height() - 1) + frame.width() * frame.format().bytesPerPixel();
+        int bytes = frame.rowStride() * (frame.height() - 1)
+                + frame.width() * frame.format().bytesPerPixel();
         if (heapCopy == null || heapCopy.capacity() < bytes) {
             heapCopy = ByteBuffer.allocateDirect(bytes);
             release();

@@ -15,8 +15,14 @@ record RoiTracking(double maxRotationDegrees, double maxTranslation, double maxS
     static final RoiTracking FACE = new RoiTracking(15, 0.1, 0.3, -0.2);
 
     /** Whether {@code previous} (from {@code prevLandmarks}) may replace {@code recrop}. */
-    boolean keepPrevious(NormRect previous, NormRect recrop, float[] prevLandmarks, int stride, int count,
-            int imageWidth, int imageHeight) {
+    boolean keepPrevious(
+            NormRect previous,
+            NormRect recrop,
+            float[] prevLandmarks,
+            int stride,
+            int count,
+            int imageWidth,
+            int imageHeight) {
         double dTheta = Math.abs(Geometry.normalizeRadians(previous.rotation() - recrop.rotation()));
         if (Math.toDegrees(dTheta) > maxRotationDegrees) {
             return false;

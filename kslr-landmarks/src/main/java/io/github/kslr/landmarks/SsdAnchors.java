@@ -31,8 +31,8 @@ final class SsdAnchors {
      * @param interpolated whether each layer adds the interpolated-scale anchor (MediaPipe's default ratio 1.0)
      * @param offset anchor offset inside the cell, in cells
      */
-    static SsdAnchors generate(int inputWidth, int inputHeight, int[] strides, int aspectRatioCount,
-            boolean interpolated, float offset) {
+    static SsdAnchors generate(
+            int inputWidth, int inputHeight, int[] strides, int aspectRatioCount, boolean interpolated, float offset) {
         List<float[]> out = new ArrayList<>();
         int layer = 0;
         while (layer < strides.length) {

@@ -24,7 +24,13 @@ final class SsdDecoder {
     private final float clip;
     private final float nmsThreshold;
 
-    SsdDecoder(SsdAnchors anchors, int numCoords, int numKeypoints, float inputSize, float minScore, float clip,
+    SsdDecoder(
+            SsdAnchors anchors,
+            int numCoords,
+            int numKeypoints,
+            float inputSize,
+            float minScore,
+            float clip,
             float nmsThreshold) {
         this.anchors = anchors;
         this.numCoords = numCoords;
@@ -117,8 +123,13 @@ final class SsdDecoder {
             for (int k = 0; k < kp.length; k++) {
                 kpOut[k] = (float) (kp[k] / total);
             }
-            out.add(new Detection(top.score(), (float) (x0 / total), (float) (y0 / total), (float) (x1 / total),
-                    (float) (y1 / total), kpOut));
+            out.add(new Detection(
+                    top.score(),
+                    (float) (x0 / total),
+                    (float) (y0 / total),
+                    (float) (x1 / total),
+                    (float) (y1 / total),
+                    kpOut));
             remaining = rest;
         }
         return out;

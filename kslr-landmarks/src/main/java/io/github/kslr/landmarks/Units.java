@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 final class Units {
     private static final Logger LOG = LoggerFactory.getLogger(Units.class);
 
-    private Units() {
-    }
+    private Units() {}
 
     /** A runner of {@code model}'s session; {@code batch} 0 for variable batches. */
     static BatchRunner runner(LandmarkerModels models, HolisticModel model, int batch) {

@@ -49,9 +49,12 @@ class FaceInParallelTest {
     void oneStreamGivesTheSameLandmarksInVideoAndImageMode() {
         for (RunningMode mode : RunningMode.values()) {
             int faces = 0;
-            try (HolisticLandmarker serial = HolisticLandmarker.builder(models).runningMode(mode).build();
-                    HolisticLandmarker parallel = HolisticLandmarker.builder(models).runningMode(mode)
-                            .faceInParallel(true).build()) {
+            try (HolisticLandmarker serial =
+                            HolisticLandmarker.builder(models).runningMode(mode).build();
+                    HolisticLandmarker parallel = HolisticLandmarker.builder(models)
+                            .runningMode(mode)
+                            .faceInParallel(true)
+                            .build()) {
                 for (int i = 0; i < FRAMES; i++) {
                     HolisticLandmarks a = serial.detect(signing.frame(i));
                     HolisticLandmarks b = parallel.detect(signing.frame(i));
@@ -65,12 +68,16 @@ class FaceInParallelTest {
 
     @Test
     void severalStreamsGiveTheSameLandmarks() {
-        try (MultiStreamLandmarker serial = MultiStreamLandmarker.builder(models).streams(2).build();
-                MultiStreamLandmarker parallel = MultiStreamLandmarker.builder(models).streams(2)
-                        .faceInParallel(true).build()) {
+        try (MultiStreamLandmarker serial =
+                        MultiStreamLandmarker.builder(models).streams(2).build();
+                MultiStreamLandmarker parallel = MultiStreamLandmarker.builder(models)
+                        .streams(2)
+                        .faceInParallel(true)
+                        .build()) {
             for (int i = 0; i < FRAMES; i++) {
-                List<ImageFrame> frames = List.of(signing.frame(i), squats.frame(i).withTimestamp(
-                        signing.frame(i).timestampMs()));
+                List<ImageFrame> frames = List.of(
+                        signing.frame(i),
+                        squats.frame(i).withTimestamp(signing.frame(i).timestampMs()));
                 List<HolisticLandmarks> a = serial.detect(frames);
                 List<HolisticLandmarks> b = parallel.detect(frames);
                 for (int s = 0; s < 2; s++) {
@@ -82,7 +89,8 @@ class FaceInParallelTest {
 
     @Test
     void closeStopsTheFaceThreadAndNoFaceMeansNoThread() throws Exception {
-        HolisticLandmarker parallel = HolisticLandmarker.builder(models).faceInParallel(true).build();
+        HolisticLandmarker parallel =
+                HolisticLandmarker.builder(models).faceInParallel(true).build();
         parallel.detect(signing.frame(0));
         assertTrue(faceThreads() > 0, "the face branch ran on its own thread");
         parallel.close();
@@ -90,8 +98,10 @@ class FaceInParallelTest {
             Thread.sleep(20);
         }
         assertEquals(0, faceThreads(), "close() stops the face thread");
-        try (HolisticLandmarker noFace = HolisticLandmarker.builder(models).faceLandmarks(false)
-                .faceInParallel(true).build()) {
+        try (HolisticLandmarker noFace = HolisticLandmarker.builder(models)
+                .faceLandmarks(false)
+                .faceInParallel(true)
+                .build()) {
             HolisticLandmarks r = noFace.detect(signing.frame(0));
             assertFalse(r.face().isPresent());
             assertEquals(0, faceThreads(), "no face branch, no thread");
@@ -100,6 +110,8 @@ class FaceInParallelTest {
 
     private static long faceThreads() {
         List<Thread> all = new ArrayList<>(Thread.getAllStackTraces().keySet());
-        return all.stream().filter(t -> t.getName().equals("kslr-face-branch") && t.isAlive()).count();
+        return all.stream()
+                .filter(t -> t.getName().equals("kslr-face-branch") && t.isAlive())
+                .count();
     }
 }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class FilterTest {
     /** The One-Euro filter written out from Casiez et al.'s formulas with MediaPipe's frequency and scale rules. */
-    private static double[] reference(double[] xs, long[] tUs, double minCutoff, double beta, double dCutoff,
-            double scale) {
+    private static double[] reference(
+            double[] xs, long[] tUs, double minCutoff, double beta, double dCutoff, double scale) {
         double[] out = new double[xs.length];
         double freq = 30, prevRaw = 0, prevOut = 0, prevD = 0;
         for (int i = 0; i < xs.length; i++) {
@@ -72,8 +72,8 @@ class FilterTest {
         float[] b = {0.6f, 0.5f, 0.1f, 0.0f};
         s.apply(b, 0, 4, true, true, 66_666, 640, 480, 200);
         assertEquals(0.1 * 0.0 + 0.9 * 1.0, b[3], 1e-6);
-        double[] xs = reference(new double[] {0.5 * 640, 0.6 * 640}, new long[] {33_333, 66_666}, 0.05, 80, 1,
-                1.0 / 200);
+        double[] xs =
+                reference(new double[] {0.5 * 640, 0.6 * 640}, new long[] {33_333, 66_666}, 0.05, 80, 1, 1.0 / 200);
         assertEquals(xs[1] / 640, b[0], 1e-6);
         assertEquals(0.5, b[1], 1e-6);
     }

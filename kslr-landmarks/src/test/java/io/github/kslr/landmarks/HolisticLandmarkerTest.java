@@ -51,7 +51,8 @@ class HolisticLandmarkerTest {
     void withoutTheFaceBranchPoseAndHandsAreUnchanged() {
         int faces = 0;
         try (HolisticLandmarker all = HolisticLandmarker.builder(models).build();
-                HolisticLandmarker noFace = HolisticLandmarker.builder(models).faceLandmarks(false).build()) {
+                HolisticLandmarker noFace =
+                        HolisticLandmarker.builder(models).faceLandmarks(false).build()) {
             for (int i = 0; i < clip.frames().size(); i++) {
                 HolisticLandmarks a = all.detect(clip.frame(i));
                 HolisticLandmarks b = noFace.detect(clip.frame(i));
@@ -71,7 +72,9 @@ class HolisticLandmarkerTest {
     /** Two threads in one landmarker: one of them is refused with a named error; the other's call completes. */
     @Test
     void aSecondThreadInsideOneLandmarkerIsRefused() throws Exception {
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.IMAGE)
+                .build()) {
             java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
@@ -101,7 +104,9 @@ class HolisticLandmarkerTest {
             assertEquals(20, refused.get() + done.get());
             assertTrue(refused.get() > 0 && done.get() >= 10, refused + " refused, " + done + " done");
             // The landmarker is intact afterwards.
-            try (HolisticLandmarker fresh = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+            try (HolisticLandmarker fresh = HolisticLandmarker.builder(models)
+                    .runningMode(RunningMode.IMAGE)
+                    .build()) {
                 assertSame(lm.detect(clip.frame(0)), fresh.detect(clip.frame(0)));
             }
         }
@@ -109,20 +114,28 @@ class HolisticLandmarkerTest {
 
     @Test
     void builderRejectsBadOptions() {
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> HolisticLandmarker.builder(models).minPosePresence(1.5f).build());
-        assertThrows(InvalidInputException.class,
-                () -> HolisticLandmarker.builder(models).minWristVisibility(Float.NaN).build());
-        assertThrows(InvalidInputException.class, () -> HolisticLandmarker.builder(models).palmInterval(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> HolisticLandmarker.builder(models)
+                        .minWristVisibility(Float.NaN)
+                        .build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> HolisticLandmarker.builder(models).palmInterval(0).build());
         assertThrows(InvalidInputException.class, () -> HolisticLandmarker.builder(null));
     }
 
     @Test
     void videoModeNeedsIncreasingTimestampsAndCloseIsIdempotent() {
-        HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build();
+        HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.VIDEO)
+                .build();
         lm.detect(clip.frame(0).withTimestamp(100));
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> lm.detect(clip.frame(1).withTimestamp(100)));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class, () -> lm.detect(clip.frame(1).withTimestamp(100)));
         assertTrue(e.getMessage().contains("100"), e.getMessage());
         lm.reset();
         lm.detect(clip.frame(1).withTimestamp(100));
@@ -135,7 +148,9 @@ class HolisticLandmarkerTest {
     void everyPixelFormatAndStrideGivesTheSameLandmarks() {
         ImageFrame rgb = clip.frame(3);
         HolisticLandmarks expected;
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.IMAGE)
+                .build()) {
             expected = lm.detect(rgb);
             assertTrue(expected.pose().isPresent() && expected.face().isPresent(), "the signer is found");
             for (PixelFormat f : PixelFormat.values()) {
@@ -181,7 +196,8 @@ class HolisticLandmarkerTest {
             for (int t = 0; t < 2; t++) {
                 runs.add(pool.submit(() -> {
                     List<HolisticLandmarks> out = new ArrayList<>();
-                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models).build()) {
+                    try (HolisticLandmarker lm =
+                            HolisticLandmarker.builder(models).build()) {
                         for (int i = 0; i < clip.frames().size(); i++) {
                             out.add(lm.detect(clip.frame(i)));
                         }
@@ -209,7 +225,9 @@ class HolisticLandmarkerTest {
     void palmPathNamesTheSignersRightHandAsThePosePathDoes() throws Exception {
         TestMedia.Clip full = TestMedia.decode(SharedFiles.require("media/signing/test_video.mp4"), Integer.MAX_VALUE);
         int checked = 0;
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.IMAGE)
+                .build()) {
             for (int i = 0; i < full.frames().size() && checked < 3; i += 3) {
                 HolisticLandmarks r = lm.detect(full.frame(i));
                 if (!r.rightHand().isPresent() || r.leftHand().isPresent()) {
@@ -220,8 +238,10 @@ class HolisticLandmarkerTest {
                 if (c.pose().isPresent()) {
                     continue;
                 }
-                assertTrue(c.rightHand().isPresent() && !c.leftHand().isPresent(), "frame " + i
-                        + ": the signer's right hand, alone, came out as " + c.leftHand() + " / " + c.rightHand());
+                assertTrue(
+                        c.rightHand().isPresent() && !c.leftHand().isPresent(),
+                        "frame " + i + ": the signer's right hand, alone, came out as " + c.leftHand() + " / "
+                                + c.rightHand());
                 checked++;
             }
         }

@@ -36,19 +36,26 @@ class LandmarkerModelsTest {
 
     @Test
     void badDirectoriesAndMissingModelsFailAtBuild(@TempDir Path dir) throws Exception {
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> LandmarkerModels.builder().modelDirectory(dir.resolve("nope")).build());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> LandmarkerModels.builder()
+                        .modelDirectory(dir.resolve("nope"))
+                        .build());
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
         // A directory with only some of the models: the first missing one is named.
-        try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
-                LandmarkerModels.RESOURCE_DIR + "pose_detection.onnx")) {
+        try (InputStream in = LandmarkerModels.class
+                .getClassLoader()
+                .getResourceAsStream(LandmarkerModels.RESOURCE_DIR + "pose_detection.onnx")) {
             Files.copy(in, dir.resolve("pose_detection.onnx"));
         }
-        ModelLoadException m = assertThrows(ModelLoadException.class,
+        ModelLoadException m = assertThrows(
+                ModelLoadException.class,
                 () -> LandmarkerModels.builder().modelDirectory(dir).build());
         assertTrue(m.getMessage().contains("pose_landmark_full"), m.getMessage());
-        assertThrows(InvalidInputException.class, () -> LandmarkerModels.builder().intraOpThreads(-1));
-        assertThrows(InvalidInputException.class, () -> LandmarkerModels.builder().openCvThreads(-2));
+        assertThrows(
+                InvalidInputException.class, () -> LandmarkerModels.builder().intraOpThreads(-1));
+        assertThrows(
+                InvalidInputException.class, () -> LandmarkerModels.builder().openCvThreads(-2));
     }
 
     @Test
@@ -59,15 +66,19 @@ class LandmarkerModelsTest {
                 continue;
             }
             String name = model.bundledName();
-            try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
-                    LandmarkerModels.RESOURCE_DIR + name + ".onnx")) {
+            try (InputStream in = LandmarkerModels.class
+                    .getClassLoader()
+                    .getResourceAsStream(LandmarkerModels.RESOURCE_DIR + name + ".onnx")) {
                 Files.copy(in, dir.resolve(name + ".onnx"));
             }
         }
-        Files.copy(dir.resolve(HolisticModel.FACE_DETECTION.bundledName() + ".onnx"),
+        Files.copy(
+                dir.resolve(HolisticModel.FACE_DETECTION.bundledName() + ".onnx"),
                 dir.resolve(HolisticModel.FACE_LANDMARK.bundledName() + ".onnx"));
         try (LandmarkerModels m = LandmarkerModels.builder().modelDirectory(dir).build()) {
-            ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
+            ModelLoadException e = assertThrows(
+                    ModelLoadException.class,
+                    () -> HolisticLandmarker.builder(m).build());
             assertTrue(e.getMessage().contains("conv2d_21"), e.getMessage());
         }
     }
@@ -77,27 +88,38 @@ class LandmarkerModelsTest {
         // A variant is a builder option: here the bundled pose landmark model under another name, as a converted
         // pose_landmark_heavy.onnx would be given.
         Path variant = dir.resolve("pose_landmark_variant.onnx");
-        try (InputStream in = LandmarkerModels.class.getClassLoader().getResourceAsStream(
-                LandmarkerModels.RESOURCE_DIR + HolisticModel.POSE_LANDMARK.bundledName() + ".onnx")) {
+        try (InputStream in = LandmarkerModels.class
+                .getClassLoader()
+                .getResourceAsStream(
+                        LandmarkerModels.RESOURCE_DIR + HolisticModel.POSE_LANDMARK.bundledName() + ".onnx")) {
             Files.copy(in, variant);
         }
         ImageFrame black = ImageFrame.packed(64, 48, PixelFormat.RGB, ByteBuffer.allocateDirect(64 * 48 * 3), 1);
         try (LandmarkerModels m = LandmarkerModels.builder()
-                .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(variant)).build();
+                        .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(variant))
+                        .build();
                 HolisticLandmarker lm = HolisticLandmarker.builder(m).build()) {
             assertTrue(!lm.detect(black).pose().isPresent());
         }
         // A stage given a model with other outputs fails when a landmarker is built, naming what is missing.
-        try (LandmarkerModels m = LandmarkerModels.builder().model(HolisticModel.POSE_LANDMARK,
-                ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), LandmarkerModels.RESOURCE_DIR
-                        + HolisticModel.HAND_LANDMARK.bundledName() + ".onnx")).build()) {
-            ModelLoadException e = assertThrows(ModelLoadException.class, () -> HolisticLandmarker.builder(m).build());
+        try (LandmarkerModels m = LandmarkerModels.builder()
+                .model(
+                        HolisticModel.POSE_LANDMARK,
+                        ModelSource.ofResource(
+                                LandmarkerModels.class.getClassLoader(),
+                                LandmarkerModels.RESOURCE_DIR + HolisticModel.HAND_LANDMARK.bundledName() + ".onnx"))
+                .build()) {
+            ModelLoadException e = assertThrows(
+                    ModelLoadException.class,
+                    () -> HolisticLandmarker.builder(m).build());
             assertTrue(e.getMessage().contains("Identity_4"), e.getMessage());
         }
         // A missing variant file is named when the models are built.
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LandmarkerModels.builder()
-                .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(dir.resolve("pose_landmark_heavy.onnx")))
-                .build());
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> LandmarkerModels.builder()
+                        .model(HolisticModel.POSE_LANDMARK, ModelSource.ofPath(dir.resolve("pose_landmark_heavy.onnx")))
+                        .build());
         assertTrue(e.getMessage().contains("pose_landmark_heavy"), e.getMessage());
     }
 }

@@ -14,8 +14,7 @@ import java.util.List;
 
 /** Reads the landmarks JSON (reference tool / kslr landmarks) and converts parts to pixel arrays. */
 final class LandmarksJson {
-    private LandmarksJson() {
-    }
+    private LandmarksJson() {}
 
     record Frame(int width, int height, double[][] pose, double[][] leftHand, double[][] rightHand, double[][] face) {
         double[][] part(String name) {
@@ -35,8 +34,13 @@ final class LandmarksJson {
         for (JsonElement e : arr) {
             JsonObject o = e.getAsJsonObject();
             int w = o.get("width").getAsInt(), h = o.get("height").getAsInt();
-            out.add(new Frame(w, h, pixels(o.get("pose"), w, h), pixels(o.get("leftHand"), w, h),
-                    pixels(o.get("rightHand"), w, h), pixels(o.get("face"), w, h)));
+            out.add(new Frame(
+                    w,
+                    h,
+                    pixels(o.get("pose"), w, h),
+                    pixels(o.get("leftHand"), w, h),
+                    pixels(o.get("rightHand"), w, h),
+                    pixels(o.get("face"), w, h)));
         }
         return out;
     }

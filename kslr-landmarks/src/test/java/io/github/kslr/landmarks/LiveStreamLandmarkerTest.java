@@ -57,7 +57,8 @@ class LiveStreamLandmarkerTest {
         try (HolisticLandmarker a = HolisticLandmarker.builder(models).build();
                 HolisticLandmarker b = HolisticLandmarker.builder(models).build()) {
             try (LiveStream<HolisticLandmarks> stream = LiveStream.builder(a::detect)
-                    .onResult((landmarks, frame) -> live.add(landmarks)).build()) {
+                    .onResult((landmarks, frame) -> live.add(landmarks))
+                    .build()) {
                 for (int i = 0; i < FRAMES; i++) {
                     stream.offer(padded(i));
                     assertTrue(stream.awaitIdle(WAIT));
@@ -70,8 +71,10 @@ class LiveStreamLandmarkerTest {
         for (int i = 0; i < FRAMES; i++) {
             assertEquals(direct.get(i).timestampMs(), live.get(i).timestampMs());
             for (LandmarkPart p : LandmarkPart.values()) {
-                assertEquals(direct.get(i).part(p).isPresent(), live.get(i).part(p).isPresent(), "frame " + i + p);
-                assertArrayEquals(direct.get(i).part(p).toArray(), live.get(i).part(p).toArray(), "frame " + i + p);
+                assertEquals(
+                        direct.get(i).part(p).isPresent(), live.get(i).part(p).isPresent(), "frame " + i + p);
+                assertArrayEquals(
+                        direct.get(i).part(p).toArray(), live.get(i).part(p).toArray(), "frame " + i + p);
             }
             hands += direct.get(i).hasAnyHand() ? 1 : 0;
         }
@@ -84,7 +87,8 @@ class LiveStreamLandmarkerTest {
         LiveStream.Stats stats;
         try (HolisticLandmarker landmarker = HolisticLandmarker.builder(models).build();
                 LiveStream<HolisticLandmarks> stream = LiveStream.builder(landmarker::detect)
-                        .onResult((landmarks, frame) -> times.add(landmarks.timestampMs())).build()) {
+                        .onResult((landmarks, frame) -> times.add(landmarks.timestampMs()))
+                        .build()) {
             for (int i = 0; i < FRAMES; i++) {
                 stream.offer(padded(i)); // as fast as the copy allows: far faster than ~25 ms a frame
             }

@@ -25,10 +25,12 @@ class MultiStreamLandmarkerTest {
     private static final int FRAMES = 24;
     /** Largest allowed difference in any coordinate, score or visibility (normalised units; z in frame widths). */
     private static final float TOLERANCE = 1e-4f;
+
     private static LandmarkerModels models;
     private static List<TestMedia.Clip> clips;
     /** Stream i starts at frame start[i] of clip clipOf[i]: the same clip at two offsets differs per stream too. */
     private static final int[] CLIP_OF = {0, 1, 2, 0};
+
     private static final int[] START = {0, 0, 0, 11};
 
     @BeforeAll
@@ -61,10 +63,16 @@ class MultiStreamLandmarkerTest {
         List<HolisticLandmarker> single = new ArrayList<>();
         float maxDiff = 0f;
         int[] present = new int[LandmarkPart.values().length];
-        try (MultiStreamLandmarker multi = MultiStreamLandmarker.builder(models).streams(n)
-                .palmFallback(palmFallback).palmInterval(palmInterval).fixedBatches(fixedBatches).build()) {
+        try (MultiStreamLandmarker multi = MultiStreamLandmarker.builder(models)
+                .streams(n)
+                .palmFallback(palmFallback)
+                .palmInterval(palmInterval)
+                .fixedBatches(fixedBatches)
+                .build()) {
             for (int s = 0; s < n; s++) {
-                single.add(HolisticLandmarker.builder(models).palmFallback(palmFallback).palmInterval(palmInterval)
+                single.add(HolisticLandmarker.builder(models)
+                        .palmFallback(palmFallback)
+                        .palmInterval(palmInterval)
                         .build());
             }
             for (int i = 0; i < FRAMES; i++) {
@@ -90,16 +98,19 @@ class MultiStreamLandmarkerTest {
                         for (int k = 0; k < a.length; k++) {
                             maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
                         }
-                        maxDiff = Math.max(maxDiff, Math.abs(want.part(p).score() - have.part(p).score()));
+                        maxDiff = Math.max(
+                                maxDiff,
+                                Math.abs(want.part(p).score() - have.part(p).score()));
                     }
                 }
             }
         } finally {
             single.forEach(HolisticLandmarker::close);
         }
-        System.out.printf("MultiStreamLandmarker vs HolisticLandmarker (palmFallback %s, palmInterval %d, fixedBatches %s): "
-                + "max |difference| %e over %d streams x %d frames; present per part %s%n", palmFallback,
-                palmInterval, fixedBatches, maxDiff, n, FRAMES, Arrays.toString(present));
+        System.out.printf(
+                "MultiStreamLandmarker vs HolisticLandmarker (palmFallback %s, palmInterval %d, fixedBatches %s): "
+                        + "max |difference| %e over %d streams x %d frames; present per part %s%n",
+                palmFallback, palmInterval, fixedBatches, maxDiff, n, FRAMES, Arrays.toString(present));
         // Every part must have been exercised by some stream, or the comparison proves little.
         for (LandmarkPart p : LandmarkPart.values()) {
             assertTrue(present[p.ordinal()] > 0, p + " never present in the test streams");
@@ -130,25 +141,38 @@ class MultiStreamLandmarkerTest {
 
     @Test
     void rejectsBadInput() {
-        assertThrows(InvalidInputException.class, () -> MultiStreamLandmarker.builder(models).build());
-        assertThrows(InvalidInputException.class, () -> MultiStreamLandmarker.builder(models).streams(0).build());
-        assertThrows(InvalidInputException.class,
-                () -> MultiStreamLandmarker.builder(models).streams(2).minHandPresence(2f).build());
-        assertThrows(InvalidInputException.class,
-                () -> MultiStreamLandmarker.builder(models).streams(2).palmInterval(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> MultiStreamLandmarker.builder(models).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> MultiStreamLandmarker.builder(models).streams(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> MultiStreamLandmarker.builder(models)
+                        .streams(2)
+                        .minHandPresence(2f)
+                        .build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> MultiStreamLandmarker.builder(models)
+                        .streams(2)
+                        .palmInterval(0)
+                        .build());
         assertThrows(InvalidInputException.class, () -> MultiStreamLandmarker.builder(null));
-        MultiStreamLandmarker multi = MultiStreamLandmarker.builder(models).streams(2).build();
+        MultiStreamLandmarker multi =
+                MultiStreamLandmarker.builder(models).streams(2).build();
         try {
             assertEquals(2, multi.streams());
             assertThrows(InvalidInputException.class, () -> multi.detect(null));
             assertThrows(InvalidInputException.class, () -> multi.detect(List.of(frame(0, 0))));
-            assertThrows(InvalidInputException.class, () -> multi.detect(List.of(frame(0, 0), frame(1, 0),
-                    frame(2, 0))));
+            assertThrows(
+                    InvalidInputException.class, () -> multi.detect(List.of(frame(0, 0), frame(1, 0), frame(2, 0))));
             assertThrows(InvalidInputException.class, () -> multi.detect(Arrays.asList(frame(0, 0), null)));
             assertEquals(2, multi.detect(List.of(frame(0, 1), frame(1, 1))).size());
             // Stream 1 repeats its timestamp: rejected, and stream 0's state is untouched, so its next frame works.
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> multi.detect(List.of(frame(0, 2), frame(1, 1))));
+            InvalidInputException e =
+                    assertThrows(InvalidInputException.class, () -> multi.detect(List.of(frame(0, 2), frame(1, 1))));
             assertTrue(e.getMessage().contains("stream 1"), e.getMessage());
             assertEquals(2, multi.detect(List.of(frame(0, 2), frame(1, 2))).size());
             assertThrows(InvalidInputException.class, () -> multi.reset(2));

@@ -69,8 +69,9 @@ final class Parity {
 
     @Override
     public String toString() {
-        return String.format("%s: reference %d frames, kslr %d (%d only kslr), both %d, found %.1f %%, median %.2f px,"
-                + " p95 %.2f px", part, referenceFrames, kslrFrames, kslrOnlyFrames, errors.size(), 100 * found(),
-                median(), p95());
+        return String.format(
+                "%s: reference %d frames, kslr %d (%d only kslr), both %d, found %.1f %%, median %.2f px,"
+                        + " p95 %.2f px",
+                part, referenceFrames, kslrFrames, kslrOnlyFrames, errors.size(), 100 * found(), median(), p95());
     }
 }

@@ -7,10 +7,10 @@ import io.github.kslr.api.RunningMode;
 import io.github.kslr.api.testing.SharedFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -46,15 +46,19 @@ class ReferenceParityTest {
             LOG.info("reference: {}", log.trim());
             List<LandmarksJson.Frame> ref = LandmarksJson.read(out);
             TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
-            assertTrue(ref.size() == clip.frames().size(), "frame counts differ: " + ref.size() + " vs "
-                    + clip.frames().size());
+            assertTrue(
+                    ref.size() == clip.frames().size(),
+                    "frame counts differ: " + ref.size() + " vs "
+                            + clip.frames().size());
             double diagonal = Math.hypot(clip.width(), clip.height());
             try (LandmarkerModels models = TestMedia.models()) {
                 // Palm fallback on (the default) and off (Holistic's exact graph).
                 for (boolean palm : new boolean[] {true, false}) {
                     List<HolisticLandmarks> kslr = new java.util.ArrayList<>();
-                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                            .palmFallback(palm).build()) {
+                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                            .runningMode(RunningMode.VIDEO)
+                            .palmFallback(palm)
+                            .build()) {
                         for (int i = 0; i < clip.frames().size(); i++) {
                             kslr.add(lm.detect(clip.frame(i)));
                         }
@@ -62,8 +66,12 @@ class ReferenceParityTest {
                     Map<String, Parity> m = compare(ref, kslr);
                     StringBuilder sb = new StringBuilder();
                     m.values().forEach(p -> sb.append("\n  ").append(p));
-                    LOG.info("test_video.mp4 vs MediaPipe (video mode, smoothing on both; KSLR palm fallback {}),"
-                            + " diagonal {} px:{}", palm ? "on" : "off", diagonal, sb);
+                    LOG.info(
+                            "test_video.mp4 vs MediaPipe (video mode, smoothing on both; KSLR palm fallback {}),"
+                                    + " diagonal {} px:{}",
+                            palm ? "on" : "off",
+                            diagonal,
+                            sb);
                     for (Parity p : m.values()) {
                         if (p.referenceFrames == 0) {
                             continue;
@@ -87,7 +95,9 @@ class ReferenceParityTest {
         Path dir = SharedFiles.require("media/khmer-forms");
         List<Path> photos;
         try (Stream<Path> s = Files.list(dir)) {
-            photos = s.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
+            photos = s.filter(p -> p.getFileName().toString().endsWith(".jpg"))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
         assertTrue(!photos.isEmpty(), "no photos in " + dir);
         Path outDir = Files.createTempDirectory("kslr-ref-forms-");
@@ -103,10 +113,13 @@ class ReferenceParityTest {
             }
             List<String> missed = new ArrayList<>();
             try (LandmarkerModels models = TestMedia.models();
-                    HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+                    HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                            .runningMode(RunningMode.IMAGE)
+                            .build()) {
                 for (Path photo : photos) {
                     String name = photo.getFileName().toString().replace(".jpg", "");
-                    LandmarksJson.Frame ref = LandmarksJson.read(outDir.resolve(name + ".json")).get(0);
+                    LandmarksJson.Frame ref =
+                            LandmarksJson.read(outDir.resolve(name + ".json")).get(0);
                     TestMedia.Clip img = TestMedia.decode(photo, 1);
                     HolisticLandmarks r = lm.detect(img.frame(0));
                     double diagonal = Math.hypot(img.width(), img.height());
@@ -116,15 +129,20 @@ class ReferenceParityTest {
                         if (e != null && k == null && part.endsWith("Hand")) {
                             missed.add(name + " " + part);
                         }
-                        relative.get(part).add(k == null ? null : scale(k, 100 / diagonal),
-                                e == null ? null : scale(e, 100 / diagonal));
+                        relative.get(part)
+                                .add(
+                                        k == null ? null : scale(k, 100 / diagonal),
+                                        e == null ? null : scale(e, 100 / diagonal));
                     }
                 }
             }
             StringBuilder sb = new StringBuilder();
             relative.values().forEach(p -> sb.append("\n  ").append(p.toString().replace(" px", " %")));
-            LOG.info("khmer-forms ({} photos) vs MediaPipe (image mode, no smoothing):{}\n  hands missed: {}",
-                    photos.size(), sb, missed);
+            LOG.info(
+                    "khmer-forms ({} photos) vs MediaPipe (image mode, no smoothing):{}\n  hands missed: {}",
+                    photos.size(),
+                    sb,
+                    missed);
             assertTrue(missed.isEmpty(), "hands MediaPipe found and KSLR did not: " + missed);
             for (Parity p : relative.values()) {
                 if (!p.errors.isEmpty()) {

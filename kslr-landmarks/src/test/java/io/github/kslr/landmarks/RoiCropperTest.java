@@ -71,7 +71,8 @@ class RoiCropperTest {
         int tw = 40, th = 40;
         // A pixel-square ROI, rotated and partly off the frame, so borders matter.
         NormRect roi = new NormRect(0.8f, 0.3f, 50f / W, 50f / H, (float) Math.toRadians(-35));
-        FloatBuffer out = ByteBuffer.allocateDirect((tw * th * 3 + 7) * 4).order(ByteOrder.nativeOrder())
+        FloatBuffer out = ByteBuffer.allocateDirect((tw * th * 3 + 7) * 4)
+                .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         try (RoiCropper c = new RoiCropper(tw, th, -1f, 1f, zero)) {
             c.crop(frame(format, padding, direct), roi, out, 7);
@@ -92,8 +93,11 @@ class RoiCropperTest {
                 }
             }
         }
-        assertEquals(true, maxErr <= 0, format + " padding " + padding + " direct " + direct + " zero " + zero
-                + ": error beyond the quantisation bound " + maxErr + " grey levels");
+        assertEquals(
+                true,
+                maxErr <= 0,
+                format + " padding " + padding + " direct " + direct + " zero " + zero
+                        + ": error beyond the quantisation bound " + maxErr + " grey levels");
     }
 
     @Test
@@ -107,7 +111,9 @@ class RoiCropperTest {
 
     @Test
     void identityCropReproducesThePixels() {
-        FloatBuffer out = ByteBuffer.allocateDirect(W * H * 3 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer out = ByteBuffer.allocateDirect(W * H * 3 * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         try (RoiCropper c = new RoiCropper(W, H, 0f, 1f, false)) {
             c.crop(frame(PixelFormat.BGRA, 4, true), new NormRect(0.5f, 0.5f, 1f, 1f, 0f), out, 0);
         }

@@ -29,8 +29,19 @@ class SsdTest {
     }
 
     /** Encodes a box at anchor i as a detector would, so decoding must give it back. */
-    private static void encode(float[] boxes, float[] scores, SsdAnchors anchors, int i, int coords, float size,
-            float xc, float yc, float w, float h, float[] kp, float logit) {
+    private static void encode(
+            float[] boxes,
+            float[] scores,
+            SsdAnchors anchors,
+            int i,
+            int coords,
+            float size,
+            float xc,
+            float yc,
+            float w,
+            float h,
+            float[] kp,
+            float logit) {
         int b = i * coords;
         boxes[b] = (xc - anchors.x(i)) * size;
         boxes[b + 1] = (yc - anchors.y(i)) * size;

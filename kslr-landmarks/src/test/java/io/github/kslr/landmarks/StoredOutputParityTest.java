@@ -59,20 +59,26 @@ class StoredOutputParityTest {
      * side), or null.
      */
     private static double[][] anyHand(HolisticLandmarks r) {
-        LandmarkSet s = !r.leftHand().isPresent() || (r.rightHand().isPresent()
-                && r.rightHand().score() >= r.leftHand().score()) ? r.rightHand() : r.leftHand();
+        LandmarkSet s = !r.leftHand().isPresent()
+                        || (r.rightHand().isPresent()
+                                && r.rightHand().score() >= r.leftHand().score())
+                ? r.rightHand()
+                : r.leftHand();
         return LandmarksJson.pixels(s, r.imageWidth(), r.imageHeight());
     }
 
     @Test
     void aslHandVideo() throws Exception {
         Path video = SharedFiles.require("media/tfjs/asl_hand.25fps.mp4");
-        JsonArray expected = JsonParser.parseString(Files.readString(SharedFiles.require(
-                "media/tfjs/asl_hand.full.json"))).getAsJsonArray();
+        JsonArray expected = JsonParser.parseString(
+                        Files.readString(SharedFiles.require("media/tfjs/asl_hand.full.json")))
+                .getAsJsonArray();
         TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
         assertEquals(expected.size(), clip.frames().size(), "frame count");
         Parity p = new Parity("hand");
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.VIDEO)
+                .build()) {
             for (int i = 0; i < clip.frames().size(); i++) {
                 p.add(anyHand(lm.detect(clip.frame(i))), points(expected.get(i)));
             }
@@ -86,12 +92,15 @@ class StoredOutputParityTest {
     @Test
     void poseSquatsVideo() throws Exception {
         Path video = SharedFiles.require("media/tfjs/pose_squats.mp4");
-        JsonArray expected = JsonParser.parseString(Files.readString(SharedFiles.require(
-                "media/tfjs/pose_squats.full.json"))).getAsJsonArray();
+        JsonArray expected = JsonParser.parseString(
+                        Files.readString(SharedFiles.require("media/tfjs/pose_squats.full.json")))
+                .getAsJsonArray();
         TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
         assertEquals(expected.size(), clip.frames().size(), "frame count");
         Parity p = new Parity("pose");
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.VIDEO)
+                .build()) {
             for (int i = 0; i < clip.frames().size(); i++) {
                 HolisticLandmarks r = lm.detect(clip.frame(i));
                 p.add(LandmarksJson.pixels(r.pose(), r.imageWidth(), r.imageHeight()), points(expected.get(i)));
@@ -105,11 +114,14 @@ class StoredOutputParityTest {
 
     @Test
     void handsImage() throws Exception {
-        JsonObject expected = JsonParser.parseString(Files.readString(SharedFiles.require(
-                "media/tfjs/hands.expected.json"))).getAsJsonObject();
+        JsonObject expected = JsonParser.parseString(
+                        Files.readString(SharedFiles.require("media/tfjs/hands.expected.json")))
+                .getAsJsonObject();
         TestMedia.Clip img = TestMedia.decode(SharedFiles.require("media/tfjs/hands.jpg"), 1);
         HolisticLandmarks r;
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.IMAGE)
+                .build()) {
             r = lm.detect(img.frame(0));
         }
         double[][] left = LandmarksJson.pixels(r.leftHand(), r.imageWidth(), r.imageHeight());
@@ -125,18 +137,23 @@ class StoredOutputParityTest {
             assertTrue(err <= 20, "hand error " + err + " px > 20");
         }
         // The two stored hands are different hands: each of ours matches a different one.
-        double ll = Parity.meanDistance(left, points(hands.get(0))), lr = Parity.meanDistance(left, points(hands.get(1)));
-        double rl = Parity.meanDistance(right, points(hands.get(0))), rr = Parity.meanDistance(right, points(hands.get(1)));
+        double ll = Parity.meanDistance(left, points(hands.get(0))),
+                lr = Parity.meanDistance(left, points(hands.get(1)));
+        double rl = Parity.meanDistance(right, points(hands.get(0))),
+                rr = Parity.meanDistance(right, points(hands.get(1)));
         assertTrue((ll < lr) != (rl < rr), "both KSLR hands matched the same stored hand");
     }
 
     @Test
     void poseImage() throws Exception {
-        JsonObject expected = JsonParser.parseString(Files.readString(SharedFiles.require(
-                "media/tfjs/pose.expected.json"))).getAsJsonObject();
+        JsonObject expected = JsonParser.parseString(
+                        Files.readString(SharedFiles.require("media/tfjs/pose.expected.json")))
+                .getAsJsonObject();
         TestMedia.Clip img = TestMedia.decode(SharedFiles.require("media/tfjs/pose.jpg"), 1);
         HolisticLandmarks r;
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models).runningMode(RunningMode.IMAGE).build()) {
+        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                .runningMode(RunningMode.IMAGE)
+                .build()) {
             r = lm.detect(img.frame(0));
         }
         double[][] pose = LandmarksJson.pixels(r.pose(), r.imageWidth(), r.imageHeight());

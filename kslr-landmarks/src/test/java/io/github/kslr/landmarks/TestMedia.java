@@ -23,20 +23,22 @@ import org.junit.jupiter.api.Assumptions;
  * tool feeds MediaPipe), and finds the models and the MediaPipe reference tool.
  */
 final class TestMedia {
-    private TestMedia() {
-    }
+    private TestMedia() {}
 
     record Clip(int width, int height, double fps, List<ByteBuffer> frames) {
         ImageFrame frame(int i) {
             long ts = Math.round(i * 1000.0 / fps);
-            return ImageFrame.packed(width, height, PixelFormat.RGB, frames.get(i).duplicate(), ts);
+            return ImageFrame.packed(
+                    width, height, PixelFormat.RGB, frames.get(i).duplicate(), ts);
         }
     }
 
     /** Skips (or in CI fails) when a tool is missing. */
     static void requireTool(String tool, String why) {
         try {
-            Process p = new ProcessBuilder(tool, "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(tool, "-version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor(30, TimeUnit.SECONDS);
             return;
@@ -51,9 +53,21 @@ final class TestMedia {
 
     static Clip decode(Path file, int maxFrames) throws IOException, InterruptedException {
         requireTool("ffmpeg", "to decode test media");
-        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=width,height,r_frame_rate", "-of", "csv=p=0", file.toString()).start();
-        String[] info = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(",");
+        Process probe = new ProcessBuilder(
+                        "ffprobe",
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "stream=width,height,r_frame_rate",
+                        "-of",
+                        "csv=p=0",
+                        file.toString())
+                .start();
+        String[] info = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .trim()
+                .split(",");
         probe.waitFor();
         int w = Integer.parseInt(info[0].trim()), h = Integer.parseInt(info[1].trim());
         String[] rate = info[2].trim().split("/");
@@ -61,8 +75,10 @@ final class TestMedia {
         if (!(fps > 0) || Double.isInfinite(fps) || fps > 1000) {
             fps = 30;
         }
-        Process ff = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt",
-                "rgb24", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process ff = new ProcessBuilder(
+                        "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         List<ByteBuffer> frames = new ArrayList<>();
         int bytes = w * h * 3;
         try (InputStream in = ff.getInputStream()) {
@@ -84,13 +100,15 @@ final class TestMedia {
     /** The landmark models: {@code -Dkslr.landmarks.modelDir} when set, else the bundled ones. */
     static LandmarkerModels models() {
         String dir = System.getProperty("kslr.landmarks.modelDir");
-        return dir != null && !dir.isEmpty() ? LandmarkerModels.builder().modelDirectory(Paths.get(dir)).build()
+        return dir != null && !dir.isEmpty()
+                ? LandmarkerModels.builder().modelDirectory(Paths.get(dir)).build()
                 : LandmarkerModels.load();
     }
 
     /** tools/mediapipe-reference with its node_modules installed, or skip (fail in CI). */
     static Path referenceTool() {
-        Path dir = Paths.get("..", "tools", "mediapipe-reference").toAbsolutePath().normalize();
+        Path dir =
+                Paths.get("..", "tools", "mediapipe-reference").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("@mediapipe").resolve("holistic"))) {
             String msg = "MediaPipe reference tool not installed: run `npm ci` in " + dir
                     + " (and apt-get install -y chromium ffmpeg)";
@@ -106,7 +124,8 @@ final class TestMedia {
     /** Runs the reference tool on {@code inputs}; returns its stderr summary. */
     static String runReference(List<String> args) throws IOException, InterruptedException {
         Path dir = referenceTool();
-        List<String> cmd = new ArrayList<>(List.of("node", dir.resolve("reference.mjs").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of("node", dir.resolve("reference.mjs").toString()));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class OnnxSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
 
-    private OnnxSessions() {
-    }
+    private OnnxSessions() {}
 
     /**
      * Opens a session.
@@ -47,16 +46,19 @@ public final class OnnxSessions {
                 if (!device.fallbackToCpu()) {
                     throw e;
                 }
-                LOG.warn("{}: CUDA device {} unavailable, running on the CPU instead: {}", source.description(),
-                        device.deviceId(), e.getMessage());
+                LOG.warn(
+                        "{}: CUDA device {} unavailable, running on the CPU instead: {}",
+                        source.description(),
+                        device.deviceId(),
+                        e.getMessage());
             }
         }
-        return new GuardedSession(create(env, bytes, source, settings, false), source.description(),
-                ExecutionDevice.cpu());
+        return new GuardedSession(
+                create(env, bytes, source, settings, false), source.description(), ExecutionDevice.cpu());
     }
 
-    private static OrtSession create(OrtEnvironment env, byte[] bytes, ModelSource source, SessionSettings settings,
-            boolean cuda) {
+    private static OrtSession create(
+            OrtEnvironment env, byte[] bytes, ModelSource source, SessionSettings settings, boolean cuda) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (settings.intraOpThreads() > 0) {
@@ -72,15 +74,19 @@ public final class OnnxSessions {
                 try {
                     addCuda(options, settings);
                 } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new DeviceUnavailableException("CUDA device " + settings.device().deviceId()
-                            + " cannot be used: " + e.getMessage() + " (the onnxruntime_gpu jar and a matching CUDA"
-                            + " are needed; see README 'GPU')", e);
+                    throw new DeviceUnavailableException(
+                            "CUDA device " + settings.device().deviceId()
+                                    + " cannot be used: " + e.getMessage()
+                                    + " (the onnxruntime_gpu jar and a matching CUDA"
+                                    + " are needed; see README 'GPU')",
+                            e);
                 }
             }
             return env.createSession(bytes, options);
         } catch (OrtException e) {
-            throw new ModelLoadException("cannot load model " + source.description() + " (" + bytes.length
-                    + " bytes): " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "cannot load model " + source.description() + " (" + bytes.length + " bytes): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -91,7 +97,8 @@ public final class OnnxSessions {
         }
         // ONNX Runtime's default (EXHAUSTIVE) times every cuDNN convolution algorithm for each new input shape;
         // with a new shape on most calls that search costs more than the convolutions themselves.
-        try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.device().deviceId())) {
+        try (OrtCUDAProviderOptions cuda =
+                new OrtCUDAProviderOptions(settings.device().deviceId())) {
             cuda.add("cudnn_conv_algo_search", "HEURISTIC");
             options.addCUDA(cuda);
         }

@@ -15,8 +15,8 @@ import io.github.kslr.api.ExecutionDevice;
  * @param spinning       whether idle intra-op threads spin waiting for work (ONNX Runtime's default): quickest for
  *                       back-to-back calls of one session, harmful when several sessions' pools share few cores
  */
-public record SessionSettings(ExecutionDevice device, int intraOpThreads, int interOpThreads,
-        boolean variableShapes, boolean spinning) {
+public record SessionSettings(
+        ExecutionDevice device, int intraOpThreads, int interOpThreads, boolean variableShapes, boolean spinning) {
     public SessionSettings {
         Checks.notNull(device, "device");
         Checks.threadCount(intraOpThreads, 0, "intraOpThreads");

@@ -32,20 +32,36 @@ class GuardedSessionTest {
     static byte[] addOneModel(int n) {
         OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(n)).build();
-        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("add_one")
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(n))
+                .build();
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape))
+                .build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
+                .setName("add_one")
                 .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(type))
                 .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(type))
-                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("one")
-                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).addFloatData(1f))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x").addInput("one").addOutput("y"))
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("one")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .addFloatData(1f))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .addInput("x")
+                        .addInput("one")
+                        .addOutput("y"))
                 .build();
-        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("kslr-test")
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("kslr-test")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17))
-                .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey("k").setValue("v"))
-                .setGraph(graph).build().toByteArray();
+                .addMetadataProps(
+                        OnnxMl.StringStringEntryProto.newBuilder().setKey("k").setValue("v"))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
     }
 
     private static FloatBuffer direct(int n) {
@@ -55,7 +71,8 @@ class GuardedSessionTest {
     @Test
     void runsWithReusedInputAndPinnedOutput() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (GuardedSession s = OnnxSessions.open(ModelSource.ofBytes(addOneModel(3), "add"),
+        try (GuardedSession s = OnnxSessions.open(
+                ModelSource.ofBytes(addOneModel(3), "add"),
                 SessionSettings.defaults().withIntraOpThreads(1))) {
             assertEquals(ExecutionDevice.cpu(), s.device());
             assertEquals(Map.of("k", "v"), OnnxSessions.metadata(s));
@@ -88,7 +105,8 @@ class GuardedSessionTest {
     @Test
     void closeWaitsForCallsInFlight() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        GuardedSession s = OnnxSessions.open(ModelSource.ofBytes(addOneModel(1000), "add"),
+        GuardedSession s = OnnxSessions.open(
+                ModelSource.ofBytes(addOneModel(1000), "add"),
                 SessionSettings.defaults().withIntraOpThreads(1));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         AtomicInteger runs = new AtomicInteger();
@@ -124,30 +142,44 @@ class GuardedSessionTest {
 
     @Test
     void corruptOrEmptyModelsFailWithTheirName() {
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxSessions.open(
-                ModelSource.ofBytes(new byte[] {1, 2, 3, 4, 5}, "garbage.onnx"), SessionSettings.defaults()));
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSessions.open(
+                        ModelSource.ofBytes(new byte[] {1, 2, 3, 4, 5}, "garbage.onnx"), SessionSettings.defaults()));
         assertTrue(e.getMessage().contains("garbage.onnx"), e.getMessage());
-        ModelLoadException empty = assertThrows(ModelLoadException.class, () -> OnnxSessions.open(
-                ModelSource.ofBytes(new byte[0], "empty.onnx"), SessionSettings.defaults()));
+        ModelLoadException empty = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSessions.open(ModelSource.ofBytes(new byte[0], "empty.onnx"), SessionSettings.defaults()));
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
     }
 
     @Test
     void cudaWithoutGpuFailsClearlyOrFallsBackWhenAsked() {
         // The CPU onnxruntime jar has no CUDA provider, so this holds on every CI machine.
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> OnnxSessions.open(
-                ModelSource.ofBytes(addOneModel(2), "add"), SessionSettings.defaults()
-                        .withDevice(ExecutionDevice.cuda(0))));
+        DeviceUnavailableException e = assertThrows(
+                DeviceUnavailableException.class,
+                () -> OnnxSessions.open(
+                        ModelSource.ofBytes(addOneModel(2), "add"),
+                        SessionSettings.defaults().withDevice(ExecutionDevice.cuda(0))));
         assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
-        try (GuardedSession s = OnnxSessions.open(ModelSource.ofBytes(addOneModel(2), "add"),
+        try (GuardedSession s = OnnxSessions.open(
+                ModelSource.ofBytes(addOneModel(2), "add"),
                 SessionSettings.defaults().withDevice(ExecutionDevice.cudaOrCpu(0)))) {
             assertEquals(ExecutionDevice.cpu(), s.device());
         }
         // The variable-shape route builds CUDA provider options first; it must fail and fall back the same way.
-        assertThrows(DeviceUnavailableException.class, () -> OnnxSessions.open(ModelSource.ofBytes(addOneModel(2),
-                "add"), SessionSettings.defaults().withDevice(ExecutionDevice.cuda(0)).withVariableShapes(true)));
-        try (GuardedSession s = OnnxSessions.open(ModelSource.ofBytes(addOneModel(2), "add"),
-                SessionSettings.defaults().withDevice(ExecutionDevice.cudaOrCpu(0)).withVariableShapes(true))) {
+        assertThrows(
+                DeviceUnavailableException.class,
+                () -> OnnxSessions.open(
+                        ModelSource.ofBytes(addOneModel(2), "add"),
+                        SessionSettings.defaults()
+                                .withDevice(ExecutionDevice.cuda(0))
+                                .withVariableShapes(true)));
+        try (GuardedSession s = OnnxSessions.open(
+                ModelSource.ofBytes(addOneModel(2), "add"),
+                SessionSettings.defaults()
+                        .withDevice(ExecutionDevice.cudaOrCpu(0))
+                        .withVariableShapes(true))) {
             assertEquals(ExecutionDevice.cpu(), s.device());
         }
     }

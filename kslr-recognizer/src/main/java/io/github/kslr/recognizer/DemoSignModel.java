@@ -25,8 +25,7 @@ public final class DemoSignModel {
      */
     public static final String EMBEDDER_RESOURCE = "io/github/kslr/recognizer/demo/sign-embedder.onnx";
 
-    private DemoSignModel() {
-    }
+    private DemoSignModel() {}
 
     /** The bundled model, read from this module's class loader. */
     public static ModelSource source() {

@@ -82,13 +82,15 @@ public final class OnnxSignClassifier implements SignClassifier {
     private final int maxBatch;
     /** Scratch not in use, most recently returned first (its tensors are the warmest). */
     private final ConcurrentLinkedDeque<Scratch> idle = new ConcurrentLinkedDeque<>();
+
     private final AtomicInteger idleCount = new AtomicInteger();
     private static final int MAX_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private OnnxSignClassifier(Options b, GuardedSession session) {
         this.session = session;
         try {
-            this.metadata = b.metadata() != null ? b.metadata()
+            this.metadata = b.metadata() != null
+                    ? b.metadata()
                     : SignModelMetadata.fromProperties(OnnxSessions.metadata(session), session.name());
             this.sequenceLength = metadata.sequenceLength();
             this.featureSize = metadata.layout().size();
@@ -107,7 +109,12 @@ public final class OnnxSignClassifier implements SignClassifier {
             long[] inShape = floatShape(in, 3, "input");
             long[] outShape = floatShape(out, 2, "output");
             checkDim(inShape, 1, sequenceLength, "input", "the sequence length " + SignModelMetadata.SEQUENCE_LENGTH);
-            checkDim(inShape, 2, featureSize, "input", "the feature size of layout " + metadata.layout().name());
+            checkDim(
+                    inShape,
+                    2,
+                    featureSize,
+                    "input",
+                    "the feature size of layout " + metadata.layout().name());
             checkDim(outShape, 1, classes, "output", "the number of labels");
             long fixedBatch = inShape[0];
             if (fixedBatch > 1) {
@@ -117,21 +124,29 @@ public final class OnnxSignClassifier implements SignClassifier {
             this.maxBatch = fixedBatch == 1 ? 1 : b.maxBatch();
             this.topK = Math.min(b.topK(), classes);
             this.threshold = b.threshold();
-            this.noSignIndex = metadata.noSignLabel().isEmpty() ? -1
+            this.noSignIndex = metadata.noSignLabel().isEmpty()
+                    ? -1
                     : metadata.labelNames().indexOf(metadata.noSignLabel());
         } catch (RuntimeException e) {
             session.close();
             throw e;
         }
-        LOG.info("loaded sign model {}: {} labels, {} frames x {} ({}), device {}, top-{} , threshold {}",
-                session.name(), classes, sequenceLength, featureSize, metadata.layout().name(), session.device(),
-                topK, threshold);
+        LOG.info(
+                "loaded sign model {}: {} labels, {} frames x {} ({}), device {}, top-{} , threshold {}",
+                session.name(),
+                classes,
+                sequenceLength,
+                featureSize,
+                metadata.layout().name(),
+                session.device(),
+                topK,
+                threshold);
     }
 
     private long[] floatShape(NodeInfo node, int rank, String what) {
         if (!(node.getInfo() instanceof TensorInfo)) {
-            throw new ModelLoadException(session.name() + ": " + what + " '" + node.getName()
-                    + "' must be a tensor, is " + node.getInfo());
+            throw new ModelLoadException(
+                    session.name() + ": " + what + " '" + node.getName() + "' must be a tensor, is " + node.getInfo());
         }
         TensorInfo t = (TensorInfo) node.getInfo();
         long[] shape = t.getShape();
@@ -165,8 +180,7 @@ public final class OnnxSignClassifier implements SignClassifier {
         private ModelOptions modelOptions = ModelOptions.cpu(1);
         private int maxBatch = 64;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The model (required). */
         public Builder model(ModelSource source) {
@@ -257,15 +271,14 @@ public final class OnnxSignClassifier implements SignClassifier {
                 throw new InvalidInputException("no model given: call model(Path | ModelSource | bytes) first");
             }
             ModelOptions m = modelOptions;
-            GuardedSession s = OnnxSessions.open(source,
-                    new SessionSettings(m.device(), m.threads(), 1, false, m.spinning()));
+            GuardedSession s =
+                    OnnxSessions.open(source, new SessionSettings(m.device(), m.threads(), 1, false, m.spinning()));
             return new OnnxSignClassifier(new Options(metadata, topK, threshold, maxBatch), s);
         }
     }
 
     /** What the builder decided, handed to the classifier whole (it never reads a builder). */
-    private record Options(SignModelMetadata metadata, int topK, float threshold, int maxBatch) {
-    }
+    private record Options(SignModelMetadata metadata, int topK, float threshold, int maxBatch) {}
 
     @Override
     public SignModelMetadata metadata() {
@@ -400,8 +413,8 @@ public final class OnnxSignClassifier implements SignClassifier {
                     + metadata.layout().name() + " (" + metadata.layout().spec() + ")");
         }
         if (!buffer.isFull()) {
-            throw new InvalidInputException("buffer is not full yet: " + buffer.size() + " of " + sequenceLength
-                    + " frames");
+            throw new InvalidInputException(
+                    "buffer is not full yet: " + buffer.size() + " of " + sequenceLength + " frames");
         }
     }
 
@@ -416,8 +429,8 @@ public final class OnnxSignClassifier implements SignClassifier {
         try (OrtSession.Result ignored = session.session().run(s.inputs[n - 1], s.outputs[n - 1])) {
             // The output is pinned: ONNX Runtime wrote it into s.out, which closing the result leaves alone.
         } catch (OrtException e) {
-            throw new InferenceException(session.name() + ": inference on " + n + " window(s) failed: "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    session.name() + ": inference on " + n + " window(s) failed: " + e.getMessage(), e);
         }
     }
 
@@ -540,10 +553,10 @@ public final class OnnxSignClassifier implements SignClassifier {
                 try {
                     FloatBuffer inView = in.duplicate().clear().limit(n * windowSize);
                     FloatBuffer outView = out.duplicate().clear().limit(n * classes);
-                    inTensors[n - 1] = OnnxTensor.createTensor(session.environment(), inView,
-                            new long[] {n, sequenceLength, featureSize});
-                    outTensors[n - 1] = OnnxTensor.createTensor(session.environment(), outView,
-                            new long[] {n, classes});
+                    inTensors[n - 1] = OnnxTensor.createTensor(
+                            session.environment(), inView, new long[] {n, sequenceLength, featureSize});
+                    outTensors[n - 1] =
+                            OnnxTensor.createTensor(session.environment(), outView, new long[] {n, classes});
                 } catch (OrtException e) {
                     throw new InferenceException(session.name() + ": cannot create tensors for " + n + " windows", e);
                 }
@@ -555,9 +568,11 @@ public final class OnnxSignClassifier implements SignClassifier {
         @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of a generic type: Java makes them raw
         private void grow(int newCapacity) {
             closeTensors();
-            in = ByteBuffer.allocateDirect(newCapacity * windowSize * Float.BYTES).order(ByteOrder.nativeOrder())
+            in = ByteBuffer.allocateDirect(newCapacity * windowSize * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
-            out = ByteBuffer.allocateDirect(newCapacity * classes * Float.BYTES).order(ByteOrder.nativeOrder())
+            out = ByteBuffer.allocateDirect(newCapacity * classes * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
             inTensors = new OnnxTensor[newCapacity];
             outTensors = new OnnxTensor[newCapacity];

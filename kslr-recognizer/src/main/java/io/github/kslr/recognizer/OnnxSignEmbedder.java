@@ -51,8 +51,8 @@ public final class OnnxSignEmbedder implements AutoCloseable {
 
     /** Opens an embedder with these run options. */
     public static OnnxSignEmbedder open(ModelSource source, ModelOptions options) {
-        return new OnnxSignEmbedder(OnnxSessions.open(Checks.notNull(source, "source"),
-                SessionSettings.of(Checks.notNull(options, "options"))));
+        return new OnnxSignEmbedder(OnnxSessions.open(
+                Checks.notNull(source, "source"), SessionSettings.of(Checks.notNull(options, "options"))));
     }
 
     private void check(Map<String, NodeInfo> nodes, String name, int rank) {
@@ -85,23 +85,28 @@ public final class OnnxSignEmbedder implements AutoCloseable {
         Checks.positive(count, "count");
         int w = windowSize();
         if ((long) count * w != windows.length) {
-            throw new InvalidInputException(count + " windows of " + w + " floats need " + (long) count * w
-                    + " floats, got " + windows.length);
+            throw new InvalidInputException(
+                    count + " windows of " + w + " floats need " + (long) count * w + " floats, got " + windows.length);
         }
         Checks.finite(windows, 0, windows.length, "windows");
         int e = metadata.embeddingSize();
         // ONNX Runtime copies a heap buffer into its own tensor, so the caller's array is read, never kept.
         session.begin();
-        try (OnnxTensor x = OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(windows),
-                new long[] {count, metadata.model().sequenceLength(), metadata.model().layout().size()});
-                OrtSession.Result r = session.session().run(Map.of(SignEmbedderMetadata.INPUT, x),
-                        Set.of(SignEmbedderMetadata.OUTPUT))) {
+        try (OnnxTensor x = OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(windows), new long[] {
+                    count,
+                    metadata.model().sequenceLength(),
+                    metadata.model().layout().size()
+                });
+                OrtSession.Result r = session.session()
+                        .run(Map.of(SignEmbedderMetadata.INPUT, x), Set.of(SignEmbedderMetadata.OUTPUT))) {
             float[][] rows = (float[][]) r.get(0).getValue();
             float[] out = new float[count * e];
             for (int i = 0; i < count; i++) {
                 if (rows[i].length != e) {
-                    throw new InferenceException(session.name() + " gave embeddings of " + rows[i].length
-                            + " floats; its metadata says " + e, null);
+                    throw new InferenceException(
+                            session.name() + " gave embeddings of " + rows[i].length + " floats; its metadata says "
+                                    + e,
+                            null);
                 }
                 System.arraycopy(rows[i], 0, out, i * e, e);
             }

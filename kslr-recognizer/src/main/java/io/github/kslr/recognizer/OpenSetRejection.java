@@ -45,8 +45,8 @@ public final class OpenSetRejection {
         this.embeddingSize = Checks.positive(embeddingSize, "embeddingSize");
         Checks.notNull(background, "background");
         if (background.length % embeddingSize != 0) {
-            throw new InvalidInputException("background must hold whole prototypes of " + embeddingSize
-                    + " floats, had " + background.length);
+            throw new InvalidInputException(
+                    "background must hold whole prototypes of " + embeddingSize + " floats, had " + background.length);
         }
         Checks.finite(background, 0, background.length, "background");
         this.background = background.clone();
@@ -55,7 +55,10 @@ public final class OpenSetRejection {
     /** The embedder's defaults: its threshold, margin and background prototypes. */
     public static OpenSetRejection of(SignEmbedderMetadata embedder) {
         Checks.notNull(embedder, "embedder");
-        return new OpenSetRejection((float) embedder.threshold(), (float) embedder.margin(), embedder.background(),
+        return new OpenSetRejection(
+                (float) embedder.threshold(),
+                (float) embedder.margin(),
+                embedder.background(),
                 embedder.embeddingSize());
     }
 
@@ -114,7 +117,8 @@ public final class OpenSetRejection {
                 n += e;
             }
         }
-        return n == background.length ? this
+        return n == background.length
+                ? this
                 : new OpenSetRejection(threshold, margin, Arrays.copyOf(kept, n), embeddingSize);
     }
 
@@ -140,7 +144,7 @@ public final class OpenSetRejection {
      * enrolled sign is {@code best}, goes to that sign.
      */
     public boolean accepts(double best, float[] embeddings, int offset) {
-        return best >= threshold && (background.length == 0
-                || best >= backgroundSimilarity(embeddings, offset) + margin);
+        return best >= threshold
+                && (background.length == 0 || best >= backgroundSimilarity(embeddings, offset) + margin);
     }
 }

@@ -14,14 +14,11 @@ import io.github.kslr.api.SignLabel;
 public interface RecognitionListener {
 
     /** A window was classified. */
-    default void onPrediction(Prediction prediction, long timestampMs) {
-    }
+    default void onPrediction(Prediction prediction, long timestampMs) {}
 
     /** A sign passed the sentence rules and was appended. */
-    default void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
-    }
+    default void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {}
 
     /** The sentence changed (a sign was appended, or it was cleared). */
-    default void onSentenceChanged(Sentence sentence) {
-    }
+    default void onSentenceChanged(Sentence sentence) {}
 }

@@ -50,8 +50,7 @@ public final class SentenceBuilder {
         private WordSeparator separator = WordSeparator.NONE;
         private int maxWords;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Consecutive agreeing predictions a sign needs (default 10, the tutorial's value for a prediction every

@@ -64,8 +64,12 @@ public final class SignRecognizer {
     private SignRecognizer(Builder b) {
         this.classifier = b.classifier;
         this.landmarker = b.landmarker;
-        this.buffer = SequenceBuffer.builder().length(classifier.metadata().sequenceLength())
-                .layout(classifier.metadata().layout()).stride(b.stride).handLossPolicy(b.handLossPolicy).build();
+        this.buffer = SequenceBuffer.builder()
+                .length(classifier.metadata().sequenceLength())
+                .layout(classifier.metadata().layout())
+                .stride(b.stride)
+                .handLossPolicy(b.handLossPolicy)
+                .build();
         this.sentences = b.sentence.build();
         this.listeners = List.copyOf(b.listeners);
         double fps = b.frameRate != null ? b.frameRate : classifier.metadata().frameRate();
@@ -155,7 +159,8 @@ public final class SignRecognizer {
          */
         public SignRecognizer build() {
             FeatureLayout layout = classifier.metadata().layout();
-            if (handLossPolicy != HandLossPolicy.KEEP && !layout.uses(LandmarkPart.LEFT_HAND)
+            if (handLossPolicy != HandLossPolicy.KEEP
+                    && !layout.uses(LandmarkPart.LEFT_HAND)
                     && !layout.uses(LandmarkPart.RIGHT_HAND)) {
                 throw new InvalidInputException("hand-loss policy " + handLossPolicy + " needs hand columns, but the"
                         + " model's layout " + layout.spec() + " has none; use HandLossPolicy.KEEP");

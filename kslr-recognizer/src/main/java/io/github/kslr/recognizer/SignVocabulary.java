@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +41,7 @@ public final class SignVocabulary {
     public static final int FORMAT_VERSION = 1;
     /** Takes a sign needs at least: one take leaves nothing to tell a take's spread from the sign's. */
     public static final int MIN_TAKES = 2;
+
     private static final byte[] MAGIC = "KSLRVOCB".getBytes(StandardCharsets.US_ASCII);
 
     /** One taught sign. Immutable: the takes are copied in and out. */
@@ -161,12 +161,12 @@ public final class SignVocabulary {
         Checks.notNull(khmer, "khmer");
         Checks.notNull(gloss, "gloss");
         if (signs.containsKey(label)) {
-            throw new InvalidInputException("the vocabulary already has a sign '" + label + "'; add takes to it or"
-                    + " remove it first");
+            throw new InvalidInputException(
+                    "the vocabulary already has a sign '" + label + "'; add takes to it or" + " remove it first");
         }
         if (count < MIN_TAKES) {
-            throw new InvalidInputException("sign '" + label + "' needs at least " + MIN_TAKES + " takes, got "
-                    + count);
+            throw new InvalidInputException(
+                    "sign '" + label + "' needs at least " + MIN_TAKES + " takes, got " + count);
         }
         signs.put(label, new Sign(label, khmer, gloss, split(takes, count)));
     }
@@ -193,7 +193,8 @@ public final class SignVocabulary {
         Map<String, Sign> copy = new LinkedHashMap<>(signs);
         signs.clear();
         for (Map.Entry<String, Sign> e : copy.entrySet()) {
-            signs.put(e.getKey().equals(label) ? newLabel : e.getKey(),
+            signs.put(
+                    e.getKey().equals(label) ? newLabel : e.getKey(),
                     e.getKey().equals(label) ? s.renamed(newLabel) : e.getValue());
         }
     }
@@ -251,12 +252,12 @@ public final class SignVocabulary {
         Checks.notNull(embedder, "embedder");
         Checks.notNull(change, "change");
         Path abs = file.toAbsolutePath().normalize();
-        java.util.concurrent.locks.ReentrantLock local = UPDATING.computeIfAbsent(abs,
-                k -> new java.util.concurrent.locks.ReentrantLock());
+        java.util.concurrent.locks.ReentrantLock local =
+                UPDATING.computeIfAbsent(abs, k -> new java.util.concurrent.locks.ReentrantLock());
         local.lock();
         Path lockFile = abs.resolveSibling(abs.getFileName() + ".lock");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                        lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                 java.nio.channels.FileLock ignored = ch.lock()) {
             SignVocabulary v = Files.exists(abs) ? load(abs, embedder) : create(embedder);
             T result = change.apply(v);
@@ -360,8 +361,7 @@ public final class SignVocabulary {
                 int takes = in.readInt();
                 // Bounded by the bytes left, so a damaged count cannot ask for gigabytes.
                 if (takes < 1 || (long) takes * size * 4 > in.available()) {
-                    throw new ModelLoadException(name + " is corrupt: sign '" + label + "' claims " + takes
-                            + " takes");
+                    throw new ModelLoadException(name + " is corrupt: sign '" + label + "' claims " + takes + " takes");
                 }
                 // A checksum proves the bytes are as written, not that a writer other than save() wrote valid
                 // signs: hold the file to what add() accepts, or one NaN take makes every similarity NaN.

@@ -37,6 +37,7 @@ public final class TakeRecorder {
     private float[] features = new float[0];
     /** Per frame: left wrist x, y, right wrist x, y; NaN where that hand is absent. */
     private float[] wrists = new float[0];
+
     private long[] timestamps = new long[0];
     private int frames;
 
@@ -119,7 +120,8 @@ public final class TakeRecorder {
         if (frames == 0) {
             throw new InvalidInputException("the take has no frames");
         }
-        int[] samples = frameRate > 0 ? FrameResampler.sampleFrames(frameRate, Arrays.copyOf(timestamps, frames))
+        int[] samples = frameRate > 0
+                ? FrameResampler.sampleFrames(frameRate, Arrays.copyOf(timestamps, frames))
                 : identity(frames);
         int m = samples.length;
         int[] handPrefix = new int[m + 1];
@@ -144,8 +146,9 @@ public final class TakeRecorder {
                 // Motion between the window's own frames only: the step into its first frame is not part of it.
                 double motion = motionPrefix[s + windowLength] - motionPrefix[s + 1];
                 boolean better = hands > bestHands
-                        || hands == bestHands && (motion > bestMotion
-                        || motion == bestMotion && Math.abs(s - middle) < Math.abs(start - middle));
+                        || hands == bestHands
+                                && (motion > bestMotion
+                                        || motion == bestMotion && Math.abs(s - middle) < Math.abs(start - middle));
                 if (better) {
                     start = s;
                     bestHands = hands;
@@ -161,8 +164,14 @@ public final class TakeRecorder {
         }
         int first = samples[start];
         int last = samples[start + used - 1];
-        return new TakeWindow(window, first, last, timestamps[first], timestamps[last],
-                handPrefix[start + used] - handPrefix[start], m < windowLength);
+        return new TakeWindow(
+                window,
+                first,
+                last,
+                timestamps[first],
+                timestamps[last],
+                handPrefix[start + used] - handPrefix[start],
+                m < windowLength);
     }
 
     /** How far the wrists present in both frames moved (normalised image units, summed over hands). */
@@ -197,13 +206,20 @@ public final class TakeRecorder {
      * @param handFrames how many of the window's samples show a hand
      * @param padded     whether the take was shorter than a window and its last frame was repeated
      */
-    public record TakeWindow(float[] window, int firstFrame, int lastFrame, long startMs, long endMs, int handFrames,
-            boolean padded) {
+    public record TakeWindow(
+            float[] window, int firstFrame, int lastFrame, long startMs, long endMs, int handFrames, boolean padded) {
 
         /** One line saying which part of the take was taken, for the person recording it. */
         public String describe() {
-            return String.format(Locale.ROOT, "frames %d-%d (%d-%d ms), hands in %d%s", firstFrame, lastFrame,
-                    startMs, endMs, handFrames, padded ? ", take shorter than a window: last frame repeated" : "");
+            return String.format(
+                    Locale.ROOT,
+                    "frames %d-%d (%d-%d ms), hands in %d%s",
+                    firstFrame,
+                    lastFrame,
+                    startMs,
+                    endMs,
+                    handFrames,
+                    padded ? ", take shorter than a window: last frame repeated" : "");
         }
     }
 }

@@ -34,6 +34,7 @@ public final class VocabularySignClassifier implements SignClassifier {
     private final OpenSetRejection rejection;
     /** The rule for the vocabulary's signs as last seen (background prototypes that are taught signs left out). */
     private volatile Masked masked;
+
     private final String noSignLabel;
     private final int topK;
     private final boolean ownsEmbedder;
@@ -92,8 +93,10 @@ public final class VocabularySignClassifier implements SignClassifier {
             glosses.put(s.label(), s.gloss());
             khmer.put(s.label(), s.khmer());
         }
-        return SignModelMetadata.of(labels, m.layout(), m.sequenceLength()).withTranslations(glosses, khmer)
-                .withNoSignLabel(noSignLabel).withFrameRate(m.frameRate());
+        return SignModelMetadata.of(labels, m.layout(), m.sequenceLength())
+                .withTranslations(glosses, khmer)
+                .withNoSignLabel(noSignLabel)
+                .withFrameRate(m.frameRate());
     }
 
     @Override
@@ -127,8 +130,8 @@ public final class VocabularySignClassifier implements SignClassifier {
                     sim += emb[i * e + k] * protos[s][k];
                 }
                 SignVocabulary.Sign sign = signs.get(s);
-                candidates.add(new Candidate(new SignLabel(s + 1, sign.label(), sign.gloss(), sign.khmer()),
-                        (float) Math.max(0, Math.min(1, sim))));
+                candidates.add(new Candidate(new SignLabel(s + 1, sign.label(), sign.gloss(), sign.khmer()), (float)
+                        Math.max(0, Math.min(1, sim))));
             }
             candidates.sort(Comparator.comparingDouble(Candidate::probability).reversed());
             List<Candidate> top = candidates.subList(0, Math.min(topK, candidates.size()));
@@ -150,8 +153,7 @@ public final class VocabularySignClassifier implements SignClassifier {
     }
 
     /** {@link #rejection} less the background prototypes that are taught signs, recomputed when the signs change. */
-    private record Masked(List<SignVocabulary.Sign> signs, OpenSetRejection rule) {
-    }
+    private record Masked(List<SignVocabulary.Sign> signs, OpenSetRejection rule) {}
 
     private OpenSetRejection ruleFor(List<SignVocabulary.Sign> signs) {
         Masked m = masked;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.Prediction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,13 @@ class ClassifierLeakTest {
     @Test
     void cyclesAndShortThreadsRunInBoundedDirectMemory() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:MaxDirectMemorySize=32m", "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), ClassifierLeakTest.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-XX:MaxDirectMemorySize=32m",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ClassifierLeakTest.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try (var in = p.getInputStream()) {
@@ -40,10 +44,13 @@ class ClassifierLeakTest {
     public static void main(String[] args) throws Exception {
         float[] batch = null;
         for (int c = 0; c < CYCLES; c++) {
-            try (OnnxSignClassifier classifier = OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+            try (OnnxSignClassifier classifier =
+                    OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
                 if (batch == null) {
-                    batch = new float[64 * classifier.metadata().sequenceLength()
-                            * classifier.metadata().layout().size()];
+                    batch = new float
+                            [64
+                                    * classifier.metadata().sequenceLength()
+                                    * classifier.metadata().layout().size()];
                 }
                 List<Prediction> out = classifier.classifyBatch(batch, 64);
                 if (out.size() != 64) {
@@ -51,8 +58,11 @@ class ClassifierLeakTest {
                 }
             }
         }
-        try (OnnxSignClassifier classifier = OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
-            float[] window = new float[classifier.metadata().sequenceLength() * classifier.metadata().layout().size()];
+        try (OnnxSignClassifier classifier =
+                OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+            float[] window = new float
+                    [classifier.metadata().sequenceLength()
+                            * classifier.metadata().layout().size()];
             Throwable[] failure = new Throwable[1];
             for (int t = 0; t < THREADS; t++) {
                 Thread thread = new Thread(() -> classifier.classify(window));

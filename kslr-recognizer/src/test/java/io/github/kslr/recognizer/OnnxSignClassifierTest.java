@@ -40,7 +40,10 @@ class OnnxSignClassifierTest {
     Path tmp;
 
     private static OnnxSignClassifier classifier(byte[] model, int topK, float threshold) {
-        return OnnxSignClassifier.builder().model(model, "test-model").topK(topK).confidenceThreshold(threshold)
+        return OnnxSignClassifier.builder()
+                .model(model, "test-model")
+                .topK(topK)
+                .confidenceThreshold(threshold)
                 .build();
     }
 
@@ -86,10 +89,13 @@ class OnnxSignClassifierTest {
         ref.mean = new float[] {0.5f, -1f, 2f, 0f, 0.25f, 3f};
         ref.std = new float[] {2f, 0.5f, 1f, 0f, 4f, 0.1f};
         byte[] model = TestModels.builderFor(ref, TestModels.metadata())
-                .inputStage(InputStage.standardize(ref.mean, ref.std)).build();
+                .inputStage(InputStage.standardize(ref.mean, ref.std))
+                .build();
         float[] windows = TestModels.windows(3, 9);
         try (OnnxSignClassifier c = classifier(model, 4, 0f)) {
-            assertTrue(c.metadata().normalization().contains("standardisation"), c.metadata().normalization());
+            assertTrue(
+                    c.metadata().normalization().contains("standardisation"),
+                    c.metadata().normalization());
             float[] probs = new float[3 * 4];
             c.probabilities(windows, 3, probs);
             for (int i = 0; i < 3; i++) {
@@ -103,10 +109,17 @@ class OnnxSignClassifierTest {
 
     @Test
     void batchesLargerThanMaxBatchRunInChunks() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         float[] windows = TestModels.windows(11, 1);
-        try (OnnxSignClassifier small = OnnxSignClassifier.builder().model(model, "m").maxBatch(4).build();
-                OnnxSignClassifier big = OnnxSignClassifier.builder().model(model, "m").build()) {
+        try (OnnxSignClassifier small = OnnxSignClassifier.builder()
+                        .model(model, "m")
+                        .maxBatch(4)
+                        .build();
+                OnnxSignClassifier big =
+                        OnnxSignClassifier.builder().model(model, "m").build()) {
             float[] a = new float[44];
             float[] b = new float[44];
             small.probabilities(windows, 11, a);
@@ -135,7 +148,8 @@ class OnnxSignClassifierTest {
             }
             float below = (float) Math.max(0, top - 0.01);
             float above = (float) Math.min(1, top + 0.01);
-            byte[] withNoSign = TestModels.builderFor(ref, TestModels.metadata().withNoSignLabel("-")).build();
+            byte[] withNoSign = TestModels.builderFor(ref, TestModels.metadata().withNoSignLabel("-"))
+                    .build();
             try (OnnxSignClassifier lo = classifier(model, 2, below);
                     OnnxSignClassifier hi = classifier(model, 2, above);
                     OnnxSignClassifier ns = classifier(withNoSign, 2, below)) {
@@ -155,7 +169,10 @@ class OnnxSignClassifierTest {
 
     @Test
     void topKIsCappedAtTheLabelCount() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         try (OnnxSignClassifier c = classifier(model, 100, 0.5f)) {
             assertEquals(4, c.topK());
             Prediction p = c.classify(TestModels.windows(1, 2));
@@ -164,7 +181,8 @@ class OnnxSignClassifierTest {
             for (int i = 0; i < 4; i++) {
                 sum += p.topK().get(i).probability();
                 if (i > 0) {
-                    assertTrue(p.topK().get(i - 1).probability() >= p.topK().get(i).probability());
+                    assertTrue(
+                            p.topK().get(i - 1).probability() >= p.topK().get(i).probability());
                 }
             }
             assertEquals(1f, sum, 1e-5);
@@ -174,7 +192,10 @@ class OnnxSignClassifierTest {
 
     @Test
     void classifiesAFullSequenceBuffer() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         float[] window = TestModels.windows(1, 4);
         int f = TestModels.TINY_LAYOUT.size();
         try (OnnxSignClassifier c = classifier(model, 3, 0f)) {
@@ -196,30 +217,43 @@ class OnnxSignClassifierTest {
 
     @Test
     void loadsFromPathAndClasspath() throws Exception {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         Path dir = tmp.resolve("cp/io/github/kslr/test");
         Files.createDirectories(dir);
         Files.write(dir.resolve("m.onnx"), model);
         float[] window = TestModels.windows(1, 4);
-        try (OnnxSignClassifier a = OnnxSignClassifier.builder().model(dir.resolve("m.onnx")).build();
-                URLClassLoader loader = new URLClassLoader(new URL[] {tmp.resolve("cp").toUri().toURL()}, null);
+        try (OnnxSignClassifier a = OnnxSignClassifier.builder()
+                        .model(dir.resolve("m.onnx"))
+                        .build();
+                URLClassLoader loader =
+                        new URLClassLoader(new URL[] {tmp.resolve("cp").toUri().toURL()}, null);
                 OnnxSignClassifier b = OnnxSignClassifier.builder()
-                        .modelResource(loader, "io/github/kslr/test/m.onnx").build()) {
+                        .modelResource(loader, "io/github/kslr/test/m.onnx")
+                        .build()) {
             assertEquals(a.classify(window), b.classify(window));
             assertEquals(TestModels.LABELS, a.metadata().labelNames());
         }
-        ModelLoadException missing = assertThrows(ModelLoadException.class,
-                () -> OnnxSignClassifier.builder().model(tmp.resolve("nope.onnx")).build());
+        ModelLoadException missing = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(tmp.resolve("nope.onnx"))
+                        .build());
         assertTrue(missing.getMessage().contains("nope.onnx"), missing.getMessage());
     }
 
     @Test
     void rejectsBadWindows() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         int w = TestModels.STEPS * TestModels.TINY_LAYOUT.size();
         try (OnnxSignClassifier c = classifier(model, 3, 0.5f)) {
-            InvalidInputException shortWindow = assertThrows(InvalidInputException.class,
-                    () -> c.classify(new float[w - 1]));
+            InvalidInputException shortWindow =
+                    assertThrows(InvalidInputException.class, () -> c.classify(new float[w - 1]));
             assertTrue(shortWindow.getMessage().contains(Integer.toString(w)), shortWindow.getMessage());
             assertThrows(InvalidInputException.class, () -> c.classify((float[]) null));
             float[] nan = new float[w];
@@ -240,7 +274,8 @@ class OnnxSignClassifierTest {
     /** Finite but extreme features (3e38 everywhere) once gave a Prediction with confidence NaN. */
     @Test
     void extremeFeaturesAreAnErrorNotANanConfidence() {
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+        try (OnnxSignClassifier c =
+                OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
             float[] window = new float[c.metadata().windowSize()];
             java.util.Arrays.fill(window, 3e38f);
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> c.classify(window));
@@ -252,41 +287,66 @@ class OnnxSignClassifierTest {
 
     @Test
     void rejectsModelsWithoutOrWithWrongMetadata() {
-        OnnxMl.ModelProto proto = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5)
+        OnnxMl.ModelProto proto = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
                 .buildProto();
         byte[] bare = proto.toBuilder().clearMetadataProps().build().toByteArray();
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> classifier(bare, 3, 0.5f));
         assertTrue(e.getMessage().contains(SignModelMetadata.FORMAT_VERSION), e.getMessage());
         // The caller may supply the metadata of a model that has none.
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(bare, "bare").metadata(TestModels.metadata())
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder()
+                .model(bare, "bare")
+                .metadata(TestModels.metadata())
                 .build()) {
             assertEquals(4, c.classify(TestModels.windows(1, 1)).topK().size() + 1);
         }
-        SignModelMetadata longer = SignModelMetadata.of(TestModels.LABELS, TestModels.TINY_LAYOUT,
-                TestModels.STEPS + 1);
-        e = assertThrows(ModelLoadException.class,
-                () -> OnnxSignClassifier.builder().model(bare, "bare").metadata(longer).build());
+        SignModelMetadata longer =
+                SignModelMetadata.of(TestModels.LABELS, TestModels.TINY_LAYOUT, TestModels.STEPS + 1);
+        e = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(bare, "bare")
+                        .metadata(longer)
+                        .build());
         assertTrue(e.getMessage().contains("sequence length"), e.getMessage());
-        SignModelMetadata otherLayout = SignModelMetadata.of(TestModels.LABELS, FeatureLayout.REPORTS_177,
-                TestModels.STEPS);
-        e = assertThrows(ModelLoadException.class,
-                () -> OnnxSignClassifier.builder().model(bare, "bare").metadata(otherLayout).build());
+        SignModelMetadata otherLayout =
+                SignModelMetadata.of(TestModels.LABELS, FeatureLayout.REPORTS_177, TestModels.STEPS);
+        e = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(bare, "bare")
+                        .metadata(otherLayout)
+                        .build());
         assertTrue(e.getMessage().contains("feature size"), e.getMessage());
-        SignModelMetadata fewer = SignModelMetadata.of(List.of("a", "b", "c"), TestModels.TINY_LAYOUT,
-                TestModels.STEPS);
-        e = assertThrows(ModelLoadException.class,
-                () -> OnnxSignClassifier.builder().model(bare, "bare").metadata(fewer).build());
+        SignModelMetadata fewer =
+                SignModelMetadata.of(List.of("a", "b", "c"), TestModels.TINY_LAYOUT, TestModels.STEPS);
+        e = assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(bare, "bare")
+                        .metadata(fewer)
+                        .build());
         assertTrue(e.getMessage().contains("labels"), e.getMessage());
-        assertThrows(ModelLoadException.class,
-                () -> OnnxSignClassifier.builder().model(new byte[] {1, 2, 3}, "junk").build());
-        assertThrows(InvalidInputException.class, () -> OnnxSignClassifier.builder().build());
-        assertThrows(InvalidInputException.class, () -> OnnxSignClassifier.builder().confidenceThreshold(1.5f));
-        assertThrows(InvalidInputException.class, () -> OnnxSignClassifier.builder().topK(0));
+        assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(new byte[] {1, 2, 3}, "junk")
+                        .build());
+        assertThrows(
+                InvalidInputException.class, () -> OnnxSignClassifier.builder().build());
+        assertThrows(
+                InvalidInputException.class, () -> OnnxSignClassifier.builder().confidenceThreshold(1.5f));
+        assertThrows(
+                InvalidInputException.class, () -> OnnxSignClassifier.builder().topK(0));
     }
 
     @Test
     void closedClassifierFailsClearlyAndCloseIsIdempotent() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         OnnxSignClassifier c = classifier(model, 3, 0.5f);
         float[] window = TestModels.windows(1, 1);
         c.classify(window);
@@ -301,7 +361,10 @@ class OnnxSignClassifierTest {
 
     @Test
     void concurrentClassifyDuringCloseNeverCrashes() throws Exception {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         for (int round = 0; round < 5; round++) {
             OnnxSignClassifier c = classifier(model, 3, 0.5f);
             int threads = 4;
@@ -336,21 +399,30 @@ class OnnxSignClassifierTest {
                 assertFalse(th.isAlive(), "a worker did not stop after close");
             }
             if (unexpected.get() != null) {
-                throw new AssertionError("a concurrent call failed with something other than ClosedException",
-                        unexpected.get());
+                throw new AssertionError(
+                        "a concurrent call failed with something other than ClosedException", unexpected.get());
             }
         }
     }
 
     @Test
     void cudaWithoutFallbackFailsClearlyAndFallbackRunsOnCpu() {
-        byte[] model = SignModelBuilder.builder(TestModels.metadata()).lstmUnits(4, 3).denseUnits(5).build();
+        byte[] model = SignModelBuilder.builder(TestModels.metadata())
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .build();
         // The test class path carries the CPU-only ONNX Runtime, so CUDA cannot load here.
-        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-                () -> OnnxSignClassifier.builder().model(model, "m").device(ExecutionDevice.cuda(0)).build());
+        DeviceUnavailableException e = assertThrows(
+                DeviceUnavailableException.class,
+                () -> OnnxSignClassifier.builder()
+                        .model(model, "m")
+                        .device(ExecutionDevice.cuda(0))
+                        .build());
         assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(model, "m")
-                .device(ExecutionDevice.cudaOrCpu(0)).build()) {
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder()
+                .model(model, "m")
+                .device(ExecutionDevice.cudaOrCpu(0))
+                .build()) {
             assertEquals(ExecutionDevice.cpu(), c.device());
             assertEquals(3, c.classify(TestModels.windows(1, 1)).topK().size());
         }

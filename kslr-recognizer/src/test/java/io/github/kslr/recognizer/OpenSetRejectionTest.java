@@ -54,7 +54,7 @@ class OpenSetRejectionTest {
     @Test
     void aBackgroundPrototypeThatIsATaughtSignIsNoBackgroundForThatVocabulary() {
         float[] bg = new float[4];
-        System.arraycopy(unit(0), 0, bg, 0, 2);   // a sign the embedder was trained on
+        System.arraycopy(unit(0), 0, bg, 0, 2); // a sign the embedder was trained on
         System.arraycopy(unit(120), 0, bg, 2, 2); // something else it knows
         OpenSetRejection rule = new OpenSetRejection(0.5f, -0.05f, bg, 2);
         // The same sign taught again: its prototype at 20 degrees (cos 0.94 >= SAME_SIGN) to the first prototype.
@@ -77,7 +77,6 @@ class OpenSetRejectionTest {
         assertThrows(InvalidInputException.class, () -> new OpenSetRejection(1.5f, 0, new float[0], 2));
         assertThrows(InvalidInputException.class, () -> new OpenSetRejection(0.5f, 3, new float[0], 2));
         assertThrows(InvalidInputException.class, () -> new OpenSetRejection(0.5f, 0, new float[3], 2));
-        assertThrows(InvalidInputException.class,
-                () -> new OpenSetRejection(0.5f, 0, new float[] {Float.NaN, 1}, 2));
+        assertThrows(InvalidInputException.class, () -> new OpenSetRejection(0.5f, 0, new float[] {Float.NaN, 1}, 2));
     }
 }

@@ -87,7 +87,8 @@ class ParserFuzzTest {
             if (outcome.accepted()) {
                 Set<String> labels = new HashSet<>();
                 for (SignVocabulary.Sign s : outcome.value().signs()) {
-                    assertTrue(!s.label().isBlank() && !s.label().contains("\n") && labels.add(s.label()),
+                    assertTrue(
+                            !s.label().isBlank() && !s.label().contains("\n") && labels.add(s.label()),
                             m + ": label '" + s.label() + "'");
                     assertTrue(s.takeCount() >= 1, m + ": takes");
                     for (int i = 0; i < s.takeCount(); i++) {
@@ -113,16 +114,23 @@ class ParserFuzzTest {
     void damagedSignModelsLoadOrAreRefusedByName() {
         byte[] demo = resource(DemoSignModel.RESOURCE);
         FuzzChecks.forEachMutant("OnnxSignClassifier model bytes", demo, 300, m -> {
-            var outcome = FuzzChecks.parses(m, () -> OnnxSignClassifier.builder().model(m.bytes(), "fuzzed.onnx")
-                    .build(), KslrException.class);
+            var outcome = FuzzChecks.parses(
+                    m,
+                    () -> OnnxSignClassifier.builder()
+                            .model(m.bytes(), "fuzzed.onnx")
+                            .build(),
+                    KslrException.class);
             if (outcome.accepted()) {
                 try (OnnxSignClassifier c = outcome.value()) {
                     // What loads must classify or refuse by name (a damaged weight may make outputs non-finite).
-                    FuzzChecks.parses(m, () -> {
-                        Prediction p = c.classify(new float[c.metadata().windowSize()]);
-                        assertTrue(Float.isFinite(p.confidence()), m + ": confidence " + p.confidence());
-                        return p;
-                    }, KslrException.class);
+                    FuzzChecks.parses(
+                            m,
+                            () -> {
+                                Prediction p = c.classify(new float[c.metadata().windowSize()]);
+                                assertTrue(Float.isFinite(p.confidence()), m + ": confidence " + p.confidence());
+                                return p;
+                            },
+                            KslrException.class);
                 }
             }
         });
@@ -132,8 +140,10 @@ class ParserFuzzTest {
     void damagedEmbeddersLoadOrAreRefusedByName() {
         byte[] bytes = resource(DemoSignModel.EMBEDDER_RESOURCE);
         FuzzChecks.forEachMutant("OnnxSignEmbedder model bytes", bytes, 200, m -> {
-            var outcome = FuzzChecks.parses(m, () -> OnnxSignEmbedder.open(
-                    io.github.kslr.api.ModelSource.ofBytes(m.bytes(), "fuzzed.onnx")), KslrException.class);
+            var outcome = FuzzChecks.parses(
+                    m,
+                    () -> OnnxSignEmbedder.open(io.github.kslr.api.ModelSource.ofBytes(m.bytes(), "fuzzed.onnx")),
+                    KslrException.class);
             if (outcome.accepted()) {
                 outcome.value().close();
             }

@@ -78,22 +78,32 @@ class SentenceBuilderTest {
         assertEquals("សួស្តីអរគុណ", b.sentence().text());
         b.accept(seen(COFFEE));
         b.accept(seen(HELLO));
-        assertEquals("សួស្តីអរគុណ coffee សួស្តី", b.sentence().text(), "words without Khmer text use glosses"
-                + " and spaces");
+        assertEquals(
+                "សួស្តីអរគុណ coffee សួស្តី",
+                b.sentence().text(),
+                "words without Khmer text use glosses" + " and spaces");
     }
 
     @Test
     void separatorPolicies() {
         List<SignLabel> words = List.of(HELLO, THANKS, COFFEE);
-        assertEquals("សួស្តី\u200Bអរគុណ coffee", Sentence.of(words, WordSeparator.ZERO_WIDTH_SPACE).text());
-        assertEquals("សួស្តី អរគុណ coffee", Sentence.of(words, WordSeparator.SPACE).text());
-        assertEquals("សួស្តីអរគុណ coffee", Sentence.of(words, WordSeparator.NONE).text());
+        assertEquals(
+                "សួស្តី\u200Bអរគុណ coffee",
+                Sentence.of(words, WordSeparator.ZERO_WIDTH_SPACE).text());
+        assertEquals(
+                "សួស្តី អរគុណ coffee", Sentence.of(words, WordSeparator.SPACE).text());
+        assertEquals(
+                "សួស្តីអរគុណ coffee", Sentence.of(words, WordSeparator.NONE).text());
         assertEquals("", Sentence.of(List.of(), WordSeparator.NONE).text());
     }
 
     @Test
     void maxWordsKeepsTheLastWords() {
-        SentenceBuilder b = SentenceBuilder.builder().agreement(1).maxWords(2).separator(WordSeparator.SPACE).build();
+        SentenceBuilder b = SentenceBuilder.builder()
+                .agreement(1)
+                .maxWords(2)
+                .separator(WordSeparator.SPACE)
+                .build();
         for (SignLabel s : List.of(HELLO, THANKS, COFFEE, HELLO)) {
             b.accept(seen(s));
         }
@@ -117,8 +127,12 @@ class SentenceBuilderTest {
 
     @Test
     void rejectsBadOptions() {
-        assertThrows(InvalidInputException.class, () -> SentenceBuilder.builder().agreement(0));
-        assertThrows(InvalidInputException.class, () -> SentenceBuilder.builder().maxWords(-1));
-        assertThrows(InvalidInputException.class, () -> SentenceBuilder.builder().build().accept(null));
+        assertThrows(
+                InvalidInputException.class, () -> SentenceBuilder.builder().agreement(0));
+        assertThrows(
+                InvalidInputException.class, () -> SentenceBuilder.builder().maxWords(-1));
+        assertThrows(
+                InvalidInputException.class,
+                () -> SentenceBuilder.builder().build().accept(null));
     }
 }

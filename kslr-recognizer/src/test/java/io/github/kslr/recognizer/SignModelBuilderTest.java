@@ -28,13 +28,18 @@ class SignModelBuilderTest {
     Path tmp;
 
     static final SignModelMetadata META = SignModelMetadata.of(List.of("a", "b", "-"), FeatureLayout.REPORTS_177, 30)
-            .withTranslations(Map.of("a", "letter a"), Map.of("a", "ក")).withNoSignLabel("-");
+            .withTranslations(Map.of("a", "letter a"), Map.of("a", "ក"))
+            .withNoSignLabel("-");
 
     @Test
     void reportsArchitectureHasTheReportsParameterCount() {
         OnnxMl.ModelProto m = SignModelBuilder.builder(SignModelMetadata.of(
-                java.util.stream.IntStream.range(0, 21).mapToObj(i -> "sign" + i).toList(),
-                FeatureLayout.REPORTS_177, 30)).buildProto();
+                        java.util.stream.IntStream.range(0, 21)
+                                .mapToObj(i -> "sign" + i)
+                                .toList(),
+                        FeatureLayout.REPORTS_177,
+                        30))
+                .buildProto();
         long params = 0;
         long lstmBiasExtra = 0;
         for (OnnxMl.TensorProto t : m.getGraph().getInitializerList()) {
@@ -53,15 +58,22 @@ class SignModelBuilderTest {
         // Figure 3.5 of the first report: 61,952 + 98,816 + 8,256 + 1,365 = 170,389 trainable parameters.
         assertEquals(170_389, params - lstmBiasExtra);
         assertEquals(SignModelBuilder.OPSET, m.getOpsetImport(0).getVersion());
-        assertTrue(m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("LSTM"))
-                .allMatch(n -> n.getAttributeList().stream()
-                        .anyMatch(a -> a.getName().equals("layout") && a.getI() == 0)), "LSTMs are time-major");
+        assertTrue(
+                m.getGraph().getNodeList().stream()
+                        .filter(n -> n.getOpType().equals("LSTM"))
+                        .allMatch(n -> n.getAttributeList().stream()
+                                .anyMatch(a -> a.getName().equals("layout") && a.getI() == 0)),
+                "LSTMs are time-major");
     }
 
     @Test
     void writesTheMetadataContract() throws Exception {
         Path file = tmp.resolve("m.onnx");
-        SignModelBuilder.builder(META).lstmUnits(8).denseUnits().randomWeights(1).write(file);
+        SignModelBuilder.builder(META)
+                .lstmUnits(8)
+                .denseUnits()
+                .randomWeights(1)
+                .write(file);
         OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
         Map<String, String> props = new HashMap<>();
         for (OnnxMl.StringStringEntryProto e : m.getMetadataPropsList()) {
@@ -78,7 +90,8 @@ class SignModelBuilderTest {
     void seedsDecideRandomWeights() {
         SignModelBuilder b = SignModelBuilder.builder(META).lstmUnits(4, 3).denseUnits(5);
         assertArrayEquals(b.randomWeights(1).build(), b.randomWeights(1).build());
-        assertNotEquals(java.util.Arrays.hashCode(b.randomWeights(1).build()),
+        assertNotEquals(
+                java.util.Arrays.hashCode(b.randomWeights(1).build()),
                 java.util.Arrays.hashCode(b.randomWeights(2).build()));
     }
 
@@ -91,27 +104,44 @@ class SignModelBuilderTest {
         DenseWeights out4 = DenseWeights.random(8, 4, r);
         DenseWeights in9 = DenseWeights.random(9, 3, r);
         SignModelBuilder b = SignModelBuilder.builder(META);
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> b.weights(List.of(wrongIn), List.of(out3)).build());
         assertTrue(e.getMessage().contains("feature size"), e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> b.weights(List.of(l1), List.of(out4)).build());
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> b.weights(List.of(l1), List.of(out4)).build());
         assertTrue(e.getMessage().contains("3 labels"), e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> b.weights(List.of(l1), List.of(in9)).build());
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> b.weights(List.of(l1), List.of(in9)).build());
         assertTrue(e.getMessage().contains("dense layer 0"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> b.weights(List.of(), List.of(out3)));
-        assertEquals(3, b.weights(List.of(l1), List.of(out3)).buildProto().getGraph().getOutput(0).getType()
-                .getTensorType().getShape().getDim(1).getDimValue());
-        e = assertThrows(InvalidInputException.class,
-                () -> SignModelBuilder.builder(META).inputStage(InputStage.standardize(new float[6], new float[6]))
+        assertEquals(
+                3,
+                b.weights(List.of(l1), List.of(out3))
+                        .buildProto()
+                        .getGraph()
+                        .getOutput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(1)
+                        .getDimValue());
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> SignModelBuilder.builder(META)
+                        .inputStage(InputStage.standardize(new float[6], new float[6]))
                         .build());
         assertTrue(e.getMessage().contains("expects 6 features"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> InputStage.standardize(new float[2], new float[] {1, -1}));
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> LstmWeights.of(2, 1, new float[8], new float[4], new float[4], new float[3]));
         float[] nan = new float[8];
         nan[1] = Float.NaN;
-        assertThrows(InvalidInputException.class,
-                () -> LstmWeights.of(2, 1, nan, new float[4], new float[4], new float[4]));
+        assertThrows(
+                InvalidInputException.class, () -> LstmWeights.of(2, 1, nan, new float[4], new float[4], new float[4]));
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class SignRecognizerTest {
     /** Left hand landmarks 0 and 1, x y z. */
     static final FeatureLayout LAYOUT = TestModels.TINY_LAYOUT;
+
     static final SignModelMetadata META = SignModelMetadata.of(List.of("hello", "thanks", "coffee"), LAYOUT, 4)
             .withTranslations(java.util.Map.of(), java.util.Map.of("hello", "សួស្តី", "thanks", "អរគុណ"));
 
@@ -75,8 +76,7 @@ class SignRecognizerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static float[] frame(float sign) {
@@ -109,7 +109,8 @@ class SignRecognizerTest {
     void featureFramesBecomeWindowsPredictionsAndASentence() {
         ScriptedClassifier c = new ScriptedClassifier();
         Events events = new Events();
-        SignRecognizer r = SignRecognizer.builder(c).agreement(2).listener(events).build();
+        SignRecognizer r =
+                SignRecognizer.builder(c).agreement(2).listener(events).build();
         long t = 0;
         for (int i = 0; i < 3; i++) {
             assertEquals(Optional.empty(), r.acceptFeatures(frame(0), t++), "window not full yet");
@@ -122,9 +123,21 @@ class SignRecognizerTest {
         r.acceptFeatures(frame(2), t++);
         r.acceptFeatures(frame(2), t++);
         assertEquals("សួស្តីអរគុណ coffee", r.sentence().text());
-        assertEquals(List.of("p:hello@3", "p:hello@4", "sign:hello", "sentence:សួស្តី", "p:thanks@5",
-                "p:thanks@6", "sign:thanks", "sentence:សួស្តីអរគុណ", "p:coffee@7", "p:coffee@8", "sign:coffee",
-                "sentence:សួស្តីអរគុណ coffee"), events.log);
+        assertEquals(
+                List.of(
+                        "p:hello@3",
+                        "p:hello@4",
+                        "sign:hello",
+                        "sentence:សួស្តី",
+                        "p:thanks@5",
+                        "p:thanks@6",
+                        "sign:thanks",
+                        "sentence:សួស្តីអរគុណ",
+                        "p:coffee@7",
+                        "p:coffee@8",
+                        "sign:coffee",
+                        "sentence:សួស្តីអរគុណ coffee"),
+                events.log);
         // Windows hold the last 4 frames, oldest first.
         float[] last = c.windows.get(c.windows.size() - 1);
         assertEquals(1f, last[0]);
@@ -160,12 +173,15 @@ class SignRecognizerTest {
     @Test
     void handLossPoliciesNeedHandColumns() {
         SignModelMetadata poseOnly = SignModelMetadata.of(List.of("a", "b"), FeatureLayout.of("pose:0,11,12:xyz"), 4);
-        byte[] model = SignModelBuilder.builder(poseOnly).lstmUnits(3).denseUnits().build();
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(model, "pose-only").build()) {
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> SignRecognizer.builder(c).build());
+        byte[] model =
+                SignModelBuilder.builder(poseOnly).lstmUnits(3).denseUnits().build();
+        try (OnnxSignClassifier c =
+                OnnxSignClassifier.builder().model(model, "pose-only").build()) {
+            InvalidInputException e = assertThrows(
+                    InvalidInputException.class, () -> SignRecognizer.builder(c).build());
             assertTrue(e.getMessage().contains("KEEP"), e.getMessage());
-            SignRecognizer r = SignRecognizer.builder(c).handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
+            SignRecognizer r = SignRecognizer.builder(c)
+                    .handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
                     .build();
             for (int i = 0; i < 3; i++) {
                 assertFalse(r.acceptFeatures(new float[9], i).isPresent());
@@ -185,8 +201,14 @@ class SignRecognizerTest {
                 float[] hand = new float[21 * 3];
                 hand[0] = 1; // x of landmark 0 = class "thanks"
                 HolisticLandmarks empty = HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height());
-                return new HolisticLandmarks(frame.timestampMs(), frame.width(), frame.height(), empty.pose(),
-                        empty.poseWorld(), empty.face(), LandmarkSet.of(LandmarkPart.LEFT_HAND, hand),
+                return new HolisticLandmarks(
+                        frame.timestampMs(),
+                        frame.width(),
+                        frame.height(),
+                        empty.pose(),
+                        empty.poseWorld(),
+                        empty.face(),
+                        LandmarkSet.of(LandmarkPart.LEFT_HAND, hand),
                         empty.rightHand());
             }
 
@@ -196,14 +218,13 @@ class SignRecognizerTest {
             }
 
             @Override
-            public void reset() {
-            }
+            public void reset() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        SignRecognizer r = SignRecognizer.builder(c).landmarker(landmarker).agreement(1).build();
+        SignRecognizer r =
+                SignRecognizer.builder(c).landmarker(landmarker).agreement(1).build();
         ByteBuffer pixels = ByteBuffer.allocate(2 * 2 * 3);
         for (long t = 0; t < 4; t++) {
             r.accept(ImageFrame.packed(2, 2, PixelFormat.RGB, pixels, t));
@@ -211,16 +232,25 @@ class SignRecognizerTest {
         assertEquals(List.of(0L, 1L, 2L, 3L), detected);
         assertEquals("អរគុណ", r.sentence().text());
         SignRecognizer noLandmarker = SignRecognizer.builder(c).build();
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> noLandmarker.accept(ImageFrame.packed(2, 2, PixelFormat.RGB, pixels, 0)));
         assertTrue(e.getMessage().contains("landmarker"), e.getMessage());
     }
 
     @Test
     void worksWithTheOnnxClassifier() {
-        byte[] model = SignModelBuilder.builder(META).lstmUnits(4, 3).denseUnits(5).randomWeights(5).build();
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(model, "m").confidenceThreshold(0f).build()) {
-            SignRecognizer r = SignRecognizer.builder(c).handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
+        byte[] model = SignModelBuilder.builder(META)
+                .lstmUnits(4, 3)
+                .denseUnits(5)
+                .randomWeights(5)
+                .build();
+        try (OnnxSignClassifier c = OnnxSignClassifier.builder()
+                .model(model, "m")
+                .confidenceThreshold(0f)
+                .build()) {
+            SignRecognizer r = SignRecognizer.builder(c)
+                    .handLossPolicy(io.github.kslr.api.HandLossPolicy.KEEP)
                     .build();
             float[] frames = TestModels.windows(2, 8); // 10 frames of 6 features
             int f = LAYOUT.size();
@@ -310,7 +340,8 @@ class SignRecognizerTest {
         ScriptedClassifier direct = new ScriptedClassifier();
         List<List<Integer>> asTheyCome = feed(SignRecognizer.builder(direct).build(), direct, times);
         ScriptedClassifier sampled = new ScriptedClassifier();
-        List<List<Integer>> resampled = feed(SignRecognizer.builder(sampled).frameRate(30).build(), sampled, times);
+        List<List<Integer>> resampled =
+                feed(SignRecognizer.builder(sampled).frameRate(30).build(), sampled, times);
         assertEquals(asTheyCome.subList(0, asTheyCome.size() - 1), resampled);
         // A 15 fps stream at 30: every frame twice.
         ScriptedClassifier slow = new ScriptedClassifier();
@@ -318,7 +349,8 @@ class SignRecognizerTest {
         for (int i = 0; i < half.length; i++) {
             half[i] = Math.round(i * 1000 / 15.0);
         }
-        List<List<Integer>> doubled = feed(SignRecognizer.builder(slow).frameRate(30).build(), slow, half);
+        List<List<Integer>> doubled =
+                feed(SignRecognizer.builder(slow).frameRate(30).build(), slow, half);
         assertTrue(doubled.contains(List.of(3, 3, 4, 4)), doubled.toString());
     }
 
@@ -332,18 +364,25 @@ class SignRecognizerTest {
         List<List<Integer>> seen = feed(SignRecognizer.builder(at30).build(), at30, times);
         assertEquals(expectedWindows(times, 30, META.sequenceLength()), seen);
         ScriptedClassifier off = new ScriptedClassifier(META.withFrameRate(30));
-        List<List<Integer>> asTheyCome = feed(SignRecognizer.builder(off).frameRate(0).build(), off, times);
+        List<List<Integer>> asTheyCome =
+                feed(SignRecognizer.builder(off).frameRate(0).build(), off, times);
         assertEquals(List.of(0, 1, 2, 3), asTheyCome.get(0));
         ScriptedClassifier other = new ScriptedClassifier(META.withFrameRate(30));
-        assertEquals(expectedWindows(times, 60, META.sequenceLength()),
-                feed(SignRecognizer.builder(other).frameRate(60).build(), other, times), "the builder's rate wins");
+        assertEquals(
+                expectedWindows(times, 60, META.sequenceLength()),
+                feed(SignRecognizer.builder(other).frameRate(60).build(), other, times),
+                "the builder's rate wins");
     }
 
     @Test
     void aLongGapRepeatsTheHeldFrameOnlyAsLongAsItCanChangeAnything() {
         ScriptedClassifier c = new ScriptedClassifier();
         Events events = new Events();
-        SignRecognizer r = SignRecognizer.builder(c).frameRate(30).agreement(3).listener(events).build();
+        SignRecognizer r = SignRecognizer.builder(c)
+                .frameRate(30)
+                .agreement(3)
+                .listener(events)
+                .build();
         r.acceptFeatures(frame(1), 0);
         r.acceptFeatures(frame(1), 33);
         // An hour without frames: 108,000 samples, of which window length (4) + agreement (3) can matter.
@@ -352,21 +391,27 @@ class SignRecognizerTest {
         assertTrue(c.windows.size() <= 4 + 3 + 2, c.windows.size() + " windows classified");
         assertEquals("អរគុណ", r.sentence().text(), "the held sign still counts: " + events.log);
         // The predictions' times are the samples' times, just before the new frame.
-        String last = events.log.stream().filter(e -> e.startsWith("p:")).reduce((a, b) -> b).orElseThrow();
+        String last = events.log.stream()
+                .filter(e -> e.startsWith("p:"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertEquals("p:thanks@3599967", last);
     }
 
     @Test
     void resamplingNeedsIncreasingTimestampsAndASaneRate() {
-        SignRecognizer r = SignRecognizer.builder(new ScriptedClassifier()).frameRate(30).build();
+        SignRecognizer r =
+                SignRecognizer.builder(new ScriptedClassifier()).frameRate(30).build();
         r.acceptFeatures(frame(0), 100);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> r.acceptFeatures(frame(0), 100));
         assertTrue(e.getMessage().contains("100 after 100"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> r.acceptFeatures(new float[2], 200));
         assertThrows(InvalidInputException.class, () -> r.acceptFeatures(null, 200));
         for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY, 1001}) {
-            assertThrows(InvalidInputException.class,
-                    () -> SignRecognizer.builder(new ScriptedClassifier()).frameRate(bad), Double.toString(bad));
+            assertThrows(
+                    InvalidInputException.class,
+                    () -> SignRecognizer.builder(new ScriptedClassifier()).frameRate(bad),
+                    Double.toString(bad));
         }
     }
 }

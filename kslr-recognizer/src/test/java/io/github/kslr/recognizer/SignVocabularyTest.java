@@ -49,19 +49,24 @@ class SignVocabularyTest {
         }
         OnnxGraphWriter g = new OnnxGraphWriter("tiny_embedder");
         g.input(SignEmbedderMetadata.INPUT, "batch", T, f);
-        String flat = g.node("Reshape", List.of(SignEmbedderMetadata.INPUT,
-                g.int64Initializer("flat", new long[] {0, T * f}, 2)));
+        String flat = g.node(
+                "Reshape", List.of(SignEmbedderMetadata.INPUT, g.int64Initializer("flat", new long[] {0, T * f}, 2)));
         String z = g.node("MatMul", List.of(flat, g.initializer("w", w, T * f, E)));
-        String sq = g.node("ReduceSum", List.of(g.node("Mul", List.of(z, z)), g.int64Vector("axes", 1)),
+        String sq = g.node(
+                "ReduceSum",
+                List.of(g.node("Mul", List.of(z, z)), g.int64Vector("axes", 1)),
                 OnnxGraphWriter.intAttr("keepdims", 1));
         String unit = g.node("Div", List.of(z, g.node("Sqrt", List.of(sq))));
         g.node("Identity", "out", List.of(unit), List.of(SignEmbedderMetadata.OUTPUT));
         g.output(SignEmbedderMetadata.OUTPUT, "batch", E);
-        String sha = HexFormat.of().formatHex(java.util.Arrays.copyOf(
-                java.nio.ByteBuffer.allocate(8).putLong(seed).array(), 32));
-        SignEmbedderMetadata meta = new SignEmbedderMetadata(SignModelMetadata.of(List.of("p", "q"), LAYOUT, T), E,
-                0.9, sha, background, margin);
-        return g.model(8, 17, "test", null, "tiny embedder", meta.toProperties()).build().toByteArray();
+        String sha = HexFormat.of()
+                .formatHex(java.util.Arrays.copyOf(
+                        java.nio.ByteBuffer.allocate(8).putLong(seed).array(), 32));
+        SignEmbedderMetadata meta = new SignEmbedderMetadata(
+                SignModelMetadata.of(List.of("p", "q"), LAYOUT, T), E, 0.9, sha, background, margin);
+        return g.model(8, 17, "test", null, "tiny embedder", meta.toProperties())
+                .build()
+                .toByteArray();
     }
 
     private static OnnxSignEmbedder open(long seed) {
@@ -100,8 +105,12 @@ class SignVocabularyTest {
             assertThrows(ClosedException.class, () -> emb.embed(w, 3));
         }
         // A sign model is not an embedder.
-        assertThrows(ModelLoadException.class, () -> OnnxSignEmbedder.open(ModelSource.ofBytes(
-                TestModels.builderFor(TestModels.reference(1), TestModels.metadata()).build(), "classifier")));
+        assertThrows(
+                ModelLoadException.class,
+                () -> OnnxSignEmbedder.open(ModelSource.ofBytes(
+                        TestModels.builderFor(TestModels.reference(1), TestModels.metadata())
+                                .build(),
+                        "classifier")));
     }
 
     @Test
@@ -112,7 +121,8 @@ class SignVocabularyTest {
             v.add("hello", "សួស្តី", "hello", emb.embed(near(a, 3, 1), 3), 3);
             assertEquals(1, v.signs().size());
             assertEquals(3, v.signs().get(0).takeCount());
-            InvalidInputException one = assertThrows(InvalidInputException.class,
+            InvalidInputException one = assertThrows(
+                    InvalidInputException.class,
                     () -> v.add("thanks", "អរគុណ", "thank you", emb.embed(near(a, 1, 2), 1), 1));
             assertTrue(one.getMessage().contains("at least 2 takes"), one.getMessage());
             assertThrows(InvalidInputException.class, () -> v.add("hello", "", "", emb.embed(near(a, 2, 3), 2), 2));
@@ -131,7 +141,8 @@ class SignVocabularyTest {
 
     @Test
     void savedVocabularyLoadsBackAndDamagedOrForeignFilesAreRefused() throws Exception {
-        try (OnnxSignEmbedder emb = open(1); OnnxSignEmbedder other = open(2)) {
+        try (OnnxSignEmbedder emb = open(1);
+                OnnxSignEmbedder other = open(2)) {
             SignVocabulary v = SignVocabulary.create(emb.metadata());
             v.add("hello", "សួស្តី", "hello", emb.embed(near(TestModels.windows(1, 10), 2, 1), 2), 2);
             v.add("thanks", "អរគុណ", "thank you", emb.embed(near(TestModels.windows(1, 11), 3, 2), 3), 3);
@@ -149,25 +160,27 @@ class SignVocabularyTest {
                 }
             }
             byte[] bytes = Files.readAllBytes(file);
-            String otherEmbedder = assertThrows(ModelLoadException.class,
-                    () -> SignVocabulary.load(file, other.metadata())).getMessage();
+            String otherEmbedder = assertThrows(
+                            ModelLoadException.class, () -> SignVocabulary.load(file, other.metadata()))
+                    .getMessage();
             assertTrue(otherEmbedder.contains("another sign embedder"), otherEmbedder);
             Path cut = tmp.resolve("cut.vocab");
             Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 20));
-            String truncated = assertThrows(ModelLoadException.class,
-                    () -> SignVocabulary.load(cut, emb.metadata())).getMessage();
+            String truncated = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(cut, emb.metadata()))
+                    .getMessage();
             assertTrue(truncated.contains("truncated"), truncated);
             Path future = tmp.resolve("future.vocab");
             byte[] f = bytes.clone();
             f[11] = 9; // format version 9
             Files.write(future, f);
-            String newer = assertThrows(ModelLoadException.class,
-                    () -> SignVocabulary.load(future, emb.metadata())).getMessage();
+            String newer = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(future, emb.metadata()))
+                    .getMessage();
             assertTrue(newer.contains("version 9") && newer.contains("newer"), newer);
             Path junk = tmp.resolve("junk.vocab");
             Files.writeString(junk, "hello");
             assertTrue(assertThrows(ModelLoadException.class, () -> SignVocabulary.load(junk, emb.metadata()))
-                    .getMessage().contains("not a KSLR sign vocabulary"));
+                    .getMessage()
+                    .contains("not a KSLR sign vocabulary"));
             assertThrows(ModelLoadException.class, () -> SignVocabulary.load(tmp.resolve("none"), emb.metadata()));
         }
     }
@@ -209,7 +222,8 @@ class SignVocabularyTest {
             float[] b = TestModels.windows(1, 31);
             v.add("hello", "សួស្តី", "hello", emb.embed(near(a, 3, 1), 3), 3);
             v.add("thanks", "អរគុណ", "thank you", emb.embed(near(b, 3, 2), 3), 3);
-            try (VocabularySignClassifier c = VocabularySignClassifier.builder(emb, v).threshold(0.95f).build()) {
+            try (VocabularySignClassifier c =
+                    VocabularySignClassifier.builder(emb, v).threshold(0.95f).build()) {
                 assertEquals(List.of("-", "hello", "thanks"), c.metadata().labelNames());
                 Prediction pa = c.classify(near(a, 1, 9));
                 assertEquals("hello", pa.label());
@@ -224,14 +238,18 @@ class SignVocabularyTest {
                 assertEquals("water", c.classify(near(d, 1, 7)).label());
                 assertEquals(0.95f, c.threshold());
             }
-            try (VocabularySignClassifier byDefault = VocabularySignClassifier.builder(emb, v).build()) {
+            try (VocabularySignClassifier byDefault =
+                    VocabularySignClassifier.builder(emb, v).build()) {
                 assertEquals(0.9f, byDefault.threshold(), 1e-6, "the embedder's calibrated threshold");
             }
             try (OnnxSignEmbedder other = open(4)) {
-                assertThrows(InvalidInputException.class, () -> VocabularySignClassifier.builder(other, v).build());
+                assertThrows(
+                        InvalidInputException.class,
+                        () -> VocabularySignClassifier.builder(other, v).build());
             }
             v.add("-", "", "", emb.embed(near(TestModels.windows(1, 41), 2, 5), 2), 2);
-            InvalidInputException noSign = assertThrows(InvalidInputException.class,
+            InvalidInputException noSign = assertThrows(
+                    InvalidInputException.class,
                     () -> VocabularySignClassifier.builder(emb, v).build());
             assertTrue(noSign.getMessage().contains("means no sign"), noSign.getMessage());
         }
@@ -272,12 +290,14 @@ class SignVocabularyTest {
         assertEquals(2, SignVocabulary.load(f, e).signs().size());
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
             Files.write(f, vocabularyFile(e, new String[] {"hello", "thanks"}, bad));
-            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e)).getMessage();
+            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e))
+                    .getMessage();
             assertTrue(m.contains("corrupt") && m.contains("hello") && m.contains(Float.toString(bad)), m);
         }
         for (String[] labels : new String[][] {{"hello", "hello"}, {"hello", " "}, {"two\nlines"}}) {
             Files.write(f, vocabularyFile(e, labels, 0.5f));
-            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e)).getMessage();
+            String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e))
+                    .getMessage();
             assertTrue(m.contains("corrupt") && m.contains("label"), m);
         }
     }
@@ -290,8 +310,7 @@ class SignVocabularyTest {
         try (OnnxSignEmbedder plain = open(3)) {
             bg = plain.embed(near(known, 1, 4), 1);
         }
-        try (OnnxSignEmbedder emb = OnnxSignEmbedder.open(ModelSource.ofBytes(tinyEmbedder(3, bg, -0.05),
-                "tiny-bg"))) {
+        try (OnnxSignEmbedder emb = OnnxSignEmbedder.open(ModelSource.ofBytes(tinyEmbedder(3, bg, -0.05), "tiny-bg"))) {
             assertEquals(1, emb.metadata().backgroundCount());
             SignVocabulary v = SignVocabulary.create(emb.metadata());
             v.add("hello", "សួស្តី", "hello", emb.embed(near(a, 3, 1), 3), 3);
@@ -311,14 +330,21 @@ class SignVocabularyTest {
                 toSign += mixEmb[k] * proto[k];
                 toBg += mixEmb[k] * bg[k];
             }
-            assertTrue(toBg > toSign + 0.05, "the test window must look more like the background: " + toBg + " vs "
-                    + toSign);
+            assertTrue(
+                    toBg > toSign + 0.05,
+                    "the test window must look more like the background: " + toBg + " vs " + toSign);
             float threshold = (float) Math.max(-1, toSign - 0.01);
-            try (VocabularySignClassifier c = VocabularySignClassifier.builder(emb, v).threshold(threshold).build();
-                    VocabularySignClassifier off = VocabularySignClassifier.builder(emb, v).threshold(threshold)
-                            .backgroundRejection(false).build();
-                    VocabularySignClassifier wide = VocabularySignClassifier.builder(emb, v).threshold(threshold)
-                            .margin((float) (toSign - toBg - 0.01)).build()) {
+            try (VocabularySignClassifier c = VocabularySignClassifier.builder(emb, v)
+                            .threshold(threshold)
+                            .build();
+                    VocabularySignClassifier off = VocabularySignClassifier.builder(emb, v)
+                            .threshold(threshold)
+                            .backgroundRejection(false)
+                            .build();
+                    VocabularySignClassifier wide = VocabularySignClassifier.builder(emb, v)
+                            .threshold(threshold)
+                            .margin((float) (toSign - toBg - 0.01))
+                            .build()) {
                 assertEquals(-0.05f, c.rejection().margin(), 1e-6, "the embedder's margin by default");
                 assertTrue(c.classify(near(a, 1, 9)).recognized(), "a window of the sign itself");
                 Prediction p = c.classify(mix);

@@ -27,8 +27,15 @@ class TakeRecorderTest {
             v[i] = x;
             v[i + 1] = 0.5f;
         }
-        return new HolisticLandmarks(ms, 640, 480, empty.pose(), empty.poseWorld(), empty.face(),
-                LandmarkSet.of(LandmarkPart.LEFT_HAND, v), empty.rightHand());
+        return new HolisticLandmarks(
+                ms,
+                640,
+                480,
+                empty.pose(),
+                empty.poseWorld(),
+                empty.face(),
+                LandmarkSet.of(LandmarkPart.LEFT_HAND, v),
+                empty.rightHand());
     }
 
     private static float leftWristX(float[] window, int t) {

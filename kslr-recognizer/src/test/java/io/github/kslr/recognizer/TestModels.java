@@ -13,11 +13,11 @@ import java.util.Random;
 final class TestModels {
     /** Left hand, landmarks 0 and 1, x y z: 6 features a frame. */
     static final FeatureLayout TINY_LAYOUT = FeatureLayout.of("left_hand:0,1:xyz");
+
     static final int STEPS = 5;
     static final List<String> LABELS = List.of("hello", "thanks", "-", "coffee");
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     static SignModelMetadata metadata() {
         return SignModelMetadata.of(LABELS, TINY_LAYOUT, STEPS);

@@ -65,9 +65,15 @@ class VocabularyUpdateTest {
         SignVocabulary.update(file, e, v -> {
             v.add("parent", "", "parent", takes(e, 2, 0.25f), 2);
             try {
-                child[0] = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                        System.getProperty("java.class.path"), VocabularyUpdateTest.class.getName(), file.toString(),
-                        started.toString()).inheritIO().start();
+                child[0] = new ProcessBuilder(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                VocabularyUpdateTest.class.getName(),
+                                file.toString(),
+                                started.toString())
+                        .inheritIO()
+                        .start();
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (!Files.exists(started) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
@@ -80,7 +86,9 @@ class VocabularyUpdateTest {
         });
         assertTrue(child[0].waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, child[0].exitValue());
-        List<String> labels = SignVocabulary.load(file, e).signs().stream().map(SignVocabulary.Sign::label).toList();
+        List<String> labels = SignVocabulary.load(file, e).signs().stream()
+                .map(SignVocabulary.Sign::label)
+                .toList();
         assertEquals(List.of("parent", "child"), labels);
     }
 
@@ -92,11 +100,13 @@ class VocabularyUpdateTest {
             v.add("a", "", "a", takes(e, 2, 0.5f), 2);
             return null;
         });
-        assertThrows(InvalidInputException.class, () -> SignVocabulary.update(file, e, v -> {
-            v.add("b", "", "b", takes(e, 2, 0.5f), 2);
-            v.add("c", "", "c", takes(e, 1, 0.5f), 1); // one take: refused
-            return null;
-        }));
+        assertThrows(
+                InvalidInputException.class,
+                () -> SignVocabulary.update(file, e, v -> {
+                    v.add("b", "", "b", takes(e, 2, 0.5f), 2);
+                    v.add("c", "", "c", takes(e, 1, 0.5f), 1); // one take: refused
+                    return null;
+                }));
         assertEquals(1, SignVocabulary.load(file, e).signs().size());
     }
 

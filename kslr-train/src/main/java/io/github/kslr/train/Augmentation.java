@@ -24,20 +24,32 @@ import java.util.Random;
  *        as a landmarker loses a hand (the ISLR 2023 winners' hand dropout)
  * @param timeMask chance that a run of up to 20 % of the frames loses every point (the winners' time masking)
  */
-public record Augmentation(double flipProbability, double maxRotationDegrees, double minScale, double maxAspect,
-        double maxShift, double noise, double tempoProbability, double minSpeed, double maxSpeed, double maxStart,
-        double handDropout, double timeMask) {
+public record Augmentation(
+        double flipProbability,
+        double maxRotationDegrees,
+        double minScale,
+        double maxAspect,
+        double maxShift,
+        double noise,
+        double tempoProbability,
+        double minSpeed,
+        double maxSpeed,
+        double maxStart,
+        double handDropout,
+        double timeMask) {
 
     public Augmentation {
         check(flipProbability >= 0 && flipProbability <= 1, "flipProbability", flipProbability, "[0, 1]");
-        check(maxRotationDegrees >= 0 && maxRotationDegrees <= 90, "maxRotationDegrees", maxRotationDegrees,
-                "[0, 90]");
+        check(maxRotationDegrees >= 0 && maxRotationDegrees <= 90, "maxRotationDegrees", maxRotationDegrees, "[0, 90]");
         check(minScale > 0 && minScale <= 1, "minScale", minScale, "(0, 1]");
         check(maxAspect >= 0 && maxAspect < 0.5, "maxAspect", maxAspect, "[0, 0.5)");
         check(maxShift >= 0 && maxShift <= 1, "maxShift", maxShift, "[0, 1]");
         check(noise >= 0 && noise <= 0.1, "noise", noise, "[0, 0.1]");
         check(tempoProbability >= 0 && tempoProbability <= 1, "tempoProbability", tempoProbability, "[0, 1]");
-        check(minSpeed > 0 && minSpeed <= maxSpeed && maxSpeed <= 4, "minSpeed/maxSpeed", minSpeed,
+        check(
+                minSpeed > 0 && minSpeed <= maxSpeed && maxSpeed <= 4,
+                "minSpeed/maxSpeed",
+                minSpeed,
                 "0 < minSpeed <= maxSpeed <= 4");
         check(maxStart >= 0, "maxStart", maxStart, ">= 0");
         check(handDropout >= 0 && handDropout <= 1, "handDropout", handDropout, "[0, 1]");
@@ -68,22 +80,43 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
 
     /** The same augmentation with another hand-dropout chance. */
     public Augmentation withHandDropout(double chance) {
-        return new Augmentation(flipProbability, maxRotationDegrees, minScale, maxAspect, maxShift, noise,
-                tempoProbability, minSpeed, maxSpeed, maxStart, chance, timeMask);
+        return new Augmentation(
+                flipProbability,
+                maxRotationDegrees,
+                minScale,
+                maxAspect,
+                maxShift,
+                noise,
+                tempoProbability,
+                minSpeed,
+                maxSpeed,
+                maxStart,
+                chance,
+                timeMask);
     }
 
     /** The same augmentation with another time-masking chance. */
     public Augmentation withTimeMask(double chance) {
-        return new Augmentation(flipProbability, maxRotationDegrees, minScale, maxAspect, maxShift, noise,
-                tempoProbability, minSpeed, maxSpeed, maxStart, handDropout, chance);
+        return new Augmentation(
+                flipProbability,
+                maxRotationDegrees,
+                minScale,
+                maxAspect,
+                maxShift,
+                noise,
+                tempoProbability,
+                minSpeed,
+                maxSpeed,
+                maxStart,
+                handDropout,
+                chance);
     }
 
     /**
      * Augments the raw window {@code src[srcOff..]} into {@code dst[dstOff..]} ({@code frames} frames), using
      * {@code tmp} (one window) as scratch.
      */
-    void apply(Perturbations p, float[] src, int srcOff, float[] dst, int dstOff, float[] tmp, int frames,
-            Random r) {
+    void apply(Perturbations p, float[] src, int srcOff, float[] dst, int dstOff, float[] tmp, int frames, Random r) {
         int w = frames * p.layout().size();
         if (r.nextDouble() < tempoProbability) {
             double speed = minSpeed + (maxSpeed - minSpeed) * r.nextDouble();
@@ -117,7 +150,10 @@ public record Augmentation(double flipProbability, double maxRotationDegrees, do
         if (timeMask > 0 && r.nextDouble() < timeMask) {
             int len = 1 + r.nextInt(Math.max(1, frames / 5));
             int start = r.nextInt(frames - len + 1);
-            java.util.Arrays.fill(dst, dstOff + start * p.layout().size(), dstOff + (start + len) * p.layout().size(),
+            java.util.Arrays.fill(
+                    dst,
+                    dstOff + start * p.layout().size(),
+                    dstOff + (start + len) * p.layout().size(),
                     0f);
         }
     }

@@ -32,8 +32,7 @@ public final class CrossValidation {
     /** The confidence below which a recognizer reports no sign by default ({@code OnnxSignClassifier}'s). */
     public static final float DEFAULT_THRESHOLD = 0.5f;
 
-    private CrossValidation() {
-    }
+    private CrossValidation() {}
 
     /** One fold: the sessions it holds out and the window indices on each side. Immutable. */
     public record Fold(int index, int[] sessions, int[] train, int[] validation) {
@@ -57,14 +56,24 @@ public final class CrossValidation {
      *                         without a no-sign label or windows)
      * @param signRejected     share of sign windows not recognised at that threshold (NaN without sign windows)
      */
-    public record FoldResult(Fold fold, Evaluation evaluation, List<PerturbationSuite.Outcome> perturbations,
-            Evaluation ridge, int[] predicted, double noSignFalseAccept, double signRejected, int bestEpoch,
+    public record FoldResult(
+            Fold fold,
+            Evaluation evaluation,
+            List<PerturbationSuite.Outcome> perturbations,
+            Evaluation ridge,
+            int[] predicted,
+            double noSignFalseAccept,
+            double signRejected,
+            int bestEpoch,
             double seconds) {
 
         /** Accuracy under the named perturbation (NaN when the suite left it out). */
         public double accuracy(String perturbation) {
-            return perturbations.stream().filter(o -> o.name().equals(perturbation)).mapToDouble(
-                    PerturbationSuite.Outcome::accuracy).findFirst().orElse(Double.NaN);
+            return perturbations.stream()
+                    .filter(o -> o.name().equals(perturbation))
+                    .mapToDouble(PerturbationSuite.Outcome::accuracy)
+                    .findFirst()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -80,81 +89,134 @@ public final class CrossValidation {
         }
 
         public Spread accuracy() {
-            return spread(folds.stream().mapToDouble(f -> f.evaluation().accuracy()).toArray());
+            return spread(
+                    folds.stream().mapToDouble(f -> f.evaluation().accuracy()).toArray());
         }
 
         public Spread macroF1() {
-            return spread(folds.stream().mapToDouble(f -> f.evaluation().macroF1()).toArray());
+            return spread(
+                    folds.stream().mapToDouble(f -> f.evaluation().macroF1()).toArray());
         }
 
         /** The spread of a perturbation's accuracy over the folds. */
         public Spread accuracy(String perturbation) {
-            return spread(folds.stream().mapToDouble(f -> f.accuracy(perturbation)).toArray());
+            return spread(
+                    folds.stream().mapToDouble(f -> f.accuracy(perturbation)).toArray());
         }
 
         public Spread ridgeAccuracy() {
-            return spread(folds.stream().filter(f -> f.ridge() != null).mapToDouble(f -> f.ridge().accuracy())
+            return spread(folds.stream()
+                    .filter(f -> f.ridge() != null)
+                    .mapToDouble(f -> f.ridge().accuracy())
                     .toArray());
         }
 
         public Spread noSignFalseAccept() {
-            return spread(folds.stream().mapToDouble(FoldResult::noSignFalseAccept).filter(v -> !Double.isNaN(v))
+            return spread(folds.stream()
+                    .mapToDouble(FoldResult::noSignFalseAccept)
+                    .filter(v -> !Double.isNaN(v))
                     .toArray());
         }
 
         public Spread signRejected() {
-            return spread(folds.stream().mapToDouble(FoldResult::signRejected).filter(v -> !Double.isNaN(v))
+            return spread(folds.stream()
+                    .mapToDouble(FoldResult::signRejected)
+                    .filter(v -> !Double.isNaN(v))
                     .toArray());
         }
 
         /** The line {@code kslr train --cv} ends its cross-validation with. */
         public String summaryLine() {
             Spread a = accuracy();
-            return String.format(Locale.ROOT, "cv_accuracy=%.4f cv_std=%.4f cv_min=%.4f cv_macro_f1=%.4f folds=%d",
-                    a.mean(), a.std(), a.min(), macroF1().mean(), folds.size());
+            return String.format(
+                    Locale.ROOT,
+                    "cv_accuracy=%.4f cv_std=%.4f cv_min=%.4f cv_macro_f1=%.4f folds=%d",
+                    a.mean(),
+                    a.std(),
+                    a.min(),
+                    macroF1().mean(),
+                    folds.size());
         }
 
         /** The report as text: per fold, mean and spread, perturbations, no-sign figures, per class. */
         public String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append("cross-validation over recording sessions: ").append(folds.size())
+            sb.append("cross-validation over recording sessions: ")
+                    .append(folds.size())
                     .append(" folds, each session held out once\n");
             sb.append("recipe: ").append(recipe).append('\n');
             boolean ridge = folds.stream().allMatch(f -> f.ridge() != null);
-            sb.append(String.format(Locale.ROOT, "%-5s %-24s %7s %9s %9s %9s %11s %11s%s%n", "fold", "sessions",
-                    "windows", "accuracy", "macro_f1", "mirrored", "no-sign FA", "sign rej.", ridge ? "     ridge"
-                            : ""));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-5s %-24s %7s %9s %9s %9s %11s %11s%s%n",
+                    "fold",
+                    "sessions",
+                    "windows",
+                    "accuracy",
+                    "macro_f1",
+                    "mirrored",
+                    "no-sign FA",
+                    "sign rej.",
+                    ridge ? "     ridge" : ""));
             for (FoldResult f : folds) {
-                sb.append(String.format(Locale.ROOT, "%-5d %-24s %7d %9.4f %9.4f %9.4f %11.4f %11.4f%s%n",
-                        f.fold().index(), Arrays.toString(f.fold().sessions()), f.fold().validation().length,
-                        f.evaluation().accuracy(), f.evaluation().macroF1(), f.accuracy("mirrored"),
-                        f.noSignFalseAccept(), f.signRejected(),
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-5d %-24s %7d %9.4f %9.4f %9.4f %11.4f %11.4f%s%n",
+                        f.fold().index(),
+                        Arrays.toString(f.fold().sessions()),
+                        f.fold().validation().length,
+                        f.evaluation().accuracy(),
+                        f.evaluation().macroF1(),
+                        f.accuracy("mirrored"),
+                        f.noSignFalseAccept(),
+                        f.signRejected(),
                         ridge ? String.format(Locale.ROOT, " %9.4f", f.ridge().accuracy()) : ""));
             }
             sb.append("accuracy  ").append(accuracy()).append('\n');
             sb.append("macro-F1  ").append(macroF1()).append('\n');
             for (String p : PerturbationSuite.names()) {
                 if (!p.equals("clean")) {
-                    sb.append(String.format(Locale.ROOT, "%-9s %s (cost %+.4f)%n", p, accuracy(p),
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "%-9s %s (cost %+.4f)%n",
+                            p,
+                            accuracy(p),
                             accuracy(p).mean() - accuracy().mean()));
                 }
             }
-            sb.append("no-sign windows recognised as a sign (threshold ").append(DEFAULT_THRESHOLD).append("): ")
-                    .append(noSignFalseAccept()).append('\n');
-            sb.append("sign windows not recognised (threshold ").append(DEFAULT_THRESHOLD).append("): ")
-                    .append(signRejected()).append('\n');
+            sb.append("no-sign windows recognised as a sign (threshold ")
+                    .append(DEFAULT_THRESHOLD)
+                    .append("): ")
+                    .append(noSignFalseAccept())
+                    .append('\n');
+            sb.append("sign windows not recognised (threshold ")
+                    .append(DEFAULT_THRESHOLD)
+                    .append("): ")
+                    .append(signRejected())
+                    .append('\n');
             if (ridge) {
-                long beaten = folds.stream().filter(f -> f.evaluation().accuracy() > f.ridge().accuracy()).count();
-                sb.append("ridge baseline ").append(ridgeAccuracy()).append("; the model beats it on ").append(beaten)
-                        .append(" of ").append(folds.size()).append(" folds\n");
+                long beaten = folds.stream()
+                        .filter(f -> f.evaluation().accuracy() > f.ridge().accuracy())
+                        .count();
+                sb.append("ridge baseline ")
+                        .append(ridgeAccuracy())
+                        .append("; the model beats it on ")
+                        .append(beaten)
+                        .append(" of ")
+                        .append(folds.size())
+                        .append(" folds\n");
             }
             sb.append("\nmost frequent confusions per fold (true -> predicted: count):\n");
             for (FoldResult f : folds) {
-                sb.append("  fold ").append(f.fold().index()).append(": ")
-                        .append(f.evaluation().topConfusions(4).strip().replace("\n", "; ")).append('\n');
+                sb.append("  fold ")
+                        .append(f.fold().index())
+                        .append(": ")
+                        .append(f.evaluation().topConfusions(4).strip().replace("\n", "; "))
+                        .append('\n');
             }
             sb.append("\npooled over folds (every window predicted by a model that never saw its session): ")
-                    .append(pooled.summaryLine()).append('\n');
+                    .append(pooled.summaryLine())
+                    .append('\n');
             sb.append(pooled.perClassTable());
             sb.append("most frequent confusions (true -> predicted: count):\n").append(pooled.topConfusions(12));
             return sb.toString();
@@ -204,13 +266,19 @@ public final class CrossValidation {
         }
         List<Fold> folds = new ArrayList<>();
         for (int f = 0; f < k; f++) {
-            int[] held = foldSessions.get(f).stream().mapToInt(Integer::intValue).sorted().toArray();
+            int[] held = foldSessions.get(f).stream()
+                    .mapToInt(Integer::intValue)
+                    .sorted()
+                    .toArray();
             List<Integer> tr = new ArrayList<>();
             List<Integer> va = new ArrayList<>();
             for (int i = 0; i < data.size(); i++) {
                 (Arrays.binarySearch(held, data.session(i)) >= 0 ? va : tr).add(i);
             }
-            folds.add(new Fold(f + 1, held, tr.stream().mapToInt(Integer::intValue).toArray(),
+            folds.add(new Fold(
+                    f + 1,
+                    held,
+                    tr.stream().mapToInt(Integer::intValue).toArray(),
                     va.stream().mapToInt(Integer::intValue).toArray()));
         }
         return folds;
@@ -224,8 +292,14 @@ public final class CrossValidation {
      * @param recipe      a description of what is being cross-validated, for the report
      * @param onFold      told the fold index as each fold starts (progress), or null
      */
-    public static Report run(SignDataset data, int k, TrainingConfig config, String noSignLabel,
-            boolean withBaseline, String recipe, IntConsumer onFold) {
+    public static Report run(
+            SignDataset data,
+            int k,
+            TrainingConfig config,
+            String noSignLabel,
+            boolean withBaseline,
+            String recipe,
+            IntConsumer onFold) {
         Checks.notNull(config, "config");
         Checks.notNull(noSignLabel, "noSignLabel");
         List<Fold> folds = folds(data, k);
@@ -247,7 +321,8 @@ public final class CrossValidation {
             int c = model.metadata().labels().size();
             int[] predicted = new int[val.size()];
             float[] row = new float[c];
-            int noSign = noSignLabel.isEmpty() ? -1 : model.metadata().labelNames().indexOf(noSignLabel);
+            int noSign =
+                    noSignLabel.isEmpty() ? -1 : model.metadata().labelNames().indexOf(noSignLabel);
             int noSignWindows = 0;
             int falseAccepts = 0;
             int signWindows = 0;
@@ -265,11 +340,12 @@ public final class CrossValidation {
                 }
             }
             Evaluation evaluation = Evaluation.of(val.labels(), val.labelsArray(), predicted);
-            List<PerturbationSuite.Outcome> perturbations = PerturbationSuite.run(valModel,
-                    PerturbationSuite.predictor(model));
+            List<PerturbationSuite.Outcome> perturbations =
+                    PerturbationSuite.run(valModel, PerturbationSuite.predictor(model));
             Evaluation ridge = null;
             if (withBaseline) {
-                int[] rp = RidgeBaseline.fit(train, TrainingReport.RIDGE_LAMBDA, config.threads()).predict(val);
+                int[] rp = RidgeBaseline.fit(train, TrainingReport.RIDGE_LAMBDA, config.threads())
+                        .predict(val);
                 ridge = Evaluation.of(val.labels(), val.labelsArray(), rp);
                 for (int i = 0; i < rp.length; i++) {
                     pooledRidge[fold.validation()[i]] = rp[i];
@@ -279,18 +355,31 @@ public final class CrossValidation {
                 truth[fold.validation()[i]] = val.label(i);
                 pooled[fold.validation()[i]] = predicted[i];
             }
-            FoldResult fr = new FoldResult(fold, evaluation, perturbations, ridge, predicted,
+            FoldResult fr = new FoldResult(
+                    fold,
+                    evaluation,
+                    perturbations,
+                    ridge,
+                    predicted,
                     noSignWindows == 0 ? Double.NaN : (double) falseAccepts / noSignWindows,
-                    signWindows == 0 ? Double.NaN : (double) rejected / signWindows, r.bestEpoch(),
+                    signWindows == 0 ? Double.NaN : (double) rejected / signWindows,
+                    r.bestEpoch(),
                     (System.nanoTime() - started) / 1e9);
-            LOG.info("fold {}/{} (sessions {}): {}{} in {} s", fold.index(), folds.size(),
-                    Arrays.toString(fold.sessions()), evaluation.summaryLine(),
+            LOG.info(
+                    "fold {}/{} (sessions {}): {}{} in {} s",
+                    fold.index(),
+                    folds.size(),
+                    Arrays.toString(fold.sessions()),
+                    evaluation.summaryLine(),
                     ridge == null ? "" : String.format(Locale.ROOT, ", ridge %.4f", ridge.accuracy()),
                     String.format(Locale.ROOT, "%.1f", fr.seconds()));
             results.add(fr);
         }
-        return new Report(results, Evaluation.of(data.labels(), truth, pooled),
-                withBaseline ? Evaluation.of(data.labels(), truth, pooledRidge) : null, recipe);
+        return new Report(
+                results,
+                Evaluation.of(data.labels(), truth, pooled),
+                withBaseline ? Evaluation.of(data.labels(), truth, pooledRidge) : null,
+                recipe);
     }
 
     private static int[] sessionsOf(SignDataset data) {

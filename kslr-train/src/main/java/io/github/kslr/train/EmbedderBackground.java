@@ -28,6 +28,7 @@ public final class EmbedderBackground {
     public static final double THRESHOLD = 0.7;
     /** The default margin over the best background similarity. */
     public static final double MARGIN = -0.08;
+
     private static final int ITERATIONS = 25;
 
     /** Which of the embedder's training data the background prototypes summarise. */
@@ -46,13 +47,11 @@ public final class EmbedderBackground {
      */
     public static final Kind DEFAULT_KIND = Kind.NO_SIGN;
 
-    private EmbedderBackground() {
-    }
+    private EmbedderBackground() {}
 
     /** The background prototypes of {@link #DEFAULT_KIND}: {@link #prototypes(SignDataset, float[], int, String,
      * Collection, Kind)}. */
-    public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign,
-            Collection<String> excluded) {
+    public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign, Collection<String> excluded) {
         return prototypes(data, emb, e, noSign, excluded, DEFAULT_KIND);
     }
 
@@ -64,8 +63,8 @@ public final class EmbedderBackground {
      * @param excluded labels the embedder did not train on (left out)
      * @param kind     which prototypes: with {@link Kind#NO_SIGN} and no no-sign label, none
      */
-    public static float[] prototypes(SignDataset data, float[] emb, int e, String noSign,
-            Collection<String> excluded, Kind kind) {
+    public static float[] prototypes(
+            SignDataset data, float[] emb, int e, String noSign, Collection<String> excluded, Kind kind) {
         Checks.notNull(kind, "kind");
         Checks.notNull(data, "data");
         Checks.notNull(emb, "emb");

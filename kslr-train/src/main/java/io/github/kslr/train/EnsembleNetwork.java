@@ -93,8 +93,7 @@ public final class EnsembleNetwork implements SequenceNetwork {
         return new EnsembleScratch(s, new float[shape().classes()]);
     }
 
-    private record EnsembleScratch(List<Scratch> members, float[] probabilities) implements Scratch {
-    }
+    private record EnsembleScratch(List<Scratch> members, float[] probabilities) implements Scratch {}
 
     @Override
     public void forward(float[] u, int off, Scratch s, float dropout, Random rng) {

@@ -6,6 +6,12 @@ package io.github.kslr.train;
  *
  * <p><b>Thread-safety.</b> Immutable.
  */
-public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double monitorLoss,
-        double monitorAccuracy, double validationAccuracy, double learningRate, double seconds) {
-}
+public record EpochStats(
+        int epoch,
+        double trainLoss,
+        double trainAccuracy,
+        double monitorLoss,
+        double monitorAccuracy,
+        double validationAccuracy,
+        double learningRate,
+        double seconds) {}

@@ -143,11 +143,17 @@ public final class Evaluation {
 
     /** Per-class precision, recall, F1 and support as a text table. */
     public String perClassTable() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %9s %9s %8s%n", "label",
-                "precision", "recall", "f1", "support"));
+        StringBuilder sb = new StringBuilder(
+                String.format(Locale.ROOT, "%-12s %9s %9s %9s %8s%n", "label", "precision", "recall", "f1", "support"));
         for (int c = 0; c < labels.size(); c++) {
-            sb.append(String.format(Locale.ROOT, "%-12s %9.4f %9.4f %9.4f %8d%n", labels.get(c), precision(c),
-                    recall(c), f1(c), support(c)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-12s %9.4f %9.4f %9.4f %8d%n",
+                    labels.get(c),
+                    precision(c),
+                    recall(c),
+                    f1(c),
+                    support(c)));
         }
         return sb.toString();
     }
@@ -166,7 +172,12 @@ public final class Evaluation {
         cells.sort((a, b) -> b[2] - a[2]);
         for (int i = 0; i < Math.min(k, cells.size()); i++) {
             int[] e = cells.get(i);
-            sb.append(labels.get(e[0])).append(" -> ").append(labels.get(e[1])).append(": ").append(e[2]).append('\n');
+            sb.append(labels.get(e[0]))
+                    .append(" -> ")
+                    .append(labels.get(e[1]))
+                    .append(": ")
+                    .append(e[2])
+                    .append('\n');
         }
         return sb.length() == 0 ? "(none)\n" : sb.toString();
     }

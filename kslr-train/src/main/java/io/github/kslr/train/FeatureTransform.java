@@ -2,8 +2,8 @@ package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
-import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.HandLandmark;
+import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.onnx.writer.OnnxGraphWriter;
@@ -48,6 +48,7 @@ public final class FeatureTransform {
     private final int[] yCol;
     /** Indices (into the point list) of hand points, and of their hand's wrist point. */
     private final int[] handPoint;
+
     private final int[] handWrist;
     private final int lsx;
     private final int lsy;
@@ -109,9 +110,16 @@ public final class FeatureTransform {
                 for (int lm = 0; lm < HandLandmark.COUNT; lm++) {
                     int wrist = HandLandmark.WRIST;
                     int palmEnd = HandLandmark.MIDDLE_FINGER_MCP;
-                    int[] c = {layout.columnOf(part, lm, 0), layout.columnOf(part, lm, 1), layout.columnOf(part, lm, 2),
-                        layout.columnOf(part, wrist, 0), layout.columnOf(part, wrist, 1), layout.columnOf(part, wrist, 2),
-                        layout.columnOf(part, palmEnd, 0), layout.columnOf(part, palmEnd, 1)};
+                    int[] c = {
+                        layout.columnOf(part, lm, 0),
+                        layout.columnOf(part, lm, 1),
+                        layout.columnOf(part, lm, 2),
+                        layout.columnOf(part, wrist, 0),
+                        layout.columnOf(part, wrist, 1),
+                        layout.columnOf(part, wrist, 2),
+                        layout.columnOf(part, palmEnd, 0),
+                        layout.columnOf(part, palmEnd, 1)
+                    };
                     for (int col : c) {
                         if (col < 0) {
                             throw new InvalidInputException("hand-shape features need x, y and z of every point of "
@@ -134,8 +142,10 @@ public final class FeatureTransform {
     public String description() {
         return "points relative to the shoulders' midpoint, divided by the shoulder width (pose 11/12, x and y;"
                 + " absent points 0); plus hand points relative to the wrist;"
-                + (handShape ? " plus each hand's points relative to its wrist in x, y, z divided by the palm length"
-                        + " (landmarks 0-9);" : "")
+                + (handShape
+                        ? " plus each hand's points relative to its wrist in x, y, z divided by the palm length"
+                                + " (landmarks 0-9);"
+                        : "")
                 + " then per-feature standardisation learned from the training data";
     }
 
@@ -235,14 +245,17 @@ public final class FeatureTransform {
         String valid = cast(g, op(g, "Greater", w, g.floatScalar("min_width", MIN_WIDTH)));
         String invalid = op(g, "Sub", g.floatScalar("one", 1f), valid);
         String half = g.floatScalar("half", 0.5f);
-        String mx = op(g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ax, bx), half), valid),
-                op(g, "Mul", half, invalid));
-        String my = op(g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ay, by), half), valid),
-                op(g, "Mul", half, invalid));
-        String wf = op(g, "Add", op(g, "Mul", w, valid),
+        String mx = op(
+                g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ax, bx), half), valid), op(g, "Mul", half, invalid));
+        String my = op(
+                g, "Add", op(g, "Mul", op(g, "Mul", op(g, "Add", ay, by), half), valid), op(g, "Mul", half, invalid));
+        String wf = op(
+                g,
+                "Add",
+                op(g, "Mul", w, valid),
                 op(g, "Mul", g.floatScalar("fallback_width", FALLBACK_WIDTH), invalid));
-        String present = cast(g, op(g, "Greater", op(g, "Add", op(g, "Abs", xs), op(g, "Abs", ys)),
-                g.floatScalar("zero", 0f)));
+        String present =
+                cast(g, op(g, "Greater", op(g, "Add", op(g, "Abs", xs), op(g, "Abs", ys)), g.floatScalar("zero", 0f)));
         String nx = op(g, "Mul", op(g, "Div", op(g, "Sub", xs, mx), wf), present);
         String ny = op(g, "Mul", op(g, "Div", op(g, "Sub", ys, my), wf), present);
         String hp = g.int64Vector("hand_points", handPoint);
@@ -263,8 +276,12 @@ public final class FeatureTransform {
         String[] col = new String[8];
         for (int k = 0; k < 8; k++) {
             int kk = k;
-            col[k] = gather(g, input, g.int64Vector("shape_columns_" + k,
-                    java.util.Arrays.stream(shape).mapToInt(c -> c[kk]).toArray()));
+            col[k] = gather(
+                    g,
+                    input,
+                    g.int64Vector(
+                            "shape_columns_" + k,
+                            java.util.Arrays.stream(shape).mapToInt(c -> c[kk]).toArray()));
         }
         String px = op(g, "Sub", col[6], col[3]);
         String py = op(g, "Sub", col[7], col[4]);
@@ -295,8 +312,10 @@ public final class FeatureTransform {
     }
 
     private static String cast(OnnxGraphWriter g, String in) {
-        return g.node("Cast", List.of(in), OnnxGraphWriter.intAttr("to",
-                ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE));
+        return g.node(
+                "Cast",
+                List.of(in),
+                OnnxGraphWriter.intAttr("to", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE));
     }
 
     /**
@@ -341,7 +360,9 @@ public final class FeatureTransform {
     private static boolean has(SignDataset data, LandmarkPart part, int lm) {
         int cx = data.layout().columnOf(part, lm, 0);
         int cy = data.layout().columnOf(part, lm, 1);
-        return cx >= 0 && cy >= 0 && data.layout().columnOf(part, lm, 2) >= 0
+        return cx >= 0
+                && cy >= 0
+                && data.layout().columnOf(part, lm, 2) >= 0
                 && (data.columnUsed(cx) || data.columnUsed(cy));
     }
 }

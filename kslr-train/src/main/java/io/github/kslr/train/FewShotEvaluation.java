@@ -44,8 +44,7 @@ public final class FewShotEvaluation {
 
     private static final Logger LOG = LoggerFactory.getLogger(FewShotEvaluation.class);
 
-    private FewShotEvaluation() {
-    }
+    private FewShotEvaluation() {}
 
     /** The rule name of the single threshold calibrated on the embedder's training labels (the rule before). */
     public static final String THRESHOLD_ONLY = "threshold only";
@@ -74,9 +73,14 @@ public final class FewShotEvaluation {
 
         /** A comparison rule named by what it is, e.g. "no-sign bg 0.65/-0.08" or "threshold 0.70". */
         public static Rule of(double threshold, double margin, EmbedderBackground.Kind background) {
-            String name = background == null ? String.format(Locale.ROOT, "threshold %.2f", threshold)
-                    : String.format(Locale.ROOT, "%s bg %.2f/%.2f", background == EmbedderBackground.Kind.NO_SIGN
-                            ? "no-sign" : "signs+no-sign", threshold, margin);
+            String name = background == null
+                    ? String.format(Locale.ROOT, "threshold %.2f", threshold)
+                    : String.format(
+                            Locale.ROOT,
+                            "%s bg %.2f/%.2f",
+                            background == EmbedderBackground.Kind.NO_SIGN ? "no-sign" : "signs+no-sign",
+                            threshold,
+                            margin);
             return new Rule(name, threshold, margin, background);
         }
     }
@@ -92,9 +96,21 @@ public final class FewShotEvaluation {
      * @param unseenFalseAccept the share of the unseen negatives' windows (signs neither trained on nor enrolled)
      *                          given a sign; NaN without them
      */
-    public record Outcome(int fold, int shots, int draw, int half, String rule, double threshold,
-            double closedSetAccuracy, double accuracy, double macroF1, double falseAccept, double rejected,
-            double noSignFalseAccept, double otherFalseAccept, double unseenFalseAccept) {
+    public record Outcome(
+            int fold,
+            int shots,
+            int draw,
+            int half,
+            String rule,
+            double threshold,
+            double closedSetAccuracy,
+            double accuracy,
+            double macroF1,
+            double falseAccept,
+            double rejected,
+            double noSignFalseAccept,
+            double otherFalseAccept,
+            double unseenFalseAccept) {
 
         /** Whether this is not the single calibrated threshold. */
         public boolean background() {
@@ -108,8 +124,8 @@ public final class FewShotEvaluation {
      * @param rules  the rules' names, in the order scored
      * @param unseen whether half of each fold's labels were unseen negatives
      */
-    public record Report(List<Outcome> outcomes, List<List<String>> folds, String recipe, List<String> rules,
-            boolean unseen) {
+    public record Report(
+            List<Outcome> outcomes, List<List<String>> folds, String recipe, List<String> rules, boolean unseen) {
 
         public Report {
             outcomes = List.copyOf(outcomes);
@@ -118,22 +134,27 @@ public final class FewShotEvaluation {
         }
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
-        public CrossValidation.Report.Spread spread(int shots, boolean background,
-                java.util.function.ToDoubleFunction<Outcome> figure) {
+        public CrossValidation.Report.Spread spread(
+                int shots, boolean background, java.util.function.ToDoubleFunction<Outcome> figure) {
             return spread(shots, background ? RUN_TIME : THRESHOLD_ONLY, figure);
         }
 
         /** The mean and spread of a figure of one rule over the folds and draws of {@code shots} takes. */
-        public CrossValidation.Report.Spread spread(int shots, String rule,
-                java.util.function.ToDoubleFunction<Outcome> figure) {
-            return CrossValidation.spread(outcomes.stream().filter(o -> o.shots() == shots
-                    && o.rule().equals(rule)).mapToDouble(figure).toArray());
+        public CrossValidation.Report.Spread spread(
+                int shots, String rule, java.util.function.ToDoubleFunction<Outcome> figure) {
+            return CrossValidation.spread(outcomes.stream()
+                    .filter(o -> o.shots() == shots && o.rule().equals(rule))
+                    .mapToDouble(figure)
+                    .toArray());
         }
 
         /** One line for {@code shots}: accuracy=... macro_f1=... false_accept=... rejected=... (means). */
         public String summaryLine(int shots, boolean background) {
-            return String.format(Locale.ROOT, "%sshots=%d accuracy=%.4f macro_f1=%.4f false_accept=%.4f"
-                    + " rejected=%.4f closed_set=%.4f", background ? "" : "threshold only: ", shots,
+            return String.format(
+                    Locale.ROOT,
+                    "%sshots=%d accuracy=%.4f macro_f1=%.4f false_accept=%.4f" + " rejected=%.4f closed_set=%.4f",
+                    background ? "" : "threshold only: ",
+                    shots,
                     spread(shots, background, Outcome::accuracy).mean(),
                     spread(shots, background, Outcome::macroF1).mean(),
                     spread(shots, background, Outcome::falseAccept).mean(),
@@ -142,11 +163,16 @@ public final class FewShotEvaluation {
         }
 
         public String text() {
-            StringBuilder sb = new StringBuilder("few-shot protocol: ").append(folds.size())
+            StringBuilder sb = new StringBuilder("few-shot protocol: ")
+                    .append(folds.size())
                     .append(" folds of unseen labels, one session enrolled, other sessions tested\n");
             sb.append("recipe: ").append(recipe).append('\n');
             for (int f = 0; f < folds.size(); f++) {
-                sb.append("fold ").append(f + 1).append(" labels: ").append(folds.get(f)).append('\n');
+                sb.append("fold ")
+                        .append(f + 1)
+                        .append(" labels: ")
+                        .append(folds.get(f))
+                        .append('\n');
             }
             if (unseen) {
                 sb.append("unseen negatives: each fold's labels in two halves (alternate labels); each draw enrols"
@@ -156,43 +182,97 @@ public final class FewShotEvaluation {
             sb.append("rule: run time = threshold and margin over the embedder's background prototypes (as"
                     + " VocabularySignClassifier); threshold only = one threshold calibrated on the embedder's"
                     + " training labels (the rule before)\n");
-            sb.append(String.format(Locale.ROOT, "%-5s %-6s %-5s %-4s %-28s %9s %10s %9s %9s %12s %9s %8s %8s %8s%n",
-                    "fold", "shots", "draw", "half", "rule", "threshold", "closed-set", "accuracy", "macro_f1",
-                    "false_accept", "rejected", "no-sign", "other", "unseen"));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-5s %-6s %-5s %-4s %-28s %9s %10s %9s %9s %12s %9s %8s %8s %8s%n",
+                    "fold",
+                    "shots",
+                    "draw",
+                    "half",
+                    "rule",
+                    "threshold",
+                    "closed-set",
+                    "accuracy",
+                    "macro_f1",
+                    "false_accept",
+                    "rejected",
+                    "no-sign",
+                    "other",
+                    "unseen"));
             for (Outcome o : outcomes) {
-                sb.append(String.format(Locale.ROOT, "%-5d %-6d %-5d %-4d %-28s %9.4f %10.4f %9.4f %9.4f %12.4f"
-                        + " %9.4f %8.4f %8.4f %8.4f%n", o.fold(), o.shots(), o.draw(), o.half(), o.rule(),
-                        o.threshold(), o.closedSetAccuracy(), o.accuracy(), o.macroF1(), o.falseAccept(),
-                        o.rejected(), o.noSignFalseAccept(), o.otherFalseAccept(), o.unseenFalseAccept()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-5d %-6d %-5d %-4d %-28s %9.4f %10.4f %9.4f %9.4f %12.4f" + " %9.4f %8.4f %8.4f %8.4f%n",
+                        o.fold(),
+                        o.shots(),
+                        o.draw(),
+                        o.half(),
+                        o.rule(),
+                        o.threshold(),
+                        o.closedSetAccuracy(),
+                        o.accuracy(),
+                        o.macroF1(),
+                        o.falseAccept(),
+                        o.rejected(),
+                        o.noSignFalseAccept(),
+                        o.otherFalseAccept(),
+                        o.unseenFalseAccept()));
             }
             int foldCount = folds.size();
-            int[] shotCounts = outcomes.stream().mapToInt(Outcome::shots).distinct().sorted().toArray();
+            int[] shotCounts = outcomes.stream()
+                    .mapToInt(Outcome::shots)
+                    .distinct()
+                    .sorted()
+                    .toArray();
             for (String rule : List.of(THRESHOLD_ONLY, RUN_TIME)) {
                 for (int k : shotCounts) {
                     for (int f = 1; f <= foldCount; f++) {
                         int ff = f;
-                        double[][] v = outcomes.stream().filter(o -> o.fold() == ff && o.shots() == k
-                                && o.rule().equals(rule)).map(o -> new double[] {o.accuracy(), o.falseAccept(),
-                                    o.noSignFalseAccept(), o.otherFalseAccept(), o.rejected(),
-                                    o.unseenFalseAccept()})
+                        double[][] v = outcomes.stream()
+                                .filter(o -> o.fold() == ff
+                                        && o.shots() == k
+                                        && o.rule().equals(rule))
+                                .map(o -> new double[] {
+                                    o.accuracy(),
+                                    o.falseAccept(),
+                                    o.noSignFalseAccept(),
+                                    o.otherFalseAccept(),
+                                    o.rejected(),
+                                    o.unseenFalseAccept()
+                                })
                                 .toArray(double[][]::new);
-                        sb.append(String.format(Locale.ROOT, "fold %d %d-shot %s: accuracy %s, false accept %s"
-                                + " (no-sign %s, other folds' signs %s%s), rejected %s%n", f, k, rule,
-                                column(v, 0), column(v, 1), column(v, 2), column(v, 3),
-                                unseen ? ", unseen signs " + column(v, 5) : "", column(v, 4)));
+                        sb.append(String.format(
+                                Locale.ROOT,
+                                "fold %d %d-shot %s: accuracy %s, false accept %s"
+                                        + " (no-sign %s, other folds' signs %s%s), rejected %s%n",
+                                f,
+                                k,
+                                rule,
+                                column(v, 0),
+                                column(v, 1),
+                                column(v, 2),
+                                column(v, 3),
+                                unseen ? ", unseen signs " + column(v, 5) : "",
+                                column(v, 4)));
                     }
                 }
             }
             for (String rule : rules) {
                 for (int k : shotCounts) {
-                    sb.append(String.format(Locale.ROOT, "%d-shot%s: accuracy %s, macro-F1 %s, false accept %s"
-                            + " (no-sign windows %s, other folds' signs %s%s), rejected %s, closed-set %s%n", k,
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "%d-shot%s: accuracy %s, macro-F1 %s, false accept %s"
+                                    + " (no-sign windows %s, other folds' signs %s%s), rejected %s, closed-set %s%n",
+                            k,
                             rule.equals(RUN_TIME) ? "" : ", " + rule,
-                            spread(k, rule, Outcome::accuracy), spread(k, rule, Outcome::macroF1),
-                            spread(k, rule, Outcome::falseAccept), spread(k, rule, Outcome::noSignFalseAccept),
+                            spread(k, rule, Outcome::accuracy),
+                            spread(k, rule, Outcome::macroF1),
+                            spread(k, rule, Outcome::falseAccept),
+                            spread(k, rule, Outcome::noSignFalseAccept),
                             spread(k, rule, Outcome::otherFalseAccept),
                             unseen ? ", unseen signs " + spread(k, rule, Outcome::unseenFalseAccept) : "",
-                            spread(k, rule, Outcome::rejected), spread(k, rule, Outcome::closedSetAccuracy)));
+                            spread(k, rule, Outcome::rejected),
+                            spread(k, rule, Outcome::closedSetAccuracy)));
                 }
             }
             for (int k : shotCounts) {
@@ -222,20 +302,55 @@ public final class FewShotEvaluation {
      * @param noSign   the no-sign label ("" for none)
      * @param onFold   told each fold's index as it starts, or null
      */
-    public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
-            int draws, long seed, Consumer<Integer> onFold) {
-        return run(data, noSign, config, folds, shots, draws, seed, EmbedderBackground.THRESHOLD,
-                EmbedderBackground.MARGIN, onFold);
+    public static Report run(
+            SignDataset data,
+            String noSign,
+            TrainingConfig config,
+            int folds,
+            int[] shots,
+            int draws,
+            long seed,
+            Consumer<Integer> onFold) {
+        return run(
+                data,
+                noSign,
+                config,
+                folds,
+                shots,
+                draws,
+                seed,
+                EmbedderBackground.THRESHOLD,
+                EmbedderBackground.MARGIN,
+                onFold);
     }
 
     /**
      * Runs the protocol with a run-time rule of this threshold and margin (what {@code kslr train-embedder} would
      * write into the embedder).
      */
-    public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
-            int draws, long seed, double threshold, double margin, Consumer<Integer> onFold) {
-        return run(data, noSign, config, folds, shots, draws, seed, Rule.runTime(threshold, margin), false,
-                List.of(), onFold);
+    public static Report run(
+            SignDataset data,
+            String noSign,
+            TrainingConfig config,
+            int folds,
+            int[] shots,
+            int draws,
+            long seed,
+            double threshold,
+            double margin,
+            Consumer<Integer> onFold) {
+        return run(
+                data,
+                noSign,
+                config,
+                folds,
+                shots,
+                draws,
+                seed,
+                Rule.runTime(threshold, margin),
+                false,
+                List.of(),
+                onFold);
     }
 
     /**
@@ -246,8 +361,17 @@ public final class FewShotEvaluation {
      *                        embedder never saw (both halves in turn)
      * @param compare         more rules to score on the same embeddings and draws
      */
-    public static Report run(SignDataset data, String noSign, TrainingConfig config, int folds, int[] shots,
-            int draws, long seed, Rule runtime, boolean unseenNegatives, List<Rule> compare,
+    public static Report run(
+            SignDataset data,
+            String noSign,
+            TrainingConfig config,
+            int folds,
+            int[] shots,
+            int draws,
+            long seed,
+            Rule runtime,
+            boolean unseenNegatives,
+            List<Rule> compare,
             Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
         Checks.notNull(noSign, "noSign");
@@ -257,8 +381,8 @@ public final class FewShotEvaluation {
         List<String> signs = new ArrayList<>(data.labels());
         signs.remove(noSign);
         if (folds < 2 || signs.size() < folds) {
-            throw new InvalidInputException("the few-shot protocol needs 2 to " + signs.size() + " folds, was "
-                    + folds);
+            throw new InvalidInputException(
+                    "the few-shot protocol needs 2 to " + signs.size() + " folds, was " + folds);
         }
         Collections.shuffle(signs, new Random(seed));
         List<List<String>> foldLabels = new ArrayList<>();
@@ -269,23 +393,27 @@ public final class FewShotEvaluation {
             }
             Collections.sort(l);
             if (unseenNegatives && l.size() < 2) {
-                throw new InvalidInputException("unseen negatives need 2 labels a fold, fold " + (f + 1) + " has "
-                        + l.size());
+                throw new InvalidInputException(
+                        "unseen negatives need 2 labels a fold, fold " + (f + 1) + " has " + l.size());
             }
             foldLabels.add(List.copyOf(l));
         }
         List<Rule> rules = new ArrayList<>();
         rules.add(new Rule(RUN_TIME, runtime.threshold(), runtime.margin(), runtime.background()));
         for (Rule c : compare) {
-            if (c.name().equals(RUN_TIME) || c.name().equals(THRESHOLD_ONLY)
+            if (c.name().equals(RUN_TIME)
+                    || c.name().equals(THRESHOLD_ONLY)
                     || rules.stream().anyMatch(r -> r.name().equals(c.name()))) {
                 throw new InvalidInputException("rule names must differ and not be '" + RUN_TIME + "' or '"
                         + THRESHOLD_ONLY + "', was '" + c.name() + "'");
             }
             rules.add(c);
         }
-        TrainingConfig embedderConfig = config.toBuilder().architecture(NetworkFamily.COSINE_TCN).ensemble(1)
-                .checkpointDir(null).build();
+        TrainingConfig embedderConfig = config.toBuilder()
+                .architecture(NetworkFamily.COSINE_TCN)
+                .ensemble(1)
+                .checkpointDir(null)
+                .build();
         // (The other options are the caller's: TrainingConfig.embedderBuilder() holds the embedder's recipe.)
         List<Outcome> outcomes = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
@@ -293,30 +421,40 @@ public final class FewShotEvaluation {
                 onFold.accept(f + 1);
             }
             SignDataset train = data.withoutLabels(foldLabels.get(f));
-            TrainedModel embedder = new Trainer(embedderConfig).train(train, null, noSign, null).model();
+            TrainedModel embedder =
+                    new Trainer(embedderConfig).train(train, null, noSign, null).model();
             SignDataset all = data.convertTo(embedder.metadata().layout());
             float[] emb = embedder.embeddings(all.windows(), all.size());
             int e = embedder.embeddingSize();
             List<String> fl = foldLabels.get(f);
             double calibrated = calibrate(data, emb, e, fl, noSign);
-            java.util.Map<EmbedderBackground.Kind, float[]> backgrounds = new java.util.EnumMap<>(
-                    EmbedderBackground.Kind.class);
+            java.util.Map<EmbedderBackground.Kind, float[]> backgrounds =
+                    new java.util.EnumMap<>(EmbedderBackground.Kind.class);
             List<OpenSetRejection> scored = new ArrayList<>();
             scored.add(new OpenSetRejection((float) calibrated, 0f, new float[0], e));
             for (Rule rule : rules) {
-                float[] bg = rule.background() == null ? new float[0] : backgrounds.computeIfAbsent(
-                        rule.background(), kind -> EmbedderBackground.prototypes(data, emb, e, noSign,
-                                fl, kind));
+                float[] bg = rule.background() == null
+                        ? new float[0]
+                        : backgrounds.computeIfAbsent(
+                                rule.background(),
+                                kind -> EmbedderBackground.prototypes(data, emb, e, noSign, fl, kind));
                 scored.add(new OpenSetRejection((float) rule.threshold(), (float) rule.margin(), bg, e));
             }
             List<String> names = new ArrayList<>(List.of(THRESHOLD_ONLY));
             rules.forEach(r -> names.add(r.name()));
             int[][] halves = unseenNegatives
                     ? new int[][] {
-                        IntStream.range(0, fl.size()).filter(i -> i % 2 == 0).mapToObj(fl::get)
-                                .mapToInt(data.labels()::indexOf).toArray(),
-                        IntStream.range(0, fl.size()).filter(i -> i % 2 == 1).mapToObj(fl::get)
-                                .mapToInt(data.labels()::indexOf).toArray()}
+                        IntStream.range(0, fl.size())
+                                .filter(i -> i % 2 == 0)
+                                .mapToObj(fl::get)
+                                .mapToInt(data.labels()::indexOf)
+                                .toArray(),
+                        IntStream.range(0, fl.size())
+                                .filter(i -> i % 2 == 1)
+                                .mapToObj(fl::get)
+                                .mapToInt(data.labels()::indexOf)
+                                .toArray()
+                    }
                     : new int[][] {fl.stream().mapToInt(data.labels()::indexOf).toArray()};
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
@@ -324,25 +462,46 @@ public final class FewShotEvaluation {
                         int[] enrolled = halves[h];
                         int[] unseen = halves.length == 1 ? new int[0] : halves[1 - h];
                         // Without halves, the draws of the protocol before unseen negatives existed.
-                        Random r = new Random(Trainer.mix(seed, f * 1000L + k,
-                                halves.length == 1 ? d : d * 10L + h));
+                        Random r = new Random(Trainer.mix(seed, f * 1000L + k, halves.length == 1 ? d : d * 10L + h));
                         Episode ep = Episode.enrol(data, emb, e, enrolled, k, d == 0 ? null : r);
                         if (ep == null) {
                             continue;
                         }
                         int[] negatives = IntStream.range(0, data.size())
-                                .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i))).toArray();
+                                .filter(i -> Arrays.stream(enrolled).noneMatch(c -> c == data.label(i)))
+                                .toArray();
                         int half = halves.length == 1 ? 0 : h + 1;
                         for (int ri = 0; ri < scored.size(); ri++) {
                             // As VocabularySignClassifier: background prototypes that are taught signs left out.
-                            Outcome o = ep.score(data, emb, e, negatives, unseen,
-                                    scored.get(ri).excluding(List.of(ep.prototypes())), names.get(ri), noSign,
-                                    fl, f + 1, k, d, half);
+                            Outcome o = ep.score(
+                                    data,
+                                    emb,
+                                    e,
+                                    negatives,
+                                    unseen,
+                                    scored.get(ri).excluding(List.of(ep.prototypes())),
+                                    names.get(ri),
+                                    noSign,
+                                    fl,
+                                    f + 1,
+                                    k,
+                                    d,
+                                    half);
                             if (ri < 2) {
-                                LOG.info("few-shot fold {} {}-shot draw {} half {} {}: accuracy {} (closed set {}),"
-                                        + " false accept {} (no-sign {}, unseen {}), rejected {}", f + 1, k, d, half,
-                                        o.rule(), f4(o.accuracy()), f4(o.closedSetAccuracy()), f4(o.falseAccept()),
-                                        f4(o.noSignFalseAccept()), f4(o.unseenFalseAccept()), f4(o.rejected()));
+                                LOG.info(
+                                        "few-shot fold {} {}-shot draw {} half {} {}: accuracy {} (closed set {}),"
+                                                + " false accept {} (no-sign {}, unseen {}), rejected {}",
+                                        f + 1,
+                                        k,
+                                        d,
+                                        half,
+                                        o.rule(),
+                                        f4(o.accuracy()),
+                                        f4(o.closedSetAccuracy()),
+                                        f4(o.falseAccept()),
+                                        f4(o.noSignFalseAccept()),
+                                        f4(o.unseenFalseAccept()),
+                                        f4(o.rejected()));
                             }
                             outcomes.add(o);
                         }
@@ -369,10 +528,16 @@ public final class FewShotEvaluation {
             List<Integer> positives = new ArrayList<>();
             for (int li = 0; li < labels.length; li++) {
                 int c = labels[li];
-                int[] candidates = IntStream.range(0, data.size()).filter(i -> data.label(i) == c)
-                        .map(data::session).distinct().sorted()
+                int[] candidates = IntStream.range(0, data.size())
+                        .filter(i -> data.label(i) == c)
+                        .map(data::session)
+                        .distinct()
+                        .sorted()
                         .filter(s -> IntStream.range(0, data.size())
-                                .filter(i -> data.label(i) == c && data.session(i) == s).count() >= k).toArray();
+                                        .filter(i -> data.label(i) == c && data.session(i) == s)
+                                        .count()
+                                >= k)
+                        .toArray();
                 if (candidates.length == 0) {
                     return null;
                 }
@@ -399,7 +564,11 @@ public final class FewShotEvaluation {
                     }
                 }
             }
-            return new Episode(labels, protos, sessions, positives.stream().mapToInt(Integer::intValue).toArray());
+            return new Episode(
+                    labels,
+                    protos,
+                    sessions,
+                    positives.stream().mapToInt(Integer::intValue).toArray());
         }
 
         /** The best prototype's index and similarity for window {@code i}. */
@@ -416,8 +585,20 @@ public final class FewShotEvaluation {
             return new double[] {best, bestSim};
         }
 
-        Outcome score(SignDataset data, float[] emb, int e, int[] negatives, int[] unseen, OpenSetRejection rule,
-                String ruleName, String noSign, List<String> foldLabels, int fold, int k, int draw, int half) {
+        Outcome score(
+                SignDataset data,
+                float[] emb,
+                int e,
+                int[] negatives,
+                int[] unseen,
+                OpenSetRejection rule,
+                String ruleName,
+                String noSign,
+                List<String> foldLabels,
+                int fold,
+                int k,
+                int draw,
+                int half) {
             int noSignIndex = data.labels().indexOf(noSign);
             int unseenWindows = 0;
             int unseenAccepted = 0;
@@ -473,9 +654,19 @@ public final class FewShotEvaluation {
                 f1 += denom == 0 ? 0 : 2.0 * tp[c] / denom;
             }
             double pos = positives.length;
-            return new Outcome(fold, k, draw, half, ruleName, rule.threshold(), closedCorrect / pos, correct / pos,
-                    f1 / n, negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length,
-                    rejected / pos, noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
+            return new Outcome(
+                    fold,
+                    k,
+                    draw,
+                    half,
+                    ruleName,
+                    rule.threshold(),
+                    closedCorrect / pos,
+                    correct / pos,
+                    f1 / n,
+                    negatives.length == 0 ? Double.NaN : (double) falseAccepts / negatives.length,
+                    rejected / pos,
+                    noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
                     otherWindows == 0 ? Double.NaN : (double) otherAccepted / otherWindows,
                     unseenWindows == 0 ? Double.NaN : (double) unseenAccepted / unseenWindows);
         }
@@ -498,7 +689,11 @@ public final class FewShotEvaluation {
     public static double calibrate(TrainedModel embedder, SignDataset data, String noSign) {
         Checks.notNull(embedder, "embedder");
         SignDataset in = data.convertTo(embedder.metadata().layout());
-        return calibrate(data, embedder.embeddings(in.windows(), in.size()), embedder.embeddingSize(), List.of(),
+        return calibrate(
+                data,
+                embedder.embeddings(in.windows(), in.size()),
+                embedder.embeddingSize(),
+                List.of(),
                 Checks.notNull(noSign, "noSign"));
     }
 
@@ -519,18 +714,31 @@ public final class FewShotEvaluation {
         int halves = 0;
         for (int half = 0; half < 2; half++) {
             int h = half;
-            int[] enrolled = IntStream.range(0, known.size()).filter(i -> i % 2 == h).map(known::get).toArray();
-            int[] unenrolled = IntStream.range(0, known.size()).filter(i -> i % 2 != h).map(known::get).toArray();
+            int[] enrolled = IntStream.range(0, known.size())
+                    .filter(i -> i % 2 == h)
+                    .map(known::get)
+                    .toArray();
+            int[] unenrolled = IntStream.range(0, known.size())
+                    .filter(i -> i % 2 != h)
+                    .map(known::get)
+                    .toArray();
             Episode ep = Episode.enrol(data, emb, e, enrolled, 5, null);
             if (ep == null || ep.positives().length == 0) {
                 continue;
             }
             int noSignIndex = data.labels().indexOf(noSign);
-            int[] negatives = IntStream.range(0, data.size()).filter(i -> data.label(i) == noSignIndex
-                    || Arrays.stream(unenrolled).anyMatch(c -> c == data.label(i))).toArray();
-            double[] pos = Arrays.stream(ep.positives()).mapToDouble(i -> ep.nearest(emb, e, i)[1]).sorted()
+            int[] negatives = IntStream.range(0, data.size())
+                    .filter(i -> data.label(i) == noSignIndex
+                            || Arrays.stream(unenrolled).anyMatch(c -> c == data.label(i)))
                     .toArray();
-            double[] neg = Arrays.stream(negatives).mapToDouble(i -> ep.nearest(emb, e, i)[1]).sorted().toArray();
+            double[] pos = Arrays.stream(ep.positives())
+                    .mapToDouble(i -> ep.nearest(emb, e, i)[1])
+                    .sorted()
+                    .toArray();
+            double[] neg = Arrays.stream(negatives)
+                    .mapToDouble(i -> ep.nearest(emb, e, i)[1])
+                    .sorted()
+                    .toArray();
             // Errors at threshold t: positives below t (rejected) as a share + negatives at or above t as a share.
             double best = Double.POSITIVE_INFINITY;
             double bestT = 0.5;

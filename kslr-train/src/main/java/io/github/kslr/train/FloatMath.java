@@ -3,8 +3,7 @@ package io.github.kslr.train;
 /** The few vector loops the hand-written networks share. */
 final class FloatMath {
 
-    private FloatMath() {
-    }
+    private FloatMath() {}
 
     /** Fills {@code a[off .. off + n)} with Gaussian draws of standard deviation {@code std} (initial weights). */
     static void gaussian(float[] a, java.util.Random r, int off, int n, double std) {

@@ -48,8 +48,8 @@ public record LabelTranslations(Map<String, String> glosses, Map<String, String>
             }
             String[] f = line.split("\t", -1);
             if (f.length != 3 || f[0].isBlank()) {
-                throw new InvalidInputException(file + ":" + (i + 1) + ": expected label<TAB>gloss<TAB>khmer, was '"
-                        + line + "'");
+                throw new InvalidInputException(
+                        file + ":" + (i + 1) + ": expected label<TAB>gloss<TAB>khmer, was '" + line + "'");
             }
             if (g.put(f[0].strip(), f[1].strip()) != null) {
                 throw new InvalidInputException(file + ":" + (i + 1) + ": label '" + f[0] + "' appears twice");
@@ -68,8 +68,8 @@ public record LabelTranslations(Map<String, String> glosses, Map<String, String>
         if (requireAll) {
             for (String label : metadata.labelNames()) {
                 if (!glosses.containsKey(label) || khmer.getOrDefault(label, "").isEmpty()) {
-                    throw new InvalidInputException("translations lack a gloss or Khmer text for label '" + label
-                            + "'");
+                    throw new InvalidInputException(
+                            "translations lack a gloss or Khmer text for label '" + label + "'");
                 }
             }
         }

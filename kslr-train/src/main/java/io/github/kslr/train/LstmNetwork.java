@@ -71,8 +71,8 @@ public final class LstmNetwork implements SequenceNetwork {
         oB4 = oW4 + h1 * c;
         int n = oB4 + c;
         if (params != null && params.length != n) {
-            throw new io.github.kslr.api.InvalidInputException("shape " + shape + " has " + n
-                    + " LSTM parameters, got " + params.length);
+            throw new io.github.kslr.api.InvalidInputException(
+                    "shape " + shape + " has " + n + " LSTM parameters, got " + params.length);
         }
         this.params = params == null ? new float[n] : params.clone();
     }
@@ -102,19 +102,35 @@ public final class LstmNetwork implements SequenceNetwork {
         String y1s = g.node("Squeeze", List.of(y1, g.int64Vector(scope + "squeeze_dir", 1)));
         String yh2 = onnxLstm(g, scope + "lstm2", y1s, oWx2, oWh2, oB2, h1, h2, precision, false);
         String last = g.node("Squeeze", List.of(yh2, g.int64Vector(scope + "squeeze_first", 0)));
-        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(p, oW3, oW3 + h2 * h1), new long[] {h2, h1}, 1,
-                precision);
-        String r3 = g.node("Relu", List.of(g.node("Add", List.of(g.node("MatMul", List.of(last, w3)),
-                g.initializer(scope + "b3", Arrays.copyOfRange(p, oB3, oB3 + h1), h1)))));
-        String w4 = g.weight(scope + "w4", Arrays.copyOfRange(p, oW4, oW4 + h1 * c), new long[] {h1, c}, 1,
-                precision);
-        return g.node("Add", List.of(g.node("MatMul", List.of(r3, w4)),
-                g.initializer(scope + "b4", Arrays.copyOfRange(p, oB4, oB4 + c), c)));
+        String w3 =
+                g.weight(scope + "w3", Arrays.copyOfRange(p, oW3, oW3 + h2 * h1), new long[] {h2, h1}, 1, precision);
+        String r3 = g.node(
+                "Relu",
+                List.of(g.node(
+                        "Add",
+                        List.of(
+                                g.node("MatMul", List.of(last, w3)),
+                                g.initializer(scope + "b3", Arrays.copyOfRange(p, oB3, oB3 + h1), h1)))));
+        String w4 = g.weight(scope + "w4", Arrays.copyOfRange(p, oW4, oW4 + h1 * c), new long[] {h1, c}, 1, precision);
+        return g.node(
+                "Add",
+                List.of(
+                        g.node("MatMul", List.of(r3, w4)),
+                        g.initializer(scope + "b4", Arrays.copyOfRange(p, oB4, oB4 + c), c)));
     }
 
     /** One LSTM operator; returns Y [T, 1, B, H] when {@code sequence}, else Y_h [1, B, H]. */
-    private String onnxLstm(OnnxGraphWriter g, String name, String x, int oWx, int oWh, int oB, int din, int h,
-            WeightPrecision precision, boolean sequence) {
+    private String onnxLstm(
+            OnnxGraphWriter g,
+            String name,
+            String x,
+            int oWx,
+            int oWh,
+            int oB,
+            int din,
+            int h,
+            WeightPrecision precision,
+            boolean sequence) {
         // Our gate blocks are i, f, g, o; ONNX wants i, o, f, c.
         int[] fromBlock = {0, 3, 1, 2};
         float[] w = new float[4 * h * din];
@@ -139,7 +155,11 @@ public final class LstmNetwork implements SequenceNetwork {
         String bn = g.initializer(name + "_b", b, 1, 8 * h);
         String y = name + "_y";
         String yh = name + "_yh";
-        g.node("LSTM", name, List.of(x, wn, rn, bn), List.of(sequence ? y : "", sequence ? "" : yh),
+        g.node(
+                "LSTM",
+                name,
+                List.of(x, wn, rn, bn),
+                List.of(sequence ? y : "", sequence ? "" : yh),
                 OnnxGraphWriter.intAttr("hidden_size", h));
         return sequence ? y : yh;
     }
@@ -164,6 +184,7 @@ public final class LstmNetwork implements SequenceNetwork {
         final int h;
         /** Gate activations i, f, g, o per frame: [T][4H]. */
         final float[] gates;
+
         final float[] c;
         final float[] tanhC;
         final float[] out;
@@ -312,8 +333,8 @@ public final class LstmNetwork implements SequenceNetwork {
      * output from above; adds the weight gradients to {@code grad} and, when {@code dx} is non-null, writes the
      * gradient of the layer's input there.
      */
-    private void layerBackward(float[] x, int xo, int din, int oWx, int oWh, int oB, LayerState s, float[] dh,
-            float[] dx, float[] grad) {
+    private void layerBackward(
+            float[] x, int xo, int din, int oWx, int oWh, int oB, LayerState s, float[] dh, float[] dx, float[] grad) {
         int t = shape.frames();
         int h = s.h;
         int g4 = 4 * h;

@@ -30,8 +30,8 @@ public record NetworkFamily(String name, String description, Factory factory) {
     }
 
     /** Frame layer, temporal convolution, mean and max pooling over time ({@link TemporalConvNetwork}; default). */
-    public static final NetworkFamily TCN = new NetworkFamily("TCN", "temporal convolution network",
-            TemporalConvNetwork::new);
+    public static final NetworkFamily TCN =
+            new NetworkFamily("TCN", "temporal convolution network", TemporalConvNetwork::new);
     /** The KSL reports' model: LSTM, LSTM, dense, dense ({@link LstmNetwork}). */
     public static final NetworkFamily LSTM = new NetworkFamily("LSTM", "stacked LSTM", LstmNetwork::new);
 
@@ -39,9 +39,10 @@ public record NetworkFamily(String name, String description, Factory factory) {
      * The temporal convolution network with a normalised (cosine) head: its L2-normalised pooled features are a sign
      * embedding in which takes of one sign cluster, for enrolling new signs from a few takes.
      */
-    public static final NetworkFamily COSINE_TCN = new NetworkFamily("COSINE_TCN",
-            "temporal convolution network with a cosine head", (shape, seed) -> new TemporalConvNetwork(shape, seed,
-                    true));
+    public static final NetworkFamily COSINE_TCN = new NetworkFamily(
+            "COSINE_TCN",
+            "temporal convolution network with a cosine head",
+            (shape, seed) -> new TemporalConvNetwork(shape, seed, true));
 
     private static final List<NetworkFamily> BUILT_IN = List.of(TCN, LSTM, COSINE_TCN);
 

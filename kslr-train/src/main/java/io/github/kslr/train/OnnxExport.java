@@ -29,8 +29,7 @@ public final class OnnxExport {
     static final int OPSET = 13;
     static final long IR_VERSION = 7;
 
-    private OnnxExport() {
-    }
+    private OnnxExport() {}
 
     /** The model as ONNX bytes. */
     public static byte[] toBytes(TrainedModel model, WeightPrecision precision) {
@@ -44,10 +43,17 @@ public final class OnnxExport {
         g.node("Softmax", "softmax", List.of(logits), List.of(OUTPUT), OnnxGraphWriter.intAttr("axis", 1));
         g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());
         g.output(OUTPUT, "batch", s.classes());
-        return g.model(IR_VERSION, OPSET, "kslr-train", "1", "KSLR sign model: "
-                + network.description() + ", "
-                + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"),
-                model.metadata().toProperties()).build().toByteArray();
+        return g.model(
+                        IR_VERSION,
+                        OPSET,
+                        "kslr-train",
+                        "1",
+                        "KSLR sign model: "
+                                + network.description() + ", "
+                                + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"),
+                        model.metadata().toProperties())
+                .build()
+                .toByteArray();
     }
 
     /**
@@ -68,8 +74,8 @@ public final class OnnxExport {
      *
      * @param background {@code count * embeddingSize} floats, unit rows (empty: threshold only)
      */
-    public static byte[] toEmbedderBytes(TrainedModel model, double threshold, float[] background, double margin,
-            WeightPrecision precision) {
+    public static byte[] toEmbedderBytes(
+            TrainedModel model, double threshold, float[] background, double margin, WeightPrecision precision) {
         Checks.notNull(model, "model");
         Checks.notNull(background, "background");
         Checks.notNull(precision, "precision");
@@ -86,11 +92,18 @@ public final class OnnxExport {
         g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());
         g.output(SignEmbedderMetadata.OUTPUT, "batch", network.embeddingSize());
         String hash = HexFormat.of().formatHex(sha256(g.graphBytes()));
-        SignEmbedderMetadata meta = new SignEmbedderMetadata(model.metadata(), network.embeddingSize(), threshold,
-                hash, background, margin);
-        return g.model(IR_VERSION, OPSET, "kslr-train", "1", "KSLR sign embedder: " + network.description() + ", "
-                + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"), meta.toProperties())
-                .build().toByteArray();
+        SignEmbedderMetadata meta = new SignEmbedderMetadata(
+                model.metadata(), network.embeddingSize(), threshold, hash, background, margin);
+        return g.model(
+                        IR_VERSION,
+                        OPSET,
+                        "kslr-train",
+                        "1",
+                        "KSLR sign embedder: " + network.description() + ", "
+                                + (precision == WeightPrecision.INT8 ? "int8 weights" : "float32 weights"),
+                        meta.toProperties())
+                .build()
+                .toByteArray();
     }
 
     private static byte[] sha256(byte[] bytes) {
@@ -104,7 +117,10 @@ public final class OnnxExport {
     /** The feature transform, then the per-feature standardisation; returns the features {@code [B, T, d]}. */
     private static String writeFeatures(OnnxGraphWriter g, TrainedModel model, int d) {
         String feat = model.transform().write(g, INPUT);
-        return g.node("Mul", List.of(g.node("Sub", List.of(feat, g.initializer("feature_mean", model.mean(), d))),
-                g.initializer("feature_inv_std", model.invStd(), d)));
+        return g.node(
+                "Mul",
+                List.of(
+                        g.node("Sub", List.of(feat, g.initializer("feature_mean", model.mean(), d))),
+                        g.initializer("feature_inv_std", model.invStd(), d)));
     }
 }

@@ -21,7 +21,8 @@ public final class OnnxProbabilityModel implements ProbabilityModel, AutoCloseab
     /** Opens {@code source} on the CPU and reads its metadata. */
     public OnnxProbabilityModel(ModelSource source) {
         Checks.notNull(source, "source");
-        this.classifier = OnnxSignClassifier.builder().model(source).maxBatch(256).build();
+        this.classifier =
+                OnnxSignClassifier.builder().model(source).maxBatch(256).build();
     }
 
     @Override
@@ -33,8 +34,8 @@ public final class OnnxProbabilityModel implements ProbabilityModel, AutoCloseab
     public float[] probabilities(float[] windows, int count) {
         SignModelMetadata m = classifier.metadata();
         if (windows.length < (long) count * m.windowSize()) {
-            throw new InvalidInputException(count + " windows need " + (long) count * m.windowSize()
-                    + " floats, got " + windows.length);
+            throw new InvalidInputException(
+                    count + " windows need " + (long) count * m.windowSize() + " floats, got " + windows.length);
         }
         float[] out = new float[count * m.labels().size()];
         classifier.probabilities(windows, count, out);

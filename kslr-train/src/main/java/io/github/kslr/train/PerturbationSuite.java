@@ -28,8 +28,7 @@ public final class PerturbationSuite {
         }
     }
 
-    private PerturbationSuite() {
-    }
+    private PerturbationSuite() {}
 
     /** The perturbation names, in report order. */
     public static List<String> names() {
@@ -61,8 +60,8 @@ public final class PerturbationSuite {
             case "tempo_0.75x":
                 return p.apply(data, (a, b) -> p.tempo(a, 0, b, 0, t, 0.75, 0));
             default:
-                throw new io.github.kslr.api.InvalidInputException("unknown perturbation '" + name + "', expected one of "
-                        + names());
+                throw new io.github.kslr.api.InvalidInputException(
+                        "unknown perturbation '" + name + "', expected one of " + names());
         }
     }
 
@@ -96,11 +95,16 @@ public final class PerturbationSuite {
 
     /** The outcomes as a text table. */
     public static String table(List<Outcome> outcomes) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %9s %9s%n", "perturbation",
-                "accuracy", "macro_f1", "delta"));
+        StringBuilder sb = new StringBuilder(
+                String.format(Locale.ROOT, "%-12s %9s %9s %9s%n", "perturbation", "accuracy", "macro_f1", "delta"));
         for (Outcome o : outcomes) {
-            sb.append(String.format(Locale.ROOT, "%-12s %9.4f %9.4f %+9.4f%n", o.name(), o.accuracy(),
-                    o.evaluation().macroF1(), o.delta()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-12s %9.4f %9.4f %+9.4f%n",
+                    o.name(),
+                    o.accuracy(),
+                    o.evaluation().macroF1(),
+                    o.delta()));
         }
         return sb.toString();
     }

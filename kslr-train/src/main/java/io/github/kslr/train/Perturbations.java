@@ -23,8 +23,10 @@ import io.github.kslr.api.LandmarkPart;
 public final class Perturbations {
 
     /** MediaPipe pose landmarks with a left/right partner (0, the nose, has none). */
-    private static final int[][] POSE_PAIRS = {{1, 4}, {2, 5}, {3, 6}, {7, 8}, {9, 10}, {11, 12}, {13, 14},
-        {15, 16}, {17, 18}, {19, 20}, {21, 22}, {23, 24}, {25, 26}, {27, 28}, {29, 30}, {31, 32}};
+    private static final int[][] POSE_PAIRS = {
+        {1, 4}, {2, 5}, {3, 6}, {7, 8}, {9, 10}, {11, 12}, {13, 14}, {15, 16}, {17, 18}, {19, 20}, {21, 22}, {23, 24},
+        {25, 26}, {27, 28}, {29, 30}, {31, 32}
+    };
 
     private final FeatureLayout layout;
     private final int frameSize;
@@ -32,6 +34,7 @@ public final class Perturbations {
     private final int[] mirrorSource;
     /** Columns holding x (and, in parallel, the y of the same point). */
     private final int[] xColumns;
+
     private final int[] yColumns;
 
     public Perturbations(FeatureLayout layout) {
@@ -61,8 +64,8 @@ public final class Perturbations {
             if (comp == 0) {
                 int yc = layout.columnOf(part, lm, 1);
                 if (yc < 0) {
-                    throw new InvalidInputException("layout " + layout.spec() + " has x but no y of " + part + " "
-                            + lm);
+                    throw new InvalidInputException(
+                            "layout " + layout.spec() + " has x but no y of " + part + " " + lm);
                 }
                 xColumns[p] = c;
                 yColumns[p] = yc;
@@ -87,9 +90,12 @@ public final class Perturbations {
 
     static LandmarkPart partnerPart(LandmarkPart part) {
         switch (part) {
-            case LEFT_HAND: return LandmarkPart.RIGHT_HAND;
-            case RIGHT_HAND: return LandmarkPart.LEFT_HAND;
-            default: return part;
+            case LEFT_HAND:
+                return LandmarkPart.RIGHT_HAND;
+            case RIGHT_HAND:
+                return LandmarkPart.LEFT_HAND;
+            default:
+                return part;
         }
     }
 
@@ -137,8 +143,7 @@ public final class Perturbations {
     }
 
     /** Applies {@code x' = (x - cx) * sx + cx + dx}, same for y, to present points, in place. */
-    public void affine(float[] data, int off, int frames, float sx, float sy, float cx, float cy, float dx,
-            float dy) {
+    public void affine(float[] data, int off, int frames, float sx, float sy, float cx, float cy, float dx, float dy) {
         for (int f = 0; f < frames; f++) {
             int b = off + f * frameSize;
             for (int p = 0; p < xColumns.length; p++) {
@@ -246,7 +251,7 @@ public final class Perturbations {
         for (int i = 0; i < sessions.length; i++) {
             sessions[i] = data.session(i);
         }
-        return new SignDataset(data.layout(), data.sequenceLength(), out, data.labelsArray(), sessions,
-                data.labels()).withFrameRate(data.frameRate());
+        return new SignDataset(data.layout(), data.sequenceLength(), out, data.labelsArray(), sessions, data.labels())
+                .withFrameRate(data.frameRate());
     }
 }

@@ -34,8 +34,8 @@ public final class RecordingWindows {
     public RecordingWindows(int frames, double fps, int stride) {
         this.frames = Checks.positive(frames, "frames");
         if (!(fps >= 0) || Double.isInfinite(fps)) {
-            throw new InvalidInputException("fps must be 0 (the recording's own frames) or a positive rate, was "
-                    + fps);
+            throw new InvalidInputException(
+                    "fps must be 0 (the recording's own frames) or a positive rate, was " + fps);
         }
         this.fps = fps;
         this.stride = Checks.nonNegative(stride, "stride");
@@ -58,8 +58,8 @@ public final class RecordingWindows {
         }
         for (int i = 1; i < n; i++) {
             if (timestampsMs[i] <= timestampsMs[i - 1]) {
-                throw new InvalidInputException("frame timestamps must increase: frame " + i + " at "
-                        + timestampsMs[i] + " ms follows " + timestampsMs[i - 1] + " ms");
+                throw new InvalidInputException("frame timestamps must increase: frame " + i + " at " + timestampsMs[i]
+                        + " ms follows " + timestampsMs[i - 1] + " ms");
             }
         }
         if (fps == 0) {

@@ -31,8 +31,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class ReportCharts {
 
-    private ReportCharts() {
-    }
+    private ReportCharts() {}
 
     /** Writes the confusion matrix of {@code e} (rows: truth, columns: predicted; share of each row) as a PNG. */
     public static void confusionMatrix(Evaluation e, String title, Path png) {
@@ -94,8 +93,11 @@ public final class ReportCharts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        JFreeChart chart = new JFreeChart(title + String.format(" (accuracy %.4f, n=%d)", e.accuracy(), e.count()),
-                new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, false);
+        JFreeChart chart = new JFreeChart(
+                title + String.format(" (accuracy %.4f, n=%d)", e.accuracy(), e.count()),
+                new Font(Font.SANS_SERIF, Font.BOLD, 14),
+                plot,
+                false);
         NumberAxis scaleAxis = new NumberAxis("share of the true class");
         scaleAxis.setRange(0, 1);
         PaintScaleLegend legend = new PaintScaleLegend(scale, scaleAxis);
@@ -169,5 +171,4 @@ public final class ReportCharts {
             throw new UncheckedIOException("cannot write " + png, e);
         }
     }
-
 }

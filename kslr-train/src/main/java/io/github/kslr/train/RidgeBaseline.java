@@ -2,11 +2,11 @@ package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The linear baseline of the fixed split: one-vs-rest least squares with L2 penalty {@code lambda} (ridge) on the
@@ -24,6 +24,7 @@ public final class RidgeBaseline {
     private final float[] invStd;
     /** [features][classes]. */
     private final double[] w;
+
     private final double[] bias;
     private final int classes;
 
@@ -215,8 +216,8 @@ public final class RidgeBaseline {
     double[] scores(SignDataset data) {
         int dim = mean.length;
         if (data.windowSize() != dim) {
-            throw new InvalidInputException("the baseline was fitted on windows of " + dim + " floats, data has "
-                    + data.windowSize());
+            throw new InvalidInputException(
+                    "the baseline was fitted on windows of " + dim + " floats, data has " + data.windowSize());
         }
         double[] out = new double[data.size() * classes];
         float[] win = new float[dim];
@@ -238,8 +239,7 @@ public final class RidgeBaseline {
 
     /** Cholesky decomposition and solve of a symmetric positive-definite system. */
     static final class Cholesky {
-        private Cholesky() {
-        }
+        private Cholesky() {}
 
         /** Solves {@code a x = b} for {@code b} [n, m]; {@code a} [n, n] is overwritten by its factor. */
         static double[] solve(double[] a, int n, double[] b, int m) {

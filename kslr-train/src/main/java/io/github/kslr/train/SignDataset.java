@@ -44,8 +44,8 @@ public final class SignDataset {
      * @param y class index per window (copied)
      * @param session recording session per window (copied), or null for all 0
      */
-    public SignDataset(FeatureLayout layout, int sequenceLength, float[] x, int[] y, int[] session,
-            List<String> labels) {
+    public SignDataset(
+            FeatureLayout layout, int sequenceLength, float[] x, int[] y, int[] session, List<String> labels) {
         Checks.notNull(layout, "layout");
         Checks.positive(sequenceLength, "sequenceLength");
         Checks.notNull(x, "x");
@@ -68,8 +68,7 @@ public final class SignDataset {
         }
         for (int i = 0; i < x.length; i++) {
             if (!Float.isFinite(x[i])) {
-                throw new InvalidInputException("x has a non-finite value " + x[i] + " in window "
-                        + i / window);
+                throw new InvalidInputException("x has a non-finite value " + x[i] + " in window " + i / window);
             }
         }
         this.layout = layout;
@@ -125,15 +124,21 @@ public final class SignDataset {
         }
         NpyArray xa = Npy.read(xf);
         if (isInteger(xa) || xa.rank() != 3) {
-            throw new InvalidInputException(xf + " must be a float array [N, T, F], was " + xa.dtype() + " "
-                    + Arrays.toString(xa.shape()));
+            throw new InvalidInputException(
+                    xf + " must be a float array [N, T, F], was " + xa.dtype() + " " + Arrays.toString(xa.shape()));
         }
         int n = xa.shape()[0];
         int[] y = readIndices(yf, n);
         Path sf = dir.resolve("session.npy");
         int[] sessions = Files.isRegularFile(sf) ? readIndices(sf, n) : null;
-        return new SignDataset(FeatureLayout.ofSize(xa.shape()[2]), xa.shape()[1], xa.toFloatArray(), y,
-                sessions, readLabels(lf)).withFrameRate(readFrameRate(dir.resolve(FRAME_RATE_FILE)));
+        return new SignDataset(
+                        FeatureLayout.ofSize(xa.shape()[2]),
+                        xa.shape()[1],
+                        xa.toFloatArray(),
+                        y,
+                        sessions,
+                        readLabels(lf))
+                .withFrameRate(readFrameRate(dir.resolve(FRAME_RATE_FILE)));
     }
 
     private static final String FRAME_RATE_FILE = "frame_rate.txt";
@@ -210,10 +215,15 @@ public final class SignDataset {
     public static SignDataset loadMpData(Path root) {
         Checks.notNull(root, "root");
         Path labelsFile = root.resolve("labels.txt");
-        MpDataset mp = Files.isRegularFile(labelsFile) ? MpDataset.read(root, readLabels(labelsFile))
-                : MpDataset.read(root);
-        return new SignDataset(FeatureLayout.ofSize(mp.featureSize()), mp.sequenceLength(), mp.windows(),
-                mp.labelIndices(), null, mp.labels());
+        MpDataset mp =
+                Files.isRegularFile(labelsFile) ? MpDataset.read(root, readLabels(labelsFile)) : MpDataset.read(root);
+        return new SignDataset(
+                FeatureLayout.ofSize(mp.featureSize()),
+                mp.sequenceLength(),
+                mp.windows(),
+                mp.labelIndices(),
+                null,
+                mp.labels());
     }
 
     /**
@@ -225,8 +235,9 @@ public final class SignDataset {
         for (int i = 0; i < labels.size(); i++) {
             String l = Checks.notNull(labels.get(i), "label " + i);
             if (l.indexOf('\n') >= 0 || l.indexOf('\r') >= 0) {
-                throw new InvalidInputException("label " + i + " '" + l.replace("\r", "\\r").replace("\n", "\\n")
-                        + "' holds a line break; labels.txt keeps one label a line");
+                throw new InvalidInputException(
+                        "label " + i + " '" + l.replace("\r", "\\r").replace("\n", "\\n")
+                                + "' holds a line break; labels.txt keeps one label a line");
             }
             if (!seen.add(l)) {
                 throw new InvalidInputException("label '" + l + "' appears twice in the labels");
@@ -257,8 +268,10 @@ public final class SignDataset {
             }
             Files.write(partial.resolve("labels.txt"), labels, StandardCharsets.UTF_8);
             if (frameRate > 0) {
-                Files.writeString(partial.resolve(FRAME_RATE_FILE), SignModelMetadata.formatFrameRate(frameRate)
-                        + "\n", StandardCharsets.UTF_8);
+                Files.writeString(
+                        partial.resolve(FRAME_RATE_FILE),
+                        SignModelMetadata.formatFrameRate(frameRate) + "\n",
+                        StandardCharsets.UTF_8);
             }
             if (Files.exists(target)) {
                 Files.delete(target); // empty, checked above
@@ -302,7 +315,8 @@ public final class SignDataset {
 
     private static void deleteQuietly(Path dir) {
         try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: the partial folder is hidden and named as such
         }
@@ -384,7 +398,9 @@ public final class SignDataset {
         for (int c = 0; c < map.length; c++) {
             map[c] = kept.indexOf(labels.get(c));
         }
-        int[] idx = java.util.stream.IntStream.range(0, size()).filter(i -> map[y[i]] >= 0).toArray();
+        int[] idx = java.util.stream.IntStream.range(0, size())
+                .filter(i -> map[y[i]] >= 0)
+                .toArray();
         SignDataset sub = subset(idx);
         int[] ny = new int[idx.length];
         for (int k = 0; k < idx.length; k++) {
@@ -400,7 +416,9 @@ public final class SignDataset {
 
     /** Indices of the windows whose session is (or, with {@code equal} false, is not) {@code s}. */
     public int[] indicesOfSession(int s, boolean equal) {
-        return java.util.stream.IntStream.range(0, size()).filter(i -> (session[i] == s) == equal).toArray();
+        return java.util.stream.IntStream.range(0, size())
+                .filter(i -> (session[i] == s) == equal)
+                .toArray();
     }
 
     /** The same windows converted to {@code target} (columns the data lacks become 0). */
@@ -415,8 +433,8 @@ public final class SignDataset {
     /** The same windows with a different window layout that has the same size (e.g. a custom spec). */
     public SignDataset withLayout(FeatureLayout other) {
         if (other.size() != layout.size()) {
-            throw new InvalidInputException("layout " + other + " has " + other.size() + " features, data has "
-                    + layout.size());
+            throw new InvalidInputException(
+                    "layout " + other + " has " + other.size() + " features, data has " + layout.size());
         }
         return new SignDataset(other, sequenceLength, x, y, session, labels).withFrameRate(frameRate);
     }

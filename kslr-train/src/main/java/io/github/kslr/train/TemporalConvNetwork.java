@@ -64,7 +64,11 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         int h1 = shape.hidden1();
         FloatMath.gaussian(params, r, oW1, d * h1, Math.sqrt(2.0 / d));
         FloatMath.gaussian(params, r, oW2, KERNEL * h1 * shape.hidden2(), Math.sqrt(2.0 / (KERNEL * h1)));
-        FloatMath.gaussian(params, r, oW3, 2 * shape.hidden2() * shape.classes(),
+        FloatMath.gaussian(
+                params,
+                r,
+                oW3,
+                2 * shape.hidden2() * shape.classes(),
                 Math.sqrt(2.0 / (2 * shape.hidden2() + shape.classes())));
     }
 
@@ -140,13 +144,19 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             float[] wHat = new float[2 * h2 * c];
             normalisedClassWeights(wHat, new float[c]);
             String w3 = g.weight(scope + "w3", wHat, new long[] {2 * h2, c}, 1, precision);
-            return g.node("Mul", List.of(g.node("MatMul", List.of(writeNormalised(g, z, scope), w3)),
-                    g.floatScalar(scope + "cosine_scale", COSINE_SCALE)));
+            return g.node(
+                    "Mul",
+                    List.of(
+                            g.node("MatMul", List.of(writeNormalised(g, z, scope), w3)),
+                            g.floatScalar(scope + "cosine_scale", COSINE_SCALE)));
         }
-        String w3 = g.weight(scope + "w3", Arrays.copyOfRange(params, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c},
-                1, precision);
-        return g.node("Add", List.of(g.node("MatMul", List.of(z, w3)),
-                g.initializer(scope + "b3", Arrays.copyOfRange(params, oB3, oB3 + c), c)));
+        String w3 = g.weight(
+                scope + "w3", Arrays.copyOfRange(params, oW3, oW3 + 2 * h2 * c), new long[] {2 * h2, c}, 1, precision);
+        return g.node(
+                "Add",
+                List.of(
+                        g.node("MatMul", List.of(z, w3)),
+                        g.initializer(scope + "b3", Arrays.copyOfRange(params, oB3, oB3 + c), c)));
     }
 
     /** The L2-normalised pooled features {@code [batch, embeddingSize()]}, as {@link #embed} computes them. */
@@ -156,10 +166,12 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     /** {@code v / sqrt(sum(v^2) + NORM_EPS2)} over axis 1 of {@code [batch, n]}. */
     private static String writeNormalised(OnnxGraphWriter g, String v, String scope) {
-        String sq = g.node("ReduceSum", List.of(g.node("Mul", List.of(v, v)), g.int64Vector(scope + "norm_axes", 1)),
+        String sq = g.node(
+                "ReduceSum",
+                List.of(g.node("Mul", List.of(v, v)), g.int64Vector(scope + "norm_axes", 1)),
                 OnnxGraphWriter.intAttr("keepdims", 1));
-        String norm = g.node("Sqrt", List.of(g.node("Add", List.of(sq, g.floatScalar(scope + "norm_eps2",
-                NORM_EPS2)))));
+        String norm =
+                g.node("Sqrt", List.of(g.node("Add", List.of(sq, g.floatScalar(scope + "norm_eps2", NORM_EPS2)))));
         return g.node("Div", List.of(v, norm));
     }
 
@@ -170,10 +182,12 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         int h2 = shape.hidden2();
         float[] p = params;
         // Frame layer: [B, T, D] x [D, H1].
-        String w1 = g.weight(scope + "w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1,
-                precision);
-        String a1 = g.node("Add", List.of(g.node("MatMul", List.of(features, w1)),
-                g.initializer(scope + "b1", Arrays.copyOfRange(p, oB1, oB1 + h1), h1)));
+        String w1 = g.weight(scope + "w1", Arrays.copyOfRange(p, oW1, oW1 + d * h1), new long[] {d, h1}, 1, precision);
+        String a1 = g.node(
+                "Add",
+                List.of(
+                        g.node("MatMul", List.of(features, w1)),
+                        g.initializer(scope + "b1", Arrays.copyOfRange(p, oB1, oB1 + h1), h1)));
         String r1 = g.node("Relu", List.of(a1));
         // Temporal convolution on [B, H1, T]; our W2[k][i][j] becomes ONNX's [out j][in i][k].
         String tr = g.node("Transpose", List.of(r1), OnnxGraphWriter.intsAttr("perm", 0, 2, 1));
@@ -186,14 +200,16 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             }
         }
         String w2 = g.weight(scope + "w2", conv, new long[] {h2, h1, KERNEL}, 0, precision);
-        String a2 = g.node("Conv", List.of(tr, w2,
-                g.initializer(scope + "b2", Arrays.copyOfRange(p, oB2, oB2 + h2), h2)),
-                OnnxGraphWriter.intsAttr("kernel_shape", KERNEL), OnnxGraphWriter.intsAttr("pads", 1, 1));
+        String a2 = g.node(
+                "Conv",
+                List.of(tr, w2, g.initializer(scope + "b2", Arrays.copyOfRange(p, oB2, oB2 + h2), h2)),
+                OnnxGraphWriter.intsAttr("kernel_shape", KERNEL),
+                OnnxGraphWriter.intsAttr("pads", 1, 1));
         String r2 = g.node("Relu", List.of(a2));
-        String mean = g.node("ReduceMean", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
-                OnnxGraphWriter.intAttr("keepdims", 0));
-        String max = g.node("ReduceMax", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2),
-                OnnxGraphWriter.intAttr("keepdims", 0));
+        String mean = g.node(
+                "ReduceMean", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2), OnnxGraphWriter.intAttr("keepdims", 0));
+        String max = g.node(
+                "ReduceMax", List.of(r2), OnnxGraphWriter.intsAttr("axes", 2), OnnxGraphWriter.intAttr("keepdims", 0));
         String z = g.node("Concat", List.of(mean, max), OnnxGraphWriter.intAttr("axis", 1));
         return z;
     }
@@ -249,6 +265,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         final float[] dh1;
         /** Cosine head: normalised features, their norm, normalised class weights (input-major), cosines. */
         final float[] zHat;
+
         final float[] zNorm = new float[1];
         final float[] wHat;
         final float[] wNorm;

@@ -20,7 +20,11 @@ public final class TrainedModel implements ProbabilityModel {
     private final float[] invStd;
     private final SequenceNetwork network;
 
-    public TrainedModel(SignModelMetadata metadata, FeatureTransform transform, float[] mean, float[] invStd,
+    public TrainedModel(
+            SignModelMetadata metadata,
+            FeatureTransform transform,
+            float[] mean,
+            float[] invStd,
             SequenceNetwork network) {
         this.metadata = Checks.notNull(metadata, "metadata");
         this.transform = Checks.notNull(transform, "transform");
@@ -28,12 +32,15 @@ public final class TrainedModel implements ProbabilityModel {
         int d = transform.outputSize();
         Checks.length(mean, d, "mean");
         Checks.length(invStd, d, "invStd");
-        if (network.shape().inputSize() != d || network.shape().frames() != metadata.sequenceLength()
+        if (network.shape().inputSize() != d
+                || network.shape().frames() != metadata.sequenceLength()
                 || network.shape().classes() != metadata.labels().size()
                 || !transform.layout().equals(metadata.layout())) {
             throw new InvalidInputException("network " + network.shape() + ", transform (" + d + " features, layout "
-                    + transform.layout().spec() + ") and metadata (" + metadata.labels().size() + " labels, "
-                    + metadata.sequenceLength() + " frames, layout " + metadata.layout().spec() + ") disagree");
+                    + transform.layout().spec() + ") and metadata ("
+                    + metadata.labels().size() + " labels, "
+                    + metadata.sequenceLength() + " frames, layout "
+                    + metadata.layout().spec() + ") disagree");
         }
         this.mean = mean.clone();
         this.invStd = invStd.clone();
@@ -48,8 +55,8 @@ public final class TrainedModel implements ProbabilityModel {
     /** The same model with other metadata (e.g. Khmer translations); layout, length and labels must not change. */
     public TrainedModel withMetadata(SignModelMetadata other) {
         if (!other.labelNames().equals(metadata.labelNames())) {
-            throw new InvalidInputException("labels " + other.labelNames() + " differ from the model's "
-                    + metadata.labelNames());
+            throw new InvalidInputException(
+                    "labels " + other.labelNames() + " differ from the model's " + metadata.labelNames());
         }
         return new TrainedModel(other, transform, mean, invStd, network);
     }
@@ -111,8 +118,8 @@ public final class TrainedModel implements ProbabilityModel {
         TemporalConvNetwork net = embedder();
         int w = metadata.windowSize();
         if (windows.length < (long) count * w) {
-            throw new InvalidInputException(count + " windows need " + (long) count * w + " floats, got "
-                    + windows.length);
+            throw new InvalidInputException(
+                    count + " windows need " + (long) count * w + " floats, got " + windows.length);
         }
         int e = net.embeddingSize();
         float[] out = new float[count * e];
@@ -140,8 +147,8 @@ public final class TrainedModel implements ProbabilityModel {
     public float[] probabilities(float[] windows, int count) {
         int w = metadata.windowSize();
         if (windows.length < (long) count * w) {
-            throw new InvalidInputException(count + " windows need " + (long) count * w + " floats, got "
-                    + windows.length);
+            throw new InvalidInputException(
+                    count + " windows need " + (long) count * w + " floats, got " + windows.length);
         }
         int c = metadata.labels().size();
         float[] out = new float[count * c];

@@ -49,8 +49,13 @@ public final class Trainer {
     }
 
     /** What {@link #train} produced. Immutable. */
-    public record Result(TrainedModel model, List<EpochStats> history, int bestEpoch, double seconds,
-            int trainWindows, int monitorWindows) {
+    public record Result(
+            TrainedModel model,
+            List<EpochStats> history,
+            int bestEpoch,
+            double seconds,
+            int trainWindows,
+            int monitorWindows) {
         public Result {
             history = List.copyOf(history);
         }
@@ -73,8 +78,8 @@ public final class Trainer {
         FeatureTransform transform = new FeatureTransform(layout, config.handShape());
         Perturbations perturb = new Perturbations(layout);
         if (config.augmentation().flipProbability() > 0 && !perturb.canMirror()) {
-            throw new InvalidInputException("flip augmentation needs a mirrorable layout, " + layout.spec()
-                    + " is not");
+            throw new InvalidInputException(
+                    "flip augmentation needs a mirrorable layout, " + layout.spec() + " is not");
         }
         int[][] split = monitorSplit(all);
         SignDataset fit = all.subset(split[0]);
@@ -82,10 +87,12 @@ public final class Trainer {
         int t = all.sequenceLength();
         int d = transform.outputSize();
         Standardisation stats = standardisation(fit, transform, perturb);
-        SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t).withNoSignLabel(noSignLabel)
+        SignModelMetadata meta = SignModelMetadata.of(all.labels(), layout, t)
+                .withNoSignLabel(noSignLabel)
                 .withNormalization(transform.description())
                 .withFrameRate(all.frameRate());
-        NetworkShape shape = new NetworkShape(t, d, config.hidden1(), config.hidden2(), all.labels().size());
+        NetworkShape shape = new NetworkShape(
+                t, d, config.hidden1(), config.hidden2(), all.labels().size());
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread th = new Thread(r, "kslr-train");
             th.setDaemon(true);
@@ -99,31 +106,55 @@ public final class Trainer {
             for (int m = 0; m < config.ensemble(); m++) {
                 long seed = m == 0 ? config.seed() : mix(config.seed(), m, -3);
                 SequenceNetwork net = config.architecture().create(shape, seed);
-                LOG.info("training{} on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a"
-                        + " frame), {} network {} with {} parameters, {} thread(s)",
+                LOG.info(
+                        "training{} on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a"
+                                + " frame), {} network {} with {} parameters, {} thread(s)",
                         config.ensemble() > 1 ? " ensemble member " + (m + 1) + "/" + config.ensemble() : "",
-                        fit.size(), monitor.size(), layout.spec(), layout.size(), d, net.family(), shape,
-                        net.parameterCount(), config.threads());
-                Result r = run(fit, monitor, val, transform, perturb, stats, meta, net, pool, listener, started, seed,
-                        m == 0);
+                        fit.size(),
+                        monitor.size(),
+                        layout.spec(),
+                        layout.size(),
+                        d,
+                        net.family(),
+                        shape,
+                        net.parameterCount(),
+                        config.threads());
+                Result r = run(
+                        fit, monitor, val, transform, perturb, stats, meta, net, pool, listener, started, seed, m == 0);
                 first = first == null ? r : first;
                 members.add(r.model().network());
             }
             if (members.size() == 1) {
                 return first;
             }
-            TrainedModel ensemble = new TrainedModel(meta, transform, stats.mean(), stats.invStd(),
-                    new EnsembleNetwork(members));
-            return new Result(ensemble, first.history(), first.bestEpoch(), (System.nanoTime() - started) / 1e9,
-                    first.trainWindows(), first.monitorWindows());
+            TrainedModel ensemble =
+                    new TrainedModel(meta, transform, stats.mean(), stats.invStd(), new EnsembleNetwork(members));
+            return new Result(
+                    ensemble,
+                    first.history(),
+                    first.bestEpoch(),
+                    (System.nanoTime() - started) / 1e9,
+                    first.trainWindows(),
+                    first.monitorWindows());
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private Result run(SignDataset fit, SignDataset monitor, SignDataset val, FeatureTransform transform,
-            Perturbations perturb, Standardisation stats, SignModelMetadata meta, SequenceNetwork net,
-            ExecutorService pool, TrainingListener listener, long started, long seed, boolean checkpoints) {
+    private Result run(
+            SignDataset fit,
+            SignDataset monitor,
+            SignDataset val,
+            FeatureTransform transform,
+            Perturbations perturb,
+            Standardisation stats,
+            SignModelMetadata meta,
+            SequenceNetwork net,
+            ExecutorService pool,
+            TrainingListener listener,
+            long started,
+            long seed,
+            boolean checkpoints) {
         int n = net.parameterCount();
         float[] params = net.parameters();
         float[] m = new float[n];
@@ -140,8 +171,8 @@ public final class Trainer {
         float[][] chunkGrad = new float[chunksPerBatch][n];
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double lr = config.learningRate() * (0.05 + 0.95 * 0.5
-                    * (1 + StrictMath.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
+            double lr = config.learningRate()
+                    * (0.05 + 0.95 * 0.5 * (1 + StrictMath.cos(Math.PI * (epoch - 1) / config.maxEpochs())));
             int[] order = shuffled(fit.size(), mix(seed, epoch, -1));
             double lossSum = 0;
             double correct = 0;
@@ -154,8 +185,8 @@ public final class Trainer {
                     int to = Math.min(end, from + CHUNK);
                     final int chunk = ch;
                     final int ep = epoch;
-                    tasks.add(pool.submit(() -> chunkGradient(fit, order, from, to, ep, seed, transform, perturb,
-                            stats, net, chunkGrad[chunk])));
+                    tasks.add(pool.submit(() -> chunkGradient(
+                            fit, order, from, to, ep, seed, transform, perturb, stats, net, chunkGrad[chunk])));
                 }
                 java.util.Arrays.fill(grad, 0f);
                 for (int ch = 0; ch < chunks; ch++) {
@@ -168,9 +199,18 @@ public final class Trainer {
                 adamW(params, grad, m, v, step, lr, 1f / (end - start));
             }
             LossAndHits mon = evaluate(monitor, transform, stats, net, pool);
-            double valAcc = val == null ? Double.NaN : evaluate(val, transform, stats, net, pool).hits();
-            EpochStats es = new EpochStats(epoch, lossSum / order.length, correct / order.length, mon.loss(),
-                    mon.hits(), valAcc, lr, (System.nanoTime() - epochStart) / 1e9);
+            double valAcc = val == null
+                    ? Double.NaN
+                    : evaluate(val, transform, stats, net, pool).hits();
+            EpochStats es = new EpochStats(
+                    epoch,
+                    lossSum / order.length,
+                    correct / order.length,
+                    mon.loss(),
+                    mon.hits(),
+                    valAcc,
+                    lr,
+                    (System.nanoTime() - epochStart) / 1e9);
             history.add(es);
             boolean improved = mon.loss() < bestLoss;
             if (improved) {
@@ -185,24 +225,35 @@ public final class Trainer {
                 sinceBest++;
             }
             // With a listener the caller shows progress; the log then keeps it at debug level.
-            LOG.atLevel(listener == null ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG).log(
-                    "epoch {}/{}: train loss {} acc {}, monitor loss {} acc {}{}, lr {}, {} s{}", epoch,
-                    config.maxEpochs(), f4(es.trainLoss()), f4(es.trainAccuracy()), f4(es.monitorLoss()),
-                    f4(es.monitorAccuracy()), val == null ? "" : ", validation acc " + f4(valAcc),
-                    String.format("%.2e", lr), String.format("%.1f", es.seconds()), improved ? " (best)" : "");
+            LOG.atLevel(listener == null ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG)
+                    .log(
+                            "epoch {}/{}: train loss {} acc {}, monitor loss {} acc {}{}, lr {}, {} s{}",
+                            epoch,
+                            config.maxEpochs(),
+                            f4(es.trainLoss()),
+                            f4(es.trainAccuracy()),
+                            f4(es.monitorLoss()),
+                            f4(es.monitorAccuracy()),
+                            val == null ? "" : ", validation acc " + f4(valAcc),
+                            String.format("%.2e", lr),
+                            String.format("%.1f", es.seconds()),
+                            improved ? " (best)" : "");
             if (listener != null) {
                 listener.onEpoch(es, improved);
             }
             if (sinceBest >= config.patience()) {
-                LOG.info("early stop: monitor loss has not improved for {} epochs; best epoch {}", sinceBest,
-                        bestEpoch);
+                LOG.info(
+                        "early stop: monitor loss has not improved for {} epochs; best epoch {}", sinceBest, bestEpoch);
                 break;
             }
         }
         SequenceNetwork bestNet = net.withParameters(best);
         TrainedModel model = new TrainedModel(meta, transform, stats.mean(), stats.invStd(), bestNet);
         double seconds = (System.nanoTime() - started) / 1e9;
-        LOG.info("training done in {} s, best epoch {} (monitor loss {})", String.format("%.1f", seconds), bestEpoch,
+        LOG.info(
+                "training done in {} s, best epoch {} (monitor loss {})",
+                String.format("%.1f", seconds),
+                bestEpoch,
                 f4(bestLoss));
         return new Result(model, history, bestEpoch, seconds, fit.size(), monitor.size());
     }
@@ -212,8 +263,17 @@ public final class Trainer {
     }
 
     /** Adds the gradient of windows {@code order[from .. to)} to {@code grad} (zeroed first); their loss and hits. */
-    private LossAndHits chunkGradient(SignDataset fit, int[] order, int from, int to, int epoch, long seed,
-            FeatureTransform transform, Perturbations perturb, Standardisation stats, SequenceNetwork net,
+    private LossAndHits chunkGradient(
+            SignDataset fit,
+            int[] order,
+            int from,
+            int to,
+            int epoch,
+            long seed,
+            FeatureTransform transform,
+            Perturbations perturb,
+            Standardisation stats,
+            SequenceNetwork net,
             float[] grad) {
         java.util.Arrays.fill(grad, 0f);
         int w = fit.windowSize();
@@ -255,8 +315,12 @@ public final class Trainer {
     }
 
     /** Mean cross-entropy loss and accuracy of {@code data} without augmentation. */
-    private static LossAndHits evaluate(SignDataset data, FeatureTransform transform, Standardisation stats,
-            SequenceNetwork net, ExecutorService pool) {
+    private static LossAndHits evaluate(
+            SignDataset data,
+            FeatureTransform transform,
+            Standardisation stats,
+            SequenceNetwork net,
+            ExecutorService pool) {
         int chunk = 64;
         List<Future<LossAndHits>> tasks = new ArrayList<>();
         for (int from = 0; from < data.size(); from += chunk) {
@@ -307,8 +371,7 @@ public final class Trainer {
     }
 
     /** Per-feature mean and 1/std over the fitting windows and their mirror images (so a flip keeps the statistics). */
-    private static Standardisation standardisation(SignDataset fit, FeatureTransform transform,
-            Perturbations perturb) {
+    private static Standardisation standardisation(SignDataset fit, FeatureTransform transform, Perturbations perturb) {
         int d = transform.outputSize();
         int t = fit.sequenceLength();
         double[] sum = new double[d];
@@ -375,29 +438,32 @@ public final class Trainer {
         }
         java.util.Collections.sort(fit);
         java.util.Collections.sort(mon);
-        return new int[][] {fit.stream().mapToInt(Integer::intValue).toArray(),
-            mon.stream().mapToInt(Integer::intValue).toArray()};
+        return new int[][] {
+            fit.stream().mapToInt(Integer::intValue).toArray(),
+            mon.stream().mapToInt(Integer::intValue).toArray()
+        };
     }
 
     private void checkpoint(TrainedModel model, EpochStats es) {
         try {
             Files.createDirectories(config.checkpointDir());
-            AtomicFiles.write(config.checkpointDir().resolve("best.onnx"),
-                    OnnxExport.toBytes(model, WeightPrecision.FLOAT32));
-            Files.writeString(config.checkpointDir().resolve("best.txt"), "epoch=" + es.epoch() + "\nmonitor_loss="
-                    + es.monitorLoss() + "\nmonitor_accuracy=" + es.monitorAccuracy() + "\n", StandardCharsets.UTF_8);
+            AtomicFiles.write(
+                    config.checkpointDir().resolve("best.onnx"), OnnxExport.toBytes(model, WeightPrecision.FLOAT32));
+            Files.writeString(
+                    config.checkpointDir().resolve("best.txt"),
+                    "epoch=" + es.epoch() + "\nmonitor_loss=" + es.monitorLoss() + "\nmonitor_accuracy="
+                            + es.monitorAccuracy() + "\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint to " + config.checkpointDir(), e);
         }
     }
 
     /** Per-feature mean and reciprocal standard deviation, learned from the fitting windows. */
-    record Standardisation(float[] mean, float[] invStd) {
-    }
+    record Standardisation(float[] mean, float[] invStd) {}
 
     /** A sum (or mean) of cross-entropy losses and of correct predictions (or the accuracy). */
-    record LossAndHits(double loss, double hits) {
-    }
+    record LossAndHits(double loss, double hits) {}
 
     static int argmax(float[] p) {
         int best = 0;

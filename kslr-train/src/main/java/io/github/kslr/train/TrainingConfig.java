@@ -29,9 +29,23 @@ import java.nio.file.Path;
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  */
-public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSize, int hidden1, int hidden2,
-        double learningRate, double weightDecay, double dropout, double labelSmoothing, double monitorFraction,
-        int threads, Path checkpointDir, Augmentation augmentation, boolean handShape, NetworkFamily architecture,
+public record TrainingConfig(
+        long seed,
+        int maxEpochs,
+        int patience,
+        int batchSize,
+        int hidden1,
+        int hidden2,
+        double learningRate,
+        double weightDecay,
+        double dropout,
+        double labelSmoothing,
+        double monitorFraction,
+        int threads,
+        Path checkpointDir,
+        Augmentation augmentation,
+        boolean handShape,
+        NetworkFamily architecture,
         int ensemble) {
 
     /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
@@ -49,17 +63,32 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
      * hand dropout made signs the embedder never saw harder to recognise (README).
      */
     public static Builder embedderBuilder() {
-        return new Builder().architecture(NetworkFamily.COSINE_TCN).ensemble(1).handShape(false)
+        return new Builder()
+                .architecture(NetworkFamily.COSINE_TCN)
+                .ensemble(1)
+                .handShape(false)
                 .augmentation(Augmentation.defaults().withHandDropout(0));
     }
 
     /** A builder holding this config's values, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().seed(seed).maxEpochs(maxEpochs).patience(patience).batchSize(batchSize)
-                .hidden(hidden1, hidden2).learningRate(learningRate).weightDecay(weightDecay).dropout(dropout)
-                .labelSmoothing(labelSmoothing).monitorFraction(monitorFraction).threads(threads)
-                .checkpointDir(checkpointDir).augmentation(augmentation).handShape(handShape)
-                .architecture(architecture).ensemble(ensemble);
+        return new Builder()
+                .seed(seed)
+                .maxEpochs(maxEpochs)
+                .patience(patience)
+                .batchSize(batchSize)
+                .hidden(hidden1, hidden2)
+                .learningRate(learningRate)
+                .weightDecay(weightDecay)
+                .dropout(dropout)
+                .labelSmoothing(labelSmoothing)
+                .monitorFraction(monitorFraction)
+                .threads(threads)
+                .checkpointDir(checkpointDir)
+                .augmentation(augmentation)
+                .handShape(handShape)
+                .architecture(architecture)
+                .ensemble(ensemble);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -189,9 +218,24 @@ public record TrainingConfig(long seed, int maxEpochs, int patience, int batchSi
             if (!(monitorFraction > 0 && monitorFraction < 0.5)) {
                 throw new InvalidInputException("monitorFraction must be in (0, 0.5), was " + monitorFraction);
             }
-            return new TrainingConfig(seed, maxEpochs, patience, batchSize, hidden1, hidden2, learningRate,
-                    weightDecay, dropout, labelSmoothing, monitorFraction, threads, checkpointDir, augmentation,
-                    handShape, architecture, ensemble);
+            return new TrainingConfig(
+                    seed,
+                    maxEpochs,
+                    patience,
+                    batchSize,
+                    hidden1,
+                    hidden2,
+                    learningRate,
+                    weightDecay,
+                    dropout,
+                    labelSmoothing,
+                    monitorFraction,
+                    threads,
+                    checkpointDir,
+                    augmentation,
+                    handShape,
+                    architecture,
+                    ensemble);
         }
 
         private static void positive(double v, String name, double max) {

@@ -1,11 +1,11 @@
 package io.github.kslr.train;
 
-import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignLabel;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,18 +31,24 @@ public final class TrainingReport {
     /** Ridge penalty of the baseline. */
     public static final double RIDGE_LAMBDA = 10;
 
-    private TrainingReport() {
-    }
+    private TrainingReport() {}
 
     /**
      * The measured outcome. Validation figures are NaN when there is no validation session. Immutable.
      *
      * @param exportMaxDifference largest |p_onnx - p_java| over the validation windows
      */
-    public record Summary(Trainer.Result training, int validationSession, int validationWindows, Evaluation clean,
-            List<PerturbationSuite.Outcome> perturbations, List<PerturbationSuite.Outcome> ridge,
-            Evaluation int8, long modelBytes, long int8Bytes, double exportMaxDifference) {
-    }
+    public record Summary(
+            Trainer.Result training,
+            int validationSession,
+            int validationWindows,
+            Evaluation clean,
+            List<PerturbationSuite.Outcome> perturbations,
+            List<PerturbationSuite.Outcome> ridge,
+            Evaluation int8,
+            long modelBytes,
+            long int8Bytes,
+            double exportMaxDifference) {}
 
     /**
      * Runs the job.
@@ -51,8 +57,15 @@ public final class TrainingReport {
      *        other windows train. When no window has it, everything trains and nothing is evaluated.
      * @param withBaseline also fit and evaluate the ridge baseline
      */
-    public static Summary run(SignDataset data, int validationSession, TrainingConfig config,
-            LabelTranslations translations, String noSignLabel, Path modelOut, Path reportDir, boolean withBaseline,
+    public static Summary run(
+            SignDataset data,
+            int validationSession,
+            TrainingConfig config,
+            LabelTranslations translations,
+            String noSignLabel,
+            Path modelOut,
+            Path reportDir,
+            boolean withBaseline,
             TrainingListener listener) {
         Checks.notNull(data, "data");
         Checks.notNull(modelOut, "modelOut");
@@ -60,16 +73,20 @@ public final class TrainingReport {
         int[] valIdx = data.indicesOfSession(validationSession, true);
         int[] trainIdx = data.indicesOfSession(validationSession, false);
         if (trainIdx.length == 0) {
-            throw new InvalidInputException("every window is in validation session " + validationSession
-                    + "; nothing is left to train on");
+            throw new InvalidInputException(
+                    "every window is in validation session " + validationSession + "; nothing is left to train on");
         }
         SignDataset train = data.subset(trainIdx);
         SignDataset val = valIdx.length == 0 ? null : data.subset(valIdx);
-        LOG.info("{}: training on {} windows, validating on {} windows of session {}", data, train.size(),
-                valIdx.length, validationSession);
+        LOG.info(
+                "{}: training on {} windows, validating on {} windows of session {}",
+                data,
+                train.size(),
+                valIdx.length,
+                validationSession);
         Trainer.Result result = new Trainer(config).train(train, val, noSignLabel, listener);
-        TrainedModel model = result.model().withMetadata(
-                translations.applyTo(result.model().metadata(), false));
+        TrainedModel model =
+                result.model().withMetadata(translations.applyTo(result.model().metadata(), false));
         try {
             Files.createDirectories(reportDir);
             if (modelOut.toAbsolutePath().getParent() != null) {
@@ -103,15 +120,24 @@ public final class TrainingReport {
                     // face points does not.
                     perturbations = PerturbationSuite.run(valModel, PerturbationSuite.predictor(onnx));
                 }
-                ReportCharts.confusionMatrix(clean, "Validation session " + validationSession,
-                        reportDir.resolve("confusion.png"));
+                ReportCharts.confusionMatrix(
+                        clean, "Validation session " + validationSession, reportDir.resolve("confusion.png"));
                 if (withBaseline) {
                     RidgeBaseline rb = RidgeBaseline.fit(train, RIDGE_LAMBDA, config.threads());
                     ridge = PerturbationSuite.run(val, rb::predict);
                 }
             }
-            Summary s = new Summary(result, validationSession, valIdx.length, clean, perturbations, ridge, int8Eval,
-                    fp32.length, int8.length, maxDiff);
+            Summary s = new Summary(
+                    result,
+                    validationSession,
+                    valIdx.length,
+                    clean,
+                    perturbations,
+                    ridge,
+                    int8Eval,
+                    fp32.length,
+                    int8.length,
+                    maxDiff);
             Files.writeString(reportDir.resolve("report.txt"), text(s, data, model, config), StandardCharsets.UTF_8);
             return s;
         } catch (IOException e) {
@@ -123,8 +149,16 @@ public final class TrainingReport {
         StringBuilder sb = new StringBuilder(
                 "epoch,train_loss,train_accuracy,monitor_loss,monitor_accuracy,validation_accuracy,learning_rate,seconds\n");
         for (EpochStats e : history) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f%n", e.epoch(), e.trainLoss(),
-                    e.trainAccuracy(), e.monitorLoss(), e.monitorAccuracy(), e.validationAccuracy(), e.learningRate(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f%n",
+                    e.epoch(),
+                    e.trainLoss(),
+                    e.trainAccuracy(),
+                    e.monitorLoss(),
+                    e.monitorAccuracy(),
+                    e.validationAccuracy(),
+                    e.learningRate(),
                     e.seconds()));
         }
         Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
@@ -135,36 +169,72 @@ public final class TrainingReport {
         Trainer.Result r = s.training();
         sb.append("KSLR training report\n\n");
         sb.append("data: ").append(data).append('\n');
-        sb.append(String.format(Locale.ROOT, "split: validation = session %d (%d windows); training = all other"
-                + " sessions (%d windows fitted, %d held out by seed to pick the best epoch)%n",
-                s.validationSession(), s.validationWindows(), r.trainWindows(), r.monitorWindows()));
-        sb.append("model input layout: ").append(model.metadata().layout().spec()).append('\n');
-        sb.append("network: ").append(model.architecture()).append(' ').append(model.network().shape()).append(", ")
-                .append(model.parameterCount()).append(" parameters\n");
+        sb.append(String.format(
+                Locale.ROOT,
+                "split: validation = session %d (%d windows); training = all other"
+                        + " sessions (%d windows fitted, %d held out by seed to pick the best epoch)%n",
+                s.validationSession(),
+                s.validationWindows(),
+                r.trainWindows(),
+                r.monitorWindows()));
+        sb.append("model input layout: ")
+                .append(model.metadata().layout().spec())
+                .append('\n');
+        sb.append("network: ")
+                .append(model.architecture())
+                .append(' ')
+                .append(model.network().shape())
+                .append(", ")
+                .append(model.parameterCount())
+                .append(" parameters\n");
         sb.append("config: ").append(c).append('\n');
-        sb.append(String.format(Locale.ROOT, "training: %d epochs run, best epoch %d, %.1f s on %d thread(s)%n",
-                r.history().size(), r.bestEpoch(), r.seconds(), c.threads()));
-        sb.append(String.format(Locale.ROOT, "model: %d bytes float32, %d bytes int8 (model.int8.onnx)%n",
-                s.modelBytes(), s.int8Bytes()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "training: %d epochs run, best epoch %d, %.1f s on %d thread(s)%n",
+                r.history().size(),
+                r.bestEpoch(),
+                r.seconds(),
+                c.threads()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "model: %d bytes float32, %d bytes int8 (model.int8.onnx)%n",
+                s.modelBytes(),
+                s.int8Bytes()));
         sb.append("\nlabels (label, gloss, Khmer):\n");
         for (SignLabel l : model.metadata().labels()) {
-            sb.append("  ").append(l.label()).append('\t').append(l.gloss()).append('\t').append(l.khmer()).append('\n');
+            sb.append("  ")
+                    .append(l.label())
+                    .append('\t')
+                    .append(l.gloss())
+                    .append('\t')
+                    .append(l.khmer())
+                    .append('\n');
         }
         if (s.clean() == null) {
             sb.append("\nno validation windows: nothing evaluated\n");
             return sb.toString();
         }
-        sb.append(String.format(Locale.ROOT, "%nexported ONNX vs trainer probabilities: max |difference| %.3g%n",
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nexported ONNX vs trainer probabilities: max |difference| %.3g%n",
                 s.exportMaxDifference()));
-        sb.append("\nvalidation (exported float32 model): ").append(s.clean().summaryLine()).append('\n');
-        sb.append("validation (int8 variant):           ").append(s.int8().summaryLine()).append(String.format(
-                Locale.ROOT, "  (accuracy change %+.4f)%n", s.int8().accuracy() - s.clean().accuracy()));
+        sb.append("\nvalidation (exported float32 model): ")
+                .append(s.clean().summaryLine())
+                .append('\n');
+        sb.append("validation (int8 variant):           ")
+                .append(s.int8().summaryLine())
+                .append(String.format(
+                        Locale.ROOT,
+                        "  (accuracy change %+.4f)%n",
+                        s.int8().accuracy() - s.clean().accuracy()));
         sb.append("\nper class:\n").append(s.clean().perClassTable());
-        sb.append("\nmost frequent confusions (true -> predicted: count):\n").append(s.clean().topConfusions(10));
+        sb.append("\nmost frequent confusions (true -> predicted: count):\n")
+                .append(s.clean().topConfusions(10));
         sb.append("\nperturbation suite, model:\n").append(PerturbationSuite.table(s.perturbations()));
         if (!s.ridge().isEmpty()) {
             sb.append("\nperturbation suite, ridge baseline (one-vs-rest least squares, lambda ")
-                    .append(RIDGE_LAMBDA).append(", standardised flattened raw frames):\n")
+                    .append(RIDGE_LAMBDA)
+                    .append(", standardised flattened raw frames):\n")
                     .append(PerturbationSuite.table(s.ridge()));
         }
         sb.append("\ncharts: confusion.png, curves.png; per-epoch numbers: history.csv\n");

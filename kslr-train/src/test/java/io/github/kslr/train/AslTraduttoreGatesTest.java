@@ -1,6 +1,5 @@
 package io.github.kslr.train;
 
-import io.github.kslr.recognizer.DemoSignModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +9,7 @@ import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.recognizer.DemoSignModel;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,21 +41,26 @@ class AslTraduttoreGatesTest {
         data = SignDataset.load(dir);
         train = data.subset(data.indicesOfSession(1, false));
         validation = data.subset(data.indicesOfSession(1, true));
-        List<PerturbationSuite.Outcome> ridge = PerturbationSuite.run(validation,
-                RidgeBaseline.fit(train, TrainingReport.RIDGE_LAMBDA, 2)::predict);
+        List<PerturbationSuite.Outcome> ridge =
+                PerturbationSuite.run(validation, RidgeBaseline.fit(train, TrainingReport.RIDGE_LAMBDA, 2)::predict);
         ridgeAccuracy = ridge.get(0).accuracy();
         LOG.info("ridge baseline on session 1:\n{}", PerturbationSuite.table(ridge));
         // The linear baseline is strong on clean data and fails on a left-handed signer.
         assertTrue(ridgeAccuracy > 0.9, "ridge " + ridgeAccuracy);
-        assertTrue(ridge.get(1).accuracy() < 0.5, "ridge mirrored " + ridge.get(1).accuracy());
+        assertTrue(
+                ridge.get(1).accuracy() < 0.5, "ridge mirrored " + ridge.get(1).accuracy());
     }
 
     private static void assertGates(String what, List<PerturbationSuite.Outcome> o) {
-        assertEquals(PerturbationSuite.names(), o.stream().map(PerturbationSuite.Outcome::name).toList());
+        assertEquals(
+                PerturbationSuite.names(),
+                o.stream().map(PerturbationSuite.Outcome::name).toList());
         double clean = o.get(0).accuracy();
         assertTrue(clean >= 0.99, what + ": accuracy " + clean + " < 0.99");
         assertTrue(clean >= ridgeAccuracy, what + ": accuracy " + clean + " below the ridge baseline " + ridgeAccuracy);
-        assertTrue(o.get(1).accuracy() >= 0.98, what + ": mirrored accuracy " + o.get(1).accuracy() + " < 0.98");
+        assertTrue(
+                o.get(1).accuracy() >= 0.98,
+                what + ": mirrored accuracy " + o.get(1).accuracy() + " < 0.98");
         for (PerturbationSuite.Outcome p : o.subList(2, o.size())) {
             assertTrue(p.delta() >= -0.01, what + ": " + p.name() + " costs " + -p.delta() + " > 0.01");
         }
@@ -65,14 +70,24 @@ class AslTraduttoreGatesTest {
     void modelTrainedFromScratchMeetsTheGates(@TempDir Path dir) throws Exception {
         // The demo model's recipe (kslr-train/demo/train-demo-model.sh) with fewer epochs and one network instead of
         // an ensemble, to keep CI short.
-        TrainingConfig config = TrainingConfig.builder().hidden(64, 64).maxEpochs(40).patience(10).seed(7).ensemble(1)
-                .threads(2).checkpointDir(dir.resolve("report/checkpoints")).build();
+        TrainingConfig config = TrainingConfig.builder()
+                .hidden(64, 64)
+                .maxEpochs(40)
+                .patience(10)
+                .seed(7)
+                .ensemble(1)
+                .threads(2)
+                .checkpointDir(dir.resolve("report/checkpoints"))
+                .build();
         LabelTranslations tr = LabelTranslations.read(Path.of("demo/labels.tsv"));
         Path model = dir.resolve("model.onnx");
         Path report = dir.resolve("report");
         TrainingReport.Summary s = TrainingReport.run(data, 1, config, tr, "-", model, report, false, null);
-        LOG.info("trained in {} s; model\n{}int8 {}", s.training().seconds(),
-                PerturbationSuite.table(s.perturbations()), s.int8().summaryLine());
+        LOG.info(
+                "trained in {} s; model\n{}int8 {}",
+                s.training().seconds(),
+                PerturbationSuite.table(s.perturbations()),
+                s.int8().summaryLine());
         assertEquals(validation.size(), s.validationWindows());
         assertGates("trained model", s.perturbations());
         // The exported file gives the trainer's own probabilities.
@@ -80,7 +95,9 @@ class AslTraduttoreGatesTest {
         assertEquals(s.clean().accuracy(), s.perturbations().get(0).accuracy());
         // The int8 variant is a quarter of the size and loses little.
         assertTrue(s.int8Bytes() < s.modelBytes() / 2);
-        assertTrue(s.int8().accuracy() >= s.clean().accuracy() - 0.01, "int8 " + s.int8().summaryLine());
+        assertTrue(
+                s.int8().accuracy() >= s.clean().accuracy() - 0.01,
+                "int8 " + s.int8().summaryLine());
         // The report.
         String text = Files.readString(report.resolve("report.txt"));
         assertTrue(text.contains(s.clean().summaryLine()), text);
@@ -91,7 +108,9 @@ class AslTraduttoreGatesTest {
         assertNotNull(curves);
         assertEquals(900, confusion.getWidth());
         assertEquals(700, curves.getHeight());
-        assertEquals(s.training().history().size() + 1, Files.readAllLines(report.resolve("history.csv")).size());
+        assertEquals(
+                s.training().history().size() + 1,
+                Files.readAllLines(report.resolve("history.csv")).size());
         assertTrue(Files.size(report.resolve("checkpoints/best.onnx")) > 0);
     }
 
@@ -109,10 +128,12 @@ class AslTraduttoreGatesTest {
             assertFalse(m.layout().uses(LandmarkPart.FACE), "the data has no face points");
             for (SignLabel l : m.labels()) {
                 assertFalse(l.gloss().isBlank(), l.label());
-                assertTrue(l.khmer().codePoints().anyMatch(c -> c >= 0x1780 && c <= 0x17FF),
+                assertTrue(
+                        l.khmer().codePoints().anyMatch(c -> c >= 0x1780 && c <= 0x17FF),
                         "label '" + l.label() + "' needs Khmer text, has '" + l.khmer() + "'");
             }
-            assertEquals("កាហ្វេ", m.labels().get(m.labelNames().indexOf("coffee")).khmer());
+            assertEquals(
+                    "កាហ្វេ", m.labels().get(m.labelNames().indexOf("coffee")).khmer());
             List<PerturbationSuite.Outcome> o = PerturbationSuite.run(validation, PerturbationSuite.predictor(demo));
             LOG.info("bundled demo model on session 1:\n{}", PerturbationSuite.table(o));
             assertGates("demo model", o);

@@ -1,6 +1,5 @@
 package io.github.kslr.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,8 +76,10 @@ class AugmentationTest {
         Augmentation a = Augmentation.none().withHandDropout(1);
         float[] original = augment(Augmentation.none(), 0);
         for (int f = 0; f < T; f++) {
-            assertTrue(partPresent(original, f, LandmarkPart.LEFT_HAND) && partPresent(original, f,
-                    LandmarkPart.RIGHT_HAND), "the test window has both hands in every frame");
+            assertTrue(
+                    partPresent(original, f, LandmarkPart.LEFT_HAND)
+                            && partPresent(original, f, LandmarkPart.RIGHT_HAND),
+                    "the test window has both hands in every frame");
         }
         for (long seed = 0; seed < 30; seed++) {
             float[] w = augment(a, seed);
@@ -124,8 +125,8 @@ class AugmentationTest {
 
     @Test
     void chancesOutsideZeroToOneAreNamed() {
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> Augmentation.defaults().withHandDropout(1.5));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class, () -> Augmentation.defaults().withHandDropout(1.5));
         assertTrue(e.getMessage().contains("handDropout"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withTimeMask(-0.1));
     }

@@ -28,8 +28,8 @@ class CrossValidationTest {
             }
         }
         assertEquals(base.size(), i);
-        return new SignDataset(base.layout(), base.sequenceLength(), base.windows(), base.labelsArray(), session,
-                base.labels());
+        return new SignDataset(
+                base.layout(), base.sequenceLength(), base.windows(), base.labelsArray(), session, base.labels());
     }
 
     @Test
@@ -61,10 +61,13 @@ class CrossValidationTest {
             assertEquals(1, t);
         }
         // Largest first, each to the lightest fold: 40 | 30 | 20+12 ... sizes end within one session of each other.
-        int[] sizes = folds.stream().mapToInt(f -> f.validation().length).sorted().toArray();
+        int[] sizes =
+                folds.stream().mapToInt(f -> f.validation().length).sorted().toArray();
         assertArrayEquals(new int[] {40, 40, 40}, sizes, Arrays.toString(sizes));
         for (int f = 0; f < 3; f++) {
-            assertArrayEquals(folds.get(f).sessions(), CrossValidation.folds(data, 3).get(f).sessions());
+            assertArrayEquals(
+                    folds.get(f).sessions(),
+                    CrossValidation.folds(data, 3).get(f).sessions());
         }
     }
 
@@ -79,25 +82,32 @@ class CrossValidationTest {
     @Test
     void runPredictsEveryWindowOnceAndReportsEachFold() {
         SignDataset data = Synthetic.dataset(3, 12, 6, 9);
-        TrainingConfig config = TrainingConfig.builder().maxEpochs(3).hidden(8, 8).threads(1).build();
+        TrainingConfig config =
+                TrainingConfig.builder().maxEpochs(3).hidden(8, 8).threads(1).build();
         List<Integer> started = new ArrayList<>();
         CrossValidation.Report r = CrossValidation.run(data, 3, config, "sign0", true, "test", started::add);
         assertEquals(List.of(1, 2, 3), started);
         assertEquals(3, r.folds().size());
         assertEquals(data.size(), r.pooled().count());
-        assertEquals(data.size(), r.folds().stream().mapToInt(f -> f.predicted().length).sum());
+        assertEquals(
+                data.size(),
+                r.folds().stream().mapToInt(f -> f.predicted().length).sum());
         for (CrossValidation.FoldResult f : r.folds()) {
             assertEquals(f.fold().validation().length, f.evaluation().count());
             assertTrue(f.ridge() != null && !Double.isNaN(f.accuracy("mirrored")));
             assertTrue(f.noSignFalseAccept() >= 0 && f.noSignFalseAccept() <= 1);
         }
-        assertTrue(r.summaryLine().matches(
-                "cv_accuracy=[01]\\.\\d{4} cv_std=0\\.\\d{4} cv_min=[01]\\.\\d{4} cv_macro_f1=[01]\\.\\d{4} folds=3"),
+        assertTrue(
+                r.summaryLine()
+                        .matches(
+                                "cv_accuracy=[01]\\.\\d{4} cv_std=0\\.\\d{4} cv_min=[01]\\.\\d{4} cv_macro_f1=[01]\\.\\d{4} folds=3"),
                 r.summaryLine());
         String text = r.text();
-        assertTrue(text.contains("recipe: test") && text.contains("ridge baseline") && text.contains("mirrored"),
-                text);
+        assertTrue(text.contains("recipe: test") && text.contains("ridge baseline") && text.contains("mirrored"), text);
         // Training is deterministic for a seed, so the whole report is too.
-        assertEquals(text, CrossValidation.run(data, 3, config, "sign0", true, "test", null).text());
+        assertEquals(
+                text,
+                CrossValidation.run(data, 3, config, "sign0", true, "test", null)
+                        .text());
     }
 }

@@ -39,8 +39,8 @@ class EmbedderBackgroundTest {
         for (int i = 0; i < n; i++) {
             y[i] = i % 4;
             float[] c = y[i] != 0 ? centre[y[i]] : (i % 16 == 0 ? unit(0, 0, 1) : unit(-1, 0, 0.1));
-            float[] v = unit(c[0] + 0.05 * r.nextGaussian(), c[1] + 0.05 * r.nextGaussian(),
-                    c[2] + 0.05 * r.nextGaussian());
+            float[] v = unit(
+                    c[0] + 0.05 * r.nextGaussian(), c[1] + 0.05 * r.nextGaussian(), c[2] + 0.05 * r.nextGaussian());
             System.arraycopy(v, 0, emb, i * E, E);
         }
         FeatureLayout layout = FeatureLayout.POSE_HANDS_258;
@@ -75,16 +75,21 @@ class EmbedderBackgroundTest {
         assertTrue(m[2] < 0.6, "the mean is far from 'hands down': " + m[2]);
         assertArrayEquals(bg, EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"), all), "deterministic");
         // No no-sign label: just the trained signs' means.
-        assertEquals(4 * E, EmbedderBackground.prototypes(data, emb, E, "", List.of(), all).length,
+        assertEquals(
+                4 * E,
+                EmbedderBackground.prototypes(data, emb, E, "", List.of(), all).length,
                 "'-' counts as a sign then");
         // The no-sign centres alone: the same centres, no sign means.
-        float[] noSignOnly = EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
-                EmbedderBackground.Kind.NO_SIGN);
+        float[] noSignOnly =
+                EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"), EmbedderBackground.Kind.NO_SIGN);
         assertArrayEquals(java.util.Arrays.copyOf(bg, c * E), noSignOnly, "the no-sign centres only");
-        assertEquals(0, EmbedderBackground.prototypes(data, emb, E, "", List.of(), EmbedderBackground.Kind.NO_SIGN)
-                .length, "no no-sign label: nothing");
-        assertArrayEquals(EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"),
-                EmbedderBackground.DEFAULT_KIND), EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")),
+        assertEquals(
+                0,
+                EmbedderBackground.prototypes(data, emb, E, "", List.of(), EmbedderBackground.Kind.NO_SIGN).length,
+                "no no-sign label: nothing");
+        assertArrayEquals(
+                EmbedderBackground.prototypes(data, emb, E, "-", List.of("c"), EmbedderBackground.DEFAULT_KIND),
+                EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")),
                 "the default kind");
     }
 }

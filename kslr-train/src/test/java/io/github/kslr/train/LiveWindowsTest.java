@@ -57,8 +57,7 @@ class LiveWindowsTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test

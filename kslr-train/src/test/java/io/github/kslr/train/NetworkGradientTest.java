@@ -62,7 +62,8 @@ class NetworkGradientTest {
         int[] groups = {net.oW1, net.oB1, net.oW2, net.oB2, net.oW3, net.oB3, net.parameterCount()};
         for (int g = 0; g + 1 < groups.length; g++) {
             // A cosine head has no bias (the last group).
-            assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0 == !(cosine && g == 5),
+            assertTrue(
+                    nonZero(grad, groups[g], groups[g + 1]) > 0 == !(cosine && g == 5),
                     "group " + g + " has " + nonZero(grad, groups[g], groups[g + 1]) + " non-zero gradients");
         }
     }
@@ -103,8 +104,19 @@ class NetworkGradientTest {
             }
         }
         assertTrue(failures <= params.length / 100, failures + " of " + params.length + " disagree:\n" + report);
-        int[] groups = {net.oWx1, net.oWh1, net.oB1, net.oWx2, net.oWh2, net.oB2, net.oW3, net.oB3, net.oW4, net.oB4,
-            net.parameterCount()};
+        int[] groups = {
+            net.oWx1,
+            net.oWh1,
+            net.oB1,
+            net.oWx2,
+            net.oWh2,
+            net.oB2,
+            net.oW3,
+            net.oB3,
+            net.oW4,
+            net.oB4,
+            net.parameterCount()
+        };
         for (int g = 0; g + 1 < groups.length; g++) {
             assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
         }
@@ -132,8 +144,14 @@ class NetworkGradientTest {
         }
     }
 
-    private static double lossAt(TemporalConvNetwork net, float[] u, TemporalConvNetwork.Workspace ws, int label,
-            float smoothing, float dropout, long dropSeed) {
+    private static double lossAt(
+            TemporalConvNetwork net,
+            float[] u,
+            TemporalConvNetwork.Workspace ws,
+            int label,
+            float smoothing,
+            float dropout,
+            long dropSeed) {
         net.forward(u, 0, ws, dropout, new Random(dropSeed));
         return net.loss(ws, label, smoothing);
     }

@@ -11,8 +11,8 @@ import ai.onnxruntime.OrtSession;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignEmbedderMetadata;
-import io.github.kslr.onnx.writer.WeightPrecision;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.onnx.writer.WeightPrecision;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -42,14 +42,16 @@ class OnnxExportTest {
             mean[i] = 0.3f * (float) r.nextGaussian();
             inv[i] = 0.5f + r.nextFloat();
         }
-        NetworkShape shape = new NetworkShape(data.sequenceLength(), d, 12, 10, data.labels().size());
+        NetworkShape shape =
+                new NetworkShape(data.sequenceLength(), d, 12, 10, data.labels().size());
         SequenceNetwork net = arch.create(shape, seed);
         float[] p = net.parameters();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.05f * (float) r.nextGaussian();
         }
         SignModelMetadata meta = SignModelMetadata.of(data.labels(), layout, data.sequenceLength())
-                .withTranslations(Map.of("sign1", "one"), Map.of("sign1", "មួយ")).withNoSignLabel("sign0");
+                .withTranslations(Map.of("sign1", "one"), Map.of("sign1", "មួយ"))
+                .withNoSignLabel("sign0");
         return new TrainedModel(meta, tf, mean, inv, net);
     }
 
@@ -72,10 +74,12 @@ class OnnxExportTest {
             w[f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
         }
         assertTrue(model.transform().handShape());
-        assertEquals(new FeatureTransform(layout).outputSize() + 2 * 21 * 3, model.transform().outputSize());
+        assertEquals(
+                new FeatureTransform(layout).outputSize() + 2 * 21 * 3,
+                model.transform().outputSize());
         float[] java = model.probabilities(w, in.size());
-        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(
-                OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
+                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
             assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
         }
     }
@@ -92,8 +96,8 @@ class OnnxExportTest {
             members.add(m.network());
         }
         // The members share the first model's standardisation (as the trainer's members do).
-        TrainedModel ensemble = new TrainedModel(first.metadata(), first.transform(), first.mean(), first.invStd(),
-                new EnsembleNetwork(members));
+        TrainedModel ensemble = new TrainedModel(
+                first.metadata(), first.transform(), first.mean(), first.invStd(), new EnsembleNetwork(members));
         SignDataset in = data.convertTo(ensemble.metadata().layout());
         float[] java = ensemble.probabilities(in.windows(), in.size());
         float[] byHand = new float[java.length];
@@ -106,10 +110,13 @@ class OnnxExportTest {
         }
         assertArrayEquals(byHand, java, 1e-6f);
         for (WeightPrecision precision : WeightPrecision.values()) {
-            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(ModelSource.ofBytes(
-                    OnnxExport.toBytes(ensemble, precision), "ensemble"))) {
-                assertArrayEquals(java, onnx.probabilities(in.windows(), in.size()),
-                        precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f, precision.name());
+            try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
+                    ModelSource.ofBytes(OnnxExport.toBytes(ensemble, precision), "ensemble"))) {
+                assertArrayEquals(
+                        java,
+                        onnx.probabilities(in.windows(), in.size()),
+                        precision == WeightPrecision.FLOAT32 ? 2e-6f : 0.05f,
+                        precision.name());
             }
         }
     }
@@ -126,9 +133,9 @@ class OnnxExportTest {
         assertArrayEquals(bytes, OnnxExport.toEmbedderBytes(model, 0.61, WeightPrecision.FLOAT32), "deterministic");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
-                OnnxTensor x = OnnxTensor.createTensor(env,
-                        FloatBuffer.wrap(in.windows()), new long[] {in.size(), in.sequenceLength(),
-                            in.layout().size()});
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
+                    in.size(), in.sequenceLength(), in.layout().size()
+                });
                 OrtSession.Result r = session.run(Map.of("landmarks", x))) {
             float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
             for (int i = 0; i < in.size(); i++) {
@@ -140,20 +147,23 @@ class OnnxExportTest {
                 }
                 assertEquals(1.0, norm, 1e-5);
             }
-            SignEmbedderMetadata meta = SignEmbedderMetadata.fromProperties(
-                    session.getMetadata().getCustomMetadata(), "embedder");
+            SignEmbedderMetadata meta =
+                    SignEmbedderMetadata.fromProperties(session.getMetadata().getCustomMetadata(), "embedder");
             assertEquals(e, meta.embeddingSize());
             assertEquals(0.61, meta.threshold(), 1e-9);
             assertEquals(model.metadata().labelNames(), meta.model().labelNames());
             assertEquals(64, meta.contentSha256().length());
         }
         // Another model, another hash; a classifier network is refused.
-        String other = SignEmbedderMetadata.fromProperties(metadataOf(OnnxExport.toEmbedderBytes(
-                randomModel(data, 9, NetworkFamily.COSINE_TCN, true), 0.61, WeightPrecision.FLOAT32)), "x")
+        String other = SignEmbedderMetadata.fromProperties(
+                        metadataOf(OnnxExport.toEmbedderBytes(
+                                randomModel(data, 9, NetworkFamily.COSINE_TCN, true), 0.61, WeightPrecision.FLOAT32)),
+                        "x")
                 .contentSha256();
-        assertTrue(!other.equals(SignEmbedderMetadata.fromProperties(metadataOf(bytes), "x")
-                .contentSha256()));
-        assertThrows(InvalidInputException.class,
+        assertTrue(!other.equals(
+                SignEmbedderMetadata.fromProperties(metadataOf(bytes), "x").contentSha256()));
+        assertThrows(
+                InvalidInputException.class,
                 () -> OnnxExport.toEmbedderBytes(randomModel(data, 8), 0.5, WeightPrecision.FLOAT32));
     }
 

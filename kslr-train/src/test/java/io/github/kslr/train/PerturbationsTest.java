@@ -44,8 +44,10 @@ class PerturbationsTest {
         assertEquals(1f - w[L.columnOf(LandmarkPart.POSE, 0, 0)], m[L.columnOf(LandmarkPart.POSE, 0, 0)], 1e-7);
         // Right hand 5 (frame 1) becomes left hand 5.
         int f1 = L.size();
-        assertEquals(1f - w[f1 + L.columnOf(LandmarkPart.RIGHT_HAND, 5, 0)],
-                m[f1 + L.columnOf(LandmarkPart.LEFT_HAND, 5, 0)], 1e-7);
+        assertEquals(
+                1f - w[f1 + L.columnOf(LandmarkPart.RIGHT_HAND, 5, 0)],
+                m[f1 + L.columnOf(LandmarkPart.LEFT_HAND, 5, 0)],
+                1e-7);
         float[] back = new float[w.length];
         p.mirror(m, 0, back, 0, 3);
         assertArrayEquals(w, back, 1e-6f);

@@ -41,8 +41,8 @@ class RidgeBaselineTest {
     @Test
     void dualFormMatchesAnIndependentReference() {
         // 12 windows, 2 frames x 18 features = 36 columns: fewer windows than features, solved in the dual.
-        SignDataset d = Synthetic.dataset(3, 4, 2, 9).convertTo(
-                FeatureLayout.parse("small", "pose:11,12:xyz;right_hand:0,4,8,12:xyz"));
+        SignDataset d = Synthetic.dataset(3, 4, 2, 9)
+                .convertTo(FeatureLayout.parse("small", "pose:11,12:xyz;right_hand:0,4,8,12:xyz"));
         assertTrue(d.size() < d.windowSize());
         compare(d);
     }
@@ -50,8 +50,8 @@ class RidgeBaselineTest {
     @Test
     void primalFormMatchesAnIndependentReference() {
         // 30 windows, 1 frame x 12 features: more windows than features, solved in the primal.
-        SignDataset d = Synthetic.dataset(3, 10, 1, 9).convertTo(
-                FeatureLayout.parse("tiny", "pose:11,12:xyz;right_hand:0,8:xyz"));
+        SignDataset d = Synthetic.dataset(3, 10, 1, 9)
+                .convertTo(FeatureLayout.parse("tiny", "pose:11,12:xyz;right_hand:0,8:xyz"));
         assertTrue(d.size() > d.windowSize());
         compare(d);
     }

@@ -59,12 +59,13 @@ class SignDatasetTest {
     void refusesLabelsThatLabelsTxtCannotHold() {
         FeatureLayout layout = FeatureLayout.of("left_hand:0:xyz");
         float[] x = new float[2 * 3 * layout.size()];
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new SignDataset(layout, 3, x,
-                new int[] {0, 1}, null, List.of("zebra\nworld", "hello")));
-        assertTrue(e.getMessage().contains("zebra\\nworld") && e.getMessage().contains("line break"),
-                e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> new SignDataset(layout, 3, x, new int[] {0, 1}, null,
-                List.of("hello", "hello")));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> new SignDataset(layout, 3, x, new int[] {0, 1}, null, List.of("zebra\nworld", "hello")));
+        assertTrue(e.getMessage().contains("zebra\\nworld") && e.getMessage().contains("line break"), e.getMessage());
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> new SignDataset(layout, 3, x, new int[] {0, 1}, null, List.of("hello", "hello")));
         assertTrue(e.getMessage().contains("appears twice"), e.getMessage());
     }
 
@@ -86,7 +87,8 @@ class SignDatasetTest {
         // NaN in the windows.
         float[] x = d.windows();
         x[7] = Float.NaN;
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
                 () -> new SignDataset(d.layout(), 3, x, d.labelsArray(), null, d.labels()));
     }
 
@@ -124,14 +126,15 @@ class SignDatasetTest {
         assertTrue(Files.notExists(dir.resolve("b/frame_rate.txt")), "unknown: no file");
         assertEquals(0, SignDataset.load(dir.resolve("b")).frameRate());
         // The trainer writes it into the model.
-        Trainer.Result r = new Trainer(TrainingConfig.builder().maxEpochs(1).patience(1).build())
-                .train(back, null, "", null);
+        Trainer.Result r =
+                new Trainer(TrainingConfig.builder().maxEpochs(1).patience(1).build()).train(back, null, "", null);
         assertEquals(30, r.model().metadata().frameRate());
         for (String bad : new String[] {"fast", "0", "-5", "NaN"}) {
             Files.writeString(dir.resolve("a/frame_rate.txt"), bad);
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> SignDataset.load(dir.resolve("a")), bad);
-            assertTrue(e.getMessage().contains("frame_rate.txt") && e.getMessage().contains(bad), e.getMessage());
+            InvalidInputException e =
+                    assertThrows(InvalidInputException.class, () -> SignDataset.load(dir.resolve("a")), bad);
+            assertTrue(
+                    e.getMessage().contains("frame_rate.txt") && e.getMessage().contains(bad), e.getMessage());
         }
         assertThrows(InvalidInputException.class, () -> d.withFrameRate(-1));
     }
@@ -140,8 +143,8 @@ class SignDatasetTest {
     void saveFillsAnEmptyFolderButRefusesAFullOne(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(2, 2, 3, 3);
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        SignDataset noSessions = new SignDataset(d.layout(), d.sequenceLength(), d.windows(), d.labelsArray(), null,
-                d.labels());
+        SignDataset noSessions =
+                new SignDataset(d.layout(), d.sequenceLength(), d.windows(), d.labelsArray(), null, d.labels());
         noSessions.save(empty);
         assertEquals(d.size(), SignDataset.load(empty).size());
         // All sessions 0: no session.npy, which is what all 0 means when loading.
@@ -165,8 +168,10 @@ class SignDatasetTest {
     }
 
     private static void write(Path dir, SignDataset d, boolean sessions) throws Exception {
-        Npy.write(dir.resolve("X.npy"), NpyArray.ofFloats(d.windows(), d.size(), d.sequenceLength(),
-                d.layout().size()));
+        Npy.write(
+                dir.resolve("X.npy"),
+                NpyArray.ofFloats(
+                        d.windows(), d.size(), d.sequenceLength(), d.layout().size()));
         short[] y = new short[d.size()];
         int[] s = new int[d.size()];
         for (int i = 0; i < y.length; i++) {

@@ -9,8 +9,7 @@ import java.util.Random;
 /** Synthetic landmark windows for fast tests: each class moves the right hand along its own path. */
 final class Synthetic {
 
-    private Synthetic() {
-    }
+    private Synthetic() {}
 
     static SignDataset dataset(int classes, int perClass, int frames, long seed) {
         FeatureLayout layout = FeatureLayout.POSE_HANDS_258;
@@ -45,20 +44,43 @@ final class Synthetic {
                             px = cx - width / 2;
                             py = cy;
                         }
-                        set(x, base, layout, LandmarkPart.POSE, lm, px + 0.002f * (float) r.nextGaussian(),
-                                py + 0.002f * (float) r.nextGaussian(), -0.1f, 0.99f);
+                        set(
+                                x,
+                                base,
+                                layout,
+                                LandmarkPart.POSE,
+                                lm,
+                                px + 0.002f * (float) r.nextGaussian(),
+                                py + 0.002f * (float) r.nextGaussian(),
+                                -0.1f,
+                                0.99f);
                     }
                     double phase = 2 * Math.PI * t / frames;
                     float hx = cx - width * (0.3f + 0.4f * (float) Math.cos(phase * (1 + c % 3) + c));
                     float hy = cy + width * (0.5f + 0.4f * (float) Math.sin(phase * (1 + c / 3)));
                     for (int lm = 0; lm < 21; lm++) {
                         double a = c * 0.5 + lm * 0.3;
-                        set(x, base, layout, LandmarkPart.RIGHT_HAND, lm,
+                        set(
+                                x,
+                                base,
+                                layout,
+                                LandmarkPart.RIGHT_HAND,
+                                lm,
                                 hx + 0.2f * width * (float) Math.cos(a) * lm / 20f,
-                                hy - 0.2f * width * (float) Math.sin(a) * lm / 20f, 0.01f * lm, 0);
+                                hy - 0.2f * width * (float) Math.sin(a) * lm / 20f,
+                                0.01f * lm,
+                                0);
                         if (leftVisible) {
-                            set(x, base, layout, LandmarkPart.LEFT_HAND, lm, cx + width * 0.8f + 0.01f * lm,
-                                    cy + width + 0.01f * lm, 0.01f * lm, 0);
+                            set(
+                                    x,
+                                    base,
+                                    layout,
+                                    LandmarkPart.LEFT_HAND,
+                                    lm,
+                                    cx + width * 0.8f + 0.01f * lm,
+                                    cy + width + 0.01f * lm,
+                                    0.01f * lm,
+                                    0);
                         }
                     }
                 }
@@ -67,8 +89,16 @@ final class Synthetic {
         return new SignDataset(layout, frames, x, y, session, labels);
     }
 
-    private static void set(float[] x, int base, FeatureLayout layout, LandmarkPart part, int lm, float px, float py,
-            float pz, float vis) {
+    private static void set(
+            float[] x,
+            int base,
+            FeatureLayout layout,
+            LandmarkPart part,
+            int lm,
+            float px,
+            float py,
+            float pz,
+            float vis) {
         x[base + layout.columnOf(part, lm, 0)] = px;
         x[base + layout.columnOf(part, lm, 1)] = py;
         x[base + layout.columnOf(part, lm, 2)] = pz;

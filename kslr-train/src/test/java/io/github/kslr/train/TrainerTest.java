@@ -20,7 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
     private static TrainingConfig.Builder small() {
-        return TrainingConfig.builder().hidden(16, 16).maxEpochs(6).patience(6).batchSize(16).seed(5).ensemble(1);
+        return TrainingConfig.builder()
+                .hidden(16, 16)
+                .maxEpochs(6)
+                .patience(6)
+                .batchSize(16)
+                .seed(5)
+                .ensemble(1);
     }
 
     @Test
@@ -29,11 +35,15 @@ class TrainerTest {
         Trainer.Result a = new Trainer(small().threads(1).build()).train(d, null, "", null);
         Trainer.Result b = new Trainer(small().threads(2).build()).train(d, null, "", null);
         Trainer.Result c = new Trainer(small().threads(2).seed(6).build()).train(d, null, "", null);
-        assertArrayEquals(a.model().network().parameterCopy(), b.model().network().parameterCopy());
-        assertEquals(a.history().get(a.history().size() - 1).trainLoss(),
+        assertArrayEquals(
+                a.model().network().parameterCopy(), b.model().network().parameterCopy());
+        assertEquals(
+                a.history().get(a.history().size() - 1).trainLoss(),
                 b.history().get(b.history().size() - 1).trainLoss());
-        assertFalse(java.util.Arrays.equals(a.model().network().parameterCopy(),
-                c.model().network().parameterCopy()), "another seed gives another model");
+        assertFalse(
+                java.util.Arrays.equals(
+                        a.model().network().parameterCopy(), c.model().network().parameterCopy()),
+                "another seed gives another model");
     }
 
     /** Member 0 of an ensemble is the single model of the same seed; the others come from other seeds. */
@@ -44,13 +54,18 @@ class TrainerTest {
         Trainer.Result three = new Trainer(small().ensemble(3).build()).train(d, null, "", null);
         EnsembleNetwork e = (EnsembleNetwork) three.model().network();
         assertEquals(3, e.members().size());
-        assertArrayEquals(single.model().network().parameterCopy(), e.members().get(0).parameterCopy());
-        assertFalse(java.util.Arrays.equals(e.members().get(1).parameterCopy(), e.members().get(2).parameterCopy()));
+        assertArrayEquals(
+                single.model().network().parameterCopy(), e.members().get(0).parameterCopy());
+        assertFalse(java.util.Arrays.equals(
+                e.members().get(1).parameterCopy(), e.members().get(2).parameterCopy()));
         assertEquals(3 * single.model().parameterCount(), three.model().parameterCount());
-        assertEquals(single.history().stream().map(EpochStats::monitorLoss).toList(),
-                three.history().stream().map(EpochStats::monitorLoss).toList(), "the report's curves are member 0's");
-        assertThrows(UnsupportedOperationException.class, () -> e.backward(new float[0], 0, e.newScratch(), 0, 0f,
-                new float[0]));
+        assertEquals(
+                single.history().stream().map(EpochStats::monitorLoss).toList(),
+                three.history().stream().map(EpochStats::monitorLoss).toList(),
+                "the report's curves are member 0's");
+        assertThrows(
+                UnsupportedOperationException.class,
+                () -> e.backward(new float[0], 0, e.newScratch(), 0, 0f, new float[0]));
     }
 
     @Test
@@ -58,7 +73,8 @@ class TrainerTest {
         SignDataset d = Synthetic.dataset(5, 40, 8, 2);
         List<EpochStats> seen = new ArrayList<>();
         List<Boolean> improved = new ArrayList<>();
-        TrainingConfig cfg = small().maxEpochs(200).patience(6).checkpointDir(dir).build();
+        TrainingConfig cfg =
+                small().maxEpochs(200).patience(6).checkpointDir(dir).build();
         Trainer.Result r = new Trainer(cfg).train(d, d, "sign0", (e, imp) -> {
             seen.add(e);
             improved.add(imp);
@@ -67,7 +83,8 @@ class TrainerTest {
         assertTrue(r.history().size() < 200, "early stopping ends training before maxEpochs");
         assertEquals(6, seen.size() - r.bestEpoch(), "stops 'patience' epochs after the best");
         assertTrue(improved.get(r.bestEpoch() - 1));
-        assertTrue(r.history().get(r.history().size() - 1).monitorAccuracy() > 0.9,
+        assertTrue(
+                r.history().get(r.history().size() - 1).monitorAccuracy() > 0.9,
                 "synthetic classes are easy: " + r.history());
         // The checkpoint is the best model, loadable by the recognizer, with the no-sign label in its metadata.
         Path best = dir.resolve("best.onnx");
@@ -86,15 +103,33 @@ class TrainerTest {
     @Test
     void reportWithoutValidationWindowsTrainsOnEverythingAndSaysSo(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(3, 10, 6, 4); // sessions 0, 1, 2
-        TrainingReport.Summary s = TrainingReport.run(d, 7, small().build(), LabelTranslations.none(), "", dir.resolve(
-                "m.onnx"), dir.resolve("r"), true, null);
+        TrainingReport.Summary s = TrainingReport.run(
+                d,
+                7,
+                small().build(),
+                LabelTranslations.none(),
+                "",
+                dir.resolve("m.onnx"),
+                dir.resolve("r"),
+                true,
+                null);
         assertEquals(0, s.validationWindows());
         assertEquals(null, s.clean());
         assertEquals(d.size(), s.training().trainWindows() + s.training().monitorWindows());
         assertTrue(Files.readString(dir.resolve("r/report.txt")).contains("no validation windows"));
         assertTrue(Files.size(dir.resolve("m.onnx")) > 0);
-        assertThrows(InvalidInputException.class, () -> TrainingReport.run(d.subset(d.indicesOfSession(1, true)), 1,
-                small().build(), LabelTranslations.none(), "", dir.resolve("x.onnx"), dir.resolve("x"), false, null));
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingReport.run(
+                        d.subset(d.indicesOfSession(1, true)),
+                        1,
+                        small().build(),
+                        LabelTranslations.none(),
+                        "",
+                        dir.resolve("x.onnx"),
+                        dir.resolve("x"),
+                        false,
+                        null));
     }
 
     @Test
@@ -102,24 +137,41 @@ class TrainerTest {
         // reports-177 (KSLR's default layout, e.g. from `kslr dataset`) has face points without left/right partners.
         SignDataset d = Synthetic.dataset(3, 10, 6, 5).convertTo(FeatureLayout.REPORTS_177);
         assertFalse(new Perturbations(d.layout()).canMirror());
-        TrainingReport.Summary s = TrainingReport.run(d, 1, small().build(), LabelTranslations.none(), "",
-                dir.resolve("m.onnx"), dir.resolve("r"), true, null);
+        TrainingReport.Summary s = TrainingReport.run(
+                d,
+                1,
+                small().build(),
+                LabelTranslations.none(),
+                "",
+                dir.resolve("m.onnx"),
+                dir.resolve("r"),
+                true,
+                null);
         // The model's suite runs in the model's own layout, which mirrors; the ridge baseline reads the data's
         // layout, so its suite leaves the mirrored check out.
-        assertEquals(PerturbationSuite.names(), s.perturbations().stream().map(PerturbationSuite.Outcome::name)
-                .toList());
-        assertEquals(List.of("clean", "shift", "scale", "tempo_1.3x", "tempo_0.75x"),
+        assertEquals(
+                PerturbationSuite.names(),
+                s.perturbations().stream().map(PerturbationSuite.Outcome::name).toList());
+        assertEquals(
+                List.of("clean", "shift", "scale", "tempo_1.3x", "tempo_0.75x"),
                 s.ridge().stream().map(PerturbationSuite.Outcome::name).toList());
         assertTrue(Files.readString(dir.resolve("r/report.txt")).contains("mirrored"));
     }
 
     @Test
     void badOptionsAreRejectedAtBuild() {
-        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().dropout(1).build());
-        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().learningRate(0).build());
-        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().monitorFraction(0.7).build());
-        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().maxEpochs(0).build());
-        assertThrows(InvalidInputException.class,
-                () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0));
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().dropout(1).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().learningRate(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().monitorFraction(0.7).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().maxEpochs(0).build());
+        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0));
     }
 }

@@ -32,13 +32,16 @@ public final class KhmerNumbers {
     public static final long MAX = 999_999_999_999L;
 
     private static final char WORD_BREAK = '\u200B';
-    private static final String[] UNITS = {"សូន្យ", "មួយ", "ពីរ", "បី", "បួន", "ប្រាំ", "ប្រាំមួយ", "ប្រាំពីរ",
-        "ប្រាំបី", "ប្រាំបួន"};
-    private static final String[] TENS = {"", "ដប់", "ម្ភៃ", "សាមសិប", "សែសិប", "ហាសិប", "ហុកសិប", "ចិតសិប",
-        "ប៉ែតសិប", "កៅសិប"};
+    private static final String[] UNITS = {
+        "សូន្យ", "មួយ", "ពីរ", "បី", "បួន", "ប្រាំ", "ប្រាំមួយ", "ប្រាំពីរ", "ប្រាំបី", "ប្រាំបួន"
+    };
+    private static final String[] TENS = {
+        "", "ដប់", "ម្ភៃ", "សាមសិប", "សែសិប", "ហាសិប", "ហុកសិប", "ចិតសិប", "ប៉ែតសិប", "កៅសិប"
+    };
     private static final String POINT = "ចុច";
     /** Scales from the largest, as CLDR's rules name them: 10^10 is "a thousand koti" (koti = 10^7). */
     private static final long[] SCALES = {10_000_000_000L, 1_000_000L, 100_000L, 10_000L, 1_000L, 100L};
+
     private static final String[] SCALE_WORDS = {"ពាន់" + WORD_BREAK + "កោដិ", "លាន", "សែន", "ម៉ឺន", "ពាន់", "រយ"};
 
     private static final String DIGIT = "[0-9\u17E0-\u17E9]";
@@ -46,8 +49,7 @@ public final class KhmerNumbers {
     private static final Pattern NUMBER = Pattern.compile("(?<!" + DIGIT + ")(" + DIGIT + "{1,3}(?:," + DIGIT
             + "{3})+(?!" + DIGIT + ")|" + DIGIT + "+)(?:\\.(" + DIGIT + "+))?");
 
-    private KhmerNumbers() {
-    }
+    private KhmerNumbers() {}
 
     /**
      * The Khmer words for {@code n}, words separated by U+200B.

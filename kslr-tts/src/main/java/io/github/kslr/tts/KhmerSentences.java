@@ -14,8 +14,7 @@ import java.util.List;
  * <p><b>Thread-safety.</b> Stateless; thread-safe.
  */
 public final class KhmerSentences {
-    private KhmerSentences() {
-    }
+    private KhmerSentences() {}
 
     /** Whether {@code cp} ends a sentence. */
     public static boolean isSentenceEnd(int cp) {
@@ -46,7 +45,10 @@ public final class KhmerSentences {
 
     /** Whether the '.' at {@code at} stands between two digits (ASCII or Khmer), as in {@code 3.14}. */
     private static boolean isDecimalPoint(String text, int at) {
-        return text.charAt(at) == '.' && at > 0 && at + 1 < text.length() && isDigit(text.charAt(at - 1))
+        return text.charAt(at) == '.'
+                && at > 0
+                && at + 1 < text.length()
+                && isDigit(text.charAt(at - 1))
                 && isDigit(text.charAt(at + 1));
     }
 

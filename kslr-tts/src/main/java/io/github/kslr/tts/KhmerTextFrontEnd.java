@@ -26,8 +26,7 @@ public record KhmerTextFrontEnd(boolean spellNumbers) {
     public static final int MAX_CHUNK_CHARS = 250;
 
     /** A chunk: the text as written (for captions and listeners) and as the voice reads it. */
-    public record Chunk(String written, String spoken) {
-    }
+    public record Chunk(String written, String spoken) {}
 
     /** The chunks of {@code text}, in order; blank ones are dropped. */
     public List<Chunk> chunks(String text) {

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * <p><b>Thread-safety.</b> Stateless; thread-safe.
  */
 public final class KhmerVoices {
-    private KhmerVoices() {
-    }
+    private KhmerVoices() {}
 
     /**
      * Opens the voice at {@code voice}.

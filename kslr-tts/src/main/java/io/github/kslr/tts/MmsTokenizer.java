@@ -39,6 +39,7 @@ public final class MmsTokenizer {
     private final Map<Integer, List<int[]>> symbolsByFirst = new HashMap<>();
     /** Single-code-point symbols to their ids: the filter and the per-character lookup. */
     private final Map<Integer, Integer> singleIds = new HashMap<>();
+
     private final Map<String, Integer> vocab;
     private final int[] pad;
     private final Integer padId;
@@ -193,9 +194,13 @@ public final class MmsTokenizer {
         if (unkId != null) {
             return unkId;
         }
-        throw new UnsupportedTextException(String.format(Locale.ROOT,
+        throw new UnsupportedTextException(String.format(
+                Locale.ROOT,
                 "character U+%04X '%s' is not in the voice's vocabulary of %d symbols and the voice has no unknown"
-                        + " token", cp, new String(Character.toChars(cp)), vocab.size()));
+                        + " token",
+                cp,
+                new String(Character.toChars(cp)),
+                vocab.size()));
     }
 
     private static long[] ensure(long[] a, int size) {

@@ -107,8 +107,10 @@ public final class SpeechPlayer implements SpeechChunkListener, AutoCloseable {
             l.start();
             return l;
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new AudioPlaybackException("cannot play " + format + ": no sound output line is available ("
-                    + e.getMessage() + "); write a WAV file instead", e);
+            throw new AudioPlaybackException(
+                    "cannot play " + format + ": no sound output line is available (" + e.getMessage()
+                            + "); write a WAV file instead",
+                    e);
         }
     }
 

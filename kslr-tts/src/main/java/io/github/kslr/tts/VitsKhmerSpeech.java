@@ -77,17 +77,18 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
     private final String outputName;
     /** The three scalar inputs: fixed per voice, made once, read-only during runs. */
     private final Map<String, OnnxTensor> scalars = new HashMap<>();
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private VitsKhmerSpeech(ModelSource source, VitsSpeechOptions options) {
         this.options = options;
         this.frontEnd = new KhmerTextFrontEnd(options.spellNumbers());
         // Speech length follows the text, so nearly every call has new shapes.
-        this.session = OnnxSessions.open(source,
-                SessionSettings.of(options.modelOptions()).withVariableShapes(true));
+        this.session = OnnxSessions.open(
+                source, SessionSettings.of(options.modelOptions()).withVariableShapes(true));
         try {
-            VitsVoiceData data = VitsVoiceData.read(source.description(), OnnxSessions.metadata(session),
-                    source.path());
+            VitsVoiceData data =
+                    VitsVoiceData.read(source.description(), OnnxSessions.metadata(session), source.path());
             this.tokenizer = new MmsTokenizer(data.tokenizer());
             this.sampleRate = data.sampleRate();
             Map<String, NodeInfo> inputs = session.inputs();
@@ -97,7 +98,8 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
             if (hasMask) {
                 requireInput(source, inputs, ATTENTION_MASK, OnnxJavaType.INT64);
             }
-            this.outputName = outputs.containsKey(WAVEFORM) ? WAVEFORM
+            this.outputName = outputs.containsKey(WAVEFORM)
+                    ? WAVEFORM
                     : outputs.size() == 1 ? outputs.keySet().iterator().next() : null;
             if (outputName == null) {
                 throw new ModelLoadException("voice " + source.description() + " has no '" + WAVEFORM
@@ -113,8 +115,14 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
                             + NOISE_SCALE + ", " + LENGTH_SCALE + ", " + NOISE_SCALE_DURATION);
                 }
             }
-            LOG.debug("voice {}: {} symbols, {} Hz, tokenizer data from {}, device {}, {}", source.description(),
-                    data.tokenizer().vocab().size(), sampleRate, data.origin(), session.device(), options);
+            LOG.debug(
+                    "voice {}: {} symbols, {} Hz, tokenizer data from {}, device {}, {}",
+                    source.description(),
+                    data.tokenizer().vocab().size(),
+                    sampleRate,
+                    data.origin(),
+                    session.device(),
+                    options);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -177,8 +185,8 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
             throw new ClosedException("voice " + session.name());
         }
         if (text.isBlank()) {
-            throw new UnsupportedTextException("text is empty" + (text.isEmpty() ? "" : " (only whitespace)")
-                    + "; expected Khmer text to speak");
+            throw new UnsupportedTextException(
+                    "text is empty" + (text.isEmpty() ? "" : " (only whitespace)") + "; expected Khmer text to speak");
         }
         // Tokenise everything first, so an unspeakable text fails before any model run.
         List<String> sentences = new ArrayList<>();
@@ -194,16 +202,22 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
             throw new UnsupportedTextException("text \"" + shorten(text) + "\" has nothing this voice can speak:"
                     + " no character besides spaces and punctuation is in its vocabulary of "
                     + tokenizer.config().vocab().size() + " symbols"
-                    + (tokenizer.config().language() == null ? "" : " (language " + tokenizer.config().language()
-                    + ")"));
+                    + (tokenizer.config().language() == null
+                            ? ""
+                            : " (language " + tokenizer.config().language() + ")"));
         }
         int total = sentences.size();
         for (int i = 0; i < total; i++) {
             long started = System.nanoTime();
             AudioClip clip = AudioClip.of(run(ids.get(i)), sampleRate);
             if (LOG.isDebugEnabled()) {
-                LOG.debug("chunk {}/{}: {} ids -> {} s of audio in {} ms", i + 1, total, ids.get(i).length,
-                        clip.durationSeconds(), (System.nanoTime() - started) / 1_000_000);
+                LOG.debug(
+                        "chunk {}/{}: {} ids -> {} s of audio in {} ms",
+                        i + 1,
+                        total,
+                        ids.get(i).length,
+                        clip.durationSeconds(),
+                        (System.nanoTime() - started) / 1_000_000);
             }
             if (!listener.onChunk(clip, sentences.get(i), i, total)) {
                 return i + 1;
@@ -231,8 +245,8 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
             // A run takes tens to hundreds of ms per sentence; wrapping the few hundred ids per call keeps concurrent
             // calls independent at no measurable cost.
             try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-                    OnnxTensor mask = hasMask ? OnnxTensor.createTensor(env, LongBuffer.wrap(ones(ids.length)), shape)
-                            : null) {
+                    OnnxTensor mask =
+                            hasMask ? OnnxTensor.createTensor(env, LongBuffer.wrap(ones(ids.length)), shape) : null) {
                 Map<String, OnnxTensor> inputs = new HashMap<>(scalars);
                 inputs.put(INPUT_IDS, idsTensor);
                 if (mask != null) {
@@ -241,28 +255,32 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
                 try (OrtSession.Result result = session.session().run(inputs, Set.of(outputName))) {
                     OnnxValue value = result.get(0);
                     if (!(value instanceof OnnxTensor)) {
-                        throw new InferenceException(session.name() + ": output " + outputName + " is "
-                                + value.getType() + ", expected a float tensor", null);
+                        throw new InferenceException(
+                                session.name() + ": output " + outputName + " is " + value.getType()
+                                        + ", expected a float tensor",
+                                null);
                     }
                     FloatBuffer fb = ((OnnxTensor) value).getFloatBuffer();
                     if (fb == null) {
-                        throw new InferenceException(session.name() + ": output " + outputName
-                                + " is not float32", null);
+                        throw new InferenceException(
+                                session.name() + ": output " + outputName + " is not float32", null);
                     }
                     float[] samples = new float[fb.remaining()];
                     fb.get(samples);
                     for (int i = 0; i < samples.length; i++) {
                         if (!Float.isFinite(samples[i])) {
-                            throw new InferenceException(session.name() + ": the voice produced a non-finite sample "
-                                    + samples[i] + " at " + i + " of " + samples.length, null);
+                            throw new InferenceException(
+                                    session.name() + ": the voice produced a non-finite sample " + samples[i] + " at "
+                                            + i + " of " + samples.length,
+                                    null);
                         }
                     }
                     return samples;
                 }
             }
         } catch (OrtException e) {
-            throw new InferenceException(session.name() + ": synthesis of " + ids.length + " ids failed: "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    session.name() + ": synthesis of " + ids.length + " ids failed: " + e.getMessage(), e);
         } finally {
             session.end();
         }
@@ -281,28 +299,31 @@ public final class VitsKhmerSpeech implements KhmerSpeech {
                     + inputs.keySet() + " (is it a VITS voice exported by tools/voice-export/export_vits.py?)");
         }
         if (!(info.getInfo() instanceof TensorInfo) || ((TensorInfo) info.getInfo()).type != type) {
-            throw new ModelLoadException("voice " + source.description() + ": input '" + name + "' is "
-                    + info.getInfo() + "; expected a " + type + " tensor");
+            throw new ModelLoadException("voice " + source.description() + ": input '" + name + "' is " + info.getInfo()
+                    + "; expected a " + type + " tensor");
         }
     }
 
     private void scalar(ModelSource source, Map<String, NodeInfo> inputs, String name, float value) {
         NodeInfo info = inputs.get(name);
         if (info == null) {
-            LOG.warn("voice {} has no '{}' input: its built-in value is used instead of {}", source.description(),
-                    name, value);
+            LOG.warn(
+                    "voice {} has no '{}' input: its built-in value is used instead of {}",
+                    source.description(),
+                    name,
+                    value);
             return;
         }
         if (!(info.getInfo() instanceof TensorInfo) || ((TensorInfo) info.getInfo()).type != OnnxJavaType.FLOAT) {
-            throw new ModelLoadException("voice " + source.description() + ": input '" + name + "' is "
-                    + info.getInfo() + "; expected a float32 scalar");
+            throw new ModelLoadException("voice " + source.description() + ": input '" + name + "' is " + info.getInfo()
+                    + "; expected a float32 scalar");
         }
         long[] shape = ((TensorInfo) info.getInfo()).getShape();
         // transformers-style exports take a 0-d scalar, sherpa-style ones a [1] tensor.
         long[] want = shape.length == 0 ? new long[0] : new long[] {1};
         try {
-            scalars.put(name, OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(new float[] {value}),
-                    want));
+            scalars.put(
+                    name, OnnxTensor.createTensor(session.environment(), FloatBuffer.wrap(new float[] {value}), want));
         } catch (OrtException e) {
             throw new ModelLoadException("voice " + source.description() + ": cannot make input " + name, e);
         }

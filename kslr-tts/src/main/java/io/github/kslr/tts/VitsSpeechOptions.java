@@ -42,8 +42,12 @@ public final class VitsSpeechOptions {
 
     /** A builder starting from these options. */
     public Builder toBuilder() {
-        return new Builder().speakingRate(speakingRate).noiseScale(noiseScale).noiseScaleDuration(noiseScaleDuration)
-                .spellNumbers(spellNumbers).modelOptions(modelOptions);
+        return new Builder()
+                .speakingRate(speakingRate)
+                .noiseScale(noiseScale)
+                .noiseScaleDuration(noiseScaleDuration)
+                .spellNumbers(spellNumbers)
+                .modelOptions(modelOptions);
     }
 
     /** 1.0 is the voice's own pace; 2.0 twice as fast. */
@@ -98,8 +102,7 @@ public final class VitsSpeechOptions {
         // A voice runs one model on long inputs: every core, spinning.
         private ModelOptions modelOptions = ModelOptions.cpu(ModelOptions.RUNTIME_CHOOSES_THREADS);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Speaking rate, finite and &gt; 0 (1.0 = the voice's pace). */
         public Builder speakingRate(double rate) {
@@ -159,8 +162,8 @@ public final class VitsSpeechOptions {
         public VitsSpeechOptions build() {
             // The upper bound keeps 1 / rate a normal float; real speech lives in roughly [0.5, 2].
             if (!(speakingRate > 0 && speakingRate <= 100)) {
-                throw new InvalidInputException("speakingRate must be > 0 and <= 100 (1.0 = the voice's pace), was "
-                        + speakingRate);
+                throw new InvalidInputException(
+                        "speakingRate must be > 0 and <= 100 (1.0 = the voice's pace), was " + speakingRate);
             }
             Checks.inRange(noiseScale, 0f, 10f, "noiseScale");
             Checks.inRange(noiseScaleDuration, 0f, 10f, "noiseScaleDuration");

@@ -20,8 +20,13 @@ import java.util.Map;
  * @param addBlank  intersperse the blank (id 0) between symbols
  * @param normalize lower-case the text and drop every character outside the vocabulary
  */
-public record VitsTokenizerConfig(Map<String, Integer> vocab, String padToken, String unkToken, String language,
-        boolean addBlank, boolean normalize) {
+public record VitsTokenizerConfig(
+        Map<String, Integer> vocab,
+        String padToken,
+        String unkToken,
+        String language,
+        boolean addBlank,
+        boolean normalize) {
 
     public VitsTokenizerConfig {
         Checks.notNull(vocab, "vocab");

@@ -65,14 +65,23 @@ record VitsVoiceData(VitsTokenizerConfig tokenizer, int sampleRate, String origi
         try {
             sampleRate = Integer.parseInt(rate.trim());
         } catch (NumberFormatException e) {
-            throw new ModelLoadException("voice " + model + ": '" + SAMPLE_RATE + "' is '" + rate
-                    + "'; expected a whole number of Hz, e.g. 16000", e);
+            throw new ModelLoadException(
+                    "voice " + model + ": '" + SAMPLE_RATE + "' is '" + rate
+                            + "'; expected a whole number of Hz, e.g. 16000",
+                    e);
         }
-        checkSupported(model, flag(md.get(PHONEMIZE), false, PHONEMIZE, where),
+        checkSupported(
+                model,
+                flag(md.get(PHONEMIZE), false, PHONEMIZE, where),
                 flag(md.get(IS_UROMAN), false, IS_UROMAN, where));
-        VitsTokenizerConfig config = config(model, vocab, md.getOrDefault(PAD_TOKEN, "<pad>"),
-                md.getOrDefault(UNK_TOKEN, "<unk>"), emptyToNull(md.get(LANGUAGE)),
-                flag(md.get(ADD_BLANK), true, ADD_BLANK, where), flag(md.get(NORMALIZE), true, NORMALIZE, where));
+        VitsTokenizerConfig config = config(
+                model,
+                vocab,
+                md.getOrDefault(PAD_TOKEN, "<pad>"),
+                md.getOrDefault(UNK_TOKEN, "<unk>"),
+                emptyToNull(md.get(LANGUAGE)),
+                flag(md.get(ADD_BLANK), true, ADD_BLANK, where),
+                flag(md.get(NORMALIZE), true, NORMALIZE, where));
         return new VitsVoiceData(config, checkRate(model, sampleRate), where);
     }
 
@@ -92,19 +101,32 @@ record VitsVoiceData(VitsTokenizerConfig tokenizer, int sampleRate, String origi
         }
         JsonObject config = parseObject(read(configFile), configFile.toString());
         JsonElement rate = config.get("sampling_rate");
-        if (rate == null || !rate.isJsonPrimitive() || !rate.getAsJsonPrimitive().isNumber()) {
+        if (rate == null
+                || !rate.isJsonPrimitive()
+                || !rate.getAsJsonPrimitive().isNumber()) {
             throw new ModelLoadException(configFile + " has no numeric 'sampling_rate'; expected e.g. 16000");
         }
         String where = tcFile.toString();
         checkSupported(model, bool(tc, "phonemize", true, where), bool(tc, "is_uroman", false, where));
-        VitsTokenizerConfig tok = config(model, vocab, string(tc, "pad_token", "<pad>", where),
-                string(tc, "unk_token", "<unk>", where), emptyToNull(string(tc, "language", null, where)),
-                bool(tc, "add_blank", true, where), bool(tc, "normalize", true, where));
+        VitsTokenizerConfig tok = config(
+                model,
+                vocab,
+                string(tc, "pad_token", "<pad>", where),
+                string(tc, "unk_token", "<unk>", where),
+                emptyToNull(string(tc, "language", null, where)),
+                bool(tc, "add_blank", true, where),
+                bool(tc, "normalize", true, where));
         return new VitsVoiceData(tok, checkRate(model, rate.getAsInt()), "files in " + dir);
     }
 
-    private static VitsTokenizerConfig config(String model, Map<String, Integer> vocab, String pad, String unk,
-            String language, boolean addBlank, boolean normalize) {
+    private static VitsTokenizerConfig config(
+            String model,
+            Map<String, Integer> vocab,
+            String pad,
+            String unk,
+            String language,
+            boolean addBlank,
+            boolean normalize) {
         try {
             return new VitsTokenizerConfig(vocab, pad, unk, language, addBlank, normalize);
         } catch (InvalidInputException e) {
@@ -114,9 +136,10 @@ record VitsVoiceData(VitsTokenizerConfig tokenizer, int sampleRate, String origi
 
     private static void checkSupported(String model, boolean phonemize, boolean uroman) {
         if (phonemize || uroman) {
-            throw new ModelLoadException("voice " + model + " needs " + (phonemize ? "espeak phonemization" : "uroman"
-                    + " romanization") + " of its input, which KSLR does not implement; KSLR speaks voices that read"
-                    + " characters directly, like facebook/mms-tts-khm");
+            throw new ModelLoadException(
+                    "voice " + model + " needs " + (phonemize ? "espeak phonemization" : "uroman" + " romanization")
+                            + " of its input, which KSLR does not implement; KSLR speaks voices that read"
+                            + " characters directly, like facebook/mms-tts-khm");
         }
     }
 
@@ -132,8 +155,8 @@ record VitsVoiceData(VitsTokenizerConfig tokenizer, int sampleRate, String origi
         for (Map.Entry<String, JsonElement> e : o.entrySet()) {
             JsonElement v = e.getValue();
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-                throw new ModelLoadException("vocab in " + where + ": symbol '" + e.getKey() + "' maps to " + v
-                        + "; expected a token id");
+                throw new ModelLoadException(
+                        "vocab in " + where + ": symbol '" + e.getKey() + "' maps to " + v + "; expected a token id");
             }
             vocab.put(e.getKey(), v.getAsInt());
         }
@@ -175,8 +198,8 @@ record VitsVoiceData(VitsTokenizerConfig tokenizer, int sampleRate, String origi
             case "false":
                 return false;
             default:
-                throw new ModelLoadException("'" + key + "' in the " + where + " is '" + value
-                        + "'; expected 1/0 or true/false");
+                throw new ModelLoadException(
+                        "'" + key + "' in the " + where + " is '" + value + "'; expected 1/0 or true/false");
         }
     }
 

@@ -70,8 +70,8 @@ class KhmerNumbersTest {
         assertEquals(KhmerNumbers.spellNumbers("ឆ្នាំ 2026"), KhmerNumbers.spellNumbers("ឆ្នាំ ២០២៦"));
         assertEquals("ឆ្នាំ " + reference(2026), KhmerNumbers.spellNumbers("ឆ្នាំ ២០២៦"));
         // Several numbers, and the characters between them as written.
-        assertEquals(reference(25) + "/" + reference(11) + "/" + reference(2026),
-                KhmerNumbers.spellNumbers("25/11/2026"));
+        assertEquals(
+                reference(25) + "/" + reference(11) + "/" + reference(2026), KhmerNumbers.spellNumbers("25/11/2026"));
         String plain = "សួស្តី ពិភពលោក";
         assertSame(plain, KhmerNumbers.spellNumbers(plain));
         assertThrows(InvalidInputException.class, () -> KhmerNumbers.spellNumbers(null));
@@ -102,7 +102,8 @@ class KhmerNumbersTest {
     @Test
     void leadingZerosAndVeryLongNumbersAreReadDigitByDigit() {
         String phone = KhmerNumbers.spellNumbers("012 345");
-        assertEquals(String.join(String.valueOf(ZW), reference(0), reference(1), reference(2)) + " " + reference(345),
+        assertEquals(
+                String.join(String.valueOf(ZW), reference(0), reference(1), reference(2)) + " " + reference(345),
                 phone);
         String thirteen = "1234567890123";
         StringBuilder expected = new StringBuilder();

@@ -20,8 +20,11 @@ class KhmerTextFrontEndTest {
         List<KhmerTextFrontEnd.Chunk> chunks = FRONT_END.chunks(text);
         StringBuilder joined = new StringBuilder();
         for (KhmerTextFrontEnd.Chunk c : chunks) {
-            assertTrue(c.written().length() <= KhmerTextFrontEnd.MAX_CHUNK_CHARS, c.written().length() + " chars");
-            assertTrue(c.written().startsWith("ខ្ញុំ") && c.written().endsWith("សុខា"), "cut at spaces: " + c.written());
+            assertTrue(
+                    c.written().length() <= KhmerTextFrontEnd.MAX_CHUNK_CHARS,
+                    c.written().length() + " chars");
+            assertTrue(
+                    c.written().startsWith("ខ្ញុំ") && c.written().endsWith("សុខា"), "cut at spaces: " + c.written());
             joined.append(c.written()).append(' ');
         }
         assertEquals(text, joined.toString(), "nothing lost");
@@ -50,8 +53,11 @@ class KhmerTextFrontEndTest {
         List<KhmerTextFrontEnd.Chunk> chunks = FRONT_END.chunks("ខ្ញុំមាន 25 ឆ្នាំ។ អរគុណ!");
         assertEquals(2, chunks.size());
         assertEquals("ខ្ញុំមាន 25 ឆ្នាំ។", chunks.get(0).written());
-        assertEquals(KhmerNumbers.spellNumbers("ខ្ញុំមាន 25 ឆ្នាំ។"), chunks.get(0).spoken());
+        assertEquals(
+                KhmerNumbers.spellNumbers("ខ្ញុំមាន 25 ឆ្នាំ។"), chunks.get(0).spoken());
         assertTrue(!chunks.get(0).spoken().contains("25"));
-        assertEquals("ខ្ញុំមាន 25 ឆ្នាំ។", new KhmerTextFrontEnd(false).chunks("ខ្ញុំមាន 25 ឆ្នាំ។").get(0).spoken());
+        assertEquals(
+                "ខ្ញុំមាន 25 ឆ្នាំ។",
+                new KhmerTextFrontEnd(false).chunks("ខ្ញុំមាន 25 ឆ្នាំ។").get(0).spoken());
     }
 }

@@ -19,9 +19,13 @@ class MmsTokenizerTest {
     private static MmsTokenizer sharedTokenizer() {
         Map<String, Integer> vocab = TtsFixtures.vocab(TtsFixtures.json(TtsFixtures.shared("vocab.json")));
         JsonObject tc = TtsFixtures.json(TtsFixtures.shared("tokenizer_config.json"));
-        return new MmsTokenizer(new VitsTokenizerConfig(vocab, tc.get("pad_token").getAsString(),
-                tc.get("unk_token").getAsString(), tc.get("language").getAsString(),
-                tc.get("add_blank").getAsBoolean(), tc.get("normalize").getAsBoolean()));
+        return new MmsTokenizer(new VitsTokenizerConfig(
+                vocab,
+                tc.get("pad_token").getAsString(),
+                tc.get("unk_token").getAsString(),
+                tc.get("language").getAsString(),
+                tc.get("add_blank").getAsBoolean(),
+                tc.get("normalize").getAsBoolean()));
     }
 
     @Test
@@ -42,9 +46,12 @@ class MmsTokenizerTest {
     void reproducesTransformersIdsForEdgeCases() {
         JsonObject fx = TtsFixtures.resource("tokenizer-edge-cases.json");
         JsonObject cfg = fx.getAsJsonObject("tokenizer");
-        MmsTokenizer tok = new MmsTokenizer(new VitsTokenizerConfig(TtsFixtures.vocab(fx.getAsJsonObject("vocab")),
-                cfg.get("pad_token").getAsString(), cfg.get("unk_token").getAsString(),
-                cfg.get("language").getAsString(), cfg.get("add_blank").getAsBoolean(),
+        MmsTokenizer tok = new MmsTokenizer(new VitsTokenizerConfig(
+                TtsFixtures.vocab(fx.getAsJsonObject("vocab")),
+                cfg.get("pad_token").getAsString(),
+                cfg.get("unk_token").getAsString(),
+                cfg.get("language").getAsString(),
+                cfg.get("add_blank").getAsBoolean(),
                 cfg.get("normalize").getAsBoolean()));
         JsonObject tokens = fx.getAsJsonObject("tokens");
         assertTrue(tokens.size() >= 15);
@@ -99,21 +106,21 @@ class MmsTokenizerTest {
 
     @Test
     void configRejectsBadVocabularies() {
-        assertThrows(InvalidInputException.class,
-                () -> new VitsTokenizerConfig(Map.of(), "|", null, null, true, true));
-        assertThrows(InvalidInputException.class,
+        assertThrows(InvalidInputException.class, () -> new VitsTokenizerConfig(Map.of(), "|", null, null, true, true));
+        assertThrows(
+                InvalidInputException.class,
                 () -> new VitsTokenizerConfig(Map.of("a", 1), "|", null, null, true, true),
                 "add_blank needs id 0");
-        assertThrows(InvalidInputException.class,
-                () -> new VitsTokenizerConfig(Map.of("", 0), "|", null, null, true, true));
+        assertThrows(
+                InvalidInputException.class, () -> new VitsTokenizerConfig(Map.of("", 0), "|", null, null, true, true));
         assertThrows(InvalidInputException.class, () -> new MmsTokenizer(null));
         assertThrows(InvalidInputException.class, () -> small(true, true, null).encode(null));
     }
 
     @Test
     void sentenceSplitKeepsPunctuationWithItsSentence() {
-        assertEquals(java.util.List.of("ក។", "ខ៕", "គ?!", "ឃ ។", "ង..."),
-                KhmerSentences.split(" ក។ ខ៕គ?! \n ឃ ។ ង... "));
+        assertEquals(
+                java.util.List.of("ក។", "ខ៕", "គ?!", "ឃ ។", "ង..."), KhmerSentences.split(" ក។ ខ៕គ?! \n ឃ ។ ង... "));
         assertEquals(java.util.List.of(), KhmerSentences.split("  "));
         assertEquals(java.util.List.of("no end"), KhmerSentences.split("no end"));
     }

@@ -17,8 +17,7 @@ import java.util.Map;
 final class TtsFixtures {
     static final String DIR = "fixtures/tts";
 
-    private TtsFixtures() {
-    }
+    private TtsFixtures() {}
 
     static Path tinyVoice() {
         return SharedFiles.require(DIR + "/tiny-khm-voice.onnx");
@@ -30,7 +29,8 @@ final class TtsFixtures {
 
     static JsonObject json(Path p) {
         try {
-            return JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8)).getAsJsonObject();
+            return JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -41,7 +41,8 @@ final class TtsFixtures {
             if (in == null) {
                 throw new IllegalStateException("test resource " + name + " is missing");
             }
-            return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,7 +57,9 @@ final class TtsFixtures {
     }
 
     static long[] longs(JsonElement array) {
-        return array.getAsJsonArray().asList().stream().mapToLong(JsonElement::getAsLong).toArray();
+        return array.getAsJsonArray().asList().stream()
+                .mapToLong(JsonElement::getAsLong)
+                .toArray();
     }
 
     static float[] floats(JsonElement array) {

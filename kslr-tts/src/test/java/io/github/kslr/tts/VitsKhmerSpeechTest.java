@@ -45,7 +45,8 @@ class VitsKhmerSpeechTest {
 
     @BeforeAll
     static void open() {
-        deterministic = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+        deterministic = VitsKhmerSpeech.open(
+                TtsFixtures.tinyVoice(),
                 VitsSpeechOptions.builder().deterministic().intraOpThreads(1).build());
     }
 
@@ -66,7 +67,8 @@ class VitsKhmerSpeechTest {
 
     private static float[] golden(String text, double lengthScale) {
         for (JsonObject w : goldenWaveforms()) {
-            if (w.get("text").getAsString().equals(text) && w.get("length_scale").getAsDouble() == lengthScale) {
+            if (w.get("text").getAsString().equals(text)
+                    && w.get("length_scale").getAsDouble() == lengthScale) {
                 return TtsFixtures.floats(w.get("samples"));
             }
         }
@@ -91,14 +93,17 @@ class VitsKhmerSpeechTest {
             assertEquals(0.0, w.get("noise_scale_duration").getAsDouble());
             double lengthScale = w.get("length_scale").getAsDouble();
             String text = w.get("text").getAsString();
-            VitsSpeechOptions o = VitsSpeechOptions.builder().deterministic().speakingRate(1.0 / lengthScale)
-                    .intraOpThreads(1).build();
+            VitsSpeechOptions o = VitsSpeechOptions.builder()
+                    .deterministic()
+                    .speakingRate(1.0 / lengthScale)
+                    .intraOpThreads(1)
+                    .build();
             assertEquals((float) lengthScale, o.lengthScale());
             try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(), o)) {
                 assertEquals(16000, speech.sampleRate());
                 AudioClip clip = speech.synthesize(text);
-                assertClose(TtsFixtures.floats(w.get("samples")), clip.samples(), text + " @ length_scale "
-                        + lengthScale);
+                assertClose(
+                        TtsFixtures.floats(w.get("samples")), clip.samples(), text + " @ length_scale " + lengthScale);
             }
         }
     }
@@ -106,9 +111,11 @@ class VitsKhmerSpeechTest {
     @Test
     void slowerRateGivesLongerAudio() {
         assertTrue(golden(SENTENCE_1, 1.3).length > golden(SENTENCE_1, 1.0).length);
-        try (VitsKhmerSpeech fast = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+        try (VitsKhmerSpeech fast = VitsKhmerSpeech.open(
+                TtsFixtures.tinyVoice(),
                 VitsSpeechOptions.builder().deterministic().speakingRate(2.0).build())) {
-            assertTrue(fast.synthesize(SENTENCE_1).sampleCount() < deterministic.synthesize(SENTENCE_1).sampleCount());
+            assertTrue(fast.synthesize(SENTENCE_1).sampleCount()
+                    < deterministic.synthesize(SENTENCE_1).sampleCount());
         }
     }
 
@@ -135,8 +142,8 @@ class VitsKhmerSpeechTest {
     @Test
     void listenerCanCancelAfterTheFirstChunk() {
         List<Integer> seen = new ArrayList<>();
-        int delivered = deterministic.synthesize(SENTENCE_1 + SENTENCE_2 + "។ " + SENTENCE_1,
-                (clip, text, index, total) -> {
+        int delivered =
+                deterministic.synthesize(SENTENCE_1 + SENTENCE_2 + "។ " + SENTENCE_1, (clip, text, index, total) -> {
                     seen.add(index);
                     assertEquals(3, total);
                     return false;
@@ -189,7 +196,10 @@ class VitsKhmerSpeechTest {
             byte[] bytes = in.readAllBytes();
             assertEquals(expected.length * 2, bytes.length);
             short[] back = new short[expected.length];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(back);
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asShortBuffer()
+                    .get(back);
             assertArrayEquals(expected, back);
             // The samples survive up to 16-bit quantisation.
             float[] s = clip.samples();
@@ -202,18 +212,19 @@ class VitsKhmerSpeechTest {
     @Test
     void unspeakableTextIsAClearError() {
         for (String text : new String[] {"", "   ", "ABC", "hello, world!", "។ ? !"}) {
-            UnsupportedTextException e = assertThrows(UnsupportedTextException.class,
-                    () -> deterministic.synthesize(text), "\"" + text + "\"");
-            assertTrue(e.getMessage().contains("empty") || e.getMessage().contains("nothing this voice can speak"),
+            UnsupportedTextException e = assertThrows(
+                    UnsupportedTextException.class, () -> deterministic.synthesize(text), "\"" + text + "\"");
+            assertTrue(
+                    e.getMessage().contains("empty") || e.getMessage().contains("nothing this voice can speak"),
                     e.getMessage());
         }
         assertThrows(InvalidInputException.class, () -> deterministic.synthesize(null));
         assertThrows(InvalidInputException.class, () -> deterministic.synthesize("ក", null));
         // Digits alone: the voice has none, so without spelling there is nothing to speak.
-        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(
+                TtsFixtures.tinyVoice(),
                 VitsSpeechOptions.builder().deterministic().spellNumbers(false).build())) {
-            UnsupportedTextException e = assertThrows(UnsupportedTextException.class,
-                    () -> literal.synthesize("១២៣"));
+            UnsupportedTextException e = assertThrows(UnsupportedTextException.class, () -> literal.synthesize("១២៣"));
             assertTrue(e.getMessage().contains("nothing this voice can speak"), e.getMessage());
         }
     }
@@ -221,13 +232,15 @@ class VitsKhmerSpeechTest {
     @Test
     void numbersAreSpokenAsKhmerWordsAndChunksKeepTheWrittenText() {
         // The same audio as the words typed out (without the zero-width spaces, which the tokenizer drops).
-        assertEquals(deterministic.synthesize("ខ្ញុំអាយុ ម្ភៃប្រាំ ឆ្នាំ។"),
+        assertEquals(
+                deterministic.synthesize("ខ្ញុំអាយុ ម្ភៃប្រាំ ឆ្នាំ។"),
                 deterministic.synthesize("ខ្ញុំអាយុ 25 ឆ្នាំ។"));
         assertEquals(deterministic.synthesize("មួយរយម្ភៃបី"), deterministic.synthesize("១២៣"));
         List<String> texts = new ArrayList<>();
         deterministic.synthesize("តម្លៃ 3.50 ដុល្លារ។ ល្អ", (clip, text, index, total) -> texts.add(text));
         assertEquals(List.of("តម្លៃ 3.50 ដុល្លារ។", "ល្អ"), texts);
-        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(TtsFixtures.tinyVoice(),
+        try (VitsKhmerSpeech literal = VitsKhmerSpeech.open(
+                TtsFixtures.tinyVoice(),
                 VitsSpeechOptions.builder().deterministic().spellNumbers(false).build())) {
             // Off: the tokenizer drops the digits, as transformers does.
             assertEquals(literal.synthesize("ខ្ញុំអាយុ  ឆ្នាំ។"), literal.synthesize("ខ្ញុំអាយុ 25 ឆ្នាំ។"));
@@ -238,16 +251,28 @@ class VitsKhmerSpeechTest {
 
     @Test
     void badOptionsAreRejectedAtBuild() {
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> VitsSpeechOptions.builder().speakingRate(-1).build());
         assertTrue(e.getMessage().contains("speakingRate") && e.getMessage().contains("-1"), e.getMessage());
-        assertThrows(InvalidInputException.class, () -> VitsSpeechOptions.builder().speakingRate(0).build());
-        assertThrows(InvalidInputException.class, () -> VitsSpeechOptions.builder().speakingRate(Double.NaN).build());
-        assertThrows(InvalidInputException.class, () -> VitsSpeechOptions.builder().noiseScale(-0.1f).build());
-        assertThrows(InvalidInputException.class,
+        assertThrows(
+                InvalidInputException.class,
+                () -> VitsSpeechOptions.builder().speakingRate(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> VitsSpeechOptions.builder().speakingRate(Double.NaN).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> VitsSpeechOptions.builder().noiseScale(-0.1f).build());
+        assertThrows(
+                InvalidInputException.class,
                 () -> VitsSpeechOptions.builder().noiseScaleDuration(Float.NaN).build());
-        assertThrows(InvalidInputException.class, () -> VitsSpeechOptions.builder().intraOpThreads(-2).build());
-        assertThrows(InvalidInputException.class, () -> VitsSpeechOptions.builder().device(null).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> VitsSpeechOptions.builder().intraOpThreads(-2).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> VitsSpeechOptions.builder().device(null).build());
     }
 
     @Test
@@ -256,8 +281,8 @@ class VitsKhmerSpeechTest {
         Files.writeString(notOnnx, "this is not an ONNX model");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> VitsKhmerSpeech.open(notOnnx));
         assertTrue(e.getMessage().contains(notOnnx.toString()), e.getMessage());
-        ModelLoadException missing = assertThrows(ModelLoadException.class,
-                () -> VitsKhmerSpeech.open(dir.resolve("absent.onnx")));
+        ModelLoadException missing =
+                assertThrows(ModelLoadException.class, () -> VitsKhmerSpeech.open(dir.resolve("absent.onnx")));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
     }
 
@@ -266,12 +291,14 @@ class VitsKhmerSpeechTest {
         OnnxMl.ModelProto.Builder b = m.toBuilder().clearMetadataProps();
         if (!dropAll) {
             for (OnnxMl.StringStringEntryProto p : m.getMetadataPropsList()) {
-                b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(p.getKey())
+                b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey(p.getKey())
                         .setValue(replace.getOrDefault(p.getKey(), p.getValue())));
             }
             for (Map.Entry<String, String> e : replace.entrySet()) {
                 if (m.getMetadataPropsList().stream().noneMatch(p -> p.getKey().equals(e.getKey()))) {
-                    b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey())
+                    b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                            .setKey(e.getKey())
                             .setValue(e.getValue()));
                 }
             }
@@ -282,7 +309,8 @@ class VitsKhmerSpeechTest {
     @Test
     void aModelWithoutTokenizerDataIsAClearError(@TempDir Path dir) throws Exception {
         byte[] bare = withMetadata(Map.of(), true);
-        ModelLoadException e = assertThrows(ModelLoadException.class,
+        ModelLoadException e = assertThrows(
+                ModelLoadException.class,
                 () -> VitsKhmerSpeech.open(ModelSource.ofBytes(bare, "bare.onnx"), VitsSpeechOptions.defaults()));
         assertTrue(e.getMessage().contains("no tokenizer data"), e.getMessage());
         Path file = dir.resolve("bare.onnx");
@@ -298,8 +326,8 @@ class VitsKhmerSpeechTest {
         for (String name : new String[] {"vocab.json", "tokenizer_config.json", "config.json"}) {
             Files.copy(TtsFixtures.shared(name), dir.resolve(name));
         }
-        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(file,
-                VitsSpeechOptions.builder().deterministic().build())) {
+        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(
+                file, VitsSpeechOptions.builder().deterministic().build())) {
             assertEquals(16000, speech.sampleRate());
             assertClose(golden(SENTENCE_2, 1.0), speech.synthesize(SENTENCE_2).samples(), "files beside the model");
         }
@@ -314,7 +342,8 @@ class VitsKhmerSpeechTest {
                 "sample_rate", new String[] {"fast", "whole number"});
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             byte[] model = withMetadata(Map.of(c.getKey(), c.getValue()[0]), false);
-            ModelLoadException e = assertThrows(ModelLoadException.class,
+            ModelLoadException e = assertThrows(
+                    ModelLoadException.class,
                     () -> VitsKhmerSpeech.open(ModelSource.ofBytes(model, "bad.onnx"), VitsSpeechOptions.defaults()),
                     c.getKey());
             assertTrue(e.getMessage().contains(c.getValue()[1]), e.getMessage());

@@ -25,13 +25,17 @@ import picocli.CommandLine.Option;
  * {@code kslr dataset} reads, as the reports' collection script recorded sequences from a webcam: for every sign, a
  * number of takes, each announced, preceded by a pause and lasting a fixed time.
  */
-@Command(name = "collect", mixinStandardHelpOptions = true,
-        description = {"Records sign takes from a camera (or replays a video file) into OUT/SIGN/take-NNN.mp4 for"
-                + " `kslr dataset`: for each sign in --signs, --takes takes, each after a --pause to get ready and"
-                + " lasting --seconds. Prompts go to standard output.",
+@Command(
+        name = "collect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Records sign takes from a camera (or replays a video file) into OUT/SIGN/take-NNN.mp4 for"
+                    + " `kslr dataset`: for each sign in --signs, --takes takes, each after a --pause to get ready and"
+                    + " lasting --seconds. Prompts go to standard output.",
             "Takes already in OUT/SIGN are kept and numbering continues after them, so a session can be resumed or"
-                + " extended. Use one OUT per signer (e.g. recordings/signer-01) and `kslr dataset recordings"
-                + " --session-folders` to hold a signer out for validation."})
+                    + " extended. Use one OUT per signer (e.g. recordings/signer-01) and `kslr dataset recordings"
+                    + " --session-folders` to hold a signer out for validation."
+        })
 public final class CollectCommand implements Callable<Integer> {
     private static final Pattern TAKE = Pattern.compile("take-(\\d{1,6})\\.mp4");
     private static final Pattern SIGN_NAME = Pattern.compile("[\\p{L}\\p{M}\\p{N}_.-]+");
@@ -42,11 +46,17 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the signer's folder")
     Path out;
 
-    @Option(names = "--signs", required = true, split = ",", paramLabel = "SIGN[,SIGN...]",
+    @Option(
+            names = "--signs",
+            required = true,
+            split = ",",
+            paramLabel = "SIGN[,SIGN...]",
             description = "the signs to record, in order (folder names: letters, digits, _ . -)")
     List<String> signs;
 
-    @Option(names = "--input", defaultValue = "camera:0",
+    @Option(
+            names = "--input",
+            defaultValue = "camera:0",
             description = "camera:N, or a video file to cut takes from (default ${DEFAULT-VALUE})")
     String input;
 
@@ -56,7 +66,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "length of a take (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--pause", defaultValue = "2",
+    @Option(
+            names = "--pause",
+            defaultValue = "2",
             description = "seconds to get ready before each take (default ${DEFAULT-VALUE})")
     double pause;
 
@@ -67,13 +79,15 @@ public final class CollectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--takes must be >= 1, was " + takes);
         }
         if (!(seconds > 0) || Double.isInfinite(seconds) || !(pause >= 0) || Double.isInfinite(pause)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be > 0 and --pause >= 0,"
-                    + " were " + seconds + " and " + pause);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--seconds must be > 0 and --pause >= 0," + " were " + seconds + " and " + pause);
         }
         for (String s : signs) {
             if (!SIGN_NAME.matcher(s).matches() || s.equals(".") || s.equals("..")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "sign '" + s + "' cannot be a folder"
-                        + " name (letters, digits, _ . - only)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "sign '" + s + "' cannot be a folder" + " name (letters, digits, _ . - only)");
             }
         }
         List<String> order = new ArrayList<>(new LinkedHashSet<>(signs));
@@ -104,8 +118,12 @@ public final class CollectCommand implements Callable<Integer> {
                             w.write(frame);
                         }
                         if (frame == null) {
-                            o.printf(Locale.ROOT, "input ended during %s take %d (discarded): %d take(s) recorded%n",
-                                    sign, number, recorded);
+                            o.printf(
+                                    Locale.ROOT,
+                                    "input ended during %s take %d (discarded): %d take(s) recorded%n",
+                                    sign,
+                                    number,
+                                    recorded);
                             return recorded > 0 ? 0 : 1;
                         }
                         w.finish();
@@ -115,8 +133,13 @@ public final class CollectCommand implements Callable<Integer> {
                 }
             }
         }
-        o.printf(Locale.ROOT, "%d take(s) of %d sign(s) in %s (next: kslr dataset %s --out DATA)%n", recorded,
-                order.size(), out, out);
+        o.printf(
+                Locale.ROOT,
+                "%d take(s) of %d sign(s) in %s (next: kslr dataset %s --out DATA)%n",
+                recorded,
+                order.size(),
+                out,
+                out);
         return 0;
     }
 

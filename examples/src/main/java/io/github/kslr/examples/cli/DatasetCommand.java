@@ -48,18 +48,22 @@ import picocli.CommandLine.Parameters;
  * {@code kslr train} reads, running KSLR's {@link HolisticLandmarker} on every frame and cutting each recording into
  * windows with {@link RecordingWindows}. This is the step between an institution's recordings and its own model.
  */
-@Command(name = "dataset", mixinStandardHelpOptions = true,
-        description = {"Turns labelled sign recordings into a training folder for `kslr train` (X.npy, y.npy,"
-                + " session.npy, labels.txt): landmarks of every frame, then windows of --frames frames.",
+@Command(
+        name = "dataset",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Turns labelled sign recordings into a training folder for `kslr train` (X.npy, y.npy,"
+                    + " session.npy, labels.txt): landmarks of every frame, then windows of --frames frames.",
             "INPUT is a folder LABEL/CLIP (with --session-folders: SESSION/LABEL/CLIP; clips are files ending in"
-                + " .mp4, .mov, .avi, .mkv, .webm or .m4v) or a CSV file with the header video,label[,session]"
-                + " (paths relative to the CSV's folder).",
+                    + " .mp4, .mov, .avi, .mkv, .webm or .m4v) or a CSV file with the header video,label[,session]"
+                    + " (paths relative to the CSV's folder).",
             "Sessions (e.g. one a signer or a recording day) let `kslr train --session N` hold a whole session out for"
-                + " validation; session names that are all whole numbers are used as they are, other names are"
-                + " numbered 1, 2, ... in sorted order. Without sessions every window is session 0.",
+                    + " validation; session names that are all whole numbers are used as they are, other names are"
+                    + " numbered 1, 2, ... in sorted order. Without sessions every window is session 0.",
             "A window is --frames consecutive frames, at each recording's own rate or resampled to --fps, as a live"
-                + " recognizer sees them: one window a recording (its middle), or with --stride S every window S"
-                + " frames apart; a recording shorter than a window repeats its last frame."})
+                    + " recognizer sees them: one window a recording (its middle), or with --stride S every window S"
+                    + " frames apart; a recording shorter than a window repeats its last frame."
+        })
 public final class DatasetCommand implements Callable<Integer> {
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "avi", "mkv", "webm", "m4v");
 
@@ -75,29 +79,43 @@ public final class DatasetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "a folder of recordings or a CSV list of them")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
             description = "the dataset folder to create (must not exist, or be empty)")
     Path out;
 
-    @Option(names = "--frames", defaultValue = "30",
+    @Option(
+            names = "--frames",
+            defaultValue = "30",
             description = "frames a window, as the sign model will see them (default ${DEFAULT-VALUE})")
     int frames;
 
-    @Option(names = "--fps", defaultValue = "0",
+    @Option(
+            names = "--fps",
+            defaultValue = "0",
             description = "resample every recording to this frame rate first (written to frame_rate.txt, and by"
                     + " kslr train into the model); 0 = each recording's own frames (default ${DEFAULT-VALUE})")
     double fps;
 
-    @Option(names = "--stride", defaultValue = "0",
+    @Option(
+            names = "--stride",
+            defaultValue = "0",
             description = "frames between window starts; 0 = one window a recording (default ${DEFAULT-VALUE})")
     int stride;
 
-    @Option(names = "--layout", defaultValue = "reports-177", paramLabel = "NAME",
+    @Option(
+            names = "--layout",
+            defaultValue = "reports-177",
+            paramLabel = "NAME",
             description = "feature layout: reports-177, holistic-1662, pose-hands-258 or a spec"
                     + " (default ${DEFAULT-VALUE})")
     String layout;
 
-    @Option(names = "--jobs", defaultValue = "1",
+    @Option(
+            names = "--jobs",
+            defaultValue = "1",
             description = "recordings processed at once, each by its own landmarker over shared models"
                     + " (default ${DEFAULT-VALUE}; up to one per core)")
     int jobs;
@@ -106,8 +124,7 @@ public final class DatasetCommand implements Callable<Integer> {
     boolean sessionFolders;
 
     /** One recording: its file, label and session name (null without sessions). */
-    record Clip(Path video, String label, String session) {
-    }
+    record Clip(Path video, String label, String session) {}
 
     @Override
     public Integer call() {
@@ -138,7 +155,8 @@ public final class DatasetCommand implements Callable<Integer> {
                         + ") does not exist or is not a file; nothing was written");
             }
         }
-        List<String> labels = List.copyOf(new TreeSet<>(clips.stream().map(Clip::label).toList()));
+        List<String> labels =
+                List.copyOf(new TreeSet<>(clips.stream().map(Clip::label).toList()));
         Map<String, Integer> sessions = sessionNumbers(clips);
 
         PrintWriter o = spec.commandLine().getOut();
@@ -168,11 +186,18 @@ public final class DatasetCommand implements Callable<Integer> {
         SignDataset dataset = new SignDataset(featureLayout, frames, x, y, session, labels).withFrameRate(fps);
         dataset.save(out);
 
-        o.printf(Locale.ROOT, "%d recording(s), %d frames -> %d window(s) of %s, %d features (%s)%n", clips.size(),
-                totalFrames, dataset.size(), windowing, f, featureLayout.name());
+        o.printf(
+                Locale.ROOT,
+                "%d recording(s), %d frames -> %d window(s) of %s, %d features (%s)%n",
+                clips.size(),
+                totalFrames,
+                dataset.size(),
+                windowing,
+                f,
+                featureLayout.name());
         if (padded > 0) {
-            o.printf(Locale.ROOT, "%d recording(s) shorter than %d frames: their last frame repeated%n", padded,
-                    frames);
+            o.printf(
+                    Locale.ROOT, "%d recording(s) shorter than %d frames: their last frame repeated%n", padded, frames);
         }
         int[] counts = dataset.classCounts();
         StringBuilder perLabel = new StringBuilder("windows per label:");
@@ -189,8 +214,7 @@ public final class DatasetCommand implements Callable<Integer> {
     }
 
     /** One recording's windows ({@code count} x frames x features, flat), its frame count and whether it was short. */
-    record ClipWindows(float[] windows, int count, int frames, boolean padded) {
-    }
+    record ClipWindows(float[] windows, int count, int frames, boolean padded) {}
 
     /**
      * Landmarks and windows of every clip, in clip order, with {@code --jobs} landmarkers over one set of models:
@@ -207,8 +231,10 @@ public final class DatasetCommand implements Callable<Integer> {
         try (LandmarkerModels models = landmarkerOptions.loadModels()) {
             try {
                 for (int i = 0; i < threads; i++) {
-                    idle.add(HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                            .palmFallback(!landmarkerOptions.noPalm).faceLandmarks(layout.uses(LandmarkPart.FACE))
+                    idle.add(HolisticLandmarker.builder(models)
+                            .runningMode(RunningMode.VIDEO)
+                            .palmFallback(!landmarkerOptions.noPalm)
+                            .faceLandmarks(layout.uses(LandmarkPart.FACE))
                             .faceInParallel(landmarkerOptions.faceInParallel)
                             .build());
                 }
@@ -250,8 +276,8 @@ public final class DatasetCommand implements Callable<Integer> {
     }
 
     /** One clip through a landmarker (reset first), then cut into windows. */
-    private ClipWindows extract(HolisticLandmarker landmarker, Clip c, FeatureLayout layout,
-            RecordingWindows windowing) {
+    private ClipWindows extract(
+            HolisticLandmarker landmarker, Clip c, FeatureLayout layout, RecordingWindows windowing) {
         landmarker.reset();
         int f = layout.size();
         float[] features = new float[64 * f];
@@ -300,7 +326,11 @@ public final class DatasetCommand implements Callable<Integer> {
             }
             for (Path label : sortedChildren(first)) {
                 if (Files.isDirectory(label)) {
-                    addClips(label, label.getFileName().toString(), first.getFileName().toString(), clips);
+                    addClips(
+                            label,
+                            label.getFileName().toString(),
+                            first.getFileName().toString(),
+                            clips);
                 }
             }
         }
@@ -344,8 +374,13 @@ public final class DatasetCommand implements Callable<Integer> {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // a byte-order mark, as spreadsheet programs write
         }
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).get();
+        CSVFormat format = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .setTrim(true)
+                .setIgnoreEmptyLines(true)
+                .get();
         try (CSVParser parser = CSVParser.parse(text, format)) {
             List<String> header = parser.getHeaderNames();
             boolean withSession = header.equals(List.of("video", "label", "session"));

@@ -10,8 +10,7 @@ import picocli.CommandLine;
  * would replace the video with JSON, {@code --npy} equal to {@code --out} would overwrite the JSON.
  */
 final class DistinctFiles {
-    private DistinctFiles() {
-    }
+    private DistinctFiles() {}
 
     /**
      * Throws a {@link CommandLine.ParameterException} when the output {@code out} (option {@code outName}) is the same
@@ -23,8 +22,10 @@ final class DistinctFiles {
         }
         Path o = Path.of(other.toString());
         if (same(out, o)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), outName + " " + out + " is the same file as "
-                    + otherName + " " + other + "; writing it would destroy " + otherName + ": choose another path");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    outName + " " + out + " is the same file as " + otherName + " " + other
+                            + "; writing it would destroy " + otherName + ": choose another path");
         }
     }
 

@@ -30,16 +30,20 @@ import picocli.CommandLine.Parameters;
  * {@code kslr enrol}: teaches signs to a vocabulary, either one sign from takes (videos, or folders of them as
  * {@code kslr collect} records) or several from windows of a dataset.
  */
-@Command(name = "enrol", mixinStandardHelpOptions = true,
-        description = {"Teaches signs to a vocabulary file (created when missing; enrolling into an existing one adds"
-                + " to it; a label the vocabulary has gets the takes added), embedded with --embedder (default: the"
-                + " bundled one). Two forms:",
+@Command(
+        name = "enrol",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Teaches signs to a vocabulary file (created when missing; enrolling into an existing one adds"
+                    + " to it; a label the vocabulary has gets the takes added), embedded with --embedder (default: the"
+                    + " bundled one). Two forms:",
             "  --sign LABEL [--khmer TEXT] [--gloss G] TAKE...: one sign from takes, each TAKE a video of the sign"
-                + " made once, or a folder of such videos (a recordings folder as `kslr collect` writes it,"
-                + " OUT/SIGN). The window of each take the sign is in is found from hand presence and motion, and"
-                + " printed.",
+                    + " made once, or a folder of such videos (a recordings folder as `kslr collect` writes it,"
+                    + " OUT/SIGN). The window of each take the sign is in is found from hand presence and motion, and"
+                    + " printed.",
             "  --data DIR --labels L1,L2,... [--shots K] [--session S]: for each label, its first K windows in file"
-                + " order of session S (default: the lowest session holding the label)."})
+                    + " order of session S (default: the lowest session holding the label)."
+        })
 public final class EnrolCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -60,7 +64,9 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--gloss", paramLabel = "G", description = "the sign's gloss (with --sign; default: LABEL)")
     String gloss;
 
-    @Parameters(paramLabel = "TAKE", arity = "0..*",
+    @Parameters(
+            paramLabel = "TAKE",
+            arity = "0..*",
             description = "with --sign: videos of the sign, one take each, or folders of them")
     List<Path> takes = List.of();
 
@@ -70,7 +76,9 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...", description = "the labels to teach")
     List<String> labels;
 
-    @Option(names = "--shots", paramLabel = "K",
+    @Option(
+            names = "--shots",
+            paramLabel = "K",
             description = "windows a label with --data (default " + DEFAULT_SHOTS + "; at least "
                     + SignVocabulary.MIN_TAKES + " for a new sign)")
     Integer shots;
@@ -78,7 +86,9 @@ public final class EnrolCommand implements Callable<Integer> {
     @Option(names = "--session", paramLabel = "S", description = "the session the windows come from")
     Integer session;
 
-    @Option(names = "--no-sign-label", defaultValue = "-",
+    @Option(
+            names = "--no-sign-label",
+            defaultValue = "-",
             description = "the label meaning 'no sign', which cannot be taught (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
@@ -95,16 +105,18 @@ public final class EnrolCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         boolean fromTakes = sign != null || !takes.isEmpty();
         if (fromTakes == (data != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give either --sign LABEL TAKE... or --data"
-                    + " DIR --labels L1,L2,...");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give either --sign LABEL TAKE... or --data" + " DIR --labels L1,L2,...");
         }
         if (fromTakes && (sign == null || takes.isEmpty() || labels != null || shots != null || session != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--sign LABEL needs at least one TAKE and"
-                    + " takes no --labels, --shots or --session");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--sign LABEL needs at least one TAKE and" + " takes no --labels, --shots or --session");
         }
         if (!fromTakes && (labels == null || khmer != null || gloss != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--data needs --labels and takes no --khmer"
-                    + " or --gloss (those go with --sign)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--data needs --labels and takes no --khmer" + " or --gloss (those go with --sign)");
         }
         for (Path take : takes) {
             DistinctFiles.require(spec, "--vocabulary", vocabulary, "TAKE", take);
@@ -143,15 +155,15 @@ public final class EnrolCommand implements Callable<Integer> {
     }
 
     /** One sign's new takes, embedded, waiting to be added. */
-    private record Teaching(String label, String khmer, String gloss, float[] embeddings, int count, String from) {
-    }
+    private record Teaching(String label, String khmer, String gloss, float[] embeddings, int count, String from) {}
 
     private List<Teaching> enrolTakes(OnnxSignEmbedder emb, PrintWriter o) {
         checkTeachable(sign);
         List<Path> videos = new ArrayList<>();
         for (Path take : takes) {
             if (Files.isDirectory(take)) {
-                List<Path> inFolder = DatasetCommand.sortedChildren(take).stream().filter(DatasetCommand::isVideoFile)
+                List<Path> inFolder = DatasetCommand.sortedChildren(take).stream()
+                        .filter(DatasetCommand::isVideoFile)
                         .toList();
                 if (inFolder.isEmpty()) {
                     throw new InvalidInputException("folder " + take + " holds no video ("
@@ -169,9 +181,12 @@ public final class EnrolCommand implements Callable<Integer> {
         TakeRecorder recorder = TakeRecorder.forEmbedder(meta);
         float[] windows = new float[videos.size() * meta.model().sequenceLength() * layout.size()];
         try (LandmarkerModels models = landmarkerOptions.loadModels();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
-                        .palmFallback(!landmarkerOptions.noPalm).faceLandmarks(layout.uses(LandmarkPart.FACE))
-                        .faceInParallel(landmarkerOptions.faceInParallel).build()) {
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                        .runningMode(RunningMode.VIDEO)
+                        .palmFallback(!landmarkerOptions.noPalm)
+                        .faceLandmarks(layout.uses(LandmarkPart.FACE))
+                        .faceInParallel(landmarkerOptions.faceInParallel)
+                        .build()) {
             for (int i = 0; i < videos.size(); i++) {
                 Path video = videos.get(i);
                 landmarker.reset();
@@ -185,15 +200,20 @@ public final class EnrolCommand implements Callable<Integer> {
                 try {
                     w = recorder.window();
                 } catch (InvalidInputException e) {
-                    throw new InvalidInputException("take " + video + ": " + e.getMessage()
-                            + "; nothing was enrolled", e);
+                    throw new InvalidInputException(
+                            "take " + video + ": " + e.getMessage() + "; nothing was enrolled", e);
                 }
                 System.arraycopy(w.window(), 0, windows, i * w.window().length, w.window().length);
                 o.printf("take %s: %s%n", video, w.describe());
             }
         }
-        return List.of(new Teaching(sign, khmer == null ? "" : khmer, gloss == null ? sign : gloss,
-                emb.embed(windows, videos.size()), videos.size(), ""));
+        return List.of(new Teaching(
+                sign,
+                khmer == null ? "" : khmer,
+                gloss == null ? sign : gloss,
+                emb.embed(windows, videos.size()),
+                videos.size(),
+                ""));
     }
 
     private List<Teaching> enrolDataset(OnnxSignEmbedder emb) {
@@ -207,15 +227,27 @@ public final class EnrolCommand implements Callable<Integer> {
             if (c < 0) {
                 throw new InvalidInputException("label '" + label + "' is not in " + data + " (" + d.labels() + ")");
             }
-            int s = session != null ? session : IntStream.range(0, d.size()).filter(i -> d.label(i) == c)
-                    .map(d::session).min().orElseThrow();
-            int[] idx = IntStream.range(0, d.size()).filter(i -> d.label(i) == c && d.session(i) == s)
-                    .limit(k).toArray();
+            int s = session != null
+                    ? session
+                    : IntStream.range(0, d.size())
+                            .filter(i -> d.label(i) == c)
+                            .map(d::session)
+                            .min()
+                            .orElseThrow();
+            int[] idx = IntStream.range(0, d.size())
+                    .filter(i -> d.label(i) == c && d.session(i) == s)
+                    .limit(k)
+                    .toArray();
             if (idx.length < k) {
                 throw new InvalidInputException("session " + s + " holds " + idx.length + " windows of '" + label
                         + "', fewer than --shots " + k);
             }
-            out.add(new Teaching(label, "", label, emb.embed(in.subset(idx).windows(), idx.length), idx.length,
+            out.add(new Teaching(
+                    label,
+                    "",
+                    label,
+                    emb.embed(in.subset(idx).windows(), idx.length),
+                    idx.length,
                     " from session " + s));
         }
         return out;

@@ -26,17 +26,21 @@ import picocli.CommandLine.Option;
  * {@code kslr evaluate --data DIR [--model MODEL.onnx]}: accuracy of a sign model on labelled sequences. The last
  * line is {@code accuracy=0.xxxx macro_f1=0.xxxx n=N}.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a sign model on labelled landmark sequences and prints per-class precision,"
-                + " recall and F1; the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N'.",
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluates a sign model on labelled landmark sequences and prints per-class precision,"
+                    + " recall and F1; the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N'.",
             "DIR holds X.npy, y.npy, labels.txt and optionally session.npy. With session.npy, only the windows of"
-                + " --session (default 1, the fixed validation split) are evaluated; --session -1, or a DIR without"
-                + " session.npy, evaluates every window. Without --model the bundled demo model is used.",
+                    + " --session (default 1, the fixed validation split) are evaluated; --session -1, or a DIR without"
+                    + " session.npy, evaluates every window. Without --model the bundled demo model is used.",
             "With --vocabulary V, the taught signs are evaluated instead: windows whose label is in V are scored as"
-                + " classification (a rejection counts as an error), windows of any other label must be rejected;"
-                + " the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N false_accept=0.xxxx rejected=0.xxxx'"
-                + " (accuracy and macro-F1 over the taught signs' windows, false_accept = share of the other windows"
-                + " given a sign, rejected = share of taught signs' windows given none, N = windows evaluated)."})
+                    + " classification (a rejection counts as an error), windows of any other label must be rejected;"
+                    + " the last line is 'accuracy=0.xxxx macro_f1=0.xxxx n=N false_accept=0.xxxx rejected=0.xxxx'"
+                    + " (accuracy and macro-F1 over the taught signs' windows, false_accept = share of the other windows"
+                    + " given a sign, rejected = share of taught signs' windows given none, N = windows evaluated)."
+        })
 public final class EvaluateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -48,19 +52,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL.onnx", description = "the model (default: the bundled demo model)")
     Path model;
 
-    @Option(names = "--session", defaultValue = "1",
+    @Option(
+            names = "--session",
+            defaultValue = "1",
             description = "session to evaluate when DIR has session.npy; -1 = all (default ${DEFAULT-VALUE})")
     int session;
 
     @Option(names = "--vocabulary", paramLabel = "V", description = "evaluate the signs of this vocabulary file")
     Path vocabulary;
 
-    @Option(names = "--embedder", paramLabel = "EMB.onnx",
+    @Option(
+            names = "--embedder",
+            paramLabel = "EMB.onnx",
             description = "with --vocabulary: the sign embedder (default: the bundled one)")
     Path embedder;
 
-    @Option(names = "--perturbations", description = "also run the perturbation suite (mirrored, shift, scale,"
-            + " tempo 1.3x and 0.75x)")
+    @Option(
+            names = "--perturbations",
+            description = "also run the perturbation suite (mirrored, shift, scale," + " tempo 1.3x and 0.75x)")
     boolean perturbations;
 
     @Override
@@ -80,21 +89,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (vocabulary != null) {
             return evaluateVocabulary(o, d);
         }
-        ModelSource source = model == null ? DemoSignModel.source(EvaluateCommand.class.getClassLoader())
+        ModelSource source = model == null
+                ? DemoSignModel.source(EvaluateCommand.class.getClassLoader())
                 : ModelSource.ofPath(model);
         try (OnnxProbabilityModel m = new OnnxProbabilityModel(source)) {
             FeatureLayout layout = m.metadata().layout();
             int missing = d.layout().conversionTo(layout).missingColumns();
             if (missing > 0) {
-                throw new InvalidInputException("the data's layout " + d.layout().name() + " lacks " + missing
-                        + " of the model's input columns (" + layout.spec() + ")");
+                throw new InvalidInputException(
+                        "the data's layout " + d.layout().name() + " lacks " + missing
+                                + " of the model's input columns (" + layout.spec() + ")");
             }
             if (!d.labels().equals(m.metadata().labelNames())) {
                 throw new InvalidInputException("the data's labels " + d.labels() + " differ from the model's "
                         + m.metadata().labelNames());
             }
-            o.println("model: " + source.description() + ", " + m.metadata().labels().size() + " labels, layout "
-                    + layout.spec());
+            o.println("model: " + source.description() + ", "
+                    + m.metadata().labels().size() + " labels, layout " + layout.spec());
             SignDataset inModelLayout = d.convertTo(layout);
             Evaluation e = Evaluation.of(m, inModelLayout);
             o.print(e.perClassTable());
@@ -110,9 +121,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private int evaluateVocabulary(PrintWriter o, SignDataset d) {
         try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
-                VocabularySignClassifier c = VocabularySignClassifier.builder(emb,
-                        SignVocabulary.load(vocabulary, emb.metadata())).build()) {
-            List<String> taught = c.metadata().labelNames().subList(1, c.metadata().labelNames().size());
+                VocabularySignClassifier c = VocabularySignClassifier.builder(
+                                emb, SignVocabulary.load(vocabulary, emb.metadata()))
+                        .build()) {
+            List<String> taught = c.metadata()
+                    .labelNames()
+                    .subList(1, c.metadata().labelNames().size());
             SignDataset in = d.convertTo(c.metadata().layout());
             List<Prediction> p = c.classifyBatch(in.windows(), in.size());
             int n = taught.size();
@@ -153,11 +167,23 @@ public final class EvaluateCommand implements Callable<Integer> {
                 double denom = 2.0 * tp[k] + fp[k] + fn[k];
                 f1 += denom == 0 ? 0 : 2.0 * tp[k] / denom;
             }
-            o.printf(Locale.ROOT, "vocabulary %s: %d signs, threshold %.4f, margin %.4f over %d background prototypes;"
-                    + " %d windows of taught signs, %d others%n", vocabulary, n, c.threshold(), c.rejection().margin(),
-                    c.rejection().backgroundCount(), positives, negatives);
-            o.printf(Locale.ROOT, "accuracy=%.4f macro_f1=%.4f n=%d false_accept=%.4f rejected=%.4f%n",
-                    positives == 0 ? 0 : (double) correct / positives, n == 0 ? 0 : f1 / n, p.size(),
+            o.printf(
+                    Locale.ROOT,
+                    "vocabulary %s: %d signs, threshold %.4f, margin %.4f over %d background prototypes;"
+                            + " %d windows of taught signs, %d others%n",
+                    vocabulary,
+                    n,
+                    c.threshold(),
+                    c.rejection().margin(),
+                    c.rejection().backgroundCount(),
+                    positives,
+                    negatives);
+            o.printf(
+                    Locale.ROOT,
+                    "accuracy=%.4f macro_f1=%.4f n=%d false_accept=%.4f rejected=%.4f%n",
+                    positives == 0 ? 0 : (double) correct / positives,
+                    n == 0 ? 0 : f1 / n,
+                    p.size(),
                     negatives == 0 ? 0 : (double) falseAccepts / negatives,
                     positives == 0 ? 0 : (double) rejected / positives);
         }

@@ -22,20 +22,24 @@ import picocli.CommandLine.Option;
  * {@code kslr few-shot --data DIR}: the few-shot protocol ({@link FewShotEvaluation}) - signs the embedder never saw,
  * enrolled from k takes of one signer, recognised on the other signers.
  */
-@Command(name = "few-shot", mixinStandardHelpOptions = true,
-        description = {"Measures how well signs the sign embedder never saw are recognised after enrolling k takes"
-                + " of one recording session, on every other session: the labels are dealt into --folds folds;"
-                + " for each fold a COSINE_TCN embedder trains without them, each fold label is enrolled (draw 0:"
-                + " its lowest session's first k windows; later draws: a random session and random windows) and"
-                + " the no-sign windows and the other folds' labels must be rejected.",
+@Command(
+        name = "few-shot",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measures how well signs the sign embedder never saw are recognised after enrolling k takes"
+                    + " of one recording session, on every other session: the labels are dealt into --folds folds;"
+                    + " for each fold a COSINE_TCN embedder trains without them, each fold label is enrolled (draw 0:"
+                    + " its lowest session's first k windows; later draws: a random session and random windows) and"
+                    + " the no-sign windows and the other folds' labels must be rejected.",
             "Each window is scored as the run-time classifier (VocabularySignClassifier) scores it: rejected below"
-                + " --threshold or when not --margin above its best similarity to the fold embedder's background"
-                + " prototypes (--background: by default its no-sign centres); and, for comparison, by one"
-                + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
-                + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
-                + " closed_set=... (means over folds and draws, the run-time rule).",
+                    + " --threshold or when not --margin above its best similarity to the fold embedder's background"
+                    + " prototypes (--background: by default its no-sign centres); and, for comparison, by one"
+                    + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
+                    + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
+                    + " closed_set=... (means over folds and draws, the run-time rule).",
             "With --unseen-negatives each draw enrols half of the fold's labels and the other half, which the fold"
-                + " embedder never saw, must be rejected too (as every un-taught sign in deployment)."})
+                    + " embedder never saw, must be rejected too (as every un-taught sign in deployment)."
+        })
 public final class FewShotCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,37 +51,52 @@ public final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--folds", defaultValue = "3", description = "folds of labels (default ${DEFAULT-VALUE})")
     int folds;
 
-    @Option(names = "--shots", defaultValue = "1,5", split = ",",
+    @Option(
+            names = "--shots",
+            defaultValue = "1,5",
+            split = ",",
             description = "takes enrolled a sign (default ${DEFAULT-VALUE})")
     int[] shots;
 
     @Option(names = "--draws", defaultValue = "3", description = "enrolment draws a fold (default ${DEFAULT-VALUE})")
     int draws;
 
-    @Option(names = "--no-sign-label", defaultValue = "-",
+    @Option(
+            names = "--no-sign-label",
+            defaultValue = "-",
             description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
-    @Option(names = "--threshold", paramLabel = "COSINE",
+    @Option(
+            names = "--threshold",
+            paramLabel = "COSINE",
             description = "the run-time rule's threshold (default ${DEFAULT-VALUE}, as kslr train-embedder writes)")
     double threshold = EmbedderBackground.THRESHOLD;
 
-    @Option(names = "--margin", paramLabel = "COSINE",
+    @Option(
+            names = "--margin",
+            paramLabel = "COSINE",
             description = "the run-time rule's margin over the background (default ${DEFAULT-VALUE})")
     double margin = EmbedderBackground.MARGIN;
 
-    @Option(names = "--background", paramLabel = "KIND",
+    @Option(
+            names = "--background",
+            paramLabel = "KIND",
             description = "the run-time rule's background prototypes: ${COMPLETION-CANDIDATES} (default"
                     + " ${DEFAULT-VALUE}, as kslr train-embedder writes)")
     EmbedderBackground.Kind background = EmbedderBackground.DEFAULT_KIND;
 
-    @Option(names = "--unseen-negatives",
+    @Option(
+            names = "--unseen-negatives",
             description = "enrol half of each fold's labels and make the other half (signs the fold embedder never"
                     + " saw, never enrolled) negatives, then the other way round; their false accepts are reported"
                     + " as 'unseen signs'")
     boolean unseenNegatives;
 
-    @Option(names = "--compare-thresholds", split = ",", paramLabel = "T1,T2,...",
+    @Option(
+            names = "--compare-thresholds",
+            split = ",",
+            paramLabel = "T1,T2,...",
             description = "also score, on the same embeddings and draws, each of these thresholds alone, with the"
                     + " no-sign centres as background and with every background prototype (at --margin)")
     List<Double> compareThresholds = List.of();
@@ -95,7 +114,8 @@ public final class FewShotCommand implements Callable<Integer> {
         o.println("data: " + dataset);
         String noSign = dataset.labelIfPresent(noSignLabel);
         long started = System.nanoTime();
-        TrainingConfig embedder = training.apply(TrainingConfig.embedderBuilder()).build();
+        TrainingConfig embedder =
+                training.apply(TrainingConfig.embedderBuilder()).build();
         List<FewShotEvaluation.Rule> compare = new ArrayList<>();
         for (double t : compareThresholds) {
             compare.add(FewShotEvaluation.Rule.of(t, margin, null));
@@ -103,14 +123,23 @@ public final class FewShotCommand implements Callable<Integer> {
                 compare.add(FewShotEvaluation.Rule.of(t, margin, kind));
             }
         }
-        FewShotEvaluation.Report r = FewShotEvaluation.run(dataset, noSign, embedder, folds, shots, draws,
-                training.seed, new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, threshold, margin, background),
-                unseenNegatives, compare, fold -> {
+        FewShotEvaluation.Report r = FewShotEvaluation.run(
+                dataset,
+                noSign,
+                embedder,
+                folds,
+                shots,
+                draws,
+                training.seed,
+                new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, threshold, margin, background),
+                unseenNegatives,
+                compare,
+                fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
                     o.flush();
                 });
-        String text = String.format(Locale.ROOT, "few-shot protocol took %.1f s%n",
-                (System.nanoTime() - started) / 1e9) + r.text();
+        String text = String.format(Locale.ROOT, "few-shot protocol took %.1f s%n", (System.nanoTime() - started) / 1e9)
+                + r.text();
         if (report != null) {
             try {
                 AtomicFiles.write(report, text.getBytes(StandardCharsets.UTF_8));

@@ -14,12 +14,26 @@ import picocli.CommandLine.Command;
  * <p>Each sub-command is a class in this package registered in {@link #newCommandLine()}. Tests run commands
  * in-process through {@link #run(PrintWriter, PrintWriter, String...)}.
  */
-@Command(name = "kslr", mixinStandardHelpOptions = true, versionProvider = KslrCommand.Version.class,
+@Command(
+        name = "kslr",
+        mixinStandardHelpOptions = true,
+        versionProvider = KslrCommand.Version.class,
         description = "Khmer Sign Language recognition, Khmer text and Khmer speech on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, RecognizeCommand.class, ServeCommand.class, SpeakCommand.class,
-            TrainCommand.class, EvaluateCommand.class, TrainEmbedderCommand.class, FewShotCommand.class,
-            EnrolCommand.class, VocabularyCommand.class,
-            LandmarksCommand.class, CollectCommand.class, DatasetCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            RecognizeCommand.class,
+            ServeCommand.class,
+            SpeakCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            TrainEmbedderCommand.class,
+            FewShotCommand.class,
+            EnrolCommand.class,
+            VocabularyCommand.class,
+            LandmarksCommand.class,
+            CollectCommand.class,
+            DatasetCommand.class
+        })
 public final class KslrCommand implements Runnable {
 
     @CommandLine.Spec
@@ -27,11 +41,15 @@ public final class KslrCommand implements Runnable {
 
     // Read by main() before any logger exists (slf4j-simple fixes levels when the first logger is made); declared
     // here so that picocli accepts them, after the command name or a sub-command's.
-    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "show the libraries' INFO log lines, and stack traces of errors")
     boolean verbose;
 
-    @CommandLine.Option(names = "--quiet", scope = CommandLine.ScopeType.INHERIT,
+    @CommandLine.Option(
+            names = "--quiet",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "log errors only (standard output then holds only results)")
     boolean quiet;
 
@@ -89,15 +107,18 @@ public final class KslrCommand implements Runnable {
         @Override
         public String[] getVersion() {
             Properties p = new Properties();
-            try (InputStream in = KslrCommand.class.getResourceAsStream("/io/github/kslr/examples/version.properties")) {
+            try (InputStream in =
+                    KslrCommand.class.getResourceAsStream("/io/github/kslr/examples/version.properties")) {
                 if (in != null) {
                     p.load(in);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new String[] {"kslr " + p.getProperty("version", "unknown"),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+            return new String[] {
+                "kslr " + p.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
     }
 }

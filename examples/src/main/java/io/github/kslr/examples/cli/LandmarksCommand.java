@@ -6,13 +6,13 @@ import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.RunningMode;
+import io.github.kslr.data.HolisticPose;
+import io.github.kslr.data.Npy;
+import io.github.kslr.data.NpyArray;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
-import io.github.kslr.data.HolisticPose;
-import io.github.kslr.data.Npy;
-import io.github.kslr.data.NpyArray;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -36,15 +36,19 @@ import picocli.CommandLine.Parameters;
  * tool in {@code tools/mediapipe-reference} also writes) or, for an {@code --out} ending in {@code .pose}, as
  * pose-format's {@code .pose} ({@link HolisticPose}), and optionally as a feature matrix.
  */
-@Command(name = "landmarks", mixinStandardHelpOptions = true,
-        description = {"Extracts pose, hand and face landmarks from a video or image file (or camera:N) and writes"
-                + " them as JSON: an array with one object a frame: {\"frame\", \"timestampMs\", \"width\", \"height\","
-                + " \"pose\": [[x,y,z,visibility] x33] | null, \"leftHand\"/\"rightHand\": [[x,y,z] x21] | null,"
-                + " \"face\": [[x,y,z] x468] | null}, x and y normalised to [0,1].",
+@Command(
+        name = "landmarks",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Extracts pose, hand and face landmarks from a video or image file (or camera:N) and writes"
+                    + " them as JSON: an array with one object a frame: {\"frame\", \"timestampMs\", \"width\", \"height\","
+                    + " \"pose\": [[x,y,z,visibility] x33] | null, \"leftHand\"/\"rightHand\": [[x,y,z] x21] | null,"
+                    + " \"face\": [[x,y,z] x468] | null}, x and y normalised to [0,1].",
             "An --out ending in .pose writes pose-format's .pose (version 0.2) instead: components POSE_LANDMARKS,"
-                + " FACE_LANDMARKS, LEFT_HAND_LANDMARKS, RIGHT_HAND_LANDMARKS, POSE_WORLD_LANDMARKS as pose-format"
-                + " names MediaPipe Holistic's, x and y in pixels, confidence = pose visibility or part presence.",
-            "Images run in image mode (no tracking), videos in video mode (tracking, pose smoothing)."})
+                    + " FACE_LANDMARKS, LEFT_HAND_LANDMARKS, RIGHT_HAND_LANDMARKS, POSE_WORLD_LANDMARKS as pose-format"
+                    + " names MediaPipe Holistic's, x and y in pixels, confidence = pose visibility or part presence.",
+            "Images run in image mode (no tracking), videos in video mode (tracking, pose smoothing)."
+        })
 public final class LandmarksCommand implements Callable<Integer> {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
 
@@ -60,35 +64,47 @@ public final class LandmarksCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.json|OUT.pose",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "OUT.json|OUT.pose",
             description = "the landmarks file to write: JSON, or pose-format's .pose when the name ends in .pose")
     Path out;
 
-    @Option(names = "--npy", paramLabel = "OUT.npy",
+    @Option(
+            names = "--npy",
+            paramLabel = "OUT.npy",
             description = "also write the frames' features as a float32 [frames, features] .npy")
     Path npy;
 
-    @Option(names = "--layout", defaultValue = "reports-177", paramLabel = "NAME",
+    @Option(
+            names = "--layout",
+            defaultValue = "reports-177",
+            paramLabel = "NAME",
             description = "feature layout for --npy: reports-177, holistic-1662, pose-hands-258 or a spec"
                     + " (default ${DEFAULT-VALUE})")
     String layout;
 
-    @Option(names = "--mode", paramLabel = "image|video",
+    @Option(
+            names = "--mode",
+            paramLabel = "image|video",
             description = "running mode (default: image for image files, video otherwise)")
     String mode;
 
     @Option(names = "--no-smooth", description = "turn MediaPipe's pose smoothing off in video mode")
     boolean noSmooth;
 
-    @Option(names = "--max-frames", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--max-frames",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "stop after N frames; 0 = all (default ${DEFAULT-VALUE})")
     int maxFrames;
 
     @Override
     public Integer call() throws IOException {
         if (maxFrames < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was "
-                    + maxFrames);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was " + maxFrames);
         }
         DistinctFiles.require(spec, "--out", out, "INPUT", input);
         DistinctFiles.require(spec, "--npy", npy, "INPUT", input);
@@ -97,16 +113,19 @@ public final class LandmarksCommand implements Callable<Integer> {
         RunningMode runningMode = runningMode();
         PrintWriter o = spec.commandLine().getOut();
         try (LandmarkerModels models = landmarkerOptions.loadModels();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(runningMode)
-                        .smoothLandmarks(!noSmooth).palmFallback(!landmarkerOptions.noPalm)
-                        .faceInParallel(landmarkerOptions.faceInParallel).build();
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                        .runningMode(runningMode)
+                        .smoothLandmarks(!noSmooth)
+                        .palmFallback(!landmarkerOptions.noPalm)
+                        .faceInParallel(landmarkerOptions.faceInParallel)
+                        .build();
                 VideoFrames source = media.open(input)) {
             if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pose")) {
                 List<HolisticLandmarks> all = new ArrayList<>();
                 runFrames(landmarker, source, featureLayout, all::add);
                 if (all.isEmpty()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "no frame was decoded from "
-                            + input + "; a .pose needs at least one");
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "no frame was decoded from " + input + "; a .pose needs at least one");
                 }
                 // pose-format keeps a frame rate, not timestamps; an image (no rate) is one frame at 1 fps.
                 double rate = source.frameRate();
@@ -118,16 +137,33 @@ public final class LandmarksCommand implements Callable<Integer> {
             partialNote = maxFrames > 0 && frames >= maxFrames ? "" : MediaInputOptions.declaredNote(source);
         }
         if (npy != null) {
-            Npy.write(npy, NpyArray.ofFloats(Arrays.copyOf(features, frames * featureLayout.size()), frames,
-                    featureLayout.size()));
+            Npy.write(
+                    npy,
+                    NpyArray.ofFloats(
+                            Arrays.copyOf(features, frames * featureLayout.size()), frames, featureLayout.size()));
         }
         double ms = frames == 0 ? 0 : detectNanos / 1e6 / frames;
-        o.printf(Locale.ROOT, "%d frame(s)%s in %s mode; found pose %d, left hand %d, right hand %d, face %d; %.1f"
-                + " ms a frame (%.1f frames/s)%n", frames, partialNote, runningMode.name().toLowerCase(Locale.ROOT),
+        o.printf(
+                Locale.ROOT,
+                "%d frame(s)%s in %s mode; found pose %d, left hand %d, right hand %d, face %d; %.1f"
+                        + " ms a frame (%.1f frames/s)%n",
+                frames,
+                partialNote,
+                runningMode.name().toLowerCase(Locale.ROOT),
                 found[0],
-                found[1], found[2], found[3], ms, ms > 0 ? 1000 / ms : 0);
-        o.printf(Locale.ROOT, "wrote %s%s%n", out, npy != null ? " and " + npy + " [" + frames + ", "
-                + featureLayout.size() + "] (" + featureLayout.name() + ")" : "");
+                found[1],
+                found[2],
+                found[3],
+                ms,
+                ms > 0 ? 1000 / ms : 0);
+        o.printf(
+                Locale.ROOT,
+                "wrote %s%s%n",
+                out,
+                npy != null
+                        ? " and " + npy + " [" + frames + ", " + featureLayout.size() + "] (" + featureLayout.name()
+                                + ")"
+                        : "");
         return 0;
     }
 
@@ -144,8 +180,9 @@ public final class LandmarksCommand implements Callable<Integer> {
     }
 
     /** Runs the landmarker over the source, writing one JSON object a frame to {@code stream}. */
-    private void writeFrames(HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout,
-            OutputStream stream) throws IOException {
+    private void writeFrames(
+            HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout, OutputStream stream)
+            throws IOException {
         JsonWriter json = new JsonWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
         json.beginArray();
         runFrames(landmarker, source, featureLayout, lm -> {
@@ -159,9 +196,11 @@ public final class LandmarksCommand implements Callable<Integer> {
     }
 
     /** Runs the landmarker over the source, giving each frame's landmarks to {@code sink}; counts what it found. */
-    private void runFrames(HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout,
-            FrameSink sink) throws IOException {
-        for (ImageFrame frame = source.next(); frame != null && (maxFrames == 0 || frames < maxFrames);
+    private void runFrames(
+            HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout, FrameSink sink)
+            throws IOException {
+        for (ImageFrame frame = source.next();
+                frame != null && (maxFrames == 0 || frames < maxFrames);
                 frame = source.next()) {
             long t0 = System.nanoTime();
             HolisticLandmarks lm = landmarker.detect(frame);
@@ -189,8 +228,8 @@ public final class LandmarksCommand implements Callable<Integer> {
                 case "video":
                     return RunningMode.VIDEO;
                 default:
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--mode must be image or video, was "
-                            + mode);
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--mode must be image or video, was " + mode);
             }
         }
         String name = input.toLowerCase(Locale.ROOT);

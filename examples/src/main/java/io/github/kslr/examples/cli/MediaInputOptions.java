@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /** How the commands that read video files open them (a picocli mixin: one place for the option). */
 final class MediaInputOptions {
 
-    @Option(names = "--accept-partial",
+    @Option(
+            names = "--accept-partial",
             description = "read a video that ends before the frames its container declares as far as it goes"
                     + " (default: an error, so that a truncated file never looks like a short recording)")
     boolean acceptPartial;
@@ -20,6 +21,7 @@ final class MediaInputOptions {
     static String declaredNote(VideoFrames source) {
         int declared = source.lengthInFrames();
         return declared > 0 && source.framesDecoded() < declared
-                ? " (of " + declared + " frames the container declares)" : "";
+                ? " (of " + declared + " frames the container declares)"
+                : "";
     }
 }

@@ -38,10 +38,14 @@ import picocli.CommandLine.Parameters;
  * on its {@code LiveStream}'s thread, read back after the stream is idle). It owns the models and the input it opens
  * and closes them on return.
  */
-@Command(name = "recognize", mixinStandardHelpOptions = true,
-        description = {"Recognises signs in a video file, an image or a camera (camera:N) and prints each sign and"
-                + " the final Khmer sentence.",
-            "Progress goes to standard error; results to standard output (one JSON object with --json)."})
+@Command(
+        name = "recognize",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Recognises signs in a video file, an image or a camera (camera:N) and prints each sign and"
+                    + " the final Khmer sentence.",
+            "Progress goes to standard error; results to standard output (one JSON object with --json)."
+        })
 public final class RecognizeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -50,16 +54,16 @@ public final class RecognizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
 
-
-
     @CommandLine.Mixin
     RecognitionOptions recognition;
 
     @CommandLine.Mixin
     MediaInputOptions media = new MediaInputOptions();
 
-    @Option(names = "--windows", description = "also print every classified window's prediction (label,"
-            + " confidence), not only the signs the sentence rules accepted")
+    @Option(
+            names = "--windows",
+            description = "also print every classified window's prediction (label,"
+                    + " confidence), not only the signs the sentence rules accepted")
     boolean windows;
 
     @Option(names = "--speak", paramLabel = "OUT.wav", description = "write the sentence as speech (needs --voice)")
@@ -68,32 +72,32 @@ public final class RecognizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object (signs, sentence, counts) instead of text")
     boolean json;
 
-    @Option(names = "--live", negatable = true,
+    @Option(
+            names = "--live",
+            negatable = true,
             description = "hand frames to the recognizer as a live stream: reading never waits for the models, and a"
                     + " frame that arrives while another is processed replaces the one waiting (dropped); a file is"
                     + " played at its own pace (default: on for a camera, off for a file)")
     Boolean live;
 
-    @Option(names = "--max-frames", defaultValue = "0",
+    @Option(
+            names = "--max-frames",
+            defaultValue = "0",
             description = "stop after this many frames; 0 = the whole input (a camera runs until Ctrl-C, which still"
                     + " prints the results so far)")
     int maxFrames;
 
-
-
     /** One sign the sentence rules accepted, or (with --windows) one classified window. */
-    private record Hit(long frame, long timestampMs, Prediction prediction) {
-    }
+    private record Hit(long frame, long timestampMs, Prediction prediction) {}
 
     @Override
     public Integer call() throws IOException {
         if ((recognition.voice == null) != (speak == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
         }
         if (maxFrames < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was "
-                    + maxFrames);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was " + maxFrames);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -109,14 +113,16 @@ public final class RecognizeCommand implements Callable<Integer> {
             // A camera has no end: Ctrl-C stops the loop and the results so far are still printed.
             AtomicBoolean interrupted = new AtomicBoolean();
             CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                interrupted.set(true);
-                try {
-                    finished.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "kslr-recognize-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        interrupted.set(true);
+                        try {
+                            finished.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "kslr-recognize-stop");
             if (frames.isLive()) {
                 Runtime.getRuntime().addShutdownHook(hook);
             }
@@ -171,15 +177,26 @@ public final class RecognizeCommand implements Callable<Integer> {
                 classified.add(new Hit(count, timestampMs, r.window()));
                 if (!json) {
                     Prediction p = r.window();
-                    out.printf(Locale.ROOT, "  window at frame %d: %s %.1f%%%s%n", count, p.label(),
-                            100 * p.confidence(), p.recognized() ? "" : " (not recognised)");
+                    out.printf(
+                            Locale.ROOT,
+                            "  window at frame %d: %s %.1f%%%s%n",
+                            count,
+                            p.label(),
+                            100 * p.confidence(),
+                            p.recognized() ? "" : " (not recognised)");
                 }
             }
             for (Prediction p : r.newSigns()) {
                 hits.add(new Hit(count, timestampMs, p));
                 if (!json) {
-                    out.printf(Locale.ROOT, "frame %d (%.2f s): %s  %s  (%.1f%%)%n", count, timestampMs / 1e3,
-                            p.gloss(), p.khmer(), 100 * p.confidence());
+                    out.printf(
+                            Locale.ROOT,
+                            "frame %d (%.2f s): %s  %s  (%.1f%%)%n",
+                            count,
+                            timestampMs / 1e3,
+                            p.gloss(),
+                            p.khmer(),
+                            100 * p.confidence());
                     out.flush();
                 }
             }
@@ -189,15 +206,28 @@ public final class RecognizeCommand implements Callable<Integer> {
             if (now - lastProgress > 2_000_000_000L) {
                 lastProgress = now;
                 double fps = count / ((now - loaded) / 1e9);
-                err.printf(Locale.ROOT, "recognize: frame %d%s, %.1f frames/s%n", count,
-                        total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "", fps);
+                err.printf(
+                        Locale.ROOT,
+                        "recognize: frame %d%s, %.1f frames/s%n",
+                        count,
+                        total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "",
+                        fps);
                 err.flush();
             }
         }
     }
 
-    private int recognize(VideoFrames frames, SdkModels models, RecognitionSession session, int total, long started,
-            long loaded, AtomicBoolean interrupted, PrintWriter out, PrintWriter err) throws IOException {
+    private int recognize(
+            VideoFrames frames,
+            SdkModels models,
+            RecognitionSession session,
+            int total,
+            long started,
+            long loaded,
+            AtomicBoolean interrupted,
+            PrintWriter out,
+            PrintWriter err)
+            throws IOException {
         Tally tally = new Tally(out, err, total, loaded);
         boolean liveStream = live != null ? live : frames.isLive();
         long read = 0;
@@ -217,8 +247,11 @@ public final class RecognizeCommand implements Callable<Integer> {
             try (LiveStream<FrameResult> stream = LiveStream.builder(session::process)
                     .onResult((r, frame) -> tally.add(r, frame.timestampMs()))
                     .onError((e, frame) -> failure.compareAndSet(null, e))
-                    .threadName("kslr-recognize-live").build()) {
-                while (!interrupted.get() && failure.get() == null && (maxFrames == 0 || read < maxFrames)
+                    .threadName("kslr-recognize-live")
+                    .build()) {
+                while (!interrupted.get()
+                        && failure.get() == null
+                        && (maxFrames == 0 || read < maxFrames)
                         && (f = frames.next()) != null) {
                     stream.offer(f);
                     read++;
@@ -243,14 +276,21 @@ public final class RecognizeCommand implements Callable<Integer> {
             writeJson(out, models.signModel(), tally, dropped, frames.lengthInFrames(), seconds, clip);
         } else {
             long count = tally.count;
-            out.printf(Locale.ROOT, "sentence: %s%n", tally.sentence.isEmpty() ? "(nothing recognised)"
-                    : tally.sentence);
-            out.printf(Locale.ROOT, "%d frames%s%s (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
-                    + " %.2f ms recognition a frame; models loaded in %.2f s%n", count,
+            out.printf(
+                    Locale.ROOT, "sentence: %s%n", tally.sentence.isEmpty() ? "(nothing recognised)" : tally.sentence);
+            out.printf(
+                    Locale.ROOT,
+                    "%d frames%s%s (%d with a pose, %d with hands), %d sign(s); %.1f ms landmarks +"
+                            + " %.2f ms recognition a frame; models loaded in %.2f s%n",
+                    count,
                     dropped < 0 ? "" : String.format(Locale.ROOT, " of %d read, %d dropped", read, dropped),
                     maxFrames > 0 && count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames),
-                    tally.withPose, tally.withHands, tally.hits.size(), count == 0 ? 0 : tally.landmarkMs / count,
-                    count == 0 ? 0 : tally.recognizeMs / count, (loaded - started) / 1e9);
+                    tally.withPose,
+                    tally.withHands,
+                    tally.hits.size(),
+                    count == 0 ? 0 : tally.landmarkMs / count,
+                    count == 0 ? 0 : tally.recognizeMs / count,
+                    (loaded - started) / 1e9);
             if (clip != null) {
                 out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
             }
@@ -287,8 +327,15 @@ public final class RecognizeCommand implements Callable<Integer> {
         return clip;
     }
 
-    private void writeJson(PrintWriter out, SignModelMetadata meta, Tally t, long dropped, int declared,
-            double seconds, AudioClip clip) throws IOException {
+    private void writeJson(
+            PrintWriter out,
+            SignModelMetadata meta,
+            Tally t,
+            long dropped,
+            int declared,
+            double seconds,
+            AudioClip clip)
+            throws IOException {
         long frames = t.count;
         JsonWriter w = new JsonWriter(out);
         w.setIndent("  ");
@@ -329,8 +376,12 @@ public final class RecognizeCommand implements Callable<Integer> {
         if (clip == null) {
             w.nullValue();
         } else {
-            w.beginObject().name("file").value(speak.toString()).name("seconds")
-                    .value(Math.round(clip.durationSeconds() * 1000) / 1000.0).endObject();
+            w.beginObject()
+                    .name("file")
+                    .value(speak.toString())
+                    .name("seconds")
+                    .value(Math.round(clip.durationSeconds() * 1000) / 1000.0)
+                    .endObject();
         }
         w.endObject();
         w.flush();

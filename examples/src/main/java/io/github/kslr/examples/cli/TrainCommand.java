@@ -24,17 +24,21 @@ import picocli.CommandLine.Option;
  * {@code kslr train --data DIR --out MODEL.onnx --report REPORT_DIR}: trains a sign model in Java, exports it to ONNX
  * with the KSLR metadata and writes an evaluation report.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a sign model on landmark sequences and exports it to ONNX with its labels, glosses,"
-                + " Khmer texts and feature layout in the model's metadata.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains a sign model on landmark sequences and exports it to ONNX with its labels, glosses,"
+                    + " Khmer texts and feature layout in the model's metadata.",
             "DIR holds X.npy [N, T, F] float (F = 258, 1662 or 177), y.npy [N] int, labels.txt (one label a line)"
-                + " and optionally session.npy [N] int; or it is an MP_Data folder (<sign>/<sequence>/<frame>.npy).",
+                    + " and optionally session.npy [N] int; or it is an MP_Data folder (<sign>/<sequence>/<frame>.npy).",
             "Windows of --session (default 1) are held out and evaluated; all others train (--session -1: every"
-                + " session trains). REPORT_DIR gets report.txt, confusion.png, curves.png, history.csv,"
-                + " model.int8.onnx and checkpoints/.",
+                    + " session trains). REPORT_DIR gets report.txt, confusion.png, curves.png, history.csv,"
+                    + " model.int8.onnx and checkpoints/.",
             "--cv K first cross-validates the recipe over recording sessions (K folds, each session held out once;"
-                + " the estimate for signers the model never saw) and writes REPORT_DIR/cv.txt; its last line is"
-                + " cv_accuracy=... cv_std=... cv_min=... cv_macro_f1=... folds=K."})
+                    + " the estimate for signers the model never saw) and writes REPORT_DIR/cv.txt; its last line is"
+                    + " cv_accuracy=... cv_std=... cv_min=... cv_macro_f1=... folds=K."
+        })
 public final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -49,26 +53,37 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--report", required = true, paramLabel = "REPORT_DIR", description = "where the report goes")
     Path report;
 
-    @Option(names = "--session", defaultValue = "1",
+    @Option(
+            names = "--session",
+            defaultValue = "1",
             description = "recording session held out for validation (default ${DEFAULT-VALUE})")
     int session;
 
-    @Option(names = "--cv", paramLabel = "K",
+    @Option(
+            names = "--cv",
+            paramLabel = "K",
             description = "cross-validate over recording sessions with K folds before training the model")
     Integer cv;
 
-    @Option(names = "--translations", paramLabel = "LABELS.tsv",
+    @Option(
+            names = "--translations",
+            paramLabel = "LABELS.tsv",
             description = "label<TAB>gloss<TAB>khmer lines giving each label its English gloss and Khmer text")
     Path translations;
 
-    @Option(names = "--no-sign-label", defaultValue = "-",
+    @Option(
+            names = "--no-sign-label",
+            defaultValue = "-",
             description = "the label meaning 'no sign', if the data has it (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
     @CommandLine.Mixin
     TrainingOptions training;
 
-    @Option(names = "--architecture", defaultValue = "TCN", converter = NetworkFamilyConverter.class,
+    @Option(
+            names = "--architecture",
+            defaultValue = "TCN",
+            converter = NetworkFamilyConverter.class,
             description = "TCN (temporal convolution, default), LSTM (the reports' LSTM-LSTM-dense-dense) or"
                     + " COSINE_TCN (temporal convolution with a cosine head, the sign embedder)")
     NetworkFamily architecture;
@@ -81,16 +96,20 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--ensemble", defaultValue = "" + TrainingConfig.DEFAULT_ENSEMBLE, paramLabel = "N",
+    @Option(
+            names = "--ensemble",
+            defaultValue = "" + TrainingConfig.DEFAULT_ENSEMBLE,
+            paramLabel = "N",
             description = "networks trained from N seeds whose probabilities the model averages (default"
                     + " ${DEFAULT-VALUE})")
     int ensemble;
 
-
     @Option(names = "--no-baseline", description = "skip the ridge baseline")
     boolean noBaseline;
 
-    @Option(names = "--fps", paramLabel = "RATE",
+    @Option(
+            names = "--fps",
+            paramLabel = "RATE",
             description = "frames a second of the dataset's windows, written into the model so that recognizers"
                     + " resample live frames to it (default: the dataset's frame_rate.txt, which kslr dataset --fps"
                     + " writes; none when absent)")
@@ -104,31 +123,51 @@ public final class TrainCommand implements Callable<Integer> {
             dataset = dataset.withFrameRate(fps);
         }
         o.println("data: " + dataset);
-        TrainingConfig config = training.apply(TrainingConfig.builder()).architecture(architecture).ensemble(ensemble)
-                .checkpointDir(report.resolve("checkpoints")).build();
+        TrainingConfig config = training.apply(TrainingConfig.builder())
+                .architecture(architecture)
+                .ensemble(ensemble)
+                .checkpointDir(report.resolve("checkpoints"))
+                .build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);
         String noSign = dataset.labelIfPresent(noSignLabel);
         if (cv != null) {
             crossValidate(o, dataset, config, noSign);
         }
-        TrainingReport.Summary s = TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline,
-                (e, improved) -> {
-                    o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f%s  %.1fs%s%n",
-                            e.epoch(), e.trainLoss(), e.trainAccuracy(), e.monitorLoss(), e.monitorAccuracy(),
-                            Double.isNaN(e.validationAccuracy()) ? ""
+        TrainingReport.Summary s =
+                TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline, (e, improved) -> {
+                    o.printf(
+                            Locale.ROOT,
+                            "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f%s  %.1fs%s%n",
+                            e.epoch(),
+                            e.trainLoss(),
+                            e.trainAccuracy(),
+                            e.monitorLoss(),
+                            e.monitorAccuracy(),
+                            Double.isNaN(e.validationAccuracy())
+                                    ? ""
                                     : String.format(Locale.ROOT, "  validation acc %.4f", e.validationAccuracy()),
-                            e.seconds(), improved ? "  *" : "");
+                            e.seconds(),
+                            improved ? "  *" : "");
                     o.flush();
                 });
-        o.printf(Locale.ROOT, "trained in %.1f s (best epoch %d); model %s (%d bytes), report %s%n",
-                s.training().seconds(), s.training().bestEpoch(), out, s.modelBytes(), report);
+        o.printf(
+                Locale.ROOT,
+                "trained in %.1f s (best epoch %d); model %s (%d bytes), report %s%n",
+                s.training().seconds(),
+                s.training().bestEpoch(),
+                out,
+                s.modelBytes(),
+                report);
         if (s.clean() == null) {
             o.println("no windows of session " + session + ": nothing evaluated");
             return 0;
         }
         o.print(PerturbationSuite.table(s.perturbations()));
         if (!s.ridge().isEmpty()) {
-            o.printf(Locale.ROOT, "ridge baseline accuracy=%.4f%n", s.ridge().get(0).accuracy());
+            o.printf(
+                    Locale.ROOT,
+                    "ridge baseline accuracy=%.4f%n",
+                    s.ridge().get(0).accuracy());
         }
         o.printf(Locale.ROOT, "int8 variant %s%n", s.int8().summaryLine());
         o.println(s.clean().summaryLine());
@@ -140,13 +179,13 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingConfig foldConfig = config.toBuilder().checkpointDir(null).build();
         String recipe = foldConfig.toString();
         long started = System.nanoTime();
-        CrossValidation.Report r = CrossValidation.run(dataset, cv, foldConfig, noSign, !noBaseline, recipe,
-                fold -> {
-                    o.printf(Locale.ROOT, "cross-validation fold %d/%d ...%n", fold, cv);
-                    o.flush();
-                });
-        String text = r.text() + String.format(Locale.ROOT, "%ncross-validation took %.1f s%n",
-                (System.nanoTime() - started) / 1e9) + r.summaryLine() + "\n";
+        CrossValidation.Report r = CrossValidation.run(dataset, cv, foldConfig, noSign, !noBaseline, recipe, fold -> {
+            o.printf(Locale.ROOT, "cross-validation fold %d/%d ...%n", fold, cv);
+            o.flush();
+        });
+        String text = r.text()
+                + String.format(Locale.ROOT, "%ncross-validation took %.1f s%n", (System.nanoTime() - started) / 1e9)
+                + r.summaryLine() + "\n";
         try {
             Files.createDirectories(report);
             AtomicFiles.write(report.resolve("cv.txt"), text.getBytes(StandardCharsets.UTF_8));

@@ -26,15 +26,19 @@ import picocli.CommandLine.Option;
  * network) and exports it with its open-set rejection defaults: background prototypes computed from its own training
  * data ({@link EmbedderBackground}), a threshold and a margin.
  */
-@Command(name = "train-embedder", mixinStandardHelpOptions = true,
-        description = {"Trains a sign embedder: a network whose L2-normalised output puts takes of one sign close"
-                + " together, for enrolling new signs from a few takes. Every window trains (a seeded share of each"
-                + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
-                + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
-                + " length, the embedding size, a hash of its weights and what rejects windows of no enrolled sign:"
-                + " background prototypes (a few centres of the no-sign windows; with --background SIGNS_AND_NO_SIGN"
-                + " also the mean embedding of each trained sign), a threshold and a margin over the background.",
-            "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."})
+@Command(
+        name = "train-embedder",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains a sign embedder: a network whose L2-normalised output puts takes of one sign close"
+                    + " together, for enrolling new signs from a few takes. Every window trains (a seeded share of each"
+                    + " label is held out to stop early). EMB.onnx takes landmark windows [batch, T, F] and gives"
+                    + " embeddings [batch, E]; its metadata holds the labels it was trained on, the layout, the window"
+                    + " length, the embedding size, a hash of its weights and what rejects windows of no enrolled sign:"
+                    + " background prototypes (a few centres of the no-sign windows; with --background SIGNS_AND_NO_SIGN"
+                    + " also the mean embedding of each trained sign), a threshold and a margin over the background.",
+            "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."
+        })
 public final class TrainEmbedderCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -46,27 +50,38 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "EMB.onnx", description = "where the embedder goes")
     Path out;
 
-    @Option(names = "--exclude-labels", split = ",", paramLabel = "L1,L2,...",
+    @Option(
+            names = "--exclude-labels",
+            split = ",",
+            paramLabel = "L1,L2,...",
             description = "labels left out of training")
     List<String> excluded = List.of();
 
-    @Option(names = "--no-sign-label", defaultValue = "-",
+    @Option(
+            names = "--no-sign-label",
+            defaultValue = "-",
             description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
     @Option(names = "--report", paramLabel = "DIR", description = "where report.txt goes (default: none)")
     Path report;
 
-    @Option(names = "--threshold", paramLabel = "COSINE",
+    @Option(
+            names = "--threshold",
+            paramLabel = "COSINE",
             description = "the rejection threshold written into the embedder (default ${DEFAULT-VALUE})")
     double threshold = EmbedderBackground.THRESHOLD;
 
-    @Option(names = "--margin", paramLabel = "COSINE",
+    @Option(
+            names = "--margin",
+            paramLabel = "COSINE",
             description = "the margin over the best background similarity written into the embedder (default"
                     + " ${DEFAULT-VALUE})")
     double margin = EmbedderBackground.MARGIN;
 
-    @Option(names = "--background", paramLabel = "KIND",
+    @Option(
+            names = "--background",
+            paramLabel = "KIND",
             description = "which background prototypes are written into the embedder: ${COMPLETION-CANDIDATES}"
                     + " (default ${DEFAULT-VALUE})")
     EmbedderBackground.Kind backgroundKind = EmbedderBackground.DEFAULT_KIND;
@@ -83,19 +98,41 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
         String noSign = train.labelIfPresent(noSignLabel);
         TrainingConfig config = training.apply(TrainingConfig.embedderBuilder()).build();
         Trainer.Result r = new Trainer(config).train(train, null, noSign, (e, improved) -> {
-            o.printf(Locale.ROOT, "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",
-                    e.epoch(), e.trainLoss(), e.trainAccuracy(), e.monitorLoss(), e.monitorAccuracy(), e.seconds(),
+            o.printf(
+                    Locale.ROOT,
+                    "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",
+                    e.epoch(),
+                    e.trainLoss(),
+                    e.trainAccuracy(),
+                    e.monitorLoss(),
+                    e.monitorAccuracy(),
+                    e.seconds(),
                     improved ? "  *" : "");
             o.flush();
         });
         SignDataset in = train.convertTo(r.model().metadata().layout());
-        float[] background = EmbedderBackground.prototypes(train, r.model().embeddings(in.windows(), in.size()),
-                r.model().embeddingSize(), noSign, List.of(), backgroundKind);
+        float[] background = EmbedderBackground.prototypes(
+                train,
+                r.model().embeddings(in.windows(), in.size()),
+                r.model().embeddingSize(),
+                noSign,
+                List.of(),
+                backgroundKind);
         byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, background, margin, WeightPrecision.FLOAT32);
-        String summary = String.format(Locale.ROOT, "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
-                + " threshold %.4f (cosine), margin %.4f over %d background prototypes, trained in %.1f s (best epoch"
-                + " %d)%n", out, train.labels().size(), r.model().embeddingSize(), bytes.length, threshold, margin,
-                background.length / r.model().embeddingSize(), r.seconds(), r.bestEpoch());
+        String summary = String.format(
+                Locale.ROOT,
+                "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
+                        + " threshold %.4f (cosine), margin %.4f over %d background prototypes, trained in %.1f s (best epoch"
+                        + " %d)%n",
+                out,
+                train.labels().size(),
+                r.model().embeddingSize(),
+                bytes.length,
+                threshold,
+                margin,
+                background.length / r.model().embeddingSize(),
+                r.seconds(),
+                r.bestEpoch());
         try {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
@@ -103,8 +140,11 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
             AtomicFiles.write(out, bytes);
             if (report != null) {
                 Files.createDirectories(report);
-                AtomicFiles.write(report.resolve("report.txt"), ("KSLR sign embedder\n\ndata: " + train + "\nleft out: "
-                        + excluded + "\nconfig: " + config + "\n" + summary).getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(
+                        report.resolve("report.txt"),
+                        ("KSLR sign embedder\n\ndata: " + train + "\nleft out: " + excluded + "\nconfig: " + config
+                                        + "\n" + summary)
+                                .getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);

@@ -13,28 +13,40 @@ final class TrainingOptions {
     @Option(names = "--epochs", defaultValue = "60", description = "most epochs (default ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "12",
+    @Option(
+            names = "--patience",
+            defaultValue = "12",
             description = "stop after this many epochs without improvement (default ${DEFAULT-VALUE})")
     int patience;
 
-    @Option(names = "--hidden", defaultValue = "64",
+    @Option(
+            names = "--hidden",
+            defaultValue = "64",
             description = "width of the network's first hidden layer (default ${DEFAULT-VALUE})")
     int hidden;
 
     @Option(names = "--hidden2", description = "width of the second hidden layer (default: --hidden)")
     Integer hidden2;
 
-    @Option(names = "--hand-shape", negatable = true, fallbackValue = "true",
+    @Option(
+            names = "--hand-shape",
+            negatable = true,
+            fallbackValue = "true",
             description = "add each hand's palm-scaled shape (x, y, z relative to the wrist) to the features"
                     + " (default: on for a sign model, off for an embedder; --no-hand-shape leaves it out)")
     Boolean handShape;
 
-    @Option(names = "--hand-dropout", paramLabel = "P",
+    @Option(
+            names = "--hand-dropout",
+            paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window (default: "
                     + Augmentation.DEFAULT_HAND_DROPOUT + " for a sign model, 0 for an embedder)")
     Double handDropout;
 
-    @Option(names = "--time-mask", defaultValue = "0", paramLabel = "P",
+    @Option(
+            names = "--time-mask",
+            defaultValue = "0",
+            paramLabel = "P",
             description = "augmentation: chance that a run of up to 20 %% of a training window's frames loses every"
                     + " point (default ${DEFAULT-VALUE})")
     double timeMask;
@@ -49,7 +61,9 @@ final class TrainingOptions {
     TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
         TrainingConfig recipe = defaults.build();
         Augmentation a = recipe.augmentation().withTimeMask(timeMask);
-        return defaults.seed(seed).maxEpochs(epochs).patience(patience)
+        return defaults.seed(seed)
+                .maxEpochs(epochs)
+                .patience(patience)
                 .hidden(hidden, hidden2 == null ? hidden : hidden2)
                 .handShape(handShape == null ? recipe.handShape() : handShape)
                 .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))

@@ -13,9 +13,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kslr vocabulary list|remove|rename V ...}: looks after a vocabulary file. */
-@Command(name = "vocabulary", mixinStandardHelpOptions = true,
-        description = {"Lists, removes or renames the signs of a vocabulary file:",
-            "  kslr vocabulary list V", "  kslr vocabulary remove V LABEL", "  kslr vocabulary rename V OLD NEW"})
+@Command(
+        name = "vocabulary",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists, removes or renames the signs of a vocabulary file:",
+            "  kslr vocabulary list V",
+            "  kslr vocabulary remove V LABEL",
+            "  kslr vocabulary rename V OLD NEW"
+        })
 public final class VocabularyCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -65,8 +71,8 @@ public final class VocabularyCommand implements Callable<Integer> {
                     });
                     o.println("renamed '" + args.get(0) + "' to '" + args.get(1) + "'");
                 }
-                default -> throw new InvalidInputException("unknown action '" + action
-                        + "'; expected list, remove or rename");
+                default ->
+                    throw new InvalidInputException("unknown action '" + action + "'; expected list, remove or rename");
             }
         }
         o.flush();
@@ -75,8 +81,8 @@ public final class VocabularyCommand implements Callable<Integer> {
 
     private void need(int n) {
         if (args.size() != n) {
-            throw new InvalidInputException(action + " takes " + n + " argument(s) after the vocabulary, got "
-                    + args.size() + " " + args);
+            throw new InvalidInputException(
+                    action + " takes " + n + " argument(s) after the vocabulary, got " + args.size() + " " + args);
         }
     }
 }

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /** Opening the embedder and the vocabulary file the vocabulary commands share. */
 final class VocabularyFiles {
 
-    private VocabularyFiles() {
-    }
+    private VocabularyFiles() {}
 
     /** The embedder at {@code path}, or the bundled one when null. The caller closes it. */
     static OnnxSignEmbedder embedder(Path path) {
@@ -20,7 +19,8 @@ final class VocabularyFiles {
 
     /** The vocabulary at {@code file}, or a new empty one for {@code embedder} when the file does not exist yet. */
     static SignVocabulary loadOrCreate(Path file, OnnxSignEmbedder embedder) {
-        return Files.exists(file) ? SignVocabulary.load(file, embedder.metadata())
+        return Files.exists(file)
+                ? SignVocabulary.load(file, embedder.metadata())
                 : SignVocabulary.create(embedder.metadata());
     }
 }

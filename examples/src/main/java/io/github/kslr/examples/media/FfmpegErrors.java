@@ -14,10 +14,10 @@ import org.bytedeco.javacpp.BytePointer;
 final class FfmpegErrors extends LogCallback {
     /** Held for the life of the class: FFmpeg keeps a native pointer to it. */
     private static final FfmpegErrors INSTANCE = new FfmpegErrors();
+
     private static final ThreadLocal<String> LAST = new ThreadLocal<>();
 
-    private FfmpegErrors() {
-    }
+    private FfmpegErrors() {}
 
     static void install() {
         avutil.setLogCallback(INSTANCE);
@@ -37,7 +37,9 @@ final class FfmpegErrors extends LogCallback {
     public void call(int level, BytePointer message) {
         if (level <= avutil.AV_LOG_ERROR && message != null) {
             // Without FFmpeg's "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55dc...] " context prefix: an address means nothing here.
-            String m = message.getString().replaceFirst("^\\[[^\\]]*@ 0x[0-9a-fA-F]+\\]\\s*", "").strip();
+            String m = message.getString()
+                    .replaceFirst("^\\[[^\\]]*@ 0x[0-9a-fA-F]+\\]\\s*", "")
+                    .strip();
             if (!m.isEmpty()) {
                 LAST.set(m);
             }

@@ -87,7 +87,13 @@ public final class VideoClipWriter implements AutoCloseable {
             throw new InvalidInputException("expected a " + width + "x" + height + " BGR frame, got " + frame);
         }
         try {
-            recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, frame.rowStride(), avutil.AV_PIX_FMT_BGR24,
+            recorder.recordImage(
+                    width,
+                    height,
+                    Frame.DEPTH_UBYTE,
+                    3,
+                    frame.rowStride(),
+                    avutil.AV_PIX_FMT_BGR24,
                     frame.pixels().duplicate().position(frame.offset()));
             frames++;
         } catch (FrameRecorder.Exception e) {

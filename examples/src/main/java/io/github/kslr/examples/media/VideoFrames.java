@@ -44,6 +44,7 @@ public final class VideoFrames implements AutoCloseable {
     private final int statedFrames;
     /** When paced: System.nanoTime() and timestamp of the first frame returned. */
     private long pacingStartNanos;
+
     private long pacingFirstMs = -1;
 
     private VideoFrames(String description, FFmpegFrameGrabber grabber, boolean live) {
@@ -91,8 +92,8 @@ public final class VideoFrames implements AutoCloseable {
             } catch (FrameGrabber.Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new KslrException("cannot open " + input + " as a video or image with FFmpeg: "
-                    + ffmpegMessage(e), e);
+            throw new KslrException(
+                    "cannot open " + input + " as a video or image with FFmpeg: " + ffmpegMessage(e), e);
         }
         return new VideoFrames(input, grabber, live);
     }
@@ -128,7 +129,8 @@ public final class VideoFrames implements AutoCloseable {
     public String decodedSummary() {
         int decoded = framesDecoded();
         return statedFrames > 0 && decoded != statedFrames
-                ? decoded + " of " + statedFrames + " frames the container declares" : decoded + " frames";
+                ? decoded + " of " + statedFrames + " frames the container declares"
+                : decoded + " frames";
     }
 
     /**
@@ -167,8 +169,8 @@ public final class VideoFrames implements AutoCloseable {
         try {
             f = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
-            throw new KslrException("cannot decode frame " + (index + 1) + " of " + description + ": "
-                    + ffmpegMessage(e), e);
+            throw new KslrException(
+                    "cannot decode frame " + (index + 1) + " of " + description + ": " + ffmpegMessage(e), e);
         }
         if (f == null || f.image == null || f.image[0] == null) {
             checkComplete();
@@ -219,8 +221,8 @@ public final class VideoFrames implements AutoCloseable {
             return;
         }
         // A late reader gets the frame at once (no catching up by skipping: dropping is the consumer's choice).
-        java.util.concurrent.locks.LockSupport.parkNanos(pacingStartNanos + (ts - pacingFirstMs) * 1_000_000L
-                - System.nanoTime());
+        java.util.concurrent.locks.LockSupport.parkNanos(
+                pacingStartNanos + (ts - pacingFirstMs) * 1_000_000L - System.nanoTime());
     }
 
     /** javacv's message without its generic advice about setFormat() and log callbacks. */

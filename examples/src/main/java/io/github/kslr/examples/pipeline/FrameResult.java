@@ -16,8 +16,13 @@ import java.util.List;
  * @param landmarkMs    milliseconds the landmarker took
  * @param recognizeMs   milliseconds the window, classifier and sentence rules took
  */
-public record FrameResult(HolisticLandmarks landmarks, Prediction window, List<Prediction> newSigns, String sentence,
-        double landmarkMs, double recognizeMs) {
+public record FrameResult(
+        HolisticLandmarks landmarks,
+        Prediction window,
+        List<Prediction> newSigns,
+        String sentence,
+        double landmarkMs,
+        double recognizeMs) {
     public FrameResult {
         newSigns = List.copyOf(newSigns);
     }

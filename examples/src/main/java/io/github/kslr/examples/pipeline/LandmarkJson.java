@@ -15,8 +15,7 @@ import java.io.IOException;
  * any landmarker's precision) to keep the web demo's messages small.
  */
 public final class LandmarkJson {
-    private LandmarkJson() {
-    }
+    private LandmarkJson() {}
 
     /** Writes the landmark members ({@code timestampMs ... face}) into the object the writer is in. */
     public static void writeMembers(JsonWriter w, HolisticLandmarks lm) throws IOException {

@@ -36,7 +36,10 @@ public final class SdkModels implements AutoCloseable {
     private final RecognitionSettings settings;
     private boolean closed;
 
-    private SdkModels(LandmarkerModels landmarkerModels, SignClassifier classifier, KhmerSpeech voice,
+    private SdkModels(
+            LandmarkerModels landmarkerModels,
+            SignClassifier classifier,
+            KhmerSpeech voice,
             RecognitionSettings settings) {
         this.landmarkerModels = landmarkerModels;
         this.classifier = classifier;
@@ -57,7 +60,11 @@ public final class SdkModels implements AutoCloseable {
     }
 
     /** Loads the models; sessions recognise with {@code settings} (see the other {@code load}). */
-    public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
+    public static SdkModels load(
+            Path landmarkModelDir,
+            Path signModel,
+            Path voicePath,
+            ExecutionDevice device,
             RecognitionSettings settings) {
         return load(landmarkModelDir, signModel, voicePath, device, settings, 1);
     }
@@ -66,19 +73,34 @@ public final class SdkModels implements AutoCloseable {
      * Loads the models with {@code landmarkThreads} ONNX Runtime threads a landmark model (1, the default, suits
      * several streams or a busy machine; 2 speed up one stream on idle cores; see {@code LandmarkerModels.Builder}).
      */
-    public static SdkModels load(Path landmarkModelDir, Path signModel, Path voicePath, ExecutionDevice device,
-            RecognitionSettings settings, int landmarkThreads) {
+    public static SdkModels load(
+            Path landmarkModelDir,
+            Path signModel,
+            Path voicePath,
+            ExecutionDevice device,
+            RecognitionSettings settings,
+            int landmarkThreads) {
         Checks.notNull(settings, "settings");
-        return load(landmarkModelDir, () -> openClassifier(signModel, device, settings.threshold()), voicePath, device,
-                settings, landmarkThreads);
+        return load(
+                landmarkModelDir,
+                () -> openClassifier(signModel, device, settings.threshold()),
+                voicePath,
+                device,
+                settings,
+                landmarkThreads);
     }
 
     /**
      * Loads the models with the sign classifier {@code classifier} opens (a sign model, or a vocabulary of taught
      * signs); this object owns and closes what it returns.
      */
-    public static SdkModels load(Path landmarkModelDir, java.util.function.Supplier<SignClassifier> classifierOpener,
-            Path voicePath, ExecutionDevice device, RecognitionSettings settings, int landmarkThreads) {
+    public static SdkModels load(
+            Path landmarkModelDir,
+            java.util.function.Supplier<SignClassifier> classifierOpener,
+            Path voicePath,
+            ExecutionDevice device,
+            RecognitionSettings settings,
+            int landmarkThreads) {
         Checks.notNull(settings, "settings");
         Checks.notNull(classifierOpener, "classifierOpener");
         long t0 = System.nanoTime();
@@ -92,7 +114,8 @@ public final class SdkModels implements AutoCloseable {
         try {
             classifier = Checks.notNull(classifierOpener.get(), "the opened classifier");
             if (voicePath != null) {
-                speech = KhmerVoices.open(voicePath, VitsSpeechOptions.builder().device(device).build());
+                speech = KhmerVoices.open(
+                        voicePath, VitsSpeechOptions.builder().device(device).build());
             }
         } catch (RuntimeException e) {
             if (classifier != null) {
@@ -108,14 +131,21 @@ public final class SdkModels implements AutoCloseable {
     /** The given sign model, else the demo model bundled in kslr-recognizer. */
     static SignClassifier openClassifier(Path signModel, ExecutionDevice device, float threshold) {
         if (signModel != null) {
-            return OnnxSignClassifier.builder().model(signModel).device(device).confidenceThreshold(threshold).build();
+            return OnnxSignClassifier.builder()
+                    .model(signModel)
+                    .device(device)
+                    .confidenceThreshold(threshold)
+                    .build();
         }
         if (!hasBundledSignModel()) {
             throw new InvalidInputException("no sign model: pass --model MODEL.onnx (this build of kslr-recognizer"
                     + " bundles no demo model)");
         }
-        return OnnxSignClassifier.builder().model(DemoSignModel.source(SdkModels.class.getClassLoader()))
-                .device(device).confidenceThreshold(threshold).build();
+        return OnnxSignClassifier.builder()
+                .model(DemoSignModel.source(SdkModels.class.getClassLoader()))
+                .device(device)
+                .confidenceThreshold(threshold)
+                .build();
     }
 
     /** Whether the demo sign model (ASL coffee-shop signs with Khmer translations) is on the classpath. */
@@ -136,9 +166,12 @@ public final class SdkModels implements AutoCloseable {
      * the sign model reads no face point (e.g. the bundled demo model), which makes a frame about 15 % cheaper.
      */
     public RecognitionSession newSession(boolean allParts) {
-        boolean face = allParts || classifier == null || classifier.metadata().layout().uses(LandmarkPart.FACE);
-        Landmarker landmarker = HolisticLandmarker.builder(landmarkerModels).runningMode(RunningMode.VIDEO)
-                .faceLandmarks(face).build();
+        boolean face =
+                allParts || classifier == null || classifier.metadata().layout().uses(LandmarkPart.FACE);
+        Landmarker landmarker = HolisticLandmarker.builder(landmarkerModels)
+                .runningMode(RunningMode.VIDEO)
+                .faceLandmarks(face)
+                .build();
         return new SdkSession(landmarker, classifier, settings);
     }
 

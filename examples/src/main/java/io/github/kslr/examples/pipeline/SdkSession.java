@@ -31,7 +31,8 @@ final class SdkSession implements RecognitionSession {
         if (settings.frameRate() != null) {
             b.frameRate(settings.frameRate()); // else the model's training rate, when it names one
         }
-        this.recognizer = b.agreement(settings.agreement()).handLossPolicy(settings.handLoss())
+        this.recognizer = b.agreement(settings.agreement())
+                .handLossPolicy(settings.handLoss())
                 .listener(new RecognitionListener() {
                     @Override
                     public void onPrediction(Prediction prediction, long timestampMs) {
@@ -42,7 +43,8 @@ final class SdkSession implements RecognitionSession {
                     public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
                         accepted.add(prediction);
                     }
-                }).build();
+                })
+                .build();
     }
 
     @Override

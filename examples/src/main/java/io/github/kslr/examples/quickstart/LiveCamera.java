@@ -31,8 +31,7 @@ import java.util.Optional;
  * </pre>
  */
 public final class LiveCamera {
-    private LiveCamera() {
-    }
+    private LiveCamera() {}
 
     /** What a run gave: the stream's counts, the signs in order and the final sentence. */
     public record Result(LiveStream.Stats stats, List<String> signs, String sentence) {
@@ -44,14 +43,18 @@ public final class LiveCamera {
     /** Recognises signs live in {@code input} ({@code camera:N} or a video file), for at most {@code maxFrames}. */
     public static Result run(String input, int maxFrames) throws InterruptedException {
         List<String> signs = Collections.synchronizedList(new ArrayList<>());
-        try (SignClassifier classifier = OnnxSignClassifier.builder().model(DemoSignModel.source()).build();
+        try (SignClassifier classifier = OnnxSignClassifier.builder()
+                        .model(DemoSignModel.source())
+                        .build();
                 LandmarkerModels models = LandmarkerModels.load();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                        .runningMode(RunningMode.VIDEO)
                         .faceLandmarks(classifier.metadata().layout().uses(LandmarkPart.FACE))
                         .build();
                 // A file stands in for a camera: its frames arrive at the video's own pace.
                 VideoFrames camera = VideoFrames.open(input).paced(true)) {
-            SignRecognizer recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
+            SignRecognizer recognizer = SignRecognizer.builder(classifier)
+                    .landmarker(landmarker)
                     .listener(new RecognitionListener() {
                         @Override
                         public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
@@ -60,7 +63,8 @@ public final class LiveCamera {
                         }
                     })
                     .build();
-            try (LiveStream<Optional<Prediction>> live = LiveStream.builder(recognizer::accept).build()) {
+            try (LiveStream<Optional<Prediction>> live =
+                    LiveStream.builder(recognizer::accept).build()) {
                 int n = 0;
                 for (ImageFrame frame = camera.next(); frame != null && n < maxFrames; frame = camera.next(), n++) {
                     live.offer(frame); // copies the frame: the decoder may reuse its buffer at once

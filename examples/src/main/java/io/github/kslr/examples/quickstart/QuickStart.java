@@ -30,8 +30,7 @@ import java.util.List;
  * </pre>
  */
 public final class QuickStart {
-    private QuickStart() {
-    }
+    private QuickStart() {}
 
     /** What one video gave: frames read, signs recognised in order, and the final sentence. */
     public record Result(int frames, List<String> signs, String sentence) {
@@ -44,13 +43,17 @@ public final class QuickStart {
     public static Result recognize(Path video) {
         List<String> signs = new ArrayList<>();
         int frames = 0;
-        try (SignClassifier classifier = OnnxSignClassifier.builder().model(DemoSignModel.source()).build();
+        try (SignClassifier classifier = OnnxSignClassifier.builder()
+                        .model(DemoSignModel.source())
+                        .build();
                 LandmarkerModels models = LandmarkerModels.load(); // bundled MediaPipe models; shareable
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models).runningMode(RunningMode.VIDEO)
+                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                        .runningMode(RunningMode.VIDEO)
                         .faceLandmarks(classifier.metadata().layout().uses(LandmarkPart.FACE)) // skip what it ignores
                         .build();
                 VideoFrames camera = VideoFrames.open(video.toString())) {
-            SignRecognizer recognizer = SignRecognizer.builder(classifier).landmarker(landmarker)
+            SignRecognizer recognizer = SignRecognizer.builder(classifier)
+                    .landmarker(landmarker)
                     .listener(new RecognitionListener() {
                         @Override
                         public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {

@@ -51,8 +51,8 @@ final class AllowedHosts {
         for (String e : extra) {
             String n = normalize(e);
             if (n == null) {
-                throw new InvalidInputException("allowed host must be a host name or an IP address (no port, no"
-                        + " scheme), was '" + e + "'");
+                throw new InvalidInputException(
+                        "allowed host must be a host name or an IP address (no port, no" + " scheme), was '" + e + "'");
             }
             names.add(n);
         }
@@ -157,7 +157,8 @@ final class AllowedHosts {
         try {
             URI u = new URI(origin);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!("http".equals(scheme) || "https".equals(scheme)) || u.getHost() == null
+            if (!("http".equals(scheme) || "https".equals(scheme))
+                    || u.getHost() == null
                     || u.getRawUserInfo() != null) {
                 return false;
             }

@@ -75,6 +75,7 @@ final class DemoConnection {
     private static final Logger LOG = LoggerFactory.getLogger(DemoConnection.class);
     /** Frames one take keeps at most (about 30 s of camera): a take is one sign; later frames are not kept. */
     static final int MAX_TAKE_FRAMES = 900;
+
     static final String NO_VOCABULARY = "this server has no vocabulary to teach signs into; start it with one:"
             + " java -jar examples/target/kslr.jar serve --vocabulary signs.vocab";
     private static final String MESSAGE_TYPES = "clear, speak, video, stop-video, signs, teach-start, take-start,"
@@ -125,9 +126,17 @@ final class DemoConnection {
      * @param vocabularyChanged called (outside this connection's lock) after this connection taught or deleted a
      *                          sign, to send the new vocabulary to every page
      */
-    DemoConnection(WsContext ctx, Supplier<RecognitionSession> factory, KhmerSpeech speech, Path video,
-            SignModelMetadata model, int maxFrameBytes, long maxFramePixels, VocabularyTeacher teacher,
-            Runnable vocabularyChanged, int maxQueuedFrames) {
+    DemoConnection(
+            WsContext ctx,
+            Supplier<RecognitionSession> factory,
+            KhmerSpeech speech,
+            Path video,
+            SignModelMetadata model,
+            int maxFrameBytes,
+            long maxFramePixels,
+            VocabularyTeacher teacher,
+            Runnable vocabularyChanged,
+            int maxQueuedFrames) {
         this.ctx = ctx;
         this.factory = factory;
         this.speech = speech;
@@ -137,23 +146,26 @@ final class DemoConnection {
         this.maxFramePixels = maxFramePixels;
         this.teacher = teacher;
         this.vocabularyChanged = vocabularyChanged;
-        this.queue = new SendQueue(new SendQueue.Transport() {
-            @Override
-            public void sendText(String text, org.eclipse.jetty.websocket.api.Callback written) {
-                ctx.session.sendText(text, written);
-            }
+        this.queue = new SendQueue(
+                new SendQueue.Transport() {
+                    @Override
+                    public void sendText(String text, org.eclipse.jetty.websocket.api.Callback written) {
+                        ctx.session.sendText(text, written);
+                    }
 
-            @Override
-            public void sendBinary(ByteBuffer data, org.eclipse.jetty.websocket.api.Callback written) {
-                ctx.session.sendBinary(data, written);
-            }
+                    @Override
+                    public void sendBinary(ByteBuffer data, org.eclipse.jetty.websocket.api.Callback written) {
+                        ctx.session.sendBinary(data, written);
+                    }
 
-            @Override
-            public void closeSlow(String reason) {
-                LOG.warn("closing demo connection {} from {}: {}", ctx.sessionId(), remote(), reason);
-                ctx.closeSession(1008, reason);
-            }
-        }, maxQueuedFrames, MAX_KEPT_BYTES);
+                    @Override
+                    public void closeSlow(String reason) {
+                        LOG.warn("closing demo connection {} from {}: {}", ctx.sessionId(), remote(), reason);
+                        ctx.closeSession(1008, reason);
+                    }
+                },
+                maxQueuedFrames,
+                MAX_KEPT_BYTES);
     }
 
     /** What other messages may wait for a page that does not read before it is disconnected. */
@@ -197,8 +209,14 @@ final class DemoConnection {
                     w.name("layout").value(model.layout().name());
                     w.name("labels").beginArray();
                     for (SignLabel l : model.labels()) {
-                        w.beginObject().name("label").value(l.label()).name("khmer").value(l.khmer())
-                                .name("gloss").value(l.gloss()).endObject();
+                        w.beginObject()
+                                .name("label")
+                                .value(l.label())
+                                .name("khmer")
+                                .value(l.khmer())
+                                .name("gloss")
+                                .value(l.gloss())
+                                .endObject();
                     }
                     w.endArray();
                 }
@@ -222,8 +240,10 @@ final class DemoConnection {
     void onBinary(ByteBuffer data) {
         int size = data.remaining();
         if (size > maxFrameBytes) {
-            sendError("frame-too-large", "frame of " + size + " bytes is larger than the server's limit of "
-                    + maxFrameBytes + " bytes; send smaller JPEGs (lower resolution or quality)");
+            sendError(
+                    "frame-too-large",
+                    "frame of " + size + " bytes is larger than the server's limit of " + maxFrameBytes
+                            + " bytes; send smaller JPEGs (lower resolution or quality)");
             return;
         }
         synchronized (lock) {
@@ -231,8 +251,10 @@ final class DemoConnection {
                 return;
             }
             if (videoThread != null) {
-                sendError("busy", "the server's video file is playing; send {\"type\":\"stop-video\"} before"
-                        + " streaming camera frames");
+                sendError(
+                        "busy",
+                        "the server's video file is playing; send {\"type\":\"stop-video\"} before"
+                                + " streaming camera frames");
                 return;
             }
             if (frameBytes.length < size) {
@@ -255,16 +277,19 @@ final class DemoConnection {
         JsonObject msg;
         try {
             JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject() || !e.getAsJsonObject().has("type")
+            if (!e.isJsonObject()
+                    || !e.getAsJsonObject().has("type")
                     || !e.getAsJsonObject().get("type").isJsonPrimitive()) {
-                sendError("unknown-message", "expected a JSON object with a \"type\" of " + MESSAGE_TYPES
-                        + "; got " + abbreviate(text));
+                sendError(
+                        "unknown-message",
+                        "expected a JSON object with a \"type\" of " + MESSAGE_TYPES + "; got " + abbreviate(text));
                 return;
             }
             msg = e.getAsJsonObject();
         } catch (JsonParseException e) {
-            sendError("unknown-message", "expected a JSON object with a \"type\" of " + MESSAGE_TYPES + "; got "
-                    + abbreviate(text));
+            sendError(
+                    "unknown-message",
+                    "expected a JSON object with a \"type\" of " + MESSAGE_TYPES + "; got " + abbreviate(text));
             return;
         }
         String type = msg.get("type").getAsString();
@@ -285,8 +310,10 @@ final class DemoConnection {
             case "take-end" -> takeEnd();
             case "teach-cancel" -> teachCancel();
             case "delete-sign" -> deleteSign(msg);
-            default -> sendError("unknown-message", "unknown message type \"" + abbreviate(type)
-                    + "\"; expected " + MESSAGE_TYPES);
+            default ->
+                sendError(
+                        "unknown-message",
+                        "unknown message type \"" + abbreviate(type) + "\"; expected " + MESSAGE_TYPES);
         }
     }
 
@@ -311,8 +338,10 @@ final class DemoConnection {
                 return;
             }
             if (teaching != null) {
-                sendError("teach-busy", "this page is teaching '" + teaching.word + "' already (" + teaching.windows
-                        .size() + " of " + teaching.takes + " takes); finish or cancel it first");
+                sendError(
+                        "teach-busy",
+                        "this page is teaching '" + teaching.word + "' already (" + teaching.windows.size() + " of "
+                                + teaching.takes + " takes); finish or cancel it first");
                 return;
             }
             Teaching t = new Teaching(word, gloss, takes, teacher.newTakeRecorder());
@@ -334,8 +363,10 @@ final class DemoConnection {
                 return;
             }
             if (teaching.recording) {
-                sendError("not-teaching", "take " + (teaching.windows.size() + 1) + " is being recorded already;"
-                        + " send take-end first");
+                sendError(
+                        "not-teaching",
+                        "take " + (teaching.windows.size() + 1) + " is being recorded already;"
+                                + " send take-end first");
                 return;
             }
             Teaching t = teaching;
@@ -399,8 +430,8 @@ final class DemoConnection {
             sendError("teach-failed", e.getMessage());
             return;
         }
-        LOG.info("taught '{}' ({}) from {} takes into {}", sign.label(), sign.gloss(), sign.takeCount(),
-                teacher.file());
+        LOG.info(
+                "taught '{}' ({}) from {} takes into {}", sign.label(), sign.gloss(), sign.takeCount(), teacher.file());
         sendJson(w -> {
             w.name("type").value("taught");
             writeSign(w, sign);
@@ -508,8 +539,8 @@ final class DemoConnection {
 
     private void speak() {
         if (speech == null) {
-            sendError("speech-unavailable", "this server has no voice; start it with kslr serve --voice"
-                    + " VOICE.onnx");
+            sendError(
+                    "speech-unavailable", "this server has no voice; start it with kslr serve --voice" + " VOICE.onnx");
             return;
         }
         synchronized (lock) {
@@ -630,8 +661,11 @@ final class DemoConnection {
                 videoThread = null;
                 long dropped = queue.dropped();
                 if (dropped > 0) {
-                    LOG.info("demo connection {} from {}: {} video frames dropped for a slow reader", ctx.sessionId(),
-                            remote(), dropped);
+                    LOG.info(
+                            "demo connection {} from {}: {} video frames dropped for a slow reader",
+                            ctx.sessionId(),
+                            remote(),
+                            dropped);
                 }
                 if (!closed) {
                     sendJson(w -> {
@@ -692,8 +726,12 @@ final class DemoConnection {
         if (frameJpeg == null) {
             send(result);
         } else if (!closed && queue.sendFrame(ByteBuffer.wrap(frameJpeg), result) && queue.dropped() == 1) {
-            LOG.info("demo connection {} from {} reads slower than the video plays: dropping the oldest of the {}"
-                    + " frames that may wait", ctx.sessionId(), remote(), queue.maxFrames());
+            LOG.info(
+                    "demo connection {} from {} reads slower than the video plays: dropping the oldest of the {}"
+                            + " frames that may wait",
+                    ctx.sessionId(),
+                    remote(),
+                    queue.maxFrames());
         }
     }
 
@@ -752,8 +790,8 @@ final class DemoConnection {
     }
 
     /** Folders before a file name, as in "/home/me/clips/a.mp4" (or "C:\\clips\\a.mp4"). */
-    private static final Pattern FOLDERS = Pattern.compile("(?<![\\w.~-])(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\"]+)+"
-            + "[/\\\\](?=[^/\\\\\\s'\"]+)");
+    private static final Pattern FOLDERS =
+            Pattern.compile("(?<![\\w.~-])(?:[A-Za-z]:)?(?:[/\\\\][^/\\\\\\s'\"]+)+" + "[/\\\\](?=[^/\\\\\\s'\"]+)");
 
     /**
      * An error message for the page: the server's own files by their names only, every other absolute path by its

@@ -3,11 +3,11 @@ package io.github.kslr.examples.web;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KhmerSpeech;
+import io.github.kslr.api.KslrException;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.RecognitionSession;
 import io.javalin.Javalin;
-import io.github.kslr.api.KslrException;
-import io.github.kslr.examples.media.VideoFrames;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
@@ -91,8 +91,7 @@ public final class DemoServer implements AutoCloseable {
         private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
         private final List<String> allowedHosts = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Address to bind; default {@code 127.0.0.1} (only this machine can connect). */
         public Builder host(String host) {
@@ -197,8 +196,8 @@ public final class DemoServer implements AutoCloseable {
             Checks.notNull(host, "host");
             checkBindAddress(host);
             if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_CEILING) {
-                throw new InvalidInputException("maxConnections must be in 1.." + MAX_CONNECTIONS_CEILING + ", was "
-                        + maxConnections);
+                throw new InvalidInputException(
+                        "maxConnections must be in 1.." + MAX_CONNECTIONS_CEILING + ", was " + maxConnections);
             }
             if (maxQueuedFrames < 1 || maxQueuedFrames > 1000) {
                 throw new InvalidInputException("maxQueuedFrames must be in 1..1000, was " + maxQueuedFrames);
@@ -209,8 +208,8 @@ public final class DemoServer implements AutoCloseable {
             }
             Checks.positive(maxFrameBytes, "maxFrameBytes");
             if (maxFrameBytes > MAX_FRAME_BYTES_CEILING) {
-                throw new InvalidInputException("maxFrameBytes must be <= " + MAX_FRAME_BYTES_CEILING + ", was "
-                        + maxFrameBytes);
+                throw new InvalidInputException(
+                        "maxFrameBytes must be <= " + MAX_FRAME_BYTES_CEILING + ", was " + maxFrameBytes);
             }
             if (maxFramePixels <= 0) {
                 throw new InvalidInputException("maxFramePixels must be > 0, was " + maxFramePixels);
@@ -224,6 +223,7 @@ public final class DemoServer implements AutoCloseable {
 
     /** Default of {@link Builder#maxConnections}: a few pages and tabs on one machine. */
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
     static final int MAX_CONNECTIONS_CEILING = 1024;
     /** Default of {@link Builder#maxQueuedFrames}: about a third of a second of video. */
     public static final int DEFAULT_MAX_QUEUED_FRAMES = 8;
@@ -243,7 +243,8 @@ public final class DemoServer implements AutoCloseable {
         }
         boolean local;
         try {
-            local = address.isAnyLocalAddress() || address.isLoopbackAddress()
+            local = address.isAnyLocalAddress()
+                    || address.isLoopbackAddress()
                     || NetworkInterface.getByInetAddress(address) != null;
         } catch (SocketException e) {
             local = true; // cannot tell: let the bind itself say
@@ -268,8 +269,8 @@ public final class DemoServer implements AutoCloseable {
         try (VideoFrames frames = VideoFrames.open(video.toString())) {
             frames.acceptPartial(true).next();
         } catch (KslrException e) {
-            throw new InvalidInputException("video file " + video.toAbsolutePath() + " cannot be played: "
-                    + e.getMessage(), e);
+            throw new InvalidInputException(
+                    "video file " + video.toAbsolutePath() + " cannot be played: " + e.getMessage(), e);
         }
     }
 
@@ -306,16 +307,26 @@ public final class DemoServer implements AutoCloseable {
                 // Cross-site WebSocket hijacking guard: browsers always send Origin; it must name this server too.
                 String origin = ctx.header("Origin");
                 if (origin != null && !hosts.allowsOrigin(origin, boundPort)) {
-                    logRefusal("refused WebSocket upgrade from {}: Origin {} is not a page of this server",
-                            ctx.req().getRemoteAddr(), abbreviate(origin));
+                    logRefusal(
+                            "refused WebSocket upgrade from {}: Origin {} is not a page of this server",
+                            ctx.req().getRemoteAddr(),
+                            abbreviate(origin));
                     throw new ForbiddenResponse("WebSocket connections are accepted from this server's own page only");
                 }
             });
             config.routes.ws("/ws", ws -> {
                 ws.onConnect(ctx -> {
-                    DemoConnection c = new DemoConnection(ctx, options.sessions, options.speech, options.video,
-                            options.model, options.maxFrameBytes, options.maxFramePixels, options.teacher,
-                            this::broadcastVocabulary, options.maxQueuedFrames);
+                    DemoConnection c = new DemoConnection(
+                            ctx,
+                            options.sessions,
+                            options.speech,
+                            options.video,
+                            options.model,
+                            options.maxFrameBytes,
+                            options.maxFramePixels,
+                            options.teacher,
+                            this::broadcastVocabulary,
+                            options.maxQueuedFrames);
                     int open;
                     synchronized (connections) {
                         open = connections.size();
@@ -326,11 +337,17 @@ public final class DemoServer implements AutoCloseable {
                     if (open >= options.maxConnections) {
                         long n = refusedConnections.incrementAndGet();
                         if (n <= 10 || n % 100 == 0) {
-                            LOG.warn("refused a WebSocket from {}: {} connections are open, the limit ({} refused so"
-                                    + " far)", ctx.session.getRemoteSocketAddress(), open, n);
+                            LOG.warn(
+                                    "refused a WebSocket from {}: {} connections are open, the limit ({} refused so"
+                                            + " far)",
+                                    ctx.session.getRemoteSocketAddress(),
+                                    open,
+                                    n);
                         }
-                        ctx.closeSession(1013, "too many connections: this server accepts " + options.maxConnections
-                                + " at a time (kslr serve --max-connections)");
+                        ctx.closeSession(
+                                1013,
+                                "too many connections: this server accepts " + options.maxConnections
+                                        + " at a time (kslr serve --max-connections)");
                         return;
                     }
                     c.open();
@@ -383,8 +400,10 @@ public final class DemoServer implements AutoCloseable {
             throw bindFailure(e);
         }
         boundPort = app.port();
-        LOG.info("KSLR web demo on http://{}:{}/", options.host.contains(":") ? "[" + options.host + "]"
-                : options.host, app.port());
+        LOG.info(
+                "KSLR web demo on http://{}:{}/",
+                options.host.contains(":") ? "[" + options.host + "]" : options.host,
+                app.port());
         return this;
     }
 
@@ -399,11 +418,18 @@ public final class DemoServer implements AutoCloseable {
     private void checkHost(io.javalin.http.Context ctx) {
         String host = ctx.header("Host");
         if (!hosts.allowsHost(host, boundPort)) {
-            logRefusal("refused {} {} from {}: Host {} is not a name of this server (allowed: {}, port {})",
-                    ctx.method(), abbreviate(ctx.path()), ctx.req().getRemoteAddr(),
-                    host == null ? "(none)" : abbreviate(host), hosts, boundPort);
-            throw new HttpResponseException(421, "this server does not answer to the host " + (host == null
-                    ? "(none)" : abbreviate(host)) + "; open it as http://localhost:" + boundPort + "/");
+            logRefusal(
+                    "refused {} {} from {}: Host {} is not a name of this server (allowed: {}, port {})",
+                    ctx.method(),
+                    abbreviate(ctx.path()),
+                    ctx.req().getRemoteAddr(),
+                    host == null ? "(none)" : abbreviate(host),
+                    hosts,
+                    boundPort);
+            throw new HttpResponseException(
+                    421,
+                    "this server does not answer to the host " + (host == null ? "(none)" : abbreviate(host))
+                            + "; open it as http://localhost:" + boundPort + "/");
         }
     }
 
@@ -427,12 +453,16 @@ public final class DemoServer implements AutoCloseable {
             if (t instanceof BindException) {
                 String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
                 if (m.contains("in use")) {
-                    return new KslrException("cannot listen on " + where + ": the port is already in use (another"
-                            + " server? choose another --port, or 0 for any free one)", e);
+                    return new KslrException(
+                            "cannot listen on " + where + ": the port is already in use (another"
+                                    + " server? choose another --port, or 0 for any free one)",
+                            e);
                 }
                 if (m.contains("assign") || m.contains("not available")) {
-                    return new KslrException("cannot listen on " + where + ": " + options.host + " is not an"
-                            + " address of this machine (" + t.getMessage() + ")", e);
+                    return new KslrException(
+                            "cannot listen on " + where + ": " + options.host + " is not an"
+                                    + " address of this machine (" + t.getMessage() + ")",
+                            e);
                 }
                 return new KslrException("cannot listen on " + where + ": " + t.getMessage(), e);
             }

@@ -53,8 +53,8 @@ final class JpegFrames implements AutoCloseable {
      */
     ImageFrame decode(byte[] jpeg, int length, long timestampMs, long maxPixels) {
         if (length < 4 || (jpeg[0] & 0xff) != 0xFF || (jpeg[1] & 0xff) != 0xD8) {
-            throw new InvalidInputException("a binary frame must be a JPEG image (starting FF D8), got "
-                    + length + " bytes starting " + hexStart(jpeg, length));
+            throw new InvalidInputException("a binary frame must be a JPEG image (starting FF D8), got " + length
+                    + " bytes starting " + hexStart(jpeg, length));
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(jpeg, 0, length))) {
             reader.setInput(in, true, true);
@@ -66,7 +66,8 @@ final class JpegFrames implements AutoCloseable {
             }
             if (target == null || target.getWidth() != w || target.getHeight() != h) {
                 target = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-                targetPixels = ByteBuffer.wrap(((DataBufferByte) target.getRaster().getDataBuffer()).getData());
+                targetPixels =
+                        ByteBuffer.wrap(((DataBufferByte) target.getRaster().getDataBuffer()).getData());
             }
             ImageReadParam param = reader.getDefaultReadParam();
             param.setDestination(target);

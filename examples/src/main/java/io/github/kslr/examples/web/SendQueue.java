@@ -32,8 +32,7 @@ final class SendQueue {
     }
 
     /** One message, or a frame's JPEG and result; {@code droppable} for frames. */
-    private record Item(ByteBuffer binary, String text, boolean droppable, long bytes) {
-    }
+    private record Item(ByteBuffer binary, String text, boolean droppable, long bytes) {}
 
     private final Transport transport;
     private final int maxFrames;
@@ -41,6 +40,7 @@ final class SendQueue {
     private final Deque<Item> waiting = new ArrayDeque<>();
     /** The item being written and how many of its parts went out (0: none, 1: the binary, 2: all). */
     private Item current;
+
     private int currentParts;
     private boolean inFlight;
     private boolean pumping;

@@ -69,8 +69,8 @@ public final class VocabularyTeacher {
         Path abs = file.toAbsolutePath();
         if (!Files.exists(abs)) {
             if (abs.getParent() == null || !Files.isDirectory(abs.getParent())) {
-                throw new InvalidInputException("cannot create vocabulary " + abs + ": the folder " + abs.getParent()
-                        + " does not exist");
+                throw new InvalidInputException(
+                        "cannot create vocabulary " + abs + ": the folder " + abs.getParent() + " does not exist");
             }
             vocabulary.save(abs);
         }
@@ -146,8 +146,8 @@ public final class VocabularyTeacher {
             vocabulary.save(file);
         } catch (RuntimeException e) {
             vocabulary.remove(word); // it was added last, so the list is as it was
-            throw new KslrException("cannot save vocabulary " + file + ", so '" + word + "' was not taught: "
-                    + e.getMessage(), e);
+            throw new KslrException(
+                    "cannot save vocabulary " + file + ", so '" + word + "' was not taught: " + e.getMessage(), e);
         }
         return find(word);
     }
@@ -181,8 +181,8 @@ public final class VocabularyTeacher {
             if (sign.takeCount() >= SignVocabulary.MIN_TAKES) {
                 vocabulary.add(sign.label(), sign.khmer(), sign.gloss(), takes, sign.takeCount());
             }
-            throw new KslrException("cannot save vocabulary " + file + ", so '" + label + "' was not deleted: "
-                    + e.getMessage(), e);
+            throw new KslrException(
+                    "cannot save vocabulary " + file + ", so '" + label + "' was not deleted: " + e.getMessage(), e);
         }
         return sign;
     }
@@ -258,10 +258,14 @@ public final class VocabularyTeacher {
             int c = s.codePointAt(i);
             at++;
             int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
-                throw new InvalidInputException("the gloss must be one line of text; character " + at + " is "
-                        + describe(c));
+            if (type == Character.CONTROL
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE
+                    || type == Character.SURROGATE) {
+                throw new InvalidInputException(
+                        "the gloss must be one line of text; character " + at + " is " + describe(c));
             }
             i += Character.charCount(c);
         }
@@ -275,8 +279,8 @@ public final class VocabularyTeacher {
      */
     public static int takeCount(int takes) {
         if (takes < SignVocabulary.MIN_TAKES || takes > MAX_TAKES) {
-            throw new InvalidInputException("a sign is taught from " + SignVocabulary.MIN_TAKES + " to " + MAX_TAKES
-                    + " takes, got " + takes);
+            throw new InvalidInputException(
+                    "a sign is taught from " + SignVocabulary.MIN_TAKES + " to " + MAX_TAKES + " takes, got " + takes);
         }
         return takes;
     }
@@ -300,9 +304,11 @@ public final class VocabularyTeacher {
 
     private static String describe(int c) {
         String name = Character.getName(c);
-        String shown = Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
-                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? "" : "'" + new String(Character.toChars(c))
-                + "' ";
+        String shown = Character.isISOControl(c)
+                        || Character.getType(c) == Character.LINE_SEPARATOR
+                        || Character.getType(c) == Character.PARAGRAPH_SEPARATOR
+                ? ""
+                : "'" + new String(Character.toChars(c)) + "' ";
         return shown + String.format("(U+%04X%s)", c, name == null ? "" : " " + name);
     }
 

@@ -5,8 +5,7 @@ import java.io.StringWriter;
 
 /** Runs {@code kslr} in-process for the command tests. */
 final class CliRun {
-    private CliRun() {
-    }
+    private CliRun() {}
 
     /** {@code kslr args...}: the exit code, standard output and standard error, as strings. */
     static String[] run(String... args) {

@@ -58,13 +58,30 @@ class CollectCommandTest {
     void recordsTakesThatDatasetReadsAndResumesNumbering(@TempDir Path dir) throws Exception {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path out = dir.resolve("signer-1");
-        String[] r = run("collect", "--input", video.toString(), "--out", out.toString(), "--signs", "a,b",
-                "--takes", "2", "--seconds", "0.2", "--pause", "0.1");
+        String[] r = run(
+                "collect",
+                "--input",
+                video.toString(),
+                "--out",
+                out.toString(),
+                "--signs",
+                "a,b",
+                "--takes",
+                "2",
+                "--seconds",
+                "0.2",
+                "--pause",
+                "0.1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("a: take 1 of 2 - get ready"), r[1]);
         assertTrue(r[1].contains("4 take(s) of 2 sign(s)"), r[1]);
-        assertEquals(List.of(out.resolve("a/take-001.mp4"), out.resolve("a/take-002.mp4"),
-                out.resolve("b/take-001.mp4"), out.resolve("b/take-002.mp4")), files(out));
+        assertEquals(
+                List.of(
+                        out.resolve("a/take-001.mp4"),
+                        out.resolve("a/take-002.mp4"),
+                        out.resolve("b/take-001.mp4"),
+                        out.resolve("b/take-002.mp4")),
+                files(out));
 
         // A take is 0.2 s of frames after a 0.1 s pause: the first take holds source frames 3..8 (timestamps 100 to
         // 267 ms at 29.9 frames/s), re-encoded, so it is close to them and far from frames later in the clip.
@@ -90,8 +107,20 @@ class CollectCommandTest {
 
         // A second session continues the numbering and leaves the first takes alone.
         byte[] before = Files.readAllBytes(out.resolve("a/take-001.mp4"));
-        r = run("collect", "--input", video.toString(), "--out", out.toString(), "--signs", "a",
-                "--takes", "1", "--seconds", "0.2", "--pause", "0");
+        r = run(
+                "collect",
+                "--input",
+                video.toString(),
+                "--out",
+                out.toString(),
+                "--signs",
+                "a",
+                "--takes",
+                "1",
+                "--seconds",
+                "0.2",
+                "--pause",
+                "0");
         assertEquals("0", r[0], r[2]);
         assertTrue(Files.isRegularFile(out.resolve("a/take-003.mp4")));
         assertArrayEquals(before, Files.readAllBytes(out.resolve("a/take-001.mp4")));
@@ -102,8 +131,20 @@ class CollectCommandTest {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path out = dir.resolve("s");
         // 1.94 s of video: two takes of 0.1 s pause + 0.7 s, the third runs out of frames and is discarded.
-        String[] r = run("collect", "--input", video.toString(), "--out", out.toString(), "--signs", "a",
-                "--takes", "10", "--seconds", "0.7", "--pause", "0.1");
+        String[] r = run(
+                "collect",
+                "--input",
+                video.toString(),
+                "--out",
+                out.toString(),
+                "--signs",
+                "a",
+                "--takes",
+                "10",
+                "--seconds",
+                "0.7",
+                "--pause",
+                "0.1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("input ended during a take 3 (discarded): 2 take(s) recorded"), r[1]);
         assertEquals(List.of(out.resolve("a/take-001.mp4"), out.resolve("a/take-002.mp4")), files(out));

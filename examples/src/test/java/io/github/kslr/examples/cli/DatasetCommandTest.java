@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.testing.SharedFiles;
-import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.data.Npy;
+import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.train.SignDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +30,7 @@ class DatasetCommandTest {
     private static Path squats;
     /** {@code kslr landmarks --npy} of the signing clip: [58 frames, 258]. */
     private static float[] signingFeatures;
+
     private static int signingFrames;
 
     @TempDir
@@ -40,8 +41,15 @@ class DatasetCommandTest {
         signing = SharedFiles.require("media/signing/test_video.mp4");
         squats = SharedFiles.require("media/tfjs/pose_squats.mp4");
         Path npy = shared.resolve("signing.npy");
-        String[] r = run("landmarks", signing.toString(), "--out", shared.resolve("signing.json").toString(),
-                "--npy", npy.toString(), "--layout", "pose-hands-258");
+        String[] r = run(
+                "landmarks",
+                signing.toString(),
+                "--out",
+                shared.resolve("signing.json").toString(),
+                "--npy",
+                npy.toString(),
+                "--layout",
+                "pose-hands-258");
         assertEquals("0", r[0], r[2]);
         signingFeatures = Npy.read(npy).toFloatArray();
         signingFrames = signingFeatures.length / F;
@@ -69,8 +77,16 @@ class DatasetCommandTest {
         Files.copy(signing, in.resolve("signer-b/wave/take1.mp4"));
         Files.writeString(in.resolve("signer-b/wave/notes.txt"), "not a video");
         Path out = dir.resolve("data");
-        String[] r = run("dataset", in.toString(), "--out", out.toString(), "--session-folders", "--frames", "20",
-                "--layout", "pose-hands-258");
+        String[] r = run(
+                "dataset",
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--session-folders",
+                "--frames",
+                "20",
+                "--layout",
+                "pose-hands-258");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("3 recording(s)"), r[1]);
         assertTrue(r[1].contains("windows per label: squat=1 wave=2"), r[1]);
@@ -93,8 +109,18 @@ class DatasetCommandTest {
 
         // Three recordings at once, each on its own landmarker: the same files, byte for byte.
         Path parallel = dir.resolve("parallel");
-        r = run("dataset", in.toString(), "--out", parallel.toString(), "--session-folders", "--frames", "20",
-                "--layout", "pose-hands-258", "--jobs", "3");
+        r = run(
+                "dataset",
+                in.toString(),
+                "--out",
+                parallel.toString(),
+                "--session-folders",
+                "--frames",
+                "20",
+                "--layout",
+                "pose-hands-258",
+                "--jobs",
+                "3");
         assertEquals("0", r[0], r[2]);
         for (String file : List.of("X.npy", "y.npy", "session.npy", "labels.txt")) {
             assertArrayEquals(Files.readAllBytes(out.resolve(file)), Files.readAllBytes(parallel.resolve(file)), file);
@@ -106,8 +132,17 @@ class DatasetCommandTest {
         Files.copy(signing, dir.resolve("clip.mp4"));
         Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nclip.mp4,hello,7\n\n");
         Path out = dir.resolve("data");
-        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30", "--stride", "10",
-                "--layout", "pose-hands-258");
+        String[] r = run(
+                "dataset",
+                csv.toString(),
+                "--out",
+                out.toString(),
+                "--frames",
+                "30",
+                "--stride",
+                "10",
+                "--layout",
+                "pose-hands-258");
         assertEquals("0", r[0], r[2]);
         SignDataset d = SignDataset.load(out);
         // Windows start at 0, 10 and 20 (20 + 30 <= 58 < 30 + 30).
@@ -125,8 +160,8 @@ class DatasetCommandTest {
         Files.copy(signing, dir.resolve("take, 1.mp4"));
         Path csv = Files.writeString(dir.resolve("clips.csv"), "\uFEFFvideo,label\n\"take, 1.mp4\",\"hello, world\"\n");
         Path out = dir.resolve("data");
-        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30",
-                "--layout", "pose-hands-258");
+        String[] r =
+                run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30", "--layout", "pose-hands-258");
         assertEquals("0", r[0], r[2]);
         SignDataset d = SignDataset.load(out);
         assertEquals(List.of("hello, world"), d.labels());
@@ -138,8 +173,8 @@ class DatasetCommandTest {
         Files.copy(signing, dir.resolve("clip.mp4"));
         Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label\nclip.mp4,long\n");
         Path out = dir.resolve("data");
-        String[] r = run("dataset", csv.toString(), "--out", out.toString(), "--frames", "60",
-                "--layout", "pose-hands-258");
+        String[] r =
+                run("dataset", csv.toString(), "--out", out.toString(), "--frames", "60", "--layout", "pose-hands-258");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("1 recording(s) shorter than 60 frames"), r[1]);
         SignDataset d = SignDataset.load(out);
@@ -156,20 +191,33 @@ class DatasetCommandTest {
         // their whole report, mirrored check included (in the model's own layout).
         Files.copy(signing, dir.resolve("wave.mp4"));
         Files.copy(squats, dir.resolve("squat.mp4"));
-        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nwave.mp4,wave,1\n"
-                + "squat.mp4,squat,1\nwave.mp4,wave,2\nsquat.mp4,squat,2\n");
+        Path csv = Files.writeString(
+                dir.resolve("clips.csv"),
+                "video,label,session\nwave.mp4,wave,1\n" + "squat.mp4,squat,1\nwave.mp4,wave,2\nsquat.mp4,squat,2\n");
         Path data = dir.resolve("data");
         String[] r = run("dataset", csv.toString(), "--out", data.toString(), "--stride", "10", "--fps", "30");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("177 features (reports-177)"), r[1]);
         assertEquals("30\n", Files.readString(data.resolve("frame_rate.txt")));
         Path model = dir.resolve("model.onnx");
-        r = run("train", "--data", data.toString(), "--out", model.toString(), "--report", dir.resolve("report")
-                .toString(), "--session", "2", "--epochs", "2", "--no-baseline");
+        r = run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                model.toString(),
+                "--report",
+                dir.resolve("report").toString(),
+                "--session",
+                "2",
+                "--epochs",
+                "2",
+                "--no-baseline");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("mirrored"), r[1]);
         // The windows' rate reaches the model, where a recognizer finds it.
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
+        try (OnnxSignClassifier c =
+                OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
             assertEquals(30, c.metadata().frameRate());
         }
         r = run("evaluate", "--data", data.toString(), "--model", model.toString(), "--perturbations");

@@ -29,12 +29,23 @@ class EnrolCommandTest {
         Files.copy(video, folder.resolve("take-001.mp4"));
         Files.writeString(folder.resolve("notes.txt"), "not a take");
         Path vocab = tmp.resolve("signs.vocab");
-        String[] r = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--khmer", "គ្រវីដៃ",
-                video.toString(), folder.toString());
+        String[] r = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--sign",
+                "wave",
+                "--khmer",
+                "គ្រវីដៃ",
+                video.toString(),
+                folder.toString());
         assertEquals("0", r[0], r[2]);
         // Each take says which of its frames were taken.
-        assertTrue(Pattern.compile("take .*test_video\\.mp4: frames \\d+-\\d+ \\(\\d+-\\d+ ms\\), hands in \\d+")
-                .matcher(r[1]).find(), r[1]);
+        assertTrue(
+                Pattern.compile("take .*test_video\\.mp4: frames \\d+-\\d+ \\(\\d+-\\d+ ms\\), hands in \\d+")
+                        .matcher(r[1])
+                        .find(),
+                r[1]);
         assertTrue(r[1].contains("take-001.mp4: frames"), r[1]);
         assertTrue(r[1].contains("taught 'wave': 2 takes"), r[1]);
         String[] list = run("vocabulary", "list", vocab.toString());
@@ -42,14 +53,22 @@ class EnrolCommandTest {
 
         // The clip the sign was taught from is recognised as it, best where the takes' window was (this clip's hands
         // come and go, so windows are cut with the hand-loss policy KEEP).
-        String[] rec = run("recognize", video.toString(), "--vocabulary", vocab.toString(), "--json", "--windows",
-                "--hand-loss", "KEEP");
+        String[] rec = run(
+                "recognize",
+                video.toString(),
+                "--vocabulary",
+                vocab.toString(),
+                "--json",
+                "--windows",
+                "--hand-loss",
+                "KEEP");
         assertEquals("0", rec[0], rec[2]);
         JsonObject o = JsonParser.parseString(rec[1]).getAsJsonObject();
         double best = 0;
         for (JsonElement e : o.getAsJsonArray("windows")) {
             JsonObject w = e.getAsJsonObject();
-            if (w.get("recognized").getAsBoolean() && w.get("label").getAsString().equals("wave")) {
+            if (w.get("recognized").getAsBoolean()
+                    && w.get("label").getAsString().equals("wave")) {
                 best = Math.max(best, w.get("confidence").getAsDouble());
             }
         }
@@ -70,8 +89,8 @@ class EnrolCommandTest {
         Path noHands = tmp.resolve("empty.jpg");
         ImageIO.write(gray, "jpg", noHands.toFile());
 
-        String[] none = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(),
-                noHands.toString());
+        String[] none =
+                run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(), noHands.toString());
         assertNotEquals("0", none[0]);
         assertTrue(none[2].contains("empty.jpg") && none[2].contains("no frame of the take shows a hand"), none[2]);
         assertFalse(Files.exists(vocab), "nothing written");
@@ -80,8 +99,14 @@ class EnrolCommandTest {
         assertNotEquals("0", one[0]);
         assertTrue(one[2].contains("at least 2 takes"), one[2]);
 
-        String[] missing = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave",
-                tmp.resolve("nope.mp4").toString(), video.toString());
+        String[] missing = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--sign",
+                "wave",
+                tmp.resolve("nope.mp4").toString(),
+                video.toString());
         assertNotEquals("0", missing[0]);
         assertTrue(missing[2].contains("neither a video nor a folder"), missing[2]);
 
@@ -90,20 +115,29 @@ class EnrolCommandTest {
         assertNotEquals("0", folder[0]);
         assertTrue(folder[2].contains("holds no video"), folder[2]);
 
-        String[] noSign = run("enrol", "--vocabulary", vocab.toString(), "--sign", "-", video.toString(),
-                video.toString());
+        String[] noSign =
+                run("enrol", "--vocabulary", vocab.toString(), "--sign", "-", video.toString(), video.toString());
         assertNotEquals("0", noSign[0]);
         assertTrue(noSign[2].contains("cannot be taught"), noSign[2]);
 
-        String[] both = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(),
-                "--data", tmp.toString(), "--labels", "a");
+        String[] both = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--sign",
+                "wave",
+                video.toString(),
+                "--data",
+                tmp.toString(),
+                "--labels",
+                "a");
         assertNotEquals("0", both[0]);
         assertTrue(both[2].contains("either --sign"), both[2]);
         String[] noTakes = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave");
         assertNotEquals("0", noTakes[0]);
         assertTrue(noTakes[2].contains("at least one TAKE"), noTakes[2]);
-        String[] shotsWithSign = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--shots", "3",
-                video.toString());
+        String[] shotsWithSign =
+                run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--shots", "3", video.toString());
         assertNotEquals("0", shotsWithSign[0]);
         assertFalse(Files.exists(vocab), "nothing written");
     }

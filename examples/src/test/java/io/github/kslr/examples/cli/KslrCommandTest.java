@@ -45,7 +45,8 @@ class KslrCommandTest {
 
     @Test
     void verboseAndQuietSetTheLogLevelsBeforeAnyLogger() {
-        java.util.Properties saved = (java.util.Properties) System.getProperties().clone();
+        java.util.Properties saved =
+                (java.util.Properties) System.getProperties().clone();
         try {
             KslrCommand.configureLogging(new String[] {"train", "--quiet"});
             assertEquals("error", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"));

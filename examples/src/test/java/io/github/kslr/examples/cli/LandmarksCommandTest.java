@@ -11,16 +11,16 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.testing.SharedFiles;
-import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
 import io.github.kslr.data.PoseFile;
-import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +41,14 @@ class LandmarksCommandTest {
         assertEquals(720, file.height());
         assertEquals(4, file.frameCount());
         assertTrue(file.fps() > 0, "the video's frame rate");
-        assertEquals(List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS",
-                "POSE_WORLD_LANDMARKS"), file.components().stream().map(PoseFile.Component::name).toList());
+        assertEquals(
+                List.of(
+                        "POSE_LANDMARKS",
+                        "FACE_LANDMARKS",
+                        "LEFT_HAND_LANDMARKS",
+                        "RIGHT_HAND_LANDMARKS",
+                        "POSE_WORLD_LANDMARKS"),
+                file.components().stream().map(PoseFile.Component::name).toList());
         List<HolisticLandmarks> frames = HolisticPose.toHolistic(file);
         JsonArray expected = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
         for (int i = 0; i < 4; i++) {
@@ -66,8 +72,9 @@ class LandmarksCommandTest {
     @Test
     void imageGivesMediaPipesPoseWithinItsTolerance(@TempDir Path dir) throws Exception {
         Path image = SharedFiles.require("media/tfjs/pose.jpg");
-        JsonObject expected = JsonParser.parseString(Files.readString(SharedFiles.require(
-                "media/tfjs/pose.expected.json"))).getAsJsonObject();
+        JsonObject expected = JsonParser.parseString(
+                        Files.readString(SharedFiles.require("media/tfjs/pose.expected.json")))
+                .getAsJsonObject();
         Path json = dir.resolve("pose.json");
         String[] r = run("landmarks", image.toString(), "--out", json.toString());
         assertEquals("0", r[0], r[2]);
@@ -86,7 +93,8 @@ class LandmarksCommandTest {
         double sum = 0;
         for (int i = 0; i < 33; i++) {
             JsonArray p = pose.get(i).getAsJsonArray(), e = exp.get(i).getAsJsonArray();
-            sum += Math.hypot(p.get(0).getAsDouble() * w - e.get(0).getAsDouble(),
+            sum += Math.hypot(
+                    p.get(0).getAsDouble() * w - e.get(0).getAsDouble(),
                     p.get(1).getAsDouble() * h - e.get(1).getAsDouble());
         }
         assertTrue(sum / 33 <= 11, "mean pose error " + sum / 33 + " px > MediaPipe's 11 px tolerance");
@@ -97,8 +105,17 @@ class LandmarksCommandTest {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path json = dir.resolve("v.json");
         Path npy = dir.resolve("v.npy");
-        String[] r = run("landmarks", video.toString(), "--out", json.toString(), "--npy", npy.toString(),
-                "--layout", "pose-hands-258", "--max-frames", "12");
+        String[] r = run(
+                "landmarks",
+                video.toString(),
+                "--out",
+                json.toString(),
+                "--npy",
+                npy.toString(),
+                "--layout",
+                "pose-hands-258",
+                "--max-frames",
+                "12");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("12 frame(s) in video mode"), r[1]);
         JsonArray frames = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
@@ -122,13 +139,22 @@ class LandmarksCommandTest {
             for (int lm = 0; lm < 33; lm++) {
                 for (int c = 0; c < 4; c++) {
                     float v = x[i * 258 + layout.columnOf(LandmarkPart.POSE, lm, c)];
-                    assertEquals(pose.getAsJsonArray().get(lm).getAsJsonArray().get(c).getAsDouble(), v, 1e-5);
+                    assertEquals(
+                            pose.getAsJsonArray()
+                                    .get(lm)
+                                    .getAsJsonArray()
+                                    .get(c)
+                                    .getAsDouble(),
+                            v,
+                            1e-5);
                 }
             }
             assertEquals(468, f.getAsJsonArray("face").size());
         }
-        assertNotEquals(frames.get(0).getAsJsonObject().getAsJsonArray("pose").get(0).toString(),
-                frames.get(11).getAsJsonObject().getAsJsonArray("pose").get(0).toString(), "the signer moves");
+        assertNotEquals(
+                frames.get(0).getAsJsonObject().getAsJsonArray("pose").get(0).toString(),
+                frames.get(11).getAsJsonObject().getAsJsonArray("pose").get(0).toString(),
+                "the signer moves");
     }
 
     @Test
@@ -137,7 +163,13 @@ class LandmarksCommandTest {
         Path serial = dir.resolve("serial.json");
         Path parallel = dir.resolve("parallel.json");
         assertEquals("0", run("landmarks", video.toString(), "--out", serial.toString(), "--max-frames", "15")[0]);
-        String[] r = run("landmarks", video.toString(), "--out", parallel.toString(), "--max-frames", "15",
+        String[] r = run(
+                "landmarks",
+                video.toString(),
+                "--out",
+                parallel.toString(),
+                "--max-frames",
+                "15",
                 "--face-in-parallel");
         assertEquals("0", r[0], r[2]);
         assertTrue(Files.readString(serial).contains("face"), "the file holds faces");
@@ -160,14 +192,19 @@ class LandmarksCommandTest {
         Path json = tmp.resolve("o.json");
         String[] r = run("landmarks", half.toString(), "--out", json.toString());
         assertNotEquals("0", r[0]);
-        assertTrue(r[2].contains("half.mp4 ended early: 25 of 58 frames the container declares were decoded")
-                && r[2].contains("partial file") && r[2].contains("--accept-partial"), r[2]);
+        assertTrue(
+                r[2].contains("half.mp4 ended early: 25 of 58 frames the container declares were decoded")
+                        && r[2].contains("partial file")
+                        && r[2].contains("--accept-partial"),
+                r[2]);
         assertTrue(!Files.exists(json), "nothing written");
 
         String[] partial = run("landmarks", half.toString(), "--out", json.toString(), "--accept-partial");
         assertEquals("0", partial[0], partial[2]);
         assertTrue(partial[1].contains("25 frame(s) (of 58 frames the container declares)"), partial[1]);
-        assertEquals(25, JsonParser.parseString(Files.readString(json)).getAsJsonArray().size());
+        assertEquals(
+                25,
+                JsonParser.parseString(Files.readString(json)).getAsJsonArray().size());
 
         Path noise = tmp.resolve("r.jpg");
         byte[] bytes = new byte[200_000];
@@ -183,7 +220,11 @@ class LandmarksCommandTest {
     void refusesToWriteOverItsInput(@TempDir Path tmp) throws Exception {
         Path video = Files.copy(SharedFiles.require("media/signing/test_video.mp4"), tmp.resolve("v.mp4"));
         byte[] before = Files.readAllBytes(video);
-        String[] r = run("landmarks", video.toString(), "--out", tmp.resolve(".").resolve("v.mp4").toString());
+        String[] r = run(
+                "landmarks",
+                video.toString(),
+                "--out",
+                tmp.resolve(".").resolve("v.mp4").toString());
         assertNotEquals("0", r[0]);
         assertTrue(r[2].contains("is the same file as INPUT"), r[2]);
         assertArrayEquals(before, Files.readAllBytes(video));

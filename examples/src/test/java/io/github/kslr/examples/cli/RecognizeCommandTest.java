@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code kslr recognize}, run in-process end to end with the bundled models on the shared signing video. */
 class RecognizeCommandTest {
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(List<String> args) {
         StringWriter out = new StringWriter();
@@ -48,8 +47,8 @@ class RecognizeCommandTest {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path voice = SharedFiles.require("fixtures/tts/tiny-khm-voice.onnx");
         Path wav = tmp.resolve("sentence.wav");
-        Run r = run(args("recognize", video.toString(), "--json", "--voice", voice.toString(), "--speak",
-                wav.toString()));
+        Run r = run(
+                args("recognize", video.toString(), "--json", "--voice", voice.toString(), "--speak", wav.toString()));
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         long frames = o.get("frames").getAsLong();
@@ -59,8 +58,9 @@ class RecognizeCommandTest {
             declared = v.lengthInFrames();
         }
         assertTrue(declared > 0 && Math.abs(frames - declared) <= 1, frames + " frames, " + declared + " declared");
-        assertTrue(o.get("framesWithPose").getAsLong() >= frames * 0.8, "a person faces the camera throughout: "
-                + r.out());
+        assertTrue(
+                o.get("framesWithPose").getAsLong() >= frames * 0.8,
+                "a person faces the camera throughout: " + r.out());
         assertTrue(o.get("framesWithHands").getAsLong() > 0, "the signer's hands are visible: " + r.out());
         assertTrue(o.get("timing").getAsJsonObject().get("landmarkMsPerFrame").getAsDouble() > 0);
 
@@ -68,9 +68,12 @@ class RecognizeCommandTest {
         StringBuilder words = new StringBuilder();
         for (JsonElement e : o.getAsJsonArray("signs")) {
             JsonObject s = e.getAsJsonObject();
-            assertTrue(s.get("confidence").getAsDouble() > 0 && s.get("confidence").getAsDouble() <= 1, s.toString());
-            words.append(s.get("khmer").getAsString().isEmpty() ? s.get("gloss").getAsString()
-                    : s.get("khmer").getAsString());
+            assertTrue(
+                    s.get("confidence").getAsDouble() > 0 && s.get("confidence").getAsDouble() <= 1, s.toString());
+            words.append(
+                    s.get("khmer").getAsString().isEmpty()
+                            ? s.get("gloss").getAsString()
+                            : s.get("khmer").getAsString());
         }
         String sentence = o.get("sentence").getAsString();
         assertEquals(words.toString(), sentence);
@@ -93,16 +96,24 @@ class RecognizeCommandTest {
     @Test
     void recognizesWithAVocabularyOfTaughtSigns(@TempDir Path tmp) {
         Path vocab = tmp.resolve("signs.vocab");
-        Run enrol = run(List.of("enrol", "--vocabulary", vocab.toString(), "--data",
-                SharedFiles.require("data/asl-traduttore").toString(), "--labels", "hello,coffee", "--shots", "5"));
+        Run enrol = run(List.of(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--data",
+                SharedFiles.require("data/asl-traduttore").toString(),
+                "--labels",
+                "hello,coffee",
+                "--shots",
+                "5"));
         assertEquals(0, enrol.code(), enrol.err());
         Path video = SharedFiles.require("media/signing/test_video.mp4");
-        Run r = run(List.of("recognize", video.toString(), "--vocabulary", vocab.toString(), "--max-frames", "30",
-                "--windows"));
+        Run r = run(List.of(
+                "recognize", video.toString(), "--vocabulary", vocab.toString(), "--max-frames", "30", "--windows"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("sentence: ") && r.out().contains("30 frames ("), r.out());
-        Run both = run(List.of("recognize", video.toString(), "--vocabulary", vocab.toString(), "--model",
-                vocab.toString()));
+        Run both = run(
+                List.of("recognize", video.toString(), "--vocabulary", vocab.toString(), "--model", vocab.toString()));
         assertTrue(both.code() != 0, both.err());
         assertTrue(both.err().contains("exclude each other"), both.err());
     }
@@ -119,15 +130,16 @@ class RecognizeCommandTest {
     @Test
     void everyFullWindowIsClassifiedWhenHandsAreNotRequired() {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
-        Run r = run(args("recognize", video.toString(), "--json", "--windows", "--hand-loss", "KEEP",
-                "--max-frames", "26"));
+        Run r = run(args(
+                "recognize", video.toString(), "--json", "--windows", "--hand-loss", "KEEP", "--max-frames", "26"));
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         int length = o.getAsJsonObject("model").get("sequenceLength").getAsInt();
         long frames = o.get("frames").getAsLong();
         assertEquals(26, frames);
         // Stride 1: a window after every frame once the buffer holds a full window.
-        assertEquals(Math.max(0, frames - length + 1), o.getAsJsonArray("windows").size(), r.out());
+        assertEquals(
+                Math.max(0, frames - length + 1), o.getAsJsonArray("windows").size(), r.out());
         long previous = -1;
         for (JsonElement e : o.getAsJsonArray("windows")) {
             long f = e.getAsJsonObject().get("frame").getAsLong();
@@ -152,10 +164,15 @@ class RecognizeCommandTest {
         // At twice the rate every frame enters twice, so the first window is full after half as many frames: its 20th
         // sample (at 19 x 16.7 ms) is taken when frame 10 (334 ms) arrives. (The command reports one window a frame.)
         Run twice = run(args(concat(common, "--fps", Double.toString(2 * 359 / 12.0))));
-        int length = JsonParser.parseString(twice.out()).getAsJsonObject().getAsJsonObject("model")
-                .get("sequenceLength").getAsInt();
-        assertEquals(length - 1, asTheyCome.get(0).getAsJsonObject().get("frame").getAsInt());
-        assertEquals(length / 2, windows(twice).get(0).getAsJsonObject().get("frame").getAsInt());
+        int length = JsonParser.parseString(twice.out())
+                .getAsJsonObject()
+                .getAsJsonObject("model")
+                .get("sequenceLength")
+                .getAsInt();
+        assertEquals(
+                length - 1, asTheyCome.get(0).getAsJsonObject().get("frame").getAsInt());
+        assertEquals(
+                length / 2, windows(twice).get(0).getAsJsonObject().get("frame").getAsInt());
         Run bad = run(args(concat(common, "--fps", "-1")));
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("frameRate"), bad.err());
@@ -186,7 +203,10 @@ class RecognizeCommandTest {
         JsonArray a = one.getAsJsonArray("windows"), b = two.getAsJsonArray("windows");
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
-            assertEquals(a.get(i).getAsJsonObject().get("label"), b.get(i).getAsJsonObject().get("label"), "" + i);
+            assertEquals(
+                    a.get(i).getAsJsonObject().get("label"),
+                    b.get(i).getAsJsonObject().get("label"),
+                    "" + i);
         }
     }
 
@@ -206,7 +226,8 @@ class RecognizeCommandTest {
         assertTrue(seconds >= 1.9, seconds + " s");
         // A file is not live unless asked: nothing dropped, no count.
         JsonObject file = JsonParser.parseString(run(args("recognize", video.toString(), "--json", "--no-live"))
-                .out()).getAsJsonObject();
+                        .out())
+                .getAsJsonObject();
         assertEquals(58, file.get("frames").getAsLong());
         assertTrue(!file.has("framesDropped"), file.toString());
     }

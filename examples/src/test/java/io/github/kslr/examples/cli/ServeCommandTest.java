@@ -48,9 +48,11 @@ class ServeCommandTest {
         assertNotNull(server, "the server did not start: " + out);
         try {
             assertTrue(out.toString().contains("http://127.0.0.1:" + server.port() + "/"), out.toString());
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("id=\"transcript\""));
         } finally {
@@ -72,8 +74,9 @@ class ServeCommandTest {
             assertTrue(s.output().contains("vocabulary " + vocabulary.toAbsolutePath() + ": 0 signs"), s.output());
             // The page hears that this server teaches.
             CompletableFuture<String> hello = new CompletableFuture<>();
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + s.port() + "/ws"), new WebSocket.Listener() {
+            WebSocket ws = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/ws"), new WebSocket.Listener() {
                         private final StringBuilder text = new StringBuilder();
 
                         @Override
@@ -85,11 +88,15 @@ class ServeCommandTest {
                             w.request(1);
                             return null;
                         }
-                    }).join();
+                    })
+                    .join();
             String h = hello.get(10, TimeUnit.SECONDS);
             ws.abort();
-            assertTrue(h.contains("\"type\":\"hello\"") && h.contains("\"teach\":true")
-                    && h.contains("\"vocabularyFile\":\"signs.vocab\""), h);
+            assertTrue(
+                    h.contains("\"type\":\"hello\"")
+                            && h.contains("\"teach\":true")
+                            && h.contains("\"vocabularyFile\":\"signs.vocab\""),
+                    h);
         }
     }
 
@@ -97,8 +104,14 @@ class ServeCommandTest {
     void aVocabularyInAMissingFolderOrAFolderIsAnErrorNamingIt(@TempDir Path dir) {
         for (String v : new String[] {dir.resolve("no/such/signs.vocab").toString(), dir.toString()}) {
             StringWriter err = new StringWriter();
-            int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                    "serve", "--port", "0", "--vocabulary", v);
+            int code = KslrCommand.run(
+                    new PrintWriter(new StringWriter()),
+                    new PrintWriter(err),
+                    "serve",
+                    "--port",
+                    "0",
+                    "--vocabulary",
+                    v);
             assertNotEquals(0, code);
             assertTrue(err.toString().contains(Path.of(v).toAbsolutePath().toString()), err.toString());
         }
@@ -109,8 +122,8 @@ class ServeCommandTest {
         StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--video", "no/such/clip.mp4"));
         args.addAll(TestModels.modelOptions());
-        int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                args.toArray(String[]::new));
+        int code =
+                KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("no/such/clip.mp4"), err.toString());
     }
@@ -118,8 +131,14 @@ class ServeCommandTest {
     @Test
     void anAddressOfAnotherMachineIsSaidToBeOneNotAPortInUse() {
         StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                "serve", "--host", "10.255.255.1", "--port", "0");
+        int code = KslrCommand.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "serve",
+                "--host",
+                "10.255.255.1",
+                "--port",
+                "0");
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("10.255.255.1 is not an address of this machine"), err.toString());
         assertTrue(!err.toString().contains("in use"), err.toString());
@@ -133,8 +152,8 @@ class ServeCommandTest {
         Files.write(corrupt, junk);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), "serve", "--port", "0", "--video",
-                corrupt.toString());
+        int code = KslrCommand.run(
+                new PrintWriter(out), new PrintWriter(err), "serve", "--port", "0", "--video", corrupt.toString());
         assertNotEquals(0, code);
         assertTrue(err.toString().contains(corrupt.toAbsolutePath() + " cannot be played"), err.toString());
         assertTrue(!out.toString().contains("loading models"), "refused before loading models: " + out);
@@ -143,15 +162,16 @@ class ServeCommandTest {
     @Test
     void helpSaysWhatTheServerAccepts() {
         StringWriter out = new StringWriter();
-        assertEquals(0, KslrCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "serve",
-                "--help"));
+        assertEquals(0, KslrCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "serve", "--help"));
         String help = out.toString().replaceAll("\\s+", " ");
         for (String s : new String[] {"--max-connections", "--allow-host", "DNS rebinding", "oldest frames"}) {
             assertTrue(help.contains(s), s + " in:\n" + help);
         }
         StringWriter err = new StringWriter();
-        assertNotEquals(0, KslrCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "serve",
-                "--max-connections", "0"));
+        assertNotEquals(
+                0,
+                KslrCommand.run(
+                        new PrintWriter(new StringWriter()), new PrintWriter(err), "serve", "--max-connections", "0"));
         assertTrue(err.toString().contains("--max-connections must be at least 1, was 0"), err.toString());
     }
 }

@@ -32,13 +32,21 @@ class SpeakCommandTest {
     @Test
     void speakWritesTheVoicesSpeechAsWav(@TempDir Path dir) throws Exception {
         Path wav = dir.resolve("out.wav");
-        String[] r = run("speak", TEXT, "--voice", voice().toString(), "--out", wav.toString(), "--deterministic",
-                "--threads", "1");
+        String[] r = run(
+                "speak",
+                TEXT,
+                "--voice",
+                voice().toString(),
+                "--out",
+                wav.toString(),
+                "--deterministic",
+                "--threads",
+                "1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("2 sentence(s)"), r[1]);
         AudioClip expected;
-        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(voice(),
-                VitsSpeechOptions.builder().deterministic().build())) {
+        try (VitsKhmerSpeech speech = VitsKhmerSpeech.open(
+                voice(), VitsSpeechOptions.builder().deterministic().build())) {
             expected = speech.synthesize(TEXT);
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(wav));
@@ -49,7 +57,10 @@ class SpeakCommandTest {
             assertEquals(16, f.getSampleSizeInBits());
             byte[] bytes = in.readAllBytes();
             short[] back = new short[bytes.length / 2];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(back);
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asShortBuffer()
+                    .get(back);
             assertArrayEquals(expected.toPcm16(), back);
         }
     }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.testing.SharedFiles;
-import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
+import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.train.SignDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +35,12 @@ class TrainEvaluateCommandTest {
     /** Every 6th window of the shared data (sessions kept), written as a dataset folder. */
     private static Path smallDataset(Path dir) throws Exception {
         SignDataset all = SignDataset.load(SharedFiles.require("data/asl-traduttore"));
-        SignDataset d = all.subset(IntStream.range(0, all.size()).filter(i -> i % 6 == 0).toArray());
-        Npy.write(dir.resolve("X.npy"), NpyArray.ofFloats(d.windows(), d.size(), d.sequenceLength(),
-                d.layout().size()));
+        SignDataset d = all.subset(
+                IntStream.range(0, all.size()).filter(i -> i % 6 == 0).toArray());
+        Npy.write(
+                dir.resolve("X.npy"),
+                NpyArray.ofFloats(
+                        d.windows(), d.size(), d.sequenceLength(), d.layout().size()));
         Npy.write(dir.resolve("y.npy"), NpyArray.ofInts(d.labelsArray(), d.size()));
         int[] s = IntStream.range(0, d.size()).map(d::session).toArray();
         Npy.write(dir.resolve("session.npy"), NpyArray.ofInts(s, s.length));
@@ -50,10 +53,24 @@ class TrainEvaluateCommandTest {
         Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
         Path model = dir.resolve("model.onnx");
         Path report = dir.resolve("report");
-        String[] t = run("train", "--data", data.toString(), "--out", model.toString(), "--report",
-                report.toString(), "--epochs", "3", "--hidden", "16", "--no-baseline", "--fps", "25");
+        String[] t = run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                model.toString(),
+                "--report",
+                report.toString(),
+                "--epochs",
+                "3",
+                "--hidden",
+                "16",
+                "--no-baseline",
+                "--fps",
+                "25");
         assertEquals("0", t[0], t[2]);
-        try (OnnxSignClassifier c = OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
+        try (OnnxSignClassifier c =
+                OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
             assertEquals(25, c.metadata().frameRate(), "--fps declares the windows' rate");
         }
         assertTrue(t[1].contains("epoch   1"), t[1]);
@@ -71,7 +88,8 @@ class TrainEvaluateCommandTest {
 
     @Test
     void evaluateWithoutModelUsesTheBundledDemoModel() {
-        String[] e = run("evaluate", "--data", SharedFiles.require("data/asl-traduttore").toString());
+        String[] e = run(
+                "evaluate", "--data", SharedFiles.require("data/asl-traduttore").toString());
         assertEquals("0", e[0], e[2]);
         Matcher m = lastLine(e[1]);
         assertEquals("705", m.group(3));
@@ -90,14 +108,30 @@ class TrainEvaluateCommandTest {
     void trainCrossValidatesOverSessions(@TempDir Path dir) throws Exception {
         Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
         Path report = dir.resolve("report");
-        String[] t = run("train", "--data", data.toString(), "--out", dir.resolve("m.onnx").toString(), "--report",
-                report.toString(), "--epochs", "2", "--hidden", "16", "--cv", "3", "--session", "-1");
+        String[] t = run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve("m.onnx").toString(),
+                "--report",
+                report.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--cv",
+                "3",
+                "--session",
+                "-1");
         assertEquals("0", t[0], t[2]);
         String cv = Files.readString(report.resolve("cv.txt"));
         assertTrue(cv.contains("3 folds") && cv.contains("ridge baseline"), cv);
         String[] lines = cv.strip().split("\n");
-        assertTrue(lines[lines.length - 1].matches("cv_accuracy=\\d\\.\\d{4} cv_std=\\d\\.\\d{4}"
-                + " cv_min=\\d\\.\\d{4} cv_macro_f1=\\d\\.\\d{4} folds=3"), lines[lines.length - 1]);
+        assertTrue(
+                lines[lines.length - 1].matches("cv_accuracy=\\d\\.\\d{4} cv_std=\\d\\.\\d{4}"
+                        + " cv_min=\\d\\.\\d{4} cv_macro_f1=\\d\\.\\d{4} folds=3"),
+                lines[lines.length - 1]);
         assertTrue(t[1].contains(lines[lines.length - 1]), t[1]);
     }
 
@@ -106,41 +140,86 @@ class TrainEvaluateCommandTest {
     void trainEmbedderAndFewShot(@TempDir Path dir) throws Exception {
         Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
         Path emb = dir.resolve("emb.onnx");
-        String[] t = run("train-embedder", "--data", data.toString(), "--out", emb.toString(), "--epochs", "2",
-                "--hidden", "16", "--exclude-labels", "coffee,tea");
+        String[] t = run(
+                "train-embedder",
+                "--data",
+                data.toString(),
+                "--out",
+                emb.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--exclude-labels",
+                "coffee,tea");
         assertEquals("0", t[0], t[2]);
         assertTrue(t[1].contains("31 labels, embedding size 32"), t[1]);
-        try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
-                emb.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+        try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment()
+                .createSession(emb.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
             io.github.kslr.api.SignEmbedderMetadata m = io.github.kslr.api.SignEmbedderMetadata.fromProperties(
                     s.getMetadata().getCustomMetadata(), emb.toString());
             assertFalse(m.model().labelNames().contains("coffee"));
             assertEquals(32, m.embeddingSize());
         }
-        String[] bad = run("train-embedder", "--data", data.toString(), "--out", emb.toString(), "--exclude-labels",
+        String[] bad = run(
+                "train-embedder",
+                "--data",
+                data.toString(),
+                "--out",
+                emb.toString(),
+                "--exclude-labels",
                 "no-such-label");
         assertNotEquals("0", bad[0]);
         assertTrue(bad[2].contains("no-such-label"), bad[2]);
 
-        String[] f = run("few-shot", "--data", data.toString(), "--epochs", "2", "--hidden", "16", "--draws", "1",
-                "--shots", "1,2");
+        String[] f = run(
+                "few-shot",
+                "--data",
+                data.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--draws",
+                "1",
+                "--shots",
+                "1,2");
         assertEquals("0", f[0], f[2]);
         String[] lines = f[1].strip().split("\n");
         for (int i = 0; i < 2; i++) {
             String line = lines[lines.length - 2 + i];
-            assertTrue(line.matches("shots=" + (i + 1) + " accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
-                    + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), line);
+            assertTrue(
+                    line.matches("shots=" + (i + 1) + " accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
+                            + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"),
+                    line);
         }
         // Unseen negatives and comparison rules: their figures before the same last lines.
-        String[] u = run("few-shot", "--data", data.toString(), "--epochs", "2", "--hidden", "16", "--draws", "1",
-                "--shots", "2", "--unseen-negatives", "--compare-thresholds", "0.7", "--background", "NO_SIGN");
+        String[] u = run(
+                "few-shot",
+                "--data",
+                data.toString(),
+                "--epochs",
+                "2",
+                "--hidden",
+                "16",
+                "--draws",
+                "1",
+                "--shots",
+                "2",
+                "--unseen-negatives",
+                "--compare-thresholds",
+                "0.7",
+                "--background",
+                "NO_SIGN");
         assertEquals("0", u[0], u[2]);
         assertTrue(u[1].contains("2-shot: accuracy ") && u[1].contains("unseen signs "), u[1]);
         assertTrue(u[1].contains("2-shot, no-sign bg 0.70/-0.08: accuracy "), u[1]);
         assertTrue(u[1].contains("2-shot, threshold 0.70: accuracy "), u[1]);
         String[] ul = u[1].strip().split("\n");
-        assertTrue(ul[ul.length - 1].matches("shots=2 accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
-                + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"), ul[ul.length - 1]);
+        assertTrue(
+                ul[ul.length - 1].matches("shots=2 accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
+                        + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"),
+                ul[ul.length - 1]);
         assertTrue(ul[ul.length - 2].startsWith("threshold only: shots=2 "), ul[ul.length - 2]);
     }
 
@@ -149,12 +228,30 @@ class TrainEvaluateCommandTest {
     void enrolVocabularyAndEvaluateWithTheBundledEmbedder(@TempDir Path dir) throws Exception {
         String data = SharedFiles.require("data/asl-traduttore").toString();
         Path vocab = dir.resolve("signs.vocab");
-        String[] e = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "coffee,tea,hello",
-                "--shots", "5");
+        String[] e = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--data",
+                data,
+                "--labels",
+                "coffee,tea,hello",
+                "--shots",
+                "5");
         assertEquals("0", e[0], e[2]);
         assertTrue(e[1].contains("taught 'coffee': 5 takes from session 0"), e[1]);
-        String[] more = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "coffee",
-                "--shots", "3", "--session", "1");
+        String[] more = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--data",
+                data,
+                "--labels",
+                "coffee",
+                "--shots",
+                "3",
+                "--session",
+                "1");
         assertEquals("0", more[0], more[2]);
         assertTrue(more[1].contains("added to 'coffee'") && more[1].contains("3 signs"), more[1]);
         String[] list = run("vocabulary", "list", vocab.toString());
@@ -163,7 +260,8 @@ class TrainEvaluateCommandTest {
         assertEquals("0", ev[0], ev[2]);
         String[] lines = ev[1].strip().split("\n");
         java.util.regex.Matcher m = Pattern.compile("accuracy=(\\d\\.\\d{4}) macro_f1=\\d\\.\\d{4} n=3224"
-                + " false_accept=(\\d\\.\\d{4}) rejected=\\d\\.\\d{4}").matcher(lines[lines.length - 1]);
+                        + " false_accept=(\\d\\.\\d{4}) rejected=\\d\\.\\d{4}")
+                .matcher(lines[lines.length - 1]);
         assertTrue(m.matches(), lines[lines.length - 1]);
         // The bundled embedder was trained on these very labels: an easy test, not the few-shot protocol.
         assertTrue(Double.parseDouble(m.group(1)) > 0.9, ev[1]);
@@ -173,8 +271,8 @@ class TrainEvaluateCommandTest {
         String[] missing = run("vocabulary", "remove", vocab.toString(), "hello");
         assertNotEquals("0", missing[0]);
         assertTrue(missing[2].contains("no sign 'hello'"), missing[2]);
-        String[] one = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "water",
-                "--shots", "1");
+        String[] one =
+                run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "water", "--shots", "1");
         assertNotEquals("0", one[0]);
         assertTrue(one[2].contains("at least 2 takes"), one[2]);
         String[] dash = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "-");

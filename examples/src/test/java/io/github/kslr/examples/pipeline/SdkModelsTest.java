@@ -28,8 +28,11 @@ class SdkModelsTest {
                     FrameResult b = lean.process(f);
                     assertTrue(a.landmarks().face().isPresent(), "frame " + frames);
                     assertFalse(b.landmarks().face().isPresent(), "frame " + frames);
-                    assertArrayEquals(a.landmarks().pose().toArray(), b.landmarks().pose().toArray());
-                    assertArrayEquals(a.landmarks().rightHand().toArray(), b.landmarks().rightHand().toArray());
+                    assertArrayEquals(
+                            a.landmarks().pose().toArray(), b.landmarks().pose().toArray());
+                    assertArrayEquals(
+                            a.landmarks().rightHand().toArray(),
+                            b.landmarks().rightHand().toArray());
                     assertEquals(a.window() == null, b.window() == null);
                 }
             }

@@ -21,8 +21,8 @@ class QuickStartTest {
         QuickStart.Result r = QuickStart.recognize(video);
         assertEquals(58, r.frames());
         StringWriter out = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "recognize",
-                video.toString());
+        int code = KslrCommand.run(
+                new PrintWriter(out), new PrintWriter(new StringWriter()), "recognize", video.toString());
         assertEquals(0, code);
         // The demo model knows ASL coffee-shop signs; this clip shows none of them, in both paths.
         String expected = r.sentence().isEmpty() ? "sentence: (nothing recognised)" : "sentence: " + r.sentence();

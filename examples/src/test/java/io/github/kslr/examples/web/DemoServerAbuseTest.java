@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DemoServerAbuseTest {
     private DemoServer server;
+
     @TempDir
     Path dir;
 
@@ -48,13 +49,18 @@ class DemoServerAbuseTest {
     void aRequestNamingAnotherHostIsRefusedPageAndWebSocketAlike() throws Exception {
         int port = start(DemoServer.builder()).port();
         // The server's own names, on its port: served.
-        for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port,
-            "[::1]:" + port}) {
+        for (String host :
+                new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port}) {
             assertEquals(200, RawWebSocket.httpGet(port, "/", host), host);
         }
         // A rebound name, a name with another port, no port (80): refused, page and scripts alike.
-        for (String host : new String[] {"evil.example:" + port, "evil.example", "127.0.0.1:" + (port + 1),
-            "localhost.evil.example:" + port, "127.0.0.1.nip.io:" + port}) {
+        for (String host : new String[] {
+            "evil.example:" + port,
+            "evil.example",
+            "127.0.0.1:" + (port + 1),
+            "localhost.evil.example:" + port,
+            "127.0.0.1.nip.io:" + port
+        }) {
             assertEquals(421, RawWebSocket.httpGet(port, "/", host), host);
             assertEquals(421, RawWebSocket.httpGet(port, "/app.js", host), host);
         }
@@ -80,7 +86,8 @@ class DemoServerAbuseTest {
     void aPageThatStopsReadingLosesTheOldestVideoFramesAndTheQueueStaysBounded() throws Exception {
         Path clip = noiseClip(dir.resolve("noise.mp4"), 640, 360, 150);
         int queued = 4;
-        int port = start(DemoServer.builder().video(clip).maxQueuedFrames(queued)).port();
+        int port =
+                start(DemoServer.builder().video(clip).maxQueuedFrames(queued)).port();
         try (RawWebSocket slow = RawWebSocket.connect(port, "127.0.0.1:" + port, null, 4096)) {
             assertEquals(101, slow.status, slow.response);
             slow.sendText("{\"type\":\"video\"}");
@@ -91,9 +98,13 @@ class DemoServerAbuseTest {
                 c = server.connections().stream().findFirst().orElse(null);
                 Thread.sleep(50);
             }
-            assertTrue(c != null && c.queue().dropped() >= 5, "the server dropped no frames for a page that does"
-                    + " not read: " + (c == null ? "no connection" : c.queue().dropped() + " dropped"));
-            assertTrue(c.queue().mostWaitingFrames() <= queued, "frames waiting: " + c.queue().mostWaitingFrames());
+            assertTrue(
+                    c != null && c.queue().dropped() >= 5,
+                    "the server dropped no frames for a page that does" + " not read: "
+                            + (c == null ? "no connection" : c.queue().dropped() + " dropped"));
+            assertTrue(
+                    c.queue().mostWaitingFrames() <= queued,
+                    "frames waiting: " + c.queue().mostWaitingFrames());
             // Reading again, the page hears (in its results' stats) that it lost frames.
             long reported = 0;
             while (reported == 0) {
@@ -108,7 +119,9 @@ class DemoServerAbuseTest {
                     }
                 }
             }
-            assertTrue(reported <= c.queue().dropped(), reported + " > " + c.queue().dropped());
+            assertTrue(
+                    reported <= c.queue().dropped(),
+                    reported + " > " + c.queue().dropped());
             slow.sendText("{\"type\":\"stop-video\"}");
         }
     }
@@ -134,7 +147,9 @@ class DemoServerAbuseTest {
                 RawWebSocket.Frame f = ws.read();
                 assertEquals(8, f.opcode(), "expected a close, got " + f.opcode() + " " + f.text());
                 assertEquals(1013, f.closeCode());
-                assertTrue(f.closeReason().contains("accepts " + cap) && f.closeReason().contains("--max-connections"),
+                assertTrue(
+                        f.closeReason().contains("accepts " + cap)
+                                && f.closeReason().contains("--max-connections"),
                         f.closeReason());
             }
         } finally {

@@ -73,8 +73,15 @@ class DemoServerTest {
                 for (int i = 0; i < hand.length; i++) {
                     hand[i] = 0.4f + 0.01f * (i % 3) + 0.02f * (frames.size() % 5);
                 }
-                lm = new HolisticLandmarks(lm.timestampMs(), lm.imageWidth(), lm.imageHeight(), lm.pose(),
-                        lm.poseWorld(), lm.face(), lm.leftHand(), LandmarkSet.of(LandmarkPart.RIGHT_HAND, hand));
+                lm = new HolisticLandmarks(
+                        lm.timestampMs(),
+                        lm.imageWidth(),
+                        lm.imageHeight(),
+                        lm.pose(),
+                        lm.poseWorld(),
+                        lm.face(),
+                        lm.leftHand(),
+                        LandmarkSet.of(LandmarkPart.RIGHT_HAND, hand));
             }
             return new FrameResult(lm, null, List.of(), "", 0, 0);
         }
@@ -100,16 +107,22 @@ class DemoServerTest {
     private DemoServer teachingServer;
     private OnnxSignEmbedder embedder;
     private VocabularyTeacher teacher;
+
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() {
-        server = DemoServer.builder().port(0).maxFrameBytes(LIMIT).sessions(() -> {
-            RecordingSession s = new RecordingSession();
-            sessions.add(s);
-            return s;
-        }).build().start();
+        server = DemoServer.builder()
+                .port(0)
+                .maxFrameBytes(LIMIT)
+                .sessions(() -> {
+                    RecordingSession s = new RecordingSession();
+                    sessions.add(s);
+                    return s;
+                })
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -126,14 +139,20 @@ class DemoServerTest {
     /** A second server that teaches into {@code dir/signs.vocab} (created empty), its sessions finding hands. */
     private DemoServer teachingServer() {
         embedder = OnnxSignEmbedder.open(DemoSignModel.embedderSource());
-        teacher = VocabularyTeacher.open(dir.resolve("signs.vocab"), SignVocabulary.create(embedder.metadata()),
-                embedder);
-        teachingServer = DemoServer.builder().port(0).maxFrameBytes(LIMIT).teacher(teacher).sessions(() -> {
-            RecordingSession s = new RecordingSession();
-            s.hands = true;
-            sessions.add(s);
-            return s;
-        }).build().start();
+        teacher = VocabularyTeacher.open(
+                dir.resolve("signs.vocab"), SignVocabulary.create(embedder.metadata()), embedder);
+        teachingServer = DemoServer.builder()
+                .port(0)
+                .maxFrameBytes(LIMIT)
+                .teacher(teacher)
+                .sessions(() -> {
+                    RecordingSession s = new RecordingSession();
+                    s.hands = true;
+                    sessions.add(s);
+                    return s;
+                })
+                .build()
+                .start();
         return teachingServer;
     }
 
@@ -181,7 +200,9 @@ class DemoServerTest {
 
     private static List<String> labels(JsonObject vocabulary) {
         List<String> out = new ArrayList<>();
-        vocabulary.getAsJsonArray("signs").forEach(e -> out.add(e.getAsJsonObject().get("label").getAsString()));
+        vocabulary
+                .getAsJsonArray("signs")
+                .forEach(e -> out.add(e.getAsJsonObject().get("label").getAsString()));
         return out;
     }
 
@@ -191,8 +212,9 @@ class DemoServerTest {
         JsonObject hello = c.nextOfType("hello");
         assertEquals(false, hello.get("teach").getAsBoolean());
         assertTrue(hello.get("teachHelp").getAsString().contains("serve --vocabulary"), hello.toString());
-        for (String msg : new String[] {teachStart(HELLO, "", 2), "{\"type\":\"signs\"}",
-            "{\"type\":\"delete-sign\",\"label\":\"x\"}"}) {
+        for (String msg : new String[] {
+            teachStart(HELLO, "", 2), "{\"type\":\"signs\"}", "{\"type\":\"delete-sign\",\"label\":\"x\"}"
+        }) {
             send(c, msg);
             JsonObject err = c.nextOfType("error");
             assertEquals("teach-unavailable", err.get("code").getAsString(), msg);
@@ -235,7 +257,10 @@ class DemoServerTest {
         assertEquals(HELLO, other.nextOfType("deleted").get("label").getAsString());
         assertEquals(List.of(), labels(other.nextOfType("vocabulary")));
         assertEquals(List.of(), labels(c.nextOfType("vocabulary")));
-        assertEquals(List.of(), SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata()).signs());
+        assertEquals(
+                List.of(),
+                SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata())
+                        .signs());
     }
 
     @Test
@@ -317,8 +342,10 @@ class DemoServerTest {
         JsonObject bad = take(c, 3);
         assertEquals("error", bad.get("type").getAsString(), bad.toString());
         assertEquals("bad-take", bad.get("code").getAsString());
-        assertTrue(bad.get("message").getAsString().contains("take 1 of 2 was not kept")
-                && bad.get("message").getAsString().contains("hand"), bad.toString());
+        assertTrue(
+                bad.get("message").getAsString().contains("take 1 of 2 was not kept")
+                        && bad.get("message").getAsString().contains("hand"),
+                bad.toString());
         JsonObject empty = take(c, 0);
         assertEquals("bad-take", empty.get("code").getAsString(), "a take without frames");
         sessions.get(0).hands = true;
@@ -341,8 +368,11 @@ class DemoServerTest {
         JsonObject again = c.nextOfType("error");
         assertEquals("bad-teach", again.get("code").getAsString());
         assertTrue(again.get("message").getAsString().contains("taught already; delete it first"), again.toString());
-        for (String msg : new String[] {"{\"type\":\"delete-sign\",\"label\":\"" + THANKS + "\"}",
-            "{\"type\":\"delete-sign\"}", "{\"type\":\"delete-sign\",\"label\":{}}"}) {
+        for (String msg : new String[] {
+            "{\"type\":\"delete-sign\",\"label\":\"" + THANKS + "\"}",
+            "{\"type\":\"delete-sign\"}",
+            "{\"type\":\"delete-sign\",\"label\":{}}"
+        }) {
             send(c, msg);
             JsonObject err = c.nextOfType("error");
             assertEquals("unknown-sign", err.get("code").getAsString(), msg);
@@ -392,7 +422,11 @@ class DemoServerTest {
         }
         assertEquals(1, taught);
         assertEquals(1, refused);
-        assertEquals(1, SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata()).signs().size());
+        assertEquals(
+                1,
+                SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata())
+                        .signs()
+                        .size());
     }
 
     /** A WebSocket client that queues every message it receives (binary ones as "binary:N"). */
@@ -502,8 +536,9 @@ class DemoServerTest {
     @Test
     void unknownAndMalformedMessagesAreAnsweredWithErrors() throws Exception {
         Client c = connect();
-        for (String bad : new String[] {"{\"type\":\"dance\"}", "not json at all", "[1,2,3]", "{\"kind\":\"clear\"}",
-            "{\"type\":{\"nested\":1}}"}) {
+        for (String bad : new String[] {
+            "{\"type\":\"dance\"}", "not json at all", "[1,2,3]", "{\"kind\":\"clear\"}", "{\"type\":{\"nested\":1}}"
+        }) {
             c.ws.sendText(bad, true).join();
             JsonObject err = c.nextOfType("error");
             assertEquals("unknown-message", err.get("code").getAsString(), bad);
@@ -582,8 +617,8 @@ class DemoServerTest {
 
     @Test
     void upgradesFromAnotherOriginAreRefused() throws Exception {
-        CompletionException e = assertThrows(CompletionException.class,
-                () -> Client.connect(server.port(), "http://evil.example"));
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> Client.connect(server.port(), "http://evil.example"));
         assertNotNull(e.getCause());
         Client ok = Client.connect(server.port(), "http://127.0.0.1:" + server.port());
         ok.nextOfType("hello");
@@ -592,15 +627,18 @@ class DemoServerTest {
     @Test
     void servesThePageOnLocalhost() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
-        for (String id : new String[] {"camera-toggle", "landmarks-toggle", "overlay", "transcript", "clear",
-            "speak"}) {
+        for (String id :
+                new String[] {"camera-toggle", "landmarks-toggle", "overlay", "transcript", "clear", "speak"}) {
             assertTrue(page.body().contains("id=\"" + id + "\""), id);
         }
-        HttpResponse<String> js = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.port() + "/app.js")).build(),
+        HttpResponse<String> js = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app.js"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, js.statusCode());
     }
@@ -608,20 +646,32 @@ class DemoServerTest {
     @Test
     void builderRejectsBadOptions() {
         assertThrows(InvalidInputException.class, () -> DemoServer.builder().build());
-        assertThrows(InvalidInputException.class,
-                () -> DemoServer.builder().sessions(RecordingSession::new).port(70000).build());
-        assertThrows(InvalidInputException.class,
-                () -> DemoServer.builder().sessions(RecordingSession::new).maxFrameBytes(0).build());
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DemoServer.builder()
-                .sessions(RecordingSession::new).video(Path.of("no-such-video.mp4")).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .port(70000)
+                        .build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .maxFrameBytes(0)
+                        .build());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .video(Path.of("no-such-video.mp4"))
+                        .build());
         assertTrue(e.getMessage().contains("no-such-video.mp4"), e.getMessage());
     }
 
     @Test
     void listensOnLoopbackOnlyByDefault() throws Exception {
         java.net.InetAddress external = null;
-        for (java.net.NetworkInterface nic : java.util.Collections.list(
-                java.net.NetworkInterface.getNetworkInterfaces())) {
+        for (java.net.NetworkInterface nic :
+                java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) {
                 continue;
             }
@@ -631,11 +681,12 @@ class DemoServerTest {
                 }
             }
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(external != null,
-                "this machine has no non-loopback IPv4 address to try");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                external != null, "this machine has no non-loopback IPv4 address to try");
         try (java.net.Socket s = new java.net.Socket()) {
             java.net.InetAddress target = external;
-            assertThrows(java.net.ConnectException.class,
+            assertThrows(
+                    java.net.ConnectException.class,
                     () -> s.connect(new java.net.InetSocketAddress(target, server.port()), 2000));
         }
         try (java.net.Socket s = new java.net.Socket()) {
@@ -647,12 +698,28 @@ class DemoServerTest {
     @Test
     void allowedHostsAreTheLoopbackNamesTheBoundAddressAndTheAllowedOnesOnThePort() {
         AllowedHosts h = AllowedHosts.of("127.0.0.1", List.of("kiosk.lan"));
-        for (String ok : new String[] {"127.0.0.1:8080", "localhost:8080", "LocalHost:8080", "[::1]:8080",
-            "[0:0:0:0:0:0:0:1]:8080", "kiosk.lan:8080"}) {
+        for (String ok : new String[] {
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LocalHost:8080",
+            "[::1]:8080",
+            "[0:0:0:0:0:0:0:1]:8080",
+            "kiosk.lan:8080"
+        }) {
             assertTrue(h.allowsHost(ok, 8080), ok);
         }
-        for (String bad : new String[] {"evil.example:8080", "127.0.0.1:8081", "127.0.0.1", "localhost:", ":8080",
-            "localhost:8080:1", "user@localhost:8080", "[::2]:8080", "", "localhost :8080"}) {
+        for (String bad : new String[] {
+            "evil.example:8080",
+            "127.0.0.1:8081",
+            "127.0.0.1",
+            "localhost:",
+            ":8080",
+            "localhost:8080:1",
+            "user@localhost:8080",
+            "[::2]:8080",
+            "",
+            "localhost :8080"
+        }) {
             assertTrue(!h.allowsHost(bad, 8080), bad);
         }
         assertTrue(!h.allowsHost(null, 8080));
@@ -661,22 +728,33 @@ class DemoServerTest {
         assertTrue(h.allowsOrigin("http://localhost:8080", 8080));
         assertTrue(h.allowsOrigin("http://[::1]:8080", 8080));
         assertTrue(h.allowsOrigin("https://localhost", 443));
-        for (String bad : new String[] {"http://evil.example:8080", "null", "http://localhost:8081",
-            "file://localhost:8080", "http://u@localhost:8080", "http://localhost", "not a uri"}) {
+        for (String bad : new String[] {
+            "http://evil.example:8080",
+            "null",
+            "http://localhost:8081",
+            "file://localhost:8080",
+            "http://u@localhost:8080",
+            "http://localhost",
+            "not a uri"
+        }) {
             assertTrue(!h.allowsOrigin(bad, 8080), bad);
         }
         // Bound to one address of this machine, the server answers to it too.
         assertTrue(AllowedHosts.of("192.168.1.20", List.of()).allowsHost("192.168.1.20:8080", 8080));
         assertTrue(!AllowedHosts.of("127.0.0.1", List.of()).allowsHost("192.168.1.20:8080", 8080));
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> AllowedHosts.of("127.0.0.1", List.of("http://kiosk.lan:8080")));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class, () -> AllowedHosts.of("127.0.0.1", List.of("http://kiosk.lan:8080")));
         assertTrue(e.getMessage().contains("http://kiosk.lan:8080"), e.getMessage());
     }
 
     @Test
     void aVideoThatFailsToPlayIsReportedWithoutTheServersFolders() throws Exception {
         Path clip = DemoServerAbuseTest.noiseClip(dir.resolve("clip.mp4"), 32, 24, 3);
-        try (DemoServer s = DemoServer.builder().port(0).video(clip).sessions(RecordingSession::new).build()
+        try (DemoServer s = DemoServer.builder()
+                .port(0)
+                .video(clip)
+                .sessions(RecordingSession::new)
+                .build()
                 .start()) {
             Files.delete(clip); // gone after the start: playing it fails
             Client c = Client.connect(s.port(), null);
@@ -686,18 +764,31 @@ class DemoServerTest {
             assertEquals("video-failed", err.get("code").getAsString());
             String message = err.get("message").getAsString();
             assertTrue(message.contains("clip.mp4"), message);
-            assertTrue(!message.contains(dir.toString()) && !message.contains(dir.getFileName().toString()),
+            assertTrue(
+                    !message.contains(dir.toString())
+                            && !message.contains(dir.getFileName().toString()),
                     "the page was told the server's folders: " + message);
         }
     }
 
     @Test
     void errorMessagesForThePageKeepFileNamesOnly() {
-        DemoConnection c = new DemoConnection(null, RecordingSession::new, null, Path.of("/srv/media/my clip.mp4"),
-                null, LIMIT, 100, null, () -> { }, 4);
-        assertEquals("cannot play my clip.mp4: input file my clip.mp4 does not exist",
+        DemoConnection c = new DemoConnection(
+                null,
+                RecordingSession::new,
+                null,
+                Path.of("/srv/media/my clip.mp4"),
+                null,
+                LIMIT,
+                100,
+                null,
+                () -> {},
+                4);
+        assertEquals(
+                "cannot play my clip.mp4: input file my clip.mp4 does not exist",
                 c.withoutPaths("cannot play my clip.mp4: input file /srv/media/my clip.mp4 does not exist"));
-        assertEquals("cannot write signs.vocab.tmp (No space left), nor x.bin",
+        assertEquals(
+                "cannot write signs.vocab.tmp (No space left), nor x.bin",
                 c.withoutPaths("cannot write /home/me/.kslr/signs.vocab.tmp (No space left), nor C:\\data\\x.bin"));
         assertEquals("frame 3/4 at 25 frames/s", c.withoutPaths("frame 3/4 at 25 frames/s"));
     }
@@ -708,30 +799,50 @@ class DemoServerTest {
         byte[] junk = new byte[200_000];
         new java.util.Random(10).nextBytes(junk);
         Files.write(corrupt, junk);
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DemoServer.builder()
-                .sessions(RecordingSession::new).video(corrupt).build());
-        assertTrue(e.getMessage().contains(corrupt.toAbsolutePath().toString())
-                && e.getMessage().contains("cannot be played"), e.getMessage());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .video(corrupt)
+                        .build());
+        assertTrue(
+                e.getMessage().contains(corrupt.toAbsolutePath().toString())
+                        && e.getMessage().contains("cannot be played"),
+                e.getMessage());
     }
 
     @Test
     void anAddressOfAnotherMachineIsRefusedForWhatItIs() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DemoServer.builder()
-                .sessions(RecordingSession::new).host("10.255.255.1").port(0).build());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .host("10.255.255.1")
+                        .port(0)
+                        .build());
         assertTrue(e.getMessage().contains("10.255.255.1 is not an address of this machine"), e.getMessage());
         assertTrue(!e.getMessage().contains("in use"), e.getMessage());
-        assertThrows(InvalidInputException.class, () -> DemoServer.builder().sessions(RecordingSession::new)
-                .maxConnections(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> DemoServer.builder()
+                        .sessions(RecordingSession::new)
+                        .maxConnections(0)
+                        .build());
     }
 
     @Test
     void aPortInUseIsSaidToBeInUse() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
-            DemoServer s = DemoServer.builder().sessions(RecordingSession::new).port(taken.getLocalPort()).build();
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            DemoServer s = DemoServer.builder()
+                    .sessions(RecordingSession::new)
+                    .port(taken.getLocalPort())
+                    .build();
             io.github.kslr.api.KslrException e = assertThrows(io.github.kslr.api.KslrException.class, s::start);
-            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort())
-                    && e.getMessage().contains("already in use"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("127.0.0.1:" + taken.getLocalPort())
+                            && e.getMessage().contains("already in use"),
+                    e.getMessage());
             s.close();
         }
     }

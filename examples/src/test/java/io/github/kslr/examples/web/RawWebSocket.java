@@ -53,8 +53,9 @@ final class RawWebSocket implements Closeable {
     /** Sends {@code GET path} with this Host header; returns the status code. */
     static int httpGet(int port, String path, String host) throws IOException {
         try (Socket s = open(port, 0)) {
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             return statusOf(readHead(s.getInputStream()));
         }
     }

@@ -45,8 +45,7 @@ class VocabularyTeacherTest {
     }
 
     private VocabularyTeacher teacher() {
-        return VocabularyTeacher.open(dir.resolve("signs.vocab"), SignVocabulary.create(embedder.metadata()),
-                embedder);
+        return VocabularyTeacher.open(dir.resolve("signs.vocab"), SignVocabulary.create(embedder.metadata()), embedder);
     }
 
     private static List<float[]> windows(int takes, long seed) {
@@ -68,12 +67,24 @@ class VocabularyTeacherTest {
         assertEquals(HELLO + " " + THANKS, VocabularyTeacher.khmerWord(HELLO + "   " + THANKS));
         assertEquals(HELLO + "\u200b" + THANKS, VocabularyTeacher.khmerWord(HELLO + "\u200b" + THANKS));
         assertEquals(40, VocabularyTeacher.khmerWord("\u1780".repeat(40)).length());
-        for (String bad : new String[] {null, "", " \u200b ", "hello", HELLO + "!", HELLO + "\t" + THANKS,
-            HELLO + "\u0000", "\u17e1\u17e2\u17e3", "-", "\u1780".repeat(VocabularyTeacher.MAX_KHMER_CHARS + 1),
-            HELLO + "\ud800"}) {
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> VocabularyTeacher.khmerWord(bad), String.valueOf(bad));
-            assertTrue(e.getMessage().startsWith("type the sign's Khmer word") || e.getMessage().contains("Khmer"),
+        for (String bad : new String[] {
+            null,
+            "",
+            " \u200b ",
+            "hello",
+            HELLO + "!",
+            HELLO + "\t" + THANKS,
+            HELLO + "\u0000",
+            "\u17e1\u17e2\u17e3",
+            "-",
+            "\u1780".repeat(VocabularyTeacher.MAX_KHMER_CHARS + 1),
+            HELLO + "\ud800"
+        }) {
+            InvalidInputException e = assertThrows(
+                    InvalidInputException.class, () -> VocabularyTeacher.khmerWord(bad), String.valueOf(bad));
+            assertTrue(
+                    e.getMessage().startsWith("type the sign's Khmer word")
+                            || e.getMessage().contains("Khmer"),
                     e.getMessage());
         }
     }
@@ -94,8 +105,7 @@ class VocabularyTeacherTest {
         assertEquals(2, VocabularyTeacher.takeCount(2));
         assertEquals(20, VocabularyTeacher.takeCount(20));
         for (int bad : new int[] {-1, 0, 1, 21, Integer.MAX_VALUE}) {
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> VocabularyTeacher.takeCount(bad));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> VocabularyTeacher.takeCount(bad));
             assertTrue(e.getMessage().contains("got " + bad), e.getMessage());
         }
     }
@@ -104,14 +114,18 @@ class VocabularyTeacherTest {
     void openCreatesTheFileAndRefusesAMissingFolderOrAnotherEmbedder() throws Exception {
         VocabularyTeacher t = teacher();
         assertTrue(Files.isRegularFile(dir.resolve("signs.vocab")));
-        assertEquals(List.of(), SignVocabulary.load(t.file(), embedder.metadata()).signs());
-        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> VocabularyTeacher.open(
-                dir.resolve("no/such/folder/v.vocab"), SignVocabulary.create(embedder.metadata()), embedder));
+        assertEquals(
+                List.of(), SignVocabulary.load(t.file(), embedder.metadata()).signs());
+        InvalidInputException missing = assertThrows(
+                InvalidInputException.class,
+                () -> VocabularyTeacher.open(
+                        dir.resolve("no/such/folder/v.vocab"), SignVocabulary.create(embedder.metadata()), embedder));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-        SignEmbedderMetadata other = new SignEmbedderMetadata(embedder.metadata().model(),
-                embedder.metadata().embeddingSize(), 0.5, "0".repeat(64));
-        assertThrows(InvalidInputException.class, () -> VocabularyTeacher.open(dir.resolve("other.vocab"),
-                SignVocabulary.create(other), embedder));
+        SignEmbedderMetadata other = new SignEmbedderMetadata(
+                embedder.metadata().model(), embedder.metadata().embeddingSize(), 0.5, "0".repeat(64));
+        assertThrows(
+                InvalidInputException.class,
+                () -> VocabularyTeacher.open(dir.resolve("other.vocab"), SignVocabulary.create(other), embedder));
         assertTrue(!Files.exists(dir.resolve("other.vocab")));
     }
 
@@ -134,18 +148,22 @@ class VocabularyTeacherTest {
     @Test
     void aFailedSaveUndoesTheChangeAndKeepsTheFile() throws Exception {
         Path folder = Files.createDirectory(dir.resolve("gone"));
-        VocabularyTeacher t = VocabularyTeacher.open(folder.resolve("v.vocab"),
-                SignVocabulary.create(embedder.metadata()), embedder);
+        VocabularyTeacher t =
+                VocabularyTeacher.open(folder.resolve("v.vocab"), SignVocabulary.create(embedder.metadata()), embedder);
         t.teach(HELLO, "hello", windows(2, 4));
         byte[] saved = Files.readAllBytes(t.file());
         // The folder disappears: the next save cannot write its temporary file.
         Path moved = Files.move(folder, dir.resolve("moved"));
         KslrException teach = assertThrows(KslrException.class, () -> t.teach(THANKS, "", windows(2, 5)));
         assertTrue(teach.getMessage().contains("was not taught"), teach.getMessage());
-        assertEquals(List.of(HELLO), t.signs().stream().map(SignVocabulary.Sign::label).toList());
+        assertEquals(
+                List.of(HELLO),
+                t.signs().stream().map(SignVocabulary.Sign::label).toList());
         KslrException remove = assertThrows(KslrException.class, () -> t.remove(HELLO));
         assertTrue(remove.getMessage().contains("was not deleted"), remove.getMessage());
-        assertEquals(List.of(HELLO), t.signs().stream().map(SignVocabulary.Sign::label).toList());
+        assertEquals(
+                List.of(HELLO),
+                t.signs().stream().map(SignVocabulary.Sign::label).toList());
         assertTrue(java.util.Arrays.equals(saved, Files.readAllBytes(moved.resolve("v.vocab"))));
     }
 
@@ -175,11 +193,13 @@ class VocabularyTeacherTest {
                 outcomes.add(f.get());
             }
             assertEquals(1, Collections.frequency(outcomes, "taught"), outcomes.toString());
-            assertTrue(outcomes.stream().filter(o -> !o.equals("taught")).allMatch(o -> o.contains("taught already")),
+            assertTrue(
+                    outcomes.stream().filter(o -> !o.equals("taught")).allMatch(o -> o.contains("taught already")),
                     outcomes.toString());
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, SignVocabulary.load(t.file(), embedder.metadata()).signs().size());
+        assertEquals(
+                1, SignVocabulary.load(t.file(), embedder.metadata()).signs().size());
     }
 }

@@ -90,8 +90,11 @@ class WebDemoBrowserTest {
 
     static String run(List<String> cmd, Path dir, long timeoutSeconds) throws IOException, InterruptedException {
         Path log = Files.createTempFile(OUT, "proc", ".log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(String.join(" ", cmd) + " ran for more than " + timeoutSeconds + " s:\n" + Files.readString(log));
@@ -110,8 +113,21 @@ class WebDemoBrowserTest {
         requireTool(ffmpeg != null, "ffmpeg on the PATH (run tools/install-test-deps.sh)");
         Files.createDirectories(OUT);
         Path y4m = OUT.resolve("test_video.y4m");
-        run(List.of(ffmpeg.toString(), "-v", "error", "-y", "-i", video.toString(), "-pix_fmt", "yuv420p", "-f",
-                "yuv4mpegpipe", y4m.toString()), OUT, 120);
+        run(
+                List.of(
+                        ffmpeg.toString(),
+                        "-v",
+                        "error",
+                        "-y",
+                        "-i",
+                        video.toString(),
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-f",
+                        "yuv4mpegpipe",
+                        y4m.toString()),
+                OUT,
+                120);
         assertTrue(Files.size(y4m) > 0);
         return y4m;
     }
@@ -125,20 +141,29 @@ class WebDemoBrowserTest {
     static Path everyWindowModel(Path dir) throws IOException {
         Path file = dir.resolve("every-window-signs.onnx");
         SignModelMetadata meta = SignModelMetadata.of(List.of("hello", "thank-you"), FeatureLayout.REPORTS_177, 5)
-                .withTranslations(Map.of("hello", "hello", "thank-you", "thank you"),
-                        Map.of("hello", "\u179f\u17bd\u179f\u17d2\u178f\u17b8",
-                                "thank-you", "\u17a2\u179a\u1782\u17bb\u178e"));
-        SignModelBuilder.builder(meta).lstmUnits(8).denseUnits().randomWeights(7).write(file);
+                .withTranslations(
+                        Map.of("hello", "hello", "thank-you", "thank you"),
+                        Map.of(
+                                "hello",
+                                "\u179f\u17bd\u179f\u17d2\u178f\u17b8",
+                                "thank-you",
+                                "\u17a2\u179a\u1782\u17bb\u178e"));
+        SignModelBuilder.builder(meta)
+                .lstmUnits(8)
+                .denseUnits()
+                .randomWeights(7)
+                .write(file);
         return file;
     }
 
     /** Debian's Chromium, after checking node and the npm project are there too (skip or fail as TestModels says). */
     static Path chromium() {
         Path chromium = Path.of(System.getProperty("kslr.chromium", "/usr/bin/chromium"));
-        requireTool(Files.isExecutable(chromium),
-                chromium + " (Debian package chromium; run tools/install-test-deps.sh)");
+        requireTool(
+                Files.isExecutable(chromium), chromium + " (Debian package chromium; run tools/install-test-deps.sh)");
         requireTool(onPath("node") != null, "node on the PATH (run tools/install-test-deps.sh)");
-        requireTool(Files.isDirectory(NODE_PROJECT.resolve("node_modules/playwright-core")),
+        requireTool(
+                Files.isDirectory(NODE_PROJECT.resolve("node_modules/playwright-core")),
                 NODE_PROJECT.resolve("node_modules/playwright-core")
                         + " (run tools/install-test-deps.sh: npm ci in tools/web-demo-test)");
         return chromium;
@@ -155,7 +180,8 @@ class WebDemoBrowserTest {
         cmd.add(onPath("node").toString());
         cmd.addAll(args);
         String out = run(cmd, NODE_PROJECT, 420);
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+        String last =
+                out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
         if (last == null) {
             fail("the browser test printed no summary:\n" + out);
         }
@@ -184,20 +210,47 @@ class WebDemoBrowserTest {
         Path screenshot = OUT.resolve("screenshot.png");
         Files.deleteIfExists(screenshot);
 
-        try (SdkModels models = SdkModels.load(TestModels.landmarkModels(), everyWindowModel(OUT), voice,
-                        ExecutionDevice.cpu(), new RecognitionSettings(0f, 1, HandLossPolicy.KEEP, null));
-                DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).speech(models.voice())
-                        .model(models.signModel()).video(video).build().start()) {
-            JsonObject summary = browserChecks(List.of("demo-test.mjs", "--url",
-                    "http://127.0.0.1:" + server.port() + "/", "--y4m", y4m.toString(), "--screenshot",
-                    screenshot.toString(), "--chromium", chromium.toString(), "--min-landmark-frames", "10",
-                    "--expect-speech"), "landmarks arrive", "overlay draws the landmarks",
-                    "landmark toggle clears the overlay", "Speak is disabled before any transcript",
-                    "the transcript shows the recognised signs", "Speak is enabled with a transcript and a voice",
-                    "Clear empties the transcript", "Speak is disabled after Clear (no transcript)",
-                    "Speak plays the transcript as a clip", "camera toggle turns the camera off",
+        try (SdkModels models = SdkModels.load(
+                        TestModels.landmarkModels(),
+                        everyWindowModel(OUT),
+                        voice,
+                        ExecutionDevice.cpu(),
+                        new RecognitionSettings(0f, 1, HandLossPolicy.KEEP, null));
+                DemoServer server = DemoServer.builder()
+                        .port(0)
+                        .sessions(models::newSession)
+                        .speech(models.voice())
+                        .model(models.signModel())
+                        .video(video)
+                        .build()
+                        .start()) {
+            JsonObject summary = browserChecks(
+                    List.of(
+                            "demo-test.mjs",
+                            "--url",
+                            "http://127.0.0.1:" + server.port() + "/",
+                            "--y4m",
+                            y4m.toString(),
+                            "--screenshot",
+                            screenshot.toString(),
+                            "--chromium",
+                            chromium.toString(),
+                            "--min-landmark-frames",
+                            "10",
+                            "--expect-speech"),
+                    "landmarks arrive",
+                    "overlay draws the landmarks",
+                    "landmark toggle clears the overlay",
+                    "Speak is disabled before any transcript",
+                    "the transcript shows the recognised signs",
+                    "Speak is enabled with a transcript and a voice",
+                    "Clear empties the transcript",
+                    "Speak is disabled after Clear (no transcript)",
+                    "Speak plays the transcript as a clip",
+                    "camera toggle turns the camera off",
                     "server video plays in the camera pane with the overlay",
-                    "Teach a sign says how to start a server with a vocabulary", "no server errors",
+                    "Teach a sign says how to start a server with a vocabulary",
+                    "no server errors",
                     "no page errors");
             assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
             System.out.println("web demo browser test: " + summary + "; screenshots in " + OUT);
@@ -224,10 +277,11 @@ class WebDemoBrowserTest {
         String word = "\u179f\u17bd\u179f\u17d2\u178f\u17b8"; // suostei, hello
         String gloss = "hello";
         int takes = 3;
-        List<String> serve = new ArrayList<>(List.of("--port", "0", "--vocabulary", vocabulary.toString(),
-                "--agreement", "3", "--hand-loss", "KEEP"));
+        List<String> serve = new ArrayList<>(List.of(
+                "--port", "0", "--vocabulary", vocabulary.toString(), "--agreement", "3", "--hand-loss", "KEEP"));
         if (TestModels.landmarkModels() != null) {
-            serve.addAll(List.of("--landmark-models", TestModels.landmarkModels().toString()));
+            serve.addAll(
+                    List.of("--landmark-models", TestModels.landmarkModels().toString()));
         }
         Path screenshot = OUT.resolve("teach.png");
         Files.deleteIfExists(screenshot);
@@ -236,21 +290,45 @@ class WebDemoBrowserTest {
         try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
             assertTrue(Files.isRegularFile(vocabulary), "kslr serve --vocabulary creates the missing file");
             assertTrue(s.output().contains(": 0 signs"), s.output());
-            taught = browserChecks(List.of("teach-test.mjs", "--phase", "teach", "--url",
-                    "http://127.0.0.1:" + s.port() + "/", "--y4m", y4m.toString(), "--chromium", chromium.toString(),
-                    "--word", word, "--gloss", gloss, "--takes", Integer.toString(takes), "--seconds", "1.5",
-                    "--countdown", "1", "--screenshot", screenshot.toString()),
-                    "Teach a sign is available with a vocabulary", "the vocabulary starts empty",
-                    "the sign is taught from the fake camera", "a countdown is shown before every take",
+            taught = browserChecks(
+                    List.of(
+                            "teach-test.mjs",
+                            "--phase",
+                            "teach",
+                            "--url",
+                            "http://127.0.0.1:" + s.port() + "/",
+                            "--y4m",
+                            y4m.toString(),
+                            "--chromium",
+                            chromium.toString(),
+                            "--word",
+                            word,
+                            "--gloss",
+                            gloss,
+                            "--takes",
+                            Integer.toString(takes),
+                            "--seconds",
+                            "1.5",
+                            "--countdown",
+                            "1",
+                            "--screenshot",
+                            screenshot.toString()),
+                    "Teach a sign is available with a vocabulary",
+                    "the vocabulary starts empty",
+                    "the sign is taught from the fake camera",
+                    "a countdown is shown before every take",
                     "the recording state is shown for every take",
                     "the countdown and the recording state are gone after the last take",
                     "the taught sign is listed with its gloss and takes",
-                    "the same clip is recognised as the taught sign", "the transcript shows the taught sign",
-                    "teaching a taught word again is refused with a clear message", "no server errors",
+                    "the same clip is recognised as the taught sign",
+                    "the transcript shows the taught sign",
+                    "teaching a taught word again is refused with a clear message",
+                    "no server errors",
                     "no page errors");
         }
         try (OnnxSignEmbedder embedder = OnnxSignEmbedder.open(DemoSignModel.embedderSource())) {
-            List<SignVocabulary.Sign> signs = SignVocabulary.load(vocabulary, embedder.metadata()).signs();
+            List<SignVocabulary.Sign> signs =
+                    SignVocabulary.load(vocabulary, embedder.metadata()).signs();
             assertEquals(1, signs.size(), "signs saved");
             assertEquals(word, signs.get(0).label());
             assertEquals(word, signs.get(0).khmer());
@@ -261,21 +339,36 @@ class WebDemoBrowserTest {
             long t1 = System.nanoTime();
             try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
                 assertTrue(s.output().contains(": 1 signs"), s.output());
-                restarted = browserChecks(List.of("teach-test.mjs", "--phase", "restart", "--url",
-                        "http://127.0.0.1:" + s.port() + "/", "--y4m", y4m.toString(), "--chromium",
-                        chromium.toString(), "--word", word),
+                restarted = browserChecks(
+                        List.of(
+                                "teach-test.mjs",
+                                "--phase",
+                                "restart",
+                                "--url",
+                                "http://127.0.0.1:" + s.port() + "/",
+                                "--y4m",
+                                y4m.toString(),
+                                "--chromium",
+                                chromium.toString(),
+                                "--word",
+                                word),
                         "Teach a sign is available with a vocabulary",
                         "the taught sign is still listed after the restart",
                         "the clip is recognised as the taught sign after the restart",
-                        "Delete removes the sign from the list", "a deleted sign is no longer recognised",
-                        "no server errors", "no page errors");
+                        "Delete removes the sign from the list",
+                        "a deleted sign is no longer recognised",
+                        "no server errors",
+                        "no page errors");
             }
-            assertEquals(List.of(), SignVocabulary.load(vocabulary, embedder.metadata()).signs(),
+            assertEquals(
+                    List.of(),
+                    SignVocabulary.load(vocabulary, embedder.metadata()).signs(),
                     "the deletion is saved");
             assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
-            System.out.printf("teach a sign browser test: %s; after the restart: %s; %.1f s before the restart,"
-                    + " %.1f s after; screenshots in %s%n", taught, restarted, (t1 - t0) / 1e9,
-                    (System.nanoTime() - t1) / 1e9, OUT);
+            System.out.printf(
+                    "teach a sign browser test: %s; after the restart: %s; %.1f s before the restart,"
+                            + " %.1f s after; screenshots in %s%n",
+                    taught, restarted, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, OUT);
         }
     }
 
@@ -283,8 +376,13 @@ class WebDemoBrowserTest {
     void serverPlaysAVideoFileThroughThePipeline() throws Exception {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         SdkModels models = models();
-        try (DemoServer server = DemoServer.builder().port(0).sessions(models::newSession).video(video)
-                .model(models.signModel()).build().start()) {
+        try (DemoServer server = DemoServer.builder()
+                .port(0)
+                .sessions(models::newSession)
+                .video(video)
+                .model(models.signModel())
+                .build()
+                .start()) {
             DemoServerTest.Client c = DemoServerTest.Client.connect(server.port(), null);
             assertTrue(c.nextOfType("hello").get("video").getAsBoolean());
             c.ws.sendText("{\"type\":\"video\"}", true).join();

@@ -21,16 +21,33 @@ public final class ByteMutations {
     public static final int HOT = 4096;
 
     private static final long[] BIG = {
-        0x7fffffffL, 0x80000000L, 0xffffffffL, 0x10000000L, 0x40000000L, 0xffffL, 0x7fffL, 0x01000000L,
-        0x7fffffffffffffffL, -1L, 1L << 40
+        0x7fffffffL,
+        0x80000000L,
+        0xffffffffL,
+        0x10000000L,
+        0x40000000L,
+        0xffffL,
+        0x7fffL,
+        0x01000000L,
+        0x7fffffffffffffffL,
+        -1L,
+        1L << 40
     };
     private static final String[] BIG_DECIMAL = {
-        "2147483647", "2147483648", "4294967296", "99999999999999999999", "1000000000", "100000000", "65536", "-1",
-        "0", "1e309", "NaN"
+        "2147483647",
+        "2147483648",
+        "4294967296",
+        "99999999999999999999",
+        "1000000000",
+        "100000000",
+        "65536",
+        "-1",
+        "0",
+        "1e309",
+        "NaN"
     };
 
-    private ByteMutations() {
-    }
+    private ByteMutations() {}
 
     /** A damaged copy of {@code seed} with how it was damaged; {@code toString} is the description (for reports). */
     public record Mutant(byte[] bytes, String description) {
@@ -90,8 +107,9 @@ public final class ByteMutations {
                 return b;
             }
             case 2: {
-                int len = r.nextBoolean() ? r.nextInt(b.length) : Math.max(0, b.length - 1 - r.nextInt(Math.min(64,
-                        b.length)));
+                int len = r.nextBoolean()
+                        ? r.nextInt(b.length)
+                        : Math.max(0, b.length - 1 - r.nextInt(Math.min(64, b.length)));
                 done.add("truncate to " + len);
                 return Arrays.copyOf(b, len);
             }

@@ -36,8 +36,7 @@ public final class FuzzChecks {
     /** Parses accepted and refused on this thread since the current property began (for its summary line). */
     private static final ThreadLocal<long[]> COUNTS = ThreadLocal.withInitial(() -> new long[2]);
 
-    private FuzzChecks() {
-    }
+    private FuzzChecks() {}
 
     private static long baseSeed() {
         String s = System.getProperty("kslr.fuzz.seed", "18");
@@ -79,8 +78,9 @@ public final class FuzzChecks {
             }
         }
         // One line a property, so a run shows how deep the mutants got (all refused at the magic is a weak fuzz).
-        System.out.printf("fuzz %s: %d mutants, %d parses accepted, %d refused by name, %d failed, %d ms%n", property,
-                n, counts[0], counts[1], failed, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+                "fuzz %s: %d mutants, %d parses accepted, %d refused by name, %d failed, %d ms%n",
+                property, n, counts[0], counts[1], failed, (System.nanoTime() - start) / 1_000_000);
         if (failed > 0) {
             throw new AssertionFailedError(property + ": " + failed + " of " + n + " mutants failed (base seed "
                     + BASE_SEED + "); first:\n  " + String.join("\n  ", failures));
@@ -104,8 +104,7 @@ public final class FuzzChecks {
      * {@code allowed}, within {@link #MAX_ALLOCATION} bytes.
      */
     @SafeVarargs
-    public static <T> Outcome<T> parses(Object input, Callable<T> parse,
-            Class<? extends RuntimeException>... allowed) {
+    public static <T> Outcome<T> parses(Object input, Callable<T> parse, Class<? extends RuntimeException>... allowed) {
         long id = Thread.currentThread().getId();
         long before = THREADS.getThreadAllocatedBytes(id);
         T value = null;
@@ -128,8 +127,8 @@ public final class FuzzChecks {
         COUNTS.get()[refusal == null ? 0 : 1]++;
         if (allocated > MAX_ALLOCATION) {
             throw new AssertionFailedError("input " + input + " made the parser allocate " + (allocated >> 20)
-                    + " MB (limit " + (MAX_ALLOCATION >> 20) + " MB) before " + (refusal == null ? "returning"
-                    : "refusing it: " + refusal));
+                    + " MB (limit " + (MAX_ALLOCATION >> 20) + " MB) before "
+                    + (refusal == null ? "returning" : "refusing it: " + refusal));
         }
         return new Outcome<>(value, refusal, allocated);
     }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  * The folder is {@code -Dkslr.sharedDir} (set by the parent POM to {@code ../shared} beside the checkout).
  */
 public final class SharedFiles {
-    private SharedFiles() {
-    }
+    private SharedFiles() {}
 
     /** The shared folder (it may not exist). */
     public static Path root() {

@@ -40,8 +40,7 @@ class BundledModelsTest {
     }
 
     /** The manifest's entry for {@code file}: sha256, and the port names and shapes in order. */
-    private record Entry(String sha256, List<String> inputs, List<String> outputs, List<String> shapes) {
-    }
+    private record Entry(String sha256, List<String> inputs, List<String> outputs, List<String> shapes) {}
 
     private static Entry manifestEntry(String file) throws IOException {
         String json = new String(resource("manifest.json"), StandardCharsets.UTF_8);
@@ -66,13 +65,13 @@ class BundledModelsTest {
         List<String> ins = new ArrayList<>();
         List<String> outs = new ArrayList<>();
         List<String> shapes = new ArrayList<>();
-        for (Matcher m = name.matcher(inPart); m.find();) {
+        for (Matcher m = name.matcher(inPart); m.find(); ) {
             ins.add(m.group(1));
         }
-        for (Matcher m = name.matcher(outPart); m.find();) {
+        for (Matcher m = name.matcher(outPart); m.find(); ) {
             outs.add(m.group(1));
         }
-        for (Matcher m = shape.matcher(ports); m.find();) {
+        for (Matcher m = shape.matcher(ports); m.find(); ) {
             shapes.add(m.group(1).replaceAll("\\s+", "").replace("\"N\"", "-1"));
         }
         return new Entry(model, ins, outs, shapes);
@@ -87,12 +86,22 @@ class BundledModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pose_detection", "pose_landmark_full", "hand_recrop", "hand_landmark_full",
-        "palm_detection_full", "face_detection_short_range", "face_landmark"})
+    @ValueSource(
+            strings = {
+                "pose_detection",
+                "pose_landmark_full",
+                "hand_recrop",
+                "hand_landmark_full",
+                "palm_detection_full",
+                "face_detection_short_range",
+                "face_landmark"
+            })
     void loadsMatchesManifestAndRunsABatch(String name) throws Exception {
         byte[] onnx = resource(name + ".onnx");
         Entry entry = manifestEntry(name + ".onnx");
-        assertEquals(entry.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx)),
+        assertEquals(
+                entry.sha256(),
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx)),
                 name + ".onnx does not match manifest.json");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();

@@ -37,7 +37,10 @@ public final class DenseWeights {
         Checks.positive(outputSize, "outputSize");
         Checks.notNull(random, "random");
         float a = (float) Math.sqrt(6.0 / (inputSize + outputSize));
-        return new DenseWeights(inputSize, outputSize, LstmWeights.uniform(random, inputSize * outputSize, a),
+        return new DenseWeights(
+                inputSize,
+                outputSize,
+                LstmWeights.uniform(random, inputSize * outputSize, a),
                 LstmWeights.uniform(random, outputSize, 0.1f));
     }
 

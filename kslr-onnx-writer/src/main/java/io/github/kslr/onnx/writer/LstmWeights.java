@@ -61,8 +61,8 @@ public final class LstmWeights {
      * {@code [H, 4H]}, bias {@code [4H]}, all row-major with gates i, f, c, o. Keras' single bias becomes
      * {@code Wb}; {@code Rb} is zero.
      */
-    public static LstmWeights fromKeras(int inputSize, int hiddenSize, float[] kernel, float[] recurrentKernel,
-            float[] bias) {
+    public static LstmWeights fromKeras(
+            int inputSize, int hiddenSize, float[] kernel, float[] recurrentKernel, float[] bias) {
         Checks.positive(inputSize, "inputSize");
         Checks.positive(hiddenSize, "hiddenSize");
         int h = hiddenSize;
@@ -100,8 +100,13 @@ public final class LstmWeights {
         Checks.notNull(random, "random");
         float a = (float) (1 / Math.sqrt(hiddenSize));
         int g = 4 * hiddenSize;
-        return new LstmWeights(inputSize, hiddenSize, uniform(random, g * inputSize, a), uniform(random, g * hiddenSize,
-                a), uniform(random, g, a), uniform(random, g, a));
+        return new LstmWeights(
+                inputSize,
+                hiddenSize,
+                uniform(random, g * inputSize, a),
+                uniform(random, g * hiddenSize, a),
+                uniform(random, g, a),
+                uniform(random, g, a));
     }
 
     static float[] uniform(Random random, int n, float a) {

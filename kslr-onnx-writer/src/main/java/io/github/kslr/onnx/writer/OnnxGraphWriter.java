@@ -118,7 +118,9 @@ public final class OnnxGraphWriter {
     /** A rank-0 float32 initializer stored in {@code float_data}; returns the name. */
     public String floatScalar(String name, float value) {
         names.add(Checks.notNull(name, "name"));
-        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        graph.addInitializer(TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .addFloatData(value));
         return name;
     }
@@ -130,7 +132,9 @@ public final class OnnxGraphWriter {
         Checks.notNull(littleEndian, "littleEndian");
         Checks.notNull(dims, "dims");
         names.add(name);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
                 .setRawData(ByteString.copyFrom(littleEndian));
         for (long d : dims) {
             t.addDims(d);
@@ -176,7 +180,9 @@ public final class OnnxGraphWriter {
         raw(name + "_int8", TensorProto.DataType.INT8, q, dims);
         initializer(name + "_scale", scale, channels);
         raw(name + "_zero", TensorProto.DataType.INT8, new byte[channels], channels);
-        return node("DequantizeLinear", List.of(name + "_int8", name + "_scale", name + "_zero"),
+        return node(
+                "DequantizeLinear",
+                List.of(name + "_int8", name + "_scale", name + "_zero"),
                 intAttr("axis", channelAxis));
     }
 
@@ -203,13 +209,16 @@ public final class OnnxGraphWriter {
      * A node whose name and outputs the caller chose ({@code ""} for an optional output left out, so that ONNX
      * Runtime need not compute it).
      */
-    public void node(String opType, String nodeName, List<String> inputs, List<String> outputs,
-            AttributeProto... attributes) {
+    public void node(
+            String opType, String nodeName, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
         Checks.notNull(opType, "opType");
         Checks.notNull(nodeName, "nodeName");
         Checks.notNull(inputs, "inputs");
         Checks.notNull(outputs, "outputs");
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(nodeName).addAllInput(inputs)
+        NodeProto.Builder n = NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(nodeName)
+                .addAllInput(inputs)
                 .addAllOutput(outputs);
         for (String o : outputs) {
             if (!o.isEmpty()) {
@@ -224,7 +233,11 @@ public final class OnnxGraphWriter {
 
     /** An integer attribute. */
     public static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** An integer-list attribute. */
@@ -243,8 +256,11 @@ public final class OnnxGraphWriter {
 
     /** A string attribute (UTF-8). */
     public static AttributeProto stringAttr(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build();
     }
 
     // ---------------------------------------------------------------------------------------------- graph interface
@@ -269,9 +285,13 @@ public final class OnnxGraphWriter {
         for (long d : dims) {
             shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape))).build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
     }
 
     /**
@@ -292,7 +312,8 @@ public final class OnnxGraphWriter {
             }
         }
         Collections.reverse(kept);
-        List<TensorProto> inits = graph.getInitializerList().stream().filter(t -> needed.contains(t.getName()))
+        List<TensorProto> inits = graph.getInitializerList().stream()
+                .filter(t -> needed.contains(t.getName()))
                 .toList();
         graph.clearNode().addAllNode(kept).clearInitializer().addAllInitializer(inits);
     }
@@ -311,8 +332,13 @@ public final class OnnxGraphWriter {
      * @param producerVersion null to leave it out
      * @param metadata written as {@code metadata_props} in iteration order
      */
-    public ModelProto.Builder model(long irVersion, int opset, String producerName, String producerVersion,
-            String docString, Map<String, String> metadata) {
+    public ModelProto.Builder model(
+            long irVersion,
+            int opset,
+            String producerName,
+            String producerVersion,
+            String docString,
+            Map<String, String> metadata) {
         Checks.notNull(producerName, "producerName");
         Checks.notNull(docString, "docString");
         Checks.notNull(metadata, "metadata");
@@ -321,10 +347,13 @@ public final class OnnxGraphWriter {
             m.setProducerVersion(producerVersion);
         }
         m.setDocString(docString)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph);
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                    .setKey(e.getKey())
+                    .setValue(e.getValue()));
         }
         return m;
     }

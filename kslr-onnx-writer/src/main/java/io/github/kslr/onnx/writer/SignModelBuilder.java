@@ -5,8 +5,8 @@ import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KslrException;
-import java.io.IOException;
 import io.github.kslr.api.SignModelMetadata;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -169,15 +169,20 @@ public final class SignModelBuilder {
             String out = graph.newName(last ? "lstm" + l + "_Y_h" : "lstm" + l + "_Y");
             // Y is [T, 1, batch, H]; Y_h is [1, batch, H]. Only the output needed is named, so ONNX Runtime skips
             // writing the other.
-            graph.node("LSTM", out, List.of(x, wName, rName, bName), last ? List.of("", out) : List.of(out),
-                    OnnxGraphWriter.intAttr("hidden_size", h), OnnxGraphWriter.stringAttr("direction", "forward"),
+            graph.node(
+                    "LSTM",
+                    out,
+                    List.of(x, wName, rName, bName),
+                    last ? List.of("", out) : List.of(out),
+                    OnnxGraphWriter.intAttr("hidden_size", h),
+                    OnnxGraphWriter.stringAttr("direction", "forward"),
                     OnnxGraphWriter.intAttr("layout", 0));
             x = graph.node("Squeeze", List.of(out, last ? axis0 : axis1));
         }
         for (int d = 0; d < dense.size(); d++) {
             DenseWeights w = dense.get(d);
-            String k = graph.constant("dense" + d + "_kernel", new long[] {w.inputSize(), w.outputSize()},
-                    w.rawKernel());
+            String k =
+                    graph.constant("dense" + d + "_kernel", new long[] {w.inputSize(), w.outputSize()}, w.rawKernel());
             String b = graph.constant("dense" + d + "_bias", new long[] {w.outputSize()}, w.rawBias());
             x = graph.node("Gemm", List.of(x, k, b));
             if (d < dense.size() - 1) {
@@ -186,9 +191,16 @@ public final class SignModelBuilder {
         }
         graph.node("Softmax", "softmax", List.of(x), List.of(OUTPUT_NAME), OnnxGraphWriter.intAttr("axis", -1));
 
-        return graph.model(IR_VERSION, OPSET, producer, null, "KSLR sign classifier: " + classes + " signs, "
-                        + metadata.sequenceLength() + " frames of " + metadata.layout().name() + " features",
-                meta.toProperties()).setModelVersion(1).build();
+        return graph.model(
+                        IR_VERSION,
+                        OPSET,
+                        producer,
+                        null,
+                        "KSLR sign classifier: " + classes + " signs, " + metadata.sequenceLength() + " frames of "
+                                + metadata.layout().name() + " features",
+                        meta.toProperties())
+                .setModelVersion(1)
+                .build();
     }
 
     /** Builds the model and serialises it; see {@link #buildProto()}. */
@@ -220,14 +232,14 @@ public final class SignModelBuilder {
         for (int i = 0; i < dense.size(); i++) {
             DenseWeights w = Checks.notNull(dense.get(i), "dense[" + i + "]");
             if (w.inputSize() != in) {
-                throw new InvalidInputException("dense layer " + i + " takes " + w.inputSize() + " inputs, expected "
-                        + in);
+                throw new InvalidInputException(
+                        "dense layer " + i + " takes " + w.inputSize() + " inputs, expected " + in);
             }
             in = w.outputSize();
         }
         if (in != classes) {
-            throw new InvalidInputException("the output layer has " + in + " units but the metadata has " + classes
-                    + " labels");
+            throw new InvalidInputException(
+                    "the output layer has " + in + " units but the metadata has " + classes + " labels");
         }
     }
 
@@ -244,7 +256,7 @@ public final class SignModelBuilder {
 
     @Override
     public String toString() {
-        return "SignModelBuilder[lstm " + Arrays.toString(lstmUnits) + ", dense " + Arrays.toString(denseUnits)
-                + ", " + metadata.labels().size() + " labels]";
+        return "SignModelBuilder[lstm " + Arrays.toString(lstmUnits) + ", dense " + Arrays.toString(denseUnits) + ", "
+                + metadata.labels().size() + " labels]";
     }
 }

@@ -39,12 +39,16 @@ class OnnxGraphWriterTest {
     @Test
     void initializerShapeMustMatchItsValues() {
         OnnxGraphWriter g = new OnnxGraphWriter("g");
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> g.initializer("w", new float[5], 2, 3));
-        assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("6") && e.getMessage().contains("5"),
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> g.initializer("w", new float[5], 2, 3));
+        assertTrue(
+                e.getMessage().contains("'w'")
+                        && e.getMessage().contains("6")
+                        && e.getMessage().contains("5"),
                 e.getMessage());
-        assertThrows(InvalidInputException.class, () -> g.weight("w", new float[6], new long[] {2, 3}, 2,
-                WeightPrecision.INT8));
+        assertThrows(
+                InvalidInputException.class,
+                () -> g.weight("w", new float[6], new long[] {2, 3}, 2, WeightPrecision.INT8));
     }
 
     /** y = x W + b with W as float32 and as int8: ONNX Runtime's results, the int8 ones within half a step. */
@@ -92,11 +96,17 @@ class OnnxGraphWriterTest {
         meta.put("z", "1");
         meta.put("a", "2");
         OnnxMl.ModelProto m = g.model(8, 17, "test", null, "doc", meta).build();
-        assertEquals(List.of("Relu", "Identity"), m.getGraph().getNodeList().stream()
-                .map(OnnxMl.NodeProto::getOpType).toList());
+        assertEquals(
+                List.of("Relu", "Identity"),
+                m.getGraph().getNodeList().stream()
+                        .map(OnnxMl.NodeProto::getOpType)
+                        .toList());
         assertEquals(0, m.getGraph().getInitializerCount(), dead + " and its initializer should be gone");
-        assertEquals(List.of("z", "a"), m.getMetadataPropsList().stream().map(OnnxMl.StringStringEntryProto::getKey)
-                .toList());
+        assertEquals(
+                List.of("z", "a"),
+                m.getMetadataPropsList().stream()
+                        .map(OnnxMl.StringStringEntryProto::getKey)
+                        .toList());
         assertTrue(!m.hasProducerVersion());
     }
 

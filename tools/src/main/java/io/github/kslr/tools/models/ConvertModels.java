@@ -35,12 +35,10 @@ public final class ConvertModels {
     public static final String MANIFEST = "manifest.json";
     public static final String NOTICE = "NOTICE";
 
-    private ConvertModels() {
-    }
+    private ConvertModels() {}
 
     /** A converted model and its ONNX bytes. */
-    public record Converted(ModelCatalog.Spec spec, byte[] onnx, byte[] tflite, String origin) {
-    }
+    public record Converted(ModelCatalog.Spec spec, byte[] onnx, byte[] tflite, String origin) {}
 
     /** Converts one catalog model from the source and checks its ports against the catalog. */
     public static Converted convert(MediapipeSource source, ModelCatalog.Spec spec) {
@@ -60,9 +58,13 @@ public final class ConvertModels {
         meta.put("kslr.source.sha256", MediapipeSource.sha256(tflite));
         meta.put("kslr.license", "Apache-2.0 (MediaPipe, Copyright The MediaPipe Authors / Google LLC)");
         meta.put("kslr.layout", "input NHWC float32 [N,H,W,3] RGB; outputs in TFLite's shapes with batch N");
-        OnnxMl.ModelProto model = TfliteToOnnx.convert(TfliteModel.read(tflite), new TfliteToOnnx.Options(
-                spec.name(), "MediaPipe " + spec.tflite() + " converted to ONNX by kslr-tools: " + spec.purpose(), meta,
-                keepOmitted ? java.util.Set.of() : spec.omitted().keySet()));
+        OnnxMl.ModelProto model = TfliteToOnnx.convert(
+                TfliteModel.read(tflite),
+                new TfliteToOnnx.Options(
+                        spec.name(),
+                        "MediaPipe " + spec.tflite() + " converted to ONNX by kslr-tools: " + spec.purpose(),
+                        meta,
+                        keepOmitted ? java.util.Set.of() : spec.omitted().keySet()));
         if (!keepOmitted) {
             check(spec, model);
         }
@@ -70,9 +72,14 @@ public final class ConvertModels {
     }
 
     private static void check(ModelCatalog.Spec spec, OnnxMl.ModelProto model) {
-        List<String> ins = model.getGraph().getInputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-        List<String> outs = model.getGraph().getOutputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-        List<String> expectedOuts = spec.outputs().stream().map(ModelCatalog.Port::name).toList();
+        List<String> ins = model.getGraph().getInputList().stream()
+                .map(OnnxMl.ValueInfoProto::getName)
+                .toList();
+        List<String> outs = model.getGraph().getOutputList().stream()
+                .map(OnnxMl.ValueInfoProto::getName)
+                .toList();
+        List<String> expectedOuts =
+                spec.outputs().stream().map(ModelCatalog.Port::name).toList();
         if (!ins.equals(List.of(spec.input().name())) || !outs.equals(expectedOuts)) {
             throw new IllegalStateException(spec.name() + ": converted graph has inputs " + ins + " outputs " + outs
                     + ", the catalog says " + spec.input().name() + " / " + expectedOuts);
@@ -86,8 +93,8 @@ public final class ConvertModels {
     }
 
     /** As {@link #write(MediapipeSource, List, Path)}; {@code keepOmitted} keeps pose segmentation outputs. */
-    public static List<Converted> write(MediapipeSource source, List<ModelCatalog.Spec> specs, Path out,
-            boolean keepOmitted) throws IOException {
+    public static List<Converted> write(
+            MediapipeSource source, List<ModelCatalog.Spec> specs, Path out, boolean keepOmitted) throws IOException {
         Files.createDirectories(out);
         List<Converted> done = new ArrayList<>();
         for (ModelCatalog.Spec spec : specs) {
@@ -110,18 +117,25 @@ public final class ConvertModels {
         Json j = new Json();
         j.open('{');
         j.key("format").value(1);
-        j.key("source").open('{')
-                .key("package").value(MediapipeSource.PACKAGE)
-                .key("version").value(MediapipeSource.VERSION)
-                .key("tarball").value(MediapipeSource.TARBALL)
-                .key("tarballSha256").value(MediapipeSource.TARBALL_SHA256)
-                .key("license").value("Apache-2.0")
+        j.key("source")
+                .open('{')
+                .key("package")
+                .value(MediapipeSource.PACKAGE)
+                .key("version")
+                .value(MediapipeSource.VERSION)
+                .key("tarball")
+                .value(MediapipeSource.TARBALL)
+                .key("tarballSha256")
+                .value(MediapipeSource.TARBALL_SHA256)
+                .key("license")
+                .value("Apache-2.0")
                 .close('}');
         j.key("converter").value("kslr-tools io.github.kslr.tools.models.ConvertModels (tools/convert-models.sh)");
         j.key("onnxOpset").value(TfliteToOnnx.OPSET);
-        j.key("conventions").value("Inputs are NHWC float32 [N,H,W,3], RGB, with a free batch dimension N (several"
-                + " crops per call). Outputs keep the TFLite names and shapes, batch N first. Bind by name."
-                + " Weights are float16 initializers cast to float32 at load (lossless).");
+        j.key("conventions")
+                .value("Inputs are NHWC float32 [N,H,W,3], RGB, with a free batch dimension N (several"
+                        + " crops per call). Outputs keep the TFLite names and shapes, batch N first. Bind by name."
+                        + " Weights are float16 initializers cast to float32 at load (lossless).");
         j.key("models").open('[');
         for (Converted c : models) {
             OnnxMl.GraphProto g;
@@ -138,8 +152,16 @@ public final class ConvertModels {
             j.key("purpose").value(s.purpose());
             j.key("sha256").value(MediapipeSource.sha256(c.onnx()));
             j.key("bytes").value(c.onnx().length);
-            j.key("source").open('{').key("file").value(s.tflite()).key("from").value(c.origin())
-                    .key("sha256").value(MediapipeSource.sha256(c.tflite())).key("bytes").value(c.tflite().length)
+            j.key("source")
+                    .open('{')
+                    .key("file")
+                    .value(s.tflite())
+                    .key("from")
+                    .value(c.origin())
+                    .key("sha256")
+                    .value(MediapipeSource.sha256(c.tflite()))
+                    .key("bytes")
+                    .value(c.tflite().length)
                     .close('}');
             j.key("inputs").open('[');
             port(j, g.getInput(0), s.input(), "NHWC");
@@ -166,7 +188,8 @@ public final class ConvertModels {
     private static void port(Json j, OnnxMl.ValueInfoProto v, ModelCatalog.Port p, String layout) {
         j.open('{').key("name").value(v.getName()).key("dtype").value("float32");
         j.key("shape").open('[');
-        for (OnnxMl.TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
+        for (OnnxMl.TensorShapeProto.Dimension d :
+                v.getType().getTensorType().getShape().getDimList()) {
             if (d.hasDimParam()) {
                 j.value(d.getDimParam());
             } else {
@@ -188,14 +211,22 @@ public final class ConvertModels {
     static String notice(List<Converted> models) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("The ONNX models in this folder are converted from MediaPipe's models in the npm package\n")
-                .append(MediapipeSource.PACKAGE).append('@').append(MediapipeSource.VERSION)
+                .append(MediapipeSource.PACKAGE)
+                .append('@')
+                .append(MediapipeSource.VERSION)
                 .append(" (https://github.com/google-ai-edge/mediapipe), Copyright The MediaPipe Authors,\n")
                 .append("licensed under the Apache License, Version 2.0 (full text below).\n\n")
-                .append("Modifications: the TFLite graphs were converted to ONNX by KSLR's tools (TFLite -> ONNX operator\n")
-                .append("mapping, NCHW layout inside, a free batch dimension, sparse weights stored dense). The weights\n")
+                .append(
+                        "Modifications: the TFLite graphs were converted to ONNX by KSLR's tools (TFLite -> ONNX operator\n")
+                .append(
+                        "mapping, NCHW layout inside, a free batch dimension, sparse weights stored dense). The weights\n")
                 .append("are unchanged.\n\nFiles and their sources:\n");
         for (Converted c : models) {
-            b.append("  ").append(c.spec().onnxFile()).append(" <- ").append(c.origin()).append('\n');
+            b.append("  ")
+                    .append(c.spec().onnxFile())
+                    .append(" <- ")
+                    .append(c.origin())
+                    .append('\n');
         }
         b.append("\n");
         try (InputStream in = ConvertModels.class.getResourceAsStream("LICENSE-2.0.txt")) {
@@ -218,8 +249,9 @@ public final class ConvertModels {
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--all" -> all = true;
                 case "--with-segmentation" -> segmentation = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: --tarball FILE --out DIR [--all] [--with-segmentation]");
+                default ->
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; usage: --tarball FILE --out DIR [--all] [--with-segmentation]");
             }
         }
         if (tarball == null || out == null) {
@@ -227,7 +259,8 @@ public final class ConvertModels {
         }
         MediapipeSource source = MediapipeSource.read(tarball);
         boolean everything = all;
-        List<ModelCatalog.Spec> specs = ModelCatalog.ALL.stream().filter(s -> everything || s.bundled()).toList();
+        List<ModelCatalog.Spec> specs =
+                ModelCatalog.ALL.stream().filter(s -> everything || s.bundled()).toList();
         write(source, specs, out, segmentation);
     }
 

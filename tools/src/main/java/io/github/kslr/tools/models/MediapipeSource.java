@@ -52,8 +52,14 @@ public final class MediapipeSource {
         Files.createDirectories(dir);
         Path tgz = dir.resolve(TARBALL);
         if (!Files.isRegularFile(tgz)) {
-            Process p = new ProcessBuilder("npm", "pack", PACKAGE + "@" + VERSION, "--pack-destination",
-                    dir.toAbsolutePath().toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "npm",
+                            "pack",
+                            PACKAGE + "@" + VERSION,
+                            "--pack-destination",
+                            dir.toAbsolutePath().toString())
+                    .redirectErrorStream(true)
+                    .start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(tgz)) {
                 throw new IOException("npm pack " + PACKAGE + "@" + VERSION + " failed: " + log);
@@ -108,8 +114,8 @@ public final class MediapipeSource {
     public byte[] model(String name) {
         byte[] b = files.get(name);
         if (b == null) {
-            throw new IllegalArgumentException("no " + name + " in " + PACKAGE + "@" + VERSION + "; it has "
-                    + files.keySet());
+            throw new IllegalArgumentException(
+                    "no " + name + " in " + PACKAGE + "@" + VERSION + "; it has " + files.keySet());
         }
         return b.clone();
     }

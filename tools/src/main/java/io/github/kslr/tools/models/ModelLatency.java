@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelLatency {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLatency.class);
 
-    private ModelLatency() {
-    }
+    private ModelLatency() {}
 
     public static void main(String[] args) throws Exception {
         Path tarball = null;
@@ -63,47 +62,59 @@ public final class ModelLatency {
             refDir = Paths.get("tflite-ref");
         }
         String reason = LiteRtReference.unavailableReason(refDir);
-        LiteRtReference ref = reason == null ? new LiteRtReference(refDir, Paths.get(System.getProperty(
-                "java.io.tmpdir"), "kslr-latency")) : null;
+        LiteRtReference ref = reason == null
+                ? new LiteRtReference(refDir, Paths.get(System.getProperty("java.io.tmpdir"), "kslr-latency"))
+                : null;
         if (ref == null) {
             LOG.warn("no LiteRT.js timings: {}", reason);
         }
-        StringBuilder table = new StringBuilder(String.format("%n%-28s %16s %16s %16s%n", "model",
-                "ORT 1 thread", "ORT 2 threads", "LiteRT.js"));
+        StringBuilder table = new StringBuilder(
+                String.format("%n%-28s %16s %16s %16s%n", "model", "ORT 1 thread", "ORT 2 threads", "LiteRT.js"));
         for (ModelCatalog.Spec spec : ModelCatalog.ALL) {
             Path onnxFile = models.resolve(spec.onnxFile());
             if ((only != null && !only.contains(spec.name())) || !Files.isRegularFile(onnxFile)) {
                 continue;
             }
             byte[] onnx = Files.readAllBytes(onnxFile);
-            OnnxMl.TensorShapeProto shape = OnnxMl.ModelProto.parseFrom(onnx).getGraph().getInput(0).getType()
-                    .getTensorType().getShape();
+            OnnxMl.TensorShapeProto shape = OnnxMl.ModelProto.parseFrom(onnx)
+                    .getGraph()
+                    .getInput(0)
+                    .getType()
+                    .getTensorType()
+                    .getShape();
             int h = (int) shape.getDim(1).getDimValue();
             int w = (int) shape.getDim(2).getDimValue();
             float[] x = new float[h * w * 3];
             SplittableRandom r = new SplittableRandom(1);
             for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (spec.input().min() + r.nextDouble() * (spec.input().max() - spec.input().min()));
+                x[i] = (float) (spec.input().min()
+                        + r.nextDouble() * (spec.input().max() - spec.input().min()));
             }
             double[] ort1 = ort(onnx, spec.input().name(), x, h, w, 1, warmup, iterations);
             double[] ort2 = ort(onnx, spec.input().name(), x, h, w, 2, warmup, iterations);
             String lite = "-";
             if (ref != null) {
-                double[] t = ref.run(List.of(new LiteRtReference.Job(source.model(spec.tflite()), List.of(x), warmup,
-                        iterations))).get(0).timesMs();
+                double[] t = ref.run(List.of(
+                                new LiteRtReference.Job(source.model(spec.tflite()), List.of(x), warmup, iterations)))
+                        .get(0)
+                        .timesMs();
                 lite = stats(t);
             }
             String line = String.format("%-28s %16s %16s %16s", spec.name(), stats(ort1), stats(ort2), lite);
             LOG.info(line);
             table.append(line).append('\n');
         }
-        table.append("(median / 10th-percentile ms over ").append(iterations).append(" runs after ").append(warmup)
+        table.append("(median / 10th-percentile ms over ")
+                .append(iterations)
+                .append(" runs after ")
+                .append(warmup)
                 .append(" warm-up runs, batch 1)");
         LOG.info("{}", table);
     }
 
-    private static double[] ort(byte[] onnx, String input, float[] x, int h, int w, int threads, int warmup,
-            int iterations) throws Exception {
+    private static double[] ort(
+            byte[] onnx, String input, float[] x, int h, int w, int threads, int warmup, int iterations)
+            throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         ByteBuffer direct = ByteBuffer.allocateDirect(x.length * 4).order(ByteOrder.nativeOrder());
         FloatBuffer fb = direct.asFloatBuffer();

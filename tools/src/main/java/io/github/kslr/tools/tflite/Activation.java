@@ -53,7 +53,7 @@ enum Activation {
     }
 
     private static UnsupportedOperationException unsupported(int code) {
-        return new UnsupportedOperationException("fused activation " + code
-                + " (only NONE, RELU, RELU_N1_TO_1, RELU6 are supported)");
+        return new UnsupportedOperationException(
+                "fused activation " + code + " (only NONE, RELU, RELU_N1_TO_1, RELU6 are supported)");
     }
 }

@@ -7,15 +7,18 @@ package io.github.kslr.tools.tflite;
  * operator without one, {@code read(null)} gives the schema's defaults; the others need the table.
  */
 final class BuiltinOptions {
-    private BuiltinOptions() {
-    }
+    private BuiltinOptions() {}
 
     /** {@code Conv2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 fused_activation_function, 4/5 dilation w/h. */
-    record Conv2D(Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW,
-            int dilationH) {
+    record Conv2D(Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW, int dilationH) {
         static Conv2D read(FbTable t) {
-            return new Conv2D(Padding.of(t.getByte(0, 0)), t.getInt(1, 0), t.getInt(2, 0),
-                    Activation.of(t.getByte(3, 0)), t.getInt(4, 1), t.getInt(5, 1));
+            return new Conv2D(
+                    Padding.of(t.getByte(0, 0)),
+                    t.getInt(1, 0),
+                    t.getInt(2, 0),
+                    Activation.of(t.getByte(3, 0)),
+                    t.getInt(4, 1),
+                    t.getInt(5, 1));
         }
     }
 
@@ -23,20 +26,30 @@ final class BuiltinOptions {
      * {@code DepthwiseConv2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 depth_multiplier (not needed: the weights'
      * shape says it), 4 fused_activation_function, 5/6 dilation w/h.
      */
-    record DepthwiseConv2D(Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW,
-            int dilationH) {
+    record DepthwiseConv2D(
+            Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW, int dilationH) {
         static DepthwiseConv2D read(FbTable t) {
-            return new DepthwiseConv2D(Padding.of(t.getByte(0, 0)), t.getInt(1, 0), t.getInt(2, 0),
-                    Activation.of(t.getByte(4, 0)), t.getInt(5, 1), t.getInt(6, 1));
+            return new DepthwiseConv2D(
+                    Padding.of(t.getByte(0, 0)),
+                    t.getInt(1, 0),
+                    t.getInt(2, 0),
+                    Activation.of(t.getByte(4, 0)),
+                    t.getInt(5, 1),
+                    t.getInt(6, 1));
         }
     }
 
     /** {@code Pool2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 filter_width, 4 filter_height, 5 activation. */
-    record Pool2D(Padding padding, int strideW, int strideH, int filterWidth, int filterHeight,
-            Activation fusedActivation) {
+    record Pool2D(
+            Padding padding, int strideW, int strideH, int filterWidth, int filterHeight, Activation fusedActivation) {
         static Pool2D read(FbTable t) {
-            return new Pool2D(Padding.of(t.getByte(0, 0)), t.getInt(1, 0), t.getInt(2, 0), t.getInt(3, 0),
-                    t.getInt(4, 0), Activation.of(t.getByte(5, 0)));
+            return new Pool2D(
+                    Padding.of(t.getByte(0, 0)),
+                    t.getInt(1, 0),
+                    t.getInt(2, 0),
+                    t.getInt(3, 0),
+                    t.getInt(4, 0),
+                    Activation.of(t.getByte(5, 0)));
         }
     }
 
@@ -72,7 +85,9 @@ final class BuiltinOptions {
      */
     record FullyConnected(Activation fusedActivation, int weightsFormat, boolean keepNumDims) {
         static FullyConnected read(FbTable t) {
-            return new FullyConnected(Activation.of(t == null ? 0 : t.getByte(0, 0)), t == null ? 0 : t.getByte(1, 0),
+            return new FullyConnected(
+                    Activation.of(t == null ? 0 : t.getByte(0, 0)),
+                    t == null ? 0 : t.getByte(1, 0),
                     t != null && t.getBool(2, false));
         }
     }
@@ -98,10 +113,15 @@ final class BuiltinOptions {
      * {@code StridedSliceOptions}: 0 begin_mask, 1 end_mask, 2 ellipsis_mask, 3 new_axis_mask, 4 shrink_axis_mask,
      * 5 offset.
      */
-    record StridedSlice(int beginMask, int endMask, int ellipsisMask, int newAxisMask, int shrinkAxisMask,
-            boolean offset) {
+    record StridedSlice(
+            int beginMask, int endMask, int ellipsisMask, int newAxisMask, int shrinkAxisMask, boolean offset) {
         static StridedSlice read(FbTable t) {
-            return new StridedSlice(t.getInt(0, 0), t.getInt(1, 0), t.getInt(2, 0), t.getInt(3, 0), t.getInt(4, 0),
+            return new StridedSlice(
+                    t.getInt(0, 0),
+                    t.getInt(1, 0),
+                    t.getInt(2, 0),
+                    t.getInt(3, 0),
+                    t.getInt(4, 0),
                     t.getBool(5, false));
         }
     }

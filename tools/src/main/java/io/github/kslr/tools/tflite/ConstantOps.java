@@ -8,8 +8,7 @@ import java.util.List;
  * {@link Conversion#constInput}) and DENSIFY (of sparse weights).
  */
 final class ConstantOps {
-    private ConstantOps() {
-    }
+    private ConstantOps() {}
 
     static void dequantize(Conversion c, int[] inputs, int out, FbTable options) {
         int in = inputs[0];
@@ -75,8 +74,14 @@ final class ConstantOps {
         return map;
     }
 
-    private static void walk(List<TfliteModel.DimensionMetadata> dims, int[] order, int[] strides, int level,
-            int prev, int denseOffset, List<Integer> out) {
+    private static void walk(
+            List<TfliteModel.DimensionMetadata> dims,
+            int[] order,
+            int[] strides,
+            int level,
+            int prev,
+            int denseOffset,
+            List<Integer> out) {
         if (level == dims.size()) {
             out.add(denseOffset);
             return;

@@ -22,8 +22,7 @@ import java.util.Set;
  */
 final class Conversion {
     /** An activation: its ONNX value name, whether it is stored NCHW (4-D only), and TFLite's (NHWC) shape. */
-    record Act(String name, boolean nchw, int[] shape) {
-    }
+    record Act(String name, boolean nchw, int[] shape) {}
 
     /**
      * A constant: TFLite shape and data, one of f32 / f16 bits / i32. {@code sparsity} is set until DENSIFY runs.
@@ -61,8 +60,8 @@ final class Conversion {
         for (int in : model.inputs()) {
             TfliteModel.Tensor t = model.tensor(in);
             if (t.type() != TfliteModel.FLOAT32) {
-                throw new UnsupportedOperationException("input " + t.name() + " has TFLite type " + t.type()
-                        + "; only float32 inputs are supported");
+                throw new UnsupportedOperationException(
+                        "input " + t.name() + " has TFLite type " + t.type() + "; only float32 inputs are supported");
             }
             String name = unique(t.name());
             graph.input(name, t.shape().length == 0 ? null : TfliteToOnnx.BATCH_DIM, Layout.tail(t.shape()));
@@ -72,8 +71,8 @@ final class Conversion {
             try {
                 convertOp(op);
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                throw new UnsupportedOperationException("operator " + op.index() + " " + describe(op) + ": "
-                        + e.getMessage(), e);
+                throw new UnsupportedOperationException(
+                        "operator " + op.index() + " " + describe(op) + ": " + e.getMessage(), e);
             }
         }
         for (String d : options.dropOutputs()) {
@@ -100,21 +99,28 @@ final class Conversion {
             } else if (!a.name().equals(finalName)) {
                 node("Identity", List.of(a.name()), finalName);
             }
-            graph.output(finalName, t.shape().length == 0 ? null : TfliteToOnnx.BATCH_DIM,
-                    Layout.tail(t.shape()));
+            graph.output(finalName, t.shape().length == 0 ? null : TfliteToOnnx.BATCH_DIM, Layout.tail(t.shape()));
         }
         graph.pruneUnreachable();
-        return graph.model(TfliteToOnnx.IR_VERSION, TfliteToOnnx.OPSET, "kslr-tools tflite2onnx", "1", options.docString(),
-                options.metadata()).build();
+        return graph.model(
+                        TfliteToOnnx.IR_VERSION,
+                        TfliteToOnnx.OPSET,
+                        "kslr-tools tflite2onnx",
+                        "1",
+                        options.docString(),
+                        options.metadata())
+                .build();
     }
 
     private String describe(TfliteModel.Operator op) {
         String n = op.builtinCode() == BuiltinOperator.CUSTOM.code() && op.customCode() != null
-                ? "CUSTOM(" + op.customCode() + ")" : BuiltinOperator.nameOf(op.builtinCode());
-        String out = op.outputs().length > 0 && op.outputs()[0] >= 0 ? model.tensor(op.outputs()[0]).name() : "?";
+                ? "CUSTOM(" + op.customCode() + ")"
+                : BuiltinOperator.nameOf(op.builtinCode());
+        String out = op.outputs().length > 0 && op.outputs()[0] >= 0
+                ? model.tensor(op.outputs()[0]).name()
+                : "?";
         return n + " -> " + out;
     }
-
 
     /** Converts one operator through its family's converter ({@link OperatorConverters}). */
     private void convertOp(TfliteModel.Operator op) {
@@ -124,8 +130,9 @@ final class Conversion {
         OperatorConverter converter = known == null ? null : OperatorConverters.ALL.get(known);
         if (converter == null) {
             throw new UnsupportedOperationException("unsupported TFLite operator "
-                    + (op.builtinCode() == BuiltinOperator.CUSTOM.code() ? "CUSTOM(" + op.customCode() + ")"
-                    : BuiltinOperator.nameOf(op.builtinCode())));
+                    + (op.builtinCode() == BuiltinOperator.CUSTOM.code()
+                            ? "CUSTOM(" + op.customCode() + ")"
+                            : BuiltinOperator.nameOf(op.builtinCode())));
         }
         converter.convert(this, in, out, op.options());
     }
@@ -164,8 +171,8 @@ final class Conversion {
     // ------------------------------------------------------------------------------------------ helpers
 
     /** Emits {@code onnxOp} computing TFLite tensor {@code out}, then its fused activation. */
-    void emit(String onnxOp, List<String> inputs, int out, boolean nchw, Activation activation,
-            AttributeProto... attrs) {
+    void emit(
+            String onnxOp, List<String> inputs, int out, boolean nchw, Activation activation, AttributeProto... attrs) {
         String finalName = outName(out, nchw);
         if (activation == Activation.NONE) {
             node(onnxOp, inputs, finalName, attrs);
@@ -215,8 +222,8 @@ final class Conversion {
         Act a = acts.get(t);
         if (a == null) {
             if (consts.containsKey(t)) {
-                throw new UnsupportedOperationException("tensor " + model.tensor(t).name()
-                        + " is a constant where the converter needs a computed tensor");
+                throw new UnsupportedOperationException("tensor "
+                        + model.tensor(t).name() + " is a constant where the converter needs a computed tensor");
             }
             throw new IllegalArgumentException("tensor " + t + " is used before it is computed");
         }
@@ -226,8 +233,8 @@ final class Conversion {
     Const requireConst(int t, String what) {
         Const c = consts.get(t);
         if (c == null) {
-            throw new UnsupportedOperationException(what + " (tensor " + (t < 0 ? "absent" : model.tensor(t).name())
-                    + ") must be a constant");
+            throw new UnsupportedOperationException(
+                    what + " (tensor " + (t < 0 ? "absent" : model.tensor(t).name()) + ") must be a constant");
         }
         return c;
     }
@@ -239,8 +246,8 @@ final class Conversion {
         if (a.shape().length != 4) {
             throw new UnsupportedOperationException("expected a 4-D tensor, got " + Arrays.toString(a.shape()));
         }
-        String t = transposeCache.computeIfAbsent(a.name(), n ->
-                node("Transpose", List.of(n), uniqueDerived(n + "/nchw"), ints("perm", Layout.TO_NCHW)));
+        String t = transposeCache.computeIfAbsent(
+                a.name(), n -> node("Transpose", List.of(n), uniqueDerived(n + "/nchw"), ints("perm", Layout.TO_NCHW)));
         return new Act(t, true, a.shape());
     }
 
@@ -248,8 +255,8 @@ final class Conversion {
         if (!a.nchw()) {
             return a;
         }
-        String t = transposeCache.computeIfAbsent(a.name(), n ->
-                node("Transpose", List.of(n), uniqueDerived(n + "/nhwc"), ints("perm", Layout.TO_NHWC)));
+        String t = transposeCache.computeIfAbsent(
+                a.name(), n -> node("Transpose", List.of(n), uniqueDerived(n + "/nhwc"), ints("perm", Layout.TO_NHWC)));
         return new Act(t, false, a.shape());
     }
 
@@ -300,8 +307,8 @@ final class Conversion {
 
     private static void checkCount(TfliteModel.Tensor t, int got, int expected) {
         if (expected >= 0 && got != expected) {
-            throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape()) + " holds "
-                    + got + " values, expected " + expected);
+            throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape()) + " holds " + got
+                    + " values, expected " + expected);
         }
     }
 
@@ -311,17 +318,18 @@ final class Conversion {
      */
     String constInput(Const c, int[] shape, int[] perm) {
         if (!c.isFloat()) {
-            throw new UnsupportedOperationException("constant " + model.tensor(c.tensor()).name()
-                    + " is not float (TFLite type " + model.tensor(c.tensor()).type() + ")");
+            throw new UnsupportedOperationException(
+                    "constant " + model.tensor(c.tensor()).name() + " is not float (TFLite type "
+                            + model.tensor(c.tensor()).type() + ")");
         }
         if (c.sparsity() != null) {
-            throw new UnsupportedOperationException("sparse constant " + model.tensor(c.tensor()).name()
-                    + " used without DENSIFY");
+            throw new UnsupportedOperationException(
+                    "sparse constant " + model.tensor(c.tensor()).name() + " used without DENSIFY");
         }
         int[] s = shape != null ? shape : c.shape();
         if (Layout.elementCount(s) != Layout.elementCount(c.shape())) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(c.shape()) + " to "
-                    + Arrays.toString(s));
+            throw new IllegalArgumentException(
+                    "cannot reshape " + Arrays.toString(c.shape()) + " to " + Arrays.toString(s));
         }
         String key = c.tensor() + "|" + Arrays.toString(s) + "|" + Arrays.toString(perm) + "|" + (c.f16() != null);
         String cached = initializerCache.get(key);
@@ -341,7 +349,11 @@ final class Conversion {
             }
             String f16Name = uniqueDerived(base + "/fp16");
             graph.raw(f16Name, TensorProto.DataType.FLOAT16, raw.array(), Layout.dims(outShape));
-            result = node("Cast", List.of(f16Name), uniqueDerived(base), OnnxGraphWriter.intAttr("to", TensorProto.DataType.FLOAT_VALUE));
+            result = node(
+                    "Cast",
+                    List.of(f16Name),
+                    uniqueDerived(base),
+                    OnnxGraphWriter.intAttr("to", TensorProto.DataType.FLOAT_VALUE));
         } else {
             float[] v = c.f32();
             ByteBuffer raw = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -359,7 +371,8 @@ final class Conversion {
         String key = "scalar|" + value;
         return initializerCache.computeIfAbsent(key, k -> {
             String name = uniqueDerived("const/" + value);
-            ByteBuffer raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
+            ByteBuffer raw =
+                    ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
             graph.raw(name, TensorProto.DataType.FLOAT, raw.array(), Layout.dims(new int[0]));
             return name;
         });

@@ -8,23 +8,49 @@ import java.util.List;
 
 /** Operators with weights: CONV_2D, DEPTHWISE_CONV_2D (ONNX Conv, weights permuted to OIHW) and FULLY_CONNECTED. */
 final class ConvolutionOps {
-    private ConvolutionOps() {
-    }
+    private ConvolutionOps() {}
 
     static void conv2d(Conversion c, int[] in, int out, FbTable options) {
         BuiltinOptions.Conv2D o = BuiltinOptions.Conv2D.read(options);
-        conv(c, in, out, false, o.padding(), o.strideW(), o.strideH(), o.fusedActivation(), o.dilationW(),
+        conv(
+                c,
+                in,
+                out,
+                false,
+                o.padding(),
+                o.strideW(),
+                o.strideH(),
+                o.fusedActivation(),
+                o.dilationW(),
                 o.dilationH());
     }
 
     static void depthwiseConv2d(Conversion c, int[] in, int out, FbTable options) {
         BuiltinOptions.DepthwiseConv2D o = BuiltinOptions.DepthwiseConv2D.read(options);
-        conv(c, in, out, true, o.padding(), o.strideW(), o.strideH(), o.fusedActivation(), o.dilationW(),
+        conv(
+                c,
+                in,
+                out,
+                true,
+                o.padding(),
+                o.strideW(),
+                o.strideH(),
+                o.fusedActivation(),
+                o.dilationW(),
                 o.dilationH());
     }
 
-    private static void conv(Conversion c, int[] in, int out, boolean depthwise, Padding padding, int strideW,
-            int strideH, Activation act, int dilW, int dilH) {
+    private static void conv(
+            Conversion c,
+            int[] in,
+            int out,
+            boolean depthwise,
+            Padding padding,
+            int strideW,
+            int strideH,
+            Activation act,
+            int dilW,
+            int dilH) {
         Conversion.Act x = c.toNchw(c.requireAct(in[0]));
         Conversion.Const w = c.requireConst(in[1], "weights");
         int[] xs = x.shape();
@@ -49,9 +75,16 @@ final class ConvolutionOps {
         }
         int[] ph = padding.pads(xs[1], kh, strideH, dilH, os[1]);
         int[] pw = padding.pads(xs[2], kw, strideW, dilW, os[2]);
-        c.emit("Conv", inputs, out, true, act,
-                ints("kernel_shape", kh, kw), ints("strides", strideH, strideW),
-                ints("dilations", dilH, dilW), ints("pads", ph[0], pw[0], ph[1], pw[1]),
+        c.emit(
+                "Conv",
+                inputs,
+                out,
+                true,
+                act,
+                ints("kernel_shape", kh, kw),
+                ints("strides", strideH, strideW),
+                ints("dilations", dilH, dilW),
+                ints("pads", ph[0], pw[0], ph[1], pw[1]),
                 OnnxGraphWriter.intAttr("group", group));
     }
 
@@ -70,7 +103,9 @@ final class ConvolutionOps {
         String a = x.name();
         int[] xs = x.shape();
         if (xs.length != 2 || xs[1] != inFeatures) {
-            a = c.node("Reshape", List.of(a, c.int64Initializer("shape", new long[] {-1, inFeatures})),
+            a = c.node(
+                    "Reshape",
+                    List.of(a, c.int64Initializer("shape", new long[] {-1, inFeatures})),
                     c.uniqueDerived(x.name() + "/flat"));
         }
         List<String> inputs = new ArrayList<>(List.of(a, c.constInput(w, null, null)));

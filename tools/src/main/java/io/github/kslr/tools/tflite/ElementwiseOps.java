@@ -8,8 +8,7 @@ import java.util.List;
  * RELU_N1_TO_1 (lowered like fused ones, by {@link Activation#lower}), TANH and LOGISTIC. They keep their input's layout.
  */
 final class ElementwiseOps {
-    private ElementwiseOps() {
-    }
+    private ElementwiseOps() {}
 
     static void add(Conversion c, int[] in, int out, FbTable options) {
         binary(c, "Add", in, out, BuiltinOptions.Arithmetic.read(options).fusedActivation());

@@ -12,8 +12,7 @@ final class Layout {
     /** NHWC axis -> NCHW axis. */
     static final int[] AXIS_TO_NCHW = {0, 2, 3, 1};
 
-    private Layout() {
-    }
+    private Layout() {}
 
     static int elementCount(int[] shape) {
         int n = 1;
@@ -77,7 +76,9 @@ final class Layout {
 
     /** TFLite's shape without its first (batch) dimension, which the graph leaves free. */
     static long[] tail(int[] shape) {
-        return shape.length == 0 ? new long[0] : Arrays.stream(shape, 1, shape.length).asLongStream().toArray();
+        return shape.length == 0
+                ? new long[0]
+                : Arrays.stream(shape, 1, shape.length).asLongStream().toArray();
     }
 
     static long[] toArray(List<Long> l) {

@@ -22,16 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiteRtReference {
     /** A model to run on batch-1 NHWC inputs; {@code iterations} > 0 also times that many runs. */
-    public record Job(byte[] tflite, List<float[]> inputs, int warmup, int iterations) {
-    }
+    public record Job(byte[] tflite, List<float[]> inputs, int warmup, int iterations) {}
 
     /** One output tensor as TFLite gives it. */
-    public record Output(String name, int[] shape, float[] values) {
-    }
+    public record Output(String name, int[] shape, float[] values) {}
 
     /** A job's outputs (TFLite order) and per-iteration times in milliseconds. */
-    public record Result(Map<String, Output> outputs, double[] timesMs) {
-    }
+    public record Result(Map<String, Output> outputs, double[] timesMs) {}
 
     private final Path toolDir;
     private final Path workDir;
@@ -54,7 +51,9 @@ public final class LiteRtReference {
             return "LiteRT.js is not installed: run `npm ci --prefix " + toolDir + "`";
         }
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return "`node --version` failed";
@@ -85,17 +84,30 @@ public final class LiteRtReference {
                 writeFloats(f, job.inputs().get(i));
                 inputs.add(quote(f.toAbsolutePath().toString()));
             }
-            spec.append(j > 0 ? ", " : "").append("{\"model\": ").append(quote(model.toAbsolutePath().toString()))
-                    .append(", \"inputs\": [").append(String.join(", ", inputs)).append("], \"outDir\": ")
-                    .append(quote(jobDir.resolve("out").toAbsolutePath().toString())).append(", \"warmup\": ")
-                    .append(job.warmup()).append(", \"iterations\": ").append(job.iterations()).append('}');
+            spec.append(j > 0 ? ", " : "")
+                    .append("{\"model\": ")
+                    .append(quote(model.toAbsolutePath().toString()))
+                    .append(", \"inputs\": [")
+                    .append(String.join(", ", inputs))
+                    .append("], \"outDir\": ")
+                    .append(quote(jobDir.resolve("out").toAbsolutePath().toString()))
+                    .append(", \"warmup\": ")
+                    .append(job.warmup())
+                    .append(", \"iterations\": ")
+                    .append(job.iterations())
+                    .append('}');
         }
         spec.append("]}\n");
         Path specFile = dir.resolve("jobs.json");
         Files.writeString(specFile, spec.toString(), StandardCharsets.UTF_8);
         Path log = dir.resolve("node.log");
-        Process p = new ProcessBuilder("node", toolDir.resolve("run.mjs").toAbsolutePath().toString(),
-                specFile.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        "node",
+                        toolDir.resolve("run.mjs").toAbsolutePath().toString(),
+                        specFile.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IOException("LiteRT.js reference timed out; log: " + log);
@@ -118,13 +130,16 @@ public final class LiteRtReference {
         for (String line : Files.readAllLines(out.resolve("result.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
             if (f[0].equals("output")) {
-                int[] shape = Arrays.stream(f[2].split(",")).mapToInt(Integer::parseInt).toArray();
+                int[] shape = Arrays.stream(f[2].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
                 outputs.put(f[1], new Output(f[1], shape, readFloats(Path.of(f[3]))));
             } else if (f[0].equals("time")) {
                 times.add(Double.parseDouble(f[1]));
             }
         }
-        return new Result(outputs, times.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Result(
+                outputs, times.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static void writeFloats(Path f, float[] v) throws IOException {

@@ -45,6 +45,5 @@ final class OperatorConverters {
         ALL = Collections.unmodifiableMap(m);
     }
 
-    private OperatorConverters() {
-    }
+    private OperatorConverters() {}
 }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Reductions over windows or axes: MAX_POOL_2D (ONNX MaxPool) and MEAN (ONNX ReduceMean). */
 final class PoolingOps {
-    private PoolingOps() {
-    }
+    private PoolingOps() {}
 
     static void maxPool2d(Conversion c, int[] in, int out, FbTable options) {
         Conversion.Act x = c.toNchw(c.requireAct(in[0]));
@@ -20,8 +19,15 @@ final class PoolingOps {
         int[] ph = o.padding().pads(x.shape()[1], fh, o.strideH(), 1, os[1]);
         int[] pw = o.padding().pads(x.shape()[2], fw, o.strideW(), 1, os[2]);
         // ONNX MaxPool ignores padded cells like TFLite does (they never win the max).
-        c.emit("MaxPool", List.of(x.name()), out, true, o.fusedActivation(), ints("kernel_shape", fh, fw),
-                ints("strides", o.strideH(), o.strideW()), ints("pads", ph[0], pw[0], ph[1], pw[1]));
+        c.emit(
+                "MaxPool",
+                List.of(x.name()),
+                out,
+                true,
+                o.fusedActivation(),
+                ints("kernel_shape", fh, fw),
+                ints("strides", o.strideH(), o.strideW()),
+                ints("pads", ph[0], pw[0], ph[1], pw[1]));
     }
 
     static void mean(Conversion c, int[] in, int out, FbTable options) {
@@ -56,7 +62,13 @@ final class PoolingOps {
                 }
             }
         }
-        c.emit("ReduceMean", List.of(x.name()), out, nchw && keep, Activation.NONE, ints("axes", onnxAxes),
+        c.emit(
+                "ReduceMean",
+                List.of(x.name()),
+                out,
+                nchw && keep,
+                Activation.NONE,
+                ints("axes", onnxAxes),
                 OnnxGraphWriter.intAttr("keepdims", keep ? 1 : 0));
     }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Spatial resampling: RESIZE_BILINEAR (ONNX Resize, linear) and DEPTH_TO_SPACE. */
 final class ResizeOps {
-    private ResizeOps() {
-    }
+    private ResizeOps() {}
 
     static void resizeBilinear(Conversion c, int[] in, int out, FbTable options) {
         Conversion.Act x = c.toNchw(c.requireAct(in[0]));
@@ -23,7 +22,13 @@ final class ResizeOps {
         }
         String mode = o.alignCorners() ? "align_corners" : o.halfPixelCenters() ? "half_pixel" : "asymmetric";
         String scales = c.floatInitializer("scales", new int[] {4}, new float[] {1f, 1f, sh, sw});
-        c.emit("Resize", List.of(x.name(), "", scales), out, true, Activation.NONE, string("mode", "linear"),
+        c.emit(
+                "Resize",
+                List.of(x.name(), "", scales),
+                out,
+                true,
+                Activation.NONE,
+                string("mode", "linear"),
                 string("coordinate_transformation_mode", mode));
     }
 
@@ -31,7 +36,13 @@ final class ResizeOps {
         Conversion.Act x = c.toNchw(c.requireAct(in[0]));
         int block = BuiltinOptions.DepthToSpace.read(options).blockSize();
         // TFLite's channel order (block row, block column, channel) is ONNX's DCR mode.
-        c.emit("DepthToSpace", List.of(x.name()), out, true, Activation.NONE,
-                OnnxGraphWriter.intAttr("blocksize", block), string("mode", "DCR"));
+        c.emit(
+                "DepthToSpace",
+                List.of(x.name()),
+                out,
+                true,
+                Activation.NONE,
+                OnnxGraphWriter.intAttr("blocksize", block),
+                string("mode", "DCR"));
     }
 }

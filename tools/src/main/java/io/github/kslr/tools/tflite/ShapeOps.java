@@ -11,8 +11,7 @@ import java.util.List;
  * CONCATENATION and STRIDED_SLICE.
  */
 final class ShapeOps {
-    private ShapeOps() {
-    }
+    private ShapeOps() {}
 
     static void pad(Conversion c, int[] in, int out, FbTable options) {
         Conversion.Act x = c.requireAct(in[0]);
@@ -120,8 +119,11 @@ final class ShapeOps {
         }
         String sliced = x.name();
         if (!axes.isEmpty()) {
-            List<String> inputs = List.of(x.name(), c.int64Initializer("starts", Layout.toArray(starts)),
-                    c.int64Initializer("ends", Layout.toArray(ends)), c.int64Initializer("axes", Layout.toArray(axes)),
+            List<String> inputs = List.of(
+                    x.name(),
+                    c.int64Initializer("starts", Layout.toArray(starts)),
+                    c.int64Initializer("ends", Layout.toArray(ends)),
+                    c.int64Initializer("axes", Layout.toArray(axes)),
                     c.int64Initializer("steps", Layout.toArray(steps)));
             if (squeeze.isEmpty()) {
                 c.emit("Slice", inputs, out, nchw, Activation.NONE);
@@ -132,7 +134,11 @@ final class ShapeOps {
         if (squeeze.isEmpty()) {
             c.emit("Identity", List.of(sliced), out, nchw, Activation.NONE);
         } else {
-            c.emit("Squeeze", List.of(sliced, c.int64Initializer("axes", Layout.toArray(squeeze))), out, false,
+            c.emit(
+                    "Squeeze",
+                    List.of(sliced, c.int64Initializer("axes", Layout.toArray(squeeze))),
+                    out,
+                    false,
                     Activation.NONE);
         }
     }

@@ -16,6 +16,7 @@ import java.util.List;
 public final class TfliteModel {
     /** TFLite {@code TensorType} values the converter handles. */
     public static final int FLOAT32 = 0;
+
     public static final int FLOAT16 = 1;
     public static final int INT32 = 2;
     public static final int UINT8 = 3;
@@ -38,17 +39,14 @@ public final class TfliteModel {
     }
 
     /** TFLite {@code SparsityParameters}: traversal order, block map and per-dimension metadata. */
-    public record Sparsity(int[] traversalOrder, int[] blockMap, List<DimensionMetadata> dimensions) {
-    }
+    public record Sparsity(int[] traversalOrder, int[] blockMap, List<DimensionMetadata> dimensions) {}
 
     /** {@code format} 0 = DENSE (uses {@code denseSize}), 1 = SPARSE_CSR (uses segments and indices). */
-    public record DimensionMetadata(int format, int denseSize, int[] segments, int[] indices) {
-    }
+    public record DimensionMetadata(int format, int denseSize, int[] segments, int[] indices) {}
 
     /** One operator: builtin code (or -1 with a custom code), tensor indices (-1 = optional input absent). */
-    public record Operator(int index, int builtinCode, String customCode, int[] inputs, int[] outputs,
-            FbTable options) {
-    }
+    public record Operator(
+            int index, int builtinCode, String customCode, int[] inputs, int[] outputs, FbTable options) {}
 
     private final List<Tensor> tensors;
     private final List<Operator> operators;
@@ -98,13 +96,17 @@ public final class TfliteModel {
         } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
             // An offset in a damaged file pointing outside it: flatbuffers reads by absolute index, so this is
             // where such damage surfaces.
-            throw new IllegalArgumentException("damaged TFLite model: an offset points outside the "
-                    + bytes.length + "-byte file (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "damaged TFLite model: an offset points outside the " + bytes.length + "-byte file ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 
     private static TfliteModel parse(byte[] bytes) {
-        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
+        ByteBuffer bb = ByteBuffer.wrap(bytes)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asReadOnlyBuffer()
                 .order(ByteOrder.LITTLE_ENDIAN);
         FbTable model = FbTable.root(bb);
         // Model: 0 version, 1 operator_codes, 2 subgraphs, 3 description, 4 buffers.
@@ -152,8 +154,8 @@ public final class TfliteModel {
             int buffer = t.getInt(2, 0);
             ByteBuffer data = buffer >= 0 && buffer < nBuffers ? buffers[buffer] : ByteBuffer.allocate(0);
             FbTable sp = t.getTable(6);
-            tensors.add(new Tensor(i, t.getString(3), t.intVector(0), t.getByte(1, 0), data,
-                    sp == null ? null : readSparsity(sp)));
+            tensors.add(new Tensor(
+                    i, t.getString(3), t.intVector(0), t.getByte(1, 0), data, sp == null ? null : readSparsity(sp)));
         }
         int nOps = sub.vectorLength(3);
         List<Operator> ops = new ArrayList<>(nOps);
@@ -162,14 +164,17 @@ public final class TfliteModel {
             FbTable op = sub.vectorTable(3, i);
             int codeIndex = op.getInt(0, 0);
             if (codeIndex < 0 || codeIndex >= nCodes) {
-                throw new IllegalArgumentException("damaged TFLite model: operator " + i + " uses operator code "
-                        + codeIndex + " of " + nCodes);
+                throw new IllegalArgumentException(
+                        "damaged TFLite model: operator " + i + " uses operator code " + codeIndex + " of " + nCodes);
             }
-            ops.add(new Operator(i, builtin[codeIndex], custom[codeIndex], op.intVector(1), op.intVector(2),
-                    op.getTable(4)));
+            ops.add(new Operator(
+                    i, builtin[codeIndex], custom[codeIndex], op.intVector(1), op.intVector(2), op.getTable(4)));
         }
-        return new TfliteModel(Collections.unmodifiableList(tensors), Collections.unmodifiableList(ops),
-                sub.intVector(1), sub.intVector(2));
+        return new TfliteModel(
+                Collections.unmodifiableList(tensors),
+                Collections.unmodifiableList(ops),
+                sub.intVector(1),
+                sub.intVector(2));
     }
 
     private static Sparsity readSparsity(FbTable sp) {
@@ -179,8 +184,11 @@ public final class TfliteModel {
         for (int i = 0; i < n; i++) {
             // DimensionMetadata: 0 format, 1 dense_size, 2/3 array_segments (type, value), 4/5 array_indices.
             FbTable d = sp.vectorTable(2, i);
-            dims.add(new DimensionMetadata(d.getByte(0, 0), d.getInt(1, 0),
-                    indexVector(d.getByte(2, 0), d.getTable(3)), indexVector(d.getByte(4, 0), d.getTable(5))));
+            dims.add(new DimensionMetadata(
+                    d.getByte(0, 0),
+                    d.getInt(1, 0),
+                    indexVector(d.getByte(2, 0), d.getTable(3)),
+                    indexVector(d.getByte(4, 0), d.getTable(5))));
         }
         return new Sparsity(sp.intVector(0), sp.intVector(1), Collections.unmodifiableList(dims));
     }

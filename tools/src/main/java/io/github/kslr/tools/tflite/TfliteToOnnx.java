@@ -52,8 +52,7 @@ public final class TfliteToOnnx {
         }
     }
 
-    private TfliteToOnnx() {
-    }
+    private TfliteToOnnx() {}
 
     /** The name of a TFLite builtin operator code, or "BUILTIN_n" when the converter does not know it. */
     public static String opName(int code) {

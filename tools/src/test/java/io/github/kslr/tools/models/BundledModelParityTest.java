@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 class BundledModelParityTest {
     private static final Logger LOG = LoggerFactory.getLogger(BundledModelParityTest.class);
     /** Where the product's models live (tests run in tools/). */
-    static final Path BUNDLED = Paths.get("..", "kslr-landmarks", "src", "main", "resources", "io", "github", "kslr",
-            "landmarks", "models");
+    static final Path BUNDLED = Paths.get(
+            "..", "kslr-landmarks", "src", "main", "resources", "io", "github", "kslr", "landmarks", "models");
+
     private static final Path REPORT = Paths.get("target", "parity-report.tsv");
 
     private static MediapipeSource source;
@@ -68,8 +69,8 @@ class BundledModelParityTest {
     void refusesATarballThatIsNotThePinnedOne(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path fake = dir.resolve(MediapipeSource.TARBALL);
         Files.write(fake, new byte[] {31, -117, 8, 0});
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> MediapipeSource.read(fake));
+        IOException e =
+                org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> MediapipeSource.read(fake));
         assertTrue(e.getMessage().contains(MediapipeSource.TARBALL_SHA256), e.getMessage());
     }
 
@@ -79,19 +80,26 @@ class BundledModelParityTest {
 
     @Test
     void committedFilesAreWhatTheConverterWrites() throws Exception {
-        List<ModelCatalog.Spec> bundled = ModelCatalog.ALL.stream().filter(ModelCatalog.Spec::bundled).toList();
+        List<ModelCatalog.Spec> bundled =
+                ModelCatalog.ALL.stream().filter(ModelCatalog.Spec::bundled).toList();
         List<ConvertModels.Converted> converted = new ArrayList<>();
         for (ModelCatalog.Spec s : bundled) {
             ConvertModels.Converted c = ConvertModels.convert(source, s);
             converted.add(c);
             Path committed = BUNDLED.resolve(s.onnxFile());
             assertTrue(Files.isRegularFile(committed), committed + " is not committed");
-            assertArrayEquals(Files.readAllBytes(committed), c.onnx(), s.onnxFile()
-                    + " differs from a fresh conversion: run tools/convert-models.sh");
+            assertArrayEquals(
+                    Files.readAllBytes(committed),
+                    c.onnx(),
+                    s.onnxFile() + " differs from a fresh conversion: run tools/convert-models.sh");
         }
-        assertEquals(Files.readString(BUNDLED.resolve(ConvertModels.MANIFEST)), ConvertModels.manifest(converted),
+        assertEquals(
+                Files.readString(BUNDLED.resolve(ConvertModels.MANIFEST)),
+                ConvertModels.manifest(converted),
                 "manifest.json is stale: run tools/convert-models.sh");
-        assertEquals(Files.readString(BUNDLED.resolve(ConvertModels.NOTICE)), ConvertModels.notice(converted),
+        assertEquals(
+                Files.readString(BUNDLED.resolve(ConvertModels.NOTICE)),
+                ConvertModels.notice(converted),
                 "NOTICE is stale: run tools/convert-models.sh");
         long total = 0;
         for (ModelCatalog.Spec s : bundled) {
@@ -103,7 +111,9 @@ class BundledModelParityTest {
     @Test
     void conversionIsDeterministic() {
         ModelCatalog.Spec s = ModelCatalog.byName("hand_recrop");
-        assertArrayEquals(ConvertModels.convert(source, s).onnx(), ConvertModels.convert(source, s).onnx());
+        assertArrayEquals(
+                ConvertModels.convert(source, s).onnx(),
+                ConvertModels.convert(source, s).onnx());
     }
 
     @ParameterizedTest
@@ -112,7 +122,8 @@ class BundledModelParityTest {
         LiteRtReference ref = Parity.reference();
         ModelCatalog.Spec spec = ModelCatalog.byName(name);
         ConvertModels.Converted c = ConvertModels.convert(source, spec);
-        OnnxMl.ValueInfoProto in = OnnxMl.ModelProto.parseFrom(c.onnx()).getGraph().getInput(0);
+        OnnxMl.ValueInfoProto in =
+                OnnxMl.ModelProto.parseFrom(c.onnx()).getGraph().getInput(0);
         int h = (int) in.getType().getTensorType().getShape().getDim(1).getDimValue();
         int w = (int) in.getType().getTensorType().getShape().getDim(2).getDimValue();
         double lo = spec.input().min();
@@ -122,7 +133,8 @@ class BundledModelParityTest {
         inputs.put("synthetic-waves", waves(h, w, lo, hi));
         inputs.put("synthetic-random", random(h, w, lo, hi, 42));
         for (Map.Entry<String, double[]> crop : realCrops(name).entrySet()) {
-            Path image = SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
+            Path image =
+                    SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
             inputs.put("real:" + crop.getKey(), crop(ImageIO.read(image.toFile()), crop.getValue(), h, w, lo, hi));
         }
         List<LiteRtReference.Job> jobs = new ArrayList<>();
@@ -134,17 +146,21 @@ class BundledModelParityTest {
         try (OrtRunner ort = new OrtRunner(c.onnx(), 1)) {
             List<Map<String, float[]>> single = new ArrayList<>();
             for (int k = 0; k < names.size(); k++) {
-                Map<String, float[]> got = ort.run(spec.input().name(), inputs.get(names.get(k)), new long[] {1, h, w, 3});
+                Map<String, float[]> got =
+                        ort.run(spec.input().name(), inputs.get(names.get(k)), new long[] {1, h, w, 3});
                 single.add(got);
-                assertEquals(expected.get(k).outputs().size() - spec.omitted().size(), got.size(),
-                        name + ": ONNX outputs " + got.keySet() + " vs TFLite " + expected.get(k).outputs().keySet());
+                assertEquals(
+                        expected.get(k).outputs().size() - spec.omitted().size(),
+                        got.size(),
+                        name + ": ONNX outputs " + got.keySet() + " vs TFLite "
+                                + expected.get(k).outputs().keySet());
                 for (LiteRtReference.Output o : expected.get(k).outputs().values()) {
                     if (spec.omitted().containsKey(o.name())) {
                         assertTrue(!got.containsKey(o.name()), name + " should leave out " + o.name());
                         continue;
                     }
-                    Parity.Error e = Parity.check(name + " " + names.get(k) + " " + o.name(), got.get(o.name()),
-                            o.values());
+                    Parity.Error e =
+                            Parity.check(name + " " + names.get(k) + " " + o.name(), got.get(o.name()), o.values());
                     report(name, names.get(k), o.name(), e);
                 }
             }
@@ -179,11 +195,15 @@ class BundledModelParityTest {
         ModelCatalog.Spec spec = ModelCatalog.byName("pose_landmark_full");
         byte[] tflite = source.model(spec.tflite());
         byte[] onnx = io.github.kslr.tools.tflite.TfliteToOnnx.convert(
-                io.github.kslr.tools.tflite.TfliteModel.read(tflite),
-                new io.github.kslr.tools.tflite.TfliteToOnnx.Options("seg", "", Map.of())).toByteArray();
+                        io.github.kslr.tools.tflite.TfliteModel.read(tflite),
+                        new io.github.kslr.tools.tflite.TfliteToOnnx.Options("seg", "", Map.of()))
+                .toByteArray();
         float[] x = waves(256, 256, 0, 1);
-        float[] want = ref.run(List.of(new LiteRtReference.Job(tflite, List.of(x), 0, 0))).get(0).outputs()
-                .get("Identity_2").values();
+        float[] want = ref.run(List.of(new LiteRtReference.Job(tflite, List.of(x), 0, 0)))
+                .get(0)
+                .outputs()
+                .get("Identity_2")
+                .values();
         float[] all;
         float[] none;
         try (OrtRunner a = new OrtRunner(onnx, 1);
@@ -197,13 +217,20 @@ class BundledModelParityTest {
         for (float v : want) {
             maxMagnitude = Math.max(maxMagnitude, Math.abs(v));
         }
-        LOG.info("segmentation Identity_2: ORT vs LiteRT.js max |err| {} (scaled {}); ORT NO_OPT vs ALL_OPT max |err|"
-                + " {} (scaled {}); largest |logit| {}", vsTflite.maxAbs(), vsTflite.maxScaled(), ortVsOrt.maxAbs(),
-                ortVsOrt.maxScaled(), maxMagnitude);
+        LOG.info(
+                "segmentation Identity_2: ORT vs LiteRT.js max |err| {} (scaled {}); ORT NO_OPT vs ALL_OPT max |err|"
+                        + " {} (scaled {}); largest |logit| {}",
+                vsTflite.maxAbs(),
+                vsTflite.maxScaled(),
+                ortVsOrt.maxAbs(),
+                ortVsOrt.maxScaled(),
+                maxMagnitude);
         report("pose_landmark_full(with segmentation)", "synthetic-waves", "Identity_2", vsTflite);
         assertTrue(ortVsOrt.maxScaled() > Parity.TOLERANCE, "ORT agrees with itself here: the rule would be meetable");
-        assertTrue(vsTflite.maxScaled() <= 10 * ortVsOrt.maxScaled(), "error against LiteRT.js " + vsTflite.maxScaled()
-                + " is far above ONNX Runtime's own disagreement " + ortVsOrt.maxScaled());
+        assertTrue(
+                vsTflite.maxScaled() <= 10 * ortVsOrt.maxScaled(),
+                "error against LiteRT.js " + vsTflite.maxScaled() + " is far above ONNX Runtime's own disagreement "
+                        + ortVsOrt.maxScaled());
         assertTrue(vsTflite.maxAbs() <= Parity.TOLERANCE * (1 + maxMagnitude), "max |err| " + vsTflite.maxAbs());
     }
 
@@ -211,8 +238,12 @@ class BundledModelParityTest {
             throws IOException {
         LOG.info("{} {} {}: max |err| {} max scaled {}", model, input, output, e.maxAbs(), e.maxScaled());
         Files.createDirectories(REPORT.getParent());
-        Files.writeString(REPORT, model + "\t" + input + "\t" + output + "\t" + e.maxAbs() + "\t" + e.maxScaled()
-                + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                REPORT,
+                model + "\t" + input + "\t" + output + "\t" + e.maxAbs() + "\t" + e.maxScaled() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /**

@@ -67,8 +67,7 @@ class OperatorParityTest {
     private static final int NO_DEFAULT = Integer.MIN_VALUE;
 
     /** A case: a model with one input, its input shape, and the operator names it exercises. */
-    private record Case(String name, byte[] tflite, int[] inputShape) {
-    }
+    private record Case(String name, byte[] tflite, int[] inputShape) {}
 
     private static Case make(String name, int[] inputShape, Consumer<TfliteBuilder> body) {
         TfliteBuilder b = new TfliteBuilder();
@@ -157,12 +156,22 @@ class OperatorParityTest {
         };
     }
 
-    interface ToIntFn extends java.util.function.ToIntFunction<FlatBufferBuilder> {
-    }
+    interface ToIntFn extends java.util.function.ToIntFunction<FlatBufferBuilder> {}
 
     /** conv + bias with the given geometry; weights fp32. */
-    private static Case convCase(String name, int h, int w, int c, int o, int k, int stride, int padding, int act,
-            int outH, int outW, int dil) {
+    private static Case convCase(
+            String name,
+            int h,
+            int w,
+            int c,
+            int o,
+            int k,
+            int stride,
+            int padding,
+            int act,
+            int outH,
+            int outW,
+            int dil) {
         return make(name, new int[] {1, h, w, c}, b -> {
             int wt = b.constF32("w", rnd(n(o, k, k, c), 0.5), o, k, k, c);
             int bias = b.constF32("b", rnd(o, 0.5), o);
@@ -172,29 +181,32 @@ class OperatorParityTest {
         });
     }
 
-    private static Case dwCase(String name, int h, int w, int c, int mult, int k, int stride, int padding, int act,
-            int outH, int outW) {
+    private static Case dwCase(
+            String name, int h, int w, int c, int mult, int k, int stride, int padding, int act, int outH, int outW) {
         return make(name, new int[] {1, h, w, c}, b -> {
             int wt = b.constF32("w", rnd(n(1, k, k, c * mult), 0.5), 1, k, k, c * mult);
             int bias = b.constF32("b", rnd(c * mult, 0.5), c * mult);
             int y = b.tensor("y", 1, outH, outW, c * mult);
-            b.op(DEPTHWISE_CONV_2D, DW_OPTS, depthwise(padding, stride, stride, mult, act), new int[] {0, wt, bias},
-                    y);
+            b.op(DEPTHWISE_CONV_2D, DW_OPTS, depthwise(padding, stride, stride, mult, act), new int[] {0, wt, bias}, y);
             b.output(y);
         });
     }
 
-    private static Case resizeCase(String name, int h, int w, int oh, int ow, boolean alignCorners,
-            boolean halfPixel) {
+    private static Case resizeCase(String name, int h, int w, int oh, int ow, boolean alignCorners, boolean halfPixel) {
         return make(name, new int[] {1, h, w, 3}, b -> {
             int size = b.constI32("size", new int[] {oh, ow}, 2);
             int y = b.tensor("y", 1, oh, ow, 3);
-            b.op(RESIZE_BILINEAR, RESIZE_OPTS, fb -> {
-                fb.startTable(4);
-                fb.addBoolean(2, alignCorners, !alignCorners);
-                fb.addBoolean(3, halfPixel, !halfPixel);
-                return fb.endTable();
-            }, new int[] {0, size}, y);
+            b.op(
+                    RESIZE_BILINEAR,
+                    RESIZE_OPTS,
+                    fb -> {
+                        fb.startTable(4);
+                        fb.addBoolean(2, alignCorners, !alignCorners);
+                        fb.addBoolean(3, halfPixel, !halfPixel);
+                        return fb.endTable();
+                    },
+                    new int[] {0, size},
+                    y);
             b.output(y);
         });
     }
@@ -225,8 +237,8 @@ class OperatorParityTest {
                 seg.add(idx.size());
             }
             TfliteBuilder.SparseDef sparse = new TfliteBuilder.SparseDef(
-                    seg.stream().mapToInt(Integer::intValue).toArray(), idx.stream().mapToInt(Integer::intValue)
-                            .toArray());
+                    seg.stream().mapToInt(Integer::intValue).toArray(),
+                    idx.stream().mapToInt(Integer::intValue).toArray());
             int w;
             int bias;
             if (fp16) {
@@ -318,23 +330,33 @@ class OperatorParityTest {
         c.add(make("RESHAPE NHWC to [1,N,K]", new int[] {1, 4, 4, 6}, b -> {
             int s = b.constI32("s", new int[] {1, 48, 2}, 3);
             int y = b.tensor("y", 1, 48, 2);
-            b.op(RESHAPE, RESHAPE_OPTS, fb -> {
-                int v = TfliteBuilder.intVector(fb, new int[] {1, 48, 2});
-                fb.startTable(1);
-                fb.addOffset(0, v, 0);
-                return fb.endTable();
-            }, new int[] {0, s}, y);
+            b.op(
+                    RESHAPE,
+                    RESHAPE_OPTS,
+                    fb -> {
+                        int v = TfliteBuilder.intVector(fb, new int[] {1, 48, 2});
+                        fb.startTable(1);
+                        fb.addOffset(0, v, 0);
+                        return fb.endTable();
+                    },
+                    new int[] {0, s},
+                    y);
             b.output(y);
         }));
         c.add(make("CONCATENATION channels", new int[] {1, 3, 4, 2}, b -> {
             int t = b.tensor("t", 1, 3, 4, 2);
             b.op(LOGISTIC, 0, null, new int[] {0}, t);
             int y = b.tensor("y", 1, 3, 4, 4);
-            b.op(CONCATENATION, CONCAT_OPTS, fb -> {
-                fb.startTable(2);
-                fb.addInt(0, 3, NO_DEFAULT);
-                return fb.endTable();
-            }, new int[] {0, t}, y);
+            b.op(
+                    CONCATENATION,
+                    CONCAT_OPTS,
+                    fb -> {
+                        fb.startTable(2);
+                        fb.addInt(0, 3, NO_DEFAULT);
+                        return fb.endTable();
+                    },
+                    new int[] {0, t},
+                    y);
             b.output(y);
         }));
         c.add(make("CONCATENATION rank 3 axis 1 after RESHAPE", new int[] {1, 2, 2, 6}, b -> {
@@ -346,11 +368,16 @@ class OperatorParityTest {
             int r2 = b.tensor("r2", 1, 8, 3);
             b.op(RESHAPE, 0, null, new int[] {p, s1}, r2);
             int y = b.tensor("y", 1, 16, 3);
-            b.op(CONCATENATION, CONCAT_OPTS, fb -> {
-                fb.startTable(2);
-                fb.addInt(0, 1, NO_DEFAULT);
-                return fb.endTable();
-            }, new int[] {r1, r2}, y);
+            b.op(
+                    CONCATENATION,
+                    CONCAT_OPTS,
+                    fb -> {
+                        fb.startTable(2);
+                        fb.addInt(0, 1, NO_DEFAULT);
+                        return fb.endTable();
+                    },
+                    new int[] {r1, r2},
+                    y);
             b.output(y);
         }));
         c.add(make("PRELU per-channel alpha [1,1,C]", new int[] {1, 4, 4, 3}, b -> {
@@ -367,21 +394,31 @@ class OperatorParityTest {
         c.add(make("MEAN axes [1,2] keep_dims=false", new int[] {1, 5, 6, 4}, b -> {
             int axes = b.constI32("axes", new int[] {1, 2}, 2);
             int y = b.tensor("y", 1, 4);
-            b.op(MEAN, REDUCER_OPTS, fb -> {
-                fb.startTable(1);
-                fb.addBoolean(0, false, true);
-                return fb.endTable();
-            }, new int[] {0, axes}, y);
+            b.op(
+                    MEAN,
+                    REDUCER_OPTS,
+                    fb -> {
+                        fb.startTable(1);
+                        fb.addBoolean(0, false, true);
+                        return fb.endTable();
+                    },
+                    new int[] {0, axes},
+                    y);
             b.output(y);
         }));
         c.add(make("MEAN axes [1,2] keep_dims=true", new int[] {1, 3, 3, 2}, b -> {
             int axes = b.constI32("axes", new int[] {1, 2}, 2);
             int y = b.tensor("y", 1, 1, 1, 2);
-            b.op(MEAN, REDUCER_OPTS, fb -> {
-                fb.startTable(1);
-                fb.addBoolean(0, true, false);
-                return fb.endTable();
-            }, new int[] {0, axes}, y);
+            b.op(
+                    MEAN,
+                    REDUCER_OPTS,
+                    fb -> {
+                        fb.startTable(1);
+                        fb.addBoolean(0, true, false);
+                        return fb.endTable();
+                    },
+                    new int[] {0, axes},
+                    y);
             b.output(y);
         }));
         c.add(make("FULLY_CONNECTED rank 2 +RELU", new int[] {1, 10}, b -> {
@@ -403,11 +440,16 @@ class OperatorParityTest {
         c.add(resizeCase("RESIZE_BILINEAR x2 asymmetric", 3, 4, 6, 8, false, false));
         c.add(make("DEPTH_TO_SPACE block 2", new int[] {1, 3, 2, 8}, b -> {
             int y = b.tensor("y", 1, 6, 4, 2);
-            b.op(DEPTH_TO_SPACE, D2S_OPTS, fb -> {
-                fb.startTable(1);
-                fb.addInt(0, 2, NO_DEFAULT);
-                return fb.endTable();
-            }, new int[] {0}, y);
+            b.op(
+                    DEPTH_TO_SPACE,
+                    D2S_OPTS,
+                    fb -> {
+                        fb.startTable(1);
+                        fb.addInt(0, 2, NO_DEFAULT);
+                        return fb.endTable();
+                    },
+                    new int[] {0},
+                    y);
             b.output(y);
         }));
         c.add(make("STRIDED_SLICE channels 1..4", new int[] {1, 3, 3, 6}, b -> {
@@ -415,10 +457,15 @@ class OperatorParityTest {
             int end = b.constI32("e", new int[] {1, 3, 3, 4}, 4);
             int strides = b.constI32("s", new int[] {1, 1, 1, 1}, 4);
             int y = b.tensor("y", 1, 3, 3, 3);
-            b.op(STRIDED_SLICE, SLICE_OPTS, fb -> {
-                fb.startTable(6);
-                return fb.endTable();
-            }, new int[] {0, begin, end, strides}, y);
+            b.op(
+                    STRIDED_SLICE,
+                    SLICE_OPTS,
+                    fb -> {
+                        fb.startTable(6);
+                        return fb.endTable();
+                    },
+                    new int[] {0, begin, end, strides},
+                    y);
             b.output(y);
         }));
         c.add(make("STRIDED_SLICE rows step 2 with begin/end masks", new int[] {1, 6, 4, 2}, b -> {
@@ -426,12 +473,17 @@ class OperatorParityTest {
             int end = b.constI32("e", new int[] {0, 6, 0, 0}, 4);
             int strides = b.constI32("s", new int[] {1, 2, 1, 1}, 4);
             int y = b.tensor("y", 1, 3, 4, 2);
-            b.op(STRIDED_SLICE, SLICE_OPTS, fb -> {
-                fb.startTable(6);
-                fb.addInt(0, 0b1101, NO_DEFAULT);
-                fb.addInt(1, 0b1101, NO_DEFAULT);
-                return fb.endTable();
-            }, new int[] {0, begin, end, strides}, y);
+            b.op(
+                    STRIDED_SLICE,
+                    SLICE_OPTS,
+                    fb -> {
+                        fb.startTable(6);
+                        fb.addInt(0, 0b1101, NO_DEFAULT);
+                        fb.addInt(1, 0b1101, NO_DEFAULT);
+                        return fb.endTable();
+                    },
+                    new int[] {0, begin, end, strides},
+                    y);
             b.output(y);
         }));
         c.add(make("DEQUANTIZE fp16 weights into CONV_2D", new int[] {1, 4, 4, 3}, b -> {
@@ -468,8 +520,9 @@ class OperatorParityTest {
             float[] x = inputs.get(i);
             LiteRtReference.Result r = expected.get(i);
             tests.add(DynamicTest.dynamicTest(c.name(), () -> {
-                byte[] onnx = TfliteToOnnx.convert(TfliteModel.read(c.tflite()),
-                        new TfliteToOnnx.Options("op", "", Map.of())).toByteArray();
+                byte[] onnx = TfliteToOnnx.convert(
+                                TfliteModel.read(c.tflite()), new TfliteToOnnx.Options("op", "", Map.of()))
+                        .toByteArray();
                 long[] shape = new long[c.inputShape().length];
                 for (int k = 0; k < shape.length; k++) {
                     shape[k] = c.inputShape()[k];
@@ -480,7 +533,8 @@ class OperatorParityTest {
                     Parity.Error e = Parity.error(got.get("y"), want.values());
                     LOG.info("{}: max |err| {} max scaled {}", c.name(), e.maxAbs(), e.maxScaled());
                     if (System.getenv("KSLR_DEBUG_OPS") != null && e.maxScaled() > OP_TOLERANCE) {
-                        java.nio.file.Path d = java.nio.file.Paths.get("target", "op-debug", c.name().replaceAll("\\W+", "_"));
+                        java.nio.file.Path d = java.nio.file.Paths.get(
+                                "target", "op-debug", c.name().replaceAll("\\W+", "_"));
                         java.nio.file.Files.createDirectories(d);
                         java.nio.file.Files.write(d.resolve("model.tflite"), c.tflite());
                         java.nio.file.Files.write(d.resolve("model.onnx"), onnx);
@@ -488,9 +542,11 @@ class OperatorParityTest {
                         LiteRtReference.writeFloats(d.resolve("onnx.f32"), got.get("y"));
                         LiteRtReference.writeFloats(d.resolve("tflite.f32"), want.values());
                     }
-                    assertTrue(e.maxScaled() <= OP_TOLERANCE, c.name() + ": scaled error " + e.maxScaled()
-                            + " at " + e.worstIndex() + " (onnx " + got.get("y")[e.worstIndex()] + ", tflite "
-                            + want.values()[e.worstIndex()] + ")");
+                    assertTrue(
+                            e.maxScaled() <= OP_TOLERANCE,
+                            c.name() + ": scaled error " + e.maxScaled()
+                                    + " at " + e.worstIndex() + " (onnx " + got.get("y")[e.worstIndex()] + ", tflite "
+                                    + want.values()[e.worstIndex()] + ")");
                 }
             }));
         }
@@ -504,7 +560,8 @@ class OperatorParityTest {
         int y = b.tensor("y", 1, 4);
         b.op(25, 0, null, new int[] {0}, y); // SOFTMAX: not used by the MediaPipe models
         b.output(y);
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class,
                 () -> TfliteToOnnx.convert(TfliteModel.read(b.build()), new TfliteToOnnx.Options("m", "", Map.of())));
         assertTrue(e.getMessage().contains("SOFTMAX"), e.getMessage());
     }
@@ -513,36 +570,48 @@ class OperatorParityTest {
     @Test
     void fusedActivationsTfliteIgnoresAreRejected() {
         Case tanh = convCase("tanh", 2, 2, 3, 2, 2, 1, VALID, 4, 1, 1, 1);
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> TfliteToOnnx.convert(TfliteModel.read(tanh.tflite()), new TfliteToOnnx.Options("m", "", Map.of())));
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class,
+                () -> TfliteToOnnx.convert(
+                        TfliteModel.read(tanh.tflite()), new TfliteToOnnx.Options("m", "", Map.of())));
         assertTrue(e.getMessage().contains("fused activation 4"), e.getMessage());
         Case concat = make("concat", new int[] {1, 2, 2, 2}, b -> {
             int y = b.tensor("y", 1, 2, 2, 4);
-            b.op(CONCATENATION, CONCAT_OPTS, fb -> {
-                fb.startTable(2);
-                fb.addInt(0, 3, NO_DEFAULT);
-                fb.addByte(1, (byte) 1, -1);
-                return fb.endTable();
-            }, new int[] {0, 0}, y);
+            b.op(
+                    CONCATENATION,
+                    CONCAT_OPTS,
+                    fb -> {
+                        fb.startTable(2);
+                        fb.addInt(0, 3, NO_DEFAULT);
+                        fb.addByte(1, (byte) 1, -1);
+                        return fb.endTable();
+                    },
+                    new int[] {0, 0},
+                    y);
             b.output(y);
         });
-        e = assertThrows(UnsupportedOperationException.class,
-                () -> TfliteToOnnx.convert(TfliteModel.read(concat.tflite()), new TfliteToOnnx.Options("m", "", Map.of())));
+        e = assertThrows(
+                UnsupportedOperationException.class,
+                () -> TfliteToOnnx.convert(
+                        TfliteModel.read(concat.tflite()), new TfliteToOnnx.Options("m", "", Map.of())));
         assertTrue(e.getMessage().contains("CONCATENATION with fused activation"), e.getMessage());
     }
 
     @Test
     void rejectsNonTfliteBytes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TfliteModel.read(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TfliteModel.read(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
         assertTrue(e.getMessage().contains("TFL3"), e.getMessage());
     }
 
     @Test
     void denseIndexMapFollowsCsrRows() {
-        TfliteModel.Sparsity sp = new TfliteModel.Sparsity(new int[] {0, 1}, new int[0], List.of(
-                new TfliteModel.DimensionMetadata(0, 2, new int[0], new int[0]),
-                new TfliteModel.DimensionMetadata(1, 0, new int[] {0, 2, 3}, new int[] {0, 2, 1})));
+        TfliteModel.Sparsity sp = new TfliteModel.Sparsity(
+                new int[] {0, 1},
+                new int[0],
+                List.of(
+                        new TfliteModel.DimensionMetadata(0, 2, new int[0], new int[0]),
+                        new TfliteModel.DimensionMetadata(1, 0, new int[] {0, 2, 3}, new int[] {0, 2, 1})));
         int[] map = ConstantOps.denseIndexMap(new int[] {2, 3}, sp);
         // row 0 keeps columns 0 and 2, row 1 keeps column 1 of a 2x3 matrix.
         assertEquals(List.of(0, 2, 4), java.util.Arrays.stream(map).boxed().toList());

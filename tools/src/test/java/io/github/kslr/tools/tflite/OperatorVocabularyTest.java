@@ -33,7 +33,8 @@ class OperatorVocabularyTest {
         int y = b.tensor("y", 1, 4);
         b.op(200, 0, null, new int[] {0}, y);
         b.output(y);
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class,
                 () -> TfliteToOnnx.convert(TfliteModel.read(b.build()), new TfliteToOnnx.Options("m", "", Map.of())));
         assertTrue(e.getMessage().contains("unsupported TFLite operator BUILTIN_200"), e.getMessage());
     }
@@ -42,17 +43,19 @@ class OperatorVocabularyTest {
     void codesOutsideTheSchemaAreRefusedWithTheCode() {
         assertSame(Activation.RELU6, Activation.of(3));
         assertSame(Padding.VALID, Padding.of(1));
-        assertTrue(assertThrows(UnsupportedOperationException.class, () -> Activation.of(9)).getMessage()
+        assertTrue(assertThrows(UnsupportedOperationException.class, () -> Activation.of(9))
+                .getMessage()
                 .contains("fused activation 9"));
-        assertTrue(assertThrows(UnsupportedOperationException.class, () -> Padding.of(2)).getMessage()
+        assertTrue(assertThrows(UnsupportedOperationException.class, () -> Padding.of(2))
+                .getMessage()
                 .contains("padding 2"));
     }
 
     @Test
     void optionalOptionTablesReadAsSchemaDefaults() {
         assertSame(Activation.NONE, BuiltinOptions.Arithmetic.read(null).fusedActivation());
-        assertEquals(new BuiltinOptions.FullyConnected(Activation.NONE, 0, false),
-                BuiltinOptions.FullyConnected.read(null));
+        assertEquals(
+                new BuiltinOptions.FullyConnected(Activation.NONE, 0, false), BuiltinOptions.FullyConnected.read(null));
         assertFalse(BuiltinOptions.Reducer.read(null).keepDims());
         assertEquals(new BuiltinOptions.ResizeBilinear(false, false), BuiltinOptions.ResizeBilinear.read(null));
     }

@@ -14,12 +14,10 @@ public final class Parity {
     /** |onnx - tflite| <= TOLERANCE * (1 + |tflite|) for every element. */
     public static final double TOLERANCE = 1e-3;
 
-    private Parity() {
-    }
+    private Parity() {}
 
     /** The maximum absolute and scaled errors of one output. */
-    public record Error(double maxAbs, double maxScaled, int worstIndex) {
-    }
+    public record Error(double maxAbs, double maxScaled, int worstIndex) {}
 
     public static Error error(float[] onnx, float[] tflite) {
         assertEquals(tflite.length, onnx.length, "element count");

@@ -12,19 +12,16 @@ import java.util.function.ToIntFunction;
  * each operator can be run alone, on tiny tensors, through both LiteRT.js and the converter. Test-only.
  */
 final class TfliteBuilder {
-    private record TensorDef(String name, int[] shape, int type, byte[] data, SparseDef sparse) {
-    }
+    private record TensorDef(String name, int[] shape, int type, byte[] data, SparseDef sparse) {}
 
     /**
      * A CSR-sparse last dimension: dims 0..r-2 dense, the last one SPARSE_CSR with uint8 segments and indices (as in
      * MediaPipe's pose_detection; values must be below 256).
      */
-    record SparseDef(int[] segments, int[] indices) {
-    }
+    record SparseDef(int[] segments, int[] indices) {}
 
-    private record OpDef(int code, int optionsType, ToIntFunction<FlatBufferBuilder> options, int[] inputs,
-            int[] outputs) {
-    }
+    private record OpDef(
+            int code, int optionsType, ToIntFunction<FlatBufferBuilder> options, int[] inputs, int[] outputs) {}
 
     private final List<TensorDef> tensors = new ArrayList<>();
     private final List<OpDef> ops = new ArrayList<>();
@@ -149,8 +146,10 @@ final class TfliteBuilder {
             opOffsets[i] = fb.endTable();
         }
         int tensorsVec = fb.createVectorOfTables(tensorOffsets);
-        int inputsVec = intVector(fb, inputs.stream().mapToInt(Integer::intValue).toArray());
-        int outputsVec = intVector(fb, outputs.stream().mapToInt(Integer::intValue).toArray());
+        int inputsVec =
+                intVector(fb, inputs.stream().mapToInt(Integer::intValue).toArray());
+        int outputsVec =
+                intVector(fb, outputs.stream().mapToInt(Integer::intValue).toArray());
         int opsVec = fb.createVectorOfTables(opOffsets);
         int subName = fb.createString("main");
         fb.startTable(5);
@@ -172,7 +171,8 @@ final class TfliteBuilder {
         int codesVec = fb.createVectorOfTables(codeOffsets);
         int subgraphs = fb.createVectorOfTables(new int[] {subgraph});
         int description = fb.createString("kslr-tools operator test");
-        int buffersVec = fb.createVectorOfTables(bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
+        int buffersVec = fb.createVectorOfTables(
+                bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
         fb.startTable(5);
         fb.addInt(0, 3, -1);
         fb.addOffset(1, codesVec, 0);

@@ -30,8 +30,8 @@ class TfliteFuzzTest {
         for (int i = 0; i < half.length; i++) {
             half[i] = (short) (0x3c00 + i * 0x40); // 1.0, 1.0625, ... in float16
         }
-        int ws = b.constF16("w_sparse", half, new TfliteBuilder.SparseDef(new int[] {0, 3, 5},
-                new int[] {0, 2, 5, 1, 7}), 2, 8);
+        int ws = b.constF16(
+                "w_sparse", half, new TfliteBuilder.SparseDef(new int[] {0, 3, 5}, new int[] {0, 2, 5, 1, 7}), 2, 8);
         int wd = b.tensorF16("w_dense16", 2, 8);
         b.op(DENSIFY, DENSIFY_OPTS, empty(), new int[] {ws}, wd);
         int w = b.tensor("w", 2, 8);
@@ -64,7 +64,8 @@ class TfliteFuzzTest {
     void theSeedIsARealModel() {
         TfliteModel m = TfliteModel.read(seed());
         assertEquals(4, m.operators().size());
-        assertEquals(List.of("x", "w_sparse", "w_dense16", "w", "sum", "bias", "y"),
+        assertEquals(
+                List.of("x", "w_sparse", "w_dense16", "w", "sum", "bias", "y"),
                 m.tensors().stream().map(TfliteModel.Tensor::name).toList());
         assertEquals(2, m.tensor(1).sparsity().dimensions().size());
     }
@@ -98,8 +99,13 @@ class TfliteFuzzTest {
                 }
             });
         }
-        for (long s : new long[] {3143262695485243802L, 3341358689149018393L, 3680530705396474461L,
-            3429740334391516668L, -8934184487537426584L}) {
+        for (long s : new long[] {
+            3143262695485243802L,
+            3341358689149018393L,
+            3680530705396474461L,
+            3429740334391516668L,
+            -8934184487537426584L
+        }) {
             Mutant m = io.github.kslr.api.testing.ByteMutations.mutate(seed, s);
             FuzzChecks.parses(m, () -> TfliteModel.read(m.bytes()), IllegalArgumentException.class);
         }
@@ -109,9 +115,11 @@ class TfliteFuzzTest {
         for (int p = 8; p + 4 <= seed.length; p += 4) {
             if (bb.getInt(p) == 7) { // the subgraph's seven tensors
                 byte[] b = seed.clone();
-                java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(p, Integer.MAX_VALUE);
-                var outcome = FuzzChecks.parses("length 2^31-1 at " + p, () -> TfliteModel.read(b),
-                        IllegalArgumentException.class);
+                java.nio.ByteBuffer.wrap(b)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putInt(p, Integer.MAX_VALUE);
+                var outcome = FuzzChecks.parses(
+                        "length 2^31-1 at " + p, () -> TfliteModel.read(b), IllegalArgumentException.class);
                 inflated += outcome.accepted() ? 0 : 1;
             }
         }
@@ -133,7 +141,8 @@ class TfliteFuzzTest {
                     continue;
                 }
                 try (var files = java.nio.file.Files.walk(mp)) {
-                    for (java.nio.file.Path f : files.filter(f -> f.toString().endsWith(".tflite")).toList()) {
+                    for (java.nio.file.Path f :
+                            files.filter(f -> f.toString().endsWith(".tflite")).toList()) {
                         if (smallest == null || java.nio.file.Files.size(f) < java.nio.file.Files.size(smallest)) {
                             smallest = f;
                         }
@@ -141,11 +150,16 @@ class TfliteFuzzTest {
                 }
             }
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(smallest != null, "no .tflite under tools/*/node_modules/"
-                + "@mediapipe (run tools/install-test-deps.sh); the built seed above still covers the reader");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                smallest != null,
+                "no .tflite under tools/*/node_modules/"
+                        + "@mediapipe (run tools/install-test-deps.sh); the built seed above still covers the reader");
         byte[] real = java.nio.file.Files.readAllBytes(smallest);
         TfliteModel.read(real);
-        FuzzChecks.forEachMutant("TfliteModel.read " + smallest.getFileName(), real, 150, (Mutant m) ->
-                FuzzChecks.parses(m, () -> TfliteModel.read(m.bytes()), IllegalArgumentException.class));
+        FuzzChecks.forEachMutant(
+                "TfliteModel.read " + smallest.getFileName(),
+                real,
+                150,
+                (Mutant m) -> FuzzChecks.parses(m, () -> TfliteModel.read(m.bytes()), IllegalArgumentException.class));
     }
 }
