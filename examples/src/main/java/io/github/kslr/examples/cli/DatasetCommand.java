@@ -250,8 +250,10 @@ public final class DatasetCommand implements Callable<Integer> {
                     }));
                 }
                 List<ClipWindows> out = new ArrayList<>();
+                Progress progress = new Progress(spec.commandLine().getErr(), "dataset", "recording", clips.size());
                 for (Future<ClipWindows> fu : futures) {
                     out.add(fu.get());
+                    progress.update(out.size());
                 }
                 return out;
             } catch (ExecutionException e) {

@@ -199,6 +199,11 @@ public final class LandmarksCommand implements Callable<Integer> {
     private void runFrames(
             HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout, FrameSink sink)
             throws IOException {
+        Progress progress = new Progress(
+                spec.commandLine().getErr(),
+                "landmarks",
+                "frame",
+                maxFrames > 0 ? Math.min(maxFrames, source.lengthInFrames()) : source.lengthInFrames());
         for (ImageFrame frame = source.next();
                 frame != null && (maxFrames == 0 || frames < maxFrames);
                 frame = source.next()) {
@@ -217,6 +222,7 @@ public final class LandmarksCommand implements Callable<Integer> {
                 featureLayout.write(lm, features, frames * featureLayout.size());
             }
             frames++;
+            progress.update(frames);
         }
     }
 

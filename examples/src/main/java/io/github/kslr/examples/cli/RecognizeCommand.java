@@ -154,7 +154,7 @@ public final class RecognizeCommand implements Callable<Integer> {
         long withPose;
         double landmarkMs;
         double recognizeMs;
-        long lastProgress = System.nanoTime();
+        final Progress progress;
         String sentence = "";
 
         Tally(PrintWriter out, PrintWriter err, int total, long loaded) {
@@ -162,6 +162,7 @@ public final class RecognizeCommand implements Callable<Integer> {
             this.err = err;
             this.total = total;
             this.loaded = loaded;
+            this.progress = new Progress(err, "recognize", "frame", total);
         }
 
         void add(FrameResult r, long timestampMs) {
@@ -202,18 +203,7 @@ public final class RecognizeCommand implements Callable<Integer> {
             }
             sentence = r.sentence();
             count++;
-            long now = System.nanoTime();
-            if (now - lastProgress > 2_000_000_000L) {
-                lastProgress = now;
-                double fps = count / ((now - loaded) / 1e9);
-                err.printf(
-                        Locale.ROOT,
-                        "recognize: frame %d%s, %.1f frames/s%n",
-                        count,
-                        total > 0 ? String.format(Locale.ROOT, " of ~%d", total) : "",
-                        fps);
-                err.flush();
-            }
+            progress.update(count);
         }
     }
 
