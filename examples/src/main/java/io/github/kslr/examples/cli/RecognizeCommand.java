@@ -2,12 +2,15 @@ package io.github.kslr.examples.cli;
 
 import com.google.gson.stream.JsonWriter;
 import io.github.kslr.api.AudioClip;
+import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.KhmerSpeech;
 import io.github.kslr.api.LiveStream;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.data.HolisticPose;
+import io.github.kslr.data.PoseFile;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.FrameResult;
 import io.github.kslr.examples.pipeline.RecognitionSession;
@@ -103,6 +106,9 @@ public final class RecognizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DistinctFiles.require(spec, "--speak", speak, "INPUT", input);
         long started = System.nanoTime();
+        if (input.toLowerCase(Locale.ROOT).endsWith(".pose")) {
+            return recognizePose(started, out, err);
+        }
         // The input first: a wrong path fails at once, before the models load.
         try (VideoFrames frames = media.open(input);
                 SdkModels models = recognition.load();
@@ -138,6 +144,28 @@ public final class RecognizeCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Landmarks from a {@code .pose} file (pose-format, e.g. from a research corpus) instead of a video: the
+     * recogniser runs on them as they are, frame by frame at the file's frame rate.
+     */
+    private int recognizePose(long started, PrintWriter out, PrintWriter err) throws IOException {
+        List<HolisticLandmarks> frames = HolisticPose.toHolistic(PoseFile.read(Path.of(input)));
+        try (SdkModels models = recognition.load();
+                RecognitionSession session = models.newSession(false)) {
+            long loaded = System.nanoTime();
+            Tally tally = new Tally(out, err, frames.size(), loaded);
+            long read = 0;
+            for (HolisticLandmarks lm : frames) {
+                if (maxFrames > 0 && read >= maxFrames) {
+                    break;
+                }
+                tally.add(session.process(lm), lm.timestampMs());
+                read++;
+            }
+            return report(models, tally, -1, read, frames.size(), "", started, loaded, out, err);
         }
     }
 
@@ -257,13 +285,30 @@ public final class RecognizeCommand implements Callable<Integer> {
                 }
             }
         }
+        String note = maxFrames > 0 && tally.count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames);
+        return report(models, tally, dropped, read, frames.lengthInFrames(), note, started, loaded, out, err);
+    }
+
+    /** The sentence, the counts and (with --speak) the speech, as text or JSON. */
+    private int report(
+            SdkModels models,
+            Tally tally,
+            long dropped,
+            long read,
+            int declared,
+            String declaredNote,
+            long started,
+            long loaded,
+            PrintWriter out,
+            PrintWriter err)
+            throws IOException {
         double seconds = (System.nanoTime() - loaded) / 1e9;
         AudioClip clip = null;
         if (speak != null) {
             clip = speakSentence(models.voice(), tally.sentence, err);
         }
         if (json) {
-            writeJson(out, models.signModel(), tally, dropped, frames.lengthInFrames(), seconds, clip);
+            writeJson(out, models.signModel(), tally, dropped, declared, seconds, clip);
         } else {
             long count = tally.count;
             out.printf(
@@ -274,7 +319,7 @@ public final class RecognizeCommand implements Callable<Integer> {
                             + " %.2f ms recognition a frame; models loaded in %.2f s%n",
                     count,
                     dropped < 0 ? "" : String.format(Locale.ROOT, " of %d read, %d dropped", read, dropped),
-                    maxFrames > 0 && count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames),
+                    declaredNote,
                     tally.withPose,
                     tally.withHands,
                     tally.hits.size(),

@@ -1,5 +1,6 @@
 package io.github.kslr.examples.pipeline;
 
+import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 
 /**
@@ -13,6 +14,12 @@ public interface RecognitionSession extends AutoCloseable {
 
     /** Runs the landmarker and the recogniser on one frame (timestamps must increase). */
     FrameResult process(ImageFrame frame);
+
+    /**
+     * Runs the recogniser on landmarks found elsewhere (a {@code .pose} file; timestamps must increase); the result's
+     * landmark time is 0.
+     */
+    FrameResult process(HolisticLandmarks landmarks);
 
     /** The sentence so far ("" when nothing was recognised). */
     String sentence();

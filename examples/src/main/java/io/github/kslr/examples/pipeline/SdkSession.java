@@ -51,12 +51,21 @@ final class SdkSession implements RecognitionSession {
     public FrameResult process(ImageFrame frame) {
         long t0 = System.nanoTime();
         HolisticLandmarks lm = landmarker.detect(frame);
+        return recognise(lm, (System.nanoTime() - t0) / 1e6);
+    }
+
+    @Override
+    public FrameResult process(HolisticLandmarks landmarks) {
+        return recognise(landmarks, 0);
+    }
+
+    private FrameResult recognise(HolisticLandmarks lm, double landmarkMs) {
         long t1 = System.nanoTime();
         accepted.clear();
         window = null;
         recognizer.accept(lm);
         long t2 = System.nanoTime();
-        return new FrameResult(lm, window, accepted, recognizer.sentence().text(), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        return new FrameResult(lm, window, accepted, recognizer.sentence().text(), landmarkMs, (t2 - t1) / 1e6);
     }
 
     @Override

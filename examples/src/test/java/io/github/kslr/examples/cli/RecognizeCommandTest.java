@@ -267,4 +267,35 @@ class RecognizeCommandTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--json") && r.out().contains("--speak"), r.out());
     }
+
+    /** Landmarks from a .pose file (pose-format) are recognised as the video they came from. */
+    @Test
+    void recognisesLandmarksFromAPoseFile(@TempDir Path tmp) {
+        Path video = SharedFiles.require("media/signing/test_video.mp4");
+        Path pose = tmp.resolve("test_video.pose");
+        Run lm = run(List.of("landmarks", video.toString(), "--out", pose.toString()));
+        assertEquals(0, lm.code(), lm.err());
+        List<String> common = List.of("--json", "--windows", "--hand-loss", "KEEP");
+        List<String> fromPose = new ArrayList<>(List.of("recognize", pose.toString()));
+        fromPose.addAll(common);
+        List<String> fromVideo = new ArrayList<>(List.of("recognize", video.toString()));
+        fromVideo.addAll(common);
+        Run p = run(fromPose);
+        Run v = run(fromVideo);
+        assertEquals(0, p.code(), p.err());
+        assertEquals(0, v.code(), v.err());
+        JsonObject po = JsonParser.parseString(p.out()).getAsJsonObject();
+        JsonObject vo = JsonParser.parseString(v.out()).getAsJsonObject();
+        assertEquals(58, po.get("frames").getAsLong());
+        JsonArray pw = po.getAsJsonArray("windows");
+        JsonArray vw = vo.getAsJsonArray("windows");
+        assertEquals(vw.size(), pw.size());
+        for (int i = 0; i < pw.size(); i++) {
+            JsonObject a = pw.get(i).getAsJsonObject();
+            JsonObject b = vw.get(i).getAsJsonObject();
+            assertEquals(b.get("label").getAsString(), a.get("label").getAsString(), "window " + i);
+            // The .pose holds float32 pixels: the same landmarks to a few ulp.
+            assertEquals(b.get("confidence").getAsDouble(), a.get("confidence").getAsDouble(), 2e-3, "window " + i);
+        }
+    }
 }

@@ -87,6 +87,12 @@ class DemoServerTest {
         }
 
         @Override
+        public FrameResult process(HolisticLandmarks landmarks) {
+            frames.add("landmarks@" + landmarks.timestampMs());
+            return new FrameResult(landmarks, null, List.of(), "", 0, 0);
+        }
+
+        @Override
         public String sentence() {
             return "";
         }
