@@ -54,7 +54,10 @@ public final class RecognizeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
+    @Parameters(
+            index = "0",
+            paramLabel = "INPUT",
+            description = "a video file, an image file, camera:N, or a .pose file of landmarks (pose-format)")
     String input;
 
     @CommandLine.Mixin
