@@ -7,6 +7,8 @@ import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KslrException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.RunningMode;
+import io.github.kslr.data.HolisticPose;
+import io.github.kslr.data.PoseFile;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
@@ -55,7 +57,8 @@ import picocli.CommandLine.Parameters;
             "Turns labelled sign recordings into a training folder for `kslr train` (X.npy, y.npy,"
                     + " session.npy, labels.txt): landmarks of every frame, then windows of --frames frames.",
             "INPUT is a folder LABEL/CLIP (with --session-folders: SESSION/LABEL/CLIP; clips are files ending in"
-                    + " .mp4, .mov, .avi, .mkv, .webm or .m4v) or a CSV file with the header video,label[,session]"
+                    + " .mp4, .mov, .avi, .mkv, .webm or .m4v, or .pose files of landmarks in pose-format, taken as they"
+                    + " are) or a CSV file with the header video,label[,session]"
                     + " (paths relative to the CSV's folder).",
             "Sessions (e.g. one a signer or a recording day) let `kslr train --session N` hold a whole session out for"
                     + " validation; session names that are all whole numbers are used as they are, other names are"
@@ -147,7 +150,7 @@ public final class DatasetCommand implements Callable<Integer> {
         if (clips.isEmpty()) {
             throw new InvalidInputException("no recordings found in " + input + " (expected "
                     + (sessionFolders ? "SESSION/LABEL/CLIP" : "LABEL/CLIP") + " with clips ending in "
-                    + new TreeSet<>(VIDEO_EXTENSIONS) + ", or a CSV video,label[,session])");
+                    + new TreeSet<>(VIDEO_EXTENSIONS) + " or pose, or a CSV video,label[,session])");
         }
         for (Clip c : clips) {
             if (!Files.isRegularFile(c.video())) {
@@ -282,40 +285,50 @@ public final class DatasetCommand implements Callable<Integer> {
             HolisticLandmarker landmarker, Clip c, FeatureLayout layout, RecordingWindows windowing) {
         landmarker.reset();
         int f = layout.size();
-        float[] features = new float[64 * f];
-        long[] timestamps = new long[64];
-        int n = 0;
-        try (VideoFrames source = media.open(c.video().toString())) {
-            for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
-                if (Thread.currentThread().isInterrupted()) {
-                    // Another recording failed: stop rather than finish a long clip nobody will use.
-                    throw new KslrException("cancelled while reading " + c.video());
+        // Only each frame's features are kept, not its landmarks (a face alone is 1,404 floats).
+        float[][] features = {new float[64 * f]};
+        long[][] timestamps = {new long[64]};
+        int[] count = {0};
+        java.util.function.Consumer<HolisticLandmarks> keep = lm -> {
+            int i = count[0];
+            if (i == timestamps[0].length) {
+                timestamps[0] = Arrays.copyOf(timestamps[0], 2 * i);
+                features[0] = Arrays.copyOf(features[0], 2 * i * f);
+            }
+            timestamps[0][i] = lm.timestampMs();
+            layout.write(lm, features[0], i * f);
+            count[0]++;
+        };
+        if (isPoseFile(c.video())) {
+            // Landmarks found elsewhere (pose-format): taken as they are, at the file's frame rate.
+            HolisticPose.toHolistic(PoseFile.read(c.video())).forEach(keep);
+        } else {
+            try (VideoFrames source = media.open(c.video().toString())) {
+                for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // Another recording failed: stop rather than finish a long clip nobody will use.
+                        throw new KslrException("cancelled while reading " + c.video());
+                    }
+                    keep.accept(landmarker.detect(frame));
                 }
-                HolisticLandmarks lm = landmarker.detect(frame);
-                if (n == timestamps.length) {
-                    timestamps = Arrays.copyOf(timestamps, 2 * n);
-                    features = Arrays.copyOf(features, timestamps.length * f);
-                }
-                timestamps[n] = frame.timestampMs();
-                layout.write(lm, features, n * f);
-                n++;
             }
         }
+        int n = count[0];
         if (n == 0) {
             throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
         }
-        int[] resampled = windowing.resample(Arrays.copyOf(timestamps, n));
+        int[] resampled = windowing.resample(Arrays.copyOf(timestamps[0], n));
         int[][] windows = windowing.cut(resampled);
         float[] x = new float[windows.length * frames * f];
         for (int w = 0; w < windows.length; w++) {
             for (int t = 0; t < frames; t++) {
-                System.arraycopy(features, windows[w][t] * f, x, (w * frames + t) * f, f);
+                System.arraycopy(features[0], windows[w][t] * f, x, (w * frames + t) * f, f);
             }
         }
         return new ClipWindows(x, windows.length, n, resampled.length < frames);
     }
 
-    /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are not videos are ignored. */
+    /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are neither videos nor .pose files are ignored. */
     static List<Clip> scanFolder(Path root, boolean sessionFolders) {
         List<Clip> clips = new ArrayList<>();
         for (Path first : sortedChildren(root)) {
@@ -341,10 +354,16 @@ public final class DatasetCommand implements Callable<Integer> {
 
     private static void addClips(Path labelDir, String label, String session, List<Clip> clips) {
         for (Path p : sortedChildren(labelDir)) {
-            if (isVideoFile(p)) {
+            if (isVideoFile(p) || isPoseFile(p)) {
                 clips.add(new Clip(p, label, session));
             }
         }
+    }
+
+    /** Whether {@code p} is a regular file named {@code *.pose} (landmarks in pose-format). */
+    static boolean isPoseFile(Path p) {
+        return Files.isRegularFile(p)
+                && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pose");
     }
 
     /** Whether {@code p} is a regular file with one of {@link #VIDEO_EXTENSIONS}. */

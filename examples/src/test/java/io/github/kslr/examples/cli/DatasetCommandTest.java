@@ -274,4 +274,45 @@ class DatasetCommandTest {
         assertTrue(r[2].contains("not an empty folder"), r[2]);
         assertEquals("mine", Files.readString(full.resolve("keep.txt")));
     }
+
+    /** A .pose file of a recording gives the windows the recording itself gives (landmarks as they are). */
+    @Test
+    void poseFilesAreRecordingsToo(@TempDir Path dir) throws Exception {
+        Path videos = dir.resolve("videos");
+        Path poses = dir.resolve("poses");
+        Files.createDirectories(videos.resolve("wave"));
+        Files.createDirectories(poses.resolve("wave"));
+        Files.copy(signing, videos.resolve("wave/take1.mp4"));
+        String[] lm = run(
+                "landmarks",
+                signing.toString(),
+                "--out",
+                poses.resolve("wave/take1.pose").toString());
+        assertEquals("0", lm[0], lm[2]);
+        String[] a = run(
+                "dataset",
+                videos.toString(),
+                "--out",
+                dir.resolve("a").toString(),
+                "--frames",
+                "20",
+                "--layout",
+                "pose-hands-258");
+        String[] b = run(
+                "dataset",
+                poses.toString(),
+                "--out",
+                dir.resolve("b").toString(),
+                "--frames",
+                "20",
+                "--layout",
+                "pose-hands-258");
+        assertEquals("0", a[0], a[2]);
+        assertEquals("0", b[0], b[2]);
+        SignDataset fromVideo = SignDataset.load(dir.resolve("a"));
+        SignDataset fromPose = SignDataset.load(dir.resolve("b"));
+        assertEquals(1, fromPose.size());
+        // The .pose keeps float32 pixels: the same landmarks to a few ulp.
+        assertArrayEquals(window(fromVideo, 0), window(fromPose, 0), 1e-5f);
+    }
 }
