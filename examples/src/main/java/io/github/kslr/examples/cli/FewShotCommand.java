@@ -67,24 +67,8 @@ public final class FewShotCommand implements Callable<Integer> {
             description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
     String noSignLabel;
 
-    @Option(
-            names = "--threshold",
-            paramLabel = "COSINE",
-            description = "the run-time rule's threshold (default ${DEFAULT-VALUE}, as kslr train-embedder writes)")
-    double threshold = EmbedderBackground.THRESHOLD;
-
-    @Option(
-            names = "--margin",
-            paramLabel = "COSINE",
-            description = "the run-time rule's margin over the background (default ${DEFAULT-VALUE})")
-    double margin = EmbedderBackground.MARGIN;
-
-    @Option(
-            names = "--background",
-            paramLabel = "KIND",
-            description = "the run-time rule's background prototypes: ${COMPLETION-CANDIDATES} (default"
-                    + " ${DEFAULT-VALUE}, as kslr train-embedder writes)")
-    EmbedderBackground.Kind background = EmbedderBackground.DEFAULT_KIND;
+    @CommandLine.Mixin
+    OpenSetRuleOptions rule = new OpenSetRuleOptions();
 
     @Option(
             names = "--unseen-negatives",
@@ -118,9 +102,9 @@ public final class FewShotCommand implements Callable<Integer> {
                 training.apply(TrainingConfig.embedderBuilder()).build();
         List<FewShotEvaluation.Rule> compare = new ArrayList<>();
         for (double t : compareThresholds) {
-            compare.add(FewShotEvaluation.Rule.of(t, margin, null));
+            compare.add(FewShotEvaluation.Rule.of(t, rule.margin, null));
             for (EmbedderBackground.Kind kind : EmbedderBackground.Kind.values()) {
-                compare.add(FewShotEvaluation.Rule.of(t, margin, kind));
+                compare.add(FewShotEvaluation.Rule.of(t, rule.margin, kind));
             }
         }
         FewShotEvaluation.Report r = FewShotEvaluation.run(
@@ -131,7 +115,7 @@ public final class FewShotCommand implements Callable<Integer> {
                 shots,
                 draws,
                 training.seed,
-                new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, threshold, margin, background),
+                new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
                 unseenNegatives,
                 compare,
                 fold -> {

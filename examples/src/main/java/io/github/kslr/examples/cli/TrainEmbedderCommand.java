@@ -66,25 +66,8 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "where report.txt goes (default: none)")
     Path report;
 
-    @Option(
-            names = "--threshold",
-            paramLabel = "COSINE",
-            description = "the rejection threshold written into the embedder (default ${DEFAULT-VALUE})")
-    double threshold = EmbedderBackground.THRESHOLD;
-
-    @Option(
-            names = "--margin",
-            paramLabel = "COSINE",
-            description = "the margin over the best background similarity written into the embedder (default"
-                    + " ${DEFAULT-VALUE})")
-    double margin = EmbedderBackground.MARGIN;
-
-    @Option(
-            names = "--background",
-            paramLabel = "KIND",
-            description = "which background prototypes are written into the embedder: ${COMPLETION-CANDIDATES}"
-                    + " (default ${DEFAULT-VALUE})")
-    EmbedderBackground.Kind backgroundKind = EmbedderBackground.DEFAULT_KIND;
+    @CommandLine.Mixin
+    OpenSetRuleOptions rule = new OpenSetRuleOptions();
 
     @CommandLine.Mixin
     TrainingOptions training;
@@ -117,8 +100,9 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                 r.model().embeddingSize(),
                 noSign,
                 List.of(),
-                backgroundKind);
-        byte[] bytes = OnnxExport.toEmbedderBytes(r.model(), threshold, background, margin, WeightPrecision.FLOAT32);
+                rule.background);
+        byte[] bytes =
+                OnnxExport.toEmbedderBytes(r.model(), rule.threshold, background, rule.margin, WeightPrecision.FLOAT32);
         String summary = String.format(
                 Locale.ROOT,
                 "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
@@ -128,8 +112,8 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                 train.labels().size(),
                 r.model().embeddingSize(),
                 bytes.length,
-                threshold,
-                margin,
+                rule.threshold,
+                rule.margin,
                 background.length / r.model().embeddingSize(),
                 r.seconds(),
                 r.bestEpoch());
