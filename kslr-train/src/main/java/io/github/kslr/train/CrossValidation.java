@@ -52,6 +52,11 @@ public final class CrossValidation {
      * What one fold's model did on its held-out sessions. Immutable.
      *
      * @param predicted        the class of each validation window, in {@link Fold#validation()} order
+     * @param decided          what a recognizer at {@link #DEFAULT_THRESHOLD} reports for each window: the most
+     *                         probable class when it is a sign at or above the threshold, else the no-sign class
+     *                         (the same as {@code predicted} without a no-sign label)
+     * @param decisions        {@code decided} against the truth
+     * @param probabilities    the model's probabilities, {@code [window][class]} flattened, in validation order
      * @param noSignFalseAccept share of no-sign windows recognised as a sign at {@link #DEFAULT_THRESHOLD} (NaN
      *                         without a no-sign label or windows)
      * @param signRejected     share of sign windows not recognised at that threshold (NaN without sign windows)
@@ -62,6 +67,9 @@ public final class CrossValidation {
             List<PerturbationSuite.Outcome> perturbations,
             Evaluation ridge,
             int[] predicted,
+            int[] decided,
+            Evaluation decisions,
+            float[] probabilities,
             double noSignFalseAccept,
             double signRejected,
             int bestEpoch,
@@ -77,8 +85,17 @@ public final class CrossValidation {
         }
     }
 
-    /** The whole run. Immutable. */
-    public record Report(List<FoldResult> folds, Evaluation pooled, Evaluation pooledRidge, String recipe) {
+    /**
+     * The whole run. Immutable.
+     *
+     * @param pooledDecisions the recognizer's decisions at {@link #DEFAULT_THRESHOLD} pooled over the folds
+     */
+    public record Report(
+            List<FoldResult> folds,
+            Evaluation pooled,
+            Evaluation pooledDecisions,
+            Evaluation pooledRidge,
+            String recipe) {
 
         /** Mean, population standard deviation and minimum of a per-fold figure. */
         public record Spread(double mean, double std, double min) {
@@ -91,6 +108,17 @@ public final class CrossValidation {
         public Spread accuracy() {
             return spread(
                     folds.stream().mapToDouble(f -> f.evaluation().accuracy()).toArray());
+        }
+
+        /**
+         * The spread of the share of windows a recognizer at {@link #DEFAULT_THRESHOLD} gets right: a sign window
+         * must be recognised as its sign, a no-sign window must yield no sign (a confident wrong sign and a rejected
+         * sign are both errors). This is what a user of the shipped recognizer sees; {@link #accuracy()} is the
+         * most probable class alone.
+         */
+        public Spread decisionAccuracy() {
+            return spread(
+                    folds.stream().mapToDouble(f -> f.decisions().accuracy()).toArray());
         }
 
         public Spread macroF1() {
@@ -125,6 +153,61 @@ public final class CrossValidation {
                     .toArray());
         }
 
+        /**
+         * Every window's prediction by the model that never saw its session, as CSV (one header line, then one
+         * line a window in data order): {@code window,session,fold,truth,predicted,confidence,reported} and one
+         * probability column a class, {@code p:LABEL}. {@code reported} is the recognizer's decision at {@link
+         * #DEFAULT_THRESHOLD}. For choosing a threshold or a rejection rule without training again.
+         *
+         * @param data the data set the report was made from
+         * @throws InvalidInputException when {@code data} is not that data set (another number of windows)
+         */
+        public String predictionsCsv(SignDataset data) {
+            Checks.notNull(data, "data");
+            int windows =
+                    folds.stream().mapToInt(f -> f.fold().validation().length).sum();
+            if (windows != data.size()) {
+                throw new InvalidInputException("the report covers " + windows + " windows; the data set has "
+                        + data.size() + ": not the data set it was made from");
+            }
+            List<String> labels = data.labels();
+            int c = labels.size();
+            String[] lines = new String[data.size()];
+            for (FoldResult f : folds) {
+                int[] idx = f.fold().validation();
+                for (int i = 0; i < idx.length; i++) {
+                    StringBuilder sb = new StringBuilder();
+                    int best = f.predicted()[i];
+                    sb.append(idx[i])
+                            .append(',')
+                            .append(data.session(idx[i]))
+                            .append(',')
+                            .append(f.fold().index())
+                            .append(',')
+                            .append(csv(labels.get(data.label(idx[i]))))
+                            .append(',')
+                            .append(csv(labels.get(best)))
+                            .append(',')
+                            .append(f.probabilities()[i * c + best])
+                            .append(',')
+                            .append(csv(labels.get(f.decided()[i])));
+                    for (int k = 0; k < c; k++) {
+                        sb.append(',').append(f.probabilities()[i * c + k]);
+                    }
+                    lines[idx[i]] = sb.toString();
+                }
+            }
+            StringBuilder out = new StringBuilder("window,session,fold,truth,predicted,confidence,reported");
+            for (String l : labels) {
+                out.append(',').append(csv("p:" + l));
+            }
+            out.append('\n');
+            for (String line : lines) {
+                out.append(line).append('\n');
+            }
+            return out.toString();
+        }
+
         /** The line {@code kslr train --cv} ends its cross-validation with. */
         public String summaryLine() {
             Spread a = accuracy();
@@ -148,11 +231,12 @@ public final class CrossValidation {
             boolean ridge = folds.stream().allMatch(f -> f.ridge() != null);
             sb.append(String.format(
                     Locale.ROOT,
-                    "%-5s %-24s %7s %9s %9s %9s %11s %11s%s%n",
+                    "%-5s %-24s %7s %9s %9s %9s %9s %11s %11s%s%n",
                     "fold",
                     "sessions",
                     "windows",
                     "accuracy",
+                    "decided",
                     "macro_f1",
                     "mirrored",
                     "no-sign FA",
@@ -161,11 +245,12 @@ public final class CrossValidation {
             for (FoldResult f : folds) {
                 sb.append(String.format(
                         Locale.ROOT,
-                        "%-5d %-24s %7d %9.4f %9.4f %9.4f %11.4f %11.4f%s%n",
+                        "%-5d %-24s %7d %9.4f %9.4f %9.4f %9.4f %11.4f %11.4f%s%n",
                         f.fold().index(),
                         Arrays.toString(f.fold().sessions()),
                         f.fold().validation().length,
                         f.evaluation().accuracy(),
+                        f.decisions().accuracy(),
                         f.evaluation().macroF1(),
                         f.accuracy("mirrored"),
                         f.noSignFalseAccept(),
@@ -173,6 +258,11 @@ public final class CrossValidation {
                         ridge ? String.format(Locale.ROOT, " %9.4f", f.ridge().accuracy()) : ""));
             }
             sb.append("accuracy  ").append(accuracy()).append('\n');
+            sb.append("decided   ")
+                    .append(decisionAccuracy())
+                    .append(" (what a recognizer at threshold ")
+                    .append(DEFAULT_THRESHOLD)
+                    .append(" reports: a sign under it or the no-sign class counts as no sign)\n");
             sb.append("macro-F1  ").append(macroF1()).append('\n');
             for (String p : PerturbationSuite.names()) {
                 if (!p.equals("clean")) {
@@ -212,6 +302,16 @@ public final class CrossValidation {
                         .append(f.fold().index())
                         .append(": ")
                         .append(f.evaluation().topConfusions(4).strip().replace("\n", "; "))
+                        .append('\n');
+            }
+            sb.append("most frequent wrong decisions at threshold ")
+                    .append(DEFAULT_THRESHOLD)
+                    .append(" per fold (true -> reported):\n");
+            for (FoldResult f : folds) {
+                sb.append("  fold ")
+                        .append(f.fold().index())
+                        .append(": ")
+                        .append(f.decisions().topConfusions(4).strip().replace("\n", "; "))
                         .append('\n');
             }
             sb.append("\npooled over folds (every window predicted by a model that never saw its session): ")
@@ -306,6 +406,7 @@ public final class CrossValidation {
         List<FoldResult> results = new ArrayList<>();
         int[] truth = new int[data.size()];
         int[] pooled = new int[data.size()];
+        int[] pooledDecided = new int[data.size()];
         int[] pooledRidge = withBaseline ? new int[data.size()] : null;
         for (Fold fold : folds) {
             if (onFold != null) {
@@ -323,6 +424,7 @@ public final class CrossValidation {
             float[] row = new float[c];
             int noSign =
                     noSignLabel.isEmpty() ? -1 : model.metadata().labelNames().indexOf(noSignLabel);
+            int[] decided = new int[val.size()];
             int noSignWindows = 0;
             int falseAccepts = 0;
             int signWindows = 0;
@@ -331,6 +433,7 @@ public final class CrossValidation {
                 System.arraycopy(p, i * c, row, 0, c);
                 predicted[i] = Trainer.argmax(row);
                 boolean recognised = predicted[i] != noSign && row[predicted[i]] >= DEFAULT_THRESHOLD;
+                decided[i] = recognised || noSign < 0 ? predicted[i] : noSign;
                 if (val.label(i) == noSign) {
                     noSignWindows++;
                     falseAccepts += recognised ? 1 : 0;
@@ -340,6 +443,7 @@ public final class CrossValidation {
                 }
             }
             Evaluation evaluation = Evaluation.of(val.labels(), val.labelsArray(), predicted);
+            Evaluation decisions = Evaluation.of(val.labels(), val.labelsArray(), decided);
             List<PerturbationSuite.Outcome> perturbations =
                     PerturbationSuite.run(valModel, PerturbationSuite.predictor(model));
             Evaluation ridge = null;
@@ -354,6 +458,7 @@ public final class CrossValidation {
             for (int i = 0; i < predicted.length; i++) {
                 truth[fold.validation()[i]] = val.label(i);
                 pooled[fold.validation()[i]] = predicted[i];
+                pooledDecided[fold.validation()[i]] = decided[i];
             }
             FoldResult fr = new FoldResult(
                     fold,
@@ -361,6 +466,9 @@ public final class CrossValidation {
                     perturbations,
                     ridge,
                     predicted,
+                    decided,
+                    decisions,
+                    Arrays.copyOf(p, val.size() * c),
                     noSignWindows == 0 ? Double.NaN : (double) falseAccepts / noSignWindows,
                     signWindows == 0 ? Double.NaN : (double) rejected / signWindows,
                     r.bestEpoch(),
@@ -378,8 +486,14 @@ public final class CrossValidation {
         return new Report(
                 results,
                 Evaluation.of(data.labels(), truth, pooled),
+                Evaluation.of(data.labels(), truth, pooledDecided),
                 withBaseline ? Evaluation.of(data.labels(), truth, pooledRidge) : null,
                 recipe);
+    }
+
+    /** A CSV field, quoted when it holds a comma or a quote. */
+    private static String csv(String field) {
+        return field.indexOf(',') < 0 && field.indexOf('"') < 0 ? field : '"' + field.replace("\"", "\"\"") + '"';
     }
 
     private static int[] sessionsOf(SignDataset data) {

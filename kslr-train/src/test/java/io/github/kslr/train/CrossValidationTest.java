@@ -96,7 +96,32 @@ class CrossValidationTest {
             assertEquals(f.fold().validation().length, f.evaluation().count());
             assertTrue(f.ridge() != null && !Double.isNaN(f.accuracy("mirrored")));
             assertTrue(f.noSignFalseAccept() >= 0 && f.noSignFalseAccept() <= 1);
+            // The recognizer's decision: the most probable sign when it reaches the threshold, else no sign.
+            int c = data.labels().size();
+            int noSign = data.labels().indexOf("sign0");
+            for (int i = 0; i < f.predicted().length; i++) {
+                float confidence = f.probabilities()[i * c + f.predicted()[i]];
+                boolean recognised = f.predicted()[i] != noSign && confidence >= CrossValidation.DEFAULT_THRESHOLD;
+                assertEquals(recognised ? f.predicted()[i] : noSign, f.decided()[i], "window " + i);
+            }
+            assertEquals(f.fold().validation().length, f.decisions().count());
         }
+        String[] csv = r.predictionsCsv(data).split("\n");
+        assertEquals(data.size() + 1, csv.length);
+        assertTrue(csv[0].startsWith("window,session,fold,truth,predicted,confidence,reported,p:sign0,"), csv[0]);
+        for (int w = 0; w < data.size(); w++) {
+            String[] cells = csv[w + 1].split(",");
+            assertEquals(String.valueOf(w), cells[0]);
+            assertEquals(String.valueOf(data.session(w)), cells[1]);
+            assertEquals(data.labels().get(data.label(w)), cells[3]);
+            assertEquals(7 + data.labels().size(), cells.length);
+            double sum = 0;
+            for (int k = 7; k < cells.length; k++) {
+                sum += Double.parseDouble(cells[k]);
+            }
+            assertEquals(1.0, sum, 1e-4, "probabilities of window " + w);
+        }
+        assertThrows(InvalidInputException.class, () -> r.predictionsCsv(Synthetic.dataset(3, 5, 6, 9)));
         assertTrue(
                 r.summaryLine()
                         .matches(
@@ -104,6 +129,7 @@ class CrossValidationTest {
                 r.summaryLine());
         String text = r.text();
         assertTrue(text.contains("recipe: test") && text.contains("ridge baseline") && text.contains("mirrored"), text);
+        assertTrue(text.contains("decided") && text.contains("wrong decisions at threshold"), text);
         // Training is deterministic for a seed, so the whole report is too.
         assertEquals(
                 text,

@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
                     + " model.int8.onnx and checkpoints/.",
             "--cv K first cross-validates the recipe over recording sessions (K folds, each session held out once;"
                     + " the estimate for signers the model never saw) and writes REPORT_DIR/cv.txt; its last line is"
-                    + " cv_accuracy=... cv_std=... cv_min=... cv_macro_f1=... folds=K."
+                    + " cv_accuracy=... cv_std=... cv_min=... cv_macro_f1=... folds=K. REPORT_DIR/cv-predictions.csv"
+                    + " holds every window's probabilities from the model that never saw its session; --cv-only stops"
+                    + " there."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -47,7 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "where the model goes")
+    @Option(
+            names = "--out",
+            paramLabel = "MODEL.onnx",
+            description = "where the model goes (required unless --cv-only)")
     Path out;
 
     @Option(names = "--report", required = true, paramLabel = "REPORT_DIR", description = "where the report goes")
@@ -64,6 +69,11 @@ public final class TrainCommand implements Callable<Integer> {
             paramLabel = "K",
             description = "cross-validate over recording sessions with K folds before training the model")
     Integer cv;
+
+    @Option(
+            names = "--cv-only",
+            description = "stop after the cross-validation of --cv: no model is trained and --out is not needed")
+    boolean cvOnly;
 
     @Option(
             names = "--translations",
@@ -118,6 +128,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
+        if (cvOnly && cv == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cv-only needs --cv K");
+        }
+        if (!cvOnly && out == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Missing required option: '--out=MODEL.onnx' (only --cv-only trains no model)");
+        }
         SignDataset dataset = SignDataset.open(data);
         if (fps != null) {
             dataset = dataset.withFrameRate(fps);
@@ -132,6 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
         String noSign = dataset.labelIfPresent(noSignLabel);
         if (cv != null) {
             crossValidate(o, dataset, config, noSign);
+            if (cvOnly) {
+                return 0;
+            }
         }
         TrainingReport.Summary s =
                 TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline, (e, improved) -> {
@@ -189,8 +209,11 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             Files.createDirectories(report);
             AtomicFiles.write(report.resolve("cv.txt"), text.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(
+                    report.resolve("cv-predictions.csv"),
+                    r.predictionsCsv(dataset).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + report.resolve("cv.txt"), e);
+            throw new UncheckedIOException("cannot write the cross-validation report into " + report, e);
         }
         o.print(text);
         o.flush();

@@ -133,6 +133,38 @@ class TrainEvaluateCommandTest {
                         + " cv_min=\\d\\.\\d{4} cv_macro_f1=\\d\\.\\d{4} folds=3"),
                 lines[lines.length - 1]);
         assertTrue(t[1].contains(lines[lines.length - 1]), t[1]);
+        assertTrue(Files.readString(report.resolve("cv-predictions.csv")).startsWith("window,session,fold,truth,"));
+    }
+
+    /** --cv-only: the cross-validation report and no model; without --cv it is refused, and --out is otherwise due. */
+    @Test
+    void cvOnlyTrainsNoModel(@TempDir Path dir) throws Exception {
+        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path report = dir.resolve("report");
+        String[] t = run(
+                "train",
+                "--data",
+                data.toString(),
+                "--report",
+                report.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--cv",
+                "2",
+                "--cv-only",
+                "--no-baseline");
+        assertEquals("0", t[0], t[2]);
+        assertTrue(Files.exists(report.resolve("cv.txt")) && Files.exists(report.resolve("cv-predictions.csv")));
+        assertTrue(t[1].strip().endsWith("folds=2"), t[1]);
+        assertFalse(t[1].contains("trained in"), t[1]);
+        String[] noCv = run("train", "--data", data.toString(), "--report", report.toString(), "--cv-only");
+        assertNotEquals("0", noCv[0]);
+        assertTrue(noCv[2].contains("--cv-only needs --cv"), noCv[2]);
+        String[] noOut = run("train", "--data", data.toString(), "--report", report.toString());
+        assertNotEquals("0", noOut[0]);
+        assertTrue(noOut[2].contains("--out"), noOut[2]);
     }
 
     /** train-embedder leaves the excluded labels out of the embedder's metadata; few-shot ends with its lines. */
