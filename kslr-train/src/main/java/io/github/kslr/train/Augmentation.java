@@ -23,6 +23,9 @@ import java.util.Random;
  * @param handDropout chance that one hand (either, equally likely) goes missing for a run of 20-60 % of the frames,
  *        as a landmarker loses a hand (the ISLR 2023 winners' hand dropout)
  * @param timeMask chance that a run of up to 20 % of the frames loses every point (the winners' time masking)
+ * @param noSignHandMix chance that a no-sign window takes one hand's track from another no-sign window (mirrored
+ *        where that brings a hand to the side taken): no-sign stays no-sign whatever each hand does, and a signer
+ *        at rest may show either hand, both or none, while one recording session shows only one habit
  */
 public record Augmentation(
         double flipProbability,
@@ -36,7 +39,8 @@ public record Augmentation(
         double maxSpeed,
         double maxStart,
         double handDropout,
-        double timeMask) {
+        double timeMask,
+        double noSignHandMix) {
 
     public Augmentation {
         check(flipProbability >= 0 && flipProbability <= 1, "flipProbability", flipProbability, "[0, 1]");
@@ -54,6 +58,7 @@ public record Augmentation(
         check(maxStart >= 0, "maxStart", maxStart, ">= 0");
         check(handDropout >= 0 && handDropout <= 1, "handDropout", handDropout, "[0, 1]");
         check(timeMask >= 0 && timeMask <= 1, "timeMask", timeMask, "[0, 1]");
+        check(noSignHandMix >= 0 && noSignHandMix <= 1, "noSignHandMix", noSignHandMix, "[0, 1]");
     }
 
     private static void check(boolean ok, String name, double value, String expected) {
@@ -70,12 +75,12 @@ public record Augmentation(
 
     /** The defaults used for the demo model and by {@code kslr train}. */
     public static Augmentation defaults() {
-        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, DEFAULT_HAND_DROPOUT, 0);
+        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, DEFAULT_HAND_DROPOUT, 0, 0);
     }
 
     /** No augmentation at all. */
     public static Augmentation none() {
-        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0);
+        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0);
     }
 
     /** The same augmentation with another hand-dropout chance. */
@@ -92,7 +97,8 @@ public record Augmentation(
                 maxSpeed,
                 maxStart,
                 chance,
-                timeMask);
+                timeMask,
+                noSignHandMix);
     }
 
     /** The same augmentation with another time-masking chance. */
@@ -109,7 +115,42 @@ public record Augmentation(
                 maxSpeed,
                 maxStart,
                 handDropout,
+                chance,
+                noSignHandMix);
+    }
+
+    /** The same augmentation with another no-sign hand-mixing chance. */
+    public Augmentation withNoSignHandMix(double chance) {
+        return new Augmentation(
+                flipProbability,
+                maxRotationDegrees,
+                minScale,
+                maxAspect,
+                maxShift,
+                noise,
+                tempoProbability,
+                minSpeed,
+                maxSpeed,
+                maxStart,
+                handDropout,
+                timeMask,
                 chance);
+    }
+
+    /**
+     * Gives the no-sign window {@code window} one hand's track (either, equally likely) from the no-sign window
+     * {@code donor}, mirroring the donor first where its other hand is the one it shows more (and the layout can be
+     * mirrored). {@code tmp} (one window) is scratch; {@code donor} is left as it was.
+     */
+    void mixNoSignHand(Perturbations p, float[] window, float[] donor, float[] tmp, int frames, Random r) {
+        LandmarkPart side = r.nextBoolean() ? LandmarkPart.LEFT_HAND : LandmarkPart.RIGHT_HAND;
+        LandmarkPart other = side == LandmarkPart.LEFT_HAND ? LandmarkPart.RIGHT_HAND : LandmarkPart.LEFT_HAND;
+        if (p.canMirror() && p.framesWith(donor, 0, frames, side) < p.framesWith(donor, 0, frames, other)) {
+            p.mirror(donor, 0, tmp, 0, frames);
+        } else {
+            System.arraycopy(donor, 0, tmp, 0, frames * p.layout().size());
+        }
+        p.copyPart(tmp, 0, window, 0, frames, side);
     }
 
     /**

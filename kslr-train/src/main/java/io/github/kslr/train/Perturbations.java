@@ -182,6 +182,33 @@ public final class Perturbations {
         }
     }
 
+    /** Copies every column of {@code part} from one window to another ({@code frames} frames each). */
+    public void copyPart(float[] src, int srcOff, float[] dst, int dstOff, int frames, LandmarkPart part) {
+        int f = layout.size();
+        for (int c = 0; c < f; c++) {
+            if (layout.columnPart(c) == part) {
+                for (int t = 0; t < frames; t++) {
+                    dst[dstOff + t * f + c] = src[srcOff + t * f + c];
+                }
+            }
+        }
+    }
+
+    /** How many of the {@code frames} frames show {@code part} (any of its columns non-zero). */
+    public int framesWith(float[] data, int off, int frames, LandmarkPart part) {
+        int f = layout.size();
+        int n = 0;
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < f; c++) {
+                if (layout.columnPart(c) == part && data[off + t * f + c] != 0f) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Adds Gaussian noise of standard deviation {@code sigma} to x and y of present points, in place. */
     public void noise(float[] data, int off, int frames, float sigma, java.util.Random r) {
         for (int f = 0; f < frames; f++) {

@@ -169,6 +169,7 @@ public final class Trainer {
         int b = config.batchSize();
         int chunksPerBatch = (b + CHUNK - 1) / CHUNK;
         float[][] chunkGrad = new float[chunksPerBatch][n];
+        int[] noSignDonors = config.augmentation().noSignHandMix() > 0 ? noSignWindows(fit, meta) : new int[0];
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long epochStart = System.nanoTime();
             double lr = config.learningRate()
@@ -186,7 +187,18 @@ public final class Trainer {
                     final int chunk = ch;
                     final int ep = epoch;
                     tasks.add(pool.submit(() -> chunkGradient(
-                            fit, order, from, to, ep, seed, transform, perturb, stats, net, chunkGrad[chunk])));
+                            fit,
+                            order,
+                            from,
+                            to,
+                            ep,
+                            seed,
+                            noSignDonors,
+                            transform,
+                            perturb,
+                            stats,
+                            net,
+                            chunkGrad[chunk])));
                 }
                 java.util.Arrays.fill(grad, 0f);
                 for (int ch = 0; ch < chunks; ch++) {
@@ -270,6 +282,7 @@ public final class Trainer {
             int to,
             int epoch,
             long seed,
+            int[] noSignDonors,
             FeatureTransform transform,
             Perturbations perturb,
             Standardisation stats,
@@ -281,6 +294,7 @@ public final class Trainer {
         float[] raw = new float[w];
         float[] aug = new float[w];
         float[] tmp = new float[w];
+        float[] donor = noSignDonors.length > 1 ? new float[w] : null;
         float[] u = new float[t * transform.outputSize()];
         SequenceNetwork.Scratch ws = net.newScratch();
         float smoothing = (float) config.labelSmoothing();
@@ -290,6 +304,13 @@ public final class Trainer {
             int idx = order[k];
             Random r = new Random(mix(seed, epoch, idx));
             fit.copyWindow(idx, raw, 0);
+            // Drawn only for no-sign windows with mixing on, so that other recipes train exactly as before.
+            if (donor != null
+                    && fit.label(idx) == fit.label(noSignDonors[0])
+                    && r.nextDouble() < config.augmentation().noSignHandMix()) {
+                fit.copyWindow(noSignDonors[r.nextInt(noSignDonors.length)], donor, 0);
+                config.augmentation().mixNoSignHand(perturb, raw, donor, tmp, t, r);
+            }
             config.augmentation().apply(perturb, raw, 0, aug, 0, tmp, t, r);
             features(aug, transform, stats, u);
             net.forward(u, 0, ws, (float) config.dropout(), r);
@@ -299,6 +320,14 @@ public final class Trainer {
             net.backward(u, 0, ws, label, smoothing, grad);
         }
         return new LossAndHits(loss, correct);
+    }
+
+    /** The windows of {@code data} labelled as the model's no-sign label (none when it has none). */
+    private static int[] noSignWindows(SignDataset data, SignModelMetadata meta) {
+        int label = meta.noSignLabel().isEmpty() ? -1 : data.labels().indexOf(meta.noSignLabel());
+        return java.util.stream.IntStream.range(0, data.size())
+                .filter(i -> label >= 0 && data.label(i) == label)
+                .toArray();
     }
 
     static void features(float[] raw, FeatureTransform transform, Standardisation stats, float[] u) {

@@ -123,11 +123,57 @@ class AugmentationTest {
         }
     }
 
+    /**
+     * A no-sign window showing only its right hand takes a hand from a donor that shows only its right hand: on the
+     * right side as it is, on the left side mirrored (x to 1 - x), and the rest of the window is untouched.
+     */
+    @Test
+    void noSignHandMixTakesOneHandFromTheDonorMirroredWhereNeeded() {
+        Perturbations p = new Perturbations(L);
+        float[] window = augment(Augmentation.none(), 0);
+        p.clearPart(window, 0, 0, T, LandmarkPart.LEFT_HAND);
+        float[] donor = augment(Augmentation.none(), 0);
+        p.clearPart(donor, 0, 0, T, LandmarkPart.LEFT_HAND);
+        for (int i = 0; i < donor.length; i++) {
+            if (L.columnPart(i % L.size()) == LandmarkPart.RIGHT_HAND && donor[i] != 0f) {
+                donor[i] += 0.05f;
+            }
+        }
+        float[] donorBefore = donor.clone();
+        int x0 = L.columnOf(LandmarkPart.RIGHT_HAND, 0, 0);
+        int lx0 = L.columnOf(LandmarkPart.LEFT_HAND, 0, 0);
+        boolean[] sides = new boolean[2];
+        for (long seed = 0; seed < 20; seed++) {
+            float[] w = window.clone();
+            Augmentation.none()
+                    .withNoSignHandMix(1)
+                    .mixNoSignHand(p, w, donor, new float[w.length], T, new Random(seed * 0x9E3779B97F4A7C15L));
+            assertTrue(java.util.Arrays.equals(donorBefore, donor), "the donor is left as it was");
+            boolean left = partPresent(w, 0, LandmarkPart.LEFT_HAND);
+            sides[left ? 0 : 1] = true;
+            for (int f = 0; f < T; f++) {
+                if (left) {
+                    assertEquals(1f - donor[f * L.size() + x0], w[f * L.size() + lx0], 1e-6f, "mirrored x");
+                    assertEquals(window[f * L.size() + x0], w[f * L.size() + x0], "the right hand stays");
+                } else {
+                    assertEquals(donor[f * L.size() + x0], w[f * L.size() + x0], "the donor's right hand");
+                }
+                for (int c = 0; c < L.size(); c++) {
+                    if (L.columnPart(c) == LandmarkPart.POSE) {
+                        assertEquals(window[f * L.size() + c], w[f * L.size() + c], "the pose stays");
+                    }
+                }
+            }
+        }
+        assertTrue(sides[0] && sides[1], "both sides are taken over 20 seeds");
+    }
+
     @Test
     void chancesOutsideZeroToOneAreNamed() {
         InvalidInputException e = assertThrows(
                 InvalidInputException.class, () -> Augmentation.defaults().withHandDropout(1.5));
         assertTrue(e.getMessage().contains("handDropout"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withTimeMask(-0.1));
+        assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withNoSignHandMix(2));
     }
 }

@@ -172,6 +172,6 @@ class TrainerTest {
         assertThrows(
                 InvalidInputException.class,
                 () -> TrainingConfig.builder().maxEpochs(0).build());
-        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0));
+        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0));
     }
 }

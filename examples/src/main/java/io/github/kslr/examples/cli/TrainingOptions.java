@@ -51,6 +51,14 @@ final class TrainingOptions {
                     + " point (default ${DEFAULT-VALUE})")
     double timeMask;
 
+    @Option(
+            names = "--no-sign-hand-mix",
+            defaultValue = "0",
+            paramLabel = "P",
+            description = "augmentation: chance that a no-sign window takes one hand's track from another no-sign"
+                    + " window, so that no-sign covers either hand, both or none (default ${DEFAULT-VALUE})")
+    double noSignHandMix;
+
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -60,7 +68,7 @@ final class TrainingOptions {
     /** {@code defaults} (a sign model's or an embedder's recipe) changed by the options given. */
     TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
         TrainingConfig recipe = defaults.build();
-        Augmentation a = recipe.augmentation().withTimeMask(timeMask);
+        Augmentation a = recipe.augmentation().withTimeMask(timeMask).withNoSignHandMix(noSignHandMix);
         return defaults.seed(seed)
                 .maxEpochs(epochs)
                 .patience(patience)
