@@ -8,7 +8,6 @@ import static io.github.kslr.landmarks.HolisticStages.clamp01;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,12 +21,13 @@ import java.util.List;
  */
 final class FaceTracking implements AutoCloseable {
     private final float minPresence;
+    private final Units.DetectionAndLandmarks stages;
     private final Detector detection;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
     /** One stream's face: its tracking state, croppers and this frame's result. */
-    private static final class Track implements AutoCloseable {
+    private static final class Track {
         final RoiCropper detectionCrop;
         final RoiCropper landmarkCrop;
         final float[] face = new float[FACE_POINTS * 3];
@@ -42,35 +42,24 @@ final class FaceTracking implements AutoCloseable {
             this.detectionCrop = detectionCrop;
             this.landmarkCrop = landmarkCrop;
         }
-
-        @Override
-        public void close() {
-            detectionCrop.close();
-            landmarkCrop.close();
-        }
     }
 
     /** @param batch fixed batch of both models, 0 for variable batches */
     FaceTracking(LandmarkerModels models, int streams, int batch, float minDetectionConfidence, float minPresence) {
         this.minPresence = minPresence;
-        List<AutoCloseable> made = new ArrayList<>();
-        try {
-            detection = Units.keep(
-                    made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.FACE_DETECTION, batch),
-                            HolisticModel.FACE_DETECTION,
-                            minDetectionConfidence));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.FACE_LANDMARK, batch));
-            tracks = new Track[streams];
-            for (int i = 0; i < streams; i++) {
-                RoiCropper d = Units.keep(made, Units.cropper(HolisticModel.FACE_DETECTION, detection.runner));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.FACE_LANDMARK, landmark));
-                tracks[i] = new Track(d, l);
-            }
-        } catch (RuntimeException e) {
-            Units.closeAll(made, e);
-            throw e;
+        stages = new Units.DetectionAndLandmarks(
+                models,
+                HolisticModel.FACE_DETECTION,
+                batch,
+                minDetectionConfidence,
+                HolisticModel.FACE_LANDMARK,
+                batch,
+                streams);
+        detection = stages.detection;
+        landmark = stages.landmark;
+        tracks = new Track[streams];
+        for (int i = 0; i < streams; i++) {
+            tracks[i] = new Track(stages.detectionCrop(i), stages.landmarkCrop(i));
         }
     }
 
@@ -172,9 +161,6 @@ final class FaceTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(tracks));
-        all.add(detection);
-        all.add(landmark);
-        Units.closeQuietly(all);
+        stages.close();
     }
 }

@@ -36,6 +36,7 @@ final class HandTracking implements AutoCloseable {
     private final boolean palmFallback;
     private final int palmInterval;
     private final BatchRunner recrop;
+    private final Units.DetectionAndLandmarks palmThenHand;
     private final BatchRunner landmark;
     private final Detector palmDetection;
     private final Pair[] pairs;
@@ -51,7 +52,7 @@ final class HandTracking implements AutoCloseable {
     private ImageFrame[] frames;
 
     /** One stream's two hands: their tracking state, croppers and this frame's results. */
-    private static final class Pair implements AutoCloseable {
+    private static final class Pair {
         final RoiCropper recropCrop;
         final RoiCropper landmarkCrop;
         final RoiCropper palmCrop;
@@ -77,13 +78,6 @@ final class HandTracking implements AutoCloseable {
         void reset() {
             prevHandPresent[LEFT] = prevHandPresent[RIGHT] = false;
             framesSincePalmSearch = 0;
-        }
-
-        @Override
-        public void close() {
-            recropCrop.close();
-            landmarkCrop.close();
-            palmCrop.close();
         }
     }
 
@@ -113,24 +107,27 @@ final class HandTracking implements AutoCloseable {
         List<AutoCloseable> made = new ArrayList<>();
         try {
             recrop = Units.keep(made, Units.runner(models, HolisticModel.HAND_RECROP, perHandPair));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.HAND_LANDMARK, perHandPair));
-            palmDetection = Units.keep(
+            palmThenHand = Units.keep(
                     made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.PALM_DETECTION, perPart),
+                    new Units.DetectionAndLandmarks(
+                            models,
                             HolisticModel.PALM_DETECTION,
-                            0.5f));
+                            perPart,
+                            0.5f,
+                            HolisticModel.HAND_LANDMARK,
+                            perHandPair,
+                            streams));
             pairs = new Pair[streams];
             for (int i = 0; i < streams; i++) {
                 RoiCropper r = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.HAND_LANDMARK, landmark));
-                RoiCropper p = Units.keep(made, Units.cropper(HolisticModel.PALM_DETECTION, palmDetection.runner));
-                pairs[i] = new Pair(r, l, p);
+                pairs[i] = new Pair(r, palmThenHand.landmarkCrop(i), palmThenHand.detectionCrop(i));
             }
         } catch (RuntimeException e) {
             Units.closeAll(made, e);
             throw e;
         }
+        landmark = palmThenHand.landmark;
+        palmDetection = palmThenHand.detection;
         int jobs = 2 * streams;
         jobStream = new int[jobs];
         jobSide = new int[jobs];
@@ -413,10 +410,12 @@ final class HandTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(pairs));
+        List<AutoCloseable> all = new ArrayList<>();
+        for (Pair s : pairs) {
+            all.add(s.recropCrop);
+        }
         all.add(recrop);
-        all.add(landmark);
-        all.add(palmDetection);
+        all.add(palmThenHand);
         Units.closeQuietly(all);
     }
 }

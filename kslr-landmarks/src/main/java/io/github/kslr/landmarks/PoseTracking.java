@@ -11,7 +11,6 @@ import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,12 +25,13 @@ final class PoseTracking implements AutoCloseable {
     private final boolean video;
     private final boolean smooth;
     private final float minPresence;
+    private final Units.DetectionAndLandmarks stages;
     private final Detector detection;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
     /** One stream's pose: its tracking state, croppers and this frame's result. */
-    private static final class Track implements AutoCloseable {
+    private static final class Track {
         final RoiCropper detectionCrop;
         final RoiCropper landmarkCrop;
         final float[] pose = new float[POSE_POINTS * 4];
@@ -57,12 +57,6 @@ final class PoseTracking implements AutoCloseable {
             worldSmoother.reset();
             auxSmoother.reset();
         }
-
-        @Override
-        public void close() {
-            detectionCrop.close();
-            landmarkCrop.close();
-        }
     }
 
     /**
@@ -80,24 +74,19 @@ final class PoseTracking implements AutoCloseable {
         this.video = video;
         this.smooth = smooth;
         this.minPresence = minPresence;
-        List<AutoCloseable> made = new ArrayList<>();
-        try {
-            detection = Units.keep(
-                    made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.POSE_DETECTION, batch),
-                            HolisticModel.POSE_DETECTION,
-                            minDetectionConfidence));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.POSE_LANDMARK, batch));
-            tracks = new Track[streams];
-            for (int i = 0; i < streams; i++) {
-                RoiCropper d = Units.keep(made, Units.cropper(HolisticModel.POSE_DETECTION, detection.runner));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.POSE_LANDMARK, landmark));
-                tracks[i] = new Track(d, l);
-            }
-        } catch (RuntimeException e) {
-            Units.closeAll(made, e);
-            throw e;
+        stages = new Units.DetectionAndLandmarks(
+                models,
+                HolisticModel.POSE_DETECTION,
+                batch,
+                minDetectionConfidence,
+                HolisticModel.POSE_LANDMARK,
+                batch,
+                streams);
+        detection = stages.detection;
+        landmark = stages.landmark;
+        tracks = new Track[streams];
+        for (int i = 0; i < streams; i++) {
+            tracks[i] = new Track(stages.detectionCrop(i), stages.landmarkCrop(i));
         }
     }
 
@@ -236,9 +225,6 @@ final class PoseTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(tracks));
-        all.add(detection);
-        all.add(landmark);
-        Units.closeQuietly(all);
+        stages.close();
     }
 }
