@@ -80,23 +80,16 @@ public record Augmentation(
 
     /** The same augmentation with another hand-dropout chance. */
     public Augmentation withHandDropout(double chance) {
-        return new Augmentation(
-                flipProbability,
-                maxRotationDegrees,
-                minScale,
-                maxAspect,
-                maxShift,
-                noise,
-                tempoProbability,
-                minSpeed,
-                maxSpeed,
-                maxStart,
-                chance,
-                timeMask);
+        return withMissingPoints(chance, timeMask);
     }
 
     /** The same augmentation with another time-masking chance. */
     public Augmentation withTimeMask(double chance) {
+        return withMissingPoints(handDropout, chance);
+    }
+
+    /** The same augmentation with other chances of the two that remove points (hand dropout, time masking). */
+    private Augmentation withMissingPoints(double handDropoutChance, double timeMaskChance) {
         return new Augmentation(
                 flipProbability,
                 maxRotationDegrees,
@@ -108,8 +101,8 @@ public record Augmentation(
                 minSpeed,
                 maxSpeed,
                 maxStart,
-                handDropout,
-                chance);
+                handDropoutChance,
+                timeMaskChance);
     }
 
     /**
