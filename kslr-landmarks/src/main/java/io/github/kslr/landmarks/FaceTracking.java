@@ -8,6 +8,7 @@ import static io.github.kslr.landmarks.HolisticStages.clamp01;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,10 +27,8 @@ final class FaceTracking implements AutoCloseable {
     private final BatchRunner landmark;
     private final Track[] tracks;
 
-    /** One stream's face: its tracking state, croppers and this frame's result. */
+    /** One stream's face: its tracking state and this frame's result (its croppers are in {@code stages}). */
     private static final class Track {
-        final RoiCropper detectionCrop;
-        final RoiCropper landmarkCrop;
         final float[] face = new float[FACE_POINTS * 3];
         final float[] prevFace = new float[FACE_POINTS * 3];
         boolean prevFacePresent;
@@ -37,11 +36,6 @@ final class FaceTracking implements AutoCloseable {
         NormRect fromPose;
         NormRect roi;
         LandmarkSet result;
-
-        Track(RoiCropper detectionCrop, RoiCropper landmarkCrop) {
-            this.detectionCrop = detectionCrop;
-            this.landmarkCrop = landmarkCrop;
-        }
     }
 
     /** @param batch fixed batch of both models, 0 for variable batches */
@@ -58,9 +52,7 @@ final class FaceTracking implements AutoCloseable {
         detection = stages.detection;
         landmark = stages.landmark;
         tracks = new Track[streams];
-        for (int i = 0; i < streams; i++) {
-            tracks[i] = new Track(stages.detectionCrop(i), stages.landmarkCrop(i));
-        }
+        Arrays.setAll(tracks, i -> new Track());
     }
 
     /** Stream {@code stream}'s face of the last frame. */
@@ -95,7 +87,7 @@ final class FaceTracking implements AutoCloseable {
         int j = 0;
         for (int i = 0; i < tracks.length; i++) {
             if (pose.present(i)) {
-                tracks[i].detectionCrop.crop(frames[i], tracks[i].fromPose, r.input(), r.inputOffset(j++));
+                stages.detectionCrop(i).crop(frames[i], tracks[i].fromPose, r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
@@ -131,7 +123,7 @@ final class FaceTracking implements AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.roi != null) {
-                t.landmarkCrop.crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
+                stages.landmarkCrop(i).crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
             }
         }
         landmark.run(m);

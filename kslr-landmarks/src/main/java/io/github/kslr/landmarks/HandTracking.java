@@ -15,6 +15,7 @@ import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +41,8 @@ final class HandTracking implements AutoCloseable {
     private final BatchRunner landmark;
     private final Detector palmDetection;
     private final Pair[] pairs;
+    // One a stream; the hand landmark and palm croppers are palmThenHand's.
+    private final RoiCropper[] recropCrops;
     private final float[] recropPoints = new float[2 * 3];
     // Batch job tables, reused: which stream (and hand side / palm) each batch item belongs to.
     private final int[] jobStream;
@@ -51,11 +54,8 @@ final class HandTracking implements AutoCloseable {
     // This frame's images, during run.
     private ImageFrame[] frames;
 
-    /** One stream's two hands: their tracking state, croppers and this frame's results. */
+    /** One stream's two hands: their tracking state and this frame's results. */
     private static final class Pair {
-        final RoiCropper recropCrop;
-        final RoiCropper landmarkCrop;
-        final RoiCropper palmCrop;
         final float[] letterboxPad = new float[2];
         final boolean[] needPalm = new boolean[2];
         final LandmarkSet[] hands = new LandmarkSet[2];
@@ -68,12 +68,6 @@ final class HandTracking implements AutoCloseable {
         boolean searchPalms;
         final NormRect[] palmRoi = new NormRect[2];
         int palms;
-
-        Pair(RoiCropper recropCrop, RoiCropper landmarkCrop, RoiCropper palmCrop) {
-            this.recropCrop = recropCrop;
-            this.landmarkCrop = landmarkCrop;
-            this.palmCrop = palmCrop;
-        }
 
         void reset() {
             prevHandPresent[LEFT] = prevHandPresent[RIGHT] = false;
@@ -117,10 +111,9 @@ final class HandTracking implements AutoCloseable {
                             HolisticModel.HAND_LANDMARK,
                             perHandPair,
                             streams));
-            pairs = new Pair[streams];
+            recropCrops = new RoiCropper[streams];
             for (int i = 0; i < streams; i++) {
-                RoiCropper r = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
-                pairs[i] = new Pair(r, palmThenHand.landmarkCrop(i), palmThenHand.detectionCrop(i));
+                recropCrops[i] = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
             }
         } catch (RuntimeException e) {
             Units.closeAll(made, e);
@@ -128,6 +121,8 @@ final class HandTracking implements AutoCloseable {
         }
         landmark = palmThenHand.landmark;
         palmDetection = palmThenHand.detection;
+        pairs = new Pair[streams];
+        Arrays.setAll(pairs, i -> new Pair());
         int jobs = 2 * streams;
         jobStream = new int[jobs];
         jobSide = new int[jobs];
@@ -192,7 +187,7 @@ final class HandTracking implements AutoCloseable {
         }
         recrop.ensure(k);
         for (int j = 0; j < k; j++) {
-            pairs[jobStream[j]].recropCrop.crop(frames[jobStream[j]], jobRoi[j], recrop.input(), recrop.inputOffset(j));
+            recropCrops[jobStream[j]].crop(frames[jobStream[j]], jobRoi[j], recrop.input(), recrop.inputOffset(j));
         }
         recrop.run(k);
         for (int j = 0; j < k; j++) {
@@ -246,8 +241,9 @@ final class HandTracking implements AutoCloseable {
         landmark.ensure(k);
         for (int j = 0; j < k; j++) {
             if (HolisticStages.usable(jobRoi[j])) {
-                pairs[jobStream[j]].landmarkCrop.crop(
-                        frames[jobStream[j]], jobRoi[j], landmark.input(), landmark.inputOffset(batch++));
+                palmThenHand
+                        .landmarkCrop(jobStream[j])
+                        .crop(frames[jobStream[j]], jobRoi[j], landmark.input(), landmark.inputOffset(batch++));
             }
         }
         if (batch > 0) {
@@ -337,7 +333,7 @@ final class HandTracking implements AutoCloseable {
         for (int i = 0; i < pairs.length; i++) {
             Pair s = pairs[i];
             if (s.searchPalms) {
-                s.palmCrop.crop(frames[i], letterbox(i), r.input(), r.inputOffset(j++));
+                palmThenHand.detectionCrop(i).crop(frames[i], letterbox(i), r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
@@ -410,10 +406,7 @@ final class HandTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>();
-        for (Pair s : pairs) {
-            all.add(s.recropCrop);
-        }
+        List<AutoCloseable> all = new ArrayList<>(List.of(recropCrops));
         all.add(recrop);
         all.add(palmThenHand);
         Units.closeQuietly(all);

@@ -11,6 +11,7 @@ import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,10 +31,8 @@ final class PoseTracking implements AutoCloseable {
     private final BatchRunner landmark;
     private final Track[] tracks;
 
-    /** One stream's pose: its tracking state, croppers and this frame's result. */
+    /** One stream's pose: its tracking state and this frame's result (its croppers are in {@code stages}). */
     private static final class Track {
-        final RoiCropper detectionCrop;
-        final RoiCropper landmarkCrop;
         final float[] pose = new float[POSE_POINTS * 4];
         final float[] world = new float[PoseLandmark.COUNT * 4];
         final float[] letterboxPad = new float[2];
@@ -45,11 +44,6 @@ final class PoseTracking implements AutoCloseable {
         NormRect roi;
         boolean present;
         float presence;
-
-        Track(RoiCropper detectionCrop, RoiCropper landmarkCrop) {
-            this.detectionCrop = detectionCrop;
-            this.landmarkCrop = landmarkCrop;
-        }
 
         void reset() {
             trackedRoi = null;
@@ -85,9 +79,7 @@ final class PoseTracking implements AutoCloseable {
         detection = stages.detection;
         landmark = stages.landmark;
         tracks = new Track[streams];
-        for (int i = 0; i < streams; i++) {
-            tracks[i] = new Track(stages.detectionCrop(i), stages.landmarkCrop(i));
-        }
+        Arrays.setAll(tracks, i -> new Track());
     }
 
     /** Stream {@code stream}'s pose was found in the last frame. */
@@ -146,7 +138,7 @@ final class PoseTracking implements AutoCloseable {
             for (int i = 0; i < tracks.length; i++) {
                 Track t = tracks[i];
                 if (t.roi != null) {
-                    t.landmarkCrop.crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
+                    stages.landmarkCrop(i).crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
                 }
             }
             landmark.run(k);
@@ -202,7 +194,7 @@ final class PoseTracking implements AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.trackedRoi == null) {
-                t.detectionCrop.crop(frames[i], letterbox(frames[i], t), r.input(), r.inputOffset(j++));
+                stages.detectionCrop(i).crop(frames[i], letterbox(frames[i], t), r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
