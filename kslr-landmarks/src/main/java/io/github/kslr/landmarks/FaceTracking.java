@@ -1,5 +1,7 @@
 package io.github.kslr.landmarks;
 
+import static io.github.kslr.landmarks.HolisticModel.FACE_DETECTION;
+import static io.github.kslr.landmarks.HolisticModel.FACE_LANDMARK;
 import static io.github.kslr.landmarks.HolisticModel.Output.LANDMARKS;
 import static io.github.kslr.landmarks.HolisticModel.Output.PRESENCE;
 import static io.github.kslr.landmarks.HolisticStages.FACE_POINTS;
@@ -23,7 +25,6 @@ import java.util.List;
 final class FaceTracking implements AutoCloseable {
     private final float minPresence;
     private final Units.DetectionAndLandmarks stages;
-    private final Detector detection;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
@@ -42,14 +43,7 @@ final class FaceTracking implements AutoCloseable {
     FaceTracking(LandmarkerModels models, int streams, int batch, float minDetectionConfidence, float minPresence) {
         this.minPresence = minPresence;
         stages = new Units.DetectionAndLandmarks(
-                models,
-                HolisticModel.FACE_DETECTION,
-                batch,
-                minDetectionConfidence,
-                HolisticModel.FACE_LANDMARK,
-                batch,
-                streams);
-        detection = stages.detection;
+                models, FACE_DETECTION, batch, minDetectionConfidence, FACE_LANDMARK, batch, streams);
         landmark = stages.landmark;
         tracks = new Track[streams];
         Arrays.setAll(tracks, i -> new Track());
@@ -82,7 +76,7 @@ final class FaceTracking implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        BatchRunner r = detection.runner;
+        BatchRunner r = stages.detection.runner;
         r.ensure(k);
         int j = 0;
         for (int i = 0; i < tracks.length; i++) {
@@ -98,7 +92,7 @@ final class FaceTracking implements AutoCloseable {
                 continue;
             }
             Track t = tracks[i];
-            List<Detection> faces = detection.decode(j++);
+            List<Detection> faces = stages.detection.decode(j++);
             if (faces.isEmpty()) {
                 t.prevFacePresent = false;
                 continue;

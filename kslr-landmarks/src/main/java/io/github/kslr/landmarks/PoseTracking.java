@@ -4,6 +4,8 @@ import static io.github.kslr.landmarks.HolisticModel.Output.HEATMAP;
 import static io.github.kslr.landmarks.HolisticModel.Output.LANDMARKS;
 import static io.github.kslr.landmarks.HolisticModel.Output.PRESENCE;
 import static io.github.kslr.landmarks.HolisticModel.Output.WORLD;
+import static io.github.kslr.landmarks.HolisticModel.POSE_DETECTION;
+import static io.github.kslr.landmarks.HolisticModel.POSE_LANDMARK;
 import static io.github.kslr.landmarks.HolisticStages.POSE_POINTS;
 import static io.github.kslr.landmarks.HolisticStages.clamp01;
 
@@ -27,7 +29,6 @@ final class PoseTracking implements AutoCloseable {
     private final boolean smooth;
     private final float minPresence;
     private final Units.DetectionAndLandmarks stages;
-    private final Detector detection;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
@@ -69,14 +70,7 @@ final class PoseTracking implements AutoCloseable {
         this.smooth = smooth;
         this.minPresence = minPresence;
         stages = new Units.DetectionAndLandmarks(
-                models,
-                HolisticModel.POSE_DETECTION,
-                batch,
-                minDetectionConfidence,
-                HolisticModel.POSE_LANDMARK,
-                batch,
-                streams);
-        detection = stages.detection;
+                models, POSE_DETECTION, batch, minDetectionConfidence, POSE_LANDMARK, batch, streams);
         landmark = stages.landmark;
         tracks = new Track[streams];
         Arrays.setAll(tracks, i -> new Track());
@@ -188,7 +182,7 @@ final class PoseTracking implements AutoCloseable {
 
     /** Pose detection on the {@code k} streams without a tracked region: their region from the best detection. */
     private void detect(ImageFrame[] frames, int k) {
-        BatchRunner r = detection.runner;
+        BatchRunner r = stages.detection.runner;
         r.ensure(k);
         int j = 0;
         for (int i = 0; i < tracks.length; i++) {
@@ -202,7 +196,7 @@ final class PoseTracking implements AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.trackedRoi == null) {
-                List<Detection> dets = detection.decode(j++);
+                List<Detection> dets = stages.detection.decode(j++);
                 ImageFrame f = frames[i];
                 t.roi = dets.isEmpty()
                         ? null
