@@ -6,47 +6,13 @@
 // Usage: node demo-test.mjs --url http://127.0.0.1:PORT/ --y4m FILE.y4m --screenshot OUT.png
 //          [--chromium /usr/bin/chromium] [--min-landmark-frames 10] [--timeout-ms 120000] [--expect-speech]
 // Prints one JSON summary line on stdout; exits 0 when every check passed, 1 with the failed checks otherwise.
-import { chromium } from 'playwright-core';
+import { parseArgs, runInBrowser } from './harness.mjs';
 
-function parseArgs(argv) {
-  const o = { chromium: '/usr/bin/chromium', minLandmarkFrames: 10, timeoutMs: 120000, expectSpeech: false };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => { if (i + 1 >= argv.length) { throw new Error(a + ' needs a value'); } return argv[++i]; };
-    if (a === '--url') o.url = next();
-    else if (a === '--y4m') o.y4m = next();
-    else if (a === '--screenshot') o.screenshot = next();
-    else if (a === '--chromium') o.chromium = next();
-    else if (a === '--min-landmark-frames') o.minLandmarkFrames = Number(next());
-    else if (a === '--timeout-ms') o.timeoutMs = Number(next());
-    else if (a === '--expect-speech') o.expectSpeech = true;
-    else throw new Error('unknown argument ' + a);
-  }
-  if (!o.url || !o.y4m || !o.screenshot) { throw new Error('--url, --y4m and --screenshot are required'); }
-  return o;
-}
+const o = parseArgs(process.argv, { url: undefined, y4m: undefined, screenshot: undefined,
+  chromium: '/usr/bin/chromium', minLandmarkFrames: 10, timeoutMs: 120000, expectSpeech: false });
+if (!o.url || !o.y4m || !o.screenshot) { throw new Error('--url, --y4m and --screenshot are required'); }
 
-const o = parseArgs(process.argv);
-const checks = [];
-const check = (name, ok, detail) => { checks.push({ name, ok: !!ok, detail }); };
-
-const browser = await chromium.launch({
-  executablePath: o.chromium,
-  headless: true,
-  // Fake camera from the .y4m; auto-accept the permission prompt. The networking flags stop Chromium from reaching
-  // for Google's hosts (a closed network refuses them).
-  args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    '--use-file-for-fake-video-capture=' + o.y4m, '--autoplay-policy=no-user-gesture-required',
-    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync'],
-});
-let summary = {};
-const pageErrors = [];
-let page = null;
-try {
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push('console: ' + m.text()); });
+await runInBrowser(o, { width: 1280, height: 800 }, async (page, check) => {
   await page.goto(o.url);
   await page.waitForFunction(() => window.kslrDemo && window.kslrDemo.connected, null, { timeout: o.timeoutMs });
 
@@ -166,18 +132,7 @@ try {
 
   const timing = await page.evaluate(() => window.kslrDemo.timing);
   const fin = await page.evaluate(() => ({ results: window.kslrDemo.results,
-    framesWithLandmarks: window.kslrDemo.framesWithLandmarks, errors: window.kslrDemo.errors }));
-  check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
-  check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
-  summary = { timing, results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
+    framesWithLandmarks: window.kslrDemo.framesWithLandmarks }));
+  return { timing, results: fin.results, framesWithLandmarks: fin.framesWithLandmarks, overlay: on, overlayOff: off,
     transcriptBeforeClear: transcriptBefore, speechClips: speech, video };
-} catch (e) {
-  let status = null;
-  try { status = page && await page.textContent('#status'); } catch (ignored) { /* page gone */ }
-  check('run', false, String(e && e.stack || e) + ` | status "${status}" | page errors: ${pageErrors.join(' | ')}`);
-} finally {
-  await browser.close();
-}
-const failed = checks.filter((c) => !c.ok);
-process.stdout.write(JSON.stringify({ ok: failed.length === 0, checks, summary }) + '\n');
-process.exit(failed.length === 0 ? 0 : 1);
+});

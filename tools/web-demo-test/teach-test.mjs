@@ -11,56 +11,19 @@
 //          [--takes 3] [--seconds 1.5] [--countdown 1] [--screenshot OUT.png] [--chromium /usr/bin/chromium]
 //          [--timeout-ms 90000]
 // Prints one JSON summary line on stdout; exits 0 when every check passed, 1 with the failed checks otherwise.
-import { chromium } from 'playwright-core';
+import { parseArgs, runInBrowser } from './harness.mjs';
 
-function parseArgs(argv) {
-  const o = { chromium: '/usr/bin/chromium', timeoutMs: 90000, takes: 3, seconds: 1.5, countdown: 1, gloss: '' };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => { if (i + 1 >= argv.length) { throw new Error(a + ' needs a value'); } return argv[++i]; };
-    if (a === '--url') o.url = next();
-    else if (a === '--y4m') o.y4m = next();
-    else if (a === '--phase') o.phase = next();
-    else if (a === '--word') o.word = next();
-    else if (a === '--gloss') o.gloss = next();
-    else if (a === '--takes') o.takes = Number(next());
-    else if (a === '--seconds') o.seconds = Number(next());
-    else if (a === '--countdown') o.countdown = Number(next());
-    else if (a === '--screenshot') o.screenshot = next();
-    else if (a === '--chromium') o.chromium = next();
-    else if (a === '--timeout-ms') o.timeoutMs = Number(next());
-    else throw new Error('unknown argument ' + a);
-  }
-  if (!o.url || !o.y4m || !o.word || !['teach', 'restart'].includes(o.phase)) {
-    throw new Error('--url, --y4m, --word and --phase teach|restart are required');
-  }
-  return o;
+const o = parseArgs(process.argv, { url: undefined, y4m: undefined, phase: undefined, word: undefined, gloss: '',
+  takes: 3, seconds: 1.5, countdown: 1, screenshot: undefined, chromium: '/usr/bin/chromium', timeoutMs: 90000 });
+if (!o.url || !o.y4m || !o.word || !['teach', 'restart'].includes(o.phase)) {
+  throw new Error('--url, --y4m, --word and --phase teach|restart are required');
 }
-
-const o = parseArgs(process.argv);
-const checks = [];
 // Milliseconds from the start to each step, in the summary (where a slow run spends its time).
 const started = Date.now();
 const marks = {};
 const mark = (name) => { marks[name] = Date.now() - started; };
-const check = (name, ok, detail) => { checks.push({ name, ok: !!ok, detail }); };
 
-const browser = await chromium.launch({
-  executablePath: o.chromium,
-  headless: true,
-  // As demo-test.mjs: fake camera from the .y4m, permission prompt accepted, no reaching for Google's hosts.
-  args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    '--use-file-for-fake-video-capture=' + o.y4m, '--autoplay-policy=no-user-gesture-required',
-    '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync'],
-});
-let summary = {};
-const pageErrors = [];
-let page = null;
-try {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push('console: ' + m.text()); });
+await runInBrowser(o, { width: 1280, height: 900 }, async (page, check) => {
   page.on('dialog', (d) => d.accept()); // Delete asks for confirmation
   mark('browser');
   await page.goto(o.url);
@@ -160,7 +123,7 @@ try {
     check('teaching a taught word again is refused with a clear message', again.error
       && again.error.code === 'bad-teach' && again.progress.includes('taught already'), JSON.stringify(again));
     mark('refused');
-    summary = { marks, teachMs, teach: st.teach, seen: st.seen, prediction: p, sentence };
+    return { marks, teachMs, teach: st.teach, seen: st.seen, prediction: p, sentence };
   } else {
     const items = await listed();
     check('the taught sign is still listed after the restart', items.length === 1 && items[0] === o.word,
@@ -188,18 +151,6 @@ try {
     check('a deleted sign is no longer recognised', later.predictions >= before.predictions + 15
       && later.recognised === before.recognised, `before ${JSON.stringify(before)}, after ${JSON.stringify(later)}`);
     mark('not recognised');
-    summary = { marks, recognition: p, afterDelete: { before, later } };
+    return { marks, recognition: p, afterDelete: { before, later } };
   }
-  const fin = await page.evaluate(() => ({ errors: window.kslrDemo.errors }));
-  check('no server errors', fin.errors.length === 0, JSON.stringify(fin.errors.slice(0, 3)));
-  check('no page errors', pageErrors.length === 0, pageErrors.slice(0, 3).join(' | '));
-} catch (e) {
-  let status = null;
-  try { status = page && await page.textContent('#status'); } catch (ignored) { /* page gone */ }
-  check('run', false, String(e && e.stack || e) + ` | status "${status}" | page errors: ${pageErrors.join(' | ')}`);
-} finally {
-  await browser.close();
-}
-const failed = checks.filter((c) => !c.ok);
-process.stdout.write(JSON.stringify({ ok: failed.length === 0, checks, summary }) + '\n');
-process.exit(failed.length === 0 ? 0 : 1);
+});

@@ -1,5 +1,7 @@
 package io.github.kslr.landmarks;
 
+import static io.github.kslr.landmarks.HolisticModel.FACE_DETECTION;
+import static io.github.kslr.landmarks.HolisticModel.FACE_LANDMARK;
 import static io.github.kslr.landmarks.HolisticModel.Output.LANDMARKS;
 import static io.github.kslr.landmarks.HolisticModel.Output.PRESENCE;
 import static io.github.kslr.landmarks.HolisticStages.FACE_POINTS;
@@ -8,7 +10,7 @@ import static io.github.kslr.landmarks.HolisticStages.clamp01;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,14 +24,12 @@ import java.util.List;
  */
 final class FaceTracking implements AutoCloseable {
     private final float minPresence;
-    private final Detector detection;
+    private final Units.DetectionAndLandmarks stages;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
-    /** One stream's face: its tracking state, croppers and this frame's result. */
-    private static final class Track implements AutoCloseable {
-        final RoiCropper detectionCrop;
-        final RoiCropper landmarkCrop;
+    /** One stream's face: its tracking state and this frame's result (its croppers are in {@code stages}). */
+    private static final class Track {
         final float[] face = new float[FACE_POINTS * 3];
         final float[] prevFace = new float[FACE_POINTS * 3];
         boolean prevFacePresent;
@@ -37,41 +37,16 @@ final class FaceTracking implements AutoCloseable {
         NormRect fromPose;
         NormRect roi;
         LandmarkSet result;
-
-        Track(RoiCropper detectionCrop, RoiCropper landmarkCrop) {
-            this.detectionCrop = detectionCrop;
-            this.landmarkCrop = landmarkCrop;
-        }
-
-        @Override
-        public void close() {
-            detectionCrop.close();
-            landmarkCrop.close();
-        }
     }
 
     /** @param batch fixed batch of both models, 0 for variable batches */
     FaceTracking(LandmarkerModels models, int streams, int batch, float minDetectionConfidence, float minPresence) {
         this.minPresence = minPresence;
-        List<AutoCloseable> made = new ArrayList<>();
-        try {
-            detection = Units.keep(
-                    made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.FACE_DETECTION, batch),
-                            HolisticModel.FACE_DETECTION,
-                            minDetectionConfidence));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.FACE_LANDMARK, batch));
-            tracks = new Track[streams];
-            for (int i = 0; i < streams; i++) {
-                RoiCropper d = Units.keep(made, Units.cropper(HolisticModel.FACE_DETECTION, detection.runner));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.FACE_LANDMARK, landmark));
-                tracks[i] = new Track(d, l);
-            }
-        } catch (RuntimeException e) {
-            Units.closeAll(made, e);
-            throw e;
-        }
+        stages = new Units.DetectionAndLandmarks(
+                models, FACE_DETECTION, batch, minDetectionConfidence, FACE_LANDMARK, batch, streams);
+        landmark = stages.landmark;
+        tracks = new Track[streams];
+        Arrays.setAll(tracks, i -> new Track());
     }
 
     /** Stream {@code stream}'s face of the last frame. */
@@ -101,12 +76,12 @@ final class FaceTracking implements AutoCloseable {
         if (k == 0) {
             return;
         }
-        BatchRunner r = detection.runner;
+        BatchRunner r = stages.detection.runner;
         r.ensure(k);
         int j = 0;
         for (int i = 0; i < tracks.length; i++) {
             if (pose.present(i)) {
-                tracks[i].detectionCrop.crop(frames[i], tracks[i].fromPose, r.input(), r.inputOffset(j++));
+                stages.detectionCrop(i).crop(frames[i], tracks[i].fromPose, r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
@@ -117,7 +92,7 @@ final class FaceTracking implements AutoCloseable {
                 continue;
             }
             Track t = tracks[i];
-            List<Detection> faces = detection.decode(j++);
+            List<Detection> faces = stages.detection.decode(j++);
             if (faces.isEmpty()) {
                 t.prevFacePresent = false;
                 continue;
@@ -142,7 +117,7 @@ final class FaceTracking implements AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.roi != null) {
-                t.landmarkCrop.crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
+                stages.landmarkCrop(i).crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
             }
         }
         landmark.run(m);
@@ -172,9 +147,6 @@ final class FaceTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(tracks));
-        all.add(detection);
-        all.add(landmark);
-        Units.closeQuietly(all);
+        stages.close();
     }
 }

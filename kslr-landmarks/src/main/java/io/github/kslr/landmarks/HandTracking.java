@@ -15,6 +15,7 @@ import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,9 +37,12 @@ final class HandTracking implements AutoCloseable {
     private final boolean palmFallback;
     private final int palmInterval;
     private final BatchRunner recrop;
+    private final Units.DetectionAndLandmarks palmThenHand;
     private final BatchRunner landmark;
     private final Detector palmDetection;
     private final Pair[] pairs;
+    // One a stream; the hand landmark and palm croppers are palmThenHand's.
+    private final RoiCropper[] recropCrops;
     private final float[] recropPoints = new float[2 * 3];
     // Batch job tables, reused: which stream (and hand side / palm) each batch item belongs to.
     private final int[] jobStream;
@@ -50,11 +54,8 @@ final class HandTracking implements AutoCloseable {
     // This frame's images, during run.
     private ImageFrame[] frames;
 
-    /** One stream's two hands: their tracking state, croppers and this frame's results. */
-    private static final class Pair implements AutoCloseable {
-        final RoiCropper recropCrop;
-        final RoiCropper landmarkCrop;
-        final RoiCropper palmCrop;
+    /** One stream's two hands: their tracking state and this frame's results. */
+    private static final class Pair {
         final float[] letterboxPad = new float[2];
         final boolean[] needPalm = new boolean[2];
         final LandmarkSet[] hands = new LandmarkSet[2];
@@ -68,22 +69,9 @@ final class HandTracking implements AutoCloseable {
         final NormRect[] palmRoi = new NormRect[2];
         int palms;
 
-        Pair(RoiCropper recropCrop, RoiCropper landmarkCrop, RoiCropper palmCrop) {
-            this.recropCrop = recropCrop;
-            this.landmarkCrop = landmarkCrop;
-            this.palmCrop = palmCrop;
-        }
-
         void reset() {
             prevHandPresent[LEFT] = prevHandPresent[RIGHT] = false;
             framesSincePalmSearch = 0;
-        }
-
-        @Override
-        public void close() {
-            recropCrop.close();
-            landmarkCrop.close();
-            palmCrop.close();
         }
     }
 
@@ -113,24 +101,28 @@ final class HandTracking implements AutoCloseable {
         List<AutoCloseable> made = new ArrayList<>();
         try {
             recrop = Units.keep(made, Units.runner(models, HolisticModel.HAND_RECROP, perHandPair));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.HAND_LANDMARK, perHandPair));
-            palmDetection = Units.keep(
+            palmThenHand = Units.keep(
                     made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.PALM_DETECTION, perPart),
+                    new Units.DetectionAndLandmarks(
+                            models,
                             HolisticModel.PALM_DETECTION,
-                            0.5f));
-            pairs = new Pair[streams];
+                            perPart,
+                            0.5f,
+                            HolisticModel.HAND_LANDMARK,
+                            perHandPair,
+                            streams));
+            recropCrops = new RoiCropper[streams];
             for (int i = 0; i < streams; i++) {
-                RoiCropper r = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.HAND_LANDMARK, landmark));
-                RoiCropper p = Units.keep(made, Units.cropper(HolisticModel.PALM_DETECTION, palmDetection.runner));
-                pairs[i] = new Pair(r, l, p);
+                recropCrops[i] = Units.keep(made, Units.cropper(HolisticModel.HAND_RECROP, recrop));
             }
         } catch (RuntimeException e) {
             Units.closeAll(made, e);
             throw e;
         }
+        landmark = palmThenHand.landmark;
+        palmDetection = palmThenHand.detection;
+        pairs = new Pair[streams];
+        Arrays.setAll(pairs, i -> new Pair());
         int jobs = 2 * streams;
         jobStream = new int[jobs];
         jobSide = new int[jobs];
@@ -195,7 +187,7 @@ final class HandTracking implements AutoCloseable {
         }
         recrop.ensure(k);
         for (int j = 0; j < k; j++) {
-            pairs[jobStream[j]].recropCrop.crop(frames[jobStream[j]], jobRoi[j], recrop.input(), recrop.inputOffset(j));
+            recropCrops[jobStream[j]].crop(frames[jobStream[j]], jobRoi[j], recrop.input(), recrop.inputOffset(j));
         }
         recrop.run(k);
         for (int j = 0; j < k; j++) {
@@ -249,8 +241,9 @@ final class HandTracking implements AutoCloseable {
         landmark.ensure(k);
         for (int j = 0; j < k; j++) {
             if (HolisticStages.usable(jobRoi[j])) {
-                pairs[jobStream[j]].landmarkCrop.crop(
-                        frames[jobStream[j]], jobRoi[j], landmark.input(), landmark.inputOffset(batch++));
+                palmThenHand
+                        .landmarkCrop(jobStream[j])
+                        .crop(frames[jobStream[j]], jobRoi[j], landmark.input(), landmark.inputOffset(batch++));
             }
         }
         if (batch > 0) {
@@ -340,7 +333,7 @@ final class HandTracking implements AutoCloseable {
         for (int i = 0; i < pairs.length; i++) {
             Pair s = pairs[i];
             if (s.searchPalms) {
-                s.palmCrop.crop(frames[i], letterbox(i), r.input(), r.inputOffset(j++));
+                palmThenHand.detectionCrop(i).crop(frames[i], letterbox(i), r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
@@ -413,10 +406,9 @@ final class HandTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(pairs));
+        List<AutoCloseable> all = new ArrayList<>(List.of(recropCrops));
         all.add(recrop);
-        all.add(landmark);
-        all.add(palmDetection);
+        all.add(palmThenHand);
         Units.closeQuietly(all);
     }
 }

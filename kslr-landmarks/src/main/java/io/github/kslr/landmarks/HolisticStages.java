@@ -98,21 +98,20 @@ final class HolisticStages {
             int w,
             int h) {
         // Object scale for the filters comes from the unfiltered auxiliary landmarks.
-        NormRect objectRoi = Geometry.alignmentRect(
-                pose[AUX_CENTRE * 4],
-                pose[AUX_CENTRE * 4 + 1],
-                pose[AUX_SCALE * 4],
-                pose[AUX_SCALE * 4 + 1],
-                w,
-                h,
-                Math.PI / 2);
+        NormRect objectRoi = auxiliaryRect(pose, w, h);
         double objectScale = (objectRoi.width() * w + objectRoi.height() * h) / 2.0;
         if (smooth) {
             poseSmoother.apply(pose, 0, 4, true, true, tUs, w, h, objectScale);
             worldSmoother.apply(world, 0, 4, true, false, tUs, w, h, objectScale);
         }
         auxSmoother.apply(pose, PoseLandmark.COUNT * 4, 4, true, true, tUs, w, h, objectScale);
-        NormRect next = Geometry.alignmentRect(
+        NormRect next = auxiliaryRect(pose, w, h);
+        return Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
+    }
+
+    /** The alignment rectangle of the pose's two auxiliary landmarks (centre and scale point) in a w x h image. */
+    private static NormRect auxiliaryRect(float[] pose, int w, int h) {
+        return Geometry.alignmentRect(
                 pose[AUX_CENTRE * 4],
                 pose[AUX_CENTRE * 4 + 1],
                 pose[AUX_SCALE * 4],
@@ -120,7 +119,6 @@ final class HolisticStages {
                 w,
                 h,
                 Math.PI / 2);
-        return Geometry.transform(next, w, h, 1.25f, 1.25f, 0f, 0f, true);
     }
 
     /** The re-crop model's input region from the pose's wrist, pinky and index on {@code side}. */

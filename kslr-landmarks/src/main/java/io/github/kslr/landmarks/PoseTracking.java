@@ -4,6 +4,8 @@ import static io.github.kslr.landmarks.HolisticModel.Output.HEATMAP;
 import static io.github.kslr.landmarks.HolisticModel.Output.LANDMARKS;
 import static io.github.kslr.landmarks.HolisticModel.Output.PRESENCE;
 import static io.github.kslr.landmarks.HolisticModel.Output.WORLD;
+import static io.github.kslr.landmarks.HolisticModel.POSE_DETECTION;
+import static io.github.kslr.landmarks.HolisticModel.POSE_LANDMARK;
 import static io.github.kslr.landmarks.HolisticStages.POSE_POINTS;
 import static io.github.kslr.landmarks.HolisticStages.clamp01;
 
@@ -11,7 +13,7 @@ import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.PoseLandmark;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,14 +28,12 @@ final class PoseTracking implements AutoCloseable {
     private final boolean video;
     private final boolean smooth;
     private final float minPresence;
-    private final Detector detection;
+    private final Units.DetectionAndLandmarks stages;
     private final BatchRunner landmark;
     private final Track[] tracks;
 
-    /** One stream's pose: its tracking state, croppers and this frame's result. */
-    private static final class Track implements AutoCloseable {
-        final RoiCropper detectionCrop;
-        final RoiCropper landmarkCrop;
+    /** One stream's pose: its tracking state and this frame's result (its croppers are in {@code stages}). */
+    private static final class Track {
         final float[] pose = new float[POSE_POINTS * 4];
         final float[] world = new float[PoseLandmark.COUNT * 4];
         final float[] letterboxPad = new float[2];
@@ -46,22 +46,11 @@ final class PoseTracking implements AutoCloseable {
         boolean present;
         float presence;
 
-        Track(RoiCropper detectionCrop, RoiCropper landmarkCrop) {
-            this.detectionCrop = detectionCrop;
-            this.landmarkCrop = landmarkCrop;
-        }
-
         void reset() {
             trackedRoi = null;
             poseSmoother.reset();
             worldSmoother.reset();
             auxSmoother.reset();
-        }
-
-        @Override
-        public void close() {
-            detectionCrop.close();
-            landmarkCrop.close();
         }
     }
 
@@ -80,25 +69,11 @@ final class PoseTracking implements AutoCloseable {
         this.video = video;
         this.smooth = smooth;
         this.minPresence = minPresence;
-        List<AutoCloseable> made = new ArrayList<>();
-        try {
-            detection = Units.keep(
-                    made,
-                    new Detector(
-                            Units.runner(models, HolisticModel.POSE_DETECTION, batch),
-                            HolisticModel.POSE_DETECTION,
-                            minDetectionConfidence));
-            landmark = Units.keep(made, Units.runner(models, HolisticModel.POSE_LANDMARK, batch));
-            tracks = new Track[streams];
-            for (int i = 0; i < streams; i++) {
-                RoiCropper d = Units.keep(made, Units.cropper(HolisticModel.POSE_DETECTION, detection.runner));
-                RoiCropper l = Units.keep(made, Units.cropper(HolisticModel.POSE_LANDMARK, landmark));
-                tracks[i] = new Track(d, l);
-            }
-        } catch (RuntimeException e) {
-            Units.closeAll(made, e);
-            throw e;
-        }
+        stages = new Units.DetectionAndLandmarks(
+                models, POSE_DETECTION, batch, minDetectionConfidence, POSE_LANDMARK, batch, streams);
+        landmark = stages.landmark;
+        tracks = new Track[streams];
+        Arrays.setAll(tracks, i -> new Track());
     }
 
     /** Stream {@code stream}'s pose was found in the last frame. */
@@ -157,7 +132,7 @@ final class PoseTracking implements AutoCloseable {
             for (int i = 0; i < tracks.length; i++) {
                 Track t = tracks[i];
                 if (t.roi != null) {
-                    t.landmarkCrop.crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
+                    stages.landmarkCrop(i).crop(frames[i], t.roi, landmark.input(), landmark.inputOffset(j++));
                 }
             }
             landmark.run(k);
@@ -207,13 +182,13 @@ final class PoseTracking implements AutoCloseable {
 
     /** Pose detection on the {@code k} streams without a tracked region: their region from the best detection. */
     private void detect(ImageFrame[] frames, int k) {
-        BatchRunner r = detection.runner;
+        BatchRunner r = stages.detection.runner;
         r.ensure(k);
         int j = 0;
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.trackedRoi == null) {
-                t.detectionCrop.crop(frames[i], letterbox(frames[i], t), r.input(), r.inputOffset(j++));
+                stages.detectionCrop(i).crop(frames[i], letterbox(frames[i], t), r.input(), r.inputOffset(j++));
             }
         }
         r.run(k);
@@ -221,7 +196,7 @@ final class PoseTracking implements AutoCloseable {
         for (int i = 0; i < tracks.length; i++) {
             Track t = tracks[i];
             if (t.trackedRoi == null) {
-                List<Detection> dets = detection.decode(j++);
+                List<Detection> dets = stages.detection.decode(j++);
                 ImageFrame f = frames[i];
                 t.roi = dets.isEmpty()
                         ? null
@@ -236,9 +211,6 @@ final class PoseTracking implements AutoCloseable {
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(tracks));
-        all.add(detection);
-        all.add(landmark);
-        Units.closeQuietly(all);
+        stages.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.kslr.landmarks;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,75 @@ final class Units {
             } catch (Exception suppressed) {
                 failure.addSuppressed(suppressed);
             }
+        }
+    }
+
+    /**
+     * A detection stage, a landmark stage and one cropper a stream for each: what a tracking unit owns for MediaPipe's
+     * detect-then-landmark step (pose or face detection with their landmarks; palm detection with the hand landmarks).
+     * Made as one, so that a failure part way frees what was made, and freed as one by {@link #close()}.
+     *
+     * <p><b>Thread-safety.</b> Not thread-safe: owned by one tracking unit.
+     */
+    static final class DetectionAndLandmarks implements AutoCloseable {
+        final Detector detection;
+        final BatchRunner landmark;
+        private final RoiCropper[] detectionCrops;
+        private final RoiCropper[] landmarkCrops;
+
+        /**
+         * @param detectionBatch fixed batch of the detection model, 0 for variable batches
+         * @param landmarkBatch  fixed batch of the landmark model, 0 for variable batches
+         */
+        DetectionAndLandmarks(
+                LandmarkerModels models,
+                HolisticModel detectionModel,
+                int detectionBatch,
+                float minDetectionConfidence,
+                HolisticModel landmarkModel,
+                int landmarkBatch,
+                int streams) {
+            List<AutoCloseable> made = new ArrayList<>();
+            try {
+                detection = keep(
+                        made,
+                        new Detector(
+                                runner(models, detectionModel, detectionBatch),
+                                detectionModel,
+                                minDetectionConfidence));
+                landmark = keep(made, runner(models, landmarkModel, landmarkBatch));
+                detectionCrops = new RoiCropper[streams];
+                landmarkCrops = new RoiCropper[streams];
+                for (int i = 0; i < streams; i++) {
+                    detectionCrops[i] = keep(made, cropper(detectionModel, detection.runner));
+                    landmarkCrops[i] = keep(made, cropper(landmarkModel, landmark));
+                }
+            } catch (RuntimeException e) {
+                closeAll(made, e);
+                throw e;
+            }
+        }
+
+        /** Stream {@code stream}'s cropper for the detection model's input. */
+        RoiCropper detectionCrop(int stream) {
+            return detectionCrops[stream];
+        }
+
+        /** Stream {@code stream}'s cropper for the landmark model's input. */
+        RoiCropper landmarkCrop(int stream) {
+            return landmarkCrops[stream];
+        }
+
+        @Override
+        public void close() {
+            List<AutoCloseable> all = new ArrayList<>();
+            for (int i = 0; i < detectionCrops.length; i++) {
+                all.add(detectionCrops[i]);
+                all.add(landmarkCrops[i]);
+            }
+            all.add(detection);
+            all.add(landmark);
+            closeQuietly(all);
         }
     }
 

@@ -85,42 +85,21 @@ public record Augmentation(
 
     /** The same augmentation with another hand-dropout chance. */
     public Augmentation withHandDropout(double chance) {
-        return new Augmentation(
-                flipProbability,
-                maxRotationDegrees,
-                minScale,
-                maxAspect,
-                maxShift,
-                noise,
-                tempoProbability,
-                minSpeed,
-                maxSpeed,
-                maxStart,
-                chance,
-                timeMask,
-                noSignHandMix);
+        return withPartChances(chance, timeMask, noSignHandMix);
     }
 
     /** The same augmentation with another time-masking chance. */
     public Augmentation withTimeMask(double chance) {
-        return new Augmentation(
-                flipProbability,
-                maxRotationDegrees,
-                minScale,
-                maxAspect,
-                maxShift,
-                noise,
-                tempoProbability,
-                minSpeed,
-                maxSpeed,
-                maxStart,
-                handDropout,
-                chance,
-                noSignHandMix);
+        return withPartChances(handDropout, chance, noSignHandMix);
     }
 
     /** The same augmentation with another no-sign hand-mixing chance. */
     public Augmentation withNoSignHandMix(double chance) {
+        return withPartChances(handDropout, timeMask, chance);
+    }
+
+    /** The same augmentation with other chances of the three that remove or replace parts. */
+    private Augmentation withPartChances(double handDropoutChance, double timeMaskChance, double noSignHandMixChance) {
         return new Augmentation(
                 flipProbability,
                 maxRotationDegrees,
@@ -132,9 +111,9 @@ public record Augmentation(
                 minSpeed,
                 maxSpeed,
                 maxStart,
-                handDropout,
-                timeMask,
-                chance);
+                handDropoutChance,
+                timeMaskChance,
+                noSignHandMixChance);
     }
 
     /**

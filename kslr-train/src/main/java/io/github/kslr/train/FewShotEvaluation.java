@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,16 +136,20 @@ public final class FewShotEvaluation {
         }
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
-        public CrossValidation.Report.Spread spread(
-                int shots, boolean background, java.util.function.ToDoubleFunction<Outcome> figure) {
+        public CrossValidation.Report.Spread spread(int shots, boolean background, ToDoubleFunction<Outcome> figure) {
             return spread(shots, background ? RUN_TIME : THRESHOLD_ONLY, figure);
         }
 
         /** The mean and spread of a figure of one rule over the folds and draws of {@code shots} takes. */
-        public CrossValidation.Report.Spread spread(
-                int shots, String rule, java.util.function.ToDoubleFunction<Outcome> figure) {
+        public CrossValidation.Report.Spread spread(int shots, String rule, ToDoubleFunction<Outcome> figure) {
+            return spread(shots, rule, o -> true, figure);
+        }
+
+        /** The same over the outcomes that {@code which} also keeps (one fold's, say). */
+        private CrossValidation.Report.Spread spread(
+                int shots, String rule, Predicate<Outcome> which, ToDoubleFunction<Outcome> figure) {
             return CrossValidation.spread(outcomes.stream()
-                    .filter(o -> o.shots() == shots && o.rule().equals(rule))
+                    .filter(o -> o.shots() == shots && o.rule().equals(rule) && which.test(o))
                     .mapToDouble(figure)
                     .toArray());
         }
@@ -228,19 +234,7 @@ public final class FewShotEvaluation {
                 for (int k : shotCounts) {
                     for (int f = 1; f <= foldCount; f++) {
                         int ff = f;
-                        double[][] v = outcomes.stream()
-                                .filter(o -> o.fold() == ff
-                                        && o.shots() == k
-                                        && o.rule().equals(rule))
-                                .map(o -> new double[] {
-                                    o.accuracy(),
-                                    o.falseAccept(),
-                                    o.noSignFalseAccept(),
-                                    o.otherFalseAccept(),
-                                    o.rejected(),
-                                    o.unseenFalseAccept()
-                                })
-                                .toArray(double[][]::new);
+                        Predicate<Outcome> fold = o -> o.fold() == ff;
                         sb.append(String.format(
                                 Locale.ROOT,
                                 "fold %d %d-shot %s: accuracy %s, false accept %s"
@@ -248,12 +242,14 @@ public final class FewShotEvaluation {
                                 f,
                                 k,
                                 rule,
-                                column(v, 0),
-                                column(v, 1),
-                                column(v, 2),
-                                column(v, 3),
-                                unseen ? ", unseen signs " + column(v, 5) : "",
-                                column(v, 4)));
+                                brief(spread(k, rule, fold, Outcome::accuracy)),
+                                brief(spread(k, rule, fold, Outcome::falseAccept)),
+                                brief(spread(k, rule, fold, Outcome::noSignFalseAccept)),
+                                brief(spread(k, rule, fold, Outcome::otherFalseAccept)),
+                                unseen
+                                        ? ", unseen signs " + brief(spread(k, rule, fold, Outcome::unseenFalseAccept))
+                                        : "",
+                                brief(spread(k, rule, fold, Outcome::rejected))));
                     }
                 }
             }
@@ -284,12 +280,8 @@ public final class FewShotEvaluation {
             return sb.toString();
         }
 
-        private static String column(double[][] rows, int c) {
-            double[] v = new double[rows.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = rows[i][c];
-            }
-            CrossValidation.Report.Spread sp = CrossValidation.spread(v);
+        /** The per-fold lines' short form of a spread: mean and standard deviation to three places. */
+        private static String brief(CrossValidation.Report.Spread sp) {
             return String.format(Locale.ROOT, "%.3f +- %.3f", sp.mean(), sp.std());
         }
     }
@@ -409,6 +401,9 @@ public final class FewShotEvaluation {
             }
             rules.add(c);
         }
+        // Scored in this order: the calibrated threshold, then the rules.
+        List<String> names = new ArrayList<>(List.of(THRESHOLD_ONLY));
+        rules.forEach(r -> names.add(r.name()));
         TrainingConfig embedderConfig = config.toBuilder()
                 .architecture(NetworkFamily.COSINE_TCN)
                 .ensemble(1)
@@ -440,22 +435,9 @@ public final class FewShotEvaluation {
                                 kind -> EmbedderBackground.prototypes(data, emb, e, noSign, fl, kind));
                 scored.add(new OpenSetRejection((float) rule.threshold(), (float) rule.margin(), bg, e));
             }
-            List<String> names = new ArrayList<>(List.of(THRESHOLD_ONLY));
-            rules.forEach(r -> names.add(r.name()));
             int[][] halves = unseenNegatives
-                    ? new int[][] {
-                        IntStream.range(0, fl.size())
-                                .filter(i -> i % 2 == 0)
-                                .mapToObj(fl::get)
-                                .mapToInt(data.labels()::indexOf)
-                                .toArray(),
-                        IntStream.range(0, fl.size())
-                                .filter(i -> i % 2 == 1)
-                                .mapToObj(fl::get)
-                                .mapToInt(data.labels()::indexOf)
-                                .toArray()
-                    }
-                    : new int[][] {fl.stream().mapToInt(data.labels()::indexOf).toArray()};
+                    ? new int[][] {labelIndices(data, fl, 0, 2), labelIndices(data, fl, 1, 2)}
+                    : new int[][] {labelIndices(data, fl, 0, 1)};
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
                     for (int h = 0; h < halves.length; h++) {
@@ -509,9 +491,15 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        List<String> ruleNames = new ArrayList<>(List.of(THRESHOLD_ONLY));
-        rules.forEach(r -> ruleNames.add(r.name()));
-        return new Report(outcomes, foldLabels, embedderConfig.toString(), ruleNames, unseenNegatives);
+        return new Report(outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives);
+    }
+
+    /** The label indices of every {@code step}-th label of {@code labels} from {@code first} (alternate halves). */
+    private static int[] labelIndices(SignDataset data, List<String> labels, int first, int step) {
+        return IntStream.iterate(first, i -> i < labels.size(), i -> i + step)
+                .mapToObj(labels::get)
+                .mapToInt(data.labels()::indexOf)
+                .toArray();
     }
 
     private static String f4(double v) {

@@ -144,17 +144,10 @@ public final class Perturbations {
 
     /** Applies {@code x' = (x - cx) * sx + cx + dx}, same for y, to present points, in place. */
     public void affine(float[] data, int off, int frames, float sx, float sy, float cx, float cy, float dx, float dy) {
-        for (int f = 0; f < frames; f++) {
-            int b = off + f * frameSize;
-            for (int p = 0; p < xColumns.length; p++) {
-                int xc = b + xColumns[p];
-                int yc = b + yColumns[p];
-                if (data[xc] != 0f || data[yc] != 0f) {
-                    data[xc] = (data[xc] - cx) * sx + cx + dx;
-                    data[yc] = (data[yc] - cy) * sy + cy + dy;
-                }
-            }
-        }
+        forEachPresentPoint(data, off, frames, (xc, yc) -> {
+            data[xc] = (data[xc] - cx) * sx + cx + dx;
+            data[yc] = (data[yc] - cy) * sy + cy + dy;
+        });
     }
 
     /** The suite's shift: add {@code (dx, dy)} to present points, in place. */
@@ -211,36 +204,22 @@ public final class Perturbations {
 
     /** Adds Gaussian noise of standard deviation {@code sigma} to x and y of present points, in place. */
     public void noise(float[] data, int off, int frames, float sigma, java.util.Random r) {
-        for (int f = 0; f < frames; f++) {
-            int b = off + f * frameSize;
-            for (int p = 0; p < xColumns.length; p++) {
-                int xc = b + xColumns[p];
-                int yc = b + yColumns[p];
-                if (data[xc] != 0f || data[yc] != 0f) {
-                    data[xc] += (float) (sigma * r.nextGaussian());
-                    data[yc] += (float) (sigma * r.nextGaussian());
-                }
-            }
-        }
+        forEachPresentPoint(data, off, frames, (xc, yc) -> {
+            data[xc] += (float) (sigma * r.nextGaussian());
+            data[yc] += (float) (sigma * r.nextGaussian());
+        });
     }
 
     /** Rotates present points by {@code radians} about {@code (cx, cy)}, in place. */
     public void rotate(float[] data, int off, int frames, double radians, float cx, float cy) {
         float cos = (float) StrictMath.cos(radians);
         float sin = (float) StrictMath.sin(radians);
-        for (int f = 0; f < frames; f++) {
-            int b = off + f * frameSize;
-            for (int p = 0; p < xColumns.length; p++) {
-                int xc = b + xColumns[p];
-                int yc = b + yColumns[p];
-                if (data[xc] != 0f || data[yc] != 0f) {
-                    float x = data[xc] - cx;
-                    float y = data[yc] - cy;
-                    data[xc] = cx + cos * x - sin * y;
-                    data[yc] = cy + sin * x + cos * y;
-                }
-            }
-        }
+        forEachPresentPoint(data, off, frames, (xc, yc) -> {
+            float x = data[xc] - cx;
+            float y = data[yc] - cy;
+            data[xc] = cx + cos * x - sin * y;
+            data[yc] = cy + sin * x + cos * y;
+        });
     }
 
     /**
@@ -254,6 +233,29 @@ public final class Perturbations {
         for (int t = 0; t < frames; t++) {
             int s = (int) Math.min(Math.max(Math.round(start + t * speed), 0), frames - 1);
             System.arraycopy(src, srcOff + s * frameSize, dst, dstOff + t * frameSize, frameSize);
+        }
+    }
+
+    /** What {@link #forEachPresentPoint} does to one point, given the indices of its x and y values. */
+    @FunctionalInterface
+    private interface PointUpdate {
+        void apply(int x, int y);
+    }
+
+    /**
+     * Runs {@code update} on each present point of {@code frames} frames from {@code off} (a point is present when x
+     * or y is not 0; a missing point stays 0, as the landmarker writes it).
+     */
+    private void forEachPresentPoint(float[] data, int off, int frames, PointUpdate update) {
+        for (int f = 0; f < frames; f++) {
+            int b = off + f * frameSize;
+            for (int p = 0; p < xColumns.length; p++) {
+                int xc = b + xColumns[p];
+                int yc = b + yColumns[p];
+                if (data[xc] != 0f || data[yc] != 0f) {
+                    update.apply(xc, yc);
+                }
+            }
         }
     }
 

@@ -195,17 +195,10 @@ public final class DemoServer implements AutoCloseable {
             Checks.notNull(sessions, "sessions");
             Checks.notNull(host, "host");
             checkBindAddress(host);
-            if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_CEILING) {
-                throw new InvalidInputException(
-                        "maxConnections must be in 1.." + MAX_CONNECTIONS_CEILING + ", was " + maxConnections);
-            }
-            if (maxQueuedFrames < 1 || maxQueuedFrames > 1000) {
-                throw new InvalidInputException("maxQueuedFrames must be in 1..1000, was " + maxQueuedFrames);
-            }
+            checkWithin(maxConnections, 1, MAX_CONNECTIONS_CEILING, "maxConnections");
+            checkWithin(maxQueuedFrames, 1, 1000, "maxQueuedFrames");
             AllowedHosts hosts = AllowedHosts.of(host, allowedHosts);
-            if (port < 0 || port > 65535) {
-                throw new InvalidInputException("port must be in 0..65535, was " + port);
-            }
+            checkWithin(port, 0, 65535, "port");
             Checks.positive(maxFrameBytes, "maxFrameBytes");
             if (maxFrameBytes > MAX_FRAME_BYTES_CEILING) {
                 throw new InvalidInputException(
@@ -218,6 +211,13 @@ public final class DemoServer implements AutoCloseable {
                 checkVideo(video);
             }
             return new DemoServer(this, hosts);
+        }
+    }
+
+    /** Throws unless {@code min <= value <= max}, naming the option. */
+    private static void checkWithin(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new InvalidInputException(name + " must be in " + min + ".." + max + ", was " + value);
         }
     }
 

@@ -9,33 +9,28 @@ package io.github.kslr.tools.tflite;
 final class BuiltinOptions {
     private BuiltinOptions() {}
 
-    /** {@code Conv2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 fused_activation_function, 4/5 dilation w/h. */
-    record Conv2D(Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW, int dilationH) {
-        static Conv2D read(FbTable t) {
-            return new Conv2D(
-                    Padding.of(t.getByte(0, 0)),
-                    t.getInt(1, 0),
-                    t.getInt(2, 0),
-                    Activation.of(t.getByte(3, 0)),
-                    t.getInt(4, 1),
-                    t.getInt(5, 1));
-        }
-    }
-
     /**
-     * {@code DepthwiseConv2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 depth_multiplier (not needed: the weights'
-     * shape says it), 4 fused_activation_function, 5/6 dilation w/h.
+     * {@code Conv2DOptions}: 0 padding, 1 stride_w, 2 stride_h, 3 fused_activation_function, 4/5 dilation w/h; and
+     * {@code DepthwiseConv2DOptions}: the same fields, with 3 depth_multiplier (not needed: the weights' shape says it)
+     * put before the activation, so the activation and dilations sit one slot later.
      */
-    record DepthwiseConv2D(
-            Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW, int dilationH) {
-        static DepthwiseConv2D read(FbTable t) {
-            return new DepthwiseConv2D(
+    record Conv(Padding padding, int strideW, int strideH, Activation fusedActivation, int dilationW, int dilationH) {
+        static Conv readConv2D(FbTable t) {
+            return read(t, 3);
+        }
+
+        static Conv readDepthwiseConv2D(FbTable t) {
+            return read(t, 4);
+        }
+
+        private static Conv read(FbTable t, int activationSlot) {
+            return new Conv(
                     Padding.of(t.getByte(0, 0)),
                     t.getInt(1, 0),
                     t.getInt(2, 0),
-                    Activation.of(t.getByte(4, 0)),
-                    t.getInt(5, 1),
-                    t.getInt(6, 1));
+                    Activation.of(t.getByte(activationSlot, 0)),
+                    t.getInt(activationSlot + 1, 1),
+                    t.getInt(activationSlot + 2, 1));
         }
     }
 

@@ -11,46 +11,14 @@ final class ConvolutionOps {
     private ConvolutionOps() {}
 
     static void conv2d(Conversion c, int[] in, int out, FbTable options) {
-        BuiltinOptions.Conv2D o = BuiltinOptions.Conv2D.read(options);
-        conv(
-                c,
-                in,
-                out,
-                false,
-                o.padding(),
-                o.strideW(),
-                o.strideH(),
-                o.fusedActivation(),
-                o.dilationW(),
-                o.dilationH());
+        conv(c, in, out, false, BuiltinOptions.Conv.readConv2D(options));
     }
 
     static void depthwiseConv2d(Conversion c, int[] in, int out, FbTable options) {
-        BuiltinOptions.DepthwiseConv2D o = BuiltinOptions.DepthwiseConv2D.read(options);
-        conv(
-                c,
-                in,
-                out,
-                true,
-                o.padding(),
-                o.strideW(),
-                o.strideH(),
-                o.fusedActivation(),
-                o.dilationW(),
-                o.dilationH());
+        conv(c, in, out, true, BuiltinOptions.Conv.readDepthwiseConv2D(options));
     }
 
-    private static void conv(
-            Conversion c,
-            int[] in,
-            int out,
-            boolean depthwise,
-            Padding padding,
-            int strideW,
-            int strideH,
-            Activation act,
-            int dilW,
-            int dilH) {
+    private static void conv(Conversion c, int[] in, int out, boolean depthwise, BuiltinOptions.Conv o) {
         Conversion.Act x = c.toNchw(c.requireAct(in[0]));
         Conversion.Const w = c.requireConst(in[1], "weights");
         int[] xs = x.shape();
@@ -73,17 +41,17 @@ final class ConvolutionOps {
         if (in.length > 2 && in[2] >= 0) {
             inputs.add(c.constInput(c.requireConst(in[2], "bias"), null, null));
         }
-        int[] ph = padding.pads(xs[1], kh, strideH, dilH, os[1]);
-        int[] pw = padding.pads(xs[2], kw, strideW, dilW, os[2]);
+        int[] ph = o.padding().pads(xs[1], kh, o.strideH(), o.dilationH(), os[1]);
+        int[] pw = o.padding().pads(xs[2], kw, o.strideW(), o.dilationW(), os[2]);
         c.emit(
                 "Conv",
                 inputs,
                 out,
                 true,
-                act,
+                o.fusedActivation(),
                 ints("kernel_shape", kh, kw),
-                ints("strides", strideH, strideW),
-                ints("dilations", dilH, dilW),
+                ints("strides", o.strideH(), o.strideW()),
+                ints("dilations", o.dilationH(), o.dilationW()),
                 ints("pads", ph[0], pw[0], ph[1], pw[1]),
                 OnnxGraphWriter.intAttr("group", group));
     }
