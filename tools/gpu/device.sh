@@ -25,19 +25,8 @@ assemble() {
   fi
 }
 
-# Stand-ins for ffprobe/ffmpeg that replay the pre-decoded clip, for the landmarker benchmark's decoder.
-video_shims() {
-  [[ -f "$KIT_HOME/frames.rgb" ]] || return 0
-  mkdir -p "$KIT_HOME/shims"
-  printf '#!/bin/sh\ntr x , < "%s"\n' "$KIT_HOME/frames.size" > "$KIT_HOME/shims/ffprobe"
-  printf '#!/bin/sh\ncat "%s"\n' "$KIT_HOME/frames.rgb" > "$KIT_HOME/shims/ffmpeg"
-  chmod +x "$KIT_HOME/shims/ffprobe" "$KIT_HOME/shims/ffmpeg"
-  export PATH="$KIT_HOME/shims:$PATH"
-}
-
 java_cmd() {
   assemble
-  video_shims
   export LD_LIBRARY_PATH="$KIT_HOME/stage/lib:$CUDA_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   # CPU_PIN=1: the CPU rows' "same host limited to 2 cores" (JMH's forked JVM inherits the affinity).
   ${CPU_PIN:+taskset -c 0,1} "$KIT_HOME/stage/jre/bin/java" -Donnxruntime.native.path="$KIT_HOME/stage/lib" "$@"
@@ -98,8 +87,8 @@ case "${1:-}" in
     shopt -s nullglob
     for f in gpu-kit/base.part-* gpu-kit/app.part-* gpu-kit/SHA256SUMS; do cp "$f" "$KIT_HOME/parts/"; done
     if [[ -f gpu-kit/frames.rgb.xz ]]; then
-      # The GPU machine has no ffmpeg: the landmarker benchmark's clip arrives pre-decoded (raw RGB, WIDTHxHEIGHT
-      # in gpu-kit/frames.size) and tiny ffprobe/ffmpeg stand-ins replay it (see video_shims below).
+      # The kit carries no FFmpeg: the landmarker benchmark's clip arrives decoded (raw RGB, WIDTHxHEIGHT in
+      # gpu-kit/frames.size), which the benchmarks read as a clip given as frames.rgb.
       xz -dc gpu-kit/frames.rgb.xz > "$KIT_HOME/frames.rgb"
       cp gpu-kit/frames.size "$KIT_HOME/frames.size"
     fi

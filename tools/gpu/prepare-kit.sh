@@ -61,6 +61,8 @@ unzip -Z1 "$APP/benchmarks.jar" | grep -E '^org/bytedeco/opencv/linux-x86_64/(py
   | grep -v -E '/lib(jni)?opencv_(core|imgproc)\.so' > "$APP/unused.txt" || true
 echo 'org/bytedeco/openblas/linux-x86_64/libjniopenblas_full.so' >> "$APP/unused.txt"
 unzip -Z1 "$APP/benchmarks.jar" 'org/bytedeco/openblas/linux-x86_64/include/*' >> "$APP/unused.txt" 2>/dev/null || true
+# FFmpeg's natives too: the kit's clip travels decoded (frames.rgb, below), which the benchmarks read without FFmpeg.
+unzip -Z1 "$APP/benchmarks.jar" 'org/bytedeco/ffmpeg/linux-x86_64/*' >> "$APP/unused.txt" 2>/dev/null || true
 zip -q -d "$APP/benchmarks.jar" -@ < "$APP/unused.txt" >/dev/null
 rm "$APP/unused.txt"
 (cd "$APP" && unzip -q "$JARS/onnxruntime_gpu-$ORT_VERSION.jar" 'ai/onnxruntime/*.class' \
@@ -72,16 +74,18 @@ fi
 
 if [[ $WHAT == data || $WHAT == all ]]; then
   # The benchmarks' inputs from ../shared (never committed; sent to the machine only): the test-voice graph and
-  # recipe for KhmerSpeechBenchmark, and 30 pre-decoded frames of the signing clip for LandmarkerBenchmark (the GPU
-  # machine has no ffmpeg; device.sh replays them through ffprobe/ffmpeg stand-ins).
+  # recipe for KhmerSpeechBenchmark, and 30 frames of the signing clip for LandmarkerBenchmark, decoded here by the
+  # benchmarks' own decoder (ClipFrames: javacv's FFmpeg, no ffmpeg program) so that the kit carries no FFmpeg; the
+  # benchmarks read frames.rgb with its frames.size as a clip.
   SHARED="${KSLR_SHARED:-$ROOT/../shared}"
   mkdir -p "$ROOT/gpu-kit/shared/fixtures/tts"
   cp "$SHARED"/fixtures/tts/{mms-khm-architecture.onnx,mms-khm-architecture.recipe.json,vocab.json,tokenizer_config.json,config.json} \
     "$ROOT/gpu-kit/shared/fixtures/tts/"
   VIDEO="$SHARED/media/signing/test_video.mp4"
-  ffmpeg -v error -i "$VIDEO" -frames:v 30 -f rawvideo -pix_fmt rgb24 -y "$ROOT/gpu-kit/frames.rgb"
-  ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$VIDEO" | tr , x \
-    > "$ROOT/gpu-kit/frames.size"
+  [[ -f "$ROOT/benchmarks/target/benchmarks.jar" ]] \
+    || (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests)
+  java -cp "$ROOT/benchmarks/target/benchmarks.jar" io.github.kslr.benchmarks.ClipFrames \
+    "$VIDEO" 30 "$ROOT/gpu-kit/frames.rgb"
   xz -T2 -6 -f "$ROOT/gpu-kit/frames.rgb"
 fi
 

@@ -29,6 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code ../shared/media/signing/test_video.mp4} (540 x 720; override with {@code -p video=PATH}), cycling
  *       through the clip with increasing timestamps: pose, both hands, face, crops and decoding included.
  *       {@code palm=false} is Holistic's exact graph, {@code palm=true} adds the palm-detection fallback for hands
- *       the pose does not give. Frames are decoded once at setup with Debian's {@code ffmpeg}.</li>
+ *       the pose does not give. Frames are decoded once at setup with javacv's FFmpeg, in this process.</li>
  *   <li>{@code stage}: one inference of one bundled model ({@code -p model=NAME}) on a fixed random input through
  *       reused direct tensors and pinned outputs, as the landmarker runs it: the per-stage cost.</li>
  * </ul>
@@ -201,49 +206,60 @@ public class LandmarkerBenchmark {
                 .asFloatBuffer();
     }
 
-    /** Decodes every frame to packed RGB with ffmpeg (the same pixels the reference tool feeds MediaPipe). */
-    static List<ImageFrame> decode(Path file) throws IOException, InterruptedException {
+    /**
+     * Decodes every frame to packed RGB in this process with javacv's FFmpeg (no ffmpeg program needed), converting
+     * with swscale's bicubic filter as the {@code ffmpeg} program does by default, so the pixels are the ones the
+     * reference tool feeds MediaPipe. A {@code NAME.rgb} file is taken as frames already decoded: raw packed RGB
+     * with its size as {@code WIDTHxHEIGHT} in {@code NAME.size} beside it (the GPU kit's clip,
+     * {@code tools/gpu/prepare-kit.sh}, for a machine whose kit carries no FFmpeg).
+     */
+    static List<ImageFrame> decode(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("video " + file.toAbsolutePath() + " not found (pass -p video=PATH)");
         }
-        Process probe = new ProcessBuilder(
-                        "ffprobe",
-                        "-v",
-                        "error",
-                        "-select_streams",
-                        "v:0",
-                        "-show_entries",
-                        "stream=width,height",
-                        "-of",
-                        "csv=p=0",
-                        file.toString())
-                .start();
-        String[] wh = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .trim()
-                .split(",");
-        probe.waitFor();
-        int w = Integer.parseInt(wh[0].trim()), h = Integer.parseInt(wh[1].trim());
-        Process ff = new ProcessBuilder(
-                        "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        String name = file.getFileName().toString();
         List<ImageFrame> frames = new ArrayList<>();
-        try (InputStream in = ff.getInputStream()) {
-            while (true) {
-                byte[] buf = in.readNBytes(w * h * 3);
-                if (buf.length < w * h * 3) {
-                    break;
+        if (name.endsWith(".rgb")) {
+            Path sizeFile = file.resolveSibling(name.substring(0, name.length() - 4) + ".size");
+            String[] wh =
+                    Files.readString(sizeFile, StandardCharsets.UTF_8).trim().split("x");
+            int w = Integer.parseInt(wh[0].trim());
+            int h = Integer.parseInt(wh[1].trim());
+            try (InputStream in = Files.newInputStream(file)) {
+                for (byte[] buf = in.readNBytes(w * h * 3); buf.length == w * h * 3; buf = in.readNBytes(w * h * 3)) {
+                    frames.add(packed(w, h, ByteBuffer.wrap(buf)));
                 }
-                ByteBuffer d = ByteBuffer.allocateDirect(buf.length);
-                d.put(buf).flip();
-                frames.add(ImageFrame.packed(w, h, PixelFormat.RGB, d, 0));
+            }
+        } else {
+            avutil.av_log_set_level(avutil.AV_LOG_ERROR); // not FFmpeg's stream banner on stderr
+            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+                grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+                grabber.setImageScalingFlags(swscale.SWS_BICUBIC);
+                grabber.start();
+                for (Frame f = grabber.grabImage(); f != null; f = grabber.grabImage()) {
+                    ByteBuffer px = (ByteBuffer) f.image[0];
+                    ByteBuffer rows = ByteBuffer.allocate(f.imageWidth * f.imageHeight * 3);
+                    for (int y = 0; y < f.imageHeight; y++) {
+                        rows.put(y * f.imageWidth * 3, px, y * f.imageStride, f.imageWidth * 3);
+                    }
+                    frames.add(packed(f.imageWidth, f.imageHeight, rows));
+                }
+                grabber.stop();
+            } catch (FrameGrabber.Exception e) {
+                throw new IOException("FFmpeg cannot decode " + file + ": " + e.getMessage(), e);
             }
         }
-        ff.waitFor();
         if (frames.isEmpty()) {
-            throw new IOException("ffmpeg decoded no frame from " + file);
+            throw new IOException("no frame was decoded from " + file);
         }
         return frames;
+    }
+
+    /** A frame of packed RGB in a direct buffer of its own, as a camera driver would hand it over. */
+    private static ImageFrame packed(int w, int h, ByteBuffer rgb) {
+        ByteBuffer d = ByteBuffer.allocateDirect(w * h * 3);
+        d.put(rgb.position(0)).flip();
+        return ImageFrame.packed(w, h, PixelFormat.RGB, d, 0);
     }
 
     @Benchmark

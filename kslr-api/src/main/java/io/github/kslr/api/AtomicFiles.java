@@ -122,6 +122,22 @@ public final class AtomicFiles {
         });
     }
 
+    /** Writes a file's content to a file it is given by name (which exists, empty). */
+    @FunctionalInterface
+    public interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
+    /**
+     * {@link #write(Path, Content)} for a writer that opens the file by name itself (FFmpeg's muxer, say): it gets
+     * the temporary file's path; what that file holds when {@code content} returns becomes the target. The temporary
+     * file's name ends in {@code .tmp}, so a writer that picks a format from the extension must be told the format.
+     */
+    public static void writeFile(Path target, FileContent content) throws IOException {
+        Checks.notNull(content, "content");
+        writeTemp(target, content::writeTo);
+    }
+
     /** {@link #write(Path, Content)} of a byte array. */
     public static void write(Path target, byte[] bytes) throws IOException {
         Checks.notNull(bytes, "bytes");

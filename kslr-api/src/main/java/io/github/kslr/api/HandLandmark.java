@@ -1,5 +1,7 @@
 package io.github.kslr.api;
 
+import java.util.List;
+
 /** Indices of MediaPipe's 21 hand landmarks, named as MediaPipe's {@code HandLandmark} names them. */
 public final class HandLandmark {
     public static final int WRIST = 0;
@@ -26,5 +28,33 @@ public final class HandLandmark {
     /** How many hand landmarks there are. */
     public static final int COUNT = 21;
 
+    /** MediaPipe's {@code HAND_CONNECTIONS}: each finger from its base, and the palm. Immutable. */
+    public static final List<LandmarkConnection> CONNECTIONS = List.of(
+            c(WRIST, THUMB_CMC),
+            c(THUMB_CMC, THUMB_MCP),
+            c(THUMB_MCP, THUMB_IP),
+            c(THUMB_IP, THUMB_TIP),
+            c(WRIST, INDEX_FINGER_MCP),
+            c(INDEX_FINGER_MCP, INDEX_FINGER_PIP),
+            c(INDEX_FINGER_PIP, INDEX_FINGER_DIP),
+            c(INDEX_FINGER_DIP, INDEX_FINGER_TIP),
+            c(INDEX_FINGER_MCP, MIDDLE_FINGER_MCP),
+            c(MIDDLE_FINGER_MCP, MIDDLE_FINGER_PIP),
+            c(MIDDLE_FINGER_PIP, MIDDLE_FINGER_DIP),
+            c(MIDDLE_FINGER_DIP, MIDDLE_FINGER_TIP),
+            c(MIDDLE_FINGER_MCP, RING_FINGER_MCP),
+            c(RING_FINGER_MCP, RING_FINGER_PIP),
+            c(RING_FINGER_PIP, RING_FINGER_DIP),
+            c(RING_FINGER_DIP, RING_FINGER_TIP),
+            c(RING_FINGER_MCP, PINKY_MCP),
+            c(WRIST, PINKY_MCP),
+            c(PINKY_MCP, PINKY_PIP),
+            c(PINKY_PIP, PINKY_DIP),
+            c(PINKY_DIP, PINKY_TIP));
+
     private HandLandmark() {}
+
+    private static LandmarkConnection c(int start, int end) {
+        return new LandmarkConnection(start, end);
+    }
 }

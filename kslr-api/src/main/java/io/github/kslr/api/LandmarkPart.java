@@ -1,5 +1,7 @@
 package io.github.kslr.api;
 
+import java.util.List;
+
 /**
  * The parts of a holistic result, with MediaPipe Holistic's landmark counts. Image landmarks hold x and y normalised
  * to [0, 1] of the image width and height and z on roughly the scale of x; world landmarks are metres around the
@@ -32,6 +34,19 @@ public enum LandmarkPart {
     /** 4 for pose parts (x, y, z, visibility), 3 otherwise. */
     public int valuesPerLandmark() {
         return valuesPerLandmark;
+    }
+
+    /**
+     * The lines MediaPipe's drawing utilities draw between this part's landmarks: {@link PoseLandmark#CONNECTIONS}
+     * for the pose parts, {@link HandLandmark#CONNECTIONS} for the hands, none for the face (whose 468 points are
+     * drawn as points: its mesh is not named here). Immutable.
+     */
+    public List<LandmarkConnection> connections() {
+        return switch (this) {
+            case POSE, POSE_WORLD -> PoseLandmark.CONNECTIONS;
+            case LEFT_HAND, RIGHT_HAND -> HandLandmark.CONNECTIONS;
+            case FACE -> List.of();
+        };
     }
 
     /** Whether each landmark carries a visibility value. */

@@ -1,5 +1,7 @@
 package io.github.kslr.api;
 
+import java.util.List;
+
 /**
  * Indices of MediaPipe's 33 pose landmarks (BlazePose), named as MediaPipe's {@code PoseLandmark} names them. The
  * signer's own left and right: {@link #LEFT_WRIST} is the signer's left wrist, on the right of an unmirrored image.
@@ -41,5 +43,50 @@ public final class PoseLandmark {
     /** How many pose landmarks there are. */
     public static final int COUNT = 33;
 
+    /**
+     * MediaPipe's {@code POSE_CONNECTIONS}, in a fixed order (the one KSLR's {@code .pose} files list their limbs
+     * in): the face, the shoulders and arms (with each hand's three points), the torso and the legs. Immutable.
+     */
+    public static final List<LandmarkConnection> CONNECTIONS = List.of(
+            c(NOSE, LEFT_EYE_INNER),
+            c(LEFT_EYE_INNER, LEFT_EYE),
+            c(LEFT_EYE, LEFT_EYE_OUTER),
+            c(LEFT_EYE_OUTER, LEFT_EAR),
+            c(NOSE, RIGHT_EYE_INNER),
+            c(RIGHT_EYE_INNER, RIGHT_EYE),
+            c(RIGHT_EYE, RIGHT_EYE_OUTER),
+            c(RIGHT_EYE_OUTER, RIGHT_EAR),
+            c(MOUTH_LEFT, MOUTH_RIGHT),
+            c(LEFT_SHOULDER, RIGHT_SHOULDER),
+            c(LEFT_SHOULDER, LEFT_ELBOW),
+            c(LEFT_ELBOW, LEFT_WRIST),
+            c(LEFT_WRIST, LEFT_PINKY),
+            c(LEFT_WRIST, LEFT_INDEX),
+            c(LEFT_WRIST, LEFT_THUMB),
+            c(LEFT_PINKY, LEFT_INDEX),
+            c(RIGHT_SHOULDER, RIGHT_ELBOW),
+            c(RIGHT_ELBOW, RIGHT_WRIST),
+            c(RIGHT_WRIST, RIGHT_PINKY),
+            c(RIGHT_WRIST, RIGHT_INDEX),
+            c(RIGHT_WRIST, RIGHT_THUMB),
+            c(RIGHT_PINKY, RIGHT_INDEX),
+            c(LEFT_SHOULDER, LEFT_HIP),
+            c(RIGHT_SHOULDER, RIGHT_HIP),
+            c(LEFT_HIP, RIGHT_HIP),
+            c(LEFT_HIP, LEFT_KNEE),
+            c(RIGHT_HIP, RIGHT_KNEE),
+            c(LEFT_KNEE, LEFT_ANKLE),
+            c(RIGHT_KNEE, RIGHT_ANKLE),
+            c(LEFT_ANKLE, LEFT_HEEL),
+            c(RIGHT_ANKLE, RIGHT_HEEL),
+            c(LEFT_HEEL, LEFT_FOOT_INDEX),
+            c(RIGHT_HEEL, RIGHT_FOOT_INDEX),
+            c(LEFT_ANKLE, LEFT_FOOT_INDEX),
+            c(RIGHT_ANKLE, RIGHT_FOOT_INDEX));
+
     private PoseLandmark() {}
+
+    private static LandmarkConnection c(int start, int end) {
+        return new LandmarkConnection(start, end);
+    }
 }

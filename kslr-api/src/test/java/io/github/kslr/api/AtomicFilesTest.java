@@ -40,6 +40,30 @@ class AtomicFilesTest {
         assertEquals("x", Files.readString(target.resolve("keep")));
     }
 
+    /** A writer that opens the file by name (as FFmpeg's muxer does) fills the target; a failing one leaves none. */
+    @Test
+    void aWriterGivenThePathFillsTheTargetOrNothing(@TempDir Path dir) throws Exception {
+        Path video = dir.resolve("annotated.mp4");
+        AtomicFiles.writeFile(video, file -> {
+            assertTrue(
+                    Files.exists(file)
+                            && Files.size(file) == 0
+                            && file.getParent().equals(dir),
+                    file.toString());
+            Files.write(file, new byte[] {1, 2, 3});
+        });
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(video));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.writeFile(video, file -> {
+                    Files.write(file, new byte[] {9});
+                    throw new IOException("encoder failed");
+                }));
+        assertEquals("encoder failed", e.getMessage());
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(video));
+        assertEquals(List.of("annotated.mp4"), names(dir));
+    }
+
     /** Outputs were 0600 whatever the umask, and a replaced 0664 file became 0600. */
     @Test
     void keepsPermissionsAsAWriteInPlaceWould(@TempDir Path dir) throws Exception {

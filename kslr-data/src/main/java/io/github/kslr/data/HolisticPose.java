@@ -3,6 +3,7 @@ package io.github.kslr.data;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkConnection;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.data.PoseFile.Color;
@@ -105,19 +106,6 @@ public final class HolisticPose {
             "PINKY_DIP",
             "PINKY_TIP");
 
-    /** MediaPipe's POSE_CONNECTIONS. */
-    private static final int[][] BODY_LIMBS = {
-        {0, 1}, {1, 2}, {2, 3}, {3, 7}, {0, 4}, {4, 5}, {5, 6}, {6, 8}, {9, 10}, {11, 12}, {11, 13}, {13, 15}, {15, 17},
-        {15, 19}, {15, 21}, {17, 19}, {12, 14}, {14, 16}, {16, 18}, {16, 20}, {16, 22}, {18, 20}, {11, 23}, {12, 24},
-        {23, 24}, {23, 25}, {24, 26}, {25, 27}, {26, 28}, {27, 29}, {28, 30}, {29, 31}, {30, 32}, {27, 31}, {28, 32}
-    };
-
-    /** MediaPipe's HAND_CONNECTIONS. */
-    private static final int[][] HAND_LIMBS = {
-        {0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 6}, {6, 7}, {7, 8}, {5, 9}, {9, 10}, {10, 11}, {11, 12}, {9, 13},
-        {13, 14}, {14, 15}, {15, 16}, {13, 17}, {0, 17}, {17, 18}, {18, 19}, {19, 20}
-    };
-
     /** The components in file order, with the KSLR part each holds. */
     private static final List<Map.Entry<String, LandmarkPart>> LAYOUT = List.of(
             Map.entry(POSE_LANDMARKS, LandmarkPart.POSE),
@@ -136,19 +124,28 @@ public final class HolisticPose {
         }
         List<Color> red = List.of(new Color(255, 0, 0));
         return List.of(
-                new Component(POSE_LANDMARKS, FORMAT, BODY_POINTS, limbs(BODY_LIMBS), red),
+                new Component(POSE_LANDMARKS, FORMAT, BODY_POINTS, limbs(LandmarkPart.POSE), red),
                 new Component(FACE_LANDMARKS, FORMAT, face, List.of(), List.of(new Color(128, 0, 0))),
                 new Component(
-                        LEFT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS), List.of(new Color(0, 255, 0))),
+                        LEFT_HAND_LANDMARKS,
+                        FORMAT,
+                        HAND_POINTS,
+                        limbs(LandmarkPart.LEFT_HAND),
+                        List.of(new Color(0, 255, 0))),
                 new Component(
-                        RIGHT_HAND_LANDMARKS, FORMAT, HAND_POINTS, limbs(HAND_LIMBS), List.of(new Color(0, 0, 255))),
-                new Component(POSE_WORLD_LANDMARKS, FORMAT, BODY_POINTS, limbs(BODY_LIMBS), red));
+                        RIGHT_HAND_LANDMARKS,
+                        FORMAT,
+                        HAND_POINTS,
+                        limbs(LandmarkPart.RIGHT_HAND),
+                        List.of(new Color(0, 0, 255))),
+                new Component(POSE_WORLD_LANDMARKS, FORMAT, BODY_POINTS, limbs(LandmarkPart.POSE), red));
     }
 
-    private static List<Limb> limbs(int[][] pairs) {
-        List<Limb> limbs = new ArrayList<>(pairs.length);
-        for (int[] p : pairs) {
-            limbs.add(new Limb(p[0], p[1]));
+    /** MediaPipe's connections of a part (kslr-api's one list), as pose-format's limbs. */
+    private static List<Limb> limbs(LandmarkPart part) {
+        List<Limb> limbs = new ArrayList<>(part.connections().size());
+        for (LandmarkConnection c : part.connections()) {
+            limbs.add(new Limb(c.start(), c.end()));
         }
         return limbs;
     }

@@ -9,6 +9,7 @@ import io.github.kslr.api.RunningMode;
 import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
+import io.github.kslr.examples.media.AnnotatedVideo;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.landmarks.HolisticLandmarker;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
  * {@code kslr landmarks INPUT --out OUT.json|OUT.pose [--npy OUT.npy --layout NAME]}: MediaPipe-Holistic landmarks of
  * every frame of a video or image with KSLR's {@link HolisticLandmarker}, as JSON (the format the MediaPipe reference
  * tool in {@code tools/mediapipe-reference} also writes) or, for an {@code --out} ending in {@code .pose}, as
- * pose-format's {@code .pose} ({@link HolisticPose}), and optionally as a feature matrix.
+ * pose-format's {@code .pose} ({@link HolisticPose}), optionally as a feature matrix and as the input video with the
+ * landmarks drawn ({@code --annotate}).
  */
 @Command(
         name = "landmarks",
@@ -60,6 +62,9 @@ public final class LandmarksCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     MediaInputOptions media = new MediaInputOptions();
+
+    @CommandLine.Mixin
+    AnnotateOptions annotation = new AnnotateOptions();
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
     String input;
@@ -109,6 +114,9 @@ public final class LandmarksCommand implements Callable<Integer> {
         DistinctFiles.require(spec, "--out", out, "INPUT", input);
         DistinctFiles.require(spec, "--npy", npy, "INPUT", input);
         DistinctFiles.require(spec, "--npy", npy, "--out", out);
+        DistinctFiles.require(spec, "--annotate", annotation.annotate, "INPUT", input);
+        DistinctFiles.require(spec, "--annotate", annotation.annotate, "--out", out);
+        DistinctFiles.require(spec, "--annotate", annotation.annotate, "--npy", npy);
         FeatureLayout featureLayout = FeatureLayout.of(layout);
         RunningMode runningMode = runningMode();
         PrintWriter o = spec.commandLine().getOut();
@@ -120,20 +128,26 @@ public final class LandmarksCommand implements Callable<Integer> {
                         .faceInParallel(landmarkerOptions.faceInParallel)
                         .build();
                 VideoFrames source = media.open(input)) {
-            if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pose")) {
-                List<HolisticLandmarks> all = new ArrayList<>();
-                runFrames(landmarker, source, featureLayout, all::add);
-                if (all.isEmpty()) {
-                    throw new CommandLine.ParameterException(
-                            spec.commandLine(), "no frame was decoded from " + input + "; a .pose needs at least one");
+            // The annotated video, when asked for, is written while the frames are read and appears after the
+            // landmarks file, complete or not at all.
+            annotation.write(spec, source, 0, video -> {
+                this.video = video;
+                if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pose")) {
+                    List<HolisticLandmarks> all = new ArrayList<>();
+                    runFrames(landmarker, source, featureLayout, all::add);
+                    if (all.isEmpty()) {
+                        throw new CommandLine.ParameterException(
+                                spec.commandLine(),
+                                "no frame was decoded from " + input + "; a .pose needs at least one");
+                    }
+                    // pose-format keeps a frame rate, not timestamps; an image (no rate) is one frame at 1 fps.
+                    double rate = source.frameRate();
+                    HolisticPose.toPose(all, rate > 0 ? (float) rate : 1f).write(out);
+                } else {
+                    // The JSON appears complete or not at all, even when decoding fails halfway.
+                    AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
                 }
-                // pose-format keeps a frame rate, not timestamps; an image (no rate) is one frame at 1 fps.
-                double rate = source.frameRate();
-                HolisticPose.toPose(all, rate > 0 ? (float) rate : 1f).write(out);
-            } else {
-                // The JSON appears complete or not at all, even when decoding fails halfway.
-                AtomicFiles.write(out, stream -> writeFrames(landmarker, source, featureLayout, stream));
-            }
+            });
             partialNote = maxFrames > 0 && frames >= maxFrames ? "" : MediaInputOptions.declaredNote(source);
         }
         if (npy != null) {
@@ -158,12 +172,13 @@ public final class LandmarksCommand implements Callable<Integer> {
                 ms > 0 ? 1000 / ms : 0);
         o.printf(
                 Locale.ROOT,
-                "wrote %s%s%n",
+                "wrote %s%s%s%n",
                 out,
                 npy != null
                         ? " and " + npy + " [" + frames + ", " + featureLayout.size() + "] (" + featureLayout.name()
                                 + ")"
-                        : "");
+                        : "",
+                annotation.annotate != null ? " and " + annotation.annotate + " (landmarks drawn)" : "");
         return 0;
     }
 
@@ -173,6 +188,8 @@ public final class LandmarksCommand implements Callable<Integer> {
     private final int[] found = new int[4];
     private long detectNanos;
     private float[] features = new float[0];
+    /** The annotated video being written, or null. */
+    private AnnotatedVideo video;
 
     /** Takes each frame's landmarks in turn. */
     private interface FrameSink {
@@ -211,6 +228,9 @@ public final class LandmarksCommand implements Callable<Integer> {
             HolisticLandmarks lm = landmarker.detect(frame);
             detectNanos += System.nanoTime() - t0;
             sink.accept(lm);
+            if (video != null) {
+                video.write(frame, lm, List.of());
+            }
             found[0] += lm.pose().isPresent() ? 1 : 0;
             found[1] += lm.leftHand().isPresent() ? 1 : 0;
             found[2] += lm.rightHand().isPresent() ? 1 : 0;

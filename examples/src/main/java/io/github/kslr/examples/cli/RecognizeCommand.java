@@ -11,6 +11,7 @@ import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
 import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.PoseFile;
+import io.github.kslr.examples.media.AnnotatedVideo;
 import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.FrameResult;
 import io.github.kslr.examples.pipeline.RecognitionSession;
@@ -66,6 +67,9 @@ public final class RecognizeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MediaInputOptions media = new MediaInputOptions();
 
+    @CommandLine.Mixin
+    AnnotateOptions annotation = new AnnotateOptions();
+
     @Option(
             names = "--windows",
             description = "also print every classified window's prediction (label,"
@@ -108,15 +112,28 @@ public final class RecognizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DistinctFiles.require(spec, "--speak", speak, "INPUT", input);
+        DistinctFiles.require(spec, "--annotate", annotation.annotate, "INPUT", input);
+        DistinctFiles.require(spec, "--annotate", annotation.annotate, "--speak", speak);
+        boolean camera = input.startsWith("camera:"); // what VideoFrames opens as a live source
+        if (annotation.annotate != null && (live != null ? live : camera)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--annotate draws every frame, and a live stream drops frames: add --no-live"
+                            + (camera ? " (the camera's frames then wait for the models)" : ""));
+        }
         long started = System.nanoTime();
         if (input.toLowerCase(Locale.ROOT).endsWith(".pose")) {
+            if (annotation.annotate != null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--annotate draws on the input video; a .pose file holds none");
+            }
             return recognizePose(started, out, err);
         }
         // The input first: a wrong path fails at once, before the models load.
         try (VideoFrames frames = media.open(input);
                 SdkModels models = recognition.load();
-                // Only the parts the sign model reads: the command shows no landmarks.
-                RecognitionSession session = models.newSession(false)) {
+                // Only the parts the sign model reads, unless the landmarks are drawn (--annotate): then all.
+                RecognitionSession session = models.newSession(annotation.annotate != null)) {
             long loaded = System.nanoTime();
             int total = frames.lengthInFrames();
             // A camera has no end: Ctrl-C stops the loop and the results so far are still printed.
@@ -136,7 +153,20 @@ public final class RecognizeCommand implements Callable<Integer> {
                 Runtime.getRuntime().addShutdownHook(hook);
             }
             try {
-                return recognize(frames, models, session, total, started, loaded, interrupted, out, err);
+                boolean liveStream = live != null ? live : frames.isLive();
+                Tally tally = new Tally(out, err, total, loaded);
+                long[] counts = new long[2];
+                annotation.write(spec, frames, 2, video -> {
+                    if (video != null && !video.canDrawKhmer()) {
+                        err.println("recognize: no Khmer font found, so --annotate's captions show glosses (install"
+                                + " a Khmer font, e.g. Debian's fonts-khmeros)");
+                        err.flush();
+                    }
+                    recognize(frames, session, tally, liveStream, interrupted, video, counts);
+                });
+                String note = maxFrames > 0 && tally.count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames);
+                return report(
+                        models, tally, counts[1], counts[0], frames.lengthInFrames(), note, started, loaded, out, err);
             } finally {
                 finished.countDown();
                 if (frames.isLive()) {
@@ -174,6 +204,9 @@ public final class RecognizeCommand implements Callable<Integer> {
 
     /** What the processed frames gave so far; filled by one thread at a time (the command's or the live stream's). */
     private final class Tally {
+        /** The latest classified window's prediction, for --annotate's caption; null before the first window. */
+        Prediction lastWindow;
+
         final List<Hit> hits = new ArrayList<>();
         final List<Hit> classified = new ArrayList<>();
         final PrintWriter out;
@@ -204,6 +237,9 @@ public final class RecognizeCommand implements Callable<Integer> {
             }
             if (r.landmarks().pose().isPresent()) {
                 withPose++;
+            }
+            if (r.window() != null) {
+                lastWindow = r.window();
             }
             if (windows && r.window() != null) {
                 classified.add(new Hit(count, timestampMs, r.window()));
@@ -236,27 +272,62 @@ public final class RecognizeCommand implements Callable<Integer> {
             count++;
             progress.update(count);
         }
+
+        /**
+         * --annotate's caption: the sign the model sees in the latest window and the sentence so far; in glosses
+         * when no Khmer font was found.
+         */
+        List<String> caption(boolean khmer) {
+            String sign = "";
+            if (lastWindow != null) {
+                String words = khmer && !lastWindow.khmer().isEmpty()
+                        ? lastWindow.gloss() + "  " + lastWindow.khmer()
+                        : lastWindow.gloss();
+                sign = lastWindow.recognized()
+                        ? String.format(Locale.ROOT, "sign: %s (%.0f%%)", words, 100 * lastWindow.confidence())
+                        : String.format(
+                                Locale.ROOT,
+                                "no sign (best guess %s, %.0f%%)",
+                                lastWindow.gloss(),
+                                100 * lastWindow.confidence());
+            }
+            String text;
+            if (khmer) {
+                text = sentence;
+            } else {
+                StringBuilder glosses = new StringBuilder();
+                for (Hit h : hits) {
+                    glosses.append(glosses.length() == 0 ? "" : " ")
+                            .append(h.prediction().gloss());
+                }
+                text = glosses.toString();
+            }
+            return List.of(sign, "sentence: " + (text.isEmpty() ? "(nothing yet)" : text));
+        }
     }
 
-    private int recognize(
+    /**
+     * Runs the frames through the session into {@code tally}, drawing each onto {@code video} when there is one
+     * (never live: a live stream drops frames); {@code counts} gets the frames read and dropped (-1: not live).
+     */
+    private void recognize(
             VideoFrames frames,
-            SdkModels models,
             RecognitionSession session,
-            int total,
-            long started,
-            long loaded,
+            Tally tally,
+            boolean liveStream,
             AtomicBoolean interrupted,
-            PrintWriter out,
-            PrintWriter err)
-            throws IOException {
-        Tally tally = new Tally(out, err, total, loaded);
-        boolean liveStream = live != null ? live : frames.isLive();
+            AnnotatedVideo video,
+            long[] counts) {
         long read = 0;
         long dropped = -1;
         ImageFrame f;
         if (!liveStream) {
             while (!interrupted.get() && (maxFrames == 0 || read < maxFrames) && (f = frames.next()) != null) {
-                tally.add(session.process(f), f.timestampMs());
+                FrameResult r = session.process(f);
+                tally.add(r, f.timestampMs());
+                if (video != null) {
+                    video.write(f, r.landmarks(), tally.caption(video.canDrawKhmer()));
+                }
                 read++;
             }
         } else {
@@ -288,8 +359,8 @@ public final class RecognizeCommand implements Callable<Integer> {
                 }
             }
         }
-        String note = maxFrames > 0 && tally.count >= maxFrames ? "" : MediaInputOptions.declaredNote(frames);
-        return report(models, tally, dropped, read, frames.lengthInFrames(), note, started, loaded, out, err);
+        counts[0] = read;
+        counts[1] = dropped;
     }
 
     /** The sentence, the counts and (with --speak) the speech, as text or JSON. */
@@ -331,6 +402,9 @@ public final class RecognizeCommand implements Callable<Integer> {
                     (loaded - started) / 1e9);
             if (clip != null) {
                 out.printf(Locale.ROOT, "wrote %s (%.2f s of speech)%n", speak, clip.durationSeconds());
+            }
+            if (annotation.annotate != null) {
+                out.printf(Locale.ROOT, "wrote %s (landmarks and captions drawn)%n", annotation.annotate);
             }
         }
         out.flush();
@@ -420,6 +494,9 @@ public final class RecognizeCommand implements Callable<Integer> {
                     .name("seconds")
                     .value(Math.round(clip.durationSeconds() * 1000) / 1000.0)
                     .endObject();
+        }
+        if (annotation.annotate != null) {
+            w.name("annotated").value(annotation.annotate.toString());
         }
         w.endObject();
         w.flush();

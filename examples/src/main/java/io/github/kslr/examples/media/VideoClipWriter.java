@@ -18,16 +18,33 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
 
 /**
- * Writes BGR {@link ImageFrame}s to an MP4 file (MPEG-4 Part 2, which the FFmpeg build bundled with javacv encodes
- * and every FFmpeg decodes) with javacv's {@link FFmpegFrameRecorder}. The clip is written to a hidden temporary file
- * beside the target and renamed to it by {@link #finish()}, so a clip appears complete or not at all;
- * {@link #close()} without {@code finish()} discards it.
+ * Writes BGR {@link ImageFrame}s to an MP4 file with javacv's {@link FFmpegFrameRecorder}, in the codec its
+ * {@link Encoding} names (both are in the FFmpeg build bundled with javacv). A clip made by {@link #start} is written
+ * to a hidden temporary file beside the target and renamed to it by {@link #finish()}, so it appears complete or not
+ * at all; {@link #close()} without {@code finish()} discards it. A clip made by {@link #into} is written to the file
+ * given, whose caller makes the write atomic (with {@code AtomicFiles.writeFile}).
  *
  * <p><b>Thread-safety.</b> Not thread-safe: one thread writes one clip.
  */
 public final class VideoClipWriter implements AutoCloseable {
+    /** What a clip is for, which decides its codec. */
+    public enum Encoding {
+        /**
+         * MPEG-4 Part 2 at near-lossless quality: recordings that landmarks are found in later ({@code kslr
+         * collect}); every FFmpeg decodes it, browsers do not play it.
+         */
+        RECORDING,
+        /**
+         * H.264 (OpenH264, in javacv's FFmpeg build) at about 0.35 bits a pixel: videos for people to watch, which
+         * browsers and every player play. Slower to encode than {@link #RECORDING}.
+         */
+        VIEWING
+    }
+
     private final Path target;
+    /** The hidden file renamed to the target by {@link #finish()}; null for a clip written {@link #into} a file. */
     private final Path partial;
+
     private final FFmpegFrameRecorder recorder;
     private final int width;
     private final int height;
@@ -50,11 +67,7 @@ public final class VideoClipWriter implements AutoCloseable {
      */
     public static VideoClipWriter start(Path target, int width, int height, double fps) {
         Checks.notNull(target, "target");
-        Checks.positive(width, "width");
-        Checks.positive(height, "height");
-        if (!(fps > 0) || Double.isInfinite(fps)) {
-            throw new InvalidInputException("fps must be a positive frame rate, was " + fps);
-        }
+        checkGeometry(width, height, fps);
         Path abs = target.toAbsolutePath();
         Path partial;
         try {
@@ -63,18 +76,71 @@ public final class VideoClipWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + abs, e);
         }
-        FFmpegFrameRecorder r = new FFmpegFrameRecorder(partial.toFile(), width, height);
+        try {
+            return new VideoClipWriter(
+                    abs, partial, recorder(partial, abs, width, height, fps, Encoding.RECORDING), width, height);
+        } catch (KslrException e) {
+            deleteQuietly(partial);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a clip written straight into {@code file} (which may exist, empty: its content is replaced), with no
+     * temporary file and no rename: for a caller that makes the write atomic itself, e.g. inside
+     * {@code AtomicFiles.writeFile}. {@link #finish()} completes the file; {@link #close()} without it leaves an
+     * unfinished file for the caller to discard. The container is MP4 whatever the file's name.
+     *
+     * @throws InvalidInputException for a non-positive size or rate
+     * @throws KslrException         when FFmpeg cannot start the encoder
+     */
+    public static VideoClipWriter into(Path file, int width, int height, double fps, Encoding encoding) {
+        Checks.notNull(file, "file");
+        Checks.notNull(encoding, "encoding");
+        checkGeometry(width, height, fps);
+        Path abs = file.toAbsolutePath();
+        return new VideoClipWriter(abs, null, recorder(abs, abs, width, height, fps, encoding), width, height);
+    }
+
+    private static void checkGeometry(int width, int height, double fps) {
+        Checks.positive(width, "width");
+        Checks.positive(height, "height");
+        if (!(fps > 0) || Double.isInfinite(fps)) {
+            throw new InvalidInputException("fps must be a positive frame rate, was " + fps);
+        }
+    }
+
+    /** A started MP4 encoder writing {@code file}; {@code name} is the file named in errors. */
+    private static FFmpegFrameRecorder recorder(
+            Path file, Path name, int width, int height, double fps, Encoding encoding) {
+        FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), width, height);
         r.setFormat("mp4");
-        r.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-        r.setVideoQuality(2); // near-lossless for MPEG-4 Part 2: the landmarks should see what the camera saw
+        if (encoding == Encoding.RECORDING) {
+            r.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            r.setVideoQuality(2); // near-lossless for MPEG-4 Part 2: the landmarks should see what the camera saw
+        } else {
+            r.setVideoCodecName("libopenh264");
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            // 0.35 bits a pixel kept drawn lines sharp and the rest within a few levels of the input.
+            r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, 0.35 * width * height * fps));
+            // OpenH264 codes one slice a thread: a single slice leaves every core but one idle while it encodes.
+            String threads = Integer.toString(Math.min(4, Runtime.getRuntime().availableProcessors()));
+            r.setVideoOption("threads", threads);
+            r.setVideoOption("slices", threads);
+        }
         r.setFrameRate(fps);
         try {
             r.start();
         } catch (FrameRecorder.Exception e) {
-            deleteQuietly(partial);
-            throw new KslrException("cannot start an MP4 encoder for " + abs + ": " + e.getMessage(), e);
+            try {
+                r.release();
+            } catch (FrameRecorder.Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new KslrException(
+                    "cannot start an MP4 encoder (" + encoding + ") for " + name + ": " + e.getMessage(), e);
         }
-        return new VideoClipWriter(abs, partial, r, width, height);
+        return r;
     }
 
     /** Appends one BGR frame of this clip's size. */
@@ -106,7 +172,10 @@ public final class VideoClipWriter implements AutoCloseable {
         return frames;
     }
 
-    /** Ends the clip and moves it to its target (replacing nothing: the target must not exist). */
+    /**
+     * Ends the clip; one made by {@link #start} is moved to its target (replacing nothing: the target must not
+     * exist).
+     */
     public void finish() {
         if (done) {
             throw new IllegalStateException("clip " + target + " is already finished or closed");
@@ -115,13 +184,18 @@ public final class VideoClipWriter implements AutoCloseable {
         try {
             recorder.stop();
             recorder.release();
+            if (partial == null) {
+                return;
+            }
             try {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(partial, target);
             }
         } catch (FrameRecorder.Exception e) {
-            deleteQuietly(partial);
+            if (partial != null) {
+                deleteQuietly(partial);
+            }
             throw new KslrException("cannot finish " + target + ": " + e.getMessage(), e);
         } catch (IOException e) {
             deleteQuietly(partial);
@@ -129,7 +203,7 @@ public final class VideoClipWriter implements AutoCloseable {
         }
     }
 
-    /** Discards an unfinished clip; idempotent. */
+    /** Discards an unfinished clip (one made by {@link #into}: stops writing to its file); idempotent. */
     @Override
     public void close() {
         if (done) {
@@ -141,7 +215,9 @@ public final class VideoClipWriter implements AutoCloseable {
         } catch (FrameRecorder.Exception ignored) {
             // The clip is being discarded anyway.
         } finally {
-            deleteQuietly(partial);
+            if (partial != null) {
+                deleteQuietly(partial);
+            }
         }
     }
 

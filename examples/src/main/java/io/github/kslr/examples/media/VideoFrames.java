@@ -103,6 +103,16 @@ public final class VideoFrames implements AutoCloseable {
         return grabber.getFrameRate();
     }
 
+    /** Width of the frames in pixels, as the decoder reports it before the first frame (0 when unknown). */
+    public int width() {
+        return grabber.getImageWidth();
+    }
+
+    /** Height of the frames in pixels, as {@link #width()}. */
+    public int height() {
+        return grabber.getImageHeight();
+    }
+
     /** Frames the container declares (an estimate from its duration and rate; 0 when unknown or live). */
     public int lengthInFrames() {
         return statedFrames;

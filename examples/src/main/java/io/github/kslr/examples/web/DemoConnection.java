@@ -10,6 +10,8 @@ import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KhmerSpeech;
 import io.github.kslr.api.KslrException;
+import io.github.kslr.api.LandmarkConnection;
+import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Protocol (client to server): a binary message is one JPEG frame; text messages are JSON objects
  * {@code {"type": "clear" | "speak" | "video" | "stop-video"}}. Server to client: JSON text messages
- * {@code hello}, {@code result} (landmarks, new signs, sentence), {@code cleared}, {@code speech} (base64 WAV),
+ * {@code hello} (with the landmark {@code connections} the page draws), {@code result} (landmarks, new signs,
+ * sentence), {@code cleared}, {@code speech} (base64 WAV),
  * {@code video-start}/{@code video-end}, {@code error} ({@code code}, {@code message}); while the server's video
  * plays, each {@code result} is preceded by a binary message holding that frame as JPEG. Server-video frames wait in
  * a short {@link SendQueue}: a page that reads slower than the video plays loses the oldest ones, and every
@@ -204,6 +207,12 @@ final class DemoConnection {
                     w.name("videoName").value(String.valueOf(video.getFileName()));
                 }
                 w.name("maxFrameBytes").value(maxFrameBytes);
+                // The lines the page draws between landmarks: kslr-api's lists, so the page, --annotate and the
+                // .pose writer draw the same skeleton.
+                w.name("connections").beginObject();
+                writeConnections(w.name("pose"), LandmarkPart.POSE);
+                writeConnections(w.name("hand"), LandmarkPart.LEFT_HAND);
+                w.endObject();
                 if (model != null) {
                     w.name("sequenceLength").value(model.sequenceLength());
                     w.name("layout").value(model.layout().name());
@@ -748,6 +757,14 @@ final class DemoConnection {
 
     private interface Members {
         void write(JsonWriter w) throws IOException;
+    }
+
+    private static void writeConnections(JsonWriter w, LandmarkPart part) throws IOException {
+        w.beginArray();
+        for (LandmarkConnection c : part.connections()) {
+            w.beginArray().value(c.start()).value(c.end()).endArray();
+        }
+        w.endArray();
     }
 
     private void sendJson(Members members) {

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.kslr.api.HandLandmark;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkConnection;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
+import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.examples.pipeline.FrameResult;
 import io.github.kslr.examples.pipeline.RecognitionSession;
 import io.github.kslr.recognizer.DemoSignModel;
@@ -218,6 +221,21 @@ class DemoServerTest {
         JsonObject hello = c.nextOfType("hello");
         assertEquals(false, hello.get("teach").getAsBoolean());
         assertTrue(hello.get("teachHelp").getAsString().contains("serve --vocabulary"), hello.toString());
+        // The page draws the skeleton kslr-api names (one list for the page, --annotate and .pose files).
+        JsonObject connections = hello.getAsJsonObject("connections");
+        assertEquals(
+                PoseLandmark.CONNECTIONS.size(),
+                connections.getAsJsonArray("pose").size());
+        assertEquals(
+                HandLandmark.CONNECTIONS.size(),
+                connections.getAsJsonArray("hand").size());
+        LandmarkConnection last = HandLandmark.CONNECTIONS.get(HandLandmark.CONNECTIONS.size() - 1);
+        assertEquals(
+                "[" + last.start() + "," + last.end() + "]",
+                connections
+                        .getAsJsonArray("hand")
+                        .get(HandLandmark.CONNECTIONS.size() - 1)
+                        .toString());
         for (String msg : new String[] {
             teachStart(HELLO, "", 2), "{\"type\":\"signs\"}", "{\"type\":\"delete-sign\",\"label\":\"x\"}"
         }) {
