@@ -45,6 +45,11 @@ public final class RecordingWindows {
         return frames;
     }
 
+    /** The rate recordings are resampled to, or 0 for each recording's own frames. */
+    public double fps() {
+        return fps;
+    }
+
     /**
      * The recording's frame indices after resampling to {@code fps} (all of them, in order, when fps is 0).
      *
