@@ -75,15 +75,23 @@ public final class DatasetJob {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, List<Segment>>> wanted = jsc.broadcast(byVideo);
-        FeatureLayout layout = this.layout;
-        RecordingWindows windowing = this.windowing;
+        // Neither a layout nor a windowing is Serializable: executors rebuild them from these values.
+        String layoutName = layout.name();
+        String layoutSpec = layout.spec();
+        int frames = windowing.frames();
+        double fps = windowing.fps();
+        int stride = windowing.stride();
         List<SegmentWindows> cut = spark.read()
                 .parquet(landmarks + "/frames")
                 .filter(functions.col("video_id").isin(byVideo.keySet().toArray()))
                 .javaRDD()
                 .mapToPair(r -> new Tuple2<>(r.getString(FramesTable.index(r, "video_id")), r))
                 .groupByKey()
-                .flatMap(v -> cutVideo(v._2(), wanted.value().get(v._1()), layout, windowing)
+                .flatMap(v -> cutVideo(
+                                v._2(),
+                                wanted.value().get(v._1()),
+                                FeatureLayout.parse(layoutName, layoutSpec),
+                                new RecordingWindows(frames, fps, stride))
                         .iterator())
                 .collect();
         SegmentWindows[] bySegment = new SegmentWindows[segments.size()];

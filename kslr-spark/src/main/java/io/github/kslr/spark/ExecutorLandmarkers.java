@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The landmark models of this JVM (an executor's, or the driver's in local mode), loaded on first use and kept for
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class ExecutorLandmarkers {
     private static final Map<LandmarkerSettings, Pool> POOLS = new ConcurrentHashMap<>();
+    private static final AtomicInteger LOADS = new AtomicInteger();
 
     private ExecutorLandmarkers() {}
 
@@ -34,6 +36,7 @@ final class ExecutorLandmarkers {
         synchronized LandmarkerModels models() {
             if (models == null) {
                 models = settings.loadModels();
+                LOADS.incrementAndGet();
             }
             return models;
         }
@@ -55,9 +58,8 @@ final class ExecutorLandmarkers {
         POOLS.get(settings).idle.add(landmarker);
     }
 
-    /** Whether this JVM has loaded the models for these settings (for tests). */
-    static boolean loaded(LandmarkerSettings settings) {
-        Pool p = POOLS.get(settings);
-        return p != null && p.models != null;
+    /** How many times this JVM has loaded models (once a settings; for tests). */
+    static int loads() {
+        return LOADS.get();
     }
 }

@@ -45,6 +45,11 @@ public final class RecordingWindows {
         return frames;
     }
 
+    /** Frames between window starts, or 0 for one window a recording. */
+    public int stride() {
+        return stride;
+    }
+
     /** The rate recordings are resampled to, or 0 for each recording's own frames. */
     public double fps() {
         return fps;
