@@ -45,6 +45,16 @@ public final class RecordingWindows {
         return frames;
     }
 
+    /** Frames between window starts, or 0 for one window a recording. */
+    public int stride() {
+        return stride;
+    }
+
+    /** The rate recordings are resampled to, or 0 for each recording's own frames. */
+    public double fps() {
+        return fps;
+    }
+
     /**
      * The recording's frame indices after resampling to {@code fps} (all of them, in order, when fps is 0).
      *

@@ -2,7 +2,7 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.examples.media.AnnotatedVideo;
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine;

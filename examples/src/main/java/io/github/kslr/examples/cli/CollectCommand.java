@@ -2,7 +2,7 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.examples.media.VideoClipWriter;
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -2,18 +2,20 @@ package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
-import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.KslrException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.PoseFile;
-import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.train.RecordingDataset;
+import io.github.kslr.train.RecordingDataset.ClipWindows;
 import io.github.kslr.train.RecordingWindows;
 import io.github.kslr.train.SignDataset;
+import io.github.kslr.video.VideoFrames;
+import io.github.kslr.video.VideoLandmarks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -164,29 +165,18 @@ public final class DatasetCommand implements Callable<Integer> {
 
         PrintWriter o = spec.commandLine().getOut();
         int f = featureLayout.size();
-        int windowFloats = frames * f;
         List<ClipWindows> perClip = extractAll(clips, featureLayout, windowing);
-        int count = perClip.stream().mapToInt(ClipWindows::count).sum();
-        float[] x = new float[count * windowFloats];
-        int[] y = new int[count];
-        int[] session = new int[count];
+        List<RecordingDataset.Recording> recordings = new ArrayList<>();
         int padded = 0;
         long totalFrames = 0;
-        int k = 0;
         for (int i = 0; i < clips.size(); i++) {
-            Clip c = clips.get(i);
             ClipWindows w = perClip.get(i);
-            System.arraycopy(w.windows(), 0, x, k * windowFloats, w.count() * windowFloats);
-            for (int j = 0; j < w.count(); j++, k++) {
-                y[k] = labels.indexOf(c.label());
-                session[k] = c.session() == null ? 0 : sessions.get(c.session());
-            }
+            recordings.add(new RecordingDataset.Recording(
+                    clips.get(i).label(), clips.get(i).session(), w));
             padded += w.padded() ? 1 : 0;
             totalFrames += w.frames();
         }
-        // With --fps the windows have one known rate: kslr train writes it into the model, and recognizers resample
-        // live frames to it.
-        SignDataset dataset = new SignDataset(featureLayout, frames, x, y, session, labels).withFrameRate(fps);
+        SignDataset dataset = RecordingDataset.assemble(featureLayout, windowing, recordings);
         dataset.save(out);
 
         o.printf(
@@ -215,9 +205,6 @@ public final class DatasetCommand implements Callable<Integer> {
                 + (sessions.isEmpty() ? "" : " --session N") + ")");
         return 0;
     }
-
-    /** One recording's windows ({@code count} x frames x features, flat), its frame count and whether it was short. */
-    record ClipWindows(float[] windows, int count, int frames, boolean padded) {}
 
     /**
      * Landmarks and windows of every clip, in clip order, with {@code --jobs} landmarkers over one set of models:
@@ -304,28 +291,22 @@ public final class DatasetCommand implements Callable<Integer> {
             HolisticPose.toHolistic(PoseFile.read(c.video())).forEach(keep);
         } else {
             try (VideoFrames source = media.open(c.video().toString())) {
-                for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
+                VideoLandmarks.forEachFrame(landmarker, source, 0, (index, frame, lm, nanos) -> {
                     if (Thread.currentThread().isInterrupted()) {
                         // Another recording failed: stop rather than finish a long clip nobody will use.
                         throw new KslrException("cancelled while reading " + c.video());
                     }
-                    keep.accept(landmarker.detect(frame));
-                }
+                    keep.accept(lm);
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // the sink above throws none
             }
         }
         int n = count[0];
         if (n == 0) {
             throw new InvalidInputException("recording " + c.video() + " has no frames; nothing was written");
         }
-        int[] resampled = windowing.resample(Arrays.copyOf(timestamps[0], n));
-        int[][] windows = windowing.cut(resampled);
-        float[] x = new float[windows.length * frames * f];
-        for (int w = 0; w < windows.length; w++) {
-            for (int t = 0; t < frames; t++) {
-                System.arraycopy(features[0], windows[w][t] * f, x, (w * frames + t) * f, f);
-            }
-        }
-        return new ClipWindows(x, windows.length, n, resampled.length < frames);
+        return RecordingDataset.cut(windowing, layout, timestamps[0], features[0], n);
     }
 
     /** LABEL/CLIP or SESSION/LABEL/CLIP, sorted; files that are neither videos nor .pose files are ignored. */
@@ -430,20 +411,8 @@ public final class DatasetCommand implements Callable<Integer> {
         }
     }
 
-    /** Session name -> number: whole numbers as they are when every name is one, else 1, 2, ... in sorted order. */
+    /** Session name -> number, as {@link RecordingDataset#sessionNumbers} numbers them. */
     static Map<String, Integer> sessionNumbers(List<Clip> clips) {
-        TreeSet<String> names = new TreeSet<>();
-        for (Clip c : clips) {
-            if (c.session() != null) {
-                names.add(c.session());
-            }
-        }
-        Map<String, Integer> numbers = new TreeMap<>();
-        boolean allNumbers = names.stream().allMatch(s -> s.matches("\\d{1,9}"));
-        int next = 1;
-        for (String s : names) {
-            numbers.put(s, allNumbers ? Integer.parseInt(s) : next++);
-        }
-        return numbers;
+        return RecordingDataset.sessionNumbers(clips.stream().map(Clip::session).toList());
     }
 }

@@ -4,16 +4,16 @@ import com.google.gson.stream.JsonWriter;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.HolisticLandmarks;
-import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.Npy;
 import io.github.kslr.data.NpyArray;
 import io.github.kslr.examples.media.AnnotatedVideo;
-import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.examples.pipeline.LandmarkJson;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.video.VideoFrames;
+import io.github.kslr.video.VideoLandmarks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -221,12 +221,8 @@ public final class LandmarksCommand implements Callable<Integer> {
                 "landmarks",
                 "frame",
                 maxFrames > 0 ? Math.min(maxFrames, source.lengthInFrames()) : source.lengthInFrames());
-        for (ImageFrame frame = source.next();
-                frame != null && (maxFrames == 0 || frames < maxFrames);
-                frame = source.next()) {
-            long t0 = System.nanoTime();
-            HolisticLandmarks lm = landmarker.detect(frame);
-            detectNanos += System.nanoTime() - t0;
+        VideoLandmarks.forEachFrame(landmarker, source, maxFrames, (index, frame, lm, nanos) -> {
+            detectNanos += nanos;
             sink.accept(lm);
             if (video != null) {
                 video.write(frame, lm, List.of());
@@ -243,7 +239,7 @@ public final class LandmarksCommand implements Callable<Integer> {
             }
             frames++;
             progress.update(frames);
-        }
+        });
     }
 
     private RunningMode runningMode() {

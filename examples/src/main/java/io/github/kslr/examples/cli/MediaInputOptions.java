@@ -1,6 +1,6 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import picocli.CommandLine.Option;
 
 /** How the commands that read video files open them (a picocli mixin: one place for the option). */

@@ -15,7 +15,7 @@ import io.github.kslr.api.LandmarkConnection;
 import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.examples.TestModels;
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

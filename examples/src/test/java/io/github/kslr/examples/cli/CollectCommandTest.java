@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.testing.SharedFiles;
-import io.github.kslr.examples.media.VideoFrames;
 import io.github.kslr.train.SignDataset;
+import io.github.kslr.video.VideoFrames;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.examples.TestModels;
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

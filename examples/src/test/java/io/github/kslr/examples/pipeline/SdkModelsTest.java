@@ -9,7 +9,7 @@ import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.testing.SharedFiles;
-import io.github.kslr.examples.media.VideoFrames;
+import io.github.kslr.video.VideoFrames;
 import org.junit.jupiter.api.Test;
 
 class SdkModelsTest {

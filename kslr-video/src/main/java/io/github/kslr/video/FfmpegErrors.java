@@ -1,4 +1,4 @@
-package io.github.kslr.examples.media;
+package io.github.kslr.video;
 
 import org.bytedeco.ffmpeg.avutil.LogCallback;
 import org.bytedeco.ffmpeg.global.avutil;

@@ -1,4 +1,4 @@
-package io.github.kslr.examples.media;
+package io.github.kslr.video;
 
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
