@@ -156,7 +156,7 @@ public final class TrainedModel implements ProbabilityModel {
         return out;
     }
 
-    /** The networks whose embeddings make this model's (one, or an ensemble's members); empty when it embeds not. */
+    /** The networks whose embeddings make this model's (one, or an ensemble's members); empty when it gives none. */
     List<TemporalConvNetwork> embedderMembers() {
         List<SequenceNetwork> nets =
                 network instanceof EnsembleNetwork ensemble ? ensemble.members() : List.of(network);
