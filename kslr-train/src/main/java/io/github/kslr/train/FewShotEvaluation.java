@@ -290,7 +290,7 @@ public final class FewShotEvaluation {
      * Runs the protocol.
      *
      * @param config   the embedder's training options (its network family is replaced by
-     *                 {@link NetworkFamily#COSINE_TCN})
+     *                 {@link NetworkFamily#COSINE_TCN}; an ensemble embeds as {@link TrainedModel#embeddings} says)
      * @param noSign   the no-sign label ("" for none)
      * @param onFold   told each fold's index as it starts, or null
      */
@@ -406,10 +406,10 @@ public final class FewShotEvaluation {
         rules.forEach(r -> names.add(r.name()));
         TrainingConfig embedderConfig = config.toBuilder()
                 .architecture(NetworkFamily.COSINE_TCN)
-                .ensemble(1)
                 .checkpointDir(null)
                 .build();
-        // (The other options are the caller's: TrainingConfig.embedderBuilder() holds the embedder's recipe.)
+        // (The other options, the ensemble's size included, are the caller's: TrainingConfig.embedderBuilder() holds
+        // the embedder's recipe.)
         List<Outcome> outcomes = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
             if (onFold != null) {

@@ -83,17 +83,32 @@ public final class OnnxExport {
             throw new InvalidInputException("a " + model.network().description() + " gives no sign embedding; train a "
                     + NetworkFamily.COSINE_TCN.name() + " network");
         }
-        TemporalConvNetwork network = (TemporalConvNetwork) model.network();
+        SequenceNetwork network = model.network();
+        List<TemporalConvNetwork> members = model.embedderMembers();
+        int size = model.embeddingSize();
         NetworkShape s = network.shape();
         OnnxGraphWriter g = new OnnxGraphWriter("kslr_sign_embedder");
         String std = writeFeatures(g, model, s.inputSize());
-        String e = network.writeEmbedding(g, std, precision, "");
+        String e;
+        if (members.size() == 1) {
+            // One network keeps the graph (and so the hash) it always had: vocabularies enrolled with it still load.
+            e = members.get(0).writeEmbedding(g, std, precision, "");
+        } else {
+            // As TrainedModel.embeddings: the members' unit embeddings side by side, times 1/sqrt(M).
+            List<String> parts = new java.util.ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+                parts.add(members.get(i).writeEmbedding(g, std, precision, "m" + i + "_"));
+            }
+            String concat = g.node("Concat", parts, OnnxGraphWriter.intAttr("axis", 1));
+            e = g.node("Mul", List.of(concat, g.floatScalar("ensemble_embedding_scale", (float)
+                    (1 / Math.sqrt(members.size())))));
+        }
         g.node("Identity", "embedding", List.of(e), List.of(SignEmbedderMetadata.OUTPUT));
         g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());
-        g.output(SignEmbedderMetadata.OUTPUT, "batch", network.embeddingSize());
+        g.output(SignEmbedderMetadata.OUTPUT, "batch", size);
         String hash = HexFormat.of().formatHex(sha256(g.graphBytes()));
-        SignEmbedderMetadata meta = new SignEmbedderMetadata(
-                model.metadata(), network.embeddingSize(), threshold, hash, background, margin);
+        SignEmbedderMetadata meta =
+                new SignEmbedderMetadata(model.metadata(), size, threshold, hash, background, margin);
         return g.model(
                         IR_VERSION,
                         OPSET,

@@ -42,6 +42,12 @@ public final class TemporalConvNetwork implements SequenceNetwork {
     final int oB3;
     /** Logits are COSINE_SCALE x cos(pooled features, class weights), without bias (a normalised head). */
     private final boolean cosine;
+    /**
+     * Cosine head in training only: the true class's logit is COSINE_SCALE x (cos - margin) in {@link #loss} and
+     * {@link #backward} (CosFace), which pushes a window's cosine to its own class that far above the others; the
+     * probabilities of {@link #forward} never use it.
+     */
+    private final float margin;
 
     /** Scale of a cosine head's logits: cosines in [-1, 1] need it to reach confident probabilities. */
     static final float COSINE_SCALE = 16f;
@@ -79,8 +85,13 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     /** A network, with a cosine head or not, over the given parameters (copied), or zeros when null. */
     public TemporalConvNetwork(NetworkShape shape, float[] params, boolean cosine) {
+        this(shape, params, cosine, 0f);
+    }
+
+    private TemporalConvNetwork(NetworkShape shape, float[] params, boolean cosine, float margin) {
         this.shape = Checks.notNull(shape, "shape");
         this.cosine = cosine;
+        this.margin = margin;
         int d = shape.inputSize();
         int h1 = shape.hidden1();
         int h2 = shape.hidden2();
@@ -226,7 +237,28 @@ public final class TemporalConvNetwork implements SequenceNetwork {
 
     @Override
     public TemporalConvNetwork withParameters(float[] p) {
-        return new TemporalConvNetwork(shape, p, cosine);
+        return new TemporalConvNetwork(shape, p, cosine, margin);
+    }
+
+    /**
+     * This cosine-head network (same parameters) trained with an additive cosine margin in [0, 1) (CosFace; see
+     * {@link TrainingConfig#cosineMargin()}).
+     *
+     * @throws InvalidInputException for a network without a cosine head or a margin outside [0, 1)
+     */
+    public TemporalConvNetwork withCosineMargin(double m) {
+        if (!cosine) {
+            throw new InvalidInputException("a cosine margin needs a cosine head; this is a " + description());
+        }
+        if (!(m >= 0 && m < 1)) {
+            throw new InvalidInputException("cosine margin must be in [0, 1), was " + m);
+        }
+        return new TemporalConvNetwork(shape, params, true, (float) m);
+    }
+
+    /** The training-only cosine margin (0: none). */
+    public float cosineMargin() {
+        return margin;
     }
 
     @Override
@@ -271,6 +303,8 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         final float[] wNorm;
         final float[] cos;
         final float[] dzHat;
+        /** Cosine head with a margin: the training probabilities (true class's logit lowered by the margin). */
+        final float[] marginProb;
 
         public Workspace(NetworkShape s) {
             int t = s.frames();
@@ -291,6 +325,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             wNorm = new float[s.classes()];
             cos = new float[s.classes()];
             dzHat = new float[2 * s.hidden2()];
+            marginProb = new float[s.classes()];
         }
 
         @Override
@@ -435,7 +470,24 @@ public final class TemporalConvNetwork implements SequenceNetwork {
      * Cross-entropy loss of the last forward pass against {@code label} with label smoothing {@code smoothing}.
      */
     public double loss(Workspace ws, int label, float smoothing) {
-        return SequenceNetwork.crossEntropy(ws.prob, label, smoothing);
+        return SequenceNetwork.crossEntropy(trainingProbabilities(ws, label), label, smoothing);
+    }
+
+    /**
+     * The probabilities the loss is taken of: {@link #forward}'s, or with a cosine margin the softmax of the cosine
+     * logits with the true class's lowered by {@code COSINE_SCALE * margin} (from {@code ws.cos}, which
+     * {@link #backward} leaves intact).
+     */
+    private float[] trainingProbabilities(Workspace ws, int label) {
+        if (margin == 0f) {
+            return ws.prob;
+        }
+        int c = shape.classes();
+        for (int k = 0; k < c; k++) {
+            ws.marginProb[k] = COSINE_SCALE * (ws.cos[k] - (k == label ? margin : 0f));
+        }
+        FloatMath.softmax(ws.marginProb, ws.marginProb);
+        return ws.marginProb;
     }
 
     /**
@@ -449,10 +501,11 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         int h2 = shape.hidden2();
         int c = shape.classes();
         float[] p = params;
-        // dL/dlogits = p - q.
+        // dL/dlogits = p - q (the margin shifts a logit by a constant, so d logit / d cos stays COSINE_SCALE).
+        float[] prob = trainingProbabilities(ws, label);
         float[] dlog = ws.logits; // reused: the logits are not needed any more
         for (int k = 0; k < c; k++) {
-            dlog[k] = ws.prob[k] - ((k == label ? 1 - smoothing : 0) + smoothing / c);
+            dlog[k] = prob[k] - ((k == label ? 1 - smoothing : 0) + smoothing / c);
         }
         if (cosine) {
             cosineBackward(ws, dlog, grad);

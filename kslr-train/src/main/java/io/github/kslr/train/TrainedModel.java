@@ -3,6 +3,8 @@ package io.github.kslr.train;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.SignModelMetadata;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A trained sign model in Java form: the geometric normalisation, the per-feature standardisation learned from the
@@ -99,48 +101,82 @@ public final class TrainedModel implements ProbabilityModel {
         }
     }
 
-    /** Whether the network gives a sign embedding ({@link #embeddings}). */
+    /**
+     * Whether the network gives a sign embedding ({@link #embeddings}): a {@link NetworkFamily#COSINE_TCN} network or
+     * an ensemble of them.
+     */
     public boolean embeds() {
-        return network instanceof TemporalConvNetwork tcn && tcn.family() == NetworkFamily.COSINE_TCN;
+        return !embedderMembers().isEmpty();
     }
 
-    /** Size of one embedding. */
+    /** Size of one embedding: the members' sizes summed for an ensemble. */
     public int embeddingSize() {
-        return embedder().embeddingSize();
+        return embedder().stream().mapToInt(TemporalConvNetwork::embeddingSize).sum();
     }
 
     /**
-     * The L2-normalised embedding of each window, {@code count * embeddingSize()} floats.
+     * The L2-normalised embedding of each window, {@code count * embeddingSize()} floats. An ensemble's embedding is
+     * its members' L2-normalised embeddings concatenated and scaled by {@code 1 / sqrt(members)}: still unit length,
+     * and the dot product of two is the mean of the members' cosines, so a vocabulary compares them as it compares
+     * one network's.
      *
      * @throws InvalidInputException when the network is not an embedder ({@link #embeds()})
      */
     public float[] embeddings(float[] windows, int count) {
-        TemporalConvNetwork net = embedder();
+        List<TemporalConvNetwork> nets = embedder();
         int w = metadata.windowSize();
         if (windows.length < (long) count * w) {
             throw new InvalidInputException(
                     count + " windows need " + (long) count * w + " floats, got " + windows.length);
         }
-        int e = net.embeddingSize();
+        int e = embeddingSize();
+        float scale = nets.size() == 1 ? 1f : (float) (1 / Math.sqrt(nets.size()));
         float[] out = new float[count * e];
         float[] u = new float[metadata.sequenceLength() * mean.length];
-        float[] one = new float[e];
-        TemporalConvNetwork.Workspace ws = net.newScratch();
+        List<TemporalConvNetwork.Workspace> ws = new ArrayList<>();
+        List<float[]> one = new ArrayList<>();
+        for (TemporalConvNetwork net : nets) {
+            ws.add(net.newScratch());
+            one.add(new float[net.embeddingSize()]);
+        }
         for (int i = 0; i < count; i++) {
             features(windows, i * w, u);
-            net.forward(u, 0, ws, 0f, null);
-            net.embed(ws, one);
-            System.arraycopy(one, 0, out, i * e, e);
+            int at = i * e;
+            for (int m = 0; m < nets.size(); m++) {
+                TemporalConvNetwork net = nets.get(m);
+                float[] o = one.get(m);
+                net.forward(u, 0, ws.get(m), 0f, null);
+                net.embed(ws.get(m), o);
+                for (int k = 0; k < o.length; k++) {
+                    out[at + k] = o[k] * scale;
+                }
+                at += o.length;
+            }
         }
         return out;
     }
 
-    private TemporalConvNetwork embedder() {
-        if (!embeds()) {
+    /** The networks whose embeddings make this model's (one, or an ensemble's members); empty when it gives none. */
+    List<TemporalConvNetwork> embedderMembers() {
+        List<SequenceNetwork> nets =
+                network instanceof EnsembleNetwork ensemble ? ensemble.members() : List.of(network);
+        List<TemporalConvNetwork> out = new ArrayList<>();
+        for (SequenceNetwork n : nets) {
+            if (!(n instanceof TemporalConvNetwork tcn) || tcn.family() != NetworkFamily.COSINE_TCN) {
+                return List.of();
+            }
+            out.add(tcn);
+        }
+        return out;
+    }
+
+    private List<TemporalConvNetwork> embedder() {
+        List<TemporalConvNetwork> nets = embedderMembers();
+        if (nets.isEmpty()) {
             throw new InvalidInputException("a " + network.description() + " gives no sign embedding; train a "
                     + NetworkFamily.COSINE_TCN.name() + " network");
         }
-        return (TemporalConvNetwork) network;
+        return nets;
     }
 
     @Override

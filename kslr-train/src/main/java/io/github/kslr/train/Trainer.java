@@ -106,6 +106,10 @@ public final class Trainer {
             for (int m = 0; m < config.ensemble(); m++) {
                 long seed = m == 0 ? config.seed() : mix(config.seed(), m, -3);
                 SequenceNetwork net = config.architecture().create(shape, seed);
+                if (config.cosineMargin() > 0) {
+                    // TrainingConfig allows a margin only with COSINE_TCN, whose networks are TemporalConvNetworks.
+                    net = ((TemporalConvNetwork) net).withCosineMargin(config.cosineMargin());
+                }
                 LOG.info(
                         "training{} on {} windows ({} held out to monitor), layout {} ({} raw -> {} features a"
                                 + " frame), {} network {} with {} parameters, {} thread(s)",

@@ -28,6 +28,8 @@ import java.nio.file.Path;
  * @param handShape    add each hand's palm-scaled shape to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
+ * @param cosineMargin additive cosine margin (CosFace) of a {@link NetworkFamily#COSINE_TCN} head in training: the true
+ *        class's logit is {@code scale * (cos - margin)}; 0 for none (inference never uses it)
  */
 public record TrainingConfig(
         long seed,
@@ -46,7 +48,8 @@ public record TrainingConfig(
         Augmentation augmentation,
         boolean handShape,
         NetworkFamily architecture,
-        int ensemble) {
+        int ensemble,
+        double cosineMargin) {
 
     /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_SHAPE = true;
@@ -88,7 +91,8 @@ public record TrainingConfig(
                 .augmentation(augmentation)
                 .handShape(handShape)
                 .architecture(architecture)
-                .ensemble(ensemble);
+                .ensemble(ensemble)
+                .cosineMargin(cosineMargin);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -108,6 +112,7 @@ public record TrainingConfig(
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
         private boolean handShape = DEFAULT_HAND_SHAPE;
+        private double cosineMargin;
         private NetworkFamily architecture = NetworkFamily.TCN;
         private int ensemble = DEFAULT_ENSEMBLE;
 
@@ -183,6 +188,15 @@ public record TrainingConfig(
             return this;
         }
 
+        /**
+         * Additive cosine margin of a {@link NetworkFamily#COSINE_TCN} head in training (default 0: none), in
+         * [0, 1).
+         */
+        public Builder cosineMargin(double v) {
+            cosineMargin = v;
+            return this;
+        }
+
         /** Whether the features include each hand's palm-scaled shape (default {@value #DEFAULT_HAND_SHAPE}). */
         public Builder handShape(boolean v) {
             handShape = v;
@@ -215,6 +229,13 @@ public record TrainingConfig(
             if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
                 throw new InvalidInputException("labelSmoothing must be in [0, 1), was " + labelSmoothing);
             }
+            if (!(cosineMargin >= 0 && cosineMargin < 1)) {
+                throw new InvalidInputException("cosineMargin must be in [0, 1), was " + cosineMargin);
+            }
+            if (cosineMargin > 0 && !architecture.equals(NetworkFamily.COSINE_TCN)) {
+                throw new InvalidInputException("a cosine margin (" + cosineMargin + ") needs the "
+                        + NetworkFamily.COSINE_TCN.name() + " network, not " + architecture.name());
+            }
             if (!(monitorFraction > 0 && monitorFraction < 0.5)) {
                 throw new InvalidInputException("monitorFraction must be in (0, 0.5), was " + monitorFraction);
             }
@@ -235,7 +256,8 @@ public record TrainingConfig(
                     augmentation,
                     handShape,
                     architecture,
-                    ensemble);
+                    ensemble,
+                    cosineMargin);
         }
 
         private static void positive(double v, String name, double max) {

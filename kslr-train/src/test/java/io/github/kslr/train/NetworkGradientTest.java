@@ -1,21 +1,24 @@
 package io.github.kslr.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every parameter's analytic gradient against central finite differences. */
 class NetworkGradientTest {
 
-    @ParameterizedTest(name = "cosine head: {0}")
-    @ValueSource(booleans = {false, true})
-    void everyGradientMatchesFiniteDifferences(boolean cosine) {
+    /** Without a cosine head, with one, and with one trained with an additive cosine margin (CosFace). */
+    @ParameterizedTest(name = "cosine head: {0}, margin {1}")
+    @CsvSource({"false, 0", "true, 0", "true, 0.2"})
+    void everyGradientMatchesFiniteDifferences(boolean cosine, float margin) {
         NetworkShape shape = new NetworkShape(5, 6, 7, 5, 4);
-        TemporalConvNetwork net = new TemporalConvNetwork(shape, 3, cosine);
+        TemporalConvNetwork plain = new TemporalConvNetwork(shape, 3, cosine);
+        TemporalConvNetwork net = margin > 0 ? plain.withCosineMargin(margin) : plain;
         float[] params = net.parameters();
         // Biases start at 0; move them so their gradients are exercised away from symmetric points.
         Random r = new Random(11);
@@ -58,6 +61,15 @@ class NetworkGradientTest {
         assertEquals(net.parameterCount(), checked);
         // A ReLU or max-pool kink inside +-eps can spoil a handful of central differences; none may be off otherwise.
         assertTrue(failures <= checked / 100, failures + " of " + checked + " gradients disagree:\n" + report);
+        if (margin > 0) {
+            // The margin lowers the true class's logit in the loss only: a larger loss, the same probabilities.
+            TemporalConvNetwork none = plain.withParameters(params);
+            TemporalConvNetwork.Workspace ws0 = new TemporalConvNetwork.Workspace(shape);
+            double without = lossAt(none, u, ws0, label, smoothing, dropout, dropSeed);
+            double with = lossAt(net, u, ws, label, smoothing, dropout, dropSeed);
+            assertTrue(with > without + 0.01, with + " vs " + without);
+            assertArrayEquals(ws0.probabilities(), ws.probabilities(), 0f);
+        }
         // The check means something only if every parameter group receives gradient.
         int[] groups = {net.oW1, net.oB1, net.oW2, net.oB2, net.oW3, net.oB3, net.parameterCount()};
         for (int g = 0; g + 1 < groups.length; g++) {

@@ -167,6 +167,88 @@ class OnnxExportTest {
                 () -> OnnxExport.toEmbedderBytes(randomModel(data, 8), 0.5, WeightPrecision.FLOAT32));
     }
 
+    /**
+     * An ensemble embedder: its embedding is the members' own unit embeddings side by side times 1/sqrt(3) (so a dot
+     * product is the mean of the members' cosines), and the exported graph gives the same, with that size in its
+     * metadata. An ensemble with a classifier member embeds nothing.
+     */
+    @Test
+    void exportedEnsembleEmbedderGivesTheMembersEmbeddingsSideBySide() throws Exception {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 23);
+        List<SequenceNetwork> members = new java.util.ArrayList<>();
+        TrainedModel first = null;
+        for (long seed = 11; seed <= 13; seed++) {
+            TrainedModel m = randomModel(data, seed, NetworkFamily.COSINE_TCN, true);
+            first = first == null ? m : first;
+            members.add(m.network());
+        }
+        TrainedModel ensemble = new TrainedModel(
+                first.metadata(), first.transform(), first.mean(), first.invStd(), new EnsembleNetwork(members));
+        assertTrue(ensemble.embeds());
+        SignDataset in = data.convertTo(ensemble.metadata().layout());
+        int n = in.size();
+        float[] java = ensemble.embeddings(in.windows(), n);
+        int e = ensemble.embeddingSize();
+        float[][] own = new float[3][];
+        int one = 0;
+        for (int m = 0; m < 3; m++) {
+            TrainedModel single =
+                    new TrainedModel(first.metadata(), first.transform(), first.mean(), first.invStd(), members.get(m));
+            own[m] = single.embeddings(in.windows(), n);
+            one = single.embeddingSize();
+        }
+        assertEquals(3 * one, e);
+        float scale = (float) (1 / Math.sqrt(3));
+        for (int i = 0; i < n; i++) {
+            for (int m = 0; m < 3; m++) {
+                for (int k = 0; k < one; k++) {
+                    assertEquals(own[m][i * one + k] * scale, java[i * e + m * one + k], 1e-7f);
+                }
+            }
+        }
+        // The ensemble's cosine of windows 0 and 1 is the mean of its members' cosines.
+        double dot = 0;
+        double mean = 0;
+        for (int k = 0; k < e; k++) {
+            dot += java[k] * java[e + k];
+        }
+        for (int m = 0; m < 3; m++) {
+            for (int k = 0; k < one; k++) {
+                mean += own[m][k] * own[m][one + k] / 3.0;
+            }
+        }
+        assertEquals(mean, dot, 1e-6);
+        byte[] bytes = OnnxExport.toEmbedderBytes(ensemble, 0.7, WeightPrecision.FLOAT32);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
+                    n, in.sequenceLength(), in.layout().size()
+                });
+                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
+            float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(Arrays.copyOfRange(java, i * e, (i + 1) * e), onnx[i], 2e-6f, "window " + i);
+                double norm = 0;
+                for (float v : onnx[i]) {
+                    norm += v * v;
+                }
+                assertEquals(1.0, norm, 1e-5);
+            }
+            assertEquals(
+                    e,
+                    SignEmbedderMetadata.fromProperties(session.getMetadata().getCustomMetadata(), "embedder")
+                            .embeddingSize());
+        }
+        List<SequenceNetwork> mixed = List.of(
+                members.get(0), randomModel(data, 14, NetworkFamily.TCN, true).network());
+        TrainedModel notEmbedder = new TrainedModel(
+                first.metadata(), first.transform(), first.mean(), first.invStd(), new EnsembleNetwork(mixed));
+        assertTrue(!notEmbedder.embeds());
+        assertThrows(
+                InvalidInputException.class,
+                () -> OnnxExport.toEmbedderBytes(notEmbedder, 0.5, WeightPrecision.FLOAT32));
+    }
+
     private static Map<String, String> metadataOf(byte[] onnx) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions())) {

@@ -158,6 +158,19 @@ class TrainerTest {
         assertTrue(Files.readString(dir.resolve("r/report.txt")).contains("mirrored"));
     }
 
+    /** A cosine margin reaches the trained network (its loss, so its weights), and only when asked for. */
+    @Test
+    void cosineMarginTrainsAnotherEmbedder() {
+        SignDataset d = Synthetic.dataset(4, 10, 8, 1);
+        TrainingConfig.Builder b = small().architecture(NetworkFamily.COSINE_TCN);
+        Trainer.Result none = new Trainer(b.build()).train(d, null, "", null);
+        Trainer.Result margin = new Trainer(b.cosineMargin(0.2).build()).train(d, null, "", null);
+        assertEquals(0f, ((TemporalConvNetwork) none.model().network()).cosineMargin());
+        assertEquals(0.2f, ((TemporalConvNetwork) margin.model().network()).cosineMargin());
+        assertFalse(java.util.Arrays.equals(
+                none.model().network().parameterCopy(), margin.model().network().parameterCopy()));
+    }
+
     @Test
     void badOptionsAreRejectedAtBuild() {
         assertThrows(
@@ -172,6 +185,13 @@ class TrainerTest {
         assertThrows(
                 InvalidInputException.class,
                 () -> TrainingConfig.builder().maxEpochs(0).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().cosineMargin(0.2).build(),
+                "a margin needs a cosine head");
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.embedderBuilder().cosineMargin(1).build());
         assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0));
     }
 }

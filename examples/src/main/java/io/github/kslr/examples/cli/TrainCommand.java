@@ -106,14 +106,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(
-            names = "--ensemble",
-            defaultValue = "" + TrainingConfig.DEFAULT_ENSEMBLE,
-            paramLabel = "N",
-            description = "networks trained from N seeds whose probabilities the model averages (default"
-                    + " ${DEFAULT-VALUE})")
-    int ensemble;
-
     @Option(names = "--no-baseline", description = "skip the ridge baseline")
     boolean noBaseline;
 
@@ -142,7 +134,6 @@ public final class TrainCommand implements Callable<Integer> {
         o.println("data: " + dataset);
         TrainingConfig config = training.apply(TrainingConfig.builder())
                 .architecture(architecture)
-                .ensemble(ensemble)
                 .checkpointDir(report.resolve("checkpoints"))
                 .build();
         LabelTranslations tr = translations == null ? LabelTranslations.none() : LabelTranslations.read(translations);

@@ -59,6 +59,21 @@ final class TrainingOptions {
                     + " window, so that no-sign covers either hand, both or none (default ${DEFAULT-VALUE})")
     double noSignHandMix;
 
+    @Option(
+            names = "--ensemble",
+            paramLabel = "N",
+            description = "networks trained from N seeds: a sign model averages their probabilities, an embedder"
+                    + " concatenates their unit embeddings (scaled so that a cosine is the mean of theirs) (default: "
+                    + TrainingConfig.DEFAULT_ENSEMBLE + " for a sign model, 1 for an embedder)")
+    Integer ensemble;
+
+    @Option(
+            names = "--cosine-margin",
+            paramLabel = "M",
+            description = "COSINE_TCN only: additive cosine margin (CosFace) in training, the true class's logit"
+                    + " scale * (cos - M) (default 0: none)")
+    Double cosineMargin;
+
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -75,6 +90,8 @@ final class TrainingOptions {
                 .hidden(hidden, hidden2 == null ? hidden : hidden2)
                 .handShape(handShape == null ? recipe.handShape() : handShape)
                 .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))
+                .ensemble(ensemble == null ? recipe.ensemble() : ensemble)
+                .cosineMargin(cosineMargin == null ? recipe.cosineMargin() : cosineMargin)
                 .threads(threads);
     }
 }

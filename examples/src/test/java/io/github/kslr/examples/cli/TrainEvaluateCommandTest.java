@@ -255,6 +255,76 @@ class TrainEvaluateCommandTest {
         assertTrue(ul[ul.length - 2].startsWith("threshold only: shots=2 "), ul[ul.length - 2]);
     }
 
+    /**
+     * An ensemble embedder ({@code --ensemble 2}): twice the embedding, in its metadata, and the runtime follows it
+     * (enrol and evaluate with it); few-shot trains its fold embedders as ensembles too.
+     */
+    @Test
+    void ensembleEmbedderIsEnrolledAndEvaluatedAndFewShotUsesIt(@TempDir Path dir) throws Exception {
+        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path emb = dir.resolve("emb.onnx");
+        String[] t = run(
+                "train-embedder",
+                "--data",
+                data.toString(),
+                "--out",
+                emb.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "16",
+                "--ensemble",
+                "2");
+        assertEquals("0", t[0], t[2]);
+        assertTrue(t[1].contains("33 labels, embedding size 64"), t[1]);
+        Path vocab = dir.resolve("v.vocab");
+        String[] e = run(
+                "enrol",
+                "--vocabulary",
+                vocab.toString(),
+                "--embedder",
+                emb.toString(),
+                "--data",
+                data.toString(),
+                "--labels",
+                "coffee,tea",
+                "--shots",
+                "2");
+        assertEquals("0", e[0], e[2]);
+        String[] ev = run(
+                "evaluate",
+                "--vocabulary",
+                vocab.toString(),
+                "--embedder",
+                emb.toString(),
+                "--data",
+                data.toString(),
+                "--session",
+                "-1");
+        assertEquals("0", ev[0], ev[2]);
+        String[] lines = ev[1].strip().split("\n");
+        assertTrue(
+                lines[lines.length - 1].matches("accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4} n=\\d+"
+                        + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4}"),
+                lines[lines.length - 1]);
+        String[] f = run(
+                "few-shot",
+                "--data",
+                data.toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "16",
+                "--draws",
+                "1",
+                "--shots",
+                "2",
+                "--ensemble",
+                "2");
+        assertEquals("0", f[0], f[2]);
+        assertTrue(f[1].contains("ensemble=2"), f[1]);
+    }
+
     /** Teach three signs with the bundled embedder, look after the vocabulary, evaluate it; bad input is named. */
     @Test
     void enrolVocabularyAndEvaluateWithTheBundledEmbedder(@TempDir Path dir) throws Exception {
