@@ -2,14 +2,11 @@ package io.github.kslr.spark;
 
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.train.CsvTable;
 import io.github.kslr.train.RecordingDataset;
 import io.github.kslr.train.RecordingWindows;
 import io.github.kslr.train.SignDataset;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,9 +14,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -156,60 +150,33 @@ public final class DatasetJob {
 
     /** The labels table: header video,start_ms,end_ms,label[,signer]; video paths relative to the CSV's folder. */
     static List<Segment> readLabels(Path csv) {
-        if (!Files.isRegularFile(csv)) {
-            throw new InvalidInputException("--labels " + csv + " is not a file");
-        }
-        String text;
-        try {
-            text = Files.readString(csv, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + csv, e);
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1); // a byte-order mark, as spreadsheet programs write
-        }
-        CSVFormat format = CSVFormat.DEFAULT
-                .builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .setTrim(true)
-                .setIgnoreEmptyLines(true)
-                .get();
         List<String> five = List.of("video", "start_ms", "end_ms", "label", "signer");
-        try (CSVParser parser = CSVParser.parse(text, format)) {
-            List<String> header = parser.getHeaderNames();
-            if (!header.equals(five) && !header.equals(five.subList(0, 4))) {
-                throw new InvalidInputException(csv + ": the first line must be video,start_ms,end_ms,label[,signer],"
-                        + " was " + String.join(",", header));
+        CsvTable table = CsvTable.read(
+                csv,
+                "--labels " + csv + " is not a file",
+                List.of(five, five.subList(0, 4)),
+                "video,start_ms,end_ms,label[,signer]");
+        Path base = csv.toAbsolutePath().getParent();
+        List<Segment> segments = new ArrayList<>();
+        for (CsvTable.Row r : table.rows()) {
+            long line = r.line();
+            long start = millis(r.get(1), csv, line, "start_ms");
+            long end = millis(r.get(2), csv, line, "end_ms");
+            if (end <= start) {
+                throw new InvalidInputException(
+                        csv + ": line " + line + ": end_ms " + end + " must be after start_ms " + start);
             }
-            Path base = csv.toAbsolutePath().getParent();
-            List<Segment> segments = new ArrayList<>();
-            for (CSVRecord r : parser) {
-                long line = parser.getCurrentLineNumber();
-                if (r.size() != header.size()) {
-                    throw new InvalidInputException(
-                            csv + ": line " + line + " has " + r.size() + " columns, the" + " header " + header.size());
-                }
-                long start = millis(r.get(1), csv, line, "start_ms");
-                long end = millis(r.get(2), csv, line, "end_ms");
-                if (end <= start) {
-                    throw new InvalidInputException(
-                            csv + ": line " + line + ": end_ms " + end + " must be after start_ms " + start);
-                }
-                if (r.get(0).isEmpty() || r.get(3).isEmpty()) {
-                    throw new InvalidInputException(csv + ": line " + line + " has an empty video or label");
-                }
-                String signer = header.size() == 5 && !r.get(4).isEmpty() ? r.get(4) : null;
-                segments.add(new Segment(
-                        segments.size(), line, VideoInputs.id(base.resolve(r.get(0))), start, end, r.get(3), signer));
+            if (r.get(0).isEmpty() || r.get(3).isEmpty()) {
+                throw new InvalidInputException(csv + ": line " + line + " has an empty video or label");
             }
-            if (segments.isEmpty()) {
-                throw new InvalidInputException(csv + " holds no labelled segment");
-            }
-            return segments;
-        } catch (IOException | UncheckedIOException e) {
-            throw new InvalidInputException(csv + " is not a valid CSV file: " + e.getMessage());
+            String signer = table.header().size() == 5 && !r.get(4).isEmpty() ? r.get(4) : null;
+            segments.add(new Segment(
+                    segments.size(), line, VideoInputs.id(base.resolve(r.get(0))), start, end, r.get(3), signer));
         }
+        if (segments.isEmpty()) {
+            throw new InvalidInputException(csv + " holds no labelled segment");
+        }
+        return segments;
     }
 
     private static long millis(String s, Path csv, long line, String column) {

@@ -10,6 +10,7 @@ import io.github.kslr.data.HolisticPose;
 import io.github.kslr.data.PoseFile;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.train.CsvTable;
 import io.github.kslr.train.RecordingDataset;
 import io.github.kslr.train.RecordingDataset.ClipWindows;
 import io.github.kslr.train.RecordingWindows;
@@ -19,7 +20,6 @@ import io.github.kslr.video.VideoLandmarks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -364,51 +361,23 @@ public final class DatasetCommand implements Callable<Integer> {
 
     /** A CSV (RFC 4180: quoted fields may hold commas) with the header video,label[,session]. */
     static List<Clip> readCsv(Path csv) {
-        if (!Files.isRegularFile(csv)) {
-            throw new InvalidInputException("INPUT " + csv + " is neither a folder nor a CSV file");
-        }
-        String text;
-        try {
-            text = Files.readString(csv, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + csv, e);
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1); // a byte-order mark, as spreadsheet programs write
-        }
-        CSVFormat format = CSVFormat.DEFAULT
-                .builder()
-                .setHeader()
-                .setSkipHeaderRecord(true)
-                .setTrim(true)
-                .setIgnoreEmptyLines(true)
-                .get();
-        try (CSVParser parser = CSVParser.parse(text, format)) {
-            List<String> header = parser.getHeaderNames();
-            boolean withSession = header.equals(List.of("video", "label", "session"));
-            if (!withSession && !header.equals(List.of("video", "label"))) {
-                throw new InvalidInputException(csv + ": the first line must be video,label or video,label,session,"
-                        + " was " + String.join(",", header));
-            }
-            Path base = csv.toAbsolutePath().getParent();
-            List<Clip> clips = new ArrayList<>();
-            for (CSVRecord r : parser) {
-                long line = parser.getCurrentLineNumber(); // the record's last line
-                if (r.size() != header.size()) {
-                    throw new InvalidInputException(csv + ": line " + line + " has " + r.size() + " columns, the"
-                            + " header " + String.join(",", header) + " " + header.size());
+        CsvTable table = CsvTable.read(
+                csv,
+                "INPUT " + csv + " is neither a folder nor a CSV file",
+                List.of(List.of("video", "label"), List.of("video", "label", "session")),
+                "video,label or video,label,session");
+        boolean withSession = table.header().size() == 3;
+        Path base = csv.toAbsolutePath().getParent();
+        List<Clip> clips = new ArrayList<>();
+        for (CsvTable.Row r : table.rows()) {
+            for (int k = 0; k < r.cells().size(); k++) {
+                if (r.get(k).isEmpty()) {
+                    throw new InvalidInputException(csv + ": line " + r.line() + " has an empty column " + (k + 1));
                 }
-                for (int k = 0; k < r.size(); k++) {
-                    if (r.get(k).isEmpty()) {
-                        throw new InvalidInputException(csv + ": line " + line + " has an empty column " + (k + 1));
-                    }
-                }
-                clips.add(new Clip(base.resolve(r.get(0)), r.get(1), withSession ? r.get(2) : null));
             }
-            return clips;
-        } catch (IOException | UncheckedIOException e) {
-            throw new InvalidInputException(csv + " is not a valid CSV file: " + e.getMessage());
+            clips.add(new Clip(base.resolve(r.get(0)), r.get(1), withSession ? r.get(2) : null));
         }
+        return clips;
     }
 
     /** Session name -> number, as {@link RecordingDataset#sessionNumbers} numbers them. */
