@@ -289,69 +289,15 @@ public final class FewShotEvaluation {
     /**
      * Runs the protocol.
      *
-     * @param config   the embedder's training options (its network family is replaced by
-     *                 {@link NetworkFamily#COSINE_TCN}; an ensemble embeds as {@link TrainedModel#embeddings} says)
-     * @param noSign   the no-sign label ("" for none)
-     * @param onFold   told each fold's index as it starts, or null
-     */
-    public static Report run(
-            SignDataset data,
-            String noSign,
-            TrainingConfig config,
-            int folds,
-            int[] shots,
-            int draws,
-            long seed,
-            Consumer<Integer> onFold) {
-        return run(
-                data,
-                noSign,
-                config,
-                folds,
-                shots,
-                draws,
-                seed,
-                EmbedderBackground.THRESHOLD,
-                EmbedderBackground.MARGIN,
-                onFold);
-    }
-
-    /**
-     * Runs the protocol with a run-time rule of this threshold and margin (what {@code kslr train-embedder} would
-     * write into the embedder).
-     */
-    public static Report run(
-            SignDataset data,
-            String noSign,
-            TrainingConfig config,
-            int folds,
-            int[] shots,
-            int draws,
-            long seed,
-            double threshold,
-            double margin,
-            Consumer<Integer> onFold) {
-        return run(
-                data,
-                noSign,
-                config,
-                folds,
-                shots,
-                draws,
-                seed,
-                Rule.runTime(threshold, margin),
-                false,
-                List.of(),
-                onFold);
-    }
-
-    /**
-     * Runs the protocol.
-     *
+     * @param noSign          the no-sign label ("" for none)
+     * @param config          the embedder's training options (its network family is replaced by
+     *                        {@link NetworkFamily#COSINE_TCN}; an ensemble embeds as {@link TrainedModel#embeddings}
+     *                        says)
      * @param runtime         the run-time rule (reported as {@link #RUN_TIME} whatever its name)
      * @param unseenNegatives true: each draw enrols half of the fold's labels and the other half are negatives the
      *                        embedder never saw (both halves in turn)
      * @param compare         more rules to score on the same embeddings and draws
+     * @param onFold          told each fold's index as it starts, or null
      */
     public static Report run(
             SignDataset data,
