@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
+import org.apache.commons.csv.CSVFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,38 +173,32 @@ public final class CrossValidation {
             }
             List<String> labels = data.labels();
             int c = labels.size();
-            String[] lines = new String[data.size()];
+            List<List<Object>> rows = new ArrayList<>(java.util.Collections.nCopies(data.size(), null));
             for (FoldResult f : folds) {
                 int[] idx = f.fold().validation();
                 for (int i = 0; i < idx.length; i++) {
-                    StringBuilder sb = new StringBuilder();
                     int best = f.predicted()[i];
-                    sb.append(idx[i])
-                            .append(',')
-                            .append(data.session(idx[i]))
-                            .append(',')
-                            .append(f.fold().index())
-                            .append(',')
-                            .append(csv(labels.get(data.label(idx[i]))))
-                            .append(',')
-                            .append(csv(labels.get(best)))
-                            .append(',')
-                            .append(f.probabilities()[i * c + best])
-                            .append(',')
-                            .append(csv(labels.get(f.decided()[i])));
+                    List<Object> row = new ArrayList<>(List.of(
+                            idx[i],
+                            data.session(idx[i]),
+                            f.fold().index(),
+                            labels.get(data.label(idx[i])),
+                            labels.get(best),
+                            f.probabilities()[i * c + best],
+                            labels.get(f.decided()[i])));
                     for (int k = 0; k < c; k++) {
-                        sb.append(',').append(f.probabilities()[i * c + k]);
+                        row.add(f.probabilities()[i * c + k]);
                     }
-                    lines[idx[i]] = sb.toString();
+                    rows.set(idx[i], row);
                 }
             }
-            StringBuilder out = new StringBuilder("window,session,fold,truth,predicted,confidence,reported");
-            for (String l : labels) {
-                out.append(',').append(csv("p:" + l));
-            }
-            out.append('\n');
-            for (String line : lines) {
-                out.append(line).append('\n');
+            List<String> header = new ArrayList<>(
+                    List.of("window", "session", "fold", "truth", "predicted", "confidence", "reported"));
+            labels.forEach(l -> header.add("p:" + l));
+            // Commons CSV quotes a label that holds a comma or a quote (RFC 4180); one line feed a record.
+            StringBuilder out = new StringBuilder(CSVFormat.DEFAULT.format(header.toArray())).append('\n');
+            for (List<Object> row : rows) {
+                out.append(CSVFormat.DEFAULT.format(row.toArray())).append('\n');
             }
             return out.toString();
         }
@@ -489,11 +484,6 @@ public final class CrossValidation {
                 Evaluation.of(data.labels(), truth, pooledDecided),
                 withBaseline ? Evaluation.of(data.labels(), truth, pooledRidge) : null,
                 recipe);
-    }
-
-    /** A CSV field, quoted when it holds a comma or a quote. */
-    private static String csv(String field) {
-        return field.indexOf(',') < 0 && field.indexOf('"') < 0 ? field : '"' + field.replace("\"", "\"\"") + '"';
     }
 
     private static int[] sessionsOf(SignDataset data) {
