@@ -52,6 +52,17 @@ public final class HandLandmark {
             c(PINKY_PIP, PINKY_DIP),
             c(PINKY_DIP, PINKY_TIP));
 
+    /**
+     * Each finger's landmarks from its base to its tip (thumb, index, middle, ring, pinky), four a finger; the wrist
+     * comes before each. Immutable.
+     */
+    public static final List<List<Integer>> FINGERS = List.of(
+            List.of(THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP),
+            List.of(INDEX_FINGER_MCP, INDEX_FINGER_PIP, INDEX_FINGER_DIP, INDEX_FINGER_TIP),
+            List.of(MIDDLE_FINGER_MCP, MIDDLE_FINGER_PIP, MIDDLE_FINGER_DIP, MIDDLE_FINGER_TIP),
+            List.of(RING_FINGER_MCP, RING_FINGER_PIP, RING_FINGER_DIP, RING_FINGER_TIP),
+            List.of(PINKY_MCP, PINKY_PIP, PINKY_DIP, PINKY_TIP));
+
     private HandLandmark() {}
 
     private static LandmarkConnection c(int start, int end) {

@@ -28,9 +28,15 @@ import java.util.List;
  * than the shoulders, and this block sees the same shape either way. A hand without wrist or with a degenerate palm
  * gives zeros.
  *
+ * <p>With {@code handAngles}, each hand also contributes the cosines of its joints' angles, which depend neither on
+ * the hand's size nor on how it is turned (a signer's hand shape, wherever and however the hand is held): per finger
+ * (thumb to pinky, the wrist before each) the angle between consecutive bones at each of its three joints, then the
+ * spread of each pair of neighbouring fingers (the angle between their base-to-tip directions), 19 a hand, in x, y
+ * and z. An absent hand gives zeros.
+ *
  * <p>Output per frame, {@link #outputSize()} floats: normalised x of the layout's points in column order, then
  * their y, then the wrist-relative x of the hand points, then their y; with {@code handShape}, then per hand point
- * (left hand first) its palm-scaled x, y, z.
+ * (left hand first) its palm-scaled x, y, z; with {@code handAngles}, then per hand (left first) its joint cosines.
  *
  * <p><b>Thread-safety.</b> Immutable; safe to share.
  */
@@ -42,6 +48,13 @@ public final class FeatureTransform {
     public static final float FALLBACK_WIDTH = 0.25f;
     /** Palm length (image units) below which a hand's shape is not measured. */
     public static final float MIN_PALM = 1e-4f;
+    /**
+     * Added to the product of two bones' lengths before dividing by it: a bone of zero length (two points on top of
+     * each other) then gives a cosine of 0, not a division by zero; far below real bones' products (about 1e-4).
+     */
+    public static final float ANGLE_EPSILON = 1e-12f;
+    /** Joint cosines a hand contributes with {@code handAngles}: three joints a finger, then four finger spreads. */
+    public static final int ANGLES_PER_HAND = 19;
 
     private final FeatureLayout layout;
     private final int[] xCol;
@@ -57,6 +70,11 @@ public final class FeatureTransform {
     private final boolean handShape;
     /** Per hand-shape point: its x, y, z columns, and its hand's wrist and middle-finger-base x, y, z columns. */
     private final int[][] shape;
+    /**
+     * Per joint cosine: the x, y, z columns of points a, b, c, d (the cosine is that of b - a and d - c), then the
+     * hand's wrist x and y (whether the hand is there).
+     */
+    private final int[][] angle;
 
     /** The normalisation without the hand-shape block. */
     public FeatureTransform(FeatureLayout layout) {
@@ -68,6 +86,15 @@ public final class FeatureTransform {
      *                  hands' points
      */
     public FeatureTransform(FeatureLayout layout, boolean handShape) {
+        this(layout, handShape, false);
+    }
+
+    /**
+     * @param handShape  add each hand's palm-scaled shape (x, y, z relative to the wrist); needs z columns for the
+     *                   hands' points
+     * @param handAngles add each hand's joint cosines; needs x, y and z of every hand point
+     */
+    public FeatureTransform(FeatureLayout layout, boolean handShape, boolean handAngles) {
         this.layout = Checks.notNull(layout, "layout");
         this.handShape = handShape;
         lsx = layout.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 0);
@@ -131,11 +158,59 @@ public final class FeatureTransform {
             }
         }
         shape = sh.toArray(new int[0][]);
+        angle = handAngles ? angleColumns(layout) : new int[0][];
+    }
+
+    private static int[][] angleColumns(FeatureLayout layout) {
+        List<int[]> out = new ArrayList<>();
+        for (LandmarkPart part : new LandmarkPart[] {LandmarkPart.LEFT_HAND, LandmarkPart.RIGHT_HAND}) {
+            if (layout.columnOf(part, HandLandmark.WRIST, 0) < 0) {
+                continue;
+            }
+            List<int[]> quads = new ArrayList<>();
+            for (List<Integer> finger : HandLandmark.FINGERS) {
+                int[] chain = {HandLandmark.WRIST, finger.get(0), finger.get(1), finger.get(2), finger.get(3)};
+                for (int j = 0; j + 2 < chain.length; j++) {
+                    quads.add(new int[] {chain[j], chain[j + 1], chain[j + 1], chain[j + 2]});
+                }
+            }
+            for (int f = 0; f + 1 < HandLandmark.FINGERS.size(); f++) {
+                List<Integer> a = HandLandmark.FINGERS.get(f);
+                List<Integer> b = HandLandmark.FINGERS.get(f + 1);
+                quads.add(new int[] {a.get(0), a.get(3), b.get(0), b.get(3)});
+            }
+            for (int[] q : quads) {
+                int[] c = new int[14];
+                for (int k = 0; k < 4; k++) {
+                    for (int axis = 0; axis < 3; axis++) {
+                        c[3 * k + axis] = handColumn(layout, part, q[k], axis);
+                    }
+                }
+                c[12] = handColumn(layout, part, HandLandmark.WRIST, 0);
+                c[13] = handColumn(layout, part, HandLandmark.WRIST, 1);
+                out.add(c);
+            }
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    private static int handColumn(FeatureLayout layout, LandmarkPart part, int landmark, int axis) {
+        int col = layout.columnOf(part, landmark, axis);
+        if (col < 0) {
+            throw new InvalidInputException("hand-angle features need x, y and z of every point of " + part
+                    + "; layout " + layout.spec() + " lacks landmark " + landmark + " or its z");
+        }
+        return col;
     }
 
     /** Whether the hand-shape block is part of the features. */
     public boolean handShape() {
         return handShape;
+    }
+
+    /** Whether the hands' joint cosines are part of the features. */
+    public boolean handAngles() {
+        return angle.length > 0;
     }
 
     /** What the transform does, for a model's {@code kslr.normalization} metadata. */
@@ -145,6 +220,9 @@ public final class FeatureTransform {
                 + (handShape
                         ? " plus each hand's points relative to its wrist in x, y, z divided by the palm length"
                                 + " (landmarks 0-9);"
+                        : "")
+                + (angle.length > 0
+                        ? " plus each hand's joint cosines (three joints a finger, four finger spreads; x, y, z);"
                         : "")
                 + " then per-feature standardisation learned from the training data";
     }
@@ -169,7 +247,7 @@ public final class FeatureTransform {
 
     /** Floats out per frame. */
     public int outputSize() {
-        return 2 * xCol.length + 2 * handPoint.length + 3 * shape.length;
+        return 2 * xCol.length + 2 * handPoint.length + 3 * shape.length + angle.length;
     }
 
     /** Transforms {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
@@ -225,6 +303,19 @@ public final class FeatureTransform {
                 dst[o++] = valid ? (y - wy) / palm : 0f;
                 dst[o++] = valid ? (src[s + c[2]] - src[s + c[5]]) / palm : 0f;
             }
+            for (int[] c : angle) {
+                boolean there = Math.abs(src[s + c[12]]) + Math.abs(src[s + c[13]]) > 0f;
+                float ux = src[s + c[3]] - src[s + c[0]];
+                float uy = src[s + c[4]] - src[s + c[1]];
+                float uz = src[s + c[5]] - src[s + c[2]];
+                float vx = src[s + c[9]] - src[s + c[6]];
+                float vy = src[s + c[10]] - src[s + c[7]];
+                float vz = src[s + c[11]] - src[s + c[8]];
+                float dot = ux * vx + uy * vy + uz * vz;
+                float lengths =
+                        (float) Math.sqrt(ux * ux + uy * uy + uz * uz) * (float) Math.sqrt(vx * vx + vy * vy + vz * vz);
+                dst[o++] = there ? dot / (lengths + ANGLE_EPSILON) : 0f;
+            }
         }
     }
 
@@ -263,11 +354,57 @@ public final class FeatureTransform {
         String handPresent = gather(g, present, hp);
         String rx = op(g, "Mul", op(g, "Sub", gather(g, nx, hp), gather(g, nx, hw)), handPresent);
         String ry = op(g, "Mul", op(g, "Sub", gather(g, ny, hp), gather(g, ny, hw)), handPresent);
-        if (shape.length == 0) {
-            return g.node("Concat", List.of(nx, ny, rx, ry), OnnxGraphWriter.intAttr("axis", 2));
+        List<String> blocks = new ArrayList<>(List.of(nx, ny, rx, ry));
+        if (shape.length > 0) {
+            blocks.add(writeHandShape(g, input));
         }
-        String shapeBlock = writeHandShape(g, input);
-        return g.node("Concat", List.of(nx, ny, rx, ry, shapeBlock), OnnxGraphWriter.intAttr("axis", 2));
+        if (angle.length > 0) {
+            blocks.add(writeHandAngles(g, input));
+        }
+        return g.node("Concat", blocks, OnnxGraphWriter.intAttr("axis", 2));
+    }
+
+    /** The joint-cosine block: [B, T, angles], computed as {@link #apply} does. */
+    private String writeHandAngles(OnnxGraphWriter g, String input) {
+        String[] col = new String[14];
+        for (int k = 0; k < col.length; k++) {
+            int kk = k;
+            col[k] = gather(
+                    g,
+                    input,
+                    g.int64Vector(
+                            "angle_columns_" + k,
+                            java.util.Arrays.stream(angle).mapToInt(c -> c[kk]).toArray()));
+        }
+        String[] u = new String[3];
+        String[] v = new String[3];
+        for (int axis = 0; axis < 3; axis++) {
+            u[axis] = op(g, "Sub", col[3 + axis], col[axis]);
+            v[axis] = op(g, "Sub", col[9 + axis], col[6 + axis]);
+        }
+        String dot = op(
+                g, "Add", op(g, "Add", op(g, "Mul", u[0], v[0]), op(g, "Mul", u[1], v[1])), op(g, "Mul", u[2], v[2]));
+        String lengths = op(g, "Mul", length(g, u), length(g, v));
+        String there = cast(
+                g,
+                op(
+                        g,
+                        "Greater",
+                        op(g, "Add", op(g, "Abs", col[12]), op(g, "Abs", col[13])),
+                        g.floatScalar("angle_zero", 0f)));
+        String cosine = op(g, "Div", dot, op(g, "Add", lengths, g.floatScalar("angle_epsilon", ANGLE_EPSILON)));
+        return op(g, "Mul", cosine, there);
+    }
+
+    private static String length(OnnxGraphWriter g, String[] xyz) {
+        return op(
+                g,
+                "Sqrt",
+                op(
+                        g,
+                        "Add",
+                        op(g, "Add", op(g, "Mul", xyz[0], xyz[0]), op(g, "Mul", xyz[1], xyz[1])),
+                        op(g, "Mul", xyz[2], xyz[2])));
     }
 
     /** The hand-shape block: [B, T, 3 * points], x, y, z interleaved per point as {@link #apply} writes it. */

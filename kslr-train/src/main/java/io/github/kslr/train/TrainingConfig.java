@@ -26,6 +26,7 @@ import java.nio.file.Path;
  * @param augmentation the random changes applied to training windows
  * @param ensemble     networks trained from different seeds and averaged ({@link EnsembleNetwork}); 1 for one
  * @param handShape    add each hand's palm-scaled shape to the features ({@link FeatureTransform})
+ * @param handAngles   add each hand's joint cosines to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  * @param cosineMargin additive cosine margin (CosFace) of a {@link NetworkFamily#COSINE_TCN} head in training: the true
@@ -47,12 +48,15 @@ public record TrainingConfig(
         Path checkpointDir,
         Augmentation augmentation,
         boolean handShape,
+        boolean handAngles,
         NetworkFamily architecture,
         int ensemble,
         double cosineMargin) {
 
     /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_SHAPE = true;
+    /** Whether the features include the hands' joint cosines by default: chosen by cross-validation (README). */
+    public static final boolean DEFAULT_HAND_ANGLES = false;
     /** Networks a model averages by default: chosen by cross-validation (README). */
     public static final int DEFAULT_ENSEMBLE = 3;
 
@@ -70,6 +74,7 @@ public record TrainingConfig(
                 .architecture(NetworkFamily.COSINE_TCN)
                 .ensemble(1)
                 .handShape(false)
+                .handAngles(false)
                 .augmentation(Augmentation.defaults().withHandDropout(0));
     }
 
@@ -90,6 +95,7 @@ public record TrainingConfig(
                 .checkpointDir(checkpointDir)
                 .augmentation(augmentation)
                 .handShape(handShape)
+                .handAngles(handAngles)
                 .architecture(architecture)
                 .ensemble(ensemble)
                 .cosineMargin(cosineMargin);
@@ -112,6 +118,7 @@ public record TrainingConfig(
         private Path checkpointDir;
         private Augmentation augmentation = Augmentation.defaults();
         private boolean handShape = DEFAULT_HAND_SHAPE;
+        private boolean handAngles = DEFAULT_HAND_ANGLES;
         private double cosineMargin;
         private NetworkFamily architecture = NetworkFamily.TCN;
         private int ensemble = DEFAULT_ENSEMBLE;
@@ -203,6 +210,12 @@ public record TrainingConfig(
             return this;
         }
 
+        /** Whether the features include the hands' joint cosines (default {@value #DEFAULT_HAND_ANGLES}). */
+        public Builder handAngles(boolean v) {
+            handAngles = v;
+            return this;
+        }
+
         /** The network family (default {@link NetworkFamily#TCN}); any family, built in or the caller's own. */
         public Builder architecture(NetworkFamily v) {
             architecture = v;
@@ -255,6 +268,7 @@ public record TrainingConfig(
                     checkpointDir,
                     augmentation,
                     handShape,
+                    handAngles,
                     architecture,
                     ensemble,
                     cosineMargin);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.HandLandmark;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,79 @@ class FeatureTransformTest {
         tf.apply(mir, 0, 3, c, 0);
         assertEquals(-a[0], c[0], 1e-5, "nose x");
         assertEquals(a[tf.pointCount()], c[tf.pointCount()], 1e-5, "nose y");
+    }
+
+    /**
+     * The joint cosines measure the hand's shape only: turning the hand about its wrist, scaling it, moving it or
+     * mirroring the signer leaves them as they were; a straight finger gives cosines of 1 and a finger bent at a
+     * right angle 0 where it bends.
+     */
+    @Test
+    void handAnglesDependOnlyOnTheHandsShape() {
+        SignDataset d = Synthetic.dataset(2, 1, 1, 6);
+        FeatureLayout l = FeatureTransform.selectLayout(d);
+        SignDataset m = d.convertTo(l);
+        FeatureTransform tf = new FeatureTransform(l, false, true);
+        int base = new FeatureTransform(l).outputSize();
+        assertEquals(base + 2 * FeatureTransform.ANGLES_PER_HAND, tf.outputSize());
+        float[] w = new float[m.windowSize()];
+        m.copyWindow(0, w, 0);
+        // The right index finger straight on from its base (as the wrist-to-base line goes), then its tip bent at a
+        // right angle to it, in the image plane.
+        LandmarkPart right = LandmarkPart.RIGHT_HAND;
+        float bx = w[l.columnOf(right, HandLandmark.INDEX_FINGER_MCP, 0)];
+        float by = w[l.columnOf(right, HandLandmark.INDEX_FINGER_MCP, 1)];
+        float bz = w[l.columnOf(right, HandLandmark.INDEX_FINGER_MCP, 2)];
+        float wx = w[l.columnOf(right, HandLandmark.WRIST, 0)];
+        float wy = w[l.columnOf(right, HandLandmark.WRIST, 1)];
+        float wz = w[l.columnOf(right, HandLandmark.WRIST, 2)];
+        float[][] finger = {
+            {bx + (bx - wx), by + (by - wy), bz + (bz - wz)},
+            {bx + 2 * (bx - wx), by + 2 * (by - wy), bz + 2 * (bz - wz)},
+            {bx + 2 * (bx - wx) - (by - wy), by + 2 * (by - wy) + (bx - wx), bz + 2 * (bz - wz)}
+        };
+        int[] joints = {HandLandmark.INDEX_FINGER_PIP, HandLandmark.INDEX_FINGER_DIP, HandLandmark.INDEX_FINGER_TIP};
+        for (int j = 0; j < 3; j++) {
+            for (int k = 0; k < 3; k++) {
+                w[l.columnOf(right, joints[j], k)] = finger[j][k];
+            }
+        }
+        float[] a = new float[tf.outputSize()];
+        tf.apply(w, 0, 1, a, 0);
+        // Right hand's block; the index finger's joints (MCP, PIP, DIP) come after the thumb's three.
+        int index = base + FeatureTransform.ANGLES_PER_HAND + 3;
+        assertEquals(1f, a[index], 1e-5, "MCP: wrist-base and base-PIP in one line");
+        assertEquals(1f, a[index + 1], 1e-5, "PIP: straight");
+        assertEquals(0f, a[index + 2], 1e-5, "DIP: bent at a right angle");
+
+        // Turn the right hand 40 degrees about its wrist in the image plane, halve its size and move it.
+        float[] turned = w.clone();
+        double c = Math.cos(0.7);
+        double sn = Math.sin(0.7);
+        for (int lm = 0; lm < HandLandmark.COUNT; lm++) {
+            int cx = l.columnOf(right, lm, 0);
+            int cy = l.columnOf(right, lm, 1);
+            int cz = l.columnOf(right, lm, 2);
+            double dx = w[cx] - wx;
+            double dy = w[cy] - wy;
+            turned[cx] = (float) (wx + 0.1 + 0.5 * (c * dx - sn * dy));
+            turned[cy] = (float) (wy - 0.05 + 0.5 * (sn * dx + c * dy));
+            turned[cz] = (float) (wz + 0.5 * (w[cz] - wz));
+        }
+        float[] b = new float[tf.outputSize()];
+        tf.apply(turned, 0, 1, b, 0);
+        for (int i = base; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-4, "joint cosine " + (i - base));
+        }
+        // A mirrored signer: the same cosines, the hands' blocks swapped.
+        float[] mir = new float[w.length];
+        new Perturbations(l).mirror(w, 0, mir, 0, 1);
+        float[] e = new float[tf.outputSize()];
+        tf.apply(mir, 0, 1, e, 0);
+        for (int i = 0; i < FeatureTransform.ANGLES_PER_HAND; i++) {
+            assertEquals(a[base + FeatureTransform.ANGLES_PER_HAND + i], e[base + i], 1e-5, "mirrored " + i);
+            assertEquals(a[base + i], e[base + FeatureTransform.ANGLES_PER_HAND + i], 1e-5, "mirrored " + i);
+        }
     }
 
     @Test

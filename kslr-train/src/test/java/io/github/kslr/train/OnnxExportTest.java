@@ -32,8 +32,13 @@ class OnnxExportTest {
     }
 
     static TrainedModel randomModel(SignDataset data, long seed, NetworkFamily arch, boolean handShape) {
+        return randomModel(data, seed, arch, handShape, false);
+    }
+
+    static TrainedModel randomModel(
+            SignDataset data, long seed, NetworkFamily arch, boolean handShape, boolean handAngles) {
         var layout = FeatureTransform.selectLayout(data);
-        FeatureTransform tf = new FeatureTransform(layout, handShape);
+        FeatureTransform tf = new FeatureTransform(layout, handShape, handAngles);
         int d = tf.outputSize();
         Random r = new Random(seed);
         float[] mean = new float[d];
@@ -80,6 +85,34 @@ class OnnxExportTest {
         float[] java = model.probabilities(w, in.size());
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
                 ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
+            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
+        }
+    }
+
+    /** The joint-cosine block computed by the graph equals the Java one (both hands, an absent hand, a lost point). */
+    @Test
+    void exportedHandAngleFeaturesGiveTheJavaProbabilities() {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 14);
+        TrainedModel model = randomModel(data, 9, NetworkFamily.TCN, true, true);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] w = in.windows();
+        var layout = model.metadata().layout();
+        int f = layout.size();
+        for (int lm = 0; lm < 21; lm++) {
+            for (int k = 0; k < 3; k++) {
+                w[layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, lm, k)] = 0f;
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            w[2 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, 12, k)] = 0f;
+        }
+        assertTrue(model.transform().handAngles());
+        assertEquals(
+                new FeatureTransform(layout, true).outputSize() + 2 * FeatureTransform.ANGLES_PER_HAND,
+                model.transform().outputSize());
+        float[] java = model.probabilities(w, in.size());
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
+                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-angles"))) {
             assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
         }
     }

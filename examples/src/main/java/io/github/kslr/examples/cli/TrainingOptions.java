@@ -37,6 +37,16 @@ final class TrainingOptions {
     Boolean handShape;
 
     @Option(
+            names = "--hand-angles",
+            negatable = true,
+            fallbackValue = "true",
+            description = "add each hand's joint cosines (three joints a finger, four finger spreads) to the features"
+                    + " (default: " + (TrainingConfig.DEFAULT_HAND_ANGLES ? "on" : "off")
+                    + " for a sign model, off for an"
+                    + " embedder; --no-hand-angles leaves it out)")
+    Boolean handAngles;
+
+    @Option(
             names = "--hand-dropout",
             paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window (default: "
@@ -89,6 +99,7 @@ final class TrainingOptions {
                 .patience(patience)
                 .hidden(hidden, hidden2 == null ? hidden : hidden2)
                 .handShape(handShape == null ? recipe.handShape() : handShape)
+                .handAngles(handAngles == null ? recipe.handAngles() : handAngles)
                 .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))
                 .ensemble(ensemble == null ? recipe.ensemble() : ensemble)
                 .cosineMargin(cosineMargin == null ? recipe.cosineMargin() : cosineMargin)
