@@ -12,7 +12,7 @@ import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.api.testing.SharedFiles;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,22 +67,31 @@ class StoredOutputParityTest {
         return LandmarksJson.pixels(s, r.imageWidth(), r.imageHeight());
     }
 
-    @Test
-    void aslHandVideo() throws Exception {
-        Path video = SharedFiles.require("media/tfjs/asl_hand.25fps.mp4");
-        JsonArray expected = JsonParser.parseString(
-                        Files.readString(SharedFiles.require("media/tfjs/asl_hand.full.json")))
+    /**
+     * Every frame of {@code media/tfjs/VIDEO} through a video-mode landmarker, {@code points} of each result beside
+     * the stored reference {@code media/tfjs/REFERENCE} (a JSON array, a frame an element).
+     */
+    private Parity videoParity(
+            String video, String reference, String part, Function<HolisticLandmarks, double[][]> points)
+            throws Exception {
+        JsonArray expected = JsonParser.parseString(Files.readString(SharedFiles.require("media/tfjs/" + reference)))
                 .getAsJsonArray();
-        TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
+        TestMedia.Clip clip = TestMedia.decode(SharedFiles.require("media/tfjs/" + video), Integer.MAX_VALUE);
         assertEquals(expected.size(), clip.frames().size(), "frame count");
-        Parity p = new Parity("hand");
+        Parity p = new Parity(part);
         try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
                 .runningMode(RunningMode.VIDEO)
                 .build()) {
             for (int i = 0; i < clip.frames().size(); i++) {
-                p.add(anyHand(lm.detect(clip.frame(i))), points(expected.get(i)));
+                p.add(points.apply(lm.detect(clip.frame(i))), points(expected.get(i)));
             }
         }
+        return p;
+    }
+
+    @Test
+    void aslHandVideo() throws Exception {
+        Parity p = videoParity("asl_hand.25fps.mp4", "asl_hand.full.json", "hand", StoredOutputParityTest::anyHand);
         LOG.info("asl_hand.25fps.mp4 vs MediaPipe Hands (video mode): {}", p);
         assertTrue(p.found() >= 0.95, p.toString());
         assertTrue(p.median() <= 8, p.toString());
@@ -91,39 +100,37 @@ class StoredOutputParityTest {
 
     @Test
     void poseSquatsVideo() throws Exception {
-        Path video = SharedFiles.require("media/tfjs/pose_squats.mp4");
-        JsonArray expected = JsonParser.parseString(
-                        Files.readString(SharedFiles.require("media/tfjs/pose_squats.full.json")))
-                .getAsJsonArray();
-        TestMedia.Clip clip = TestMedia.decode(video, Integer.MAX_VALUE);
-        assertEquals(expected.size(), clip.frames().size(), "frame count");
-        Parity p = new Parity("pose");
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
-                .runningMode(RunningMode.VIDEO)
-                .build()) {
-            for (int i = 0; i < clip.frames().size(); i++) {
-                HolisticLandmarks r = lm.detect(clip.frame(i));
-                p.add(LandmarksJson.pixels(r.pose(), r.imageWidth(), r.imageHeight()), points(expected.get(i)));
-            }
-        }
+        Parity p = videoParity(
+                "pose_squats.mp4",
+                "pose_squats.full.json",
+                "pose",
+                r -> LandmarksJson.pixels(r.pose(), r.imageWidth(), r.imageHeight()));
         LOG.info("pose_squats.mp4 vs MediaPipe Pose (video mode, smoothing on): {}", p);
         assertTrue(p.found() >= 0.95, p.toString());
         assertTrue(p.median() <= 10, p.toString());
         assertTrue(p.p95() <= 31, p.toString());
     }
 
-    @Test
-    void handsImage() throws Exception {
-        JsonObject expected = JsonParser.parseString(
-                        Files.readString(SharedFiles.require("media/tfjs/hands.expected.json")))
+    /** The stored reference {@code media/tfjs/NAME}, a JSON object. */
+    private static JsonObject storedImageOutput(String name) throws Exception {
+        return JsonParser.parseString(Files.readString(SharedFiles.require("media/tfjs/" + name)))
                 .getAsJsonObject();
-        TestMedia.Clip img = TestMedia.decode(SharedFiles.require("media/tfjs/hands.jpg"), 1);
-        HolisticLandmarks r;
+    }
+
+    /** What an image-mode landmarker finds on {@code media/tfjs/NAME}. */
+    private HolisticLandmarks detectImage(String name) throws Exception {
+        TestMedia.Clip img = TestMedia.decode(SharedFiles.require("media/tfjs/" + name), 1);
         try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
                 .runningMode(RunningMode.IMAGE)
                 .build()) {
-            r = lm.detect(img.frame(0));
+            return lm.detect(img.frame(0));
         }
+    }
+
+    @Test
+    void handsImage() throws Exception {
+        JsonObject expected = storedImageOutput("hands.expected.json");
+        HolisticLandmarks r = detectImage("hands.jpg");
         double[][] left = LandmarksJson.pixels(r.leftHand(), r.imageWidth(), r.imageHeight());
         double[][] right = LandmarksJson.pixels(r.rightHand(), r.imageWidth(), r.imageHeight());
         assertTrue(left != null && right != null, "both hands expected, got " + r.leftHand() + ", " + r.rightHand());
@@ -146,16 +153,8 @@ class StoredOutputParityTest {
 
     @Test
     void poseImage() throws Exception {
-        JsonObject expected = JsonParser.parseString(
-                        Files.readString(SharedFiles.require("media/tfjs/pose.expected.json")))
-                .getAsJsonObject();
-        TestMedia.Clip img = TestMedia.decode(SharedFiles.require("media/tfjs/pose.jpg"), 1);
-        HolisticLandmarks r;
-        try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
-                .runningMode(RunningMode.IMAGE)
-                .build()) {
-            r = lm.detect(img.frame(0));
-        }
+        JsonObject expected = storedImageOutput("pose.expected.json");
+        HolisticLandmarks r = detectImage("pose.jpg");
         double[][] pose = LandmarksJson.pixels(r.pose(), r.imageWidth(), r.imageHeight());
         assertTrue(pose != null, "no pose on pose.jpg");
         double err = Parity.meanDistance(pose, points(expected.get("landmarks")));

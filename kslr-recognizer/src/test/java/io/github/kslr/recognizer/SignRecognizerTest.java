@@ -15,11 +15,10 @@ import io.github.kslr.api.LandmarkSet;
 import io.github.kslr.api.Landmarker;
 import io.github.kslr.api.PixelFormat;
 import io.github.kslr.api.Prediction;
-import io.github.kslr.api.RunningMode;
-import io.github.kslr.api.SequenceBuffer;
-import io.github.kslr.api.SignClassifier;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.api.testing.VideoModeLandmarker;
+import io.github.kslr.api.testing.WindowClassifier;
 import io.github.kslr.onnx.writer.SignModelBuilder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ class SignRecognizerTest {
      * A classifier whose answer is written in the window: class = round(x of landmark 0 in the newest frame), and
      * it records every window it saw.
      */
-    static final class ScriptedClassifier implements SignClassifier {
+    static final class ScriptedClassifier extends WindowClassifier {
         final List<float[]> windows = new ArrayList<>();
         final SignModelMetadata meta;
 
@@ -64,19 +63,6 @@ class SignRecognizerTest {
             SignLabel s = META.labels().get(c);
             return new Prediction(s, 1f, true, List.of(new Candidate(s, 1f)));
         }
-
-        @Override
-        public Prediction classify(SequenceBuffer buffer) {
-            return classify(buffer.window());
-        }
-
-        @Override
-        public List<Prediction> classifyBatch(float[] windows, int count) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 
     static float[] frame(float sign) {
@@ -194,7 +180,7 @@ class SignRecognizerTest {
     void imagesGoThroughTheLandmarker() {
         ScriptedClassifier c = new ScriptedClassifier();
         List<Long> detected = new ArrayList<>();
-        Landmarker landmarker = new Landmarker() {
+        Landmarker landmarker = new VideoModeLandmarker() {
             @Override
             public HolisticLandmarks detect(ImageFrame frame) {
                 detected.add(frame.timestampMs());
@@ -211,17 +197,6 @@ class SignRecognizerTest {
                         LandmarkSet.of(LandmarkPart.LEFT_HAND, hand),
                         empty.rightHand());
             }
-
-            @Override
-            public RunningMode runningMode() {
-                return RunningMode.VIDEO;
-            }
-
-            @Override
-            public void reset() {}
-
-            @Override
-            public void close() {}
         };
         SignRecognizer r =
                 SignRecognizer.builder(c).landmarker(landmarker).agreement(1).build();

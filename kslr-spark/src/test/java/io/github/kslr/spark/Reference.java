@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What the command line gives for a video, computed here through the library path the commands run: {@code kslr
@@ -24,38 +25,32 @@ final class Reference {
 
     /** {@code kslr landmarks VIDEO --mode video [--max-frames N]}: landmarks of each frame. */
     static List<HolisticLandmarks> landmarks(Path video, int maxFrames) throws IOException {
-        try (LandmarkerModels models = LandmarkerModels.builder()
-                        .device(ExecutionDevice.parse("cpu"))
-                        .intraOpThreads(1)
-                        .build();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
-                        .runningMode(RunningMode.VIDEO)
-                        .smoothLandmarks(true)
-                        .palmFallback(true)
-                        .faceInParallel(false)
-                        .build();
-                VideoFrames source = VideoFrames.open(video.toString())) {
-            List<HolisticLandmarks> all = new ArrayList<>();
-            VideoLandmarks.forEachFrame(landmarker, source, maxFrames, (i, frame, lm, nanos) -> all.add(lm));
-            return all;
-        }
+        return eachFrame(video, maxFrames, b -> b.smoothLandmarks(true));
     }
 
     /** {@code kslr dataset}'s landmarks of a recording, as its landmarker finds them for {@code layout}. */
     static List<HolisticLandmarks> datasetLandmarks(Path video, FeatureLayout layout) throws IOException {
+        return eachFrame(video, 0, b -> b.faceLandmarks(layout.uses(LandmarkPart.FACE)));
+    }
+
+    /**
+     * Landmarks of the first {@code maxFrames} frames (0 = all) by a video-mode landmarker on the CPU with the palm
+     * fallback and the face branch on the calling thread, which {@code options} adjusts as the command does.
+     */
+    private static List<HolisticLandmarks> eachFrame(
+            Path video, int maxFrames, UnaryOperator<HolisticLandmarker.Builder> options) throws IOException {
         try (LandmarkerModels models = LandmarkerModels.builder()
                         .device(ExecutionDevice.parse("cpu"))
                         .intraOpThreads(1)
                         .build();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
-                        .runningMode(RunningMode.VIDEO)
-                        .palmFallback(true)
-                        .faceLandmarks(layout.uses(LandmarkPart.FACE))
-                        .faceInParallel(false)
+                HolisticLandmarker landmarker = options.apply(HolisticLandmarker.builder(models)
+                                .runningMode(RunningMode.VIDEO)
+                                .palmFallback(true)
+                                .faceInParallel(false))
                         .build();
                 VideoFrames source = VideoFrames.open(video.toString())) {
             List<HolisticLandmarks> all = new ArrayList<>();
-            VideoLandmarks.forEachFrame(landmarker, source, 0, (i, frame, lm, nanos) -> all.add(lm));
+            VideoLandmarks.forEachFrame(landmarker, source, maxFrames, (i, frame, lm, nanos) -> all.add(lm));
             return all;
         }
     }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.Candidate;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.Prediction;
-import io.github.kslr.api.SequenceBuffer;
-import io.github.kslr.api.SignClassifier;
 import io.github.kslr.api.SignLabel;
 import io.github.kslr.api.SignModelMetadata;
+import io.github.kslr.api.testing.WindowClassifier;
 import io.github.kslr.recognizer.SignRecognizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +26,7 @@ class LiveWindowsTest {
             SignModelMetadata.of(List.of("a"), FeatureLayout.of("left_hand:0:xyz"), LENGTH);
 
     /** Records the frame indices (x of the one landmark, minus 1) of every window it classifies. */
-    private static final class Recorder implements SignClassifier {
+    private static final class Recorder extends WindowClassifier {
         final List<List<Integer>> windows = new ArrayList<>();
 
         @Override
@@ -45,19 +44,6 @@ class LiveWindowsTest {
             SignLabel a = META.labels().get(0);
             return new Prediction(a, 1f, true, List.of(new Candidate(a, 1f)));
         }
-
-        @Override
-        public Prediction classify(SequenceBuffer buffer) {
-            return classify(buffer.window());
-        }
-
-        @Override
-        public List<Prediction> classifyBatch(float[] windows, int count) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 
     @Test

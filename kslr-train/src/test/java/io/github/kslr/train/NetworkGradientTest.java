@@ -4,13 +4,53 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every parameter's analytic gradient against central finite differences. */
 class NetworkGradientTest {
+
+    /**
+     * Moves every parameter by 0.1 N(0, 1) in place (biases start at 0: this exercises their gradients away from
+     * symmetric points), then draws an input window of N(0, 1) values from the same generator.
+     */
+    private static float[] nudgeAndDrawInput(float[] params, NetworkShape shape, Random r) {
+        for (int i = 0; i < params.length; i++) {
+            params[i] += 0.1f * (float) r.nextGaussian();
+        }
+        float[] u = new float[shape.frames() * shape.inputSize()];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) r.nextGaussian();
+        }
+        return u;
+    }
+
+    /**
+     * The gradients in {@code grad} that disagree with central differences of {@code loss} (eps 1e-3) by more than
+     * 1e-3 + 1 % of the numeric value, a line each; every parameter is restored after its two evaluations.
+     */
+    private static List<String> disagreements(float[] params, float[] grad, DoubleSupplier loss) {
+        List<String> off = new ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            float eps = 1e-3f;
+            params[i] = saved + eps;
+            double plus = loss.getAsDouble();
+            params[i] = saved - eps;
+            double minus = loss.getAsDouble();
+            params[i] = saved;
+            double numeric = (plus - minus) / (2 * eps);
+            if (Math.abs(numeric - grad[i]) > 1e-3 + 1e-2 * Math.abs(numeric)) {
+                off.add(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
+            }
+        }
+        return off;
+    }
 
     /** Without a cosine head, with one, and with one trained with an additive cosine margin (CosFace). */
     @ParameterizedTest(name = "cosine head: {0}, margin {1}")
@@ -20,15 +60,7 @@ class NetworkGradientTest {
         TemporalConvNetwork plain = new TemporalConvNetwork(shape, 3, cosine);
         TemporalConvNetwork net = margin > 0 ? plain.withCosineMargin(margin) : plain;
         float[] params = net.parameters();
-        // Biases start at 0; move them so their gradients are exercised away from symmetric points.
-        Random r = new Random(11);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += 0.1f * (float) r.nextGaussian();
-        }
-        float[] u = new float[shape.frames() * shape.inputSize()];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = (float) r.nextGaussian();
-        }
+        float[] u = nudgeAndDrawInput(params, shape, new Random(11));
         u[3] = 0f; // a zero input (skipped in the loops) must still be handled
         int label = 2;
         float smoothing = 0.1f;
@@ -39,28 +71,13 @@ class NetworkGradientTest {
         net.forward(u, 0, ws, dropout, new Random(dropSeed));
         net.backward(u, 0, ws, label, smoothing, grad);
 
-        int checked = 0;
-        int failures = 0;
-        StringBuilder report = new StringBuilder();
-        for (int i = 0; i < params.length; i++) {
-            float saved = params[i];
-            float eps = 1e-3f;
-            params[i] = saved + eps;
-            double plus = lossAt(net, u, ws, label, smoothing, dropout, dropSeed);
-            params[i] = saved - eps;
-            double minus = lossAt(net, u, ws, label, smoothing, dropout, dropSeed);
-            params[i] = saved;
-            double numeric = (plus - minus) / (2 * eps);
-            double err = Math.abs(numeric - grad[i]);
-            if (err > 1e-3 + 1e-2 * Math.abs(numeric)) {
-                failures++;
-                report.append(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
-            }
-            checked++;
-        }
+        List<String> off = disagreements(params, grad, () -> lossAt(net, u, ws, label, smoothing, dropout, dropSeed));
+        int checked = params.length;
         assertEquals(net.parameterCount(), checked);
         // A ReLU or max-pool kink inside +-eps can spoil a handful of central differences; none may be off otherwise.
-        assertTrue(failures <= checked / 100, failures + " of " + checked + " gradients disagree:\n" + report);
+        assertTrue(
+                off.size() <= checked / 100,
+                off.size() + " of " + checked + " gradients disagree:\n" + String.join("", off));
         if (margin > 0) {
             // The margin lowers the true class's logit in the loss only: a larger loss, the same probabilities.
             TemporalConvNetwork none = plain.withParameters(params);
@@ -85,37 +102,18 @@ class NetworkGradientTest {
         NetworkShape shape = new NetworkShape(4, 5, 4, 3, 3);
         LstmNetwork net = new LstmNetwork(shape, 8);
         float[] params = net.parameters();
-        Random r = new Random(12);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += 0.1f * (float) r.nextGaussian();
-        }
-        float[] u = new float[shape.frames() * shape.inputSize()];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = (float) r.nextGaussian();
-        }
+        float[] u = nudgeAndDrawInput(params, shape, new Random(12));
         SequenceNetwork.Scratch ws = net.newScratch();
         float[] grad = new float[params.length];
         net.forward(u, 0, ws, 0.25f, new Random(5));
         net.backward(u, 0, ws, 1, 0.1f, grad);
-        int failures = 0;
-        StringBuilder report = new StringBuilder();
-        for (int i = 0; i < params.length; i++) {
-            float saved = params[i];
-            float eps = 1e-3f;
-            params[i] = saved + eps;
+        List<String> off = disagreements(params, grad, () -> {
             net.forward(u, 0, ws, 0.25f, new Random(5));
-            double plus = net.loss(ws, 1, 0.1f);
-            params[i] = saved - eps;
-            net.forward(u, 0, ws, 0.25f, new Random(5));
-            double minus = net.loss(ws, 1, 0.1f);
-            params[i] = saved;
-            double numeric = (plus - minus) / (2 * eps);
-            if (Math.abs(numeric - grad[i]) > 1e-3 + 1e-2 * Math.abs(numeric)) {
-                failures++;
-                report.append(String.format("param %d: analytic %.6f numeric %.6f%n", i, grad[i], numeric));
-            }
-        }
-        assertTrue(failures <= params.length / 100, failures + " of " + params.length + " disagree:\n" + report);
+            return net.loss(ws, 1, 0.1f);
+        });
+        assertTrue(
+                off.size() <= params.length / 100,
+                off.size() + " of " + params.length + " disagree:\n" + String.join("", off));
         int[] groups = {
             net.oWx1,
             net.oWh1,

@@ -100,12 +100,11 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void reportWithoutValidationWindowsTrainsOnEverythingAndSaysSo(@TempDir Path dir) throws Exception {
-        SignDataset d = Synthetic.dataset(3, 10, 6, 4); // sessions 0, 1, 2
-        TrainingReport.Summary s = TrainingReport.run(
+    /** A report on {@code d} with session {@code session} held out: the small recipe, m.onnx and r/ in {@code dir}. */
+    private static TrainingReport.Summary smallReport(SignDataset d, int session, Path dir) {
+        return TrainingReport.run(
                 d,
-                7,
+                session,
                 small().build(),
                 LabelTranslations.none(),
                 "",
@@ -113,6 +112,12 @@ class TrainerTest {
                 dir.resolve("r"),
                 true,
                 null);
+    }
+
+    @Test
+    void reportWithoutValidationWindowsTrainsOnEverythingAndSaysSo(@TempDir Path dir) throws Exception {
+        SignDataset d = Synthetic.dataset(3, 10, 6, 4); // sessions 0, 1, 2
+        TrainingReport.Summary s = smallReport(d, 7, dir);
         assertEquals(0, s.validationWindows());
         assertEquals(null, s.clean());
         assertEquals(d.size(), s.training().trainWindows() + s.training().monitorWindows());
@@ -137,16 +142,7 @@ class TrainerTest {
         // reports-177 (KSLR's default layout, e.g. from `kslr dataset`) has face points without left/right partners.
         SignDataset d = Synthetic.dataset(3, 10, 6, 5).convertTo(FeatureLayout.REPORTS_177);
         assertFalse(new Perturbations(d.layout()).canMirror());
-        TrainingReport.Summary s = TrainingReport.run(
-                d,
-                1,
-                small().build(),
-                LabelTranslations.none(),
-                "",
-                dir.resolve("m.onnx"),
-                dir.resolve("r"),
-                true,
-                null);
+        TrainingReport.Summary s = smallReport(d, 1, dir);
         // The model's suite runs in the model's own layout, which mirrors; the ridge baseline reads the data's
         // layout, so its suite leaves the mirrored check out.
         assertEquals(

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
-import io.github.kslr.api.Landmarker;
-import io.github.kslr.api.RunningMode;
 import io.github.kslr.api.testing.SharedFiles;
+import io.github.kslr.api.testing.VideoModeLandmarker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class VideoLandmarksTest {
 
     /** Answers each frame with nothing found, keeping what it saw. */
-    private static final class Recording implements Landmarker {
+    private static final class Recording extends VideoModeLandmarker {
         final List<Long> timestamps = new ArrayList<>();
 
         @Override
@@ -26,17 +25,6 @@ class VideoLandmarksTest {
             timestamps.add(frame.timestampMs());
             return HolisticLandmarks.empty(frame.timestampMs(), frame.width(), frame.height());
         }
-
-        @Override
-        public RunningMode runningMode() {
-            return RunningMode.VIDEO;
-        }
-
-        @Override
-        public void reset() {}
-
-        @Override
-        public void close() {}
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.github.kslr.examples.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs {@code kslr} in-process for the command tests. */
 final class CliRun {
@@ -13,5 +15,14 @@ final class CliRun {
         StringWriter err = new StringWriter();
         int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args);
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    /** {@code kslr COMMAND shared... args...}: for calls that share some of their arguments. */
+    static String[] run(String command, List<String> shared, String... args) {
+        List<String> all = new ArrayList<>();
+        all.add(command);
+        all.addAll(shared);
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
     }
 }

@@ -54,24 +54,16 @@ class CollectCommandTest {
         return (double) sum / a.length;
     }
 
+    /** {@code kslr collect --input VIDEO --out OUT ARGS...}. */
+    private static String[] collect(Path video, Path out, String... args) {
+        return run("collect", List.of("--input", video.toString(), "--out", out.toString()), args);
+    }
+
     @Test
     void recordsTakesThatDatasetReadsAndResumesNumbering(@TempDir Path dir) throws Exception {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path out = dir.resolve("signer-1");
-        String[] r = run(
-                "collect",
-                "--input",
-                video.toString(),
-                "--out",
-                out.toString(),
-                "--signs",
-                "a,b",
-                "--takes",
-                "2",
-                "--seconds",
-                "0.2",
-                "--pause",
-                "0.1");
+        String[] r = collect(video, out, "--signs", "a,b", "--takes", "2", "--seconds", "0.2", "--pause", "0.1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("a: take 1 of 2 - get ready"), r[1]);
         assertTrue(r[1].contains("4 take(s) of 2 sign(s)"), r[1]);
@@ -107,20 +99,7 @@ class CollectCommandTest {
 
         // A second session continues the numbering and leaves the first takes alone.
         byte[] before = Files.readAllBytes(out.resolve("a/take-001.mp4"));
-        r = run(
-                "collect",
-                "--input",
-                video.toString(),
-                "--out",
-                out.toString(),
-                "--signs",
-                "a",
-                "--takes",
-                "1",
-                "--seconds",
-                "0.2",
-                "--pause",
-                "0");
+        r = collect(video, out, "--signs", "a", "--takes", "1", "--seconds", "0.2", "--pause", "0");
         assertEquals("0", r[0], r[2]);
         assertTrue(Files.isRegularFile(out.resolve("a/take-003.mp4")));
         assertArrayEquals(before, Files.readAllBytes(out.resolve("a/take-001.mp4")));
@@ -131,20 +110,7 @@ class CollectCommandTest {
         Path video = SharedFiles.require("media/signing/test_video.mp4");
         Path out = dir.resolve("s");
         // 1.94 s of video: two takes of 0.1 s pause + 0.7 s, the third runs out of frames and is discarded.
-        String[] r = run(
-                "collect",
-                "--input",
-                video.toString(),
-                "--out",
-                out.toString(),
-                "--signs",
-                "a",
-                "--takes",
-                "10",
-                "--seconds",
-                "0.7",
-                "--pause",
-                "0.1");
+        String[] r = collect(video, out, "--signs", "a", "--takes", "10", "--seconds", "0.7", "--pause", "0.1");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("input ended during a take 3 (discarded): 2 take(s) recorded"), r[1]);
         assertEquals(List.of(out.resolve("a/take-001.mp4"), out.resolve("a/take-002.mp4")), files(out));

@@ -12,6 +12,7 @@ import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.data.Npy;
 import io.github.kslr.recognizer.OnnxSignClassifier;
 import io.github.kslr.train.SignDataset;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -127,24 +128,25 @@ class DatasetCommandTest {
         }
     }
 
+    /**
+     * {@code kslr dataset} of a list {@code dir/clips.csv} holding {@code csv}, beside the signing clip copied to
+     * {@code dir/CLIP}, into {@code dir/data} in pose-hands-258 with {@code args}.
+     */
+    private static String[] signingDataset(Path dir, String clip, String csv, String... args) throws IOException {
+        Files.copy(signing, dir.resolve(clip));
+        Path list = Files.writeString(dir.resolve("clips.csv"), csv);
+        return run(
+                "dataset",
+                List.of(list.toString(), "--out", dir.resolve("data").toString(), "--layout", "pose-hands-258"),
+                args);
+    }
+
     @Test
     void csvWithStrideGivesEveryWindowAndNumericSessions(@TempDir Path dir) throws Exception {
-        Files.copy(signing, dir.resolve("clip.mp4"));
-        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label,session\nclip.mp4,hello,7\n\n");
-        Path out = dir.resolve("data");
-        String[] r = run(
-                "dataset",
-                csv.toString(),
-                "--out",
-                out.toString(),
-                "--frames",
-                "30",
-                "--stride",
-                "10",
-                "--layout",
-                "pose-hands-258");
+        String[] r = signingDataset(
+                dir, "clip.mp4", "video,label,session\nclip.mp4,hello,7\n\n", "--frames", "30", "--stride", "10");
         assertEquals("0", r[0], r[2]);
-        SignDataset d = SignDataset.load(out);
+        SignDataset d = SignDataset.load(dir.resolve("data"));
         // Windows start at 0, 10 and 20 (20 + 30 <= 58 < 30 + 30).
         assertEquals(3, d.size());
         for (int k = 0; k < 3; k++) {
@@ -157,27 +159,20 @@ class DatasetCommandTest {
 
     @Test
     void csvFieldsMayBeQuoted(@TempDir Path dir) throws Exception {
-        Files.copy(signing, dir.resolve("take, 1.mp4"));
-        Path csv = Files.writeString(dir.resolve("clips.csv"), "\uFEFFvideo,label\n\"take, 1.mp4\",\"hello, world\"\n");
-        Path out = dir.resolve("data");
-        String[] r =
-                run("dataset", csv.toString(), "--out", out.toString(), "--frames", "30", "--layout", "pose-hands-258");
+        String[] r = signingDataset(
+                dir, "take, 1.mp4", "\uFEFFvideo,label\n\"take, 1.mp4\",\"hello, world\"\n", "--frames", "30");
         assertEquals("0", r[0], r[2]);
-        SignDataset d = SignDataset.load(out);
+        SignDataset d = SignDataset.load(dir.resolve("data"));
         assertEquals(List.of("hello, world"), d.labels());
         assertArrayEquals(rows(14, 30), window(d, 0));
     }
 
     @Test
     void shortRecordingsRepeatTheirLastFrame(@TempDir Path dir) throws Exception {
-        Files.copy(signing, dir.resolve("clip.mp4"));
-        Path csv = Files.writeString(dir.resolve("clips.csv"), "video,label\nclip.mp4,long\n");
-        Path out = dir.resolve("data");
-        String[] r =
-                run("dataset", csv.toString(), "--out", out.toString(), "--frames", "60", "--layout", "pose-hands-258");
+        String[] r = signingDataset(dir, "clip.mp4", "video,label\nclip.mp4,long\n", "--frames", "60");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("1 recording(s) shorter than 60 frames"), r[1]);
-        SignDataset d = SignDataset.load(out);
+        SignDataset d = SignDataset.load(dir.resolve("data"));
         float[] w = window(d, 0);
         assertArrayEquals(rows(0, 58), Arrays.copyOfRange(w, 0, 58 * F));
         assertArrayEquals(rows(57, 1), Arrays.copyOfRange(w, 58 * F, 59 * F));

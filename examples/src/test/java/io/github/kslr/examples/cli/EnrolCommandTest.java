@@ -13,6 +13,7 @@ import io.github.kslr.api.testing.SharedFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kslr enrol --sign LABEL TAKE...}: teaching one sign from video takes. */
 class EnrolCommandTest {
+
+    /** {@code kslr enrol --vocabulary VOCAB ARGS...}. */
+    private static String[] enrol(Path vocab, String... args) {
+        return run("enrol", List.of("--vocabulary", vocab.toString()), args);
+    }
 
     @Test
     void teachesASignFromVideoTakesAndRecognisesIt(@TempDir Path tmp) throws Exception {
@@ -29,16 +35,7 @@ class EnrolCommandTest {
         Files.copy(video, folder.resolve("take-001.mp4"));
         Files.writeString(folder.resolve("notes.txt"), "not a take");
         Path vocab = tmp.resolve("signs.vocab");
-        String[] r = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--sign",
-                "wave",
-                "--khmer",
-                "គ្រវីដៃ",
-                video.toString(),
-                folder.toString());
+        String[] r = enrol(vocab, "--sign", "wave", "--khmer", "គ្រវីដៃ", video.toString(), folder.toString());
         assertEquals("0", r[0], r[2]);
         // Each take says which of its frames were taken.
         assertTrue(
@@ -75,7 +72,7 @@ class EnrolCommandTest {
         assertTrue(best > 0.99, rec[1]);
 
         // Enrolling again adds takes.
-        String[] more = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString());
+        String[] more = enrol(vocab, "--sign", "wave", video.toString());
         assertEquals("0", more[0], more[2]);
         assertTrue(more[1].contains("added to 'wave': 1 takes"), more[1]);
         assertTrue(run("vocabulary", "list", vocab.toString())[1].contains("3 takes"));
@@ -89,55 +86,36 @@ class EnrolCommandTest {
         Path noHands = tmp.resolve("empty.jpg");
         ImageIO.write(gray, "jpg", noHands.toFile());
 
-        String[] none =
-                run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString(), noHands.toString());
+        String[] none = enrol(vocab, "--sign", "wave", video.toString(), noHands.toString());
         assertNotEquals("0", none[0]);
         assertTrue(none[2].contains("empty.jpg") && none[2].contains("no frame of the take shows a hand"), none[2]);
         assertFalse(Files.exists(vocab), "nothing written");
 
-        String[] one = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", video.toString());
+        String[] one = enrol(vocab, "--sign", "wave", video.toString());
         assertNotEquals("0", one[0]);
         assertTrue(one[2].contains("at least 2 takes"), one[2]);
 
-        String[] missing = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--sign",
-                "wave",
-                tmp.resolve("nope.mp4").toString(),
-                video.toString());
+        String[] missing =
+                enrol(vocab, "--sign", "wave", tmp.resolve("nope.mp4").toString(), video.toString());
         assertNotEquals("0", missing[0]);
         assertTrue(missing[2].contains("neither a video nor a folder"), missing[2]);
 
         Path emptyFolder = Files.createDirectories(tmp.resolve("empty"));
-        String[] folder = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", emptyFolder.toString());
+        String[] folder = enrol(vocab, "--sign", "wave", emptyFolder.toString());
         assertNotEquals("0", folder[0]);
         assertTrue(folder[2].contains("holds no video"), folder[2]);
 
-        String[] noSign =
-                run("enrol", "--vocabulary", vocab.toString(), "--sign", "-", video.toString(), video.toString());
+        String[] noSign = enrol(vocab, "--sign", "-", video.toString(), video.toString());
         assertNotEquals("0", noSign[0]);
         assertTrue(noSign[2].contains("cannot be taught"), noSign[2]);
 
-        String[] both = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--sign",
-                "wave",
-                video.toString(),
-                "--data",
-                tmp.toString(),
-                "--labels",
-                "a");
+        String[] both = enrol(vocab, "--sign", "wave", video.toString(), "--data", tmp.toString(), "--labels", "a");
         assertNotEquals("0", both[0]);
         assertTrue(both[2].contains("either --sign"), both[2]);
-        String[] noTakes = run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave");
+        String[] noTakes = enrol(vocab, "--sign", "wave");
         assertNotEquals("0", noTakes[0]);
         assertTrue(noTakes[2].contains("at least one TAKE"), noTakes[2]);
-        String[] shotsWithSign =
-                run("enrol", "--vocabulary", vocab.toString(), "--sign", "wave", "--shots", "3", video.toString());
+        String[] shotsWithSign = enrol(vocab, "--sign", "wave", "--shots", "3", video.toString());
         assertNotEquals("0", shotsWithSign[0]);
         assertFalse(Files.exists(vocab), "nothing written");
     }

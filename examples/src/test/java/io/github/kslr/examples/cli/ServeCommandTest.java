@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.examples.TestModels;
+import io.github.kslr.examples.web.DemoClient;
 import io.github.kslr.examples.web.DemoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,13 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -73,25 +71,10 @@ class ServeCommandTest {
             assertTrue(Files.isRegularFile(vocabulary), "created at start");
             assertTrue(s.output().contains("vocabulary " + vocabulary.toAbsolutePath() + ": 0 signs"), s.output());
             // The page hears that this server teaches.
-            CompletableFuture<String> hello = new CompletableFuture<>();
-            WebSocket ws = HttpClient.newHttpClient()
-                    .newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + s.port() + "/ws"), new WebSocket.Listener() {
-                        private final StringBuilder text = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            text.append(data);
-                            if (last) {
-                                hello.complete(text.toString());
-                            }
-                            w.request(1);
-                            return null;
-                        }
-                    })
-                    .join();
-            String h = hello.get(10, TimeUnit.SECONDS);
-            ws.abort();
+            DemoClient c = DemoClient.connect(s.port(), null);
+            String h = c.messages.poll(10, TimeUnit.SECONDS);
+            c.ws.abort();
+            assertNotNull(h, "no hello within 10 s");
             assertTrue(
                     h.contains("\"type\":\"hello\"")
                             && h.contains("\"teach\":true")

@@ -15,6 +15,7 @@ import io.github.kslr.train.SignDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -32,8 +33,9 @@ class TrainEvaluateCommandTest {
         return m;
     }
 
-    /** Every 6th window of the shared data (sessions kept), written as a dataset folder. */
-    private static Path smallDataset(Path dir) throws Exception {
+    /** Every 6th window of the shared data (sessions kept), written as a dataset folder {@code dir/data}. */
+    private static Path smallDataset(Path parent) throws Exception {
+        Path dir = Files.createDirectory(parent.resolve("data"));
         SignDataset all = SignDataset.load(SharedFiles.require("data/asl-traduttore"));
         SignDataset d = all.subset(
                 IntStream.range(0, all.size()).filter(i -> i % 6 == 0).toArray());
@@ -48,23 +50,32 @@ class TrainEvaluateCommandTest {
         return dir;
     }
 
+    /** {@code kslr COMMAND --data DATA ARGS...}. */
+    private static String[] onData(String command, Path data, String... args) {
+        return run(command, List.of("--data", data.toString()), args);
+    }
+
+    /** {@code kslr COMMAND --data DATA --epochs EPOCHS --hidden 16 ARGS...}: a network small enough for a test. */
+    private static String[] tiny(String command, Path data, int epochs, String... args) {
+        return run(
+                command,
+                List.of("--data", data.toString(), "--epochs", Integer.toString(epochs), "--hidden", "16"),
+                args);
+    }
+
     @Test
     void trainWritesModelAndReportThenEvaluateAgrees(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path data = smallDataset(dir);
         Path model = dir.resolve("model.onnx");
         Path report = dir.resolve("report");
-        String[] t = run(
+        String[] t = tiny(
                 "train",
-                "--data",
-                data.toString(),
+                data,
+                3,
                 "--out",
                 model.toString(),
                 "--report",
                 report.toString(),
-                "--epochs",
-                "3",
-                "--hidden",
-                "16",
                 "--no-baseline",
                 "--fps",
                 "25");
@@ -78,7 +89,7 @@ class TrainEvaluateCommandTest {
             assertTrue(Files.size(report.resolve(f)) > 0, f);
         }
         Matcher trained = lastLine(t[1]);
-        String[] e = run("evaluate", "--data", data.toString(), "--model", model.toString());
+        String[] e = onData("evaluate", data, "--model", model.toString());
         assertEquals("0", e[0], e[2]);
         assertTrue(e[1].contains("session 1"), e[1]);
         Matcher evaluated = lastLine(e[1]);
@@ -106,20 +117,16 @@ class TrainEvaluateCommandTest {
     /** --cv: one line a fold in cv.txt, and the cross-validation summary line before the model is trained. */
     @Test
     void trainCrossValidatesOverSessions(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path data = smallDataset(dir);
         Path report = dir.resolve("report");
-        String[] t = run(
+        String[] t = tiny(
                 "train",
-                "--data",
-                data.toString(),
+                data,
+                2,
                 "--out",
                 dir.resolve("m.onnx").toString(),
                 "--report",
                 report.toString(),
-                "--epochs",
-                "2",
-                "--hidden",
-                "16",
                 "--cv",
                 "3",
                 "--session",
@@ -139,12 +146,11 @@ class TrainEvaluateCommandTest {
     /** --cv-only: the cross-validation report and no model; without --cv it is refused, and --out is otherwise due. */
     @Test
     void cvOnlyTrainsNoModel(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path data = smallDataset(dir);
         Path report = dir.resolve("report");
-        String[] t = run(
+        String[] t = onData(
                 "train",
-                "--data",
-                data.toString(),
+                data,
                 "--report",
                 report.toString(),
                 "--epochs",
@@ -159,10 +165,10 @@ class TrainEvaluateCommandTest {
         assertTrue(Files.exists(report.resolve("cv.txt")) && Files.exists(report.resolve("cv-predictions.csv")));
         assertTrue(t[1].strip().endsWith("folds=2"), t[1]);
         assertFalse(t[1].contains("trained in"), t[1]);
-        String[] noCv = run("train", "--data", data.toString(), "--report", report.toString(), "--cv-only");
+        String[] noCv = onData("train", data, "--report", report.toString(), "--cv-only");
         assertNotEquals("0", noCv[0]);
         assertTrue(noCv[2].contains("--cv-only needs --cv"), noCv[2]);
-        String[] noOut = run("train", "--data", data.toString(), "--report", report.toString());
+        String[] noOut = onData("train", data, "--report", report.toString());
         assertNotEquals("0", noOut[0]);
         assertTrue(noOut[2].contains("--out"), noOut[2]);
     }
@@ -170,20 +176,9 @@ class TrainEvaluateCommandTest {
     /** train-embedder leaves the excluded labels out of the embedder's metadata; few-shot ends with its lines. */
     @Test
     void trainEmbedderAndFewShot(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path data = smallDataset(dir);
         Path emb = dir.resolve("emb.onnx");
-        String[] t = run(
-                "train-embedder",
-                "--data",
-                data.toString(),
-                "--out",
-                emb.toString(),
-                "--epochs",
-                "2",
-                "--hidden",
-                "16",
-                "--exclude-labels",
-                "coffee,tea");
+        String[] t = tiny("train-embedder", data, 2, "--out", emb.toString(), "--exclude-labels", "coffee,tea");
         assertEquals("0", t[0], t[2]);
         assertTrue(t[1].contains("31 labels, embedding size 32"), t[1]);
         try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment()
@@ -193,29 +188,11 @@ class TrainEvaluateCommandTest {
             assertFalse(m.model().labelNames().contains("coffee"));
             assertEquals(32, m.embeddingSize());
         }
-        String[] bad = run(
-                "train-embedder",
-                "--data",
-                data.toString(),
-                "--out",
-                emb.toString(),
-                "--exclude-labels",
-                "no-such-label");
+        String[] bad = onData("train-embedder", data, "--out", emb.toString(), "--exclude-labels", "no-such-label");
         assertNotEquals("0", bad[0]);
         assertTrue(bad[2].contains("no-such-label"), bad[2]);
 
-        String[] f = run(
-                "few-shot",
-                "--data",
-                data.toString(),
-                "--epochs",
-                "2",
-                "--hidden",
-                "16",
-                "--draws",
-                "1",
-                "--shots",
-                "1,2");
+        String[] f = tiny("few-shot", data, 2, "--draws", "1", "--shots", "1,2");
         assertEquals("0", f[0], f[2]);
         String[] lines = f[1].strip().split("\n");
         for (int i = 0; i < 2; i++) {
@@ -226,14 +203,10 @@ class TrainEvaluateCommandTest {
                     line);
         }
         // Unseen negatives and comparison rules: their figures before the same last lines.
-        String[] u = run(
+        String[] u = tiny(
                 "few-shot",
-                "--data",
-                data.toString(),
-                "--epochs",
-                "2",
-                "--hidden",
-                "16",
+                data,
+                2,
                 "--draws",
                 "1",
                 "--shots",
@@ -261,66 +234,25 @@ class TrainEvaluateCommandTest {
      */
     @Test
     void ensembleEmbedderIsEnrolledAndEvaluatedAndFewShotUsesIt(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(Files.createDirectory(dir.resolve("data")));
+        Path data = smallDataset(dir);
         Path emb = dir.resolve("emb.onnx");
-        String[] t = run(
-                "train-embedder",
-                "--data",
-                data.toString(),
-                "--out",
-                emb.toString(),
-                "--epochs",
-                "1",
-                "--hidden",
-                "16",
-                "--ensemble",
-                "2");
+        String[] t = tiny("train-embedder", data, 1, "--out", emb.toString(), "--ensemble", "2");
         assertEquals("0", t[0], t[2]);
         assertTrue(t[1].contains("33 labels, embedding size 64"), t[1]);
         Path vocab = dir.resolve("v.vocab");
-        String[] e = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--embedder",
-                emb.toString(),
-                "--data",
-                data.toString(),
-                "--labels",
-                "coffee,tea",
-                "--shots",
-                "2");
+        // enrol and evaluate read the same vocabulary, embedder and data.
+        List<String> taught =
+                List.of("--vocabulary", vocab.toString(), "--embedder", emb.toString(), "--data", data.toString());
+        String[] e = run("enrol", taught, "--labels", "coffee,tea", "--shots", "2");
         assertEquals("0", e[0], e[2]);
-        String[] ev = run(
-                "evaluate",
-                "--vocabulary",
-                vocab.toString(),
-                "--embedder",
-                emb.toString(),
-                "--data",
-                data.toString(),
-                "--session",
-                "-1");
+        String[] ev = run("evaluate", taught, "--session", "-1");
         assertEquals("0", ev[0], ev[2]);
         String[] lines = ev[1].strip().split("\n");
         assertTrue(
                 lines[lines.length - 1].matches("accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4} n=\\d+"
                         + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4}"),
                 lines[lines.length - 1]);
-        String[] f = run(
-                "few-shot",
-                "--data",
-                data.toString(),
-                "--epochs",
-                "1",
-                "--hidden",
-                "16",
-                "--draws",
-                "1",
-                "--shots",
-                "2",
-                "--ensemble",
-                "2");
+        String[] f = tiny("few-shot", data, 1, "--draws", "1", "--shots", "2", "--ensemble", "2");
         assertEquals("0", f[0], f[2]);
         assertTrue(f[1].contains("ensemble=2"), f[1]);
     }
@@ -330,35 +262,16 @@ class TrainEvaluateCommandTest {
     void enrolVocabularyAndEvaluateWithTheBundledEmbedder(@TempDir Path dir) throws Exception {
         String data = SharedFiles.require("data/asl-traduttore").toString();
         Path vocab = dir.resolve("signs.vocab");
-        String[] e = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--data",
-                data,
-                "--labels",
-                "coffee,tea,hello",
-                "--shots",
-                "5");
+        List<String> signs = List.of("--vocabulary", vocab.toString(), "--data", data);
+        String[] e = run("enrol", signs, "--labels", "coffee,tea,hello", "--shots", "5");
         assertEquals("0", e[0], e[2]);
         assertTrue(e[1].contains("taught 'coffee': 5 takes from session 0"), e[1]);
-        String[] more = run(
-                "enrol",
-                "--vocabulary",
-                vocab.toString(),
-                "--data",
-                data,
-                "--labels",
-                "coffee",
-                "--shots",
-                "3",
-                "--session",
-                "1");
+        String[] more = run("enrol", signs, "--labels", "coffee", "--shots", "3", "--session", "1");
         assertEquals("0", more[0], more[2]);
         assertTrue(more[1].contains("added to 'coffee'") && more[1].contains("3 signs"), more[1]);
         String[] list = run("vocabulary", "list", vocab.toString());
         assertTrue(list[1].contains("coffee\tcoffee\t\t8 takes") && list[1].contains("3 signs"), list[1]);
-        String[] ev = run("evaluate", "--vocabulary", vocab.toString(), "--data", data, "--session", "-1");
+        String[] ev = run("evaluate", signs, "--session", "-1");
         assertEquals("0", ev[0], ev[2]);
         String[] lines = ev[1].strip().split("\n");
         java.util.regex.Matcher m = Pattern.compile("accuracy=(\\d\\.\\d{4}) macro_f1=\\d\\.\\d{4} n=3224"
@@ -373,14 +286,13 @@ class TrainEvaluateCommandTest {
         String[] missing = run("vocabulary", "remove", vocab.toString(), "hello");
         assertNotEquals("0", missing[0]);
         assertTrue(missing[2].contains("no sign 'hello'"), missing[2]);
-        String[] one =
-                run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "water", "--shots", "1");
+        String[] one = run("enrol", signs, "--labels", "water", "--shots", "1");
         assertNotEquals("0", one[0]);
         assertTrue(one[2].contains("at least 2 takes"), one[2]);
-        String[] dash = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "-");
+        String[] dash = run("enrol", signs, "--labels", "-");
         assertNotEquals("0", dash[0]);
         assertTrue(dash[2].contains("means no sign"), dash[2]);
-        String[] unknown = run("enrol", "--vocabulary", vocab.toString(), "--data", data, "--labels", "zebra");
+        String[] unknown = run("enrol", signs, "--labels", "zebra");
         assertNotEquals("0", unknown[0]);
         assertTrue(unknown[2].contains("zebra"), unknown[2]);
     }

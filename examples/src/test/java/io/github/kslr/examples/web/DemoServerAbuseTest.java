@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.PixelFormat;
 import io.github.kslr.examples.media.VideoClipWriter;
-import io.github.kslr.examples.web.DemoServerTest.Client;
 import io.github.kslr.examples.web.DemoServerTest.RecordingSession;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -130,9 +129,9 @@ class DemoServerAbuseTest {
     void connectionsBeyondTheCapAreClosedWithAReason() throws Exception {
         int cap = 3;
         int port = start(DemoServer.builder().maxConnections(cap)).port();
-        List<Client> open = new ArrayList<>();
+        List<DemoClient> open = new ArrayList<>();
         for (int i = 0; i < cap; i++) {
-            Client c = Client.connect(port, null);
+            DemoClient c = DemoClient.connect(port, null);
             c.nextOfType("hello");
             open.add(c);
         }
@@ -166,7 +165,7 @@ class DemoServerAbuseTest {
         while (server.connectionCount() >= cap && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Client again = Client.connect(port, null);
+        DemoClient again = DemoClient.connect(port, null);
         again.nextOfType("hello");
         assertEquals(cap, server.connectionCount());
     }

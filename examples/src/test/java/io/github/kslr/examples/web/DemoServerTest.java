@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.kslr.api.HandLandmark;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
@@ -33,11 +32,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
@@ -169,8 +165,8 @@ class DemoServerTest {
     private static final String THANKS = "\u17a2\u179a\u1782\u17bb\u178e";
 
     /** Connects to the teaching server: hello, then the vocabulary. */
-    private Client connectTeaching() throws InterruptedException {
-        Client c = Client.connect(teachingServer.port(), null);
+    private DemoClient connectTeaching() throws InterruptedException {
+        DemoClient c = DemoClient.connect(teachingServer.port(), null);
         JsonObject hello = c.nextOfType("hello");
         assertTrue(hello.get("teach").getAsBoolean(), hello.toString());
         assertEquals(5, hello.get("defaultTakes").getAsInt());
@@ -181,7 +177,7 @@ class DemoServerTest {
         return c;
     }
 
-    private static void send(Client c, String json) {
+    private static void send(DemoClient c, String json) {
         c.ws.sendText(json, true).join();
     }
 
@@ -195,7 +191,7 @@ class DemoServerTest {
     }
 
     /** Records one take of {@code frames} frames; returns the server's answer to take-end. */
-    private JsonObject take(Client c, int frames) throws Exception {
+    private JsonObject take(DemoClient c, int frames) throws Exception {
         send(c, "{\"type\":\"take-start\"}");
         c.nextOfType("take-recording");
         byte[] frame = jpeg(32, 24);
@@ -217,7 +213,7 @@ class DemoServerTest {
 
     @Test
     void withoutAVocabularyTeachingIsRefusedWithHowToStartOne() throws Exception {
-        Client c = Client.connect(server.port(), null);
+        DemoClient c = DemoClient.connect(server.port(), null);
         JsonObject hello = c.nextOfType("hello");
         assertEquals(false, hello.get("teach").getAsBoolean());
         assertTrue(hello.get("teachHelp").getAsString().contains("serve --vocabulary"), hello.toString());
@@ -249,8 +245,8 @@ class DemoServerTest {
     @Test
     void aSignIsTaughtSavedListedToEveryPageAndDeleted() throws Exception {
         teachingServer();
-        Client c = connectTeaching();
-        Client other = connectTeaching();
+        DemoClient c = connectTeaching();
+        DemoClient other = connectTeaching();
         send(c, teachStart("  " + HELLO + " ", " hello ", 2));
         JsonObject ready = c.nextOfType("teach-ready");
         assertEquals(HELLO, ready.get("khmer").getAsString());
@@ -290,7 +286,7 @@ class DemoServerTest {
     @Test
     void badTeachRequestsAreRefusedBeforeAnythingChanges() throws Exception {
         teachingServer();
-        Client c = connectTeaching();
+        DemoClient c = connectTeaching();
         byte[] before = Files.readAllBytes(dir.resolve("signs.vocab"));
         String longWord = HELLO.repeat(9); // 54 characters
         String[][] cases = {
@@ -333,7 +329,7 @@ class DemoServerTest {
     @Test
     void takesOutOfOrderAndASecondTeachingAreRefused() throws Exception {
         teachingServer();
-        Client c = connectTeaching();
+        DemoClient c = connectTeaching();
         send(c, "{\"type\":\"take-end\"}");
         assertEquals("not-teaching", c.nextOfType("error").get("code").getAsString());
         send(c, teachStart(HELLO, "", 2));
@@ -359,7 +355,7 @@ class DemoServerTest {
     @Test
     void aTakeWithoutHandsIsNotKeptAndIsRecordedAgain() throws Exception {
         teachingServer();
-        Client c = connectTeaching();
+        DemoClient c = connectTeaching();
         send(c, teachStart(HELLO, "", 2));
         c.nextOfType("teach-ready");
         sessions.get(0).hands = false;
@@ -381,7 +377,7 @@ class DemoServerTest {
     @Test
     void aTaughtWordCannotBeTaughtAgainAndUnknownSignsCannotBeDeleted() throws Exception {
         teachingServer();
-        Client c = connectTeaching();
+        DemoClient c = connectTeaching();
         send(c, teachStart(HELLO, "", 2));
         c.nextOfType("teach-ready");
         take(c, 2);
@@ -410,16 +406,16 @@ class DemoServerTest {
     @Test
     void twoPagesTeachingOneWordAtOnceGetOneSignAndOneClearError() throws Exception {
         teachingServer();
-        Client a = connectTeaching();
-        Client b = connectTeaching();
-        for (Client c : List.of(a, b)) {
+        DemoClient a = connectTeaching();
+        DemoClient b = connectTeaching();
+        for (DemoClient c : List.of(a, b)) {
             send(c, teachStart(HELLO, "", 2));
             c.nextOfType("teach-ready");
             take(c, 2);
         }
         // Both last takes at once: the teacher serialises them.
         byte[] frame = jpeg(32, 24);
-        for (Client c : List.of(a, b)) {
+        for (DemoClient c : List.of(a, b)) {
             send(c, "{\"type\":\"take-start\"}");
             c.nextOfType("take-recording");
             c.ws.sendBinary(ByteBuffer.wrap(frame), true).join();
@@ -429,7 +425,7 @@ class DemoServerTest {
         b.ws.sendText("{\"type\":\"take-end\"}", true);
         int taught = 0;
         int refused = 0;
-        for (Client c : List.of(a, b)) {
+        for (DemoClient c : List.of(a, b)) {
             c.nextOfType("take");
             JsonObject m = c.next();
             // The other page's success may reach this one (as a new vocabulary) before its own answer.
@@ -453,69 +449,8 @@ class DemoServerTest {
                         .size());
     }
 
-    /** A WebSocket client that queues every message it receives (binary ones as "binary:N"). */
-    static final class Client implements WebSocket.Listener {
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-        private int binaryBytes;
-        volatile int closeCode = -1;
-        WebSocket ws;
-
-        static Client connect(int port, String origin) {
-            Client c = new Client();
-            WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
-            if (origin != null) {
-                b.header("Origin", origin);
-            }
-            c.ws = b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), c).join();
-            return c;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                messages.add(text.toString());
-                text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            binaryBytes += data.remaining();
-            if (last) {
-                messages.add("binary:" + binaryBytes);
-                binaryBytes = 0;
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closeCode = statusCode;
-            messages.add("closed:" + statusCode);
-            return null;
-        }
-
-        JsonObject next() throws InterruptedException {
-            String m = messages.poll(10, TimeUnit.SECONDS);
-            assertNotNull(m, "no message from the server within 10 s");
-            assertTrue(m.startsWith("{"), "expected a JSON message, got " + m);
-            return JsonParser.parseString(m).getAsJsonObject();
-        }
-
-        JsonObject nextOfType(String type) throws InterruptedException {
-            JsonObject m = next();
-            assertEquals(type, m.get("type").getAsString(), m.toString());
-            return m;
-        }
-    }
-
-    private Client connect() throws InterruptedException {
-        Client c = Client.connect(server.port(), null);
+    private DemoClient connect() throws InterruptedException {
+        DemoClient c = DemoClient.connect(server.port(), null);
         JsonObject hello = c.nextOfType("hello");
         assertEquals(LIMIT, hello.get("maxFrameBytes").getAsInt());
         assertEquals(false, hello.get("speech").getAsBoolean());
@@ -537,7 +472,7 @@ class DemoServerTest {
 
     @Test
     void oversizedFrameIsAnsweredWithAnErrorAndTheConnectionLives() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         c.ws.sendBinary(ByteBuffer.wrap(new byte[LIMIT + 1]), true).join();
         JsonObject err = c.nextOfType("error");
         assertEquals("frame-too-large", err.get("code").getAsString());
@@ -559,7 +494,7 @@ class DemoServerTest {
 
     @Test
     void unknownAndMalformedMessagesAreAnsweredWithErrors() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         for (String bad : new String[] {
             "{\"type\":\"dance\"}", "not json at all", "[1,2,3]", "{\"kind\":\"clear\"}", "{\"type\":{\"nested\":1}}"
         }) {
@@ -575,7 +510,7 @@ class DemoServerTest {
 
     @Test
     void framesThatAreNotJpegAreRejectedBeforeTheSession() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         c.ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}), true).join();
         assertEquals("bad-frame", c.nextOfType("error").get("code").getAsString());
         byte[] truncated = java.util.Arrays.copyOf(jpeg(64, 48), 40);
@@ -586,7 +521,7 @@ class DemoServerTest {
 
     @Test
     void framesGetIncreasingTimestamps() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         byte[] frame = jpeg(32, 24);
         for (int i = 0; i < 3; i++) {
             c.ws.sendBinary(ByteBuffer.wrap(frame), true).join();
@@ -603,7 +538,7 @@ class DemoServerTest {
 
     @Test
     void aFailingFrameIsReportedAndTheStreamGoesOn() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         sessions.get(0).failWith = new IllegalStateException("model exploded");
         c.ws.sendBinary(ByteBuffer.wrap(jpeg(32, 24)), true).join();
         JsonObject err = c.nextOfType("error");
@@ -616,7 +551,7 @@ class DemoServerTest {
 
     @Test
     void speakWithoutVoiceAndVideoWithoutFileAreErrors() throws Exception {
-        Client c = connect();
+        DemoClient c = connect();
         c.ws.sendText("{\"type\":\"speak\"}", true).join();
         assertEquals("speech-unavailable", c.nextOfType("error").get("code").getAsString());
         c.ws.sendText("{\"type\":\"video\"}", true).join();
@@ -625,8 +560,8 @@ class DemoServerTest {
 
     @Test
     void eachConnectionHasItsOwnSessionClosedWithIt() throws Exception {
-        Client a = connect();
-        Client b = connect();
+        DemoClient a = connect();
+        DemoClient b = connect();
         assertEquals(2, sessions.size());
         a.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -642,9 +577,9 @@ class DemoServerTest {
     @Test
     void upgradesFromAnotherOriginAreRefused() throws Exception {
         CompletionException e =
-                assertThrows(CompletionException.class, () -> Client.connect(server.port(), "http://evil.example"));
+                assertThrows(CompletionException.class, () -> DemoClient.connect(server.port(), "http://evil.example"));
         assertNotNull(e.getCause());
-        Client ok = Client.connect(server.port(), "http://127.0.0.1:" + server.port());
+        DemoClient ok = DemoClient.connect(server.port(), "http://127.0.0.1:" + server.port());
         ok.nextOfType("hello");
     }
 
@@ -781,7 +716,7 @@ class DemoServerTest {
                 .build()
                 .start()) {
             Files.delete(clip); // gone after the start: playing it fails
-            Client c = Client.connect(s.port(), null);
+            DemoClient c = DemoClient.connect(s.port(), null);
             assertEquals("clip.mp4", c.nextOfType("hello").get("videoName").getAsString());
             send(c, "{\"type\":\"video\"}");
             JsonObject err = c.nextOfType("error");

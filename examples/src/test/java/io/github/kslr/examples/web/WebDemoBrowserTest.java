@@ -257,6 +257,25 @@ class WebDemoBrowserTest {
         }
     }
 
+    /** teach-test.mjs's arguments for {@code phase} against the server on {@code port}, then {@code more}. */
+    private static List<String> teachPhase(
+            String phase, int port, Path y4m, Path chromium, String word, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "teach-test.mjs",
+                "--phase",
+                phase,
+                "--url",
+                "http://127.0.0.1:" + port + "/",
+                "--y4m",
+                y4m.toString(),
+                "--chromium",
+                chromium.toString(),
+                "--word",
+                word));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     /**
      * "Teach a sign" end to end, against {@code kslr serve --vocabulary V} itself: from an empty vocabulary (the file
      * is created at start), the page teaches a Khmer word from 3 takes of the fake camera (a 1 s countdown and 1.5 s
@@ -291,17 +310,11 @@ class WebDemoBrowserTest {
             assertTrue(Files.isRegularFile(vocabulary), "kslr serve --vocabulary creates the missing file");
             assertTrue(s.output().contains(": 0 signs"), s.output());
             taught = browserChecks(
-                    List.of(
-                            "teach-test.mjs",
-                            "--phase",
+                    teachPhase(
                             "teach",
-                            "--url",
-                            "http://127.0.0.1:" + s.port() + "/",
-                            "--y4m",
-                            y4m.toString(),
-                            "--chromium",
-                            chromium.toString(),
-                            "--word",
+                            s.port(),
+                            y4m,
+                            chromium,
                             word,
                             "--gloss",
                             gloss,
@@ -340,18 +353,7 @@ class WebDemoBrowserTest {
             try (ServeRun s = ServeRun.start(serve.toArray(String[]::new))) {
                 assertTrue(s.output().contains(": 1 signs"), s.output());
                 restarted = browserChecks(
-                        List.of(
-                                "teach-test.mjs",
-                                "--phase",
-                                "restart",
-                                "--url",
-                                "http://127.0.0.1:" + s.port() + "/",
-                                "--y4m",
-                                y4m.toString(),
-                                "--chromium",
-                                chromium.toString(),
-                                "--word",
-                                word),
+                        teachPhase("restart", s.port(), y4m, chromium, word),
                         "Teach a sign is available with a vocabulary",
                         "the taught sign is still listed after the restart",
                         "the clip is recognised as the taught sign after the restart",
@@ -383,7 +385,7 @@ class WebDemoBrowserTest {
                 .model(models.signModel())
                 .build()
                 .start()) {
-            DemoServerTest.Client c = DemoServerTest.Client.connect(server.port(), null);
+            DemoClient c = DemoClient.connect(server.port(), null);
             assertTrue(c.nextOfType("hello").get("video").getAsBoolean());
             c.ws.sendText("{\"type\":\"video\"}", true).join();
             JsonObject start = c.nextOfType("video-start");

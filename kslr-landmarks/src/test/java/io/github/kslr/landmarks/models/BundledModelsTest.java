@@ -9,6 +9,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.github.kslr.landmarks.HolisticModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The MediaPipe models bundled in this jar (converted by tools/convert-models.sh; their parity with the TFLite
@@ -86,17 +87,9 @@ class BundledModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "pose_detection",
-                "pose_landmark_full",
-                "hand_recrop",
-                "hand_landmark_full",
-                "palm_detection_full",
-                "face_detection_short_range",
-                "face_landmark"
-            })
-    void loadsMatchesManifestAndRunsABatch(String name) throws Exception {
+    @EnumSource(HolisticModel.class)
+    void loadsMatchesManifestAndRunsABatch(HolisticModel model) throws Exception {
+        String name = model.bundledName();
         byte[] onnx = resource(name + ".onnx");
         Entry entry = manifestEntry(name + ".onnx");
         assertEquals(
