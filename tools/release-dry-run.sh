@@ -52,7 +52,9 @@ if grep -Eq 'kslr-(examples|benchmarks|tools)' <<<"$ENTRIES"; then
   echo "the bundle holds an unpublished module" >&2
   exit 1
 fi
-for m in kslr-parent kslr-bom kslr-api kslr-onnx kslr-onnx-writer kslr-data kslr-landmarks kslr-video kslr-recognizer kslr-tts kslr-train kslr-spark kslr-natives-linux-x86_64; do
+for m in kslr-parent kslr-bom kslr-api kslr-onnx kslr-onnx-writer kslr-data kslr-landmarks kslr-video kslr-recognizer kslr-tts kslr-train kslr-spark \
+  kslr-natives-linux-x86_64 kslr-natives-linux-arm64 kslr-natives-macosx-x86_64 kslr-natives-macosx-arm64 \
+  kslr-natives-windows-x86_64; do
   grep -q "/$m/$VERSION/$m-$VERSION.pom" <<<"$ENTRIES" || { echo "missing from the bundle: $m" >&2; missing=1; }
 done
 [[ $missing == 0 ]] || exit 1
