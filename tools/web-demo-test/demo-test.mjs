@@ -121,6 +121,14 @@ await runInBrowser(o, { width: 1280, height: 800 }, async (page, check) => {
       return { width: c.width, height: c.height, lit };
     });
     const ov = await overlayPixels();
+    // The two defects a screenshot once showed: the "Camera is off" label over the playing video, and the toggle
+    // reading "off" during playback.
+    const during = await page.evaluate(() => ({
+      offShown: getComputedStyle(document.getElementById('camera-off')).display !== 'none',
+      toggle: document.getElementById('video-toggle').textContent }));
+    check('while the server video plays the "Camera is off" label is hidden and the toggle reads on',
+      !during.offShown && during.toggle === 'Server video: on',
+      `label ${during.offShown ? 'shown' : 'hidden'}, toggle "${during.toggle}"`);
     check('server video plays in the camera pane with the overlay',
       viewDrawn.lit > viewDrawn.width * viewDrawn.height / 4 && ov.drawn > 200,
       `view ${viewDrawn.width}x${viewDrawn.height} with ${viewDrawn.lit} lit pixels; overlay ${ov.drawn} drawn`);
