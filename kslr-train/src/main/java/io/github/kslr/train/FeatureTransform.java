@@ -366,16 +366,7 @@ public final class FeatureTransform {
 
     /** The joint-cosine block: [B, T, angles], computed as {@link #apply} does. */
     private String writeHandAngles(OnnxGraphWriter g, String input) {
-        String[] col = new String[14];
-        for (int k = 0; k < col.length; k++) {
-            int kk = k;
-            col[k] = gather(
-                    g,
-                    input,
-                    g.int64Vector(
-                            "angle_columns_" + k,
-                            java.util.Arrays.stream(angle).mapToInt(c -> c[kk]).toArray()));
-        }
+        String[] col = gatherTable(g, input, "angle_columns_", angle, 14);
         String[] u = new String[3];
         String[] v = new String[3];
         for (int axis = 0; axis < 3; axis++) {
@@ -410,16 +401,7 @@ public final class FeatureTransform {
     /** The hand-shape block: [B, T, 3 * points], x, y, z interleaved per point as {@link #apply} writes it. */
     private String writeHandShape(OnnxGraphWriter g, String input) {
         String zero = g.floatScalar("shape_zero", 0f);
-        String[] col = new String[8];
-        for (int k = 0; k < 8; k++) {
-            int kk = k;
-            col[k] = gather(
-                    g,
-                    input,
-                    g.int64Vector(
-                            "shape_columns_" + k,
-                            java.util.Arrays.stream(shape).mapToInt(c -> c[kk]).toArray()));
-        }
+        String[] col = gatherTable(g, input, "shape_columns_", shape, 8);
         String px = op(g, "Sub", col[6], col[3]);
         String py = op(g, "Sub", col[7], col[4]);
         String palm = op(g, "Sqrt", op(g, "Add", op(g, "Mul", px, px), op(g, "Mul", py, py)));
@@ -437,6 +419,24 @@ public final class FeatureTransform {
         // [B, T, P, 3] -> [B, T, 3P]: x, y, z of point 0, then of point 1, ...
         String stacked = g.node("Concat", xyz, OnnxGraphWriter.intAttr("axis", 3));
         return g.node("Reshape", List.of(stacked, g.int64Initializer("shape_flat", new long[] {0, 0, -1}, 3)));
+    }
+
+    /**
+     * Per column k of {@code table} (a row per output feature), the input's columns it names, gathered as one
+     * {@code [B, T, rows]} tensor whose index initializer is {@code prefix + k}.
+     */
+    private static String[] gatherTable(OnnxGraphWriter g, String input, String prefix, int[][] table, int columns) {
+        String[] out = new String[columns];
+        for (int k = 0; k < columns; k++) {
+            int kk = k;
+            out[k] = gather(
+                    g,
+                    input,
+                    g.int64Vector(
+                            prefix + k,
+                            java.util.Arrays.stream(table).mapToInt(c -> c[kk]).toArray()));
+        }
+        return out;
     }
 
     private static String op(OnnxGraphWriter g, String type, String... inputs) {

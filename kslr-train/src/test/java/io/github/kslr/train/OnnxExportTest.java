@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OnnxExportTest {
 
@@ -60,14 +62,18 @@ class OnnxExportTest {
         return new TrainedModel(meta, tf, mean, inv, net);
     }
 
-    /** The hand-shape block computed by the graph equals the Java one (both hands, absent hands and points). */
-    @Test
-    void exportedHandShapeFeaturesGiveTheJavaProbabilities() {
+    /**
+     * The hand-shape block, and with {@code handAngles} the joint cosines after it, computed by the graph equal the
+     * Java ones (both hands, an absent hand, a lost point).
+     */
+    @ParameterizedTest(name = "hand angles {0}")
+    @ValueSource(booleans = {false, true})
+    void exportedHandFeaturesGiveTheJavaProbabilities(boolean handAngles) {
         SignDataset data = Synthetic.dataset(4, 3, 6, 12);
-        TrainedModel model = randomModel(data, 6, NetworkFamily.TCN, true);
+        TrainedModel model = randomModel(data, 6, NetworkFamily.TCN, true, handAngles);
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] w = in.windows();
-        // Take one hand out of a frame and one point out of another, as a landmarker does.
+        // Take one hand out of a frame and one point out of others, as a landmarker does.
         var layout = model.metadata().layout();
         int f = layout.size();
         for (int lm = 0; lm < 21; lm++) {
@@ -77,42 +83,18 @@ class OnnxExportTest {
         }
         for (int k = 0; k < 3; k++) {
             w[f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
-        }
-        assertTrue(model.transform().handShape());
-        assertEquals(
-                new FeatureTransform(layout).outputSize() + 2 * 21 * 3,
-                model.transform().outputSize());
-        float[] java = model.probabilities(w, in.size());
-        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
-                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-shape"))) {
-            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
-        }
-    }
-
-    /** The joint-cosine block computed by the graph equals the Java one (both hands, an absent hand, a lost point). */
-    @Test
-    void exportedHandAngleFeaturesGiveTheJavaProbabilities() {
-        SignDataset data = Synthetic.dataset(4, 3, 6, 14);
-        TrainedModel model = randomModel(data, 9, NetworkFamily.TCN, true, true);
-        SignDataset in = data.convertTo(model.metadata().layout());
-        float[] w = in.windows();
-        var layout = model.metadata().layout();
-        int f = layout.size();
-        for (int lm = 0; lm < 21; lm++) {
-            for (int k = 0; k < 3; k++) {
-                w[layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, lm, k)] = 0f;
-            }
-        }
-        for (int k = 0; k < 3; k++) {
             w[2 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, 12, k)] = 0f;
         }
-        assertTrue(model.transform().handAngles());
+        assertTrue(model.transform().handShape());
+        assertEquals(handAngles, model.transform().handAngles());
         assertEquals(
-                new FeatureTransform(layout, true).outputSize() + 2 * FeatureTransform.ANGLES_PER_HAND,
+                new FeatureTransform(layout).outputSize()
+                        + 2 * 21 * 3
+                        + (handAngles ? 2 * FeatureTransform.ANGLES_PER_HAND : 0),
                 model.transform().outputSize());
         float[] java = model.probabilities(w, in.size());
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
-                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-angles"))) {
+                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-features"))) {
             assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
         }
     }
