@@ -56,7 +56,7 @@ public record TrainingConfig(
     /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_SHAPE = true;
     /** Whether the features include the hands' joint cosines by default: chosen by cross-validation (README). */
-    public static final boolean DEFAULT_HAND_ANGLES = false;
+    public static final boolean DEFAULT_HAND_ANGLES = true;
     /** Networks a model averages by default: chosen by cross-validation (README). */
     public static final int DEFAULT_ENSEMBLE = 3;
 
