@@ -6,6 +6,7 @@ import io.github.kslr.api.KslrException;
 import io.github.kslr.api.PixelFormat;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,8 +77,12 @@ public final class VideoFrames implements AutoCloseable {
         } else {
             Path file = Path.of(input);
             if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("input file " + file.toAbsolutePath() + " does not exist or is not"
-                        + " a file (expected a video file, an image file or camera:N)");
+                String problem = "input file " + file.toAbsolutePath() + " does not exist or is not a file (expected"
+                        + " a video file, an image file or camera:N)";
+                // The cause says which of the two: callers such as the CLI treat a missing file as a usage error.
+                throw Files.exists(file)
+                        ? new InvalidInputException(problem)
+                        : new InvalidInputException(problem, new NoSuchFileException(file.toString()));
             }
             grabber = new FFmpegFrameGrabber(file.toFile());
             live = false;

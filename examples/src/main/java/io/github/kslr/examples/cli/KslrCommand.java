@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = KslrCommand.Version.class,
         description = "Khmer Sign Language recognition, Khmer text and Khmer speech on the JVM.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:done",
+            "1:failed (the one-line message says why)",
+            "2:wrong usage, or an input file that does not exist"
+        },
         subcommands = {
             CommandLine.HelpCommand.class,
             RecognizeCommand.class,
@@ -67,9 +73,19 @@ public final class KslrCommand implements Runnable {
             if (parseResult.originalArgs().contains("--verbose")) {
                 ex.printStackTrace(commandLine.getErr());
             }
-            return 1;
+            return missingFile(ex) ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
         });
         return cl;
+    }
+
+    /** Whether {@code ex} comes from a file that does not exist (a mistyped input path: a usage error). */
+    private static boolean missingFile(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException || t instanceof java.io.FileNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code kslr args...} with the given output streams and returns its exit code. */

@@ -30,11 +30,21 @@ class KslrCommandTest {
         assertTrue(r[2].contains("--no-such-option"), r[2]);
     }
 
-    /** Errors are one line; --verbose adds the stack trace; --quiet is accepted after a sub-command too. */
+    /**
+     * Errors are one line; --verbose adds the stack trace; --quiet is accepted after a sub-command too. A missing
+     * input file is a usage error (exit status 2), other failures exit with 1.
+     */
     @Test
     void errorsAreOneLineUnlessVerbose() {
         String[] plain = run("landmarks", "/no/such/video.mp4", "--out", "/tmp/x.json");
-        assertNotEquals("0", plain[0]);
+        assertEquals("2", plain[0]);
+        String[] recognize = run("recognize", "/no/such/video.mp4");
+        assertEquals("2", recognize[0]);
+        assertEquals(1, recognize[2].strip().lines().count(), recognize[2]);
+        assertTrue(
+                recognize[2].startsWith("kslr recognize: input file /no/such/video.mp4 does not exist"), recognize[2]);
+        String[] notVideo = run("recognize", "/");
+        assertEquals("1", notVideo[0], "a folder exists: not a usage error but a failure");
         assertEquals(1, plain[2].strip().lines().count(), plain[2]);
         assertTrue(plain[2].startsWith("kslr landmarks: input file /no/such/video.mp4 does not exist"), plain[2]);
         String[] verbose = run("landmarks", "/no/such/video.mp4", "--out", "/tmp/x.json", "--verbose");
