@@ -5,6 +5,8 @@
 #   tools/convert-models.sh            # the bundled models -> kslr-landmarks/src/main/resources/.../models/
 #   tools/convert-models.sh --all OUT  # also pose_landmark_lite and pose_landmark_heavy, written to OUT instead
 #   tools/convert-models.sh --all OUT --with-segmentation   # keep the pose models' segmentation output (Identity_2)
+#   tools/convert-models.sh --int8 [MEDIA]  # the bundled models plus int8 ones (NAME.int8.onnx) calibrated on the
+#                                           # landmarker's crops of MEDIA (default ../shared/media); also after --all OUT
 #
 # Needs: JDK 17, Maven, npm (registry access for `npm pack`). The tarball is cached in tools/target/mediapipe/.
 set -euo pipefail
@@ -14,10 +16,13 @@ out="$root/kslr-landmarks/src/main/resources/io/github/kslr/landmarks/models"
 extra=()
 if [[ "${1:-}" == "--all" ]]; then
   extra=(--all)
-  out="${2:?usage: convert-models.sh --all OUT_DIR [--with-segmentation]}"
-  if [[ "${3:-}" == "--with-segmentation" ]]; then
-    extra+=(--with-segmentation)
-  fi
+  out="${2:?usage: convert-models.sh --all OUT_DIR [--with-segmentation | --int8 [MEDIA_DIR]]}"
+  shift 2
+fi
+if [[ "${1:-}" == "--with-segmentation" ]]; then
+  extra+=(--with-segmentation)
+elif [[ "${1:-}" == "--int8" ]]; then
+  extra+=(--int8 "$(cd "${2:-$root/../shared/media}" && pwd)")
 fi
 
 pkg="@mediapipe/holistic@0.5.1675471629"

@@ -126,7 +126,7 @@ await runInBrowser(o, { width: 1280, height: 800 }, async (page, check) => {
     const during = await page.evaluate(() => ({
       offShown: getComputedStyle(document.getElementById('camera-off')).display !== 'none',
       toggle: document.getElementById('video-toggle').textContent }));
-    check('while the server video plays the "Camera is off" label is hidden and the toggle reads on',
+    check('while the server video plays the camera-off label is hidden and the toggle reads on',
       !during.offShown && during.toggle === 'Server video: on',
       `label ${during.offShown ? 'shown' : 'hidden'}, toggle "${during.toggle}"`);
     check('server video plays in the camera pane with the overlay',

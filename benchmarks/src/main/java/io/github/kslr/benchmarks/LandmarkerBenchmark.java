@@ -11,6 +11,7 @@ import io.github.kslr.api.PixelFormat;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.landmarks.ModelPrecision;
 import io.github.kslr.onnx.GuardedSession;
 import io.github.kslr.onnx.OnnxSessions;
 import io.github.kslr.onnx.SessionSettings;
@@ -59,6 +60,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the pose does not give. Frames are decoded once at setup with javacv's FFmpeg, in this process.</li>
  *   <li>{@code stage}: one inference of one bundled model ({@code -p model=NAME}) on a fixed random input through
  *       reused direct tensors and pinned outputs, as the landmarker runs it: the per-stage cost.</li>
+ *   <li>{@code precision}: {@code fp32} or {@code int8} ({@link LandmarkerModels.Builder#precision}); both run by
+ *       default so that one run gives the ratio.</li>
  * </ul>
  * Run: {@code java -jar benchmarks/target/benchmarks.jar LandmarkerBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}; frames/s =
  * 1000 / (ms a frame). Compare with {@code node tools/mediapipe-reference/reference.mjs VIDEO --out x.json --timing t.json}
@@ -99,6 +102,14 @@ public class LandmarkerBenchmark {
         @Param({"false"})
         public boolean faceInParallel;
 
+        /** The models' arithmetic ({@link LandmarkerModels.Builder#precision}): fp32 or int8. */
+        @Param({"fp32", "int8"})
+        public String precision;
+
+        /** Empty for the bundled models, else a folder of models ({@link LandmarkerModels.Builder#modelDirectory}). */
+        @Param({""})
+        public String modelDir;
+
         LandmarkerModels models;
         HolisticLandmarker landmarker;
         List<ImageFrame> frames;
@@ -110,10 +121,11 @@ public class LandmarkerBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException, InterruptedException {
             frames = decode(Paths.get(video));
-            models = LandmarkerModels.builder()
+            LandmarkerModels.Builder b = LandmarkerModels.builder()
                     .device(ExecutionDevice.parse(device))
                     .intraOpThreads(threads)
-                    .build();
+                    .precision(precision(precision));
+            models = (modelDir.isEmpty() ? b : b.modelDirectory(Paths.get(modelDir))).build();
             landmarker = HolisticLandmarker.builder(models)
                     .runningMode(RunningMode.VIDEO)
                     .palmFallback(palm)
@@ -151,6 +163,17 @@ public class LandmarkerBenchmark {
         @Param({"1"})
         public int stageThreads;
 
+        /** fp32, or int8: the stage's {@code NAME.int8.onnx} where one is bundled (else its float model again). */
+        @Param({"fp32", "int8"})
+        public String precision;
+
+        /**
+         * Empty for the bundled models, else a folder holding {@code NAME.onnx} and maybe {@code NAME.int8.onnx} (the
+         * candidates {@code Int8Models --variants} writes).
+         */
+        @Param({""})
+        public String stageModelDir;
+
         GuardedSession session;
         OnnxTensor input;
         Map<String, OnnxTensor> inputs;
@@ -158,10 +181,17 @@ public class LandmarkerBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
+            String dir = "io/github/kslr/landmarks/models/";
+            ClassLoader loader = LandmarkerModels.class.getClassLoader();
+            boolean int8 = precision(precision) == ModelPrecision.INT8
+                    && (stageModelDir.isEmpty()
+                            ? loader.getResource(dir + model + LandmarkerModels.INT8_SUFFIX) != null
+                            : Files.isRegularFile(Paths.get(stageModelDir, model + LandmarkerModels.INT8_SUFFIX)));
+            String file = int8 ? model + LandmarkerModels.INT8_SUFFIX : model + ".onnx";
             session = OnnxSessions.open(
-                    ModelSource.ofResource(
-                            LandmarkerModels.class.getClassLoader(),
-                            "io/github/kslr/landmarks/models/" + model + ".onnx"),
+                    stageModelDir.isEmpty()
+                            ? ModelSource.ofResource(loader, dir + file)
+                            : ModelSource.ofPath(Paths.get(stageModelDir, file)),
                     SessionSettings.defaults().withIntraOpThreads(stageThreads));
             Map.Entry<String, ai.onnxruntime.NodeInfo> in =
                     session.inputs().entrySet().iterator().next();
@@ -198,6 +228,14 @@ public class LandmarkerBenchmark {
             outputs.values().forEach(OnnxTensor::close);
             session.close();
         }
+    }
+
+    static ModelPrecision precision(String name) {
+        return switch (name) {
+            case "fp32" -> ModelPrecision.FP32;
+            case "int8" -> ModelPrecision.INT8;
+            default -> throw new IllegalArgumentException("precision must be fp32 or int8, was " + name);
+        };
     }
 
     static FloatBuffer direct(int floats) {

@@ -41,6 +41,10 @@ final class BatchRunner implements AutoCloseable {
     /** The tensor name of each output the graph reads. */
     private final Map<HolisticModel.Output, String> names;
 
+    private final HolisticModel model;
+    /** Null unless a calibration tool watches the inputs. */
+    private final CropObserver observer;
+
     private FloatBuffer input;
     private int capacity;
     /** Index n - 1: the tensors for batch size n, or null when not made yet. */
@@ -62,8 +66,10 @@ final class BatchRunner implements AutoCloseable {
      *                   items hold stale data and are ignored), so the model always sees one input shape (on CUDA,
      *                   ONNX Runtime's convolutions re-plan when the shape differs from the last call's)
      */
-    BatchRunner(GuardedSession session, HolisticModel model, int fixedBatch) {
+    BatchRunner(GuardedSession session, HolisticModel model, int fixedBatch, CropObserver observer) {
         this.session = session;
+        this.model = model;
+        this.observer = observer;
         this.names = model.outputs();
         Set<String> wanted = Set.copyOf(names.values());
         this.fixedBatch = fixedBatch;
@@ -180,6 +186,17 @@ final class BatchRunner implements AutoCloseable {
     void run(int n) {
         if (n < 1 || n > capacity) {
             throw new IllegalArgumentException("batch " + n + " outside 1.." + capacity);
+        }
+        if (observer != null) {
+            observer.crops(
+                    model,
+                    input.asReadOnlyBuffer()
+                            .position(0)
+                            .limit(n * height * width * 3)
+                            .slice(),
+                    n,
+                    height,
+                    width);
         }
         if (fixedBatch > 0) {
             n = fixedBatch;

@@ -33,12 +33,17 @@ import org.slf4j.LoggerFactory;
 public final class LandmarkerModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LandmarkerModels.class);
     static final String RESOURCE_DIR = "io/github/kslr/landmarks/models/";
+    /** The file name ending of a stage's int8 model, beside its float {@code NAME.onnx}. */
+    public static final String INT8_SUFFIX = ".int8.onnx";
     /** One session a stage, in the graph's order. */
     private final EnumMap<HolisticModel, GuardedSession> sessions = new EnumMap<>(HolisticModel.class);
 
     private final ExecutionDevice device;
+    private final CropObserver cropObserver;
+    private final EnumMap<HolisticModel, ModelPrecision> precisions = new EnumMap<>(HolisticModel.class);
 
     private LandmarkerModels(Builder b) {
+        this.cropObserver = b.cropObserver;
         if (b.openCvThreads >= 0) {
             // OpenCV's pool is process-wide. The crops are tiny; OpenCV's workers fighting ONNX Runtime's spinning
             // threads made a video frame ~4x slower on 2 cores (measured: 120-200 ms vs 31 ms), so KSLR asks for 1.
@@ -54,7 +59,9 @@ public final class LandmarkerModels implements AutoCloseable {
         SessionSettings settings = SessionSettings.of(b.modelOptions);
         try {
             for (HolisticModel model : HolisticModel.values()) {
-                sessions.put(model, OnnxSessions.open(b.source(model), settings));
+                ModelSource source = b.source(model);
+                precisions.put(model, source == b.models.get(model) ? null : b.precisionOf(model));
+                sessions.put(model, OnnxSessions.open(source, settings));
             }
         } catch (RuntimeException e) {
             sessions.values().forEach(GuardedSession::close);
@@ -66,6 +73,19 @@ public final class LandmarkerModels implements AutoCloseable {
     /** The session of {@code model}'s stage. */
     GuardedSession session(HolisticModel model) {
         return sessions.get(model);
+    }
+
+    /** The observer of model inputs, or null. */
+    CropObserver cropObserver() {
+        return cropObserver;
+    }
+
+    /**
+     * The precision {@code stage} runs at: {@link ModelPrecision#INT8} only where an int8 model was found for it, and
+     * null when the stage's model was set with {@link Builder#model} (whatever it holds).
+     */
+    public ModelPrecision precision(HolisticModel stage) {
+        return precisions.get(Checks.notNull(stage, "stage"));
     }
 
     /** The bundled models on the CPU. */
@@ -103,8 +123,30 @@ public final class LandmarkerModels implements AutoCloseable {
         private Path directory;
         private int openCvThreads = 1;
         private final EnumMap<HolisticModel, ModelSource> models = new EnumMap<>(HolisticModel.class);
+        private ModelPrecision precision = ModelPrecision.FP32;
+        private CropObserver cropObserver;
 
         private Builder() {}
+
+        /**
+         * The models' arithmetic (default {@link ModelPrecision#FP32}): {@link ModelPrecision#INT8} loads
+         * {@code NAME.int8.onnx} for each stage that has one (bundled, or in the {@link #modelDirectory}) and the float
+         * model for the others; a stage set with {@link #model} keeps that model. The int8 models are made by
+         * {@code tools/convert-models.sh --int8}.
+         */
+        public Builder precision(ModelPrecision precision) {
+            this.precision = Checks.notNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Shows each model input to {@code observer} before the model runs (calibration of quantised models on the
+         * landmarker's own crops); null for none (the default).
+         */
+        public Builder cropObserver(CropObserver observer) {
+            this.cropObserver = observer;
+            return this;
+        }
 
         public Builder device(ExecutionDevice device) {
             this.modelOptions = modelOptions.withDevice(device);
@@ -166,10 +208,22 @@ public final class LandmarkerModels implements AutoCloseable {
             if (set != null) {
                 return set;
             }
-            String file = model.bundledName() + ".onnx";
+            String file = model.bundledName() + (precisionOf(model) == ModelPrecision.INT8 ? INT8_SUFFIX : ".onnx");
             return directory != null
                     ? ModelSource.ofPath(directory.resolve(file))
                     : ModelSource.ofResource(LandmarkerModels.class.getClassLoader(), RESOURCE_DIR + file);
+        }
+
+        /** INT8 where asked for and an int8 file exists for the stage, else FP32. */
+        private ModelPrecision precisionOf(HolisticModel model) {
+            if (precision != ModelPrecision.INT8) {
+                return ModelPrecision.FP32;
+            }
+            String file = model.bundledName() + INT8_SUFFIX;
+            boolean exists = directory != null
+                    ? Files.isRegularFile(directory.resolve(file))
+                    : LandmarkerModels.class.getClassLoader().getResource(RESOURCE_DIR + file) != null;
+            return exists ? ModelPrecision.INT8 : ModelPrecision.FP32;
         }
 
         public LandmarkerModels build() {

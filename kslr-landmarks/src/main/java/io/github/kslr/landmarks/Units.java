@@ -18,7 +18,7 @@ final class Units {
 
     /** A runner of {@code model}'s session; {@code batch} 0 for variable batches. */
     static BatchRunner runner(LandmarkerModels models, HolisticModel model, int batch) {
-        return new BatchRunner(models.session(model), model, batch);
+        return new BatchRunner(models.session(model), model, batch, models.cropObserver());
     }
 
     /** A cropper for {@code model}'s input, sized as its runner's. */

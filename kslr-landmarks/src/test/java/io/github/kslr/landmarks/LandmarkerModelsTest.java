@@ -122,4 +122,51 @@ class LandmarkerModelsTest {
                         .build());
         assertTrue(e.getMessage().contains("pose_landmark_heavy"), e.getMessage());
     }
+
+    @Test
+    void int8PrecisionLoadsTheInt8ModelsThatExistAndFloatForTheRest(@TempDir Path dir) throws Exception {
+        try (LandmarkerModels m = LandmarkerModels.builder().build()) {
+            for (HolisticModel s : HolisticModel.values()) {
+                assertEquals(ModelPrecision.FP32, m.precision(s), s.toString());
+            }
+        }
+        try (LandmarkerModels m =
+                LandmarkerModels.builder().precision(ModelPrecision.INT8).build()) {
+            for (HolisticModel s : HolisticModel.values()) {
+                boolean bundled = LandmarkerModels.class
+                                .getClassLoader()
+                                .getResource(
+                                        LandmarkerModels.RESOURCE_DIR + s.bundledName() + LandmarkerModels.INT8_SUFFIX)
+                        != null;
+                assertEquals(bundled ? ModelPrecision.INT8 : ModelPrecision.FP32, m.precision(s), s.toString());
+            }
+        }
+        // A model directory without int8 files: every stage float; a stage set with model() reports no precision.
+        for (HolisticModel s : HolisticModel.values()) {
+            try (InputStream in = LandmarkerModels.class
+                    .getClassLoader()
+                    .getResourceAsStream(LandmarkerModels.RESOURCE_DIR + s.bundledName() + ".onnx")) {
+                Files.copy(in, dir.resolve(s.bundledName() + ".onnx"));
+            }
+        }
+        try (LandmarkerModels m = LandmarkerModels.builder()
+                .modelDirectory(dir)
+                .precision(ModelPrecision.INT8)
+                .model(HolisticModel.FACE_LANDMARK, ModelSource.ofPath(dir.resolve("face_landmark.onnx")))
+                .build()) {
+            assertEquals(ModelPrecision.FP32, m.precision(HolisticModel.HAND_LANDMARK));
+            assertEquals(null, m.precision(HolisticModel.FACE_LANDMARK));
+        }
+        // With a NAME.int8.onnx beside the float file (any loadable model will do here), that stage runs it.
+        Files.copy(
+                dir.resolve("hand_landmark_full.onnx"),
+                dir.resolve("hand_landmark_full" + LandmarkerModels.INT8_SUFFIX));
+        try (LandmarkerModels m = LandmarkerModels.builder()
+                .modelDirectory(dir)
+                .precision(ModelPrecision.INT8)
+                .build()) {
+            assertEquals(ModelPrecision.INT8, m.precision(HolisticModel.HAND_LANDMARK));
+            assertEquals(ModelPrecision.FP32, m.precision(HolisticModel.POSE_LANDMARK));
+        }
+    }
 }

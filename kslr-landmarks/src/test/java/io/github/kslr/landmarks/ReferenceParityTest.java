@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parity with MediaPipe's own Holistic (the reference tool, run now on the same decoded frames): the signing clip in
- * video mode, smoothing on both sides; gate: each part's median error <= 1 % of the image diagonal.
+ * video mode, smoothing on both sides; gate: each part's median error <= 1 % of the image diagonal. One reference run
+ * is compared with each {@link ModelPrecision} (the same gate for int8, issue #21).
  */
 class ReferenceParityTest {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceParityTest.class);
@@ -51,38 +52,53 @@ class ReferenceParityTest {
                     "frame counts differ: " + ref.size() + " vs "
                             + clip.frames().size());
             double diagonal = Math.hypot(clip.width(), clip.height());
-            try (LandmarkerModels models = TestMedia.models()) {
-                // Palm fallback on (the default) and off (Holistic's exact graph).
-                for (boolean palm : new boolean[] {true, false}) {
-                    List<HolisticLandmarks> kslr = new java.util.ArrayList<>();
-                    try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
-                            .runningMode(RunningMode.VIDEO)
-                            .palmFallback(palm)
-                            .build()) {
-                        for (int i = 0; i < clip.frames().size(); i++) {
-                            kslr.add(lm.detect(clip.frame(i)));
-                        }
-                    }
-                    Map<String, Parity> m = compare(ref, kslr);
-                    StringBuilder sb = new StringBuilder();
-                    m.values().forEach(p -> sb.append("\n  ").append(p));
-                    LOG.info(
-                            "test_video.mp4 vs MediaPipe (video mode, smoothing on both; KSLR palm fallback {}),"
-                                    + " diagonal {} px:{}",
-                            palm ? "on" : "off",
-                            diagonal,
-                            sb);
-                    for (Parity p : m.values()) {
-                        if (p.referenceFrames == 0) {
-                            continue;
-                        }
-                        assertTrue(p.found() >= 0.95, p.toString());
-                        assertTrue(p.median() <= 0.01 * diagonal, p + " exceeds 1 % of the diagonal " + diagonal);
-                    }
+            // One reference run, compared with each precision (int8: issue #21's gate is the same 1 %).
+            for (ModelPrecision precision : ModelPrecision.values()) {
+                try (LandmarkerModels models = TestMedia.models(precision)) {
+                    signingVideo(ref, clip, diagonal, models, precision);
                 }
             }
         } finally {
             Files.deleteIfExists(out);
+        }
+    }
+
+    private static void signingVideo(
+            List<LandmarksJson.Frame> ref,
+            TestMedia.Clip clip,
+            double diagonal,
+            LandmarkerModels models,
+            ModelPrecision precision) {
+        // Palm fallback on (the default) and off (Holistic's exact graph).
+        for (boolean palm : new boolean[] {true, false}) {
+            List<HolisticLandmarks> kslr = new java.util.ArrayList<>();
+            try (HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                    .runningMode(RunningMode.VIDEO)
+                    .palmFallback(palm)
+                    .build()) {
+                for (int i = 0; i < clip.frames().size(); i++) {
+                    kslr.add(lm.detect(clip.frame(i)));
+                }
+            }
+            Map<String, Parity> m = compare(ref, kslr);
+            StringBuilder sb = new StringBuilder();
+            m.values().forEach(p -> sb.append("\n  ").append(p));
+            LOG.info(
+                    "test_video.mp4 vs MediaPipe (video mode, smoothing on both; KSLR palm fallback {}, {}),"
+                            + " diagonal {} px:{}",
+                    palm ? "on" : "off",
+                    precision,
+                    diagonal,
+                    sb);
+            for (Parity p : m.values()) {
+                if (p.referenceFrames == 0) {
+                    continue;
+                }
+                assertTrue(p.found() >= 0.95, precision + " " + p);
+                assertTrue(
+                        p.median() <= 0.01 * diagonal,
+                        precision + " " + p + " exceeds 1 % of the diagonal " + diagonal);
+            }
         }
     }
 
@@ -107,47 +123,8 @@ class ReferenceParityTest {
             args.add("--out-dir");
             args.add(outDir.toString());
             TestMedia.runReference(args);
-            Map<String, Parity> relative = new LinkedHashMap<>();
-            for (String part : PARTS) {
-                relative.put(part, new Parity(part + " (% of diagonal)"));
-            }
-            List<String> missed = new ArrayList<>();
-            try (LandmarkerModels models = TestMedia.models();
-                    HolisticLandmarker lm = HolisticLandmarker.builder(models)
-                            .runningMode(RunningMode.IMAGE)
-                            .build()) {
-                for (Path photo : photos) {
-                    String name = photo.getFileName().toString().replace(".jpg", "");
-                    LandmarksJson.Frame ref =
-                            LandmarksJson.read(outDir.resolve(name + ".json")).get(0);
-                    TestMedia.Clip img = TestMedia.decode(photo, 1);
-                    HolisticLandmarks r = lm.detect(img.frame(0));
-                    double diagonal = Math.hypot(img.width(), img.height());
-                    for (String part : PARTS) {
-                        double[][] k = LandmarksJson.part(r, part);
-                        double[][] e = ref.part(part);
-                        if (e != null && k == null && part.endsWith("Hand")) {
-                            missed.add(name + " " + part);
-                        }
-                        relative.get(part)
-                                .add(
-                                        k == null ? null : scale(k, 100 / diagonal),
-                                        e == null ? null : scale(e, 100 / diagonal));
-                    }
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            relative.values().forEach(p -> sb.append("\n  ").append(p.toString().replace(" px", " %")));
-            LOG.info(
-                    "khmer-forms ({} photos) vs MediaPipe (image mode, no smoothing):{}\n  hands missed: {}",
-                    photos.size(),
-                    sb,
-                    missed);
-            assertTrue(missed.isEmpty(), "hands MediaPipe found and KSLR did not: " + missed);
-            for (Parity p : relative.values()) {
-                if (!p.errors.isEmpty()) {
-                    assertTrue(p.median() <= 1.0, p + " exceeds 1 % of the diagonal");
-                }
+            for (ModelPrecision precision : ModelPrecision.values()) {
+                khmerForms(photos, outDir, precision);
             }
         } finally {
             try (Stream<Path> s = Files.list(outDir)) {
@@ -156,6 +133,52 @@ class ReferenceParityTest {
                 }
             }
             Files.deleteIfExists(outDir);
+        }
+    }
+
+    private static void khmerForms(List<Path> photos, Path outDir, ModelPrecision precision) throws Exception {
+        Map<String, Parity> relative = new LinkedHashMap<>();
+        for (String part : PARTS) {
+            relative.put(part, new Parity(part + " (% of diagonal)"));
+        }
+        List<String> missed = new ArrayList<>();
+        try (LandmarkerModels models = TestMedia.models(precision);
+                HolisticLandmarker lm = HolisticLandmarker.builder(models)
+                        .runningMode(RunningMode.IMAGE)
+                        .build()) {
+            for (Path photo : photos) {
+                String name = photo.getFileName().toString().replace(".jpg", "");
+                LandmarksJson.Frame ref =
+                        LandmarksJson.read(outDir.resolve(name + ".json")).get(0);
+                TestMedia.Clip img = TestMedia.decode(photo, 1);
+                HolisticLandmarks r = lm.detect(img.frame(0));
+                double diagonal = Math.hypot(img.width(), img.height());
+                for (String part : PARTS) {
+                    double[][] k = LandmarksJson.part(r, part);
+                    double[][] e = ref.part(part);
+                    if (e != null && k == null && part.endsWith("Hand")) {
+                        missed.add(name + " " + part);
+                    }
+                    relative.get(part)
+                            .add(
+                                    k == null ? null : scale(k, 100 / diagonal),
+                                    e == null ? null : scale(e, 100 / diagonal));
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        relative.values().forEach(p -> sb.append("\n  ").append(p.toString().replace(" px", " %")));
+        LOG.info(
+                "khmer-forms ({} photos) vs MediaPipe (image mode, no smoothing), {}:{}\n  hands missed: {}",
+                photos.size(),
+                precision,
+                sb,
+                missed);
+        assertTrue(missed.isEmpty(), precision + ": hands MediaPipe found and KSLR did not: " + missed);
+        for (Parity p : relative.values()) {
+            if (!p.errors.isEmpty()) {
+                assertTrue(p.median() <= 1.0, precision + " " + p + " exceeds 1 % of the diagonal");
+            }
         }
     }
 

@@ -99,10 +99,14 @@ final class TestMedia {
 
     /** The landmark models: {@code -Dkslr.landmarks.modelDir} when set, else the bundled ones. */
     static LandmarkerModels models() {
+        return models(ModelPrecision.FP32);
+    }
+
+    /** As {@link #models()}, at {@code precision}. */
+    static LandmarkerModels models(ModelPrecision precision) {
         String dir = System.getProperty("kslr.landmarks.modelDir");
-        return dir != null && !dir.isEmpty()
-                ? LandmarkerModels.builder().modelDirectory(Paths.get(dir)).build()
-                : LandmarkerModels.load();
+        LandmarkerModels.Builder b = LandmarkerModels.builder().precision(precision);
+        return dir != null && !dir.isEmpty() ? b.modelDirectory(Paths.get(dir)).build() : b.build();
     }
 
     /** tools/mediapipe-reference with its node_modules installed, or skip (fail in CI). */

@@ -126,8 +126,9 @@ class CollectCommandTest {
         assertEquals("2", r[0]);
         r = run("collect", "--input", "nope.mp4", "--out", out.toString(), "--signs", "a", "--seconds", "0");
         assertEquals("2", r[0]);
+        // A missing input file is a usage error too.
         r = run("collect", "--input", dir.resolve("missing.mp4").toString(), "--out", out.toString(), "--signs", "a");
-        assertEquals("1", r[0]);
+        assertEquals("2", r[0]);
         assertTrue(r[2].contains("missing.mp4"), r[2]);
         assertFalse(Files.exists(out));
     }

@@ -248,7 +248,7 @@ class WebDemoBrowserTest {
                     "Speak is disabled after Clear (no transcript)",
                     "Speak plays the transcript as a clip",
                     "camera toggle turns the camera off",
-                    "while the server video plays the \"Camera is off\" label is hidden and the toggle reads on",
+                    "while the server video plays the camera-off label is hidden and the toggle reads on",
                     "server video plays in the camera pane with the overlay",
                     "Teach a sign says how to start a server with a vocabulary",
                     "no server errors",

@@ -275,6 +275,19 @@ public final class OnnxGraphWriter {
         graph.addOutput(valueInfo(name, batchParam, dims));
     }
 
+    /**
+     * A float32 graph output whose shape is left to ONNX Runtime's inference (e.g. an intermediate tensor exposed to
+     * read its values, whose shape the caller does not track).
+     */
+    public void outputOfInferredShape(String name) {
+        Checks.notNull(name, "name");
+        graph.addOutput(OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(
+                                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+    }
+
     /** A float32 value description with a free first dimension named {@code batchParam} (none when null). */
     public static OnnxMl.ValueInfoProto valueInfo(String name, String batchParam, long... dims) {
         Checks.notNull(name, "name");

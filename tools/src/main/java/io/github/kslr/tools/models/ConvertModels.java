@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *     --tarball DIR/mediapipe-holistic-0.5.1675471629.tgz --out DIR [--all]
  * </pre>
  * Without {@code --all} it writes the models the product bundles; {@code --all} adds pose_landmark_lite and _heavy.
- * {@code --with-segmentation} keeps the pose models' segmentation output (Identity_2), which the bundled ones leave out
+ * {@code --int8 MEDIA_DIR} then also writes {@code NAME.int8.onnx} for the stages
+ * {@link io.github.kslr.tools.quant.Int8Models#PLAN} lists, calibrated on the landmarker's crops of the media there
+ * (the float files are not changed by it). {@code --with-segmentation} keeps the pose models' segmentation output (Identity_2), which the bundled ones leave out
  * (then no manifest is written: it describes the bundled outputs).
  * Output bytes depend only on the tarball (no timestamps), so running it twice gives identical files.
  *
@@ -243,15 +245,17 @@ public final class ConvertModels {
         Path out = null;
         boolean all = false;
         boolean segmentation = false;
+        Path int8Media = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tarball" -> tarball = Paths.get(args[++i]);
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--all" -> all = true;
                 case "--with-segmentation" -> segmentation = true;
+                case "--int8" -> int8Media = Paths.get(args[++i]);
                 default ->
                     throw new IllegalArgumentException("unknown argument " + args[i]
-                            + "; usage: --tarball FILE --out DIR [--all] [--with-segmentation]");
+                            + "; usage: --tarball FILE --out DIR [--all] [--with-segmentation] [--int8 MEDIA_DIR]");
             }
         }
         if (tarball == null || out == null) {
@@ -262,6 +266,14 @@ public final class ConvertModels {
         List<ModelCatalog.Spec> specs =
                 ModelCatalog.ALL.stream().filter(s -> everything || s.bundled()).toList();
         write(source, specs, out, segmentation);
+        if (int8Media != null) {
+            if (segmentation) {
+                throw new IllegalArgumentException(
+                        "--int8 makes the bundled stages' int8 models; not with" + " --with-segmentation");
+            }
+            // Beside the float files, which stay as written above (byte for byte what a run without --int8 writes).
+            io.github.kslr.tools.quant.Int8Models.write(out, int8Media);
+        }
     }
 
     /** Just enough JSON writing for the manifest (stable formatting: one value per line, two-space indent). */

@@ -3,6 +3,7 @@ package io.github.kslr.tools.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.onnx.proto.OnnxMl;
 import io.github.kslr.api.testing.SharedFiles;
@@ -181,6 +182,81 @@ class BundledModelParityTest {
                 Parity.check(name + " batch[1] " + e.getKey(), second, two);
             }
         }
+    }
+
+    static Stream<String> int8Models() {
+        return io.github.kslr.tools.quant.Int8Models.PLAN.keySet().stream()
+                .map(io.github.kslr.landmarks.HolisticModel::bundledName);
+    }
+
+    /**
+     * Each bundled int8 model against LiteRT.js running the float model on the real crops (the synthetic inputs lie
+     * outside the calibrated ranges, where int8 clips by design). The float rule (1e-3) cannot hold for int8, so the
+     * tolerance is the landmark parity gate of issue #21 carried to the model's own units: face mesh points within 1 %
+     * of the 192-pixel input on average, which is stricter than 1 % of an image diagonal since the face crop is
+     * smaller than its image; the presence within 0.1 after the sigmoid, so a clear face stays clear of the 0.5
+     * threshold.
+     */
+    @ParameterizedTest
+    @MethodSource("int8Models")
+    void int8ModelsStayNearLiteRt(String name) throws Exception {
+        LiteRtReference ref = Parity.reference();
+        ModelCatalog.Spec spec = ModelCatalog.byName(name);
+        ConvertModels.Converted c = ConvertModels.convert(source, spec);
+        byte[] int8 = Files.readAllBytes(BUNDLED.resolve(name + io.github.kslr.landmarks.LandmarkerModels.INT8_SUFFIX));
+        OnnxMl.ValueInfoProto in =
+                OnnxMl.ModelProto.parseFrom(c.onnx()).getGraph().getInput(0);
+        int h = (int) in.getType().getTensorType().getShape().getDim(1).getDimValue();
+        int w = (int) in.getType().getTensorType().getShape().getDim(2).getDimValue();
+        Map<String, float[]> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> crop : realCrops(name).entrySet()) {
+            Path image =
+                    SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
+            inputs.put(
+                    crop.getKey(),
+                    crop(
+                            ImageIO.read(image.toFile()),
+                            crop.getValue(),
+                            h,
+                            w,
+                            spec.input().min(),
+                            spec.input().max()));
+        }
+        List<LiteRtReference.Job> jobs = new ArrayList<>();
+        for (float[] x : inputs.values()) {
+            jobs.add(new LiteRtReference.Job(c.tflite(), List.of(x), 0, 0));
+        }
+        List<LiteRtReference.Result> expected = ref.run(jobs);
+        List<String> names = new ArrayList<>(inputs.keySet());
+        double side = 0.01 * h;
+        try (OrtRunner ort = new OrtRunner(int8, 1)) {
+            for (int k = 0; k < names.size(); k++) {
+                Map<String, float[]> got =
+                        ort.run(spec.input().name(), inputs.get(names.get(k)), new long[] {1, h, w, 3});
+                Map<String, float[]> want = new LinkedHashMap<>();
+                expected.get(k).outputs().values().forEach(o -> want.put(o.name(), o.values()));
+                String what = name + " " + names.get(k);
+                if (name.equals("face_landmark")) {
+                    float[] a = want.get("conv2d_21");
+                    float[] b = got.get("conv2d_21");
+                    double sum = 0;
+                    for (int i = 0; i < a.length; i += 3) {
+                        sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]);
+                    }
+                    double mean = sum / (2 * (a.length / 3));
+                    double presence = Math.abs(sigmoid(want.get("conv2d_31")[0]) - sigmoid(got.get("conv2d_31")[0]));
+                    LOG.info("{} int8: mean |point error| {} px, presence error {}", what, mean, presence);
+                    assertTrue(mean <= side, what + ": mean point error " + mean + " px > " + side);
+                    assertTrue(presence <= 0.1, what + ": presence off by " + presence);
+                } else {
+                    fail(name + " has an int8 model but no int8 tolerance here: add one, justified as the others");
+                }
+            }
+        }
+    }
+
+    private static double sigmoid(float x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     /**
