@@ -125,9 +125,15 @@ public final class FewShotEvaluation {
      *
      * @param rules  the rules' names, in the order scored
      * @param unseen whether half of each fold's labels were unseen negatives
+     * @param mirroredTest whether the scored windows were mirrored (a left-handed test signer)
      */
     public record Report(
-            List<Outcome> outcomes, List<List<String>> folds, String recipe, List<String> rules, boolean unseen) {
+            List<Outcome> outcomes,
+            List<List<String>> folds,
+            String recipe,
+            List<String> rules,
+            boolean unseen,
+            boolean mirroredTest) {
 
         public Report {
             outcomes = List.copyOf(outcomes);
@@ -184,6 +190,11 @@ public final class FewShotEvaluation {
                 sb.append("unseen negatives: each fold's labels in two halves (alternate labels); each draw enrols"
                         + " one half, the other half (never trained on, never enrolled) must be rejected, then the"
                         + " other way round\n");
+            }
+            if (mirroredTest) {
+                sb.append("mirrored test: every scored window (the taught signs' other sessions and the negatives) is"
+                        + " mirrored, hands and pose sides swapped, as a left-handed signer's; the enrolled takes are"
+                        + " not\n");
             }
             sb.append("rule: run time = threshold and margin over the embedder's background prototypes (as"
                     + " VocabularySignClassifier); threshold only = one threshold calibrated on the embedder's"
@@ -296,6 +307,8 @@ public final class FewShotEvaluation {
      * @param runtime         the run-time rule (reported as {@link #RUN_TIME} whatever its name)
      * @param unseenNegatives true: each draw enrols half of the fold's labels and the other half are negatives the
      *                        embedder never saw (both halves in turn)
+     * @param mirroredTest    true: the windows scored (not the enrolled takes) are mirrored, as a left-handed
+     *                        signer's would be against takes of a right-handed one
      * @param compare         more rules to score on the same embeddings and draws
      * @param onFold          told each fold's index as it starts, or null
      */
@@ -309,6 +322,7 @@ public final class FewShotEvaluation {
             long seed,
             Rule runtime,
             boolean unseenNegatives,
+            boolean mirroredTest,
             List<Rule> compare,
             Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
@@ -366,6 +380,8 @@ public final class FewShotEvaluation {
                     new Trainer(embedderConfig).train(train, null, noSign, null).model();
             SignDataset all = data.convertTo(embedder.metadata().layout());
             float[] emb = embedder.embeddings(all.windows(), all.size());
+            // What is scored: the same windows, or their mirror images (enrolment and background stay as trained).
+            float[] queries = mirroredTest ? embedder.embeddings(mirrored(all), all.size()) : emb;
             int e = embedder.embeddingSize();
             List<String> fl = foldLabels.get(f);
             double calibrated = calibrate(data, emb, e, fl, noSign);
@@ -403,7 +419,7 @@ public final class FewShotEvaluation {
                             // As VocabularySignClassifier: background prototypes that are taught signs left out.
                             Outcome o = ep.score(
                                     data,
-                                    emb,
+                                    queries,
                                     e,
                                     negatives,
                                     unseen,
@@ -437,7 +453,23 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        return new Report(outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives);
+        return new Report(outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives, mirroredTest);
+    }
+
+    /** Every window of {@code data} mirrored (x -> 1 - x, left and right parts swapped). */
+    private static float[] mirrored(SignDataset data) {
+        Perturbations p = new Perturbations(data.layout());
+        if (!p.canMirror()) {
+            throw new InvalidInputException(
+                    "a mirrored test needs a layout that can be mirrored, was " + data.layout());
+        }
+        float[] src = data.windows();
+        float[] dst = new float[src.length];
+        int w = data.windowSize();
+        for (int i = 0; i < data.size(); i++) {
+            p.mirror(src, i * w, dst, i * w, data.sequenceLength());
+        }
+        return dst;
     }
 
     /** The label indices of every {@code step}-th label of {@code labels} from {@code first} (alternate halves). */
@@ -519,9 +551,10 @@ public final class FewShotEvaluation {
             return new double[] {best, bestSim};
         }
 
+        /** Scores the windows whose embeddings are in {@code queries} against this episode's prototypes. */
         Outcome score(
                 SignDataset data,
-                float[] emb,
+                float[] queries,
                 int e,
                 int[] negatives,
                 int[] unseen,
@@ -548,9 +581,9 @@ public final class FewShotEvaluation {
             int closedCorrect = 0;
             int rejected = 0;
             for (int i : positives) {
-                double[] nb = nearest(emb, e, i);
+                double[] nb = nearest(queries, e, i);
                 int truth = indexOf(labels, data.label(i));
-                boolean accepted = rule.accepts(nb[1], emb, i * e);
+                boolean accepted = rule.accepts(nb[1], queries, i * e);
                 closedCorrect += (int) nb[0] == truth ? 1 : 0;
                 if (!accepted) {
                     rejected++;
@@ -565,8 +598,8 @@ public final class FewShotEvaluation {
             }
             int falseAccepts = 0;
             for (int i : negatives) {
-                double[] nb = nearest(emb, e, i);
-                boolean accepted = rule.accepts(nb[1], emb, i * e);
+                double[] nb = nearest(queries, e, i);
+                boolean accepted = rule.accepts(nb[1], queries, i * e);
                 if (data.label(i) == noSignIndex) {
                     noSignWindows++;
                     noSignAccepted += accepted ? 1 : 0;

@@ -78,6 +78,12 @@ public final class FewShotCommand implements Callable<Integer> {
     boolean unseenNegatives;
 
     @Option(
+            names = "--mirrored-test",
+            description = "score every test window mirrored (hands and pose sides swapped, x -> 1 - x), as a"
+                    + " left-handed signer's against takes of the data's signers; the takes enrolled stay as recorded")
+    boolean mirroredTest;
+
+    @Option(
             names = "--compare-thresholds",
             split = ",",
             paramLabel = "T1,T2,...",
@@ -117,6 +123,7 @@ public final class FewShotCommand implements Callable<Integer> {
                 training.seed,
                 new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
                 unseenNegatives,
+                mirroredTest,
                 compare,
                 fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);

@@ -1,0 +1,58 @@
+package io.github.kslr.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FewShotEvaluationTest {
+
+    private static FewShotEvaluation.Report run(SignDataset data, boolean mirroredTest) {
+        TrainingConfig config = TrainingConfig.embedderBuilder()
+                .maxEpochs(3)
+                .hidden(8, 8)
+                .threads(1)
+                .build();
+        return FewShotEvaluation.run(
+                data,
+                "",
+                config,
+                2,
+                new int[] {1, 2},
+                1,
+                7,
+                FewShotEvaluation.Rule.runTime(0.5, -0.08),
+                false,
+                mirroredTest,
+                List.of(),
+                null);
+    }
+
+    /** Every outcome's figures, as text, to compare two runs figure by figure. */
+    private static String figures(FewShotEvaluation.Report r) {
+        return r.outcomes().stream()
+                .map(o -> o.closedSetAccuracy() + " " + o.accuracy() + " " + o.falseAccept() + " " + o.rejected())
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void aMirroredTestScoresMirroredWindowsAgainstTheSameTakes() {
+        // Each class moves the right hand along its own path (Synthetic): mirrored, the left hand moves instead.
+        SignDataset data = Synthetic.dataset(6, 9, 8, 3);
+        FewShotEvaluation.Report plain = run(data, false);
+        FewShotEvaluation.Report mirrored = run(data, true);
+        assertFalse(plain.mirroredTest());
+        assertTrue(mirrored.mirroredTest());
+        assertFalse(plain.text().contains("mirrored test:"), plain.text());
+        assertTrue(mirrored.text().contains("mirrored test:"), mirrored.text());
+        // Same folds, draws and rules (the embedders train identically for the seed) ...
+        assertEquals(plain.folds(), mirrored.folds());
+        assertEquals(plain.outcomes().size(), mirrored.outcomes().size());
+        // ... but other windows scored.
+        assertNotEquals(figures(plain), figures(mirrored));
+    }
+}
