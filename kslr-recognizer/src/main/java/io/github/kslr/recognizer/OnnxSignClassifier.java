@@ -10,6 +10,7 @@ import io.github.kslr.api.Candidate;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.ClosedException;
 import io.github.kslr.api.DeviceUnavailableException;
+import io.github.kslr.api.EngineBuilder;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InferenceException;
 import io.github.kslr.api.InvalidInputException;
@@ -170,17 +171,21 @@ public final class OnnxSignClassifier implements SignClassifier {
         return new Builder();
     }
 
-    /** Options for an {@link OnnxSignClassifier}; validated by {@link #build()}. Not thread-safe. */
-    public static final class Builder {
+    /**
+     * Options for an {@link OnnxSignClassifier}; validated by {@link #build()}. Models run on the CPU by default, with
+     * 1 ONNX Runtime thread, spinning: a window is about 10 MFLOP, too little to repay waking a thread pool (use more
+     * threads for big batches; 0 lets ONNX Runtime choose), and spinning helps back-to-back calls. Not thread-safe.
+     */
+    public static final class Builder extends EngineBuilder<Builder> {
         private ModelSource source;
         private SignModelMetadata metadata;
         private int topK = 3;
         private float threshold = 0.5f;
-        // A window is about 10 MFLOP, too little to repay waking a thread pool; spinning helps back-to-back calls.
-        private ModelOptions modelOptions = ModelOptions.cpu(1);
         private int maxBatch = 64;
 
-        private Builder() {}
+        private Builder() {
+            super(ModelOptions.cpu(1));
+        }
 
         /** The model (required). */
         public Builder model(ModelSource source) {
@@ -227,31 +232,6 @@ public final class OnnxSignClassifier implements SignClassifier {
             return this;
         }
 
-        /**
-         * CPU (default) or CUDA. {@link ExecutionDevice#cuda} fails at {@link #build()} with a
-         * {@link DeviceUnavailableException} when CUDA cannot be loaded; {@link ExecutionDevice#cudaOrCpu} falls back
-         * to the CPU with a warning in the log.
-         */
-        public Builder device(ExecutionDevice device) {
-            this.modelOptions = modelOptions.withDevice(device);
-            return this;
-        }
-
-        /** Device, threads and spinning at once (default: the CPU, 1 thread, spinning). */
-        public Builder modelOptions(ModelOptions options) {
-            this.modelOptions = Checks.notNull(options, "modelOptions");
-            return this;
-        }
-
-        /**
-         * Threads ONNX Runtime may use inside one call (default 1: a window is about 10 MFLOP, too little to
-         * repay waking a thread pool; use more for big batches). 0 lets ONNX Runtime choose.
-         */
-        public Builder intraOpThreads(int threads) {
-            this.modelOptions = modelOptions.withThreads(threads);
-            return this;
-        }
-
         /** Largest batch one model call takes (default 64); bigger batches run in chunks. */
         public Builder maxBatch(int windows) {
             this.maxBatch = Checks.positive(windows, "maxBatch");
@@ -270,7 +250,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             if (source == null) {
                 throw new InvalidInputException("no model given: call model(Path | ModelSource | bytes) first");
             }
-            ModelOptions m = modelOptions;
+            ModelOptions m = modelOptions();
             GuardedSession s =
                     OnnxSessions.open(source, new SessionSettings(m.device(), m.threads(), 1, false, m.spinning()));
             return new OnnxSignClassifier(new Options(metadata, topK, threshold, maxBatch), s);
