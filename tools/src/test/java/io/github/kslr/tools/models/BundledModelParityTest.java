@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ai.onnx.proto.OnnxMl;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.tools.tflite.LiteRtReference;
 import io.github.kslr.tools.tflite.OrtRunner;
@@ -125,8 +124,8 @@ class BundledModelParityTest {
         ModelCatalog.Spec spec = ModelCatalog.byName(name);
         ConvertModels.Converted c = ConvertModels.convert(source, spec);
         InputSize size = InputSize.of(c.onnx());
-        int h = size.h();
-        int w = size.w();
+        int h = size.height();
+        int w = size.width();
         double lo = spec.input().min();
         double hi = spec.input().max();
 
@@ -197,8 +196,8 @@ class BundledModelParityTest {
         ConvertModels.Converted c = ConvertModels.convert(source, spec);
         byte[] int8 = Files.readAllBytes(BUNDLED.resolve(name + io.github.kslr.landmarks.LandmarkerModels.INT8_SUFFIX));
         InputSize size = InputSize.of(c.onnx());
-        int h = size.h();
-        int w = size.w();
+        int h = size.height();
+        int w = size.width();
         Map<String, float[]> inputs = new LinkedHashMap<>();
         putRealCrops(inputs, "", spec, size);
         List<LiteRtReference.Result> expected = runLiteRt(ref, c.tflite(), inputs.values());
@@ -230,20 +229,6 @@ class BundledModelParityTest {
         }
     }
 
-    /** A converted model's input height and width (NHWC). */
-    private record InputSize(int h, int w) {
-        static InputSize of(byte[] onnx) throws IOException {
-            OnnxMl.TensorShapeProto shape = OnnxMl.ModelProto.parseFrom(onnx)
-                    .getGraph()
-                    .getInput(0)
-                    .getType()
-                    .getTensorType()
-                    .getShape();
-            return new InputSize(
-                    (int) shape.getDim(1).getDimValue(), (int) shape.getDim(2).getDimValue());
-        }
-    }
-
     /** Adds {@link #realCrops} of {@code spec}'s model, cut now at its input size and range, as {@code prefix + key}. */
     private static void putRealCrops(Map<String, float[]> inputs, String prefix, ModelCatalog.Spec spec, InputSize size)
             throws IOException {
@@ -255,8 +240,8 @@ class BundledModelParityTest {
                     crop(
                             ImageIO.read(image.toFile()),
                             crop.getValue(),
-                            size.h(),
-                            size.w(),
+                            size.height(),
+                            size.width(),
                             spec.input().min(),
                             spec.input().max()));
         }
