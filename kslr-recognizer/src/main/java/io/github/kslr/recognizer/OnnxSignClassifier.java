@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,56 +285,34 @@ public final class OnnxSignClassifier implements SignClassifier {
     public Prediction classify(float[] window) {
         Checks.length(window, windowSize, "window");
         checkFinite(window, 0, 1);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(1);
+        return withScratch(1, s -> {
             s.in.put(0, window, 0, windowSize);
             run(s, 1);
             return prediction(s, 0);
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
     }
 
     @Override
     public Prediction classify(SequenceBuffer buffer) {
         Checks.notNull(buffer, "buffer");
         checkBuffer(buffer);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(1);
+        return withScratch(1, s -> {
             s.in.clear();
             buffer.copyWindow(s.in);
             run(s, 1);
             return prediction(s, 0);
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
     }
 
     @Override
     public List<Prediction> classifyBatch(float[] windows, int count) {
         checkBatch(windows, count);
         List<Prediction> out = new ArrayList<>(count);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(Math.min(maxBatch, count));
-            for (int start = 0; start < count; start += maxBatch) {
-                int n = Math.min(maxBatch, count - start);
-                runChunk(s, windows, start, n);
-                for (int i = 0; i < n; i++) {
-                    out.add(prediction(s, i));
-                }
+        runChunks(windows, count, (s, start, n) -> {
+            for (int i = 0; i < n; i++) {
+                out.add(prediction(s, i));
             }
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
         return Collections.unmodifiableList(out);
     }
 
@@ -345,19 +324,7 @@ public final class OnnxSignClassifier implements SignClassifier {
         checkBatch(windows, count);
         Checks.notNull(dst, "dst");
         Checks.range(dst.length, 0, count * classes, "dst");
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(Math.min(maxBatch, count));
-            for (int start = 0; start < count; start += maxBatch) {
-                int n = Math.min(maxBatch, count - start);
-                runChunk(s, windows, start, n);
-                s.out.get(0, dst, start * classes, n * classes);
-            }
-        } finally {
-            release(s);
-            session.end();
-        }
+        runChunks(windows, count, (s, start, n) -> s.out.get(0, dst, start * classes, n * classes));
     }
 
     private void checkBatch(float[] windows, int count) {
@@ -396,6 +363,36 @@ public final class OnnxSignClassifier implements SignClassifier {
             throw new InvalidInputException(
                     "buffer is not full yet: " + buffer.size() + " of " + sequenceLength + " frames");
         }
+    }
+
+    /** Runs {@code body} on a borrowed scratch with room for {@code windows} windows, inside the session guard. */
+    private <T> T withScratch(int windows, Function<Scratch, T> body) {
+        session.begin();
+        Scratch s = null;
+        try {
+            s = borrow(windows);
+            return body.apply(s);
+        } finally {
+            release(s);
+            session.end();
+        }
+    }
+
+    /** Reads the output of windows {@code start .. start + n}, which {@code s} holds from index 0. */
+    private interface ChunkReader {
+        void read(Scratch s, int start, int n);
+    }
+
+    /** Runs the first {@code count} windows in chunks of at most {@link #maxBatch}, each read by {@code reader}. */
+    private void runChunks(float[] windows, int count, ChunkReader reader) {
+        withScratch(Math.min(maxBatch, count), s -> {
+            for (int start = 0; start < count; start += maxBatch) {
+                int n = Math.min(maxBatch, count - start);
+                runChunk(s, windows, start, n);
+                reader.read(s, start, n);
+            }
+            return null;
+        });
     }
 
     /** Copies windows {@code start .. start + n} into the scratch's input and runs them. */
