@@ -426,17 +426,10 @@ public final class OnnxSignClassifier implements SignClassifier {
                         + " of window " + window + "; its input is far outside landmark coordinates (normalised values"
                         + " near 0..1)");
             }
-            if (filled < topK) {
-                int j = filled++;
-                while (j > 0 && bestP[j - 1] < p) {
-                    best[j] = best[j - 1];
-                    bestP[j] = bestP[j - 1];
-                    j--;
-                }
-                best[j] = c;
-                bestP[j] = p;
-            } else if (p > bestP[topK - 1]) {
-                int j = topK - 1;
+            if (filled < topK || p > bestP[topK - 1]) {
+                // Into the next free place, or over the last (smallest) one when all are taken, then up past the
+                // smaller ones.
+                int j = filled < topK ? filled++ : topK - 1;
                 while (j > 0 && bestP[j - 1] < p) {
                     best[j] = best[j - 1];
                     bestP[j] = bestP[j - 1];
