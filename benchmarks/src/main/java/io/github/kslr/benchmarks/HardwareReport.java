@@ -141,10 +141,7 @@ public final class HardwareReport implements Callable<Integer> {
                 "`SignClassifierBenchmark.throughput`",
                 "batch 64 / 512, " + threads + " thread(s)",
                 throughput,
-                r -> String.format(
-                        Locale.ROOT,
-                        "%,.0f windows/s",
-                        r.getSecondaryResults().get("windows").getScore()));
+                secondary("windows", "%,.0f windows/s"));
 
         Run frame = jmh(
                 "LandmarkerBenchmark.videoFrame",
@@ -173,33 +170,20 @@ public final class HardwareReport implements Callable<Integer> {
                 "`LandmarkerStreamsBenchmark`, one landmarker a stream over shared models",
                 streams + " streams",
                 many,
-                r -> String.format(
-                        Locale.ROOT,
-                        "%.1f frames/s in all",
-                        r.getPrimaryResult().getScore()));
+                primary("%.1f frames/s in all"));
 
-        Run speech = jmh(
-                "KhmerSpeechBenchmark.realTimeFactor",
-                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
+        Function<ChainedOptionsBuilder, ChainedOptionsBuilder> speechOptions =
+                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2));
         row(
                 "`KhmerSpeechBenchmark.realTimeFactor`, full MMS architecture",
                 threads + " thread(s)",
-                speech,
-                r -> String.format(
-                        Locale.ROOT,
-                        "real-time factor %.3f",
-                        r.getSecondaryResults().get("audioSeconds").getScore()));
-        Run first = jmh(
-                "KhmerSpeechBenchmark.firstChunk",
-                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2)));
+                jmh("KhmerSpeechBenchmark.realTimeFactor", speechOptions),
+                secondary("audioSeconds", "real-time factor %.3f"));
         row(
                 "`KhmerSpeechBenchmark.firstChunk`",
                 "two sentences, " + threads + " thread(s)",
-                first,
-                r -> String.format(
-                        Locale.ROOT,
-                        "%.0f ms until the first sentence's audio",
-                        r.getPrimaryResult().getScore()));
+                jmh("KhmerSpeechBenchmark.firstChunk", speechOptions),
+                primary("%.0f ms until the first sentence's audio"));
         return render();
     }
 
@@ -320,6 +304,17 @@ public final class HardwareReport implements Callable<Integer> {
         b.append("| what | setting | result |\n| --- | --- | --- |\n");
         rows.forEach(r -> b.append(r).append('\n'));
         return b.toString();
+    }
+
+    /** The primary score through {@code format} (one number). */
+    private static Function<RunResult, String> primary(String format) {
+        return r -> String.format(Locale.ROOT, format, r.getPrimaryResult().getScore());
+    }
+
+    /** The secondary result {@code name} (a JMH auxiliary counter) through {@code format} (one number). */
+    private static Function<RunResult, String> secondary(String name, String format) {
+        return r -> String.format(
+                Locale.ROOT, format, r.getSecondaryResults().get(name).getScore());
     }
 
     /** " ± e", or nothing when JMH gives no error (fewer than 3 iterations). */

@@ -6,9 +6,9 @@ package io.github.kslr.api;
  * Where the models come from stays with each engine's builder: the landmarker has seven, a classifier one, a voice
  * one plus its tokenizer.
  *
- * <p>Each engine's builder starts from its own defaults (e.g. one thread and no spinning for the landmarker's seven
- * sessions) and {@code modelOptions(...)} replaces them whole; its {@code device(...)} and {@code intraOpThreads(...)}
- * methods change one field.
+ * <p>Each engine's builder (an {@link EngineBuilder}) starts from its own defaults (e.g. one thread and no spinning
+ * for the landmarker's seven sessions) and {@code modelOptions(...)} replaces them whole; its {@code device(...)} and
+ * {@code intraOpThreads(...)} methods change one field.
  *
  * <p><b>Thread-safety.</b> Immutable.
  *

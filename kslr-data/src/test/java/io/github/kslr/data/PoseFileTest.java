@@ -71,15 +71,20 @@ class PoseFileTest {
         return LandmarkSet.of(part, v, 0, 1f);
     }
 
+    /** The header values npm pose-format reports for the file. */
+    private static void assertHeader(PoseFile pose, float version, int width, int height, float fps, int frames) {
+        assertEquals(version, pose.version(), "version");
+        assertEquals(width, pose.width(), "width");
+        assertEquals(height, pose.height(), "height");
+        assertEquals(fps, pose.fps(), "fps");
+        assertEquals(frames, pose.frameCount(), "frames");
+    }
+
     @Test
     void readsPoseFormatsMediapipeFileAsNpmPoseFormatDoes() throws Exception {
         Path file = SharedFiles.require("media/pose-format/mediapipe.pose");
         PoseFile pose = PoseFile.read(file);
-        assertEquals(0.1f, pose.version());
-        assertEquals(1250, pose.width());
-        assertEquals(1250, pose.height());
-        assertEquals(24f, pose.fps());
-        assertEquals(170, pose.frameCount());
+        assertHeader(pose, 0.1f, 1250, 1250, 24f, 170);
         assertEquals(
                 List.of("POSE_LANDMARKS", "FACE_LANDMARKS", "LEFT_HAND_LANDMARKS", "RIGHT_HAND_LANDMARKS"),
                 pose.components().stream().map(PoseFile.Component::name).toList());
@@ -115,11 +120,7 @@ class PoseFileTest {
     void readsPoseFormatsOpenposeFileAsNpmPoseFormatDoes() throws Exception {
         Path file = SharedFiles.require("media/pose-format/openpose.pose");
         PoseFile pose = PoseFile.read(file);
-        assertEquals(0f, pose.version());
-        assertEquals(1000, pose.width());
-        assertEquals(1000, pose.height());
-        assertEquals(24f, pose.fps());
-        assertEquals(93, pose.frameCount());
+        assertHeader(pose, 0f, 1000, 1000, 24f, 93);
         assertTrue(pose.components().stream().allMatch(c -> c.format().equals("XYC")));
         assertEquals(2, pose.dims());
         NpmPoseFormat.assertSame(NpmPoseFormat.read(file), pose);

@@ -1,6 +1,7 @@
 package io.github.kslr.landmarks;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.api.EngineBuilder;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelOptions;
@@ -56,7 +57,7 @@ public final class LandmarkerModels implements AutoCloseable {
                         opencv_core.getNumThreads());
             }
         }
-        SessionSettings settings = SessionSettings.of(b.modelOptions);
+        SessionSettings settings = SessionSettings.of(b.modelOptions());
         try {
             for (HolisticModel model : HolisticModel.values()) {
                 ModelSource source = b.source(model);
@@ -108,25 +109,29 @@ public final class LandmarkerModels implements AutoCloseable {
     }
 
     /**
-     * Options for {@link LandmarkerModels}: device (default CPU), ONNX Runtime intra-op threads per session (default 1),
-     * an optional directory holding the seven {@code NAME.onnx} files instead of the bundled ones, and any one stage's
-     * model from elsewhere (a variant such as {@code pose_landmark_heavy}: {@link #model}).
+     * Options for {@link LandmarkerModels}: device (default CPU), ONNX Runtime intra-op threads per session (default 1,
+     * not spinning), an optional directory holding the seven {@code NAME.onnx} files instead of the bundled ones, and
+     * any one stage's model from elsewhere (a variant such as {@code pose_landmark_heavy}: {@link #model}).
+     *
+     * <p>One thread a session is the best when several streams share the cores or the machine is busy; 0 threads
+     * ({@link #intraOpThreads}) = one a core. More threads help a single stream on an idle machine and slow several
+     * streams sharing the cores (figures: benchmarks/README.md).
      *
      * <p><b>Thread-safety.</b> Not thread-safe; use from one thread.
      */
-    public static final class Builder {
-        // One thread a session: the best for several streams (one a core) and on a busy machine. More threads help
-        // one stream on an idle machine (see intraOpThreads). Seven sessions called one after another with OpenCV
-        // work in between: spinning pools only steal each other's cores (2 threads a session on 2 cores: 77.8 ms a
-        // frame spinning, 20.9 ms not; LandmarkerBenchmark -p threads=2).
-        private ModelOptions modelOptions = new ModelOptions(ExecutionDevice.cpu(), 1, false);
+    public static final class Builder extends EngineBuilder<Builder> {
         private Path directory;
         private int openCvThreads = 1;
         private final EnumMap<HolisticModel, ModelSource> models = new EnumMap<>(HolisticModel.class);
         private ModelPrecision precision = ModelPrecision.FP32;
         private CropObserver cropObserver;
 
-        private Builder() {}
+        private Builder() {
+            // One thread a session: the best for several streams (one a core) and on a busy machine. Seven sessions
+            // called one after another with OpenCV work in between: spinning pools only steal each other's cores (2
+            // threads a session on 2 cores: 77.8 ms a frame spinning, 20.9 ms not; LandmarkerBenchmark -p threads=2).
+            super(new ModelOptions(ExecutionDevice.cpu(), 1, false));
+        }
 
         /**
          * The models' arithmetic (default {@link ModelPrecision#FP32}): {@link ModelPrecision#INT8} loads
@@ -145,30 +150,6 @@ public final class LandmarkerModels implements AutoCloseable {
          */
         public Builder cropObserver(CropObserver observer) {
             this.cropObserver = observer;
-            return this;
-        }
-
-        public Builder device(ExecutionDevice device) {
-            this.modelOptions = modelOptions.withDevice(device);
-            return this;
-        }
-
-        /**
-         * Device, threads per session and spinning at once (default: the CPU, 1 thread a session, no spinning; see
-         * {@link #intraOpThreads}).
-         */
-        public Builder modelOptions(ModelOptions options) {
-            this.modelOptions = Checks.notNull(options, "modelOptions");
-            return this;
-        }
-
-        /**
-         * ONNX Runtime intra-op threads per session (their pools do not spin): default 1, the best when several
-         * streams share the cores or the machine is busy; 0 = one a core. More threads help a single stream on an
-         * idle machine and slow several streams sharing the cores (figures: benchmarks/README.md).
-         */
-        public Builder intraOpThreads(int threads) {
-            this.modelOptions = modelOptions.withThreads(threads);
             return this;
         }
 

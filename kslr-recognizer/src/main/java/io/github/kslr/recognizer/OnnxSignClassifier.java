@@ -10,6 +10,7 @@ import io.github.kslr.api.Candidate;
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.ClosedException;
 import io.github.kslr.api.DeviceUnavailableException;
+import io.github.kslr.api.EngineBuilder;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InferenceException;
 import io.github.kslr.api.InvalidInputException;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,17 +172,21 @@ public final class OnnxSignClassifier implements SignClassifier {
         return new Builder();
     }
 
-    /** Options for an {@link OnnxSignClassifier}; validated by {@link #build()}. Not thread-safe. */
-    public static final class Builder {
+    /**
+     * Options for an {@link OnnxSignClassifier}; validated by {@link #build()}. Models run on the CPU by default, with
+     * 1 ONNX Runtime thread, spinning: a window is about 10 MFLOP, too little to repay waking a thread pool (use more
+     * threads for big batches; 0 lets ONNX Runtime choose), and spinning helps back-to-back calls. Not thread-safe.
+     */
+    public static final class Builder extends EngineBuilder<Builder> {
         private ModelSource source;
         private SignModelMetadata metadata;
         private int topK = 3;
         private float threshold = 0.5f;
-        // A window is about 10 MFLOP, too little to repay waking a thread pool; spinning helps back-to-back calls.
-        private ModelOptions modelOptions = ModelOptions.cpu(1);
         private int maxBatch = 64;
 
-        private Builder() {}
+        private Builder() {
+            super(ModelOptions.cpu(1));
+        }
 
         /** The model (required). */
         public Builder model(ModelSource source) {
@@ -227,31 +233,6 @@ public final class OnnxSignClassifier implements SignClassifier {
             return this;
         }
 
-        /**
-         * CPU (default) or CUDA. {@link ExecutionDevice#cuda} fails at {@link #build()} with a
-         * {@link DeviceUnavailableException} when CUDA cannot be loaded; {@link ExecutionDevice#cudaOrCpu} falls back
-         * to the CPU with a warning in the log.
-         */
-        public Builder device(ExecutionDevice device) {
-            this.modelOptions = modelOptions.withDevice(device);
-            return this;
-        }
-
-        /** Device, threads and spinning at once (default: the CPU, 1 thread, spinning). */
-        public Builder modelOptions(ModelOptions options) {
-            this.modelOptions = Checks.notNull(options, "modelOptions");
-            return this;
-        }
-
-        /**
-         * Threads ONNX Runtime may use inside one call (default 1: a window is about 10 MFLOP, too little to
-         * repay waking a thread pool; use more for big batches). 0 lets ONNX Runtime choose.
-         */
-        public Builder intraOpThreads(int threads) {
-            this.modelOptions = modelOptions.withThreads(threads);
-            return this;
-        }
-
         /** Largest batch one model call takes (default 64); bigger batches run in chunks. */
         public Builder maxBatch(int windows) {
             this.maxBatch = Checks.positive(windows, "maxBatch");
@@ -270,7 +251,7 @@ public final class OnnxSignClassifier implements SignClassifier {
             if (source == null) {
                 throw new InvalidInputException("no model given: call model(Path | ModelSource | bytes) first");
             }
-            ModelOptions m = modelOptions;
+            ModelOptions m = modelOptions();
             GuardedSession s =
                     OnnxSessions.open(source, new SessionSettings(m.device(), m.threads(), 1, false, m.spinning()));
             return new OnnxSignClassifier(new Options(metadata, topK, threshold, maxBatch), s);
@@ -304,56 +285,34 @@ public final class OnnxSignClassifier implements SignClassifier {
     public Prediction classify(float[] window) {
         Checks.length(window, windowSize, "window");
         checkFinite(window, 0, 1);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(1);
+        return withScratch(1, s -> {
             s.in.put(0, window, 0, windowSize);
             run(s, 1);
             return prediction(s, 0);
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
     }
 
     @Override
     public Prediction classify(SequenceBuffer buffer) {
         Checks.notNull(buffer, "buffer");
         checkBuffer(buffer);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(1);
+        return withScratch(1, s -> {
             s.in.clear();
             buffer.copyWindow(s.in);
             run(s, 1);
             return prediction(s, 0);
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
     }
 
     @Override
     public List<Prediction> classifyBatch(float[] windows, int count) {
         checkBatch(windows, count);
         List<Prediction> out = new ArrayList<>(count);
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(Math.min(maxBatch, count));
-            for (int start = 0; start < count; start += maxBatch) {
-                int n = Math.min(maxBatch, count - start);
-                runChunk(s, windows, start, n);
-                for (int i = 0; i < n; i++) {
-                    out.add(prediction(s, i));
-                }
+        runChunks(windows, count, (s, start, n) -> {
+            for (int i = 0; i < n; i++) {
+                out.add(prediction(s, i));
             }
-        } finally {
-            release(s);
-            session.end();
-        }
+        });
         return Collections.unmodifiableList(out);
     }
 
@@ -365,19 +324,7 @@ public final class OnnxSignClassifier implements SignClassifier {
         checkBatch(windows, count);
         Checks.notNull(dst, "dst");
         Checks.range(dst.length, 0, count * classes, "dst");
-        session.begin();
-        Scratch s = null;
-        try {
-            s = borrow(Math.min(maxBatch, count));
-            for (int start = 0; start < count; start += maxBatch) {
-                int n = Math.min(maxBatch, count - start);
-                runChunk(s, windows, start, n);
-                s.out.get(0, dst, start * classes, n * classes);
-            }
-        } finally {
-            release(s);
-            session.end();
-        }
+        runChunks(windows, count, (s, start, n) -> s.out.get(0, dst, start * classes, n * classes));
     }
 
     private void checkBatch(float[] windows, int count) {
@@ -418,6 +365,36 @@ public final class OnnxSignClassifier implements SignClassifier {
         }
     }
 
+    /** Runs {@code body} on a borrowed scratch with room for {@code windows} windows, inside the session guard. */
+    private <T> T withScratch(int windows, Function<Scratch, T> body) {
+        session.begin();
+        Scratch s = null;
+        try {
+            s = borrow(windows);
+            return body.apply(s);
+        } finally {
+            release(s);
+            session.end();
+        }
+    }
+
+    /** Reads the output of windows {@code start .. start + n}, which {@code s} holds from index 0. */
+    private interface ChunkReader {
+        void read(Scratch s, int start, int n);
+    }
+
+    /** Runs the first {@code count} windows in chunks of at most {@link #maxBatch}, each read by {@code reader}. */
+    private void runChunks(float[] windows, int count, ChunkReader reader) {
+        withScratch(Math.min(maxBatch, count), s -> {
+            for (int start = 0; start < count; start += maxBatch) {
+                int n = Math.min(maxBatch, count - start);
+                runChunk(s, windows, start, n);
+                reader.read(s, start, n);
+            }
+            return null;
+        });
+    }
+
     /** Copies windows {@code start .. start + n} into the scratch's input and runs them. */
     private void runChunk(Scratch s, float[] windows, int start, int n) {
         s.ensure(n);
@@ -449,17 +426,10 @@ public final class OnnxSignClassifier implements SignClassifier {
                         + " of window " + window + "; its input is far outside landmark coordinates (normalised values"
                         + " near 0..1)");
             }
-            if (filled < topK) {
-                int j = filled++;
-                while (j > 0 && bestP[j - 1] < p) {
-                    best[j] = best[j - 1];
-                    bestP[j] = bestP[j - 1];
-                    j--;
-                }
-                best[j] = c;
-                bestP[j] = p;
-            } else if (p > bestP[topK - 1]) {
-                int j = topK - 1;
+            if (filled < topK || p > bestP[topK - 1]) {
+                // Into the next free place, or over the last (smallest) one when all are taken, then up past the
+                // smaller ones.
+                int j = filled < topK ? filled++ : topK - 1;
                 while (j > 0 && bestP[j - 1] < p) {
                     best[j] = best[j - 1];
                     bestP[j] = bestP[j - 1];

@@ -49,6 +49,41 @@ public final class KslrSpark {
         }
     }
 
+    /**
+     * What both commands share: the Spark options, a session for the job (stopped when the job ends, however it
+     * ends) and the job's one summary line on standard output.
+     */
+    abstract static class SparkCommand implements Callable<Integer> {
+        @CommandLine.Mixin
+        SparkOptions sparkOptions = new SparkOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** A job on a session; returns its summary line. */
+        interface Job {
+            String run(SparkSession spark) throws Exception;
+        }
+
+        /** Checks the options and returns the job: bad input fails here, before Spark starts. */
+        abstract Job job();
+
+        @Override
+        public Integer call() throws Exception {
+            Job job = job();
+            SparkSession spark = sparkOptions.session("kslr-spark " + spec.name());
+            try {
+                String summary = job.run(spark);
+                PrintWriter o = spec.commandLine().getOut();
+                o.println(summary);
+                o.flush();
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
     @Command(
             name = "extract",
             mixinStandardHelpOptions = true,
@@ -58,13 +93,7 @@ public final class KslrSpark {
                 "Videos already in OUT are skipped, so a rerun (or a run after a killed one) only does what is"
                         + " missing. The last line is videos=N done=D skipped=S failed=F frames=R."
             })
-    static final class Extract implements Callable<Integer> {
-        @CommandLine.Mixin
-        SparkOptions sparkOptions = new SparkOptions();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Extract extends SparkCommand {
         @Option(
                 names = "--input",
                 required = true,
@@ -109,19 +138,11 @@ public final class KslrSpark {
         String device;
 
         @Override
-        public Integer call() throws Exception {
+        Job job() {
             LandmarkerSettings settings = new LandmarkerSettings(device, threads, !noPalm, !noSmooth, false);
-            SparkSession spark = sparkOptions.session("kslr-spark extract");
-            try {
-                ExtractJob.Counts c =
-                        new ExtractJob(spark, settings, maxFrames, batchVideos, System.err).run(input, output);
-                PrintWriter o = spec.commandLine().getOut();
-                o.println(c.line());
-                o.flush();
-                return 0;
-            } finally {
-                spark.stop();
-            }
+            return spark -> new ExtractJob(spark, settings, maxFrames, batchVideos, System.err)
+                    .run(input, output)
+                    .line();
         }
     }
 
@@ -136,13 +157,7 @@ public final class KslrSpark {
                         + " recording: --frames frames a window, at the video's rate or resampled to --fps, one"
                         + " window (the middle) or every --stride frames; signers become sessions."
             })
-    static final class Dataset implements Callable<Integer> {
-        @CommandLine.Mixin
-        SparkOptions sparkOptions = new SparkOptions();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Dataset extends SparkCommand {
         @Option(names = "--landmarks", required = true, paramLabel = "OUT", description = "extract's output folder")
         String landmarks;
 
@@ -176,27 +191,21 @@ public final class KslrSpark {
         String layout;
 
         @Override
-        public Integer call() {
+        Job job() {
             FeatureLayout featureLayout = FeatureLayout.of(layout);
             RecordingWindows windowing = new RecordingWindows(frames, fps, stride);
-            SparkSession spark = sparkOptions.session("kslr-spark dataset");
-            try {
+            return spark -> {
                 SignDataset d = new DatasetJob(spark, featureLayout, windowing).run(labels, landmarks, output);
-                PrintWriter o = spec.commandLine().getOut();
-                o.printf(
+                return String.format(
                         Locale.ROOT,
-                        "%d window(s) of %s, %d features (%s), %d label(s); wrote %s%n",
+                        "%d window(s) of %s, %d features (%s), %d label(s); wrote %s",
                         d.size(),
                         windowing,
                         featureLayout.size(),
                         featureLayout.name(),
                         d.labels().size(),
                         output);
-                o.flush();
-                return 0;
-            } finally {
-                spark.stop();
-            }
+            };
         }
     }
 

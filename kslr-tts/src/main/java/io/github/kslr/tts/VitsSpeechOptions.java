@@ -1,6 +1,7 @@
 package io.github.kslr.tts;
 
 import io.github.kslr.api.Checks;
+import io.github.kslr.api.EngineBuilder;
 import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.ModelOptions;
@@ -28,7 +29,7 @@ public final class VitsSpeechOptions {
         this.speakingRate = b.speakingRate;
         this.noiseScale = b.noiseScale;
         this.noiseScaleDuration = b.noiseScaleDuration;
-        this.modelOptions = b.modelOptions;
+        this.modelOptions = b.modelOptions();
     }
 
     /** The defaults. */
@@ -93,16 +94,20 @@ public final class VitsSpeechOptions {
                 + noiseScaleDuration + ", spellNumbers=" + spellNumbers + ", " + modelOptions + "]";
     }
 
-    /** Builds {@link VitsSpeechOptions}; values are checked in {@link #build()}. */
-    public static final class Builder {
+    /**
+     * Builds {@link VitsSpeechOptions}; values are checked in {@link #build()}. The model runs on the CPU by default,
+     * one thread a core, spinning.
+     */
+    public static final class Builder extends EngineBuilder<Builder> {
         private double speakingRate = 1.0;
         private float noiseScale = 0.667f;
         private float noiseScaleDuration = 0.8f;
         private boolean spellNumbers = true;
-        // A voice runs one model on long inputs: every core, spinning.
-        private ModelOptions modelOptions = ModelOptions.cpu(ModelOptions.RUNTIME_CHOOSES_THREADS);
 
-        private Builder() {}
+        private Builder() {
+            // A voice runs one model on long inputs: every core, spinning.
+            super(ModelOptions.cpu(ModelOptions.RUNTIME_CHOOSES_THREADS));
+        }
 
         /** Speaking rate, finite and &gt; 0 (1.0 = the voice's pace). */
         public Builder speakingRate(double rate) {
@@ -136,23 +141,6 @@ public final class VitsSpeechOptions {
          */
         public Builder spellNumbers(boolean spell) {
             this.spellNumbers = spell;
-            return this;
-        }
-
-        /** ONNX Runtime intra-op threads, &gt;= 0 (0 = runtime's choice). */
-        public Builder intraOpThreads(int threads) {
-            this.modelOptions = modelOptions.withThreads(threads);
-            return this;
-        }
-
-        public Builder device(ExecutionDevice device) {
-            this.modelOptions = modelOptions.withDevice(device);
-            return this;
-        }
-
-        /** Device, threads and spinning at once (default: the CPU, one thread a core, spinning). */
-        public Builder modelOptions(ModelOptions options) {
-            this.modelOptions = Checks.notNull(options, "modelOptions");
             return this;
         }
 

@@ -1,6 +1,5 @@
 package io.github.kslr.tools.models;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -76,14 +75,9 @@ public final class ModelLatency {
                 continue;
             }
             byte[] onnx = Files.readAllBytes(onnxFile);
-            OnnxMl.TensorShapeProto shape = OnnxMl.ModelProto.parseFrom(onnx)
-                    .getGraph()
-                    .getInput(0)
-                    .getType()
-                    .getTensorType()
-                    .getShape();
-            int h = (int) shape.getDim(1).getDimValue();
-            int w = (int) shape.getDim(2).getDimValue();
+            InputSize size = InputSize.of(onnx);
+            int h = size.height();
+            int w = size.width();
             float[] x = new float[h * w * 3];
             SplittableRandom r = new SplittableRandom(1);
             for (int i = 0; i < x.length; i++) {

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.github.kslr.api.AtomicFiles;
 import io.github.kslr.landmarks.HolisticModel;
 import io.github.kslr.landmarks.LandmarkerModels;
+import io.github.kslr.tools.models.InputSize;
 import io.github.kslr.tools.tflite.OrtRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,12 +228,6 @@ public final class Int8Models {
         }
     }
 
-    /** The shape of one crop as {@code m} takes it: {@code [1, height, width, 3]} from its first input's dimensions. */
-    private static long[] oneCropShape(ModelProto m) {
-        var dims = m.getGraph().getInput(0).getType().getTensorType().getShape();
-        return new long[] {1, dims.getDim(1).getDimValue(), dims.getDim(2).getDimValue(), 3};
-    }
-
     /** Prints each stage's int8-vs-float output error per choice of float layers, on held-back crops. */
     static void evaluate(Path modelDir, Path media, List<HolisticModel> stages) throws Exception {
         Map<HolisticModel, ModelProto> floats = floatModels(modelDir, stages);
@@ -246,7 +241,7 @@ public final class Int8Models {
                     continue;
                 }
                 String in = m.getGraph().getInput(0).getName();
-                long[] shape = oneCropShape(m);
+                long[] shape = InputSize.of(m).oneCropShape();
                 List<Map<String, float[]>> ref = new ArrayList<>();
                 try (OrtRunner r = new OrtRunner(m.toByteArray(), 1)) {
                     for (float[] x : samples) {
@@ -317,7 +312,7 @@ public final class Int8Models {
                 List<float[]> samples = cal.samples(stage);
                 samples = samples.subList(0, Math.min(40, samples.size()));
                 String in = m.getGraph().getInput(0).getName();
-                long[] shape = oneCropShape(m);
+                long[] shape = InputSize.of(m).oneCropShape();
                 String out0 = m.getGraph().getOutput(0).getName();
                 List<float[]> ref = new ArrayList<>();
                 try (OrtRunner r = new OrtRunner(m.toByteArray(), 1)) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ai.onnx.proto.OnnxMl;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.tools.tflite.LiteRtReference;
 import io.github.kslr.tools.tflite.OrtRunner;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,26 +123,17 @@ class BundledModelParityTest {
         LiteRtReference ref = Parity.reference();
         ModelCatalog.Spec spec = ModelCatalog.byName(name);
         ConvertModels.Converted c = ConvertModels.convert(source, spec);
-        OnnxMl.ValueInfoProto in =
-                OnnxMl.ModelProto.parseFrom(c.onnx()).getGraph().getInput(0);
-        int h = (int) in.getType().getTensorType().getShape().getDim(1).getDimValue();
-        int w = (int) in.getType().getTensorType().getShape().getDim(2).getDimValue();
+        InputSize size = InputSize.of(c.onnx());
+        int h = size.height();
+        int w = size.width();
         double lo = spec.input().min();
         double hi = spec.input().max();
 
         Map<String, float[]> inputs = new LinkedHashMap<>();
         inputs.put("synthetic-waves", waves(h, w, lo, hi));
         inputs.put("synthetic-random", random(h, w, lo, hi, 42));
-        for (Map.Entry<String, double[]> crop : realCrops(name).entrySet()) {
-            Path image =
-                    SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
-            inputs.put("real:" + crop.getKey(), crop(ImageIO.read(image.toFile()), crop.getValue(), h, w, lo, hi));
-        }
-        List<LiteRtReference.Job> jobs = new ArrayList<>();
-        for (float[] x : inputs.values()) {
-            jobs.add(new LiteRtReference.Job(c.tflite(), List.of(x), 0, 0));
-        }
-        List<LiteRtReference.Result> expected = ref.run(jobs);
+        putRealCrops(inputs, "real:", spec, size);
+        List<LiteRtReference.Result> expected = runLiteRt(ref, c.tflite(), inputs.values());
         List<String> names = new ArrayList<>(inputs.keySet());
         try (OrtRunner ort = new OrtRunner(c.onnx(), 1)) {
             List<Map<String, float[]>> single = new ArrayList<>();
@@ -204,29 +195,12 @@ class BundledModelParityTest {
         ModelCatalog.Spec spec = ModelCatalog.byName(name);
         ConvertModels.Converted c = ConvertModels.convert(source, spec);
         byte[] int8 = Files.readAllBytes(BUNDLED.resolve(name + io.github.kslr.landmarks.LandmarkerModels.INT8_SUFFIX));
-        OnnxMl.ValueInfoProto in =
-                OnnxMl.ModelProto.parseFrom(c.onnx()).getGraph().getInput(0);
-        int h = (int) in.getType().getTensorType().getShape().getDim(1).getDimValue();
-        int w = (int) in.getType().getTensorType().getShape().getDim(2).getDimValue();
+        InputSize size = InputSize.of(c.onnx());
+        int h = size.height();
+        int w = size.width();
         Map<String, float[]> inputs = new LinkedHashMap<>();
-        for (Map.Entry<String, double[]> crop : realCrops(name).entrySet()) {
-            Path image =
-                    SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
-            inputs.put(
-                    crop.getKey(),
-                    crop(
-                            ImageIO.read(image.toFile()),
-                            crop.getValue(),
-                            h,
-                            w,
-                            spec.input().min(),
-                            spec.input().max()));
-        }
-        List<LiteRtReference.Job> jobs = new ArrayList<>();
-        for (float[] x : inputs.values()) {
-            jobs.add(new LiteRtReference.Job(c.tflite(), List.of(x), 0, 0));
-        }
-        List<LiteRtReference.Result> expected = ref.run(jobs);
+        putRealCrops(inputs, "", spec, size);
+        List<LiteRtReference.Result> expected = runLiteRt(ref, c.tflite(), inputs.values());
         List<String> names = new ArrayList<>(inputs.keySet());
         double side = 0.01 * h;
         try (OrtRunner ort = new OrtRunner(int8, 1)) {
@@ -253,6 +227,34 @@ class BundledModelParityTest {
                 }
             }
         }
+    }
+
+    /** Adds {@link #realCrops} of {@code spec}'s model, cut now at its input size and range, as {@code prefix + key}. */
+    private static void putRealCrops(Map<String, float[]> inputs, String prefix, ModelCatalog.Spec spec, InputSize size)
+            throws IOException {
+        for (Map.Entry<String, double[]> crop : realCrops(spec.name()).entrySet()) {
+            Path image =
+                    SharedFiles.require(crop.getKey().substring(0, crop.getKey().indexOf('#')));
+            inputs.put(
+                    prefix + crop.getKey(),
+                    crop(
+                            ImageIO.read(image.toFile()),
+                            crop.getValue(),
+                            size.height(),
+                            size.width(),
+                            spec.input().min(),
+                            spec.input().max()));
+        }
+    }
+
+    /** LiteRT.js's outputs of {@code tflite} for each input, in order. */
+    private static List<LiteRtReference.Result> runLiteRt(
+            LiteRtReference ref, byte[] tflite, Collection<float[]> inputs) throws IOException, InterruptedException {
+        List<LiteRtReference.Job> jobs = new ArrayList<>();
+        for (float[] x : inputs) {
+            jobs.add(new LiteRtReference.Job(tflite, List.of(x), 0, 0));
+        }
+        return ref.run(jobs);
     }
 
     private static double sigmoid(float x) {

@@ -149,6 +149,40 @@ class OperatorParityTest {
         };
     }
 
+    private static ToIntFn concat(int axis, int act) {
+        return fb -> {
+            fb.startTable(2);
+            fb.addInt(0, axis, NO_DEFAULT);
+            fb.addByte(1, (byte) act, 0);
+            return fb.endTable();
+        };
+    }
+
+    private static ToIntFn reducer(boolean keepDims) {
+        return fb -> {
+            fb.startTable(1);
+            fb.addBoolean(0, keepDims, !keepDims);
+            return fb.endTable();
+        };
+    }
+
+    private static ToIntFn stridedSlice(int beginMask, int endMask) {
+        return fb -> {
+            fb.startTable(6);
+            fb.addInt(0, beginMask, 0);
+            fb.addInt(1, endMask, 0);
+            return fb.endTable();
+        };
+    }
+
+    private static ToIntFn depthToSpace(int block) {
+        return fb -> {
+            fb.startTable(1);
+            fb.addInt(0, block, NO_DEFAULT);
+            return fb.endTable();
+        };
+    }
+
     private static ToIntFn empty() {
         return fb -> {
             fb.startTable(1);
@@ -207,6 +241,35 @@ class OperatorParityTest {
                     },
                     new int[] {0, size},
                     y);
+            b.output(y);
+        });
+    }
+
+    private static Case meanCase(String name, int[] inputShape, boolean keepDims, int... outShape) {
+        return make(name, inputShape, b -> {
+            int axes = b.constI32("axes", new int[] {1, 2}, 2);
+            int y = b.tensor("y", outShape);
+            b.op(MEAN, REDUCER_OPTS, reducer(keepDims), new int[] {0, axes}, y);
+            b.output(y);
+        });
+    }
+
+    /** A rank-4 STRIDED_SLICE with constant begin, end and strides. */
+    private static Case stridedSliceCase(
+            String name,
+            int[] inputShape,
+            int[] begin,
+            int[] end,
+            int[] strides,
+            int beginMask,
+            int endMask,
+            int[] outShape) {
+        return make(name, inputShape, b -> {
+            int bt = b.constI32("b", begin, 4);
+            int et = b.constI32("e", end, 4);
+            int st = b.constI32("s", strides, 4);
+            int y = b.tensor("y", outShape);
+            b.op(STRIDED_SLICE, SLICE_OPTS, stridedSlice(beginMask, endMask), new int[] {0, bt, et, st}, y);
             b.output(y);
         });
     }
@@ -347,16 +410,7 @@ class OperatorParityTest {
             int t = b.tensor("t", 1, 3, 4, 2);
             b.op(LOGISTIC, 0, null, new int[] {0}, t);
             int y = b.tensor("y", 1, 3, 4, 4);
-            b.op(
-                    CONCATENATION,
-                    CONCAT_OPTS,
-                    fb -> {
-                        fb.startTable(2);
-                        fb.addInt(0, 3, NO_DEFAULT);
-                        return fb.endTable();
-                    },
-                    new int[] {0, t},
-                    y);
+            b.op(CONCATENATION, CONCAT_OPTS, concat(3, 0), new int[] {0, t}, y);
             b.output(y);
         }));
         c.add(make("CONCATENATION rank 3 axis 1 after RESHAPE", new int[] {1, 2, 2, 6}, b -> {
@@ -368,16 +422,7 @@ class OperatorParityTest {
             int r2 = b.tensor("r2", 1, 8, 3);
             b.op(RESHAPE, 0, null, new int[] {p, s1}, r2);
             int y = b.tensor("y", 1, 16, 3);
-            b.op(
-                    CONCATENATION,
-                    CONCAT_OPTS,
-                    fb -> {
-                        fb.startTable(2);
-                        fb.addInt(0, 1, NO_DEFAULT);
-                        return fb.endTable();
-                    },
-                    new int[] {r1, r2},
-                    y);
+            b.op(CONCATENATION, CONCAT_OPTS, concat(1, 0), new int[] {r1, r2}, y);
             b.output(y);
         }));
         c.add(make("PRELU per-channel alpha [1,1,C]", new int[] {1, 4, 4, 3}, b -> {
@@ -391,36 +436,8 @@ class OperatorParityTest {
         c.add(unaryCase("RELU_N1_TO_1", RELU_N1_TO_1));
         c.add(unaryCase("TANH", TANH));
         c.add(unaryCase("LOGISTIC", LOGISTIC));
-        c.add(make("MEAN axes [1,2] keep_dims=false", new int[] {1, 5, 6, 4}, b -> {
-            int axes = b.constI32("axes", new int[] {1, 2}, 2);
-            int y = b.tensor("y", 1, 4);
-            b.op(
-                    MEAN,
-                    REDUCER_OPTS,
-                    fb -> {
-                        fb.startTable(1);
-                        fb.addBoolean(0, false, true);
-                        return fb.endTable();
-                    },
-                    new int[] {0, axes},
-                    y);
-            b.output(y);
-        }));
-        c.add(make("MEAN axes [1,2] keep_dims=true", new int[] {1, 3, 3, 2}, b -> {
-            int axes = b.constI32("axes", new int[] {1, 2}, 2);
-            int y = b.tensor("y", 1, 1, 1, 2);
-            b.op(
-                    MEAN,
-                    REDUCER_OPTS,
-                    fb -> {
-                        fb.startTable(1);
-                        fb.addBoolean(0, true, false);
-                        return fb.endTable();
-                    },
-                    new int[] {0, axes},
-                    y);
-            b.output(y);
-        }));
+        c.add(meanCase("MEAN axes [1,2] keep_dims=false", new int[] {1, 5, 6, 4}, false, 1, 4));
+        c.add(meanCase("MEAN axes [1,2] keep_dims=true", new int[] {1, 3, 3, 2}, true, 1, 1, 1, 2));
         c.add(make("FULLY_CONNECTED rank 2 +RELU", new int[] {1, 10}, b -> {
             int w = b.constF32("w", rnd(6 * 10, 0.5), 6, 10);
             int bias = b.constF32("b", rnd(6, 0.5), 6);
@@ -440,52 +457,27 @@ class OperatorParityTest {
         c.add(resizeCase("RESIZE_BILINEAR x2 asymmetric", 3, 4, 6, 8, false, false));
         c.add(make("DEPTH_TO_SPACE block 2", new int[] {1, 3, 2, 8}, b -> {
             int y = b.tensor("y", 1, 6, 4, 2);
-            b.op(
-                    DEPTH_TO_SPACE,
-                    D2S_OPTS,
-                    fb -> {
-                        fb.startTable(1);
-                        fb.addInt(0, 2, NO_DEFAULT);
-                        return fb.endTable();
-                    },
-                    new int[] {0},
-                    y);
+            b.op(DEPTH_TO_SPACE, D2S_OPTS, depthToSpace(2), new int[] {0}, y);
             b.output(y);
         }));
-        c.add(make("STRIDED_SLICE channels 1..4", new int[] {1, 3, 3, 6}, b -> {
-            int begin = b.constI32("b", new int[] {0, 0, 0, 1}, 4);
-            int end = b.constI32("e", new int[] {1, 3, 3, 4}, 4);
-            int strides = b.constI32("s", new int[] {1, 1, 1, 1}, 4);
-            int y = b.tensor("y", 1, 3, 3, 3);
-            b.op(
-                    STRIDED_SLICE,
-                    SLICE_OPTS,
-                    fb -> {
-                        fb.startTable(6);
-                        return fb.endTable();
-                    },
-                    new int[] {0, begin, end, strides},
-                    y);
-            b.output(y);
-        }));
-        c.add(make("STRIDED_SLICE rows step 2 with begin/end masks", new int[] {1, 6, 4, 2}, b -> {
-            int begin = b.constI32("b", new int[] {0, 1, 0, 0}, 4);
-            int end = b.constI32("e", new int[] {0, 6, 0, 0}, 4);
-            int strides = b.constI32("s", new int[] {1, 2, 1, 1}, 4);
-            int y = b.tensor("y", 1, 3, 4, 2);
-            b.op(
-                    STRIDED_SLICE,
-                    SLICE_OPTS,
-                    fb -> {
-                        fb.startTable(6);
-                        fb.addInt(0, 0b1101, NO_DEFAULT);
-                        fb.addInt(1, 0b1101, NO_DEFAULT);
-                        return fb.endTable();
-                    },
-                    new int[] {0, begin, end, strides},
-                    y);
-            b.output(y);
-        }));
+        c.add(stridedSliceCase(
+                "STRIDED_SLICE channels 1..4",
+                new int[] {1, 3, 3, 6},
+                new int[] {0, 0, 0, 1},
+                new int[] {1, 3, 3, 4},
+                new int[] {1, 1, 1, 1},
+                0,
+                0,
+                new int[] {1, 3, 3, 3}));
+        c.add(stridedSliceCase(
+                "STRIDED_SLICE rows step 2 with begin/end masks",
+                new int[] {1, 6, 4, 2},
+                new int[] {0, 1, 0, 0},
+                new int[] {0, 6, 0, 0},
+                new int[] {1, 2, 1, 1},
+                0b1101,
+                0b1101,
+                new int[] {1, 3, 4, 2}));
         c.add(make("DEQUANTIZE fp16 weights into CONV_2D", new int[] {1, 4, 4, 3}, b -> {
             int w16 = b.constF16("w16", rndF16(n(4, 3, 3, 3)), 4, 3, 3, 3);
             int b16 = b.constF16("b16", rndF16(4), 4);
@@ -577,17 +569,7 @@ class OperatorParityTest {
         assertTrue(e.getMessage().contains("fused activation 4"), e.getMessage());
         Case concat = make("concat", new int[] {1, 2, 2, 2}, b -> {
             int y = b.tensor("y", 1, 2, 2, 4);
-            b.op(
-                    CONCATENATION,
-                    CONCAT_OPTS,
-                    fb -> {
-                        fb.startTable(2);
-                        fb.addInt(0, 3, NO_DEFAULT);
-                        fb.addByte(1, (byte) 1, -1);
-                        return fb.endTable();
-                    },
-                    new int[] {0, 0},
-                    y);
+            b.op(CONCATENATION, CONCAT_OPTS, concat(3, 1), new int[] {0, 0}, y);
             b.output(y);
         });
         e = assertThrows(
