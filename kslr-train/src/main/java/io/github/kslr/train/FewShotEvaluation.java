@@ -126,6 +126,7 @@ public final class FewShotEvaluation {
      * @param rules  the rules' names, in the order scored
      * @param unseen whether half of each fold's labels were unseen negatives
      * @param mirroredTest whether the scored windows were mirrored (a left-handed test signer)
+     * @param mirroredTakes whether each sign was also enrolled from its takes' mirror images
      */
     public record Report(
             List<Outcome> outcomes,
@@ -133,7 +134,8 @@ public final class FewShotEvaluation {
             String recipe,
             List<String> rules,
             boolean unseen,
-            boolean mirroredTest) {
+            boolean mirroredTest,
+            boolean mirroredTakes) {
 
         public Report {
             outcomes = List.copyOf(outcomes);
@@ -195,6 +197,10 @@ public final class FewShotEvaluation {
                 sb.append("mirrored test: every scored window (the taught signs' other sessions and the negatives) is"
                         + " mirrored, hands and pose sides swapped, as a left-handed signer's; the enrolled takes are"
                         + " not\n");
+            }
+            if (mirroredTakes) {
+                sb.append("mirrored takes: each sign has a second prototype, the mean of its takes' mirror images (as"
+                        + " taken with the other hand); a window's similarity to a sign is the higher of the two\n");
             }
             sb.append("rule: run time = threshold and margin over the embedder's background prototypes (as"
                     + " VocabularySignClassifier); threshold only = one threshold calibrated on the embedder's"
@@ -309,6 +315,8 @@ public final class FewShotEvaluation {
      *                        embedder never saw (both halves in turn)
      * @param mirroredTest    true: the windows scored (not the enrolled takes) are mirrored, as a left-handed
      *                        signer's would be against takes of a right-handed one
+     * @param mirroredTakes   true: each sign also gets a prototype from its takes' mirror images, and a window's
+     *                        similarity to the sign is the higher of the two
      * @param compare         more rules to score on the same embeddings and draws
      * @param onFold          told each fold's index as it starts, or null
      */
@@ -323,6 +331,7 @@ public final class FewShotEvaluation {
             Rule runtime,
             boolean unseenNegatives,
             boolean mirroredTest,
+            boolean mirroredTakes,
             List<Rule> compare,
             Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
@@ -380,8 +389,9 @@ public final class FewShotEvaluation {
                     new Trainer(embedderConfig).train(train, null, noSign, null).model();
             SignDataset all = data.convertTo(embedder.metadata().layout());
             float[] emb = embedder.embeddings(all.windows(), all.size());
-            // What is scored: the same windows, or their mirror images (enrolment and background stay as trained).
-            float[] queries = mirroredTest ? embedder.embeddings(mirrored(all), all.size()) : emb;
+            float[] mirrorEmb = mirroredTest || mirroredTakes ? embedder.embeddings(mirrored(all), all.size()) : null;
+            // What is scored: the same windows, or their mirror images (the background stays as trained).
+            float[] queries = mirroredTest ? mirrorEmb : emb;
             int e = embedder.embeddingSize();
             List<String> fl = foldLabels.get(f);
             double calibrated = calibrate(data, emb, e, fl, noSign);
@@ -407,7 +417,8 @@ public final class FewShotEvaluation {
                         int[] unseen = halves.length == 1 ? new int[0] : halves[1 - h];
                         // Without halves, the draws of the protocol before unseen negatives existed.
                         Random r = new Random(Trainer.mix(seed, f * 1000L + k, halves.length == 1 ? d : d * 10L + h));
-                        Episode ep = Episode.enrol(data, emb, e, enrolled, k, d == 0 ? null : r);
+                        Episode ep = Episode.enrol(
+                                data, emb, mirroredTakes ? mirrorEmb : null, e, enrolled, k, d == 0 ? null : r);
                         if (ep == null) {
                             continue;
                         }
@@ -453,7 +464,8 @@ public final class FewShotEvaluation {
                 }
             }
         }
-        return new Report(outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives, mirroredTest);
+        return new Report(
+                outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives, mirroredTest, mirroredTakes);
     }
 
     /** Every window of {@code data} mirrored (x -> 1 - x, left and right parts swapped). */
@@ -484,12 +496,23 @@ public final class FewShotEvaluation {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    /** Prototypes of the enrolled labels and the windows that test them. */
-    private record Episode(int[] labels, float[][] prototypes, int[] enrolSession, int[] positives) {
+    /**
+     * Prototypes of the enrolled labels (one a label, or two with mirrored takes: {@code prototypeLabel} says whose)
+     * and the windows that test them.
+     */
+    private record Episode(
+            int[] labels, float[][] prototypes, int[] prototypeLabel, int[] enrolSession, int[] positives) {
 
-        /** Enrols each label from one session; null when some label has no session with k windows. */
-        static Episode enrol(SignDataset data, float[] emb, int e, int[] labels, int k, Random random) {
-            float[][] protos = new float[labels.length][];
+        /**
+         * Enrols each label from one session; null when some label has no session with k windows.
+         *
+         * @param mirrorEmb the windows' mirror images' embeddings, for a second prototype a label; or null
+         */
+        static Episode enrol(
+                SignDataset data, float[] emb, float[] mirrorEmb, int e, int[] labels, int k, Random random) {
+            int perLabel = mirrorEmb == null ? 1 : 2;
+            float[][] protos = new float[labels.length * perLabel][];
+            int[] protoLabel = new int[protos.length];
             int[] sessions = new int[labels.length];
             List<Integer> positives = new ArrayList<>();
             for (int li = 0; li < labels.length; li++) {
@@ -517,12 +540,12 @@ public final class FewShotEvaluation {
                 if (random != null) {
                     Collections.shuffle(pool, random);
                 }
-                float[] p = new float[e];
-                for (int t = 0; t < k; t++) {
-                    FloatMath.axpy(1f, emb, pool.get(t) * e, p, 0, e);
+                protos[li] = prototype(emb, e, pool, k);
+                protoLabel[li] = li;
+                if (mirrorEmb != null) {
+                    protos[labels.length + li] = prototype(mirrorEmb, e, pool, k);
+                    protoLabel[labels.length + li] = li;
                 }
-                TemporalConvNetwork.normalise(p.clone(), p);
-                protos[li] = p;
                 sessions[li] = s;
                 for (int i = 0; i < data.size(); i++) {
                     if (data.label(i) == c && data.session(i) != s) {
@@ -533,11 +556,22 @@ public final class FewShotEvaluation {
             return new Episode(
                     labels,
                     protos,
+                    protoLabel,
                     sessions,
                     positives.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        /** The best prototype's index and similarity for window {@code i}. */
+        /** The unit-length mean of the first {@code k} takes of {@code pool}. */
+        private static float[] prototype(float[] emb, int e, List<Integer> pool, int k) {
+            float[] p = new float[e];
+            for (int t = 0; t < k; t++) {
+                FloatMath.axpy(1f, emb, pool.get(t) * e, p, 0, e);
+            }
+            TemporalConvNetwork.normalise(p.clone(), p);
+            return p;
+        }
+
+        /** The nearest label's index (into {@link #labels}) and its similarity for window {@code i}. */
         double[] nearest(float[] emb, int e, int i) {
             int best = -1;
             double bestSim = Double.NEGATIVE_INFINITY;
@@ -545,7 +579,7 @@ public final class FewShotEvaluation {
                 double sim = FloatMath.dot(emb, i * e, prototypes[p], 0, e);
                 if (sim > bestSim) {
                     bestSim = sim;
-                    best = p;
+                    best = prototypeLabel[p];
                 }
             }
             return new double[] {best, bestSim};
@@ -689,7 +723,7 @@ public final class FewShotEvaluation {
                     .filter(i -> i % 2 != h)
                     .map(known::get)
                     .toArray();
-            Episode ep = Episode.enrol(data, emb, e, enrolled, 5, null);
+            Episode ep = Episode.enrol(data, emb, null, e, enrolled, 5, null);
             if (ep == null || ep.positives().length == 0) {
                 continue;
             }
