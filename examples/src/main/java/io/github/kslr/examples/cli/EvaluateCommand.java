@@ -46,8 +46,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--model", paramLabel = "MODEL.onnx", description = "the model (default: the bundled demo model)")
     Path model;
@@ -75,12 +75,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset all = SignDataset.load(data);
+        SignDataset all = SignDataset.load(data.dir);
         SignDataset d = all;
-        if (session >= 0 && Files.isRegularFile(data.resolve("session.npy"))) {
+        if (session >= 0 && Files.isRegularFile(data.dir.resolve("session.npy"))) {
             d = all.subset(all.indicesOfSession(session, true));
             if (d.size() == 0) {
-                throw new InvalidInputException("no window of " + data + " is in session " + session);
+                throw new InvalidInputException("no window of " + data.dir + " is in session " + session);
             }
             o.println("evaluating the " + d.size() + " windows of session " + session);
         } else {

@@ -46,8 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(
             names = "--out",
@@ -127,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "Missing required option: '--out=MODEL.onnx' (only --cv-only trains no model)");
         }
-        SignDataset dataset = SignDataset.open(data);
+        SignDataset dataset = data.open();
         if (fps != null) {
             dataset = dataset.withFrameRate(fps);
         }

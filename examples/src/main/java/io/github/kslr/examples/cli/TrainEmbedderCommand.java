@@ -44,8 +44,8 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--out", required = true, paramLabel = "EMB.onnx", description = "where the embedder goes")
     Path out;
@@ -75,7 +75,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = SignDataset.open(data);
+        SignDataset dataset = data.open();
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
         String noSign = train.labelIfPresent(noSignLabel);
