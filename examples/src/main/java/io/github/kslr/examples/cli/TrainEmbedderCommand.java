@@ -80,19 +80,8 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
         String noSign = train.labelIfPresent(noSignLabel);
         TrainingConfig config = training.apply(TrainingConfig.embedderBuilder()).build();
-        Trainer.Result r = new Trainer(config).train(train, null, noSign, (e, improved) -> {
-            o.printf(
-                    Locale.ROOT,
-                    "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",
-                    e.epoch(),
-                    e.trainLoss(),
-                    e.trainAccuracy(),
-                    e.monitorLoss(),
-                    e.monitorAccuracy(),
-                    e.seconds(),
-                    improved ? "  *" : "");
-            o.flush();
-        });
+        // No validation data: the lines hold no validation accuracy.
+        Trainer.Result r = new Trainer(config).train(train, null, noSign, EpochLines.printingTo(o));
         SignDataset in = train.convertTo(r.model().metadata().layout());
         float[] background = EmbedderBackground.prototypes(
                 train,

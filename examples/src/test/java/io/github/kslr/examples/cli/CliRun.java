@@ -1,5 +1,8 @@
 package io.github.kslr.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -24,5 +27,13 @@ final class CliRun {
         all.addAll(shared);
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
+    }
+
+    /** Asserts that a {@link #run} failed (any exit code but 0) with each of {@code parts} in its standard error. */
+    static void assertRefused(String[] result, String... parts) {
+        assertNotEquals("0", result[0], result[1]);
+        for (String part : parts) {
+            assertTrue(result[2].contains(part), result[2]);
+        }
     }
 }

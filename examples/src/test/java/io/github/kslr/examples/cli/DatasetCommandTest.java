@@ -67,6 +67,14 @@ class DatasetCommandTest {
         return w;
     }
 
+    /** {@code kslr dataset IN --out OUT} of 20-frame windows in pose-hands-258 (as {@link #rows}), with {@code args}. */
+    private static String[] dataset20(Path in, Path out, String... args) {
+        return run(
+                "dataset",
+                List.of(in.toString(), "--out", out.toString(), "--frames", "20", "--layout", "pose-hands-258"),
+                args);
+    }
+
     @Test
     void sessionFoldersGiveLabelsSessionsAndTheMiddleWindows(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("recordings");
@@ -78,16 +86,7 @@ class DatasetCommandTest {
         Files.copy(signing, in.resolve("signer-b/wave/take1.mp4"));
         Files.writeString(in.resolve("signer-b/wave/notes.txt"), "not a video");
         Path out = dir.resolve("data");
-        String[] r = run(
-                "dataset",
-                in.toString(),
-                "--out",
-                out.toString(),
-                "--session-folders",
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
+        String[] r = dataset20(in, out, "--session-folders");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("3 recording(s)"), r[1]);
         assertTrue(r[1].contains("windows per label: squat=1 wave=2"), r[1]);
@@ -110,18 +109,7 @@ class DatasetCommandTest {
 
         // Three recordings at once, each on its own landmarker: the same files, byte for byte.
         Path parallel = dir.resolve("parallel");
-        r = run(
-                "dataset",
-                in.toString(),
-                "--out",
-                parallel.toString(),
-                "--session-folders",
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258",
-                "--jobs",
-                "3");
+        r = dataset20(in, parallel, "--session-folders", "--jobs", "3");
         assertEquals("0", r[0], r[2]);
         for (String file : List.of("X.npy", "y.npy", "session.npy", "labels.txt")) {
             assertArrayEquals(Files.readAllBytes(out.resolve(file)), Files.readAllBytes(parallel.resolve(file)), file);
@@ -284,24 +272,8 @@ class DatasetCommandTest {
                 "--out",
                 poses.resolve("wave/take1.pose").toString());
         assertEquals("0", lm[0], lm[2]);
-        String[] a = run(
-                "dataset",
-                videos.toString(),
-                "--out",
-                dir.resolve("a").toString(),
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
-        String[] b = run(
-                "dataset",
-                poses.toString(),
-                "--out",
-                dir.resolve("b").toString(),
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
+        String[] a = dataset20(videos, dir.resolve("a"));
+        String[] b = dataset20(poses, dir.resolve("b"));
         assertEquals("0", a[0], a[2]);
         assertEquals("0", b[0], b[2]);
         SignDataset fromVideo = SignDataset.load(dir.resolve("a"));
