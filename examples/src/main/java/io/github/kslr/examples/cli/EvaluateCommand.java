@@ -61,11 +61,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--vocabulary", paramLabel = "V", description = "evaluate the signs of this vocabulary file")
     Path vocabulary;
 
-    @Option(
-            names = "--embedder",
-            paramLabel = "EMB.onnx",
-            description = "with --vocabulary: the sign embedder (default: the bundled one)")
-    Path embedder;
+    @CommandLine.Mixin
+    VocabularyEmbedderOptions embedder = new VocabularyEmbedderOptions();
 
     @Option(
             names = "--perturbations",
@@ -120,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluateVocabulary(PrintWriter o, SignDataset d) {
-        try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+        try (OnnxSignEmbedder emb = embedder.open();
                 VocabularySignClassifier c = VocabularySignClassifier.builder(
                                 emb, SignVocabulary.load(vocabulary, emb.metadata()))
                         .build()) {

@@ -28,11 +28,8 @@ final class RecognitionOptions {
                     + " --threshold does not apply: the embedder's calibrated cosine threshold does")
     Path vocabulary;
 
-    @Option(
-            names = "--embedder",
-            paramLabel = "EMB.onnx",
-            description = "with --vocabulary: the sign embedder (default: the bundled one)")
-    Path embedder;
+    @Mixin
+    VocabularyEmbedderOptions embedder = new VocabularyEmbedderOptions();
 
     @Option(
             names = "--voice",
@@ -118,7 +115,7 @@ final class RecognitionOptions {
         SdkModels models = SdkModels.load(
                 landmarkModels,
                 () -> {
-                    OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+                    OnnxSignEmbedder emb = embedder.open();
                     try {
                         SignVocabulary v = createVocabulary
                                 ? VocabularyFiles.loadOrCreate(vocabulary, emb)
