@@ -1,6 +1,7 @@
 package io.github.kslr.examples.cli;
 
 import static io.github.kslr.examples.cli.CliRun.assertRefused;
+import static io.github.kslr.examples.cli.CliRun.assertSucceeded;
 import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,8 +91,7 @@ class TrainEvaluateCommandTest {
         }
         Matcher trained = lastLine(t[1]);
         String[] e = onData("evaluate", data, "--model", model.toString());
-        assertEquals("0", e[0], e[2]);
-        assertTrue(e[1].contains("session 1"), e[1]);
+        assertSucceeded(e, "session 1");
         Matcher evaluated = lastLine(e[1]);
         // Same model, same session: the same numbers.
         assertEquals(trained.group(0), evaluated.group(0));
@@ -176,8 +176,7 @@ class TrainEvaluateCommandTest {
         Path data = smallDataset(dir);
         Path emb = dir.resolve("emb.onnx");
         String[] t = tiny("train-embedder", data, 2, "--out", emb.toString(), "--exclude-labels", "coffee,tea");
-        assertEquals("0", t[0], t[2]);
-        assertTrue(t[1].contains("31 labels, embedding size 32"), t[1]);
+        assertSucceeded(t, "31 labels, embedding size 32");
         try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment()
                 .createSession(emb.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
             io.github.kslr.api.SignEmbedderMetadata m = io.github.kslr.api.SignEmbedderMetadata.fromProperties(
@@ -212,10 +211,12 @@ class TrainEvaluateCommandTest {
                 "0.7",
                 "--background",
                 "NO_SIGN");
-        assertEquals("0", u[0], u[2]);
-        assertTrue(u[1].contains("2-shot: accuracy ") && u[1].contains("unseen signs "), u[1]);
-        assertTrue(u[1].contains("2-shot, no-sign bg 0.70/-0.08: accuracy "), u[1]);
-        assertTrue(u[1].contains("2-shot, threshold 0.70: accuracy "), u[1]);
+        assertSucceeded(
+                u,
+                "2-shot: accuracy ",
+                "unseen signs ",
+                "2-shot, no-sign bg 0.70/-0.08: accuracy ",
+                "2-shot, threshold 0.70: accuracy ");
         String[] ul = u[1].strip().split("\n");
         assertTrue(
                 ul[ul.length - 1].matches("shots=2 accuracy=\\d\\.\\d{4} macro_f1=\\d\\.\\d{4}"
@@ -233,8 +234,7 @@ class TrainEvaluateCommandTest {
         Path data = smallDataset(dir);
         Path emb = dir.resolve("emb.onnx");
         String[] t = tiny("train-embedder", data, 1, "--out", emb.toString(), "--ensemble", "2");
-        assertEquals("0", t[0], t[2]);
-        assertTrue(t[1].contains("33 labels, embedding size 64"), t[1]);
+        assertSucceeded(t, "33 labels, embedding size 64");
         Path vocab = dir.resolve("v.vocab");
         // enrol and evaluate read the same vocabulary, embedder and data.
         List<String> taught =
@@ -249,8 +249,7 @@ class TrainEvaluateCommandTest {
                         + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4}"),
                 lines[lines.length - 1]);
         String[] f = tiny("few-shot", data, 1, "--draws", "1", "--shots", "2", "--ensemble", "2");
-        assertEquals("0", f[0], f[2]);
-        assertTrue(f[1].contains("ensemble=2"), f[1]);
+        assertSucceeded(f, "ensemble=2");
     }
 
     /** Teach three signs with the bundled embedder, look after the vocabulary, evaluate it; bad input is named. */
@@ -260,11 +259,9 @@ class TrainEvaluateCommandTest {
         Path vocab = dir.resolve("signs.vocab");
         List<String> signs = List.of("--vocabulary", vocab.toString(), "--data", data);
         String[] e = run("enrol", signs, "--labels", "coffee,tea,hello", "--shots", "5");
-        assertEquals("0", e[0], e[2]);
-        assertTrue(e[1].contains("taught 'coffee': 5 takes from session 0"), e[1]);
+        assertSucceeded(e, "taught 'coffee': 5 takes from session 0");
         String[] more = run("enrol", signs, "--labels", "coffee", "--shots", "3", "--session", "1");
-        assertEquals("0", more[0], more[2]);
-        assertTrue(more[1].contains("added to 'coffee'") && more[1].contains("3 signs"), more[1]);
+        assertSucceeded(more, "added to 'coffee'", "3 signs");
         String[] list = run("vocabulary", "list", vocab.toString());
         assertTrue(list[1].contains("coffee\tcoffee\t\t8 takes") && list[1].contains("3 signs"), list[1]);
         String[] ev = run("evaluate", signs, "--session", "-1");
