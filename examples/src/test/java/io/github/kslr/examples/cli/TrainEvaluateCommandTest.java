@@ -34,8 +34,23 @@ class TrainEvaluateCommandTest {
         return m;
     }
 
-    /** Every 6th window of the shared data (sessions kept), written as a dataset folder {@code dir/data}. */
-    private static Path smallDataset(Path parent) throws Exception {
+    @TempDir
+    static Path smallDatasets;
+
+    private static Path small;
+
+    /**
+     * Every 6th window of the shared data (sessions kept), written as a dataset folder once for the tests that read it
+     * (none writes into it).
+     */
+    private static synchronized Path smallDataset() throws Exception {
+        if (small == null) {
+            small = writeSmallDataset(smallDatasets);
+        }
+        return small;
+    }
+
+    private static Path writeSmallDataset(Path parent) throws Exception {
         Path dir = Files.createDirectory(parent.resolve("data"));
         SignDataset all = SignDataset.load(SharedFiles.require("data/asl-traduttore"));
         SignDataset d = all.subset(
@@ -66,7 +81,7 @@ class TrainEvaluateCommandTest {
 
     @Test
     void trainWritesModelAndReportThenEvaluateAgrees(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(dir);
+        Path data = smallDataset();
         Path model = dir.resolve("model.onnx");
         Path report = dir.resolve("report");
         String[] t = tiny(
@@ -116,7 +131,7 @@ class TrainEvaluateCommandTest {
     /** --cv: one line a fold in cv.txt, and the cross-validation summary line before the model is trained. */
     @Test
     void trainCrossValidatesOverSessions(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(dir);
+        Path data = smallDataset();
         Path report = dir.resolve("report");
         String[] t = tiny(
                 "train",
@@ -145,7 +160,7 @@ class TrainEvaluateCommandTest {
     /** --cv-only: the cross-validation report and no model; without --cv it is refused, and --out is otherwise due. */
     @Test
     void cvOnlyTrainsNoModel(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(dir);
+        Path data = smallDataset();
         Path report = dir.resolve("report");
         String[] t = onData(
                 "train",
@@ -173,7 +188,7 @@ class TrainEvaluateCommandTest {
     /** train-embedder leaves the excluded labels out of the embedder's metadata; few-shot ends with its lines. */
     @Test
     void trainEmbedderAndFewShot(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(dir);
+        Path data = smallDataset();
         Path emb = dir.resolve("emb.onnx");
         String[] t = tiny("train-embedder", data, 2, "--out", emb.toString(), "--exclude-labels", "coffee,tea");
         assertSucceeded(t, "31 labels, embedding size 32");
@@ -231,7 +246,7 @@ class TrainEvaluateCommandTest {
      */
     @Test
     void ensembleEmbedderIsEnrolledAndEvaluatedAndFewShotUsesIt(@TempDir Path dir) throws Exception {
-        Path data = smallDataset(dir);
+        Path data = smallDataset();
         Path emb = dir.resolve("emb.onnx");
         String[] t = tiny("train-embedder", data, 1, "--out", emb.toString(), "--ensemble", "2");
         assertSucceeded(t, "33 labels, embedding size 64");
