@@ -218,11 +218,10 @@ public final class DatasetCommand implements Callable<Integer> {
         try (LandmarkerModels models = landmarkerOptions.loadModels()) {
             try {
                 for (int i = 0; i < threads; i++) {
-                    idle.add(HolisticLandmarker.builder(models)
+                    idle.add(landmarkerOptions
+                            .landmarker(models)
                             .runningMode(RunningMode.VIDEO)
-                            .palmFallback(!landmarkerOptions.noPalm)
                             .faceLandmarks(layout.uses(LandmarkPart.FACE))
-                            .faceInParallel(landmarkerOptions.faceInParallel)
                             .build());
                 }
                 List<Future<ClipWindows>> futures = new ArrayList<>();

@@ -181,11 +181,10 @@ public final class EnrolCommand implements Callable<Integer> {
         TakeRecorder recorder = TakeRecorder.forEmbedder(meta);
         float[] windows = new float[videos.size() * meta.model().sequenceLength() * layout.size()];
         try (LandmarkerModels models = landmarkerOptions.loadModels();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                HolisticLandmarker landmarker = landmarkerOptions
+                        .landmarker(models)
                         .runningMode(RunningMode.VIDEO)
-                        .palmFallback(!landmarkerOptions.noPalm)
                         .faceLandmarks(layout.uses(LandmarkPart.FACE))
-                        .faceInParallel(landmarkerOptions.faceInParallel)
                         .build()) {
             for (int i = 0; i < videos.size(); i++) {
                 Path video = videos.get(i);

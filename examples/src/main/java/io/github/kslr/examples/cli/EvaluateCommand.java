@@ -46,8 +46,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--model", paramLabel = "MODEL.onnx", description = "the model (default: the bundled demo model)")
     Path model;
@@ -61,11 +61,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--vocabulary", paramLabel = "V", description = "evaluate the signs of this vocabulary file")
     Path vocabulary;
 
-    @Option(
-            names = "--embedder",
-            paramLabel = "EMB.onnx",
-            description = "with --vocabulary: the sign embedder (default: the bundled one)")
-    Path embedder;
+    @CommandLine.Mixin
+    VocabularyEmbedderOptions embedder = new VocabularyEmbedderOptions();
 
     @Option(
             names = "--perturbations",
@@ -75,12 +72,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset all = SignDataset.load(data);
+        SignDataset all = SignDataset.load(data.dir);
         SignDataset d = all;
-        if (session >= 0 && Files.isRegularFile(data.resolve("session.npy"))) {
+        if (session >= 0 && Files.isRegularFile(data.dir.resolve("session.npy"))) {
             d = all.subset(all.indicesOfSession(session, true));
             if (d.size() == 0) {
-                throw new InvalidInputException("no window of " + data + " is in session " + session);
+                throw new InvalidInputException("no window of " + data.dir + " is in session " + session);
             }
             o.println("evaluating the " + d.size() + " windows of session " + session);
         } else {
@@ -120,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluateVocabulary(PrintWriter o, SignDataset d) {
-        try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+        try (OnnxSignEmbedder emb = embedder.open();
                 VocabularySignClassifier c = VocabularySignClassifier.builder(
                                 emb, SignVocabulary.load(vocabulary, emb.metadata()))
                         .build()) {

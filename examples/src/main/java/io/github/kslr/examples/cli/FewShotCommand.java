@@ -45,8 +45,8 @@ public final class FewShotCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--folds", defaultValue = "3", description = "folds of labels (default ${DEFAULT-VALUE})")
     int folds;
@@ -100,7 +100,7 @@ public final class FewShotCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = SignDataset.open(data);
+        SignDataset dataset = data.open();
         o.println("data: " + dataset);
         String noSign = dataset.labelIfPresent(noSignLabel);
         long started = System.nanoTime();

@@ -1,12 +1,13 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.api.ExecutionDevice;
+import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.landmarks.ModelPrecision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The landmarker options {@code landmarks} and {@code dataset} share: device, ONNX Runtime threads, the palm
+ * The landmarker options {@code landmarks}, {@code dataset} and {@code enrol} share: device, ONNX Runtime threads, the palm
  * fallback, the face branch's thread and the models' precision (a picocli mixin; not thread-safe).
  */
 final class LandmarkerOptions {
@@ -21,8 +22,8 @@ final class LandmarkerOptions {
                     + " small or busy machine)")
     int threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Option(
             names = "--face-in-parallel",
@@ -40,9 +41,17 @@ final class LandmarkerOptions {
     /** The bundled models on the chosen device with the chosen threads and precision; the caller closes them. */
     LandmarkerModels loadModels() {
         return LandmarkerModels.builder()
-                .device(ExecutionDevice.parse(device))
+                .device(device.device())
                 .intraOpThreads(threads)
                 .precision(int8 ? ModelPrecision.INT8 : ModelPrecision.FP32)
                 .build();
+    }
+
+    /**
+     * A landmarker builder over {@code models} with the chosen palm fallback and face thread; the caller sets what
+     * depends on its input (running mode, smoothing, the face branch) and builds it.
+     */
+    HolisticLandmarker.Builder landmarker(LandmarkerModels models) {
+        return HolisticLandmarker.builder(models).palmFallback(!noPalm).faceInParallel(faceInParallel);
     }
 }

@@ -121,11 +121,10 @@ public final class LandmarksCommand implements Callable<Integer> {
         RunningMode runningMode = runningMode();
         PrintWriter o = spec.commandLine().getOut();
         try (LandmarkerModels models = landmarkerOptions.loadModels();
-                HolisticLandmarker landmarker = HolisticLandmarker.builder(models)
+                HolisticLandmarker landmarker = landmarkerOptions
+                        .landmarker(models)
                         .runningMode(runningMode)
                         .smoothLandmarks(!noSmooth)
-                        .palmFallback(!landmarkerOptions.noPalm)
-                        .faceInParallel(landmarkerOptions.faceInParallel)
                         .build();
                 VideoFrames source = media.open(input)) {
             // The annotated video, when asked for, is written while the frames are read and appears after the

@@ -1,6 +1,5 @@
 package io.github.kslr.examples.cli;
 
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.HandLossPolicy;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.examples.pipeline.RecognitionSettings;
@@ -9,6 +8,7 @@ import io.github.kslr.recognizer.OnnxSignEmbedder;
 import io.github.kslr.recognizer.SignVocabulary;
 import io.github.kslr.recognizer.VocabularySignClassifier;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The model and recognition options {@code recognize} and {@code serve} share (a picocli mixin; not thread-safe). */
@@ -28,11 +28,8 @@ final class RecognitionOptions {
                     + " --threshold does not apply: the embedder's calibrated cosine threshold does")
     Path vocabulary;
 
-    @Option(
-            names = "--embedder",
-            paramLabel = "EMB.onnx",
-            description = "with --vocabulary: the sign embedder (default: the bundled one)")
-    Path embedder;
+    @Mixin
+    VocabularyEmbedderOptions embedder = new VocabularyEmbedderOptions();
 
     @Option(
             names = "--voice",
@@ -46,8 +43,8 @@ final class RecognitionOptions {
             description = "directory with the seven MediaPipe models as ONNX (default: the bundled ones)")
     Path landmarkModels;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Option(
             names = "--threshold",
@@ -107,9 +104,7 @@ final class RecognitionOptions {
     Loaded load(boolean createVocabulary) {
         if (vocabulary == null) {
             return new Loaded(
-                    SdkModels.load(landmarkModels, model, voice, ExecutionDevice.parse(device), settings(), threads),
-                    null,
-                    null);
+                    SdkModels.load(landmarkModels, model, voice, device.device(), settings(), threads), null, null);
         }
         if (model != null) {
             throw new InvalidInputException("--model and --vocabulary exclude each other: recognise with a sign"
@@ -120,7 +115,7 @@ final class RecognitionOptions {
         SdkModels models = SdkModels.load(
                 landmarkModels,
                 () -> {
-                    OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder);
+                    OnnxSignEmbedder emb = embedder.open();
                     try {
                         SignVocabulary v = createVocabulary
                                 ? VocabularyFiles.loadOrCreate(vocabulary, emb)
@@ -137,7 +132,7 @@ final class RecognitionOptions {
                     }
                 },
                 voice,
-                ExecutionDevice.parse(device),
+                device.device(),
                 settings(),
                 threads);
         return new Loaded(models, opened[0], openedEmbedder[0]);

@@ -1,7 +1,6 @@
 package io.github.kslr.examples.cli;
 
 import io.github.kslr.api.AtomicFiles;
-import io.github.kslr.api.ExecutionDevice;
 import io.github.kslr.api.KhmerSpeech;
 import io.github.kslr.api.WavWriter;
 import io.github.kslr.tts.KhmerVoices;
@@ -83,8 +82,8 @@ public final class SpeakCommand implements Callable<Integer> {
             description = "ONNX Runtime threads; 0 = one per core (default ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
+    @CommandLine.Mixin
+    DeviceOptions device = new DeviceOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -98,7 +97,7 @@ public final class SpeakCommand implements Callable<Integer> {
                 .noiseScaleDuration(noiseScaleDuration)
                 .spellNumbers(!digitsAsWritten)
                 .intraOpThreads(threads)
-                .device(ExecutionDevice.parse(device));
+                .device(device.device());
         if (deterministic) {
             b.deterministic();
         }

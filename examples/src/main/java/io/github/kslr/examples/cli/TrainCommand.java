@@ -46,8 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(
             names = "--out",
@@ -127,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "Missing required option: '--out=MODEL.onnx' (only --cv-only trains no model)");
         }
-        SignDataset dataset = SignDataset.open(data);
+        SignDataset dataset = data.open();
         if (fps != null) {
             dataset = dataset.withFrameRate(fps);
         }
@@ -144,23 +144,8 @@ public final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        TrainingReport.Summary s =
-                TrainingReport.run(dataset, session, config, tr, noSign, out, report, !noBaseline, (e, improved) -> {
-                    o.printf(
-                            Locale.ROOT,
-                            "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f%s  %.1fs%s%n",
-                            e.epoch(),
-                            e.trainLoss(),
-                            e.trainAccuracy(),
-                            e.monitorLoss(),
-                            e.monitorAccuracy(),
-                            Double.isNaN(e.validationAccuracy())
-                                    ? ""
-                                    : String.format(Locale.ROOT, "  validation acc %.4f", e.validationAccuracy()),
-                            e.seconds(),
-                            improved ? "  *" : "");
-                    o.flush();
-                });
+        TrainingReport.Summary s = TrainingReport.run(
+                dataset, session, config, tr, noSign, out, report, !noBaseline, EpochLines.printingTo(o));
         o.printf(
                 Locale.ROOT,
                 "trained in %.1f s (best epoch %d); model %s (%d bytes), report %s%n",

@@ -44,8 +44,8 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "the dataset folder")
-    Path data;
+    @CommandLine.Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--out", required = true, paramLabel = "EMB.onnx", description = "where the embedder goes")
     Path out;
@@ -75,24 +75,13 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = SignDataset.open(data);
+        SignDataset dataset = data.open();
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
         String noSign = train.labelIfPresent(noSignLabel);
         TrainingConfig config = training.apply(TrainingConfig.embedderBuilder()).build();
-        Trainer.Result r = new Trainer(config).train(train, null, noSign, (e, improved) -> {
-            o.printf(
-                    Locale.ROOT,
-                    "epoch %3d  loss %.4f  acc %.4f  monitor loss %.4f acc %.4f  %.1fs%s%n",
-                    e.epoch(),
-                    e.trainLoss(),
-                    e.trainAccuracy(),
-                    e.monitorLoss(),
-                    e.monitorAccuracy(),
-                    e.seconds(),
-                    improved ? "  *" : "");
-            o.flush();
-        });
+        // No validation data: the lines hold no validation accuracy.
+        Trainer.Result r = new Trainer(config).train(train, null, noSign, EpochLines.printingTo(o));
         SignDataset in = train.convertTo(r.model().metadata().layout());
         float[] background = EmbedderBackground.prototypes(
                 train,

@@ -1,5 +1,9 @@
 package io.github.kslr.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -24,5 +28,21 @@ final class CliRun {
         all.addAll(shared);
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
+    }
+
+    /** Asserts that a {@link #run} succeeded (exit code 0) with each of {@code parts} in its standard output. */
+    static void assertSucceeded(String[] result, String... parts) {
+        assertEquals("0", result[0], result[2]);
+        for (String part : parts) {
+            assertTrue(result[1].contains(part), result[1]);
+        }
+    }
+
+    /** Asserts that a {@link #run} failed (any exit code but 0) with each of {@code parts} in its standard error. */
+    static void assertRefused(String[] result, String... parts) {
+        assertNotEquals("0", result[0], result[1]);
+        for (String part : parts) {
+            assertTrue(result[2].contains(part), result[2]);
+        }
     }
 }

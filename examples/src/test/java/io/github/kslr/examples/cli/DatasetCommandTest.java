@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import static io.github.kslr.examples.cli.CliRun.assertSucceeded;
 import static io.github.kslr.examples.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,6 +68,14 @@ class DatasetCommandTest {
         return w;
     }
 
+    /** {@code kslr dataset IN --out OUT} of 20-frame windows in pose-hands-258 (as {@link #rows}), with {@code args}. */
+    private static String[] dataset20(Path in, Path out, String... args) {
+        return run(
+                "dataset",
+                List.of(in.toString(), "--out", out.toString(), "--frames", "20", "--layout", "pose-hands-258"),
+                args);
+    }
+
     @Test
     void sessionFoldersGiveLabelsSessionsAndTheMiddleWindows(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("recordings");
@@ -78,20 +87,8 @@ class DatasetCommandTest {
         Files.copy(signing, in.resolve("signer-b/wave/take1.mp4"));
         Files.writeString(in.resolve("signer-b/wave/notes.txt"), "not a video");
         Path out = dir.resolve("data");
-        String[] r = run(
-                "dataset",
-                in.toString(),
-                "--out",
-                out.toString(),
-                "--session-folders",
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("3 recording(s)"), r[1]);
-        assertTrue(r[1].contains("windows per label: squat=1 wave=2"), r[1]);
-        assertTrue(r[1].contains("sessions: {signer-a=1, signer-b=2}"), r[1]);
+        String[] r = dataset20(in, out, "--session-folders");
+        assertSucceeded(r, "3 recording(s)", "windows per label: squat=1 wave=2", "sessions: {signer-a=1, signer-b=2}");
 
         SignDataset d = SignDataset.load(out);
         assertEquals(List.of("squat", "wave"), d.labels());
@@ -110,18 +107,7 @@ class DatasetCommandTest {
 
         // Three recordings at once, each on its own landmarker: the same files, byte for byte.
         Path parallel = dir.resolve("parallel");
-        r = run(
-                "dataset",
-                in.toString(),
-                "--out",
-                parallel.toString(),
-                "--session-folders",
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258",
-                "--jobs",
-                "3");
+        r = dataset20(in, parallel, "--session-folders", "--jobs", "3");
         assertEquals("0", r[0], r[2]);
         for (String file : List.of("X.npy", "y.npy", "session.npy", "labels.txt")) {
             assertArrayEquals(Files.readAllBytes(out.resolve(file)), Files.readAllBytes(parallel.resolve(file)), file);
@@ -170,8 +156,7 @@ class DatasetCommandTest {
     @Test
     void shortRecordingsRepeatTheirLastFrame(@TempDir Path dir) throws Exception {
         String[] r = signingDataset(dir, "clip.mp4", "video,label\nclip.mp4,long\n", "--frames", "60");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("1 recording(s) shorter than 60 frames"), r[1]);
+        assertSucceeded(r, "1 recording(s) shorter than 60 frames");
         SignDataset d = SignDataset.load(dir.resolve("data"));
         float[] w = window(d, 0);
         assertArrayEquals(rows(0, 58), Arrays.copyOfRange(w, 0, 58 * F));
@@ -191,8 +176,7 @@ class DatasetCommandTest {
                 "video,label,session\nwave.mp4,wave,1\n" + "squat.mp4,squat,1\nwave.mp4,wave,2\nsquat.mp4,squat,2\n");
         Path data = dir.resolve("data");
         String[] r = run("dataset", csv.toString(), "--out", data.toString(), "--stride", "10", "--fps", "30");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("177 features (reports-177)"), r[1]);
+        assertSucceeded(r, "177 features (reports-177)");
         assertEquals("30\n", Files.readString(data.resolve("frame_rate.txt")));
         Path model = dir.resolve("model.onnx");
         r = run(
@@ -208,16 +192,14 @@ class DatasetCommandTest {
                 "--epochs",
                 "2",
                 "--no-baseline");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("mirrored"), r[1]);
+        assertSucceeded(r, "mirrored");
         // The windows' rate reaches the model, where a recognizer finds it.
         try (OnnxSignClassifier c =
                 OnnxSignClassifier.builder().model(ModelSource.ofPath(model)).build()) {
             assertEquals(30, c.metadata().frameRate());
         }
         r = run("evaluate", "--data", data.toString(), "--model", model.toString(), "--perturbations");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("mirrored") && r[1].contains("accuracy="), r[1]);
+        assertSucceeded(r, "mirrored", "accuracy=");
     }
 
     @Test
@@ -284,24 +266,8 @@ class DatasetCommandTest {
                 "--out",
                 poses.resolve("wave/take1.pose").toString());
         assertEquals("0", lm[0], lm[2]);
-        String[] a = run(
-                "dataset",
-                videos.toString(),
-                "--out",
-                dir.resolve("a").toString(),
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
-        String[] b = run(
-                "dataset",
-                poses.toString(),
-                "--out",
-                dir.resolve("b").toString(),
-                "--frames",
-                "20",
-                "--layout",
-                "pose-hands-258");
+        String[] a = dataset20(videos, dir.resolve("a"));
+        String[] b = dataset20(poses, dir.resolve("b"));
         assertEquals("0", a[0], a[2]);
         assertEquals("0", b[0], b[2]);
         SignDataset fromVideo = SignDataset.load(dir.resolve("a"));

@@ -12,8 +12,6 @@ import com.google.gson.JsonParser;
 import io.github.kslr.api.testing.SharedFiles;
 import io.github.kslr.examples.TestModels;
 import io.github.kslr.video.VideoFrames;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +28,8 @@ class RecognizeCommandTest {
     record Run(int code, String out, String err) {}
 
     static Run run(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = KslrCommand.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        String[] r = CliRun.run(args.toArray(String[]::new));
+        return new Run(Integer.parseInt(r[0]), r[1], r[2]);
     }
 
     static List<String> args(String... a) {
