@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class FewShotEvaluationTest {
 
-    private static FewShotEvaluation.Report run(SignDataset data, boolean mirroredTest) {
+    private static FewShotEvaluation.Report run(SignDataset data, boolean mirroredTest, boolean mirroredTakes) {
         TrainingConfig config = TrainingConfig.embedderBuilder()
                 .maxEpochs(3)
                 .hidden(8, 8)
@@ -28,6 +28,7 @@ class FewShotEvaluationTest {
                 FewShotEvaluation.Rule.runTime(0.5, -0.08),
                 false,
                 mirroredTest,
+                mirroredTakes,
                 List.of(),
                 null);
     }
@@ -43,8 +44,8 @@ class FewShotEvaluationTest {
     void aMirroredTestScoresMirroredWindowsAgainstTheSameTakes() {
         // Each class moves the right hand along its own path (Synthetic): mirrored, the left hand moves instead.
         SignDataset data = Synthetic.dataset(6, 9, 8, 3);
-        FewShotEvaluation.Report plain = run(data, false);
-        FewShotEvaluation.Report mirrored = run(data, true);
+        FewShotEvaluation.Report plain = run(data, false, false);
+        FewShotEvaluation.Report mirrored = run(data, true, false);
         assertFalse(plain.mirroredTest());
         assertTrue(mirrored.mirroredTest());
         assertFalse(plain.text().contains("mirrored test:"), plain.text());
@@ -54,5 +55,23 @@ class FewShotEvaluationTest {
         assertEquals(plain.outcomes().size(), mirrored.outcomes().size());
         // ... but other windows scored.
         assertNotEquals(figures(plain), figures(mirrored));
+    }
+
+    @Test
+    void mirroredTakesGiveALeftHandedSignerTheSignsTaughtWithTheRightHand() {
+        SignDataset data = Synthetic.dataset(6, 9, 8, 3);
+        FewShotEvaluation.Report takes = run(data, true, true);
+        assertTrue(takes.mirroredTakes());
+        assertTrue(takes.text().contains("mirrored takes:"), takes.text());
+        assertFalse(run(data, false, false).text().contains("mirrored takes:"));
+        // With the takes' mirror images enrolled, a mirrored window meets its own sign's mirrored prototype: the
+        // closed set gains over the same embedders, draws and windows without them.
+        FewShotEvaluation.Report without = run(data, true, false);
+        double gain = 0;
+        for (int i = 0; i < takes.outcomes().size(); i++) {
+            gain += takes.outcomes().get(i).closedSetAccuracy()
+                    - without.outcomes().get(i).closedSetAccuracy();
+        }
+        assertTrue(gain > 0, "closed-set gain " + gain);
     }
 }

@@ -84,6 +84,12 @@ public final class FewShotCommand implements Callable<Integer> {
     boolean mirroredTest;
 
     @Option(
+            names = "--mirrored-takes",
+            description = "also enrol each sign from its takes' mirror images (as if taken with the other hand): a"
+                    + " window's similarity to a sign is the higher of the two prototypes'")
+    boolean mirroredTakes;
+
+    @Option(
             names = "--compare-thresholds",
             split = ",",
             paramLabel = "T1,T2,...",
@@ -124,6 +130,7 @@ public final class FewShotCommand implements Callable<Integer> {
                 new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
                 unseenNegatives,
                 mirroredTest,
+                mirroredTakes,
                 compare,
                 fold -> {
                     o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
