@@ -57,8 +57,10 @@ public class SignVocabularyBenchmark {
         }
         window = java.util.Arrays.copyOf(fiveWindows, w);
         float[] takes = embedder.embed(fiveWindows, 5);
+        float[] mirrored = embedder.embedMirrored(fiveWindows, 5);
         for (int s = 0; s < signs; s++) {
-            vocabulary.add("sign" + s, "", "", takes, 5);
+            // As kslr enrol and the web demo teach: each sign with its takes' mirror images (two prototypes).
+            vocabulary.add("sign" + s, "", "", takes, mirrored, 5);
         }
         classifier = VocabularySignClassifier.builder(embedder, vocabulary).build();
     }
@@ -77,7 +79,7 @@ public class SignVocabularyBenchmark {
     @Benchmark
     public int enrolFiveTakes() {
         float[] takes = embedder.embed(fiveWindows, 5);
-        vocabulary.add("new" + taught++, "", "", takes, 5);
+        vocabulary.add("new" + taught++, "", "", takes, embedder.embedMirrored(fiveWindows, 5), 5);
         return taught;
     }
 }

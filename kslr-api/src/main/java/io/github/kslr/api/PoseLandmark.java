@@ -43,6 +43,47 @@ public final class PoseLandmark {
     /** How many pose landmarks there are. */
     public static final int COUNT = 33;
 
+    /** Left/right partners: each pair is the same point on the signer's two sides (the nose has none). */
+    private static final int[][] PARTNERS = {
+        {LEFT_EYE_INNER, RIGHT_EYE_INNER},
+        {LEFT_EYE, RIGHT_EYE},
+        {LEFT_EYE_OUTER, RIGHT_EYE_OUTER},
+        {LEFT_EAR, RIGHT_EAR},
+        {MOUTH_LEFT, MOUTH_RIGHT},
+        {LEFT_SHOULDER, RIGHT_SHOULDER},
+        {LEFT_ELBOW, RIGHT_ELBOW},
+        {LEFT_WRIST, RIGHT_WRIST},
+        {LEFT_PINKY, RIGHT_PINKY},
+        {LEFT_INDEX, RIGHT_INDEX},
+        {LEFT_THUMB, RIGHT_THUMB},
+        {LEFT_HIP, RIGHT_HIP},
+        {LEFT_KNEE, RIGHT_KNEE},
+        {LEFT_ANKLE, RIGHT_ANKLE},
+        {LEFT_HEEL, RIGHT_HEEL},
+        {LEFT_FOOT_INDEX, RIGHT_FOOT_INDEX}
+    };
+
+    /**
+     * The same point on the signer's other side ({@link #LEFT_WRIST} for {@link #RIGHT_WRIST} and back); the nose is
+     * its own.
+     *
+     * @throws InvalidInputException for an index outside 0..{@value #COUNT}-1
+     */
+    public static int partner(int landmark) {
+        if (landmark < 0 || landmark >= COUNT) {
+            throw new InvalidInputException("a pose landmark index is 0 to " + (COUNT - 1) + ", was " + landmark);
+        }
+        for (int[] pair : PARTNERS) {
+            if (pair[0] == landmark) {
+                return pair[1];
+            }
+            if (pair[1] == landmark) {
+                return pair[0];
+            }
+        }
+        return landmark;
+    }
+
     /**
      * MediaPipe's {@code POSE_CONNECTIONS}, in a fixed order (the one KSLR's {@code .pose} files list their limbs
      * in): the face, the shoulders and arms (with each hand's three points), the torso and the legs. Immutable.

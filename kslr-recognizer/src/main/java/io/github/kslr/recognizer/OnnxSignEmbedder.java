@@ -12,6 +12,7 @@ import io.github.kslr.api.ModelLoadException;
 import io.github.kslr.api.ModelOptions;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignEmbedderMetadata;
+import io.github.kslr.api.WindowMirror;
 import io.github.kslr.onnx.GuardedSession;
 import io.github.kslr.onnx.OnnxSessions;
 import io.github.kslr.onnx.SessionSettings;
@@ -31,6 +32,7 @@ public final class OnnxSignEmbedder implements AutoCloseable {
 
     private final GuardedSession session;
     private final SignEmbedderMetadata metadata;
+    private final WindowMirror mirror;
 
     private OnnxSignEmbedder(GuardedSession session) {
         this.session = session;
@@ -38,6 +40,7 @@ public final class OnnxSignEmbedder implements AutoCloseable {
             this.metadata = SignEmbedderMetadata.fromProperties(OnnxSessions.metadata(session), session.name());
             check(session.inputs(), SignEmbedderMetadata.INPUT, 3);
             check(session.outputs(), SignEmbedderMetadata.OUTPUT, 2);
+            this.mirror = new WindowMirror(metadata.model().layout());
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -81,13 +84,7 @@ public final class OnnxSignEmbedder implements AutoCloseable {
      * @throws io.github.kslr.api.ClosedException after {@link #close()}
      */
     public float[] embed(float[] windows, int count) {
-        Checks.notNull(windows, "windows");
-        Checks.positive(count, "count");
-        int w = windowSize();
-        if ((long) count * w != windows.length) {
-            throw new InvalidInputException(
-                    count + " windows of " + w + " floats need " + (long) count * w + " floats, got " + windows.length);
-        }
+        int w = checkWindows(windows, count);
         Checks.finite(windows, 0, windows.length, "windows");
         int e = metadata.embeddingSize();
         // ONNX Runtime copies a heap buffer into its own tensor, so the caller's array is read, never kept.
@@ -116,6 +113,39 @@ public final class OnnxSignEmbedder implements AutoCloseable {
         } finally {
             session.end();
         }
+    }
+
+    /** Whether {@link #embedMirrored} works: every column of the embedder's layout has a left/right partner. */
+    public boolean canMirror() {
+        return mirror.canMirror();
+    }
+
+    /**
+     * The embeddings of {@code count} windows' mirror images ({@link WindowMirror}: as the same sign made with the
+     * other hand), laid end to end; what a vocabulary enrols beside each take so that a sign taught by a
+     * right-handed signer is recognised from a left-handed one.
+     *
+     * @throws InvalidInputException as {@link #embed} does, or when the layout cannot be mirrored ({@link #canMirror})
+     */
+    public float[] embedMirrored(float[] windows, int count) {
+        int w = checkWindows(windows, count);
+        float[] mirrored = new float[windows.length];
+        for (int i = 0; i < count; i++) {
+            mirror.mirror(windows, i * w, mirrored, i * w, metadata.model().sequenceLength());
+        }
+        return embed(mirrored, count);
+    }
+
+    /** The window size, after checking that {@code windows} holds {@code count} of them. */
+    private int checkWindows(float[] windows, int count) {
+        Checks.notNull(windows, "windows");
+        Checks.positive(count, "count");
+        int w = windowSize();
+        if ((long) count * w != windows.length) {
+            throw new InvalidInputException(
+                    count + " windows of " + w + " floats need " + (long) count * w + " floats, got " + windows.length);
+        }
+        return w;
     }
 
     @Override

@@ -27,10 +27,15 @@ import java.util.zip.CRC32;
  * versioned file, written atomically (a temporary file renamed over the target). The vocabulary records the
  * embedder's content hash and refuses another embedder's embeddings or file.
  *
+ * <p>A sign may also hold its takes' mirror images' embeddings ({@link OnnxSignEmbedder#embedMirrored}: the takes
+ * as made with the other hand); a window is then compared with both prototypes and the nearer counts, so that a
+ * sign taught by a right-handed signer is recognised from a left-handed one.
+ *
  * <p>File format, version {@value #FORMAT_VERSION}: the magic bytes {@code KSLRVOCB}, the format version (int), the
  * embedder's SHA-256 (UTF), the embedding size (int), the sign count (int), per sign its label, Khmer text and gloss
- * (UTF), take count (int) and takes (floats), then a CRC-32 of everything before it (long); big-endian
- * ({@link DataOutputStream}).
+ * (UTF), take count (int), takes (floats), mirror-image count (int: 0 or the take count) and mirror images (floats),
+ * then a CRC-32 of everything before it (long); big-endian ({@link DataOutputStream}). Version 1 files (no mirror
+ * images) are read too.
  *
  * <p><b>Thread-safety.</b> Thread-safe: every method is atomic with respect to the others (two enrolments into one
  * vocabulary both land); {@link #signs()} returns an immutable snapshot.
@@ -38,11 +43,12 @@ import java.util.zip.CRC32;
 public final class SignVocabulary {
 
     /** The version of the file format this class writes (and the newest it reads). */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Takes a sign needs at least: one take leaves nothing to tell a take's spread from the sign's. */
     public static final int MIN_TAKES = 2;
 
     private static final byte[] MAGIC = "KSLRVOCB".getBytes(StandardCharsets.US_ASCII);
+    private static final float[][] NONE = new float[0][];
 
     /** One taught sign. Immutable: the takes are copied in and out. */
     public static final class Sign {
@@ -50,15 +56,20 @@ public final class SignVocabulary {
         private final String khmer;
         private final String gloss;
         private final float[][] takes;
-        /** Computed once: classifying compares every window with every sign's prototype. */
-        private final float[] prototype;
+        /** The takes' mirror images' embeddings, one a take, or none. */
+        private final float[][] mirrored;
+        /** Computed once: classifying compares every window with every sign's prototypes. */
+        private final List<float[]> prototypes;
 
-        Sign(String label, String khmer, String gloss, float[][] takes) {
+        Sign(String label, String khmer, String gloss, float[][] takes, float[][] mirrored) {
             this.label = label;
             this.khmer = khmer;
             this.gloss = gloss;
             this.takes = takes;
-            this.prototype = meanDirection(takes);
+            this.mirrored = mirrored;
+            this.prototypes = mirrored.length == 0
+                    ? List.of(meanDirection(takes))
+                    : List.of(meanDirection(takes), meanDirection(mirrored));
         }
 
         public String label() {
@@ -82,14 +93,32 @@ public final class SignVocabulary {
             return takes[i].clone();
         }
 
-        /** The takes' mean, L2-normalised: what windows are compared with (a copy). */
-        public float[] prototype() {
-            return prototype.clone();
+        /** Whether the sign also holds its takes' mirror images ({@link #mirroredPrototype}). */
+        public boolean hasMirroredTakes() {
+            return mirrored.length > 0;
         }
 
-        /** The prototype itself, for this package's classifier, which only reads it. */
-        float[] prototypeView() {
-            return prototype;
+        /** A copy of the embedding of take {@code i}'s mirror image; only with {@link #hasMirroredTakes}. */
+        public float[] mirroredTake(int i) {
+            if (!hasMirroredTakes()) {
+                throw new InvalidInputException("sign '" + label + "' was taught without its takes' mirror images");
+            }
+            return mirrored[i].clone();
+        }
+
+        /** The takes' mean, L2-normalised: what windows are compared with (a copy). */
+        public float[] prototype() {
+            return prototypes.get(0).clone();
+        }
+
+        /** The mean of the takes' mirror images, L2-normalised (a copy); empty without them. */
+        public java.util.Optional<float[]> mirroredPrototype() {
+            return hasMirroredTakes() ? java.util.Optional.of(prototypes.get(1).clone()) : java.util.Optional.empty();
+        }
+
+        /** The prototypes themselves (the takes', then the mirror images'), for this package's classifier. */
+        List<float[]> prototypeViews() {
+            return prototypes;
         }
 
         private static float[] meanDirection(float[][] takes) {
@@ -110,14 +139,28 @@ public final class SignVocabulary {
             return p;
         }
 
-        Sign withTakes(float[][] more) {
-            float[][] all = Arrays.copyOf(takes, takes.length + more.length);
-            System.arraycopy(more, 0, all, takes.length, more.length);
-            return new Sign(label, khmer, gloss, all);
+        /** This sign with more takes; their mirror images are kept only where the sign holds its takes'. */
+        Sign withTakes(float[][] more, float[][] moreMirrored) {
+            if (hasMirroredTakes() && moreMirrored.length == 0) {
+                throw new InvalidInputException("sign '" + label + "' holds its takes' mirror images; add the new"
+                        + " takes with theirs (OnnxSignEmbedder.embedMirrored)");
+            }
+            return new Sign(
+                    label,
+                    khmer,
+                    gloss,
+                    concat(takes, more),
+                    hasMirroredTakes() ? concat(mirrored, moreMirrored) : NONE);
+        }
+
+        private static float[][] concat(float[][] a, float[][] b) {
+            float[][] all = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
         }
 
         Sign renamed(String newLabel) {
-            return new Sign(newLabel, khmer, gloss, takes);
+            return new Sign(newLabel, khmer, gloss, takes, mirrored);
         }
     }
 
@@ -157,6 +200,21 @@ public final class SignVocabulary {
      *     values that are not finite
      */
     public synchronized void add(String label, String khmer, String gloss, float[] takes, int count) {
+        add(label, khmer, gloss, takes, null, count);
+    }
+
+    /**
+     * Teaches a new sign with its takes' mirror images, so that it is also recognised when made with the other hand.
+     *
+     * @param takes         {@code count * embeddingSize()} floats, one embedding a take (from this vocabulary's
+     *                      embedder)
+     * @param mirroredTakes the same takes' mirror images' embeddings ({@link OnnxSignEmbedder#embedMirrored}), as
+     *                      many floats; or null for none
+     * @throws InvalidInputException for a blank or taken label, fewer than {@value #MIN_TAKES} takes, wrong sizes or
+     *     values that are not finite
+     */
+    public synchronized void add(
+            String label, String khmer, String gloss, float[] takes, float[] mirroredTakes, int count) {
         checkLabel(label);
         Checks.notNull(khmer, "khmer");
         Checks.notNull(gloss, "gloss");
@@ -168,14 +226,31 @@ public final class SignVocabulary {
             throw new InvalidInputException(
                     "sign '" + label + "' needs at least " + MIN_TAKES + " takes, got " + count);
         }
-        signs.put(label, new Sign(label, khmer, gloss, split(takes, count)));
+        signs.put(
+                label,
+                new Sign(
+                        label,
+                        khmer,
+                        gloss,
+                        split(takes, count),
+                        mirroredTakes == null ? NONE : split(mirroredTakes, count)));
     }
 
-    /** Adds takes to a sign the vocabulary has. */
+    /** Adds takes to a sign the vocabulary has (one taught with its takes' mirror images needs theirs too). */
     public synchronized void addTakes(String label, float[] takes, int count) {
+        addTakes(label, takes, null, count);
+    }
+
+    /**
+     * Adds takes and their mirror images' embeddings to a sign the vocabulary has; a sign taught without mirror
+     * images (a version 1 file, say) stays without them.
+     *
+     * @param mirroredTakes as in {@link #add(String, String, String, float[], float[], int)}; or null for none
+     */
+    public synchronized void addTakes(String label, float[] takes, float[] mirroredTakes, int count) {
         Sign s = require(label);
         Checks.positive(count, "count");
-        signs.put(label, s.withTakes(split(takes, count)));
+        signs.put(label, s.withTakes(split(takes, count), mirroredTakes == null ? NONE : split(mirroredTakes, count)));
     }
 
     /** Removes a sign; false when there was none. */
@@ -293,12 +368,8 @@ public final class SignVocabulary {
                 out.writeUTF(s.label);
                 out.writeUTF(s.khmer);
                 out.writeUTF(s.gloss);
-                out.writeInt(s.takes.length);
-                for (float[] t : s.takes) {
-                    for (float v : t) {
-                        out.writeFloat(v);
-                    }
-                }
+                writeTakes(out, s.takes);
+                writeTakes(out, s.mirrored);
             }
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
@@ -307,6 +378,15 @@ public final class SignVocabulary {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeTakes(DataOutputStream out, float[][] takes) throws IOException {
+        out.writeInt(takes.length);
+        for (float[] t : takes) {
+            for (float v : t) {
+                out.writeFloat(v);
+            }
+        }
     }
 
     /**
@@ -369,18 +449,17 @@ public final class SignVocabulary {
                     throw new ModelLoadException(name + " is corrupt: sign " + i + "'s label '" + label + "' is "
                             + (v.signs.containsKey(label) ? "used twice" : "blank or not on one line"));
                 }
-                float[][] t = new float[takes][size];
-                for (int j = 0; j < takes; j++) {
-                    for (int k = 0; k < size; k++) {
-                        float x = in.readFloat();
-                        if (!Float.isFinite(x)) {
-                            throw new ModelLoadException(name + " is corrupt: take " + j + " of sign '" + label
-                                    + "' holds " + x + " at " + k);
-                        }
-                        t[j][k] = x;
+                float[][] t = readTakes(in, takes, size, name, label, "take");
+                float[][] mirrored = NONE;
+                if (version >= 2) {
+                    int m = in.readInt();
+                    if (m != 0 && m != takes || (long) m * size * 4 > in.available()) {
+                        throw new ModelLoadException(name + " is corrupt: sign '" + label + "' has " + takes
+                                + " takes and claims " + m + " mirror images");
                     }
+                    mirrored = readTakes(in, m, size, name, label, "mirror image");
                 }
-                v.signs.put(label, new Sign(label, khmer, gloss, t));
+                v.signs.put(label, new Sign(label, khmer, gloss, t, mirrored));
             }
             return v;
         } catch (EOFException e) {
@@ -388,5 +467,21 @@ public final class SignVocabulary {
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + name + ": " + e, e);
         }
+    }
+
+    private static float[][] readTakes(DataInputStream in, int count, int size, String name, String label, String what)
+            throws IOException {
+        float[][] t = new float[count][size];
+        for (int j = 0; j < count; j++) {
+            for (int k = 0; k < size; k++) {
+                float x = in.readFloat();
+                if (!Float.isFinite(x)) {
+                    throw new ModelLoadException(name + " is corrupt: " + what + " " + j + " of sign '" + label
+                            + "' holds " + x + " at " + k);
+                }
+                t[j][k] = x;
+            }
+        }
+        return t;
     }
 }

@@ -115,20 +115,23 @@ public final class VocabularySignClassifier implements SignClassifier {
         List<SignVocabulary.Sign> signs = vocabulary.signs();
         float[] emb = embedder.embed(windows, count);
         int e = embedder.metadata().embeddingSize();
-        float[][] protos = new float[signs.size()][];
-        for (int s = 0; s < protos.length; s++) {
-            protos[s] = signs.get(s).prototypeView();
-        }
         OpenSetRejection rule = ruleFor(signs);
         SignLabel none = new SignLabel(0, noSignLabel, noSignLabel, "");
         List<Prediction> out = new ArrayList<>(count);
+        double[] sims = new double[signs.size()];
         for (int i = 0; i < count; i++) {
             List<Candidate> candidates = new ArrayList<>();
-            for (int s = 0; s < protos.length; s++) {
-                double sim = 0;
-                for (int k = 0; k < e; k++) {
-                    sim += emb[i * e + k] * protos[s][k];
+            for (int s = 0; s < sims.length; s++) {
+                // A sign taught with its takes' mirror images is as near as the nearer of its two prototypes.
+                double sim = Double.NEGATIVE_INFINITY;
+                for (float[] p : signs.get(s).prototypeViews()) {
+                    double d = 0;
+                    for (int k = 0; k < e; k++) {
+                        d += emb[i * e + k] * p[k];
+                    }
+                    sim = Math.max(sim, d);
                 }
+                sims[s] = sim;
                 SignVocabulary.Sign sign = signs.get(s);
                 candidates.add(new Candidate(new SignLabel(s + 1, sign.label(), sign.gloss(), sign.khmer()), (float)
                         Math.max(0, Math.min(1, sim))));
@@ -140,12 +143,7 @@ public final class VocabularySignClassifier implements SignClassifier {
             } else {
                 Candidate best = top.get(0);
                 // The similarity itself, not the clamped confidence: the rule compares cosines.
-                double bestSim = 0;
-                int bi = best.sign().index() - 1;
-                for (int k = 0; k < e; k++) {
-                    bestSim += emb[i * e + k] * protos[bi][k];
-                }
-                boolean recognized = rule.accepts(bestSim, emb, i * e);
+                boolean recognized = rule.accepts(sims[best.sign().index() - 1], emb, i * e);
                 out.add(new Prediction(best.sign(), best.probability(), recognized, top));
             }
         }
@@ -168,7 +166,7 @@ public final class VocabularySignClassifier implements SignClassifier {
         }
         List<float[]> protos = new ArrayList<>(signs.size());
         for (SignVocabulary.Sign s : signs) {
-            protos.add(s.prototypeView());
+            protos.addAll(s.prototypeViews());
         }
         OpenSetRejection r = rejection.excluding(protos);
         masked = new Masked(signs, r);

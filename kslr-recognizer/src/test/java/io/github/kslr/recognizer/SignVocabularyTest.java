@@ -41,7 +41,12 @@ class SignVocabularyTest {
 
     /** The same graph, with background prototypes and a margin in its metadata. */
     static byte[] tinyEmbedder(long seed, float[] background, double margin) {
-        int f = LAYOUT.size();
+        return tinyEmbedder(seed, background, margin, LAYOUT);
+    }
+
+    /** The same graph for another layout. */
+    static byte[] tinyEmbedder(long seed, float[] background, double margin, FeatureLayout layout) {
+        int f = layout.size();
         float[] w = new float[T * f * E];
         Random r = new Random(seed);
         for (int i = 0; i < w.length; i++) {
@@ -63,7 +68,7 @@ class SignVocabularyTest {
                 .formatHex(java.util.Arrays.copyOf(
                         java.nio.ByteBuffer.allocate(8).putLong(seed).array(), 32));
         SignEmbedderMetadata meta = new SignEmbedderMetadata(
-                SignModelMetadata.of(List.of("p", "q"), LAYOUT, T), E, 0.9, sha, background, margin);
+                SignModelMetadata.of(List.of("p", "q"), layout, T), E, 0.9, sha, background, margin);
         return g.model(8, 17, "test", null, "tiny embedder", meta.toProperties())
                 .build()
                 .toByteArray();
@@ -260,7 +265,8 @@ class SignVocabularyTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             out.write("KSLRVOCB".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.writeInt(SignVocabulary.FORMAT_VERSION);
+            // Version 1, as KSLR wrote vocabularies before mirror images: still read.
+            out.writeInt(1);
             out.writeUTF(e.contentSha256());
             out.writeInt(e.embeddingSize());
             out.writeInt(labels.length);
@@ -299,6 +305,77 @@ class SignVocabularyTest {
             String m = assertThrows(ModelLoadException.class, () -> SignVocabulary.load(f, e))
                     .getMessage();
             assertTrue(m.contains("corrupt") && m.contains("label"), m);
+        }
+    }
+
+    @Test
+    void mirroredTakesLoadBackAndLetTheOtherHandBeRecognised() throws Exception {
+        FeatureLayout hands = FeatureLayout.of("left_hand:0,1:xyz;right_hand:0,1:xyz");
+        io.github.kslr.api.WindowMirror mirror = new io.github.kslr.api.WindowMirror(hands);
+        try (OnnxSignEmbedder oneHand = open(1)) {
+            assertFalse(oneHand.canMirror()); // left hand only: its mirror image has no column
+            assertThrows(InvalidInputException.class, () -> oneHand.embedMirrored(TestModels.windows(1, 4), 1));
+        }
+        try (OnnxSignEmbedder emb =
+                OnnxSignEmbedder.open(ModelSource.ofBytes(tinyEmbedder(5, new float[0], 0, hands), "tiny-hands"))) {
+            assertTrue(emb.canMirror());
+            int w = emb.windowSize();
+            Random r = new Random(8);
+            float[] right = new float[3 * w]; // three takes, right hand only
+            for (int i = 0; i < 3; i++) {
+                for (int t = 0; t < T; t++) {
+                    for (int c = hands.size() / 2; c < hands.size(); c++) {
+                        right[i * w + t * hands.size() + c] = 0.3f + 0.01f * i + 0.4f * r.nextFloat();
+                    }
+                }
+            }
+            float[] left = new float[right.length];
+            for (int i = 0; i < 3; i++) {
+                mirror.mirror(right, i * w, left, i * w, T);
+            }
+            assertArrayEquals(emb.embed(left, 3), emb.embedMirrored(right, 3));
+
+            float[] two = java.util.Arrays.copyOf(right, 2 * w); // the first two takes; the third is kept for testing
+            float[] one = java.util.Arrays.copyOf(right, w);
+            SignVocabulary v = SignVocabulary.create(emb.metadata());
+            v.add("hello", "សួស្តី", "hello", emb.embed(two, 2), emb.embedMirrored(two, 2), 2);
+            v.add("plain", "", "plain", emb.embed(near(java.util.Arrays.copyOf(right, w), 2, 3), 2), 2);
+            assertTrue(v.signs().get(0).hasMirroredTakes());
+            assertFalse(v.signs().get(1).hasMirroredTakes());
+            assertTrue(v.signs().get(1).mirroredPrototype().isEmpty());
+            // A sign taught with mirror images needs them for new takes; one without stays without.
+            assertThrows(InvalidInputException.class, () -> v.addTakes("hello", emb.embed(one, 1), 1));
+            v.addTakes("plain", emb.embed(one, 1), emb.embedMirrored(one, 1), 1);
+            assertFalse(v.signs().get(1).hasMirroredTakes());
+            assertEquals(3, v.signs().get(1).takeCount());
+
+            Path file = tmp.resolve("mirrored.vocab");
+            v.save(file);
+            SignVocabulary back = SignVocabulary.load(file, emb.metadata());
+            SignVocabulary.Sign hello = back.signs().get(0);
+            assertTrue(hello.hasMirroredTakes());
+            for (int t = 0; t < 2; t++) {
+                assertArrayEquals(v.signs().get(0).mirroredTake(t), hello.mirroredTake(t));
+            }
+            assertArrayEquals(
+                    v.signs().get(0).mirroredPrototype().orElseThrow(),
+                    hello.mirroredPrototype().orElseThrow());
+            assertFalse(back.signs().get(1).hasMirroredTakes());
+
+            // The third take made with the other hand: near the mirrored prototype, so "hello" with its mirror
+            // images is nearer than the same sign taught without them.
+            float[] otherHand = java.util.Arrays.copyOfRange(left, 2 * w, 3 * w);
+            SignVocabulary without = SignVocabulary.create(emb.metadata());
+            without.add("hello", "សួស្តី", "hello", emb.embed(two, 2), 2);
+            try (VocabularySignClassifier withMirror =
+                            VocabularySignClassifier.builder(emb, back).build();
+                    VocabularySignClassifier plainOnly =
+                            VocabularySignClassifier.builder(emb, without).build()) {
+                Prediction a = withMirror.classify(otherHand);
+                Prediction b = plainOnly.classify(otherHand);
+                assertEquals("hello", a.sign().label());
+                assertTrue(a.confidence() > b.confidence(), a + " vs " + b);
+            }
         }
     }
 

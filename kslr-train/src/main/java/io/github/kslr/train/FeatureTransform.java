@@ -468,8 +468,7 @@ public final class FeatureTransform {
         FeatureLayout src = data.layout();
         List<Integer> pose = new ArrayList<>();
         for (int lm = 0; lm <= 16; lm++) {
-            if (has(data, LandmarkPart.POSE, lm)
-                    && has(data, LandmarkPart.POSE, Perturbations.partnerLandmark(LandmarkPart.POSE, lm))) {
+            if (has(data, LandmarkPart.POSE, lm) && has(data, LandmarkPart.POSE, PoseLandmark.partner(lm))) {
                 pose.add(lm);
             }
         }

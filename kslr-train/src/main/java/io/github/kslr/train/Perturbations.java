@@ -4,6 +4,7 @@ import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.WindowMirror;
 
 /**
  * Geometric and temporal changes of raw landmark windows, used both to augment training data and to measure a
@@ -22,16 +23,10 @@ import io.github.kslr.api.LandmarkPart;
  */
 public final class Perturbations {
 
-    /** MediaPipe pose landmarks with a left/right partner (0, the nose, has none). */
-    private static final int[][] POSE_PAIRS = {
-        {1, 4}, {2, 5}, {3, 6}, {7, 8}, {9, 10}, {11, 12}, {13, 14}, {15, 16}, {17, 18}, {19, 20}, {21, 22}, {23, 24},
-        {25, 26}, {27, 28}, {29, 30}, {31, 32}
-    };
-
     private final FeatureLayout layout;
     private final int frameSize;
-    /** For each column: the column its mirrored value comes from. */
-    private final int[] mirrorSource;
+    /** The mirror image (one place for it: the runtime's vocabulary mirrors takes with the same class). */
+    private final WindowMirror mirror;
     /** Columns holding x (and, in parallel, the y of the same point). */
     private final int[] xColumns;
 
@@ -40,7 +35,7 @@ public final class Perturbations {
     public Perturbations(FeatureLayout layout) {
         this.layout = Checks.notNull(layout, "layout");
         this.frameSize = layout.size();
-        this.mirrorSource = new int[frameSize];
+        this.mirror = new WindowMirror(layout);
         int points = 0;
         for (int c = 0; c < frameSize; c++) {
             if (layout.columnComponent(c) == 0) {
@@ -54,13 +49,6 @@ public final class Perturbations {
             LandmarkPart part = layout.columnPart(c);
             int lm = layout.columnLandmark(c);
             int comp = layout.columnComponent(c);
-            int src = layout.columnOf(partnerPart(part), partnerLandmark(part, lm), comp);
-            if (src < 0) {
-                // Mirroring needs the partner of every column, else a point would vanish.
-                mirrorSource[c] = Integer.MIN_VALUE;
-            } else {
-                mirrorSource[c] = src;
-            }
             if (comp == 0) {
                 int yc = layout.columnOf(part, lm, 1);
                 if (yc < 0) {
@@ -80,66 +68,17 @@ public final class Perturbations {
 
     /** Whether every column has a mirror partner in the layout (required by {@link #mirror}). */
     public boolean canMirror() {
-        for (int s : mirrorSource) {
-            if (s < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static LandmarkPart partnerPart(LandmarkPart part) {
-        switch (part) {
-            case LEFT_HAND:
-                return LandmarkPart.RIGHT_HAND;
-            case RIGHT_HAND:
-                return LandmarkPart.LEFT_HAND;
-            default:
-                return part;
-        }
-    }
-
-    static int partnerLandmark(LandmarkPart part, int landmark) {
-        if (part == LandmarkPart.POSE || part == LandmarkPart.POSE_WORLD) {
-            for (int[] pair : POSE_PAIRS) {
-                if (pair[0] == landmark) {
-                    return pair[1];
-                }
-                if (pair[1] == landmark) {
-                    return pair[0];
-                }
-            }
-        }
-        if (part == LandmarkPart.FACE) {
-            // Face mesh partners are not tabulated here; a model using face points cannot be mirrored.
-            return -1;
-        }
-        return landmark;
+        return mirror.canMirror();
     }
 
     /**
-     * Mirrors {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]} (must not overlap).
+     * Mirrors {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]} (must not overlap):
+     * {@link WindowMirror#mirror}.
      *
      * @throws InvalidInputException when the layout lacks a partner column (e.g. face points)
      */
     public void mirror(float[] src, int srcOff, float[] dst, int dstOff, int frames) {
-        if (!canMirror()) {
-            throw new InvalidInputException("layout " + layout.spec() + " cannot be mirrored: some columns have no"
-                    + " left/right partner in it");
-        }
-        for (int f = 0; f < frames; f++) {
-            int s = srcOff + f * frameSize;
-            int d = dstOff + f * frameSize;
-            for (int c = 0; c < frameSize; c++) {
-                dst[d + c] = src[s + mirrorSource[c]];
-            }
-            for (int p = 0; p < xColumns.length; p++) {
-                int xc = d + xColumns[p];
-                if (dst[xc] != 0f || dst[d + yColumns[p]] != 0f) {
-                    dst[xc] = 1f - dst[xc];
-                }
-            }
-        }
+        mirror.mirror(src, srcOff, dst, dstOff, frames);
     }
 
     /** Applies {@code x' = (x - cx) * sx + cx + dx}, same for y, to present points, in place. */

@@ -87,6 +87,16 @@ public final class EnrolCommand implements Callable<Integer> {
     Integer session;
 
     @Option(
+            names = "--mirrored-takes",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "also enrol each take's mirror image (the sign made with the other hand), so that a sign"
+                    + " taught by a right-handed signer is recognised from a left-handed one (default: on;"
+                    + " --no-mirrored-takes leaves them out)")
+    boolean mirroredTakes;
+
+    @Option(
             names = "--no-sign-label",
             defaultValue = "-",
             description = "the label meaning 'no sign', which cannot be taught (default '${DEFAULT-VALUE}')")
@@ -134,9 +144,9 @@ public final class EnrolCommand implements Callable<Integer> {
                     checkTeachable(t.label());
                     boolean known = v.signs().stream().anyMatch(x -> x.label().equals(t.label()));
                     if (known) {
-                        v.addTakes(t.label(), t.embeddings(), t.count());
+                        v.addTakes(t.label(), t.embeddings(), t.mirrored(), t.count());
                     } else {
-                        v.add(t.label(), t.khmer(), t.gloss(), t.embeddings(), t.count());
+                        v.add(t.label(), t.khmer(), t.gloss(), t.embeddings(), t.mirrored(), t.count());
                     }
                     o.printf("%s '%s': %d takes%s%n", known ? "added to" : "taught", t.label(), t.count(), t.from());
                 }
@@ -155,7 +165,14 @@ public final class EnrolCommand implements Callable<Integer> {
     }
 
     /** One sign's new takes, embedded, waiting to be added. */
-    private record Teaching(String label, String khmer, String gloss, float[] embeddings, int count, String from) {}
+    /** @param mirrored the takes' mirror images' embeddings, or null without them */
+    private record Teaching(
+            String label, String khmer, String gloss, float[] embeddings, float[] mirrored, int count, String from) {}
+
+    /** The takes' mirror images' embeddings when asked for and the embedder's layout can be mirrored, else null. */
+    private float[] mirrored(OnnxSignEmbedder emb, float[] windows, int count) {
+        return mirroredTakes && emb.canMirror() ? emb.embedMirrored(windows, count) : null;
+    }
 
     private List<Teaching> enrolTakes(OnnxSignEmbedder emb, PrintWriter o) {
         checkTeachable(sign);
@@ -211,6 +228,7 @@ public final class EnrolCommand implements Callable<Integer> {
                 khmer == null ? "" : khmer,
                 gloss == null ? sign : gloss,
                 emb.embed(windows, videos.size()),
+                mirrored(emb, windows, videos.size()),
                 videos.size(),
                 ""));
     }
@@ -241,11 +259,13 @@ public final class EnrolCommand implements Callable<Integer> {
                 throw new InvalidInputException("session " + s + " holds " + idx.length + " windows of '" + label
                         + "', fewer than --shots " + k);
             }
+            float[] windows = in.subset(idx).windows();
             out.add(new Teaching(
                     label,
                     "",
                     label,
-                    emb.embed(in.subset(idx).windows(), idx.length),
+                    emb.embed(windows, idx.length),
+                    mirrored(emb, windows, idx.length),
                     idx.length,
                     " from session " + s));
         }

@@ -48,7 +48,13 @@ public final class VocabularyCommand implements Callable<Integer> {
                 case "list" -> {
                     need(0);
                     for (SignVocabulary.Sign s : v.signs()) {
-                        o.printf("%s\t%s\t%s\t%d takes%n", s.label(), s.gloss(), s.khmer(), s.takeCount());
+                        o.printf(
+                                "%s\t%s\t%s\t%d takes%s%n",
+                                s.label(),
+                                s.gloss(),
+                                s.khmer(),
+                                s.takeCount(),
+                                s.hasMirroredTakes() ? " and their mirror images" : "");
                     }
                     o.println(v.signs().size() + " signs");
                 }

@@ -141,7 +141,9 @@ public final class VocabularyTeacher {
             System.arraycopy(w, 0, all, i * size, size);
         }
         float[] embeddings = embedder.embed(all, n);
-        vocabulary.add(word, word, g, embeddings, n);
+        // The takes' mirror images too: a sign taught by a right-handed teacher is then recognised from a
+        // left-handed pupil.
+        vocabulary.add(word, word, g, embeddings, embedder.canMirror() ? embedder.embedMirrored(all, n) : null, n);
         try {
             vocabulary.save(file);
         } catch (RuntimeException e) {
@@ -172,19 +174,30 @@ public final class VocabularyTeacher {
         try {
             vocabulary.save(file);
         } catch (RuntimeException e) {
-            int size = vocabulary.embeddingSize();
-            float[] takes = new float[sign.takeCount() * size];
-            for (int i = 0; i < sign.takeCount(); i++) {
-                System.arraycopy(sign.take(i), 0, takes, i * size, size);
-            }
             // A file written elsewhere may hold a one-take sign, which add() refuses; the file still has it.
             if (sign.takeCount() >= SignVocabulary.MIN_TAKES) {
-                vocabulary.add(sign.label(), sign.khmer(), sign.gloss(), takes, sign.takeCount());
+                vocabulary.add(
+                        sign.label(),
+                        sign.khmer(),
+                        sign.gloss(),
+                        flat(sign::take, sign.takeCount()),
+                        sign.hasMirroredTakes() ? flat(sign::mirroredTake, sign.takeCount()) : null,
+                        sign.takeCount());
             }
             throw new KslrException(
                     "cannot save vocabulary " + file + ", so '" + label + "' was not deleted: " + e.getMessage(), e);
         }
         return sign;
+    }
+
+    /** Takes {@code 0..count-1} of a sign end to end. */
+    private float[] flat(java.util.function.IntFunction<float[]> take, int count) {
+        int size = vocabulary.embeddingSize();
+        float[] out = new float[count * size];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(take.apply(i), 0, out, i * size, size);
+        }
+        return out;
     }
 
     private SignVocabulary.Sign find(String label) {

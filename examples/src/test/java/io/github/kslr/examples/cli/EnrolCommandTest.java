@@ -47,7 +47,12 @@ class EnrolCommandTest {
         assertTrue(r[1].contains("take-001.mp4: frames"), r[1]);
         assertTrue(r[1].contains("taught 'wave': 2 takes"), r[1]);
         String[] list = run("vocabulary", "list", vocab.toString());
-        assertTrue(list[1].contains("wave\twave\tគ្រវីដៃ\t2 takes"), list[1]);
+        // The bundled embedder's layout mirrors: each take's mirror image is enrolled too, unless asked not to.
+        assertTrue(list[1].contains("wave\twave\tគ្រវីដៃ\t2 takes and their mirror images"), list[1]);
+        Path plain = tmp.resolve("plain.vocab");
+        assertSucceeded(enrol(plain, "--sign", "wave", "--no-mirrored-takes", video.toString(), video.toString()));
+        String plainList = run("vocabulary", "list", plain.toString())[1];
+        assertTrue(plainList.contains("wave\twave\t\t2 takes\n"), plainList);
 
         // The clip the sign was taught from is recognised as it, best where the takes' window was (this clip's hands
         // come and go, so windows are cut with the hand-loss policy KEEP).
