@@ -296,6 +296,36 @@ public final class FeatureLayout {
         return false;
     }
 
+    /**
+     * Where each point's x and y are: {@code [0]} the x columns of every point the layout holds x of, in column
+     * order, {@code [1]} the y column of the same points (new arrays).
+     *
+     * @throws InvalidInputException when the layout holds a point's x but not its y
+     */
+    public int[][] xyColumns() {
+        int points = 0;
+        for (int c = 0; c < size; c++) {
+            if (columnComponent(c) == 0) {
+                points++;
+            }
+        }
+        int[][] xy = new int[2][points];
+        int p = 0;
+        for (int c = 0; c < size; c++) {
+            if (columnComponent(c) == 0) {
+                int yc = columnOf(columnPart(c), columnLandmark(c), 1);
+                if (yc < 0) {
+                    throw new InvalidInputException(
+                            "layout " + spec + " has x but no y of " + columnPart(c) + " " + columnLandmark(c));
+                }
+                xy[0][p] = c;
+                xy[1][p] = yc;
+                p++;
+            }
+        }
+        return xy;
+    }
+
     /** The column holding {@code component} of {@code landmark} of {@code part}, or -1 if the layout lacks it. */
     public int columnOf(LandmarkPart part, int landmark, int component) {
         int c = 0;

@@ -27,32 +27,14 @@ public final class WindowMirror {
         this.layout = Checks.notNull(layout, "layout");
         this.frameSize = layout.size();
         this.source = new int[frameSize];
-        int points = 0;
-        for (int c = 0; c < frameSize; c++) {
-            if (layout.columnComponent(c) == 0) {
-                points++;
-            }
-        }
-        xColumns = new int[points];
-        yColumns = new int[points];
-        int p = 0;
         for (int c = 0; c < frameSize; c++) {
             LandmarkPart part = layout.columnPart(c);
-            int lm = layout.columnLandmark(c);
-            int comp = layout.columnComponent(c);
-            int partner = partnerLandmark(part, lm);
-            source[c] = partner < 0 ? -1 : layout.columnOf(partnerPart(part), partner, comp);
-            if (comp == 0) {
-                int yc = layout.columnOf(part, lm, 1);
-                if (yc < 0) {
-                    throw new InvalidInputException(
-                            "layout " + layout.spec() + " has x but no y of " + part + " " + lm);
-                }
-                xColumns[p] = c;
-                yColumns[p] = yc;
-                p++;
-            }
+            int partner = partnerLandmark(part, layout.columnLandmark(c));
+            source[c] = partner < 0 ? -1 : layout.columnOf(partnerPart(part), partner, layout.columnComponent(c));
         }
+        int[][] xy = layout.xyColumns();
+        xColumns = xy[0];
+        yColumns = xy[1];
     }
 
     public FeatureLayout layout() {

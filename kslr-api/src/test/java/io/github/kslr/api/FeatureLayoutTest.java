@@ -40,6 +40,15 @@ class FeatureLayoutTest {
     }
 
     @Test
+    void xyColumnsPairEachPointsXWithItsY() {
+        FeatureLayout l = FeatureLayout.of("pose:11,12:xyzv;right_hand:0:xyz");
+        int[][] xy = l.xyColumns();
+        assertArrayEquals(new int[] {0, 4, 8}, xy[0]);
+        assertArrayEquals(new int[] {1, 5, 9}, xy[1]);
+        assertEquals(75, FeatureLayout.POSE_HANDS_258.xyColumns()[0].length); // 33 pose + 2 x 21 hand points
+    }
+
+    @Test
     void builtInSizes() {
         assertEquals(177, FeatureLayout.REPORTS_177.size());
         assertEquals(1662, FeatureLayout.HOLISTIC_1662.size());
