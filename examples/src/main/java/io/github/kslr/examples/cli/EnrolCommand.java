@@ -164,8 +164,11 @@ public final class EnrolCommand implements Callable<Integer> {
         }
     }
 
-    /** One sign's new takes, embedded, waiting to be added. */
-    /** @param mirrored the takes' mirror images' embeddings, or null without them */
+    /**
+     * One sign's new takes, embedded, waiting to be added.
+     *
+     * @param mirrored the takes' mirror images' embeddings, or null without them
+     */
     private record Teaching(
             String label, String khmer, String gloss, float[] embeddings, float[] mirrored, int count, String from) {}
 
