@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * session); only the fold's labels are truly new. For a deployed embedder the no-sign windows are of that kind too
  * (no sign looks alike in any sign language); the other folds' labels stand for signs of its training language. A
  * deployed embedder (trained on ASL, teaching Khmer signs) never saw any sign it is asked to reject: with unseen
- * negatives ({@link #run(SignDataset, String, TrainingConfig, int, int[], int, long, Rule, boolean, List, Consumer)})
- * each draw enrols half of the fold's labels and the other half, new to the embedder and not enrolled, are
- * negatives too, reported apart ({@link Outcome#unseenFalseAccept()}).
+ * negatives ({@code unseenNegatives} of {@link #run}) each draw enrols half of the fold's labels and the other
+ * half, new to the embedder and not enrolled, are negatives too, reported apart
+ * ({@link Outcome#unseenFalseAccept()}).
  *
  * <p><b>Thread-safety.</b> Stateless.
  */
