@@ -108,4 +108,25 @@ public final class WindowMirror {
             }
         }
     }
+
+    /**
+     * The mirror images of windows of {@code frames} frames laid end to end (a new array as long as
+     * {@code windows}).
+     *
+     * @throws InvalidInputException as {@link #mirror}, or when {@code windows} is not whole windows
+     */
+    public float[] mirrorAll(float[] windows, int frames) {
+        Checks.notNull(windows, "windows");
+        Checks.positive(frames, "frames");
+        int w = frames * frameSize;
+        if (windows.length % w != 0) {
+            throw new InvalidInputException(
+                    "windows of " + frames + " frames x " + frameSize + " floats, got " + windows.length + " floats");
+        }
+        float[] out = new float[windows.length];
+        for (int off = 0; off < windows.length; off += w) {
+            mirror(windows, off, out, off, frames);
+        }
+        return out;
+    }
 }

@@ -50,6 +50,14 @@ class WindowMirrorTest {
         m.mirror(once, 0, twice, 0, frames);
         assertArrayEquals(w, twice, 1e-6f);
         assertThrows(InvalidInputException.class, () -> m.mirror(w, 1, twice, 0, frames));
+        // Several windows at once: each mirrored as on its own.
+        float[] both = new float[2 * w.length];
+        System.arraycopy(w, 0, both, 0, w.length);
+        System.arraycopy(once, 0, both, w.length, w.length);
+        float[] all = m.mirrorAll(both, frames);
+        assertArrayEquals(once, java.util.Arrays.copyOf(all, w.length));
+        assertArrayEquals(twice, java.util.Arrays.copyOfRange(all, w.length, all.length), 1e-6f);
+        assertThrows(InvalidInputException.class, () -> m.mirrorAll(new float[w.length + 1], frames));
     }
 
     @Test

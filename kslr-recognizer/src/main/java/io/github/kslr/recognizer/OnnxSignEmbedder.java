@@ -84,7 +84,7 @@ public final class OnnxSignEmbedder implements AutoCloseable {
      * @throws io.github.kslr.api.ClosedException after {@link #close()}
      */
     public float[] embed(float[] windows, int count) {
-        int w = checkWindows(windows, count);
+        checkWindows(windows, count);
         Checks.finite(windows, 0, windows.length, "windows");
         int e = metadata.embeddingSize();
         // ONNX Runtime copies a heap buffer into its own tensor, so the caller's array is read, never kept.
@@ -128,16 +128,12 @@ public final class OnnxSignEmbedder implements AutoCloseable {
      * @throws InvalidInputException as {@link #embed} does, or when the layout cannot be mirrored ({@link #canMirror})
      */
     public float[] embedMirrored(float[] windows, int count) {
-        int w = checkWindows(windows, count);
-        float[] mirrored = new float[windows.length];
-        for (int i = 0; i < count; i++) {
-            mirror.mirror(windows, i * w, mirrored, i * w, metadata.model().sequenceLength());
-        }
-        return embed(mirrored, count);
+        checkWindows(windows, count);
+        return embed(mirror.mirrorAll(windows, metadata.model().sequenceLength()), count);
     }
 
-    /** The window size, after checking that {@code windows} holds {@code count} of them. */
-    private int checkWindows(float[] windows, int count) {
+    /** Checks that {@code windows} holds {@code count} windows. */
+    private void checkWindows(float[] windows, int count) {
         Checks.notNull(windows, "windows");
         Checks.positive(count, "count");
         int w = windowSize();
@@ -145,7 +141,6 @@ public final class OnnxSignEmbedder implements AutoCloseable {
             throw new InvalidInputException(
                     count + " windows of " + w + " floats need " + (long) count * w + " floats, got " + windows.length);
         }
-        return w;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.kslr.train;
 
 import io.github.kslr.api.Checks;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.WindowMirror;
 import io.github.kslr.recognizer.OpenSetRejection;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -470,18 +471,12 @@ public final class FewShotEvaluation {
 
     /** Every window of {@code data} mirrored (x -> 1 - x, left and right parts swapped). */
     private static float[] mirrored(SignDataset data) {
-        Perturbations p = new Perturbations(data.layout());
-        if (!p.canMirror()) {
+        WindowMirror m = new WindowMirror(data.layout());
+        if (!m.canMirror()) {
             throw new InvalidInputException(
                     "a mirrored test needs a layout that can be mirrored, was " + data.layout());
         }
-        float[] src = data.windows();
-        float[] dst = new float[src.length];
-        int w = data.windowSize();
-        for (int i = 0; i < data.size(); i++) {
-            p.mirror(src, i * w, dst, i * w, data.sequenceLength());
-        }
-        return dst;
+        return m.mirrorAll(data.windows(), data.sequenceLength());
     }
 
     /** The label indices of every {@code step}-th label of {@code labels} from {@code first} (alternate halves). */

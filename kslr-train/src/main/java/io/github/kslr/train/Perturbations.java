@@ -23,26 +23,18 @@ import io.github.kslr.api.WindowMirror;
  */
 public final class Perturbations {
 
-    private final FeatureLayout layout;
-    private final int frameSize;
-    /** The mirror image (one place for it: the runtime's vocabulary mirrors takes with the same class). */
+    /** The mirror image, over this layout (one place for it: the runtime's vocabulary mirrors takes with it too). */
     private final WindowMirror mirror;
-    /** Columns holding x (and, in parallel, the y of the same point). */
-    private final int[] xColumns;
-
-    private final int[] yColumns;
+    /** The layout's x columns ({@code [0]}) and, in parallel, the y of the same points ({@code [1]}). */
+    private final int[][] xy;
 
     public Perturbations(FeatureLayout layout) {
-        this.layout = Checks.notNull(layout, "layout");
-        this.frameSize = layout.size();
-        this.mirror = new WindowMirror(layout);
-        int[][] xy = layout.xyColumns();
-        xColumns = xy[0];
-        yColumns = xy[1];
+        this.mirror = new WindowMirror(Checks.notNull(layout, "layout"));
+        this.xy = layout.xyColumns();
     }
 
     public FeatureLayout layout() {
-        return layout;
+        return mirror.layout();
     }
 
     /** Whether every column has a mirror partner in the layout (required by {@link #mirror}). */
@@ -83,9 +75,9 @@ public final class Perturbations {
      * there).
      */
     public void clearPart(float[] data, int off, int start, int count, LandmarkPart part) {
-        int f = layout.size();
+        int f = layout().size();
         for (int c = 0; c < f; c++) {
-            if (layout.columnPart(c) == part) {
+            if (layout().columnPart(c) == part) {
                 for (int t = start; t < start + count; t++) {
                     data[off + t * f + c] = 0f;
                 }
@@ -95,9 +87,9 @@ public final class Perturbations {
 
     /** Copies every column of {@code part} from one window to another ({@code frames} frames each). */
     public void copyPart(float[] src, int srcOff, float[] dst, int dstOff, int frames, LandmarkPart part) {
-        int f = layout.size();
+        int f = layout().size();
         for (int c = 0; c < f; c++) {
-            if (layout.columnPart(c) == part) {
+            if (layout().columnPart(c) == part) {
                 for (int t = 0; t < frames; t++) {
                     dst[dstOff + t * f + c] = src[srcOff + t * f + c];
                 }
@@ -107,11 +99,11 @@ public final class Perturbations {
 
     /** How many of the {@code frames} frames show {@code part} (any of its columns non-zero). */
     public int framesWith(float[] data, int off, int frames, LandmarkPart part) {
-        int f = layout.size();
+        int f = layout().size();
         int n = 0;
         for (int t = 0; t < frames; t++) {
             for (int c = 0; c < f; c++) {
-                if (layout.columnPart(c) == part && data[off + t * f + c] != 0f) {
+                if (layout().columnPart(c) == part && data[off + t * f + c] != 0f) {
                     n++;
                     break;
                 }
@@ -148,6 +140,7 @@ public final class Perturbations {
         if (!(speed > 0) || Double.isInfinite(speed)) {
             throw new InvalidInputException("speed must be > 0, was " + speed);
         }
+        int frameSize = layout().size();
         for (int t = 0; t < frames; t++) {
             int s = (int) Math.min(Math.max(Math.round(start + t * speed), 0), frames - 1);
             System.arraycopy(src, srcOff + s * frameSize, dst, dstOff + t * frameSize, frameSize);
@@ -165,6 +158,9 @@ public final class Perturbations {
      * or y is not 0; a missing point stays 0, as the landmarker writes it).
      */
     private void forEachPresentPoint(float[] data, int off, int frames, PointUpdate update) {
+        int frameSize = layout().size();
+        int[] xColumns = xy[0];
+        int[] yColumns = xy[1];
         for (int f = 0; f < frames; f++) {
             int b = off + f * frameSize;
             for (int p = 0; p < xColumns.length; p++) {
@@ -179,7 +175,7 @@ public final class Perturbations {
 
     /** The points (x column, y column) of the layout, for callers that transform them. */
     int pointCount() {
-        return xColumns.length;
+        return xy[0].length;
     }
 
     /** Whole dataset perturbed by one of the suite's named changes; see {@link PerturbationSuite}. */
