@@ -3,9 +3,11 @@ package io.github.kslr.landmarks;
 import static io.github.kslr.landmarks.HolisticStages.LEFT;
 import static io.github.kslr.landmarks.HolisticStages.RIGHT;
 
+import io.github.kslr.api.ClosedException;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InferenceException;
+import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.LandmarkSet;
 import java.util.ArrayList;
@@ -117,9 +119,30 @@ final class HolisticGraph implements AutoCloseable {
         return lastTimestampMs.length;
     }
 
-    /** Stream {@code stream}'s last timestamp, {@link Long#MIN_VALUE} after a reset. */
-    long lastTimestampMs(int stream) {
-        return lastTimestampMs[stream];
+    /**
+     * Refuses a video frame that is not later than stream {@code stream}'s previous one (nothing changes then): the
+     * one rule, and message, of both landmarkers.
+     *
+     * @param nameStream name the stream in the message (several streams), or not (one)
+     * @throws InvalidInputException when {@code frame}'s timestamp is not after the stream's last one
+     */
+    void requireLaterTimestamp(int stream, ImageFrame frame, boolean nameStream) {
+        long last = lastTimestampMs[stream];
+        if (frame.timestampMs() <= last) {
+            throw new InvalidInputException((nameStream ? "stream " + stream + ": " : "")
+                    + "video frames need strictly increasing timestamps: got " + frame.timestampMs() + " ms after "
+                    + last + " ms (call reset(" + (nameStream ? stream : "") + ") to start a new clip)");
+        }
+    }
+
+    /**
+     * Throws {@link ClosedException} naming {@code owner} after {@link #close()}: the landmarkers keep no closed flag
+     * of their own.
+     */
+    void ensureOpen(String owner) {
+        if (closed) {
+            throw new ClosedException(owner);
+        }
     }
 
     /** Forgets every stream's tracking and smoothing state (new clips). */

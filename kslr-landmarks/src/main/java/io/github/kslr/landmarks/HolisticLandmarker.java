@@ -1,7 +1,6 @@
 package io.github.kslr.landmarks;
 
 import io.github.kslr.api.Checks;
-import io.github.kslr.api.ClosedException;
 import io.github.kslr.api.HolisticLandmarks;
 import io.github.kslr.api.ImageFrame;
 import io.github.kslr.api.InvalidInputException;
@@ -47,8 +46,6 @@ public final class HolisticLandmarker implements Landmarker {
     /** Set while a call uses the tracking state: a second thread is refused instead of corrupting it. */
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    private boolean closed;
-
     private HolisticLandmarker(Builder b) {
         this.mode = b.mode;
         // Fixed batches on CUDA (the two hands share one padded call), variable on the CPU: see HolisticGraph.
@@ -84,16 +81,12 @@ public final class HolisticLandmarker implements Landmarker {
 
     @Override
     public HolisticLandmarks detect(ImageFrame frame) {
-        if (closed) {
-            throw new ClosedException("HolisticLandmarker");
-        }
+        graph.ensureOpen("HolisticLandmarker");
         Checks.notNull(frame, "frame");
         enter("detect");
         try {
-            if (mode == RunningMode.VIDEO && frame.timestampMs() <= graph.lastTimestampMs(0)) {
-                throw new InvalidInputException("video frames need strictly increasing timestamps: got "
-                        + frame.timestampMs() + " ms after " + graph.lastTimestampMs(0)
-                        + " ms (call reset() to start a new clip)");
+            if (mode == RunningMode.VIDEO) {
+                graph.requireLaterTimestamp(0, frame, false);
             }
             this.frame[0] = frame;
             return graph.detect(this.frame)[0];
@@ -105,10 +98,6 @@ public final class HolisticLandmarker implements Landmarker {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         graph.close();
     }
 

@@ -31,7 +31,6 @@ import java.util.List;
 public final class MultiStreamLandmarker implements AutoCloseable {
     private final HolisticGraph graph;
     private final ImageFrame[] frames;
-    private boolean closed;
 
     private MultiStreamLandmarker(Builder b) {
         graph = new HolisticGraph(b.options(), b.streams, true, b.batchShape);
@@ -75,9 +74,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
      * @throws ClosedException after {@link #close()}
      */
     public List<HolisticLandmarks> detect(List<ImageFrame> frames) {
-        if (closed) {
-            throw new ClosedException("MultiStreamLandmarker");
-        }
+        graph.ensureOpen("MultiStreamLandmarker");
         Checks.notNull(frames, "frames");
         int n = this.frames.length;
         if (frames.size() != n) {
@@ -88,12 +85,7 @@ public final class MultiStreamLandmarker implements AutoCloseable {
             if (f == null) {
                 throw new InvalidInputException("frame for stream " + i + " is null");
             }
-            if (f.timestampMs() <= graph.lastTimestampMs(i)) {
-                throw new InvalidInputException(
-                        "stream " + i + ": video frames need strictly increasing timestamps: got "
-                                + f.timestampMs() + " ms after " + graph.lastTimestampMs(i)
-                                + " ms (call reset(" + i + ") to start a new clip)");
-            }
+            graph.requireLaterTimestamp(i, f, true);
         }
         try {
             return List.of(graph.detect(frames.toArray(this.frames)));
@@ -104,10 +96,6 @@ public final class MultiStreamLandmarker implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
         graph.close();
     }
 
