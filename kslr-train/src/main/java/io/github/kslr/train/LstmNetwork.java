@@ -69,12 +69,7 @@ public final class LstmNetwork implements SequenceNetwork {
         oB3 = oW3 + h2 * h1;
         oW4 = oB3 + h1;
         oB4 = oW4 + h1 * c;
-        int n = oB4 + c;
-        if (params != null && params.length != n) {
-            throw new io.github.kslr.api.InvalidInputException(
-                    "shape " + shape + " has " + n + " LSTM parameters, got " + params.length);
-        }
-        this.params = params == null ? new float[n] : params.clone();
+        this.params = shape.parameters(oB4 + c, params, "LSTM parameters");
     }
 
     @Override

@@ -17,4 +17,19 @@ public record NetworkShape(int frames, int inputSize, int hidden1, int hidden2, 
             throw new InvalidInputException("a classifier needs at least 2 classes, was " + classes);
         }
     }
+
+    /**
+     * A network's parameter vector for this shape: a copy of {@code given}, or {@code count} zeros when it is null
+     * (every family's constructor takes its parameters this way).
+     *
+     * @param count the number of parameters the family has at this shape
+     * @param what  what the parameters are called in the message ("parameters", "LSTM parameters")
+     * @throws InvalidInputException when {@code given} does not hold {@code count} values
+     */
+    float[] parameters(int count, float[] given, String what) {
+        if (given != null && given.length != count) {
+            throw new InvalidInputException("shape " + this + " has " + count + " " + what + ", got " + given.length);
+        }
+        return given == null ? new float[count] : given.clone();
+    }
 }

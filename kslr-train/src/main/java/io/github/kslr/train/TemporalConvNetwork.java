@@ -102,11 +102,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         oB2 = oW2 + KERNEL * h1 * h2;
         oW3 = oB2 + h2;
         oB3 = oW3 + 2 * h2 * c;
-        int n = oB3 + c;
-        if (params != null && params.length != n) {
-            throw new InvalidInputException("shape " + shape + " has " + n + " parameters, got " + params.length);
-        }
-        this.params = params == null ? new float[n] : params.clone();
+        this.params = shape.parameters(oB3 + c, params, "parameters");
     }
 
     @Override
