@@ -74,9 +74,6 @@ public final class DatasetCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
 
-    @CommandLine.Mixin
-    MediaInputOptions media = new MediaInputOptions();
-
     @Parameters(index = "0", paramLabel = "INPUT", description = "a folder of recordings or a CSV list of them")
     Path input;
 
@@ -286,7 +283,7 @@ public final class DatasetCommand implements Callable<Integer> {
             // Landmarks found elsewhere (pose-format): taken as they are, at the file's frame rate.
             HolisticPose.toHolistic(PoseFile.read(c.video())).forEach(keep);
         } else {
-            try (VideoFrames source = media.open(c.video().toString())) {
+            try (VideoFrames source = landmarkerOptions.openVideo(c.video().toString())) {
                 VideoLandmarks.forEachFrame(landmarker, source, 0, (index, frame, lm, nanos) -> {
                     if (Thread.currentThread().isInterrupted()) {
                         // Another recording failed: stop rather than finish a long clip nobody will use.

@@ -105,9 +105,6 @@ public final class EnrolCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
 
-    @CommandLine.Mixin
-    MediaInputOptions media = new MediaInputOptions();
-
     private static final int DEFAULT_SHOTS = 5;
 
     @Override
@@ -210,7 +207,7 @@ public final class EnrolCommand implements Callable<Integer> {
                 Path video = videos.get(i);
                 landmarker.reset();
                 recorder.clear();
-                try (VideoFrames source = media.open(video.toString())) {
+                try (VideoFrames source = landmarkerOptions.openVideo(video.toString())) {
                     for (ImageFrame frame = source.next(); frame != null; frame = source.next()) {
                         recorder.add(landmarker.detect(frame));
                     }

@@ -46,7 +46,7 @@ public final class FewShotCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
-    DatasetOptions data = new DatasetOptions();
+    EmbedderTrainingOptions embedderTraining = new EmbedderTrainingOptions();
 
     @Option(names = "--folds", defaultValue = "3", description = "folds of labels (default ${DEFAULT-VALUE})")
     int folds;
@@ -60,15 +60,6 @@ public final class FewShotCommand implements Callable<Integer> {
 
     @Option(names = "--draws", defaultValue = "3", description = "enrolment draws a fold (default ${DEFAULT-VALUE})")
     int draws;
-
-    @Option(
-            names = "--no-sign-label",
-            defaultValue = "-",
-            description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
-    String noSignLabel;
-
-    @CommandLine.Mixin
-    OpenSetRuleOptions rule = new OpenSetRuleOptions();
 
     @Option(
             names = "--unseen-negatives",
@@ -100,18 +91,15 @@ public final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
     Path report;
 
-    @CommandLine.Mixin
-    TrainingOptions training;
-
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = data.open();
+        SignDataset dataset = embedderTraining.data.open();
         o.println("data: " + dataset);
-        String noSign = dataset.labelIfPresent(noSignLabel);
+        String noSign = embedderTraining.noSign(dataset);
         long started = System.nanoTime();
-        TrainingConfig embedder =
-                training.apply(TrainingConfig.embedderBuilder()).build();
+        TrainingConfig embedder = embedderTraining.config();
+        OpenSetRuleOptions rule = embedderTraining.rule;
         List<FewShotEvaluation.Rule> compare = new ArrayList<>();
         for (double t : compareThresholds) {
             compare.add(FewShotEvaluation.Rule.of(t, rule.margin, null));
@@ -126,7 +114,7 @@ public final class FewShotCommand implements Callable<Integer> {
                 folds,
                 shots,
                 draws,
-                training.seed,
+                embedderTraining.training.seed,
                 new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
                 unseenNegatives,
                 mirroredTest,

@@ -3,12 +3,14 @@ package io.github.kslr.examples.cli;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.landmarks.ModelPrecision;
+import io.github.kslr.video.VideoFrames;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The landmarker options {@code landmarks}, {@code dataset} and {@code enrol} share: device, ONNX Runtime threads, the palm
- * fallback, the face branch's thread and the models' precision (a picocli mixin; not thread-safe).
+ * The options of the commands that find landmarks in video files ({@code landmarks}, {@code dataset} and
+ * {@code enrol}): device, ONNX Runtime threads, the palm fallback, the face branch's thread, the models' precision and
+ * how the videos are read ({@link MediaInputOptions}) (a picocli mixin; not thread-safe).
  */
 final class LandmarkerOptions {
 
@@ -37,6 +39,14 @@ final class LandmarkerOptions {
                     + " with 8-bit dot products, within the parity tests' bounds of the float ones; float for the"
                     + " other stages")
     boolean int8;
+
+    @Mixin
+    MediaInputOptions media = new MediaInputOptions();
+
+    /** Opens a video file, an image or camera:N to find landmarks in, as {@code --accept-partial} says. */
+    VideoFrames openVideo(String input) {
+        return media.open(input);
+    }
 
     /** The bundled models on the chosen device with the chosen threads and precision; the caller closes them. */
     LandmarkerModels loadModels() {

@@ -61,9 +61,6 @@ public final class LandmarksCommand implements Callable<Integer> {
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
 
     @CommandLine.Mixin
-    MediaInputOptions media = new MediaInputOptions();
-
-    @CommandLine.Mixin
     AnnotateOptions annotation = new AnnotateOptions();
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "a video file, an image file or camera:N")
@@ -126,7 +123,7 @@ public final class LandmarksCommand implements Callable<Integer> {
                         .runningMode(runningMode)
                         .smoothLandmarks(!noSmooth)
                         .build();
-                VideoFrames source = media.open(input)) {
+                VideoFrames source = landmarkerOptions.openVideo(input)) {
             // The annotated video, when asked for, is written while the frames are read and appears after the
             // landmarks file, complete or not at all.
             annotation.write(spec, source, 0, video -> {

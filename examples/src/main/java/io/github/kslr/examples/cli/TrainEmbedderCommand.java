@@ -45,7 +45,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
-    DatasetOptions data = new DatasetOptions();
+    EmbedderTrainingOptions embedderTraining = new EmbedderTrainingOptions();
 
     @Option(names = "--out", required = true, paramLabel = "EMB.onnx", description = "where the embedder goes")
     Path out;
@@ -57,29 +57,18 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
             description = "labels left out of training")
     List<String> excluded = List.of();
 
-    @Option(
-            names = "--no-sign-label",
-            defaultValue = "-",
-            description = "the label meaning 'no sign' (default '${DEFAULT-VALUE}')")
-    String noSignLabel;
-
     @Option(names = "--report", paramLabel = "DIR", description = "where report.txt goes (default: none)")
     Path report;
-
-    @CommandLine.Mixin
-    OpenSetRuleOptions rule = new OpenSetRuleOptions();
-
-    @CommandLine.Mixin
-    TrainingOptions training;
 
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        SignDataset dataset = data.open();
+        SignDataset dataset = embedderTraining.data.open();
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));
-        String noSign = train.labelIfPresent(noSignLabel);
-        TrainingConfig config = training.apply(TrainingConfig.embedderBuilder()).build();
+        String noSign = embedderTraining.noSign(train);
+        TrainingConfig config = embedderTraining.config();
+        OpenSetRuleOptions rule = embedderTraining.rule;
         // No validation data: the lines hold no validation accuracy.
         Trainer.Result r = new Trainer(config).train(train, null, noSign, EpochLines.printingTo(o));
         SignDataset in = train.convertTo(r.model().metadata().layout());

@@ -6,12 +6,10 @@ import io.github.kslr.api.LiveStream;
 import io.github.kslr.api.Prediction;
 import io.github.kslr.api.RunningMode;
 import io.github.kslr.api.SignClassifier;
-import io.github.kslr.api.SignLabel;
 import io.github.kslr.landmarks.HolisticLandmarker;
 import io.github.kslr.landmarks.LandmarkerModels;
 import io.github.kslr.recognizer.DemoSignModel;
 import io.github.kslr.recognizer.OnnxSignClassifier;
-import io.github.kslr.recognizer.RecognitionListener;
 import io.github.kslr.recognizer.SignRecognizer;
 import io.github.kslr.video.VideoFrames;
 import java.time.Duration;
@@ -53,16 +51,8 @@ public final class LiveCamera {
                         .build();
                 // A file stands in for a camera: its frames arrive at the video's own pace.
                 VideoFrames camera = VideoFrames.open(input).paced(true)) {
-            SignRecognizer recognizer = SignRecognizer.builder(classifier)
-                    .landmarker(landmarker)
-                    .listener(new RecognitionListener() {
-                        @Override
-                        public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
-                            // Called on the live stream's thread.
-                            signs.add(sign.khmer().isEmpty() ? sign.label() : sign.khmer());
-                        }
-                    })
-                    .build();
+            // QuickStart's recognizer; its listener is called on the live stream's thread, hence the synchronized list.
+            SignRecognizer recognizer = QuickStart.recognizer(classifier, landmarker, signs);
             try (LiveStream<Optional<Prediction>> live =
                     LiveStream.builder(recognizer::accept).build()) {
                 int n = 0;

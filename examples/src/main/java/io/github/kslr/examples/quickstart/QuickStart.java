@@ -52,15 +52,7 @@ public final class QuickStart {
                         .faceLandmarks(classifier.metadata().layout().uses(LandmarkPart.FACE)) // skip what it ignores
                         .build();
                 VideoFrames camera = VideoFrames.open(video.toString())) {
-            SignRecognizer recognizer = SignRecognizer.builder(classifier)
-                    .landmarker(landmarker)
-                    .listener(new RecognitionListener() {
-                        @Override
-                        public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
-                            signs.add(sign.khmer().isEmpty() ? sign.label() : sign.khmer());
-                        }
-                    })
-                    .build();
+            SignRecognizer recognizer = recognizer(classifier, landmarker, signs);
             // Each frame's pixels are borrowed for the call, not copied (RGB/BGR/RGBA/BGRA, any row stride).
             for (ImageFrame frame = camera.next(); frame != null; frame = camera.next()) {
                 recognizer.accept(frame);
@@ -68,6 +60,23 @@ public final class QuickStart {
             }
             return new Result(frames, signs, recognizer.sentence().text());
         }
+    }
+
+    /**
+     * A recognizer of {@code classifier}'s signs in {@code landmarker}'s landmarks that adds each sign it recognises to
+     * {@code signs}: its Khmer text, or its label when it has none. The listener runs on the thread that hands the
+     * recognizer its frames.
+     */
+    static SignRecognizer recognizer(SignClassifier classifier, HolisticLandmarker landmarker, List<String> signs) {
+        return SignRecognizer.builder(classifier)
+                .landmarker(landmarker)
+                .listener(new RecognitionListener() {
+                    @Override
+                    public void onSignRecognized(SignLabel sign, Prediction prediction, long timestampMs) {
+                        signs.add(sign.khmer().isEmpty() ? sign.label() : sign.khmer());
+                    }
+                })
+                .build();
     }
 
     /** Speaks {@code khmer} with a VITS voice (e.g. facebook/mms-tts-khm exported to ONNX) into a WAV file. */
