@@ -34,9 +34,15 @@ import java.util.List;
  * spread of each pair of neighbouring fingers (the angle between their base-to-tip directions), 19 a hand, in x, y
  * and z. An absent hand gives zeros.
  *
+ * <p>With {@code velocities}, each point also contributes how far it moved since the previous frame, in the
+ * normalised x and y above (motion relative to the body, in shoulder widths a frame): 0 in a window's first frame
+ * and wherever the point is absent in either frame. A window's frames are taken as consecutive, so this block is a
+ * property of the window, not of one frame.
+ *
  * <p>Output per frame, {@link #outputSize()} floats: normalised x of the layout's points in column order, then
  * their y, then the wrist-relative x of the hand points, then their y; with {@code handShape}, then per hand point
- * (left hand first) its palm-scaled x, y, z; with {@code handAngles}, then per hand (left first) its joint cosines.
+ * (left hand first) its palm-scaled x, y, z; with {@code handAngles}, then per hand (left first) its joint cosines;
+ * with {@code velocities}, then every point's x velocity, then their y velocities.
  *
  * <p><b>Thread-safety.</b> Immutable; safe to share.
  */
@@ -76,6 +82,8 @@ public final class FeatureTransform {
      */
     private final int[][] angle;
 
+    private final boolean velocities;
+
     /** The normalisation without the hand-shape block. */
     public FeatureTransform(FeatureLayout layout) {
         this(layout, false);
@@ -95,8 +103,19 @@ public final class FeatureTransform {
      * @param handAngles add each hand's joint cosines; needs x, y and z of every hand point
      */
     public FeatureTransform(FeatureLayout layout, boolean handShape, boolean handAngles) {
+        this(layout, handShape, handAngles, false);
+    }
+
+    /**
+     * @param handShape  add each hand's palm-scaled shape (x, y, z relative to the wrist); needs z columns for the
+     *                   hands' points
+     * @param handAngles add each hand's joint cosines; needs x, y and z of every hand point
+     * @param velocities add every point's motion since the previous frame (normalised x and y)
+     */
+    public FeatureTransform(FeatureLayout layout, boolean handShape, boolean handAngles, boolean velocities) {
         this.layout = Checks.notNull(layout, "layout");
         this.handShape = handShape;
+        this.velocities = velocities;
         lsx = layout.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 0);
         lsy = layout.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 1);
         rsx = layout.columnOf(LandmarkPart.POSE, PoseLandmark.RIGHT_SHOULDER, 0);
@@ -213,6 +232,11 @@ public final class FeatureTransform {
         return angle.length > 0;
     }
 
+    /** Whether every point's motion since the previous frame is part of the features. */
+    public boolean velocities() {
+        return velocities;
+    }
+
     /** What the transform does, for a model's {@code kslr.normalization} metadata. */
     public String description() {
         return "points relative to the shoulders' midpoint, divided by the shoulder width (pose 11/12, x and y;"
@@ -223,6 +247,10 @@ public final class FeatureTransform {
                         : "")
                 + (angle.length > 0
                         ? " plus each hand's joint cosines (three joints a finger, four finger spreads; x, y, z);"
+                        : "")
+                + (velocities
+                        ? " plus every point's normalised x and y minus the previous frame's (0 in the first frame"
+                                + " and where the point is absent in either);"
                         : "")
                 + " then per-feature standardisation learned from the training data";
     }
@@ -247,7 +275,11 @@ public final class FeatureTransform {
 
     /** Floats out per frame. */
     public int outputSize() {
-        return 2 * xCol.length + 2 * handPoint.length + 3 * shape.length + angle.length;
+        return 2 * xCol.length
+                + 2 * handPoint.length
+                + 3 * shape.length
+                + angle.length
+                + (velocities ? 2 * xCol.length : 0);
     }
 
     /** Transforms {@code frames} frames from {@code src[srcOff..]} into {@code dst[dstOff..]}. */
@@ -316,7 +348,21 @@ public final class FeatureTransform {
                         (float) Math.sqrt(ux * ux + uy * uy + uz * uz) * (float) Math.sqrt(vx * vx + vy * vy + vz * vz);
                 dst[o++] = there ? dot / (lengths + ANGLE_EPSILON) : 0f;
             }
+            if (velocities) {
+                int v = d + out - 2 * p;
+                boolean earlier = f > 0;
+                for (int i = 0; i < p; i++) {
+                    boolean moved = earlier && present(src, s, i) && present(src, s - in, i);
+                    dst[v + i] = moved ? dst[d + i] - dst[d - out + i] : 0f;
+                    dst[v + p + i] = moved ? dst[d + p + i] - dst[d - out + p + i] : 0f;
+                }
+            }
         }
+    }
+
+    /** Whether point {@code i} is there (x or y non-zero) in the raw frame at {@code src[s..]}. */
+    private boolean present(float[] src, int s, int i) {
+        return Math.abs(src[s + xCol[i]]) + Math.abs(src[s + yCol[i]]) > 0f;
     }
 
     /**
@@ -361,7 +407,38 @@ public final class FeatureTransform {
         if (angle.length > 0) {
             blocks.add(writeHandAngles(g, input));
         }
+        if (velocities) {
+            blocks.addAll(writeVelocities(g, nx, ny, present));
+        }
         return g.node("Concat", blocks, OnnxGraphWriter.intAttr("axis", 2));
+    }
+
+    /**
+     * The velocity blocks, x then y, each {@code [B, T, P]}: frame t's normalised coordinate minus frame t-1's where
+     * the point is present in both, zeros for the first frame; computed as {@link #apply} does.
+     */
+    private static List<String> writeVelocities(OnnxGraphWriter g, String nx, String ny, String present) {
+        String time = g.int64Vector("velocity_time_axis", 1);
+        String first = g.int64Vector("velocity_from_0", 0);
+        String second = g.int64Vector("velocity_from_1", 1);
+        String end = g.int64Initializer("velocity_to_end", new long[] {Long.MAX_VALUE}, 1);
+        String last = g.int64Vector("velocity_to_last", -1);
+        String nothing = g.floatScalar("velocity_nothing", 0f);
+        String both = op(
+                g,
+                "Mul",
+                g.node("Slice", List.of(present, second, end, time)),
+                g.node("Slice", List.of(present, first, last, time)));
+        List<String> out = new ArrayList<>();
+        for (String coordinate : List.of(nx, ny)) {
+            String later = g.node("Slice", List.of(coordinate, second, end, time));
+            String earlier = g.node("Slice", List.of(coordinate, first, last, time));
+            String moved = op(g, "Mul", op(g, "Sub", later, earlier), both);
+            // The first frame has no previous one: zeros of its shape, then frames 1.. .
+            String start = op(g, "Mul", g.node("Slice", List.of(coordinate, first, second, time)), nothing);
+            out.add(g.node("Concat", List.of(start, moved), OnnxGraphWriter.intAttr("axis", 1)));
+        }
+        return out;
     }
 
     /** The joint-cosine block: [B, T, angles], computed as {@link #apply} does. */

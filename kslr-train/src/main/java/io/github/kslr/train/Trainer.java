@@ -75,7 +75,8 @@ public final class Trainer {
         FeatureLayout layout = FeatureTransform.selectLayout(data);
         SignDataset all = data.convertTo(layout);
         SignDataset val = validation == null ? null : validation.convertTo(layout);
-        FeatureTransform transform = new FeatureTransform(layout, config.handShape(), config.handAngles());
+        FeatureTransform transform =
+                new FeatureTransform(layout, config.handShape(), config.handAngles(), config.velocities());
         Perturbations perturb = new Perturbations(layout);
         if (config.augmentation().flipProbability() > 0 && !perturb.canMirror()) {
             throw new InvalidInputException(

@@ -27,6 +27,7 @@ import java.nio.file.Path;
  * @param ensemble     networks trained from different seeds and averaged ({@link EnsembleNetwork}); 1 for one
  * @param handShape    add each hand's palm-scaled shape to the features ({@link FeatureTransform})
  * @param handAngles   add each hand's joint cosines to the features ({@link FeatureTransform})
+ * @param velocities   add every point's motion since the previous frame to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  * @param cosineMargin additive cosine margin (CosFace) of a {@link NetworkFamily#COSINE_TCN} head in training: the true
@@ -49,6 +50,7 @@ public record TrainingConfig(
         Augmentation augmentation,
         boolean handShape,
         boolean handAngles,
+        boolean velocities,
         NetworkFamily architecture,
         int ensemble,
         double cosineMargin) {
@@ -57,6 +59,8 @@ public record TrainingConfig(
     public static final boolean DEFAULT_HAND_SHAPE = true;
     /** Whether the features include the hands' joint cosines by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_ANGLES = true;
+    /** Whether the features include every point's velocity by default: chosen by cross-validation (README). */
+    public static final boolean DEFAULT_VELOCITIES = false;
     /** Networks a model averages by default: chosen by cross-validation (README). */
     public static final int DEFAULT_ENSEMBLE = 3;
 
@@ -96,6 +100,7 @@ public record TrainingConfig(
                 .augmentation(augmentation)
                 .handShape(handShape)
                 .handAngles(handAngles)
+                .velocities(velocities)
                 .architecture(architecture)
                 .ensemble(ensemble)
                 .cosineMargin(cosineMargin);
@@ -119,6 +124,7 @@ public record TrainingConfig(
         private Augmentation augmentation = Augmentation.defaults();
         private boolean handShape = DEFAULT_HAND_SHAPE;
         private boolean handAngles = DEFAULT_HAND_ANGLES;
+        private boolean velocities = DEFAULT_VELOCITIES;
         private double cosineMargin;
         private NetworkFamily architecture = NetworkFamily.TCN;
         private int ensemble = DEFAULT_ENSEMBLE;
@@ -216,6 +222,15 @@ public record TrainingConfig(
             return this;
         }
 
+        /**
+         * Whether the features include every point's motion since the previous frame (default
+         * {@value #DEFAULT_VELOCITIES}).
+         */
+        public Builder velocities(boolean v) {
+            velocities = v;
+            return this;
+        }
+
         /** The network family (default {@link NetworkFamily#TCN}); any family, built in or the caller's own. */
         public Builder architecture(NetworkFamily v) {
             architecture = v;
@@ -269,6 +284,7 @@ public record TrainingConfig(
                     augmentation,
                     handShape,
                     handAngles,
+                    velocities,
                     architecture,
                     ensemble,
                     cosineMargin);

@@ -64,6 +64,99 @@ class FeatureTransformTest {
     }
 
     /**
+     * Velocities are each point's normalised x and y minus the previous frame's: a wrist moved by a known distance
+     * with the shoulders still gives that distance in shoulder widths; the first frame, and a point absent in either
+     * frame, give 0; moving or scaling the whole signer changes nothing; the other blocks stay as they were.
+     */
+    @Test
+    void velocitiesAreTheMotionSinceThePreviousFrameInShoulderWidths() {
+        SignDataset d = Synthetic.dataset(2, 1, 3, 8);
+        FeatureLayout l = FeatureTransform.selectLayout(d);
+        SignDataset m = d.convertTo(l);
+        FeatureTransform plain = new FeatureTransform(l);
+        FeatureTransform tf = new FeatureTransform(l, false, false, true);
+        assertTrue(tf.velocities());
+        int p = tf.pointCount();
+        int base = plain.outputSize();
+        assertEquals(base + 2 * p, tf.outputSize());
+        int n = l.size();
+        float[] w = new float[m.windowSize()];
+        m.copyWindow(0, w, 0);
+        // Shoulders still in every frame, so the normalisation is the same in all three.
+        int[] shoulders = {
+            l.columnOf(LandmarkPart.POSE, 11, 0),
+            l.columnOf(LandmarkPart.POSE, 11, 1),
+            l.columnOf(LandmarkPart.POSE, 12, 0),
+            l.columnOf(LandmarkPart.POSE, 12, 1)
+        };
+        for (int f = 1; f < 3; f++) {
+            for (int c : shoulders) {
+                w[f * n + c] = w[c];
+            }
+        }
+        float width = (float) Math.hypot(w[shoulders[0]] - w[shoulders[2]], w[shoulders[1]] - w[shoulders[3]]);
+        int wx = l.columnOf(LandmarkPart.RIGHT_HAND, HandLandmark.WRIST, 0);
+        int wy = l.columnOf(LandmarkPart.RIGHT_HAND, HandLandmark.WRIST, 1);
+        w[n + wx] = w[wx] + 0.03f;
+        w[n + wy] = w[wy] - 0.02f;
+        // The left hand's wrist is absent in frame 2.
+        int lx = l.columnOf(LandmarkPart.LEFT_HAND, HandLandmark.WRIST, 0);
+        int ly = l.columnOf(LandmarkPart.LEFT_HAND, HandLandmark.WRIST, 1);
+        w[2 * n + lx] = 0f;
+        w[2 * n + ly] = 0f;
+        int out = tf.outputSize();
+        float[] a = new float[3 * out];
+        tf.apply(w, 0, 3, a, 0);
+        int rightWrist = pointOf(l, tf, wx);
+        int leftWrist = pointOf(l, tf, lx);
+        for (int i = 0; i < 2 * p; i++) {
+            assertEquals(0f, a[base + i], "first frame, feature " + i);
+        }
+        assertEquals(0.03f / width, a[out + base + rightWrist], 1e-5, "x velocity");
+        assertEquals(-0.02f / width, a[out + base + p + rightWrist], 1e-5, "y velocity");
+        assertEquals(0f, a[2 * out + base + leftWrist], "absent now");
+        assertEquals(0f, a[2 * out + base + p + leftWrist], "absent now");
+        for (int f = 1; f < 3; f++) {
+            for (int i = 0; i < p; i++) {
+                assertEquals(
+                        a[f * out + i] - a[(f - 1) * out + i],
+                        a[f * out + base + i],
+                        i == leftWrist && f == 2 ? Float.MAX_VALUE : 1e-6,
+                        "frame " + f + " point " + i);
+            }
+        }
+        float[] b = new float[3 * plain.outputSize()];
+        plain.apply(w, 0, 3, b, 0);
+        for (int f = 0; f < 3; f++) {
+            for (int i = 0; i < base; i++) {
+                assertEquals(
+                        b[f * base + i], a[f * out + i], "frame " + f + " feature " + i + " as without velocities");
+            }
+        }
+        float[] moved = w.clone();
+        new Perturbations(l).affine(moved, 0, 3, 0.7f, 0.7f, 0.5f, 0.5f, 0.12f, -0.08f);
+        float[] c = new float[3 * out];
+        tf.apply(moved, 0, 3, c, 0);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], c[i], 2e-5, "feature " + i + " of the moved signer");
+        }
+    }
+
+    /** The index (into the transform's points) of the point whose x is column {@code xColumn}. */
+    private static int pointOf(FeatureLayout l, FeatureTransform tf, int xColumn) {
+        int k = 0;
+        for (int c = 0; c < l.size(); c++) {
+            if (l.columnComponent(c) == 0) {
+                if (c == xColumn) {
+                    return k;
+                }
+                k++;
+            }
+        }
+        throw new AssertionError("no point at column " + xColumn);
+    }
+
+    /**
      * The joint cosines measure the hand's shape only: turning the hand about its wrist, scaling it, moving it or
      * mirroring the signer leaves them as they were; a straight finger gives cosines of 1 and a finger bent at a
      * right angle 0 where it bends.

@@ -39,8 +39,18 @@ class OnnxExportTest {
 
     static TrainedModel randomModel(
             SignDataset data, long seed, NetworkFamily arch, boolean handShape, boolean handAngles) {
+        return randomModel(data, seed, arch, handShape, handAngles, false);
+    }
+
+    static TrainedModel randomModel(
+            SignDataset data,
+            long seed,
+            NetworkFamily arch,
+            boolean handShape,
+            boolean handAngles,
+            boolean velocities) {
         var layout = FeatureTransform.selectLayout(data);
-        FeatureTransform tf = new FeatureTransform(layout, handShape, handAngles);
+        FeatureTransform tf = new FeatureTransform(layout, handShape, handAngles, velocities);
         int d = tf.outputSize();
         Random r = new Random(seed);
         float[] mean = new float[d];
@@ -95,6 +105,38 @@ class OnnxExportTest {
         float[] java = model.probabilities(w, in.size());
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
                 ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-features"))) {
+            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
+        }
+    }
+
+    /**
+     * The velocity blocks computed by the graph equal the Java ones, after every other block: a hand that leaves for
+     * a frame and comes back, a point lost in one frame.
+     */
+    @Test
+    void exportedVelocitiesGiveTheJavaProbabilities() {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 14);
+        TrainedModel model = randomModel(data, 9, NetworkFamily.TCN, true, true, true);
+        SignDataset in = data.convertTo(model.metadata().layout());
+        float[] w = in.windows();
+        var layout = model.metadata().layout();
+        int f = layout.size();
+        for (int lm = 0; lm < 21; lm++) {
+            for (int k = 0; k < 3; k++) {
+                w[2 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, lm, k)] = 0f;
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            w[4 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
+        }
+        assertTrue(model.transform().velocities());
+        assertEquals(
+                new FeatureTransform(layout, true, true).outputSize()
+                        + 2 * model.transform().pointCount(),
+                model.transform().outputSize());
+        float[] java = model.probabilities(w, in.size());
+        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
+                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "velocities"))) {
             assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
         }
     }

@@ -47,6 +47,14 @@ final class TrainingOptions {
     Boolean handAngles;
 
     @Option(
+            names = "--velocities",
+            negatable = true,
+            fallbackValue = "true",
+            description = "add every point's motion since the previous frame (normalised x and y) to the features"
+                    + " (default: " + (TrainingConfig.DEFAULT_VELOCITIES ? "on" : "off") + ")")
+    Boolean velocities;
+
+    @Option(
             names = "--hand-dropout",
             paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window (default: "
@@ -100,6 +108,7 @@ final class TrainingOptions {
                 .hidden(hidden, hidden2 == null ? hidden : hidden2)
                 .handShape(handShape == null ? recipe.handShape() : handShape)
                 .handAngles(handAngles == null ? recipe.handAngles() : handAngles)
+                .velocities(velocities == null ? recipe.velocities() : velocities)
                 .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))
                 .ensemble(ensemble == null ? recipe.ensemble() : ensemble)
                 .cosineMargin(cosineMargin == null ? recipe.cosineMargin() : cosineMargin)
