@@ -70,8 +70,9 @@ public record TrainingConfig(
 
     /**
      * A builder with the sign embedder's defaults ({@link NetworkFamily#COSINE_TCN}, one network, no hand-shape
-     * features, no hand dropout): chosen by the few-shot protocol, on which the classifier's hand-shape features and
-     * hand dropout made signs the embedder never saw harder to recognise (README).
+     * features, joint cosines or velocities, no hand dropout): chosen by the few-shot protocol, on which the
+     * classifier's hand-shape features, joint cosines, velocities and hand dropout made signs the embedder never saw
+     * harder to recognise (README).
      */
     public static Builder embedderBuilder() {
         return new Builder()
@@ -79,6 +80,7 @@ public record TrainingConfig(
                 .ensemble(1)
                 .handShape(false)
                 .handAngles(false)
+                .velocities(false)
                 .augmentation(Augmentation.defaults().withHandDropout(0));
     }
 

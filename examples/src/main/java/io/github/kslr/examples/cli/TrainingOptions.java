@@ -51,7 +51,9 @@ final class TrainingOptions {
             negatable = true,
             fallbackValue = "true",
             description = "add every point's motion since the previous frame (normalised x and y) to the features"
-                    + " (default: " + (TrainingConfig.DEFAULT_VELOCITIES ? "on" : "off") + ")")
+                    + " (default: "
+                    + (TrainingConfig.DEFAULT_VELOCITIES ? "on for a sign model, off for an embedder" : "off")
+                    + ")")
     Boolean velocities;
 
     @Option(
