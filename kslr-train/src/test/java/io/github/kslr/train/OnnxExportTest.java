@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.LandmarkPart;
 import io.github.kslr.api.ModelSource;
 import io.github.kslr.api.SignEmbedderMetadata;
 import io.github.kslr.api.SignModelMetadata;
@@ -85,16 +87,11 @@ class OnnxExportTest {
         float[] w = in.windows();
         // Take one hand out of a frame and one point out of others, as a landmarker does.
         var layout = model.metadata().layout();
-        int f = layout.size();
         for (int lm = 0; lm < 21; lm++) {
-            for (int k = 0; k < 3; k++) {
-                w[layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, lm, k)] = 0f;
-            }
+            clearPoint(w, layout, 0, LandmarkPart.LEFT_HAND, lm);
         }
-        for (int k = 0; k < 3; k++) {
-            w[f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
-            w[2 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, 12, k)] = 0f;
-        }
+        clearPoint(w, layout, 1, LandmarkPart.RIGHT_HAND, 8);
+        clearPoint(w, layout, 2, LandmarkPart.LEFT_HAND, 12);
         assertTrue(model.transform().handShape());
         assertEquals(handAngles, model.transform().handAngles());
         assertEquals(
@@ -102,10 +99,22 @@ class OnnxExportTest {
                         + 2 * 21 * 3
                         + (handAngles ? 2 * FeatureTransform.ANGLES_PER_HAND : 0),
                 model.transform().outputSize());
-        float[] java = model.probabilities(w, in.size());
+        assertExportGivesTheJavaProbabilities(model, w, in.size());
+    }
+
+    /** Clears x, y and z of {@code landmark} of {@code part} in frame {@code frame}, as a landmarker loses a point. */
+    private static void clearPoint(float[] windows, FeatureLayout layout, int frame, LandmarkPart part, int landmark) {
+        for (int k = 0; k < 3; k++) {
+            windows[frame * layout.size() + layout.columnOf(part, landmark, k)] = 0f;
+        }
+    }
+
+    /** The float32 export of {@code model} gives the probabilities the Java model gives for {@code count} windows. */
+    private static void assertExportGivesTheJavaProbabilities(TrainedModel model, float[] windows, int count) {
+        float[] java = model.probabilities(windows, count);
         try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
-                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "hand-features"))) {
-            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
+                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "features"))) {
+            assertArrayEquals(java, onnx.probabilities(windows, count), 2e-6f);
         }
     }
 
@@ -120,25 +129,16 @@ class OnnxExportTest {
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] w = in.windows();
         var layout = model.metadata().layout();
-        int f = layout.size();
         for (int lm = 0; lm < 21; lm++) {
-            for (int k = 0; k < 3; k++) {
-                w[2 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.LEFT_HAND, lm, k)] = 0f;
-            }
+            clearPoint(w, layout, 2, LandmarkPart.LEFT_HAND, lm);
         }
-        for (int k = 0; k < 3; k++) {
-            w[4 * f + layout.columnOf(io.github.kslr.api.LandmarkPart.RIGHT_HAND, 8, k)] = 0f;
-        }
+        clearPoint(w, layout, 4, LandmarkPart.RIGHT_HAND, 8);
         assertTrue(model.transform().velocities());
         assertEquals(
                 new FeatureTransform(layout, true, true).outputSize()
                         + 2 * model.transform().pointCount(),
                 model.transform().outputSize());
-        float[] java = model.probabilities(w, in.size());
-        try (OnnxProbabilityModel onnx = new OnnxProbabilityModel(
-                ModelSource.ofBytes(OnnxExport.toBytes(model, WeightPrecision.FLOAT32), "velocities"))) {
-            assertArrayEquals(java, onnx.probabilities(w, in.size()), 2e-6f);
-        }
+        assertExportGivesTheJavaProbabilities(model, w, in.size());
     }
 
     /** Three members in one graph: the exported model averages their probabilities as the Java ensemble does. */
