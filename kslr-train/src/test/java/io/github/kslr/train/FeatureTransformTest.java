@@ -40,11 +40,9 @@ class FeatureTransformTest {
     void featuresDoNotDependOnPositionOrDistance() {
         SignDataset d = Synthetic.dataset(2, 1, 3, 4);
         FeatureLayout l = FeatureTransform.selectLayout(d);
-        SignDataset m = d.convertTo(l);
         FeatureTransform tf = new FeatureTransform(l);
         Perturbations p = new Perturbations(l);
-        float[] w = new float[m.windowSize()];
-        m.copyWindow(0, w, 0);
+        float[] w = firstWindow(d, l);
         float[] moved = w.clone();
         p.affine(moved, 0, 3, 0.7f, 0.7f, 0.5f, 0.5f, 0.12f, -0.08f);
         float[] a = new float[3 * tf.outputSize()];
@@ -72,7 +70,6 @@ class FeatureTransformTest {
     void velocitiesAreTheMotionSinceThePreviousFrameInShoulderWidths() {
         SignDataset d = Synthetic.dataset(2, 1, 3, 8);
         FeatureLayout l = FeatureTransform.selectLayout(d);
-        SignDataset m = d.convertTo(l);
         FeatureTransform plain = new FeatureTransform(l);
         FeatureTransform tf = new FeatureTransform(l, false, false, true);
         assertTrue(tf.velocities());
@@ -80,8 +77,7 @@ class FeatureTransformTest {
         int base = plain.outputSize();
         assertEquals(base + 2 * p, tf.outputSize());
         int n = l.size();
-        float[] w = new float[m.windowSize()];
-        m.copyWindow(0, w, 0);
+        float[] w = firstWindow(d, l);
         // Shoulders still in every frame, so the normalisation is the same in all three.
         int[] shoulders = {
             l.columnOf(LandmarkPart.POSE, 11, 0),
@@ -165,12 +161,10 @@ class FeatureTransformTest {
     void handAnglesDependOnlyOnTheHandsShape() {
         SignDataset d = Synthetic.dataset(2, 1, 1, 6);
         FeatureLayout l = FeatureTransform.selectLayout(d);
-        SignDataset m = d.convertTo(l);
         FeatureTransform tf = new FeatureTransform(l, false, true);
         int base = new FeatureTransform(l).outputSize();
         assertEquals(base + 2 * FeatureTransform.ANGLES_PER_HAND, tf.outputSize());
-        float[] w = new float[m.windowSize()];
-        m.copyWindow(0, w, 0);
+        float[] w = firstWindow(d, l);
         // The right index finger straight on from its base (as the wrist-to-base line goes), then its tip bent at a
         // right angle to it, in the image plane.
         LandmarkPart right = LandmarkPart.RIGHT_HAND;
@@ -253,5 +247,13 @@ class FeatureTransformTest {
         assertEquals((0.75f - 0.5f) / FeatureTransform.FALLBACK_WIDTH, out[wristIndex], 1e-6);
         assertEquals(0f, out[p + wristIndex], 1e-6);
         assertTrue(tf.outputSize() == 2 * p + 2 * 42);
+    }
+
+    /** The first window of {@code d} in layout {@code l}. */
+    private static float[] firstWindow(SignDataset d, FeatureLayout l) {
+        SignDataset m = d.convertTo(l);
+        float[] w = new float[m.windowSize()];
+        m.copyWindow(0, w, 0);
+        return w;
     }
 }
