@@ -22,6 +22,8 @@ public final class WindowMirror {
     private final int[] xColumns;
 
     private final int[] yColumns;
+    /** Whether every column has a partner ({@link #canMirror}). */
+    private final boolean complete;
 
     public WindowMirror(FeatureLayout layout) {
         this.layout = Checks.notNull(layout, "layout");
@@ -32,6 +34,7 @@ public final class WindowMirror {
             int partner = partnerLandmark(part, layout.columnLandmark(c));
             source[c] = partner < 0 ? -1 : layout.columnOf(partnerPart(part), partner, layout.columnComponent(c));
         }
+        complete = java.util.Arrays.stream(source).allMatch(s -> s >= 0);
         int[][] xy = layout.xyColumns();
         xColumns = xy[0];
         yColumns = xy[1];
@@ -43,12 +46,7 @@ public final class WindowMirror {
 
     /** Whether every column has its mirror partner in the layout (face points have none here). */
     public boolean canMirror() {
-        for (int s : source) {
-            if (s < 0) {
-                return false;
-            }
-        }
-        return true;
+        return complete;
     }
 
     /** The part on the signer's other side: the hands swap, the rest stays. */
