@@ -66,7 +66,10 @@ public final class HardwareReport implements Callable<Integer> {
             description = "landmarker streams at once, a thread each (default: every core, at" + " least 2)")
     Integer streams;
 
-    @Option(names = "--quick", description = "1 warm-up and 2 measured iterations instead of 3 and 5")
+    @Option(
+            names = "--quick",
+            description = "1 warm-up and 2 measured iterations instead of " + SuiteMeasurement.WARMUP_ITERATIONS
+                    + " and " + SuiteMeasurement.MEASUREMENT_ITERATIONS)
     boolean quick;
 
     @Option(
@@ -172,8 +175,9 @@ public final class HardwareReport implements Callable<Integer> {
                 many,
                 primary("%.1f frames/s in all"));
 
-        Function<ChainedOptionsBuilder, ChainedOptionsBuilder> speechOptions =
-                o -> o.param("provider", dev).param("intraOpThreads", t).warmupTime(TimeValue.seconds(2));
+        Function<ChainedOptionsBuilder, ChainedOptionsBuilder> speechOptions = o -> o.param("provider", dev)
+                .param("intraOpThreads", t)
+                .warmupTime(TimeValue.seconds(KhmerSpeechBenchmark.WARMUP_SECONDS));
         row(
                 "`KhmerSpeechBenchmark.realTimeFactor`, full MMS architecture",
                 threads + " thread(s)",
@@ -194,11 +198,11 @@ public final class HardwareReport implements Callable<Integer> {
     private Run jmh(String name, Function<ChainedOptionsBuilder, ChainedOptionsBuilder> options) {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("io\\.github\\.kslr\\.benchmarks\\." + name.replace(".", "\\.") + "$")
-                .forks(1)
-                .warmupIterations(quick ? 1 : 3)
-                .measurementIterations(quick ? 2 : 5)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementTime(TimeValue.seconds(1))
+                .forks(SuiteMeasurement.FORKS)
+                .warmupIterations(quick ? 1 : SuiteMeasurement.WARMUP_ITERATIONS)
+                .measurementIterations(quick ? 2 : SuiteMeasurement.MEASUREMENT_ITERATIONS)
+                .warmupTime(TimeValue.seconds(SuiteMeasurement.ITERATION_SECONDS))
+                .measurementTime(TimeValue.seconds(SuiteMeasurement.ITERATION_SECONDS))
                 .jvmArgsAppend("-Dkslr.sharedDir=" + shared)
                 .shouldFailOnError(true);
         try {
@@ -286,9 +290,19 @@ public final class HardwareReport implements Callable<Integer> {
                 .append("; this run: ")
                 .append(device)
                 .append('\n');
-        b.append("- JMH: 1 fork, ")
-                .append(quick ? "1 warm-up and 2 measured" : "3 warm-up and 5 measured")
-                .append(" iterations of 1 s (speech: 2 s warm-ups)\n");
+        b.append("- JMH: ")
+                .append(SuiteMeasurement.FORKS)
+                .append(" fork, ")
+                .append(
+                        quick
+                                ? "1 warm-up and 2 measured"
+                                : SuiteMeasurement.WARMUP_ITERATIONS + " warm-up and "
+                                        + SuiteMeasurement.MEASUREMENT_ITERATIONS + " measured")
+                .append(" iterations of ")
+                .append(SuiteMeasurement.ITERATION_SECONDS)
+                .append(" s (speech: ")
+                .append(KhmerSpeechBenchmark.WARMUP_SECONDS)
+                .append(" s warm-ups)\n");
         b.append("- command: `java -cp benchmarks/target/benchmarks.jar ")
                 .append(getClass().getName())
                 .append(" --device ")

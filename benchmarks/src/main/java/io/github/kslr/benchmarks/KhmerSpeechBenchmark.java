@@ -25,9 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -62,10 +60,11 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class KhmerSpeechBenchmark {
+@Warmup(iterations = SuiteMeasurement.WARMUP_ITERATIONS, time = KhmerSpeechBenchmark.WARMUP_SECONDS)
+public class KhmerSpeechBenchmark extends SuiteMeasurement {
+    /** Seconds a warm-up iteration: longer than the suite's, since one call takes seconds (see above). */
+    static final int WARMUP_SECONDS = 2;
+
     /** Five sentences: about 7.5 s of audio with the regenerated weights (the duration noise varies it). */
     static final String LONG_TEXT =
             "ខ្ញុំឈ្មោះសុខា។ សួស្តី ពិភពលោក។ ខ្ញុំស្រឡាញ់ភាសាខ្មែរ។ អរគុណច្រើនណាស់។" + " ថ្ងៃនេះអាកាសធាតុល្អណាស់។";

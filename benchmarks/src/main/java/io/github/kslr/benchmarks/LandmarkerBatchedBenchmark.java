@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -20,7 +18,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Several camera streams through the batched path: each JMH thread drives one {@link MultiStreamLandmarker} that
@@ -38,11 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  */
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @Threads(1)
-public class LandmarkerBatchedBenchmark {
+public class LandmarkerBatchedBenchmark extends SuiteMeasurement {
 
     /** One thread's streams: its own multi-stream landmarker and each stream's position in the clip. */
     @State(Scope.Thread)

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -23,7 +21,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Several camera streams at once: each JMH thread is one stream with its own {@link HolisticLandmarker} in video
@@ -36,11 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  */
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @Threads(1)
-public class LandmarkerStreamsBenchmark {
+public class LandmarkerStreamsBenchmark extends SuiteMeasurement {
 
     /** The models and the decoded clip, shared by every stream. */
     @State(Scope.Benchmark)
