@@ -16,7 +16,7 @@ import java.util.List;
  * <p>The defaults ({@link #DEFAULT_KIND}, {@link #THRESHOLD} and {@link #MARGIN}) were chosen with the few-shot
  * protocol with unseen negatives ({@code kslr few-shot --unseen-negatives}, README "Teaching KSLR new signs") by
  * taught-sign accuracy and rejections, no-sign false accepts and false accepts of signs the embedder never saw, not
- * by the protocol's trained-class negatives.
+ * by the protocol's trained-class negatives, as means over embedders trained from three seeds.
  *
  * <p><b>Thread-safety.</b> Stateless.
  */
@@ -24,8 +24,11 @@ public final class EmbedderBackground {
 
     /** Centres summarising the no-sign windows. */
     public static final int NO_SIGN_CENTRES = 4;
-    /** The default rejection threshold (cosine) that goes with background rejection. */
-    public static final double THRESHOLD = 0.7;
+    /**
+     * The default rejection threshold (cosine) that goes with background rejection and the embedder's default recipe
+     * ({@link TrainingConfig#embedderBuilder()}: whitened embeddings, whose cosines run lower than unwhitened ones).
+     */
+    public static final double THRESHOLD = 0.55;
     /** The default margin over the best background similarity. */
     public static final double MARGIN = -0.08;
 

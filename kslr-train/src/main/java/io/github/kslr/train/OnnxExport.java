@@ -58,7 +58,8 @@ public final class OnnxExport {
 
     /**
      * The model's sign embedder: the same input and normalisation, then the network's L2-normalised pooled
-     * features as output {@value SignEmbedderMetadata#OUTPUT} {@code [batch, embeddingSize]}, with
+     * features (whitened and normalised again when the model has an {@link EmbeddingWhitening}) as output
+     * {@value SignEmbedderMetadata#OUTPUT} {@code [batch, embeddingSize]}, with
      * {@link SignEmbedderMetadata} (the rejection threshold given, the graph's SHA-256; no background prototypes) in
      * {@code metadata_props}.
      *
@@ -102,6 +103,9 @@ public final class OnnxExport {
             String concat = g.node("Concat", parts, OnnxGraphWriter.intAttr("axis", 1));
             e = g.node("Mul", List.of(concat, g.floatScalar("ensemble_embedding_scale", (float)
                     (1 / Math.sqrt(members.size())))));
+        }
+        if (model.whitening() != null) {
+            e = model.whitening().write(g, e);
         }
         g.node("Identity", "embedding", List.of(e), List.of(SignEmbedderMetadata.OUTPUT));
         g.input(INPUT, "batch", s.frames(), model.metadata().layout().size());

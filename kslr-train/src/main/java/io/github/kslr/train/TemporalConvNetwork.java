@@ -172,7 +172,7 @@ public final class TemporalConvNetwork implements SequenceNetwork {
     }
 
     /** {@code v / sqrt(sum(v^2) + NORM_EPS2)} over axis 1 of {@code [batch, n]}. */
-    private static String writeNormalised(OnnxGraphWriter g, String v, String scope) {
+    static String writeNormalised(OnnxGraphWriter g, String v, String scope) {
         String sq = g.node(
                 "ReduceSum",
                 List.of(g.node("Mul", List.of(v, v)), g.int64Vector(scope + "norm_axes", 1)),

@@ -21,6 +21,8 @@ public final class TrainedModel implements ProbabilityModel {
     private final float[] mean;
     private final float[] invStd;
     private final SequenceNetwork network;
+    /** Applied to an embedder's embeddings, or null for none. */
+    private final EmbeddingWhitening whitening;
 
     public TrainedModel(
             SignModelMetadata metadata,
@@ -28,6 +30,16 @@ public final class TrainedModel implements ProbabilityModel {
             float[] mean,
             float[] invStd,
             SequenceNetwork network) {
+        this(metadata, transform, mean, invStd, network, null);
+    }
+
+    private TrainedModel(
+            SignModelMetadata metadata,
+            FeatureTransform transform,
+            float[] mean,
+            float[] invStd,
+            SequenceNetwork network,
+            EmbeddingWhitening whitening) {
         this.metadata = Checks.notNull(metadata, "metadata");
         this.transform = Checks.notNull(transform, "transform");
         Checks.notNull(network, "network");
@@ -47,6 +59,7 @@ public final class TrainedModel implements ProbabilityModel {
         this.mean = mean.clone();
         this.invStd = invStd.clone();
         this.network = network.withParameters(network.parameters());
+        this.whitening = whitening;
     }
 
     @Override
@@ -60,7 +73,26 @@ public final class TrainedModel implements ProbabilityModel {
             throw new InvalidInputException(
                     "labels " + other.labelNames() + " differ from the model's " + metadata.labelNames());
         }
-        return new TrainedModel(other, transform, mean, invStd, network);
+        return new TrainedModel(other, transform, mean, invStd, network, whitening);
+    }
+
+    /**
+     * The same embedder with {@code w} applied to its embeddings ({@link #embeddings} and the exported graph).
+     *
+     * @throws InvalidInputException when the network gives no embedding or {@code w} is for another size
+     */
+    public TrainedModel withWhitening(EmbeddingWhitening w) {
+        Checks.notNull(w, "whitening");
+        if (w.size() != embeddingSize()) {
+            throw new InvalidInputException(
+                    "a whitening of " + w.size() + " floats for embeddings of " + embeddingSize());
+        }
+        return new TrainedModel(metadata, transform, mean, invStd, network, w);
+    }
+
+    /** The whitening applied to this embedder's embeddings, or null for none. */
+    EmbeddingWhitening whitening() {
+        return whitening;
     }
 
     public FeatureTransform transform() {
@@ -118,7 +150,7 @@ public final class TrainedModel implements ProbabilityModel {
      * The L2-normalised embedding of each window, {@code count * embeddingSize()} floats. An ensemble's embedding is
      * its members' L2-normalised embeddings concatenated and scaled by {@code 1 / sqrt(members)}: still unit length,
      * and the dot product of two is the mean of the members' cosines, so a vocabulary compares them as it compares
-     * one network's.
+     * one network's. With a {@link #withWhitening whitening}, that is applied last (still unit length).
      *
      * @throws InvalidInputException when the network is not an embedder ({@link #embeds()})
      */
@@ -152,6 +184,9 @@ public final class TrainedModel implements ProbabilityModel {
                 }
                 at += o.length;
             }
+        }
+        if (whitening != null) {
+            whitening.applyInPlace(out, 0, count);
         }
         return out;
     }

@@ -11,12 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,13 +131,17 @@ public final class Trainer {
                 first = first == null ? r : first;
                 members.add(r.model().network());
             }
-            if (members.size() == 1) {
+            if (members.size() == 1 && config.embeddingWhitening() == 0) {
                 return first;
             }
-            TrainedModel ensemble =
-                    new TrainedModel(meta, transform, stats.mean(), stats.invStd(), new EnsembleNetwork(members));
+            TrainedModel model = members.size() == 1
+                    ? first.model()
+                    : new TrainedModel(meta, transform, stats.mean(), stats.invStd(), new EnsembleNetwork(members));
+            if (config.embeddingWhitening() > 0) {
+                model = model.withWhitening(whitening(model, all, perturb));
+            }
             return new Result(
-                    ensemble,
+                    model,
                     first.history(),
                     first.bestEpoch(),
                     (System.nanoTime() - started) / 1e9,
@@ -402,6 +408,29 @@ public final class Trainer {
             v[i] = fb2 * v[i] + (1 - fb2) * gi * gi;
             p[i] = p[i] * decay - a * m[i] / ((float) Math.sqrt(v[i]) + eps);
         }
+    }
+
+    /**
+     * The whitening of {@code model}'s embeddings fitted to all training windows and, where the layout can be
+     * mirrored, their mirror images (as the standardisation: the embedder learnt both).
+     */
+    private EmbeddingWhitening whitening(TrainedModel model, SignDataset all, Perturbations perturb) {
+        int n = all.size();
+        float[] windows = all.windows();
+        int[] labels = all.labelsArray();
+        if (perturb.canMirror()) {
+            int w = all.windowSize();
+            float[] both = Arrays.copyOf(windows, 2 * n * w);
+            for (int i = 0; i < n; i++) {
+                perturb.mirror(windows, i * w, both, (n + i) * w, all.sequenceLength());
+            }
+            windows = both;
+            labels = IntStream.concat(Arrays.stream(labels), Arrays.stream(labels))
+                    .toArray();
+        }
+        int count = labels.length;
+        return EmbeddingWhitening.fit(
+                model.embeddings(windows, count), labels, count, model.embeddingSize(), config.embeddingWhitening());
     }
 
     /** Per-feature mean and 1/std over the fitting windows and their mirror images (so a flip keeps the statistics). */

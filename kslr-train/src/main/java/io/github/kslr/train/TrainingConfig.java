@@ -32,6 +32,9 @@ import java.nio.file.Path;
  *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
  * @param cosineMargin additive cosine margin (CosFace) of a {@link NetworkFamily#COSINE_TCN} head in training: the true
  *        class's logit is {@code scale * (cos - margin)}; 0 for none (inference never uses it)
+ * @param embeddingWhitening shrinkage of the {@link EmbeddingWhitening} a {@link NetworkFamily#COSINE_TCN} embedder
+ *        gets after training, fitted to its training windows (and their mirror images where the layout has them);
+ *        0 for none
  */
 public record TrainingConfig(
         long seed,
@@ -53,7 +56,8 @@ public record TrainingConfig(
         boolean velocities,
         NetworkFamily architecture,
         int ensemble,
-        double cosineMargin) {
+        double cosineMargin,
+        double embeddingWhitening) {
 
     /** Whether the features include the hands' shapes by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_SHAPE = true;
@@ -63,6 +67,11 @@ public record TrainingConfig(
     public static final boolean DEFAULT_VELOCITIES = false;
     /** Networks a model averages by default: chosen by cross-validation (README). */
     public static final int DEFAULT_ENSEMBLE = 3;
+    /**
+     * The sign embedder's whitening shrinkage by default ({@link #embedderBuilder()}): chosen by the few-shot protocol
+     * (README).
+     */
+    public static final double DEFAULT_EMBEDDING_WHITENING = 0.3;
 
     public static Builder builder() {
         return new Builder();
@@ -70,7 +79,8 @@ public record TrainingConfig(
 
     /**
      * A builder with the sign embedder's defaults ({@link NetworkFamily#COSINE_TCN}, one network, no hand-shape
-     * features, joint cosines or velocities, no hand dropout): chosen by the few-shot protocol, on which the
+     * features, joint cosines or velocities, no hand dropout, whitened embeddings): chosen by the few-shot protocol,
+     * on which the
      * classifier's hand-shape features, joint cosines, velocities and hand dropout made signs the embedder never saw
      * harder to recognise (README).
      */
@@ -81,6 +91,7 @@ public record TrainingConfig(
                 .handShape(false)
                 .handAngles(false)
                 .velocities(false)
+                .embeddingWhitening(DEFAULT_EMBEDDING_WHITENING)
                 .augmentation(Augmentation.defaults().withHandDropout(0));
     }
 
@@ -105,7 +116,8 @@ public record TrainingConfig(
                 .velocities(velocities)
                 .architecture(architecture)
                 .ensemble(ensemble)
-                .cosineMargin(cosineMargin);
+                .cosineMargin(cosineMargin)
+                .embeddingWhitening(embeddingWhitening);
     }
 
     /** A builder with the demo model's defaults. Not thread-safe. */
@@ -128,6 +140,7 @@ public record TrainingConfig(
         private boolean handAngles = DEFAULT_HAND_ANGLES;
         private boolean velocities = DEFAULT_VELOCITIES;
         private double cosineMargin;
+        private double embeddingWhitening;
         private NetworkFamily architecture = NetworkFamily.TCN;
         private int ensemble = DEFAULT_ENSEMBLE;
 
@@ -212,6 +225,15 @@ public record TrainingConfig(
             return this;
         }
 
+        /**
+         * Shrinkage of the whitening a {@link NetworkFamily#COSINE_TCN} embedder's embeddings get after training
+         * (default 0: none; {@link TrainingConfig#embedderBuilder()}: {@value TrainingConfig#DEFAULT_EMBEDDING_WHITENING}).
+         */
+        public Builder embeddingWhitening(double v) {
+            embeddingWhitening = v;
+            return this;
+        }
+
         /** Whether the features include each hand's palm-scaled shape (default {@value #DEFAULT_HAND_SHAPE}). */
         public Builder handShape(boolean v) {
             handShape = v;
@@ -266,6 +288,14 @@ public record TrainingConfig(
                 throw new InvalidInputException("a cosine margin (" + cosineMargin + ") needs the "
                         + NetworkFamily.COSINE_TCN.name() + " network, not " + architecture.name());
             }
+            if (!(embeddingWhitening >= 0 && Double.isFinite(embeddingWhitening))) {
+                throw new InvalidInputException(
+                        "embeddingWhitening must be 0 (none) or positive, was " + embeddingWhitening);
+            }
+            if (embeddingWhitening > 0 && !architecture.equals(NetworkFamily.COSINE_TCN)) {
+                throw new InvalidInputException("whitened embeddings (" + embeddingWhitening + ") need the "
+                        + NetworkFamily.COSINE_TCN.name() + " network, not " + architecture.name());
+            }
             if (!(monitorFraction > 0 && monitorFraction < 0.5)) {
                 throw new InvalidInputException("monitorFraction must be in (0, 0.5), was " + monitorFraction);
             }
@@ -289,7 +319,8 @@ public record TrainingConfig(
                     velocities,
                     architecture,
                     ensemble,
-                    cosineMargin);
+                    cosineMargin,
+                    embeddingWhitening);
         }
 
         private static void positive(double v, String name, double max) {

@@ -225,6 +225,46 @@ class OnnxExportTest {
     }
 
     /**
+     * A whitened embedder: the graph applies the whitening as the trainer's embeddings do (unit rows), and its hash
+     * differs from the same network's without it.
+     */
+    @Test
+    void exportedWhitenedEmbedderGivesTheJavaEmbeddings() throws Exception {
+        SignDataset data = Synthetic.dataset(4, 3, 6, 22);
+        TrainedModel plain = randomModel(data, 8, NetworkFamily.COSINE_TCN, true);
+        SignDataset in = data.convertTo(plain.metadata().layout());
+        int n = in.size();
+        int e = plain.embeddingSize();
+        TrainedModel model = plain.withWhitening(
+                EmbeddingWhitening.fit(plain.embeddings(in.windows(), n), in.labelsArray(), n, e, 0.3));
+        float[] expected = model.embeddings(in.windows(), n);
+        assertTrue(!Arrays.equals(plain.embeddings(in.windows(), n), expected), "whitening changes embeddings");
+        byte[] bytes = OnnxExport.toEmbedderBytes(model, 0.55, WeightPrecision.FLOAT32);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
+                    n, in.sequenceLength(), in.layout().size()
+                });
+                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
+            float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(Arrays.copyOfRange(expected, i * e, (i + 1) * e), onnx[i], 2e-5f, "window " + i);
+            }
+        }
+        assertTrue(!SignEmbedderMetadata.fromProperties(metadataOf(bytes), "x")
+                .contentSha256()
+                .equals(SignEmbedderMetadata.fromProperties(
+                                metadataOf(OnnxExport.toEmbedderBytes(plain, 0.55, WeightPrecision.FLOAT32)), "x")
+                        .contentSha256()));
+        assertThrows(
+                InvalidInputException.class,
+                () -> randomModel(data, 8)
+                        .withWhitening(
+                                EmbeddingWhitening.fit(plain.embeddings(in.windows(), n), in.labelsArray(), n, e, 0.3)),
+                "a classifier has no embedding to whiten");
+    }
+
+    /**
      * An ensemble embedder: its embedding is the members' own unit embeddings side by side times 1/sqrt(3) (so a dot
      * product is the mean of the members' cosines), and the exported graph gives the same, with that size in its
      * metadata. An ensemble with a classifier member embeds nothing.

@@ -167,6 +167,23 @@ class TrainerTest {
                 none.model().network().parameterCopy(), margin.model().network().parameterCopy()));
     }
 
+    /** An embedder's embeddings are whitened when asked (and only then), fitted to its training windows. */
+    @Test
+    void embeddingWhiteningIsFittedWhenAsked() {
+        SignDataset d = Synthetic.dataset(4, 10, 8, 1);
+        TrainingConfig.Builder b = small().architecture(NetworkFamily.COSINE_TCN);
+        TrainedModel none = new Trainer(b.build()).train(d, null, "", null).model();
+        TrainedModel whitened = new Trainer(b.embeddingWhitening(0.5).build())
+                .train(d, null, "", null)
+                .model();
+        assertEquals(null, none.whitening());
+        assertEquals(0.5, whitened.whitening().shrinkage());
+        assertArrayEquals(none.network().parameterCopy(), whitened.network().parameterCopy(), "same network");
+        SignDataset in = d.convertTo(none.metadata().layout());
+        assertFalse(java.util.Arrays.equals(
+                none.embeddings(in.windows(), in.size()), whitened.embeddings(in.windows(), in.size())));
+    }
+
     @Test
     void badOptionsAreRejectedAtBuild() {
         assertThrows(
@@ -188,6 +205,18 @@ class TrainerTest {
         assertThrows(
                 InvalidInputException.class,
                 () -> TrainingConfig.embedderBuilder().cosineMargin(1).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.builder().embeddingWhitening(0.3).build(),
+                "whitening needs an embedder");
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.embedderBuilder().embeddingWhitening(-1).build());
+        assertThrows(
+                InvalidInputException.class,
+                () -> TrainingConfig.embedderBuilder()
+                        .embeddingWhitening(Double.NaN)
+                        .build());
         assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0));
     }
 }

@@ -94,6 +94,15 @@ final class TrainingOptions {
                     + " scale * (cos - M) (default 0: none)")
     Double cosineMargin;
 
+    @Option(
+            names = "--embedding-whitening",
+            paramLabel = "S",
+            description = "COSINE_TCN only: whiten the embeddings by the training signs' within-class covariance,"
+                    + " shrunk by S (0: none) (default: "
+                    + TrainingConfig.DEFAULT_EMBEDDING_WHITENING
+                    + " for an embedder, 0 for a sign model)")
+    Double embeddingWhitening;
+
     @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -114,6 +123,7 @@ final class TrainingOptions {
                 .augmentation(handDropout == null ? a : a.withHandDropout(handDropout))
                 .ensemble(ensemble == null ? recipe.ensemble() : ensemble)
                 .cosineMargin(cosineMargin == null ? recipe.cosineMargin() : cosineMargin)
+                .embeddingWhitening(embeddingWhitening == null ? recipe.embeddingWhitening() : embeddingWhitening)
                 .threads(threads);
     }
 }
