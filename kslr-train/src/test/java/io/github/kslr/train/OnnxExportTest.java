@@ -224,6 +224,18 @@ class OnnxExportTest {
                 () -> OnnxExport.toEmbedderBytes(randomModel(data, 8), 0.5, WeightPrecision.FLOAT32));
     }
 
+    /** The embedder graph's output, one row a window of {@code in}. */
+    private static float[][] onnxEmbeddings(byte[] embedder, SignDataset in) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(embedder, new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
+                    in.size(), in.sequenceLength(), in.layout().size()
+                });
+                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
+            return (float[][]) r.get("embedding").orElseThrow().getValue();
+        }
+    }
+
     /**
      * A whitened embedder: the graph applies the whitening as the trainer's embeddings do (unit rows), and its hash
      * differs from the same network's without it.
@@ -240,16 +252,9 @@ class OnnxExportTest {
         float[] expected = model.embeddings(in.windows(), n);
         assertTrue(!Arrays.equals(plain.embeddings(in.windows(), n), expected), "whitening changes embeddings");
         byte[] bytes = OnnxExport.toEmbedderBytes(model, 0.55, WeightPrecision.FLOAT32);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
-                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
-                    n, in.sequenceLength(), in.layout().size()
-                });
-                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
-            float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
-            for (int i = 0; i < n; i++) {
-                assertArrayEquals(Arrays.copyOfRange(expected, i * e, (i + 1) * e), onnx[i], 2e-5f, "window " + i);
-            }
+        float[][] onnx = onnxEmbeddings(bytes, in);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(Arrays.copyOfRange(expected, i * e, (i + 1) * e), onnx[i], 2e-5f, "window " + i);
         }
         assertTrue(!SignEmbedderMetadata.fromProperties(metadataOf(bytes), "x")
                 .contentSha256()
@@ -316,26 +321,19 @@ class OnnxExportTest {
         }
         assertEquals(mean, dot, 1e-6);
         byte[] bytes = OnnxExport.toEmbedderBytes(ensemble, 0.7, WeightPrecision.FLOAT32);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
-                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.windows()), new long[] {
-                    n, in.sequenceLength(), in.layout().size()
-                });
-                OrtSession.Result r = session.run(Map.of("landmarks", x))) {
-            float[][] onnx = (float[][]) r.get("embedding").orElseThrow().getValue();
-            for (int i = 0; i < n; i++) {
-                assertArrayEquals(Arrays.copyOfRange(java, i * e, (i + 1) * e), onnx[i], 2e-6f, "window " + i);
-                double norm = 0;
-                for (float v : onnx[i]) {
-                    norm += v * v;
-                }
-                assertEquals(1.0, norm, 1e-5);
+        float[][] onnx = onnxEmbeddings(bytes, in);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(Arrays.copyOfRange(java, i * e, (i + 1) * e), onnx[i], 2e-6f, "window " + i);
+            double norm = 0;
+            for (float v : onnx[i]) {
+                norm += v * v;
             }
-            assertEquals(
-                    e,
-                    SignEmbedderMetadata.fromProperties(session.getMetadata().getCustomMetadata(), "embedder")
-                            .embeddingSize());
+            assertEquals(1.0, norm, 1e-5);
         }
+        assertEquals(
+                e,
+                SignEmbedderMetadata.fromProperties(metadataOf(bytes), "embedder")
+                        .embeddingSize());
         List<SequenceNetwork> mixed = List.of(
                 members.get(0), randomModel(data, 14, NetworkFamily.TCN, true).network());
         TrainedModel notEmbedder = new TrainedModel(
