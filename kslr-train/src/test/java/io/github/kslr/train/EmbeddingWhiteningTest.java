@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.InvalidInputException;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -57,16 +58,16 @@ class EmbeddingWhiteningTest {
         System.arraycopy(unit(1, 0, 0.9f, 0), 0, pair, 0, SIZE); // sign 0, one signer
         System.arraycopy(unit(1, 0, -0.9f, 0), 0, pair, SIZE, SIZE); // sign 0, another
         System.arraycopy(unit(0, 1, 0.9f, 0), 0, pair, 2 * SIZE, SIZE); // sign 1, the first signer
-        float[] a = java.util.Arrays.copyOfRange(pair, 0, SIZE);
-        float[] b = java.util.Arrays.copyOfRange(pair, SIZE, 2 * SIZE);
-        float[] c = java.util.Arrays.copyOfRange(pair, 2 * SIZE, 3 * SIZE);
+        float[] a = Arrays.copyOfRange(pair, 0, SIZE);
+        float[] b = Arrays.copyOfRange(pair, SIZE, 2 * SIZE);
+        float[] c = Arrays.copyOfRange(pair, 2 * SIZE, 3 * SIZE);
         double sameBefore = cos(a, b);
         double otherBefore = cos(a, c);
         assertTrue(otherBefore > sameBefore, "before: the signer's variation dominates");
         w.applyInPlace(pair, 0, 3);
-        a = java.util.Arrays.copyOfRange(pair, 0, SIZE);
-        b = java.util.Arrays.copyOfRange(pair, SIZE, 2 * SIZE);
-        c = java.util.Arrays.copyOfRange(pair, 2 * SIZE, 3 * SIZE);
+        a = Arrays.copyOfRange(pair, 0, SIZE);
+        b = Arrays.copyOfRange(pair, SIZE, 2 * SIZE);
+        c = Arrays.copyOfRange(pair, 2 * SIZE, 3 * SIZE);
         assertTrue(cos(a, b) > cos(a, c), "after: the sign dominates, " + cos(a, b) + " vs " + cos(a, c));
         assertTrue(cos(a, b) > sameBefore + 0.3, sameBefore + " -> " + cos(a, b));
         for (float[] v : new float[][] {a, b, c}) {
@@ -82,8 +83,8 @@ class EmbeddingWhiteningTest {
         float[] much = little.clone();
         EmbeddingWhitening.fit(data, labels, 200, SIZE, 0.01).applyInPlace(little, 0, 2);
         EmbeddingWhitening.fit(data, labels, 200, SIZE, 100).applyInPlace(much, 0, 2);
-        double a = cos(java.util.Arrays.copyOfRange(little, 0, SIZE), java.util.Arrays.copyOfRange(little, SIZE, 8));
-        double b = cos(java.util.Arrays.copyOfRange(much, 0, SIZE), java.util.Arrays.copyOfRange(much, SIZE, 8));
+        double a = cos(Arrays.copyOfRange(little, 0, SIZE), Arrays.copyOfRange(little, SIZE, 8));
+        double b = cos(Arrays.copyOfRange(much, 0, SIZE), Arrays.copyOfRange(much, SIZE, 8));
         assertTrue(a > b, a + " vs " + b);
     }
 
