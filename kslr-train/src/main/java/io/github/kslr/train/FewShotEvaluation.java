@@ -271,6 +271,50 @@ public final class FewShotEvaluation {
                     }
                 }
             }
+            sb.append(closingLines());
+            return sb.toString();
+        }
+
+        /**
+         * The closing lines of {@code reports}, runs of the protocol with different seeds, pooled: each rule's mean and
+         * spread over every fold-draw-half of every run, then the summary lines ({@link #summaryLine}), the run-time
+         * rule's last. Their folds differ (the seed deals them), so nothing is said per fold.
+         *
+         * @throws InvalidInputException for no reports, or reports of different rules or kinds of negatives
+         */
+        public static String pooledClosingLines(List<Report> reports) {
+            Checks.notNull(reports, "reports");
+            if (reports.isEmpty()) {
+                throw new InvalidInputException("no few-shot reports to pool");
+            }
+            Report first = reports.get(0);
+            List<Outcome> all = new ArrayList<>();
+            for (Report r : reports) {
+                if (!r.rules().equals(first.rules()) || r.unseen() != first.unseen()) {
+                    throw new InvalidInputException(
+                            "few-shot reports of different rules or negatives cannot be pooled");
+                }
+                all.addAll(r.outcomes());
+            }
+            return new Report(
+                            all,
+                            List.of(),
+                            first.recipe(),
+                            first.rules(),
+                            first.unseen(),
+                            first.mirroredTest(),
+                            first.mirroredTakes())
+                    .closingLines();
+        }
+
+        /** Each rule's means and spreads a shot count, then the summary lines. */
+        private String closingLines() {
+            StringBuilder sb = new StringBuilder();
+            int[] shotCounts = outcomes.stream()
+                    .mapToInt(Outcome::shots)
+                    .distinct()
+                    .sorted()
+                    .toArray();
             for (String rule : rules) {
                 for (int k : shotCounts) {
                     sb.append(String.format(

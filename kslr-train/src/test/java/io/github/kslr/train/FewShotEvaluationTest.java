@@ -3,19 +3,29 @@ package io.github.kslr.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.kslr.api.InvalidInputException;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class FewShotEvaluationTest {
 
     private static FewShotEvaluation.Report run(SignDataset data, boolean mirroredTest, boolean mirroredTakes) {
+        return run(data, 7, mirroredTest, mirroredTakes);
+    }
+
+    private static FewShotEvaluation.Report run(
+            SignDataset data, long seed, boolean mirroredTest, boolean mirroredTakes) {
         TrainingConfig config = TrainingConfig.embedderBuilder()
                 .maxEpochs(3)
                 .hidden(8, 8)
                 .threads(1)
+                .seed(seed)
                 .build();
         return FewShotEvaluation.run(
                 data,
@@ -24,7 +34,7 @@ class FewShotEvaluationTest {
                 2,
                 new int[] {1, 2},
                 1,
-                7,
+                seed,
                 FewShotEvaluation.Rule.runTime(0.5, -0.08),
                 false,
                 mirroredTest,
@@ -73,5 +83,29 @@ class FewShotEvaluationTest {
                     - without.outcomes().get(i).closedSetAccuracy();
         }
         assertTrue(gain > 0, "closed-set gain " + gain);
+    }
+
+    /** Runs with two seeds pooled: every fold-draw-half of both counts once, in the summary lines' format. */
+    @Test
+    void pooledClosingLinesMeanEveryOutcomeOfEveryRun() {
+        SignDataset data = Synthetic.dataset(6, 9, 8, 3);
+        FewShotEvaluation.Report a = run(data, 7, false, false);
+        FewShotEvaluation.Report b = run(data, 8, false, false);
+        assertNotEquals(figures(a), figures(b), "each seed trains its own embedders");
+        String pooled = FewShotEvaluation.Report.pooledClosingLines(List.of(a, b));
+        List<String> lines = pooled.lines().toList();
+        double expected = Stream.of(a, b)
+                .flatMap(r -> r.outcomes().stream())
+                .filter(o -> o.shots() == 2 && o.rule().equals(FewShotEvaluation.RUN_TIME))
+                .mapToDouble(FewShotEvaluation.Outcome::accuracy)
+                .average()
+                .orElseThrow();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("shots=2 accuracy="), last);
+        assertEquals(
+                String.format(Locale.ROOT, "%.4f", expected),
+                last.split("accuracy=")[1].split(" ")[0]);
+        assertTrue(a.text().endsWith(a.summaryLine(2, true) + "\n"), "a run's text ends as the pooled lines do");
+        assertThrows(InvalidInputException.class, () -> FewShotEvaluation.Report.pooledClosingLines(List.of()));
     }
 }

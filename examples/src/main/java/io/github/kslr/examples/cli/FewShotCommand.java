@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
                     + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
                     + " closed_set=... (means over folds and draws, the run-time rule).",
             "With --unseen-negatives each draw enrols half of the fold's labels and the other half, which the fold"
-                    + " embedder never saw, must be rejected too (as every un-taught sign in deployment)."
+                    + " embedder never saw, must be rejected too (as every un-taught sign in deployment).",
+            "With --seeds the protocol runs once a seed and the last lines pool every run: one seed's embedders can"
+                    + " be luckier than another's, so decide recipes on several."
         })
 public final class FewShotCommand implements Callable<Integer> {
 
@@ -88,6 +90,14 @@ public final class FewShotCommand implements Callable<Integer> {
                     + " no-sign centres as background and with every background prototype (at --margin)")
     List<Double> compareThresholds = List.of();
 
+    @Option(
+            names = "--seeds",
+            split = ",",
+            paramLabel = "S1,S2,...",
+            description = "run the protocol once a seed (each seed trains its own embedders, deals its own folds and"
+                    + " draws its own takes) and end with every figure pooled over the runs (default: --seed alone)")
+    List<Long> seeds = List.of();
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
     Path report;
 
@@ -107,25 +117,42 @@ public final class FewShotCommand implements Callable<Integer> {
                 compare.add(FewShotEvaluation.Rule.of(t, rule.margin, kind));
             }
         }
-        FewShotEvaluation.Report r = FewShotEvaluation.run(
-                dataset,
-                noSign,
-                embedder,
-                folds,
-                shots,
-                draws,
-                embedderTraining.training.seed,
-                new FewShotEvaluation.Rule(FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
-                unseenNegatives,
-                mirroredTest,
-                mirroredTakes,
-                compare,
-                fold -> {
-                    o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
-                    o.flush();
-                });
+        List<Long> runSeeds = seeds.isEmpty() ? List.of(embedderTraining.training.seed) : seeds;
+        List<FewShotEvaluation.Report> reports = new ArrayList<>();
+        StringBuilder texts = new StringBuilder();
+        for (long seed : runSeeds) {
+            if (runSeeds.size() > 1) {
+                o.printf(Locale.ROOT, "seed %d:%n", seed);
+            }
+            FewShotEvaluation.Report r = FewShotEvaluation.run(
+                    dataset,
+                    noSign,
+                    embedder.toBuilder().seed(seed).build(),
+                    folds,
+                    shots,
+                    draws,
+                    seed,
+                    new FewShotEvaluation.Rule(
+                            FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
+                    unseenNegatives,
+                    mirroredTest,
+                    mirroredTakes,
+                    compare,
+                    fold -> {
+                        o.printf(Locale.ROOT, "fold %d/%d: training the embedder ...%n", fold, folds);
+                        o.flush();
+                    });
+            reports.add(r);
+            texts.append(runSeeds.size() > 1 ? "seed " + seed + ": " : "").append(r.text());
+        }
+        if (runSeeds.size() > 1) {
+            texts.append("pooled over seeds ")
+                    .append(runSeeds)
+                    .append(" (every fold, draw and half of every run):\n")
+                    .append(FewShotEvaluation.Report.pooledClosingLines(reports));
+        }
         String text = String.format(Locale.ROOT, "few-shot protocol took %.1f s%n", (System.nanoTime() - started) / 1e9)
-                + r.text();
+                + texts;
         if (report != null) {
             try {
                 AtomicFiles.write(report, text.getBytes(StandardCharsets.UTF_8));
