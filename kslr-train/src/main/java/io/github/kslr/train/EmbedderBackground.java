@@ -25,10 +25,12 @@ public final class EmbedderBackground {
     /** Centres summarising the no-sign windows. */
     public static final int NO_SIGN_CENTRES = 4;
     /**
-     * The default rejection threshold (cosine) that goes with background rejection and the embedder's default recipe
-     * ({@link TrainingConfig#embedderBuilder()}: whitened embeddings, whose cosines run lower than unwhitened ones).
+     * The default rejection threshold (cosine) that goes with background rejection for whitened embeddings (the
+     * embedder's default recipe, {@link TrainingConfig#embedderBuilder()}); whitened cosines run lower.
      */
     public static final double THRESHOLD = 0.55;
+    /** The default rejection threshold for embeddings without whitening ({@code embeddingWhitening} 0). */
+    public static final double UNWHITENED_THRESHOLD = 0.7;
     /** The default margin over the best background similarity. */
     public static final double MARGIN = -0.08;
 
@@ -51,6 +53,11 @@ public final class EmbedderBackground {
     public static final Kind DEFAULT_KIND = Kind.NO_SIGN;
 
     private EmbedderBackground() {}
+
+    /** The default rejection threshold for an embedder trained with {@code config}: whitened or not. */
+    public static double threshold(TrainingConfig config) {
+        return Checks.notNull(config, "config").embeddingWhitening() > 0 ? THRESHOLD : UNWHITENED_THRESHOLD;
+    }
 
     /** The background prototypes of {@link #DEFAULT_KIND}: {@link #prototypes(SignDataset, float[], int, String,
      * Collection, Kind)}. */

@@ -92,4 +92,17 @@ class EmbedderBackgroundTest {
                 EmbedderBackground.prototypes(data, emb, E, "-", List.of("c")),
                 "the default kind");
     }
+
+    /** The default threshold follows the recipe's embeddings: whitened cosines run lower. */
+    @Test
+    void theDefaultThresholdGoesWithWhitening() {
+        assertEquals(
+                EmbedderBackground.THRESHOLD,
+                EmbedderBackground.threshold(TrainingConfig.embedderBuilder().build()));
+        assertEquals(
+                EmbedderBackground.UNWHITENED_THRESHOLD,
+                EmbedderBackground.threshold(
+                        TrainingConfig.embedderBuilder().embeddingWhitening(0).build()));
+        assertTrue(EmbedderBackground.THRESHOLD < EmbedderBackground.UNWHITENED_THRESHOLD);
+    }
 }

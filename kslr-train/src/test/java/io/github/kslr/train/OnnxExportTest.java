@@ -87,9 +87,7 @@ class OnnxExportTest {
         float[] w = in.windows();
         // Take one hand out of a frame and one point out of others, as a landmarker does.
         var layout = model.metadata().layout();
-        for (int lm = 0; lm < 21; lm++) {
-            clearPoint(w, layout, 0, LandmarkPart.LEFT_HAND, lm);
-        }
+        clearHand(w, layout, 0, LandmarkPart.LEFT_HAND);
         clearPoint(w, layout, 1, LandmarkPart.RIGHT_HAND, 8);
         clearPoint(w, layout, 2, LandmarkPart.LEFT_HAND, 12);
         assertTrue(model.transform().handShape());
@@ -100,6 +98,13 @@ class OnnxExportTest {
                         + (handAngles ? 2 * FeatureTransform.ANGLES_PER_HAND : 0),
                 model.transform().outputSize());
         assertExportGivesTheJavaProbabilities(model, w, in.size());
+    }
+
+    /** Clears every point of the hand {@code part} in frame {@code frame}, as a landmarker loses a hand. */
+    private static void clearHand(float[] windows, FeatureLayout layout, int frame, LandmarkPart part) {
+        for (int lm = 0; lm < 21; lm++) {
+            clearPoint(windows, layout, frame, part, lm);
+        }
     }
 
     /** Clears x, y and z of {@code landmark} of {@code part} in frame {@code frame}, as a landmarker loses a point. */
@@ -129,9 +134,7 @@ class OnnxExportTest {
         SignDataset in = data.convertTo(model.metadata().layout());
         float[] w = in.windows();
         var layout = model.metadata().layout();
-        for (int lm = 0; lm < 21; lm++) {
-            clearPoint(w, layout, 2, LandmarkPart.LEFT_HAND, lm);
-        }
+        clearHand(w, layout, 2, LandmarkPart.LEFT_HAND);
         clearPoint(w, layout, 4, LandmarkPart.RIGHT_HAND, 8);
         assertTrue(model.transform().velocities());
         assertEquals(

@@ -1,5 +1,6 @@
 package io.github.kslr.examples.cli;
 
+import io.github.kslr.train.EmbedderBackground;
 import io.github.kslr.train.SignDataset;
 import io.github.kslr.train.TrainingConfig;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,11 @@ final class EmbedderTrainingOptions {
     /** The no-sign label of {@code dataset}: {@code --no-sign-label} when it has that label, else null. */
     String noSign(SignDataset dataset) {
         return dataset.labelIfPresent(noSignLabel);
+    }
+
+    /** {@code --threshold}, or the default that goes with the recipe's embeddings ({@link EmbedderBackground}). */
+    double threshold() {
+        return rule.threshold != null ? rule.threshold : EmbedderBackground.threshold(config());
     }
 
     /** The embedder's recipe ({@link TrainingConfig#embedderBuilder()}) changed by the training options given. */

@@ -133,7 +133,7 @@ public final class FewShotCommand implements Callable<Integer> {
                     draws,
                     seed,
                     new FewShotEvaluation.Rule(
-                            FewShotEvaluation.RUN_TIME, rule.threshold, rule.margin, rule.background),
+                            FewShotEvaluation.RUN_TIME, embedderTraining.threshold(), rule.margin, rule.background),
                     unseenNegatives,
                     mirroredTest,
                     mirroredTakes,

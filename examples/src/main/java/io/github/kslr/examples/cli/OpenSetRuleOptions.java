@@ -12,8 +12,12 @@ final class OpenSetRuleOptions {
     @Option(
             names = "--threshold",
             paramLabel = "COSINE",
-            description = "the cosine a window needs to its nearest taught sign (default ${DEFAULT-VALUE})")
-    double threshold = EmbedderBackground.THRESHOLD;
+            description = "the cosine a window needs to its nearest taught sign (default: "
+                    + EmbedderBackground.THRESHOLD
+                    + " for whitened embeddings, "
+                    + EmbedderBackground.UNWHITENED_THRESHOLD
+                    + " with --embedding-whitening 0)")
+    Double threshold;
 
     @Option(
             names = "--margin",

@@ -79,8 +79,9 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                 noSign,
                 List.of(),
                 rule.background);
+        double threshold = embedderTraining.threshold();
         byte[] bytes =
-                OnnxExport.toEmbedderBytes(r.model(), rule.threshold, background, rule.margin, WeightPrecision.FLOAT32);
+                OnnxExport.toEmbedderBytes(r.model(), threshold, background, rule.margin, WeightPrecision.FLOAT32);
         String summary = String.format(
                 Locale.ROOT,
                 "embedder %s: %d labels, embedding size %d, %d bytes, rejection"
@@ -90,7 +91,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
                 train.labels().size(),
                 r.model().embeddingSize(),
                 bytes.length,
-                rule.threshold,
+                threshold,
                 rule.margin,
                 background.length / r.model().embeddingSize(),
                 r.seconds(),
