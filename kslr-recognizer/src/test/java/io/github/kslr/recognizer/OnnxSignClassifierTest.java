@@ -271,6 +271,21 @@ class OnnxSignClassifierTest {
         }
     }
 
+    /**
+     * Nobody in view (every point of every frame missing) is no sign: the demo model's data holds such no-sign windows
+     * (one session's) and its recipe empties others (README, "Nobody in view").
+     */
+    @Test
+    void theDemoModelSaysNoSignWhenNobodyIsInView() {
+        try (OnnxSignClassifier c =
+                OnnxSignClassifier.builder().model(DemoSignModel.source()).build()) {
+            Prediction p = c.classify(new float[c.metadata().windowSize()]);
+            assertEquals(c.metadata().noSignLabel(), p.label(), p.toString());
+            assertFalse(p.recognized());
+            assertTrue(p.confidence() > 0.9f, p.toString());
+        }
+    }
+
     /** Finite but extreme features (3e38 everywhere) once gave a Prediction with confidence NaN. */
     @Test
     void extremeFeaturesAreAnErrorNotANanConfidence() {

@@ -26,6 +26,9 @@ import java.util.Random;
  * @param noSignHandMix chance that a no-sign window takes one hand's track from another no-sign window (mirrored
  *        where that brings a hand to the side taken): no-sign stays no-sign whatever each hand does, and a signer
  *        at rest may show either hand, both or none, while one recording session shows only one habit
+ * @param noSignEmpty chance that a no-sign window loses every point of every frame, as the landmarker reports it
+ *        when nobody is in view: the commonest no-sign of a deployed camera, which a data set recorded with a
+ *        signer always in view may hold in one session only (or none)
  */
 public record Augmentation(
         double flipProbability,
@@ -40,7 +43,8 @@ public record Augmentation(
         double maxStart,
         double handDropout,
         double timeMask,
-        double noSignHandMix) {
+        double noSignHandMix,
+        double noSignEmpty) {
 
     public Augmentation {
         check(flipProbability >= 0 && flipProbability <= 1, "flipProbability", flipProbability, "[0, 1]");
@@ -59,6 +63,7 @@ public record Augmentation(
         check(handDropout >= 0 && handDropout <= 1, "handDropout", handDropout, "[0, 1]");
         check(timeMask >= 0 && timeMask <= 1, "timeMask", timeMask, "[0, 1]");
         check(noSignHandMix >= 0 && noSignHandMix <= 1, "noSignHandMix", noSignHandMix, "[0, 1]");
+        check(noSignEmpty >= 0 && noSignEmpty <= 1, "noSignEmpty", noSignEmpty, "[0, 1]");
     }
 
     private static void check(boolean ok, String name, double value, String expected) {
@@ -73,33 +78,59 @@ public record Augmentation(
      */
     public static final double DEFAULT_HAND_DROPOUT = 0.3;
 
+    /**
+     * Chance of emptying a no-sign window in {@link #defaults()}: chosen by cross-validation over recording sessions
+     * (README, "Training for signers the model never saw").
+     */
+    public static final double DEFAULT_NO_SIGN_EMPTY = 0.2;
+
     /** The defaults used for the demo model and by {@code kslr train}. */
     public static Augmentation defaults() {
-        return new Augmentation(0.5, 12, 0.8, 0.05, 0.1, 0.004, 0.8, 0.65, 1.45, 1.5, DEFAULT_HAND_DROPOUT, 0, 0);
+        return new Augmentation(
+                0.5,
+                12,
+                0.8,
+                0.05,
+                0.1,
+                0.004,
+                0.8,
+                0.65,
+                1.45,
+                1.5,
+                DEFAULT_HAND_DROPOUT,
+                0,
+                0,
+                DEFAULT_NO_SIGN_EMPTY);
     }
 
     /** No augmentation at all. */
     public static Augmentation none() {
-        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0);
+        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0);
     }
 
     /** The same augmentation with another hand-dropout chance. */
     public Augmentation withHandDropout(double chance) {
-        return withPartChances(chance, timeMask, noSignHandMix);
+        return withPartChances(chance, timeMask, noSignHandMix, noSignEmpty);
     }
 
     /** The same augmentation with another time-masking chance. */
     public Augmentation withTimeMask(double chance) {
-        return withPartChances(handDropout, chance, noSignHandMix);
+        return withPartChances(handDropout, chance, noSignHandMix, noSignEmpty);
     }
 
     /** The same augmentation with another no-sign hand-mixing chance. */
     public Augmentation withNoSignHandMix(double chance) {
-        return withPartChances(handDropout, timeMask, chance);
+        return withPartChances(handDropout, timeMask, chance, noSignEmpty);
     }
 
-    /** The same augmentation with other chances of the three that remove or replace parts. */
-    private Augmentation withPartChances(double handDropoutChance, double timeMaskChance, double noSignHandMixChance) {
+    /** The same augmentation with another chance of emptying a no-sign window. */
+    public Augmentation withNoSignEmpty(double chance) {
+        return withPartChances(handDropout, timeMask, noSignHandMix, chance);
+    }
+
+    /** The same augmentation with other chances of the four that remove or replace parts. */
+    private Augmentation withPartChances(
+            double handDropoutChance, double timeMaskChance, double noSignHandMixChance, double noSignEmptyChance) {
         return new Augmentation(
                 flipProbability,
                 maxRotationDegrees,
@@ -113,7 +144,19 @@ public record Augmentation(
                 maxStart,
                 handDropoutChance,
                 timeMaskChance,
-                noSignHandMixChance);
+                noSignHandMixChance,
+                noSignEmptyChance);
+    }
+
+    /**
+     * Empties the no-sign window {@code window[off..off + length)} (every point missing) with chance
+     * {@link #noSignEmpty}, drawing from {@code r} only when that chance is not 0 (so that recipes without it train
+     * exactly as before).
+     */
+    void emptyNoSign(float[] window, int off, int length, Random r) {
+        if (noSignEmpty > 0 && r.nextDouble() < noSignEmpty) {
+            java.util.Arrays.fill(window, off, off + length, 0f);
+        }
     }
 
     /**

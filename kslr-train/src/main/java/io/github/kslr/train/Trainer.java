@@ -180,7 +180,10 @@ public final class Trainer {
         int b = config.batchSize();
         int chunksPerBatch = (b + CHUNK - 1) / CHUNK;
         float[][] chunkGrad = new float[chunksPerBatch][n];
-        int[] noSignDonors = config.augmentation().noSignHandMix() > 0 ? noSignWindows(fit, meta) : new int[0];
+        int[] noSignDonors = config.augmentation().noSignHandMix() > 0
+                        || config.augmentation().noSignEmpty() > 0
+                ? noSignWindows(fit, meta)
+                : new int[0];
         for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
             long epochStart = System.nanoTime();
             double lr = config.learningRate()
@@ -305,7 +308,7 @@ public final class Trainer {
         float[] raw = new float[w];
         float[] aug = new float[w];
         float[] tmp = new float[w];
-        float[] donor = noSignDonors.length > 1 ? new float[w] : null;
+        float[] donor = noSignDonors.length > 1 && config.augmentation().noSignHandMix() > 0 ? new float[w] : null;
         float[] u = new float[t * transform.outputSize()];
         SequenceNetwork.Scratch ws = net.newScratch();
         float smoothing = (float) config.labelSmoothing();
@@ -323,6 +326,9 @@ public final class Trainer {
                 config.augmentation().mixNoSignHand(perturb, raw, donor, tmp, t, r);
             }
             config.augmentation().apply(perturb, raw, 0, aug, 0, tmp, t, r);
+            if (noSignDonors.length > 0 && fit.label(idx) == fit.label(noSignDonors[0])) {
+                config.augmentation().emptyNoSign(aug, 0, w, r);
+            }
             features(aug, transform, stats, u);
             net.forward(u, 0, ws, (float) config.dropout(), r);
             int label = fit.label(idx);

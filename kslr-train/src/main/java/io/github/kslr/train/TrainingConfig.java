@@ -80,9 +80,9 @@ public record TrainingConfig(
     /**
      * A builder with the sign embedder's defaults ({@link NetworkFamily#COSINE_TCN}, one network, no hand-shape
      * features, joint cosines or velocities, no hand dropout, whitened embeddings): chosen by the few-shot protocol,
-     * on which the
-     * classifier's hand-shape features, joint cosines, velocities and hand dropout made signs the embedder never saw
-     * harder to recognise (README).
+     * on which the classifier's hand-shape features, joint cosines, velocities and hand dropout made signs the
+     * embedder never saw harder to recognise (README). Nor are no-sign windows emptied (the classifier's
+     * {@link Augmentation#DEFAULT_NO_SIGN_EMPTY}): the bundled embedder was chosen and trained without it.
      */
     public static Builder embedderBuilder() {
         return new Builder()
@@ -92,7 +92,7 @@ public record TrainingConfig(
                 .handAngles(false)
                 .velocities(false)
                 .embeddingWhitening(DEFAULT_EMBEDDING_WHITENING)
-                .augmentation(Augmentation.defaults().withHandDropout(0));
+                .augmentation(Augmentation.defaults().withHandDropout(0).withNoSignEmpty(0));
     }
 
     /** A builder holding this config's values, to change some of them. */

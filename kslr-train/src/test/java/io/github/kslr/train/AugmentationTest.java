@@ -1,5 +1,6 @@
 package io.github.kslr.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,6 +169,27 @@ class AugmentationTest {
         assertTrue(sides[0] && sides[1], "both sides are taken over 20 seeds");
     }
 
+    /** Switched off it draws nothing and changes nothing; at chance 1 the window is empty, half-way about half. */
+    @Test
+    void noSignEmptyClearsTheWholeWindowByItsChance() {
+        float[] window = augment(Augmentation.none(), 0);
+        Random off = new Random(3);
+        float[] w = window.clone();
+        Augmentation.none().emptyNoSign(w, 0, w.length, off);
+        assertArrayEquals(window, w, "chance 0 changes nothing");
+        assertEquals(new Random(3).nextDouble(), off.nextDouble(), "chance 0 draws nothing");
+        Augmentation.none().withNoSignEmpty(1).emptyNoSign(w, 0, w.length, new Random(3));
+        assertArrayEquals(new float[w.length], w, "chance 1 empties every point");
+        int emptied = 0;
+        Random r = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            float[] v = window.clone();
+            Augmentation.none().withNoSignEmpty(0.5).emptyNoSign(v, 0, v.length, r);
+            emptied += java.util.Arrays.equals(v, new float[v.length]) ? 1 : 0;
+        }
+        assertTrue(emptied > 70 && emptied < 130, "about half of 200 emptied, was " + emptied);
+    }
+
     @Test
     void chancesOutsideZeroToOneAreNamed() {
         InvalidInputException e = assertThrows(
@@ -175,5 +197,8 @@ class AugmentationTest {
         assertTrue(e.getMessage().contains("handDropout"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withTimeMask(-0.1));
         assertThrows(InvalidInputException.class, () -> Augmentation.defaults().withNoSignHandMix(2));
+        InvalidInputException empty = assertThrows(
+                InvalidInputException.class, () -> Augmentation.defaults().withNoSignEmpty(-1));
+        assertTrue(empty.getMessage().contains("noSignEmpty"), empty.getMessage());
     }
 }

@@ -68,6 +68,28 @@ class TrainerTest {
                 () -> e.backward(new float[0], 0, e.newScratch(), 0, 0f, new float[0]));
     }
 
+    /**
+     * Nobody in view (a window without any point) is no sign once no-sign windows are emptied in training; without
+     * that the network has never seen such a window (the synthetic signs always show a body and a hand).
+     */
+    @Test
+    void emptiedNoSignWindowsTeachThatNobodyInViewIsNoSign() {
+        SignDataset d = Synthetic.dataset(4, 20, 8, 3);
+        Augmentation plain = Augmentation.defaults().withNoSignEmpty(0);
+        TrainedModel without = new Trainer(small().augmentation(plain).build())
+                .train(d, null, "sign0", null)
+                .model();
+        TrainedModel with = new Trainer(
+                        small().augmentation(plain.withNoSignEmpty(0.5)).build())
+                .train(d, null, "sign0", null)
+                .model();
+        float[] nobody = new float[d.convertTo(with.metadata().layout()).windowSize()];
+        float[] pWith = with.probabilities(nobody, 1);
+        float[] pWithout = without.probabilities(nobody, 1);
+        assertTrue(pWith[0] > 0.5f, "no sign for an empty window: " + java.util.Arrays.toString(pWith));
+        assertTrue(pWith[0] > pWithout[0], pWith[0] + " vs " + pWithout[0] + " without emptying");
+    }
+
     @Test
     void learnsReportsProgressWritesCheckpointsAndStopsEarly(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(5, 40, 8, 2);
@@ -217,6 +239,6 @@ class TrainerTest {
                 () -> TrainingConfig.embedderBuilder()
                         .embeddingWhitening(Double.NaN)
                         .build());
-        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0));
+        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0));
     }
 }

@@ -80,6 +80,13 @@ final class TrainingOptions {
     double noSignHandMix;
 
     @Option(
+            names = "--no-sign-empty",
+            paramLabel = "P",
+            description = "augmentation: chance that a no-sign window loses every point, as when nobody is in view"
+                    + " (default: " + Augmentation.DEFAULT_NO_SIGN_EMPTY + " for a sign model, 0 for an embedder)")
+    Double noSignEmpty;
+
+    @Option(
             names = "--ensemble",
             paramLabel = "N",
             description = "networks trained from N seeds: a sign model averages their probabilities, an embedder"
@@ -113,6 +120,9 @@ final class TrainingOptions {
     TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
         TrainingConfig recipe = defaults.build();
         Augmentation a = recipe.augmentation().withTimeMask(timeMask).withNoSignHandMix(noSignHandMix);
+        if (noSignEmpty != null) {
+            a = a.withNoSignEmpty(noSignEmpty);
+        }
         return defaults.seed(seed)
                 .maxEpochs(epochs)
                 .patience(patience)
