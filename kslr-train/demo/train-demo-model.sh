@@ -9,8 +9,8 @@
 # DATA_DIR defaults to ../shared/data/asl-traduttore (X.npy, y.npy, session.npy, labels.txt). Training is
 # deterministic for the seed below; validation = session 1, as in the project's fixed split (the recipe itself was
 # chosen by cross-validation over all sessions: README, "Training for signers the model never saw"). The recipe is
-# kslr train's default: hand-shape features and joint cosines, hand dropout 0.3, no-sign windows emptied with
-# chance 0.2 (nobody in view), an ensemble of 3 networks.
+# kslr train's default: hand-shape features, joint cosines and velocities, hand dropout 0.3, no-sign windows
+# emptied with chance 0.2 (nobody in view), an ensemble of 3 networks.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=${1:-$root/../shared/data/asl-traduttore}

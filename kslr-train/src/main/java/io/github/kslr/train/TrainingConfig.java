@@ -64,7 +64,7 @@ public record TrainingConfig(
     /** Whether the features include the hands' joint cosines by default: chosen by cross-validation (README). */
     public static final boolean DEFAULT_HAND_ANGLES = true;
     /** Whether the features include every point's velocity by default: chosen by cross-validation (README). */
-    public static final boolean DEFAULT_VELOCITIES = false;
+    public static final boolean DEFAULT_VELOCITIES = true;
     /** Networks a model averages by default: chosen by cross-validation (README). */
     public static final int DEFAULT_ENSEMBLE = 3;
     /**
