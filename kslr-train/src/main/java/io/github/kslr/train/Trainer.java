@@ -180,7 +180,7 @@ public final class Trainer {
         int b = config.batchSize();
         int chunksPerBatch = (b + CHUNK - 1) / CHUNK;
         float[][] chunkGrad = new float[chunksPerBatch][n];
-        int[] noSignDonors = config.augmentation().noSignHandMix() > 0
+        int[] noSignIndices = config.augmentation().noSignHandMix() > 0
                         || config.augmentation().noSignEmpty() > 0
                 ? noSignWindows(fit, meta)
                 : new int[0];
@@ -207,7 +207,7 @@ public final class Trainer {
                             to,
                             ep,
                             seed,
-                            noSignDonors,
+                            noSignIndices,
                             transform,
                             perturb,
                             stats,
@@ -296,7 +296,7 @@ public final class Trainer {
             int to,
             int epoch,
             long seed,
-            int[] noSignDonors,
+            int[] noSignIndices,
             FeatureTransform transform,
             Perturbations perturb,
             Standardisation stats,
@@ -308,7 +308,7 @@ public final class Trainer {
         float[] raw = new float[w];
         float[] aug = new float[w];
         float[] tmp = new float[w];
-        float[] donor = noSignDonors.length > 1 && config.augmentation().noSignHandMix() > 0 ? new float[w] : null;
+        float[] donor = noSignIndices.length > 1 && config.augmentation().noSignHandMix() > 0 ? new float[w] : null;
         float[] u = new float[t * transform.outputSize()];
         SequenceNetwork.Scratch ws = net.newScratch();
         float smoothing = (float) config.labelSmoothing();
@@ -320,13 +320,14 @@ public final class Trainer {
             fit.copyWindow(idx, raw, 0);
             // Drawn only for no-sign windows with mixing on, so that other recipes train exactly as before.
             if (donor != null
-                    && fit.label(idx) == fit.label(noSignDonors[0])
+                    && fit.label(idx) == fit.label(noSignIndices[0])
                     && r.nextDouble() < config.augmentation().noSignHandMix()) {
-                fit.copyWindow(noSignDonors[r.nextInt(noSignDonors.length)], donor, 0);
+                fit.copyWindow(noSignIndices[r.nextInt(noSignIndices.length)], donor, 0);
                 config.augmentation().mixNoSignHand(perturb, raw, donor, tmp, t, r);
             }
             config.augmentation().apply(perturb, raw, 0, aug, 0, tmp, t, r);
-            if (noSignDonors.length > 0 && fit.label(idx) == fit.label(noSignDonors[0])) {
+            // Last, so that nothing drawn after it puts a point back (noise, say).
+            if (noSignIndices.length > 0 && fit.label(idx) == fit.label(noSignIndices[0])) {
                 config.augmentation().emptyNoSign(aug, 0, w, r);
             }
             features(aug, transform, stats, u);
