@@ -44,7 +44,14 @@ public record NetworkFamily(String name, String description, Factory factory) {
             "temporal convolution network with a cosine head",
             (shape, seed) -> new TemporalConvNetwork(shape, seed, true));
 
-    private static final List<NetworkFamily> BUILT_IN = List.of(TCN, LSTM, COSINE_TCN);
+    /**
+     * A depthwise temporal convolution block and a self-attention block over the frames, as the Kaggle ISLR 2023
+     * winners built their models ({@link ConvAttentionNetwork}).
+     */
+    public static final NetworkFamily CONV_ATTENTION = new NetworkFamily(
+            "CONV_ATTENTION", "depthwise temporal convolution and self-attention", ConvAttentionNetwork::new);
+
+    private static final List<NetworkFamily> BUILT_IN = List.of(TCN, LSTM, COSINE_TCN, CONV_ATTENTION);
 
     public NetworkFamily {
         Checks.notNull(name, "name");

@@ -6,7 +6,8 @@ import java.util.Random;
 
 /**
  * A trainable network over a window of feature frames, one of a {@link NetworkFamily} (the temporal convolution
- * network {@link TemporalConvNetwork} by default, or the reports' stacked {@link LstmNetwork}). Parameters live in one
+ * network {@link TemporalConvNetwork} by default, the reports' stacked {@link LstmNetwork}, or the
+ * {@link ConvAttentionNetwork}). Parameters live in one
  * flat float array; gradients are added by {@link #backward} to a caller-owned array of the same length. Each network
  * writes its own layers into the exported ONNX graph ({@link #writeLogits}), so {@link OnnxExport} knows no family.
  *

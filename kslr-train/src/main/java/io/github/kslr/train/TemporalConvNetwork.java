@@ -345,20 +345,8 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         int c = shape.classes();
         float[] p = params;
         // Frame layer.
-        for (int f = 0; f < t; f++) {
-            int ao = f * h1;
-            System.arraycopy(p, oB1, ws.a1, ao, h1);
-            int uo = off + f * d;
-            for (int i = 0; i < d; i++) {
-                float v = u[uo + i];
-                if (v != 0f) {
-                    FloatMath.axpy(v, p, oW1 + i * h1, ws.a1, ao, h1);
-                }
-            }
-            for (int j = 0; j < h1; j++) {
-                ws.h1[ao + j] = Math.max(ws.a1[ao + j], 0f);
-            }
-        }
+        FrameLayers.dense(p, u, off, d, oW1, oB1, h1, ws.a1, t);
+        FrameLayers.relu(ws.a1, ws.h1, t * h1);
         // Temporal convolution.
         for (int f = 0; f < t; f++) {
             int ao = f * h2;
@@ -377,48 +365,15 @@ public final class TemporalConvNetwork implements SequenceNetwork {
                     }
                 }
             }
-            for (int j = 0; j < h2; j++) {
-                ws.h2[ao + j] = Math.max(ws.a2[ao + j], 0f);
-            }
         }
-        // Mean and max pooling over time.
-        float invT = 1f / t;
-        for (int j = 0; j < h2; j++) {
-            float sum = 0f;
-            float max = ws.h2[j];
-            int arg = 0;
-            for (int f = 0; f < t; f++) {
-                float v = ws.h2[f * h2 + j];
-                sum += v;
-                if (v > max) {
-                    max = v;
-                    arg = f;
-                }
-            }
-            ws.z[j] = sum * invT;
-            ws.z[h2 + j] = max;
-            ws.argmax[j] = arg;
-        }
-        if (dropout > 0f) {
-            float keep = 1f - dropout;
-            for (int j = 0; j < 2 * h2; j++) {
-                ws.dropMask[j] = rng.nextFloat() < keep ? 1f / keep : 0f;
-                ws.z[j] *= ws.dropMask[j];
-            }
-        } else {
-            java.util.Arrays.fill(ws.dropMask, 1f);
-        }
+        FrameLayers.relu(ws.a2, ws.h2, t * h2);
+        FrameLayers.meanMaxPool(ws.h2, t, h2, ws.z, ws.argmax);
+        FrameLayers.dropout(ws.z, ws.dropMask, dropout, rng);
         // Output layer and softmax.
         if (cosine) {
             cosineLogits(ws);
         } else {
-            System.arraycopy(p, oB3, ws.logits, 0, c);
-            for (int j = 0; j < 2 * h2; j++) {
-                float v = ws.z[j];
-                if (v != 0f) {
-                    FloatMath.axpy(v, p, oW3 + j * c, ws.logits, 0, c);
-                }
-            }
+            FrameLayers.dense(p, ws.z, 0, 2 * h2, oW3, oB3, c, ws.logits, 1);
         }
         FloatMath.softmax(ws.logits, ws.prob);
     }
@@ -506,28 +461,16 @@ public final class TemporalConvNetwork implements SequenceNetwork {
         if (cosine) {
             cosineBackward(ws, dlog, grad);
         } else {
-            for (int k = 0; k < c; k++) {
-                grad[oB3 + k] += dlog[k];
-            }
+            FrameLayers.addBiasGradient(dlog, c, grad, oB3, 1);
+            java.util.Arrays.fill(ws.dz, 0f);
+            FrameLayers.denseBack(p, ws.z, 0, 2 * h2, oW3, c, dlog, ws.dz, grad, 1);
             for (int j = 0; j < 2 * h2; j++) {
-                float zj = ws.z[j];
-                if (zj != 0f) {
-                    FloatMath.axpy(zj, dlog, 0, grad, oW3 + j * c, c);
-                }
-                ws.dz[j] = FloatMath.dot(p, oW3 + j * c, dlog, 0, c) * ws.dropMask[j];
+                ws.dz[j] *= ws.dropMask[j];
             }
         }
         // Through the pooling and the second ReLU.
-        float invT = 1f / t;
-        for (int f = 0; f < t; f++) {
-            for (int j = 0; j < h2; j++) {
-                float g = ws.dz[j] * invT;
-                if (ws.argmax[j] == f) {
-                    g += ws.dz[h2 + j];
-                }
-                ws.dh2[f * h2 + j] = ws.a2[f * h2 + j] > 0f ? g : 0f;
-            }
-        }
+        FrameLayers.meanMaxPoolBack(ws.dz, ws.argmax, t, h2, ws.dh2);
+        FrameLayers.reluBack(ws.a2, ws.dh2, t * h2);
         // Through the temporal convolution.
         java.util.Arrays.fill(ws.dh1, 0f);
         for (int f = 0; f < t; f++) {
@@ -550,22 +493,9 @@ public final class TemporalConvNetwork implements SequenceNetwork {
             }
         }
         // Through the first ReLU and the frame layer.
-        for (int f = 0; f < t; f++) {
-            int ho = f * h1;
-            for (int j = 0; j < h1; j++) {
-                if (ws.a1[ho + j] <= 0f) {
-                    ws.dh1[ho + j] = 0f;
-                }
-            }
-            FloatMath.axpy(1f, ws.dh1, ho, grad, oB1, h1);
-            int uo = off + f * d;
-            for (int i = 0; i < d; i++) {
-                float v = u[uo + i];
-                if (v != 0f) {
-                    FloatMath.axpy(v, ws.dh1, ho, grad, oW1 + i * h1, h1);
-                }
-            }
-        }
+        FrameLayers.reluBack(ws.a1, ws.dh1, t * h1);
+        FrameLayers.addBiasGradient(ws.dh1, h1, grad, oB1, t);
+        FrameLayers.denseBack(p, u, off, d, oW1, h1, ws.dh1, null, grad, t);
     }
 
     /**

@@ -29,7 +29,9 @@ import java.nio.file.Path;
  * @param handAngles   add each hand's joint cosines to the features ({@link FeatureTransform})
  * @param velocities   add every point's motion since the previous frame to the features ({@link FeatureTransform})
  * @param architecture the network family: {@link NetworkFamily#TCN} (default), the reports' {@link NetworkFamily#LSTM}
- *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's) or any other
+ *        (hidden1, hidden2 are then the two LSTMs' widths, and hidden1 the dense layer's),
+ *        {@link NetworkFamily#CONV_ATTENTION} (hidden1 the frames' width, hidden2 the attention's query and key
+ *        width) or any other
  * @param cosineMargin additive cosine margin (CosFace) of a {@link NetworkFamily#COSINE_TCN} head in training: the true
  *        class's logit is {@code scale * (cos - margin)}; 0 for none (inference never uses it)
  * @param embeddingWhitening shrinkage of the {@link EmbeddingWhitening} a {@link NetworkFamily#COSINE_TCN} embedder

@@ -99,22 +99,8 @@ class NetworkGradientTest {
 
     @Test
     void everyLstmGradientMatchesFiniteDifferences() {
-        NetworkShape shape = new NetworkShape(4, 5, 4, 3, 3);
-        LstmNetwork net = new LstmNetwork(shape, 8);
-        float[] params = net.parameters();
-        float[] u = nudgeAndDrawInput(params, shape, new Random(12));
-        SequenceNetwork.Scratch ws = net.newScratch();
-        float[] grad = new float[params.length];
-        net.forward(u, 0, ws, 0.25f, new Random(5));
-        net.backward(u, 0, ws, 1, 0.1f, grad);
-        List<String> off = disagreements(params, grad, () -> {
-            net.forward(u, 0, ws, 0.25f, new Random(5));
-            return net.loss(ws, 1, 0.1f);
-        });
-        assertTrue(
-                off.size() <= params.length / 100,
-                off.size() + " of " + params.length + " disagree:\n" + String.join("", off));
-        int[] groups = {
+        LstmNetwork net = new LstmNetwork(new NetworkShape(4, 5, 4, 3, 3), 8);
+        assertEveryGradientMatches(net, new Random(12), -1, new int[] {
             net.oWx1,
             net.oWh1,
             net.oB1,
@@ -126,7 +112,52 @@ class NetworkGradientTest {
             net.oW4,
             net.oB4,
             net.parameterCount()
-        };
+        });
+    }
+
+    @Test
+    void everyConvAttentionGradientMatchesFiniteDifferences() {
+        // Frames longer than the kernel, so that the convolution has edges and a full middle.
+        ConvAttentionNetwork net = new ConvAttentionNetwork(new NetworkShape(7, 5, 6, 4, 3), 8);
+        assertEveryGradientMatches(net, new Random(13), 2, new int[] {
+            net.oW1,
+            net.oB1,
+            net.oWd,
+            net.oBd,
+            net.oWp,
+            net.oBp,
+            net.oWq,
+            net.oWk,
+            net.oWv,
+            net.oWo,
+            net.oW3,
+            net.oB3,
+            net.parameterCount()
+        });
+    }
+
+    /**
+     * Nudges {@code net}'s parameters, draws an input (zero at {@code zeroInput} unless it is -1: zero inputs are
+     * skipped in the loops) and checks every gradient of a forward pass with dropout 0.25 against finite differences,
+     * and that each parameter group (offsets in {@code groups}, the parameter count last) gets some.
+     */
+    private static void assertEveryGradientMatches(SequenceNetwork net, Random r, int zeroInput, int[] groups) {
+        float[] params = net.parameters();
+        float[] u = nudgeAndDrawInput(params, net.shape(), r);
+        if (zeroInput >= 0) {
+            u[zeroInput] = 0f;
+        }
+        SequenceNetwork.Scratch ws = net.newScratch();
+        float[] grad = new float[params.length];
+        net.forward(u, 0, ws, 0.25f, new Random(5));
+        net.backward(u, 0, ws, 1, 0.1f, grad);
+        List<String> off = disagreements(params, grad, () -> {
+            net.forward(u, 0, ws, 0.25f, new Random(5));
+            return net.loss(ws, 1, 0.1f);
+        });
+        assertTrue(
+                off.size() <= params.length / 100,
+                off.size() + " of " + params.length + " disagree:\n" + String.join("", off));
         for (int g = 0; g + 1 < groups.length; g++) {
             assertTrue(nonZero(grad, groups[g], groups[g + 1]) > 0, "group " + g + " has no gradient");
         }

@@ -364,6 +364,11 @@ class OnnxExportTest {
         exportedModelGivesTheJavaProbabilities(NetworkFamily.LSTM);
     }
 
+    @Test
+    void exportedConvAttentionGivesTheJavaProbabilities() {
+        exportedModelGivesTheJavaProbabilities(NetworkFamily.CONV_ATTENTION);
+    }
+
     private static void exportedModelGivesTheJavaProbabilities(NetworkFamily family) {
         SignDataset data = Synthetic.dataset(3, 3, 7, 2);
         TrainedModel model = randomModel(data, 4, family);

@@ -90,6 +90,22 @@ class TrainerTest {
         assertTrue(pWith[0] > pWithout[0], pWith[0] + " vs " + pWithout[0] + " without emptying");
     }
 
+    /** The convolution-and-attention family trains through the same loop, deterministically for a seed. */
+    @Test
+    void convAttentionNetworksLearnDeterministically() {
+        SignDataset d = Synthetic.dataset(5, 40, 8, 2);
+        TrainingConfig.Builder b =
+                small().architecture(NetworkFamily.CONV_ATTENTION).maxEpochs(30);
+        Trainer.Result one = new Trainer(b.threads(1).build()).train(d, null, "", null);
+        Trainer.Result two = new Trainer(b.threads(2).build()).train(d, null, "", null);
+        assertEquals(NetworkFamily.CONV_ATTENTION, one.model().network().family());
+        assertArrayEquals(
+                one.model().network().parameterCopy(), two.model().network().parameterCopy());
+        assertTrue(
+                one.history().get(one.bestEpoch() - 1).monitorAccuracy() > 0.9,
+                "synthetic classes are easy: " + one.history());
+    }
+
     @Test
     void learnsReportsProgressWritesCheckpointsAndStopsEarly(@TempDir Path dir) throws Exception {
         SignDataset d = Synthetic.dataset(5, 40, 8, 2);

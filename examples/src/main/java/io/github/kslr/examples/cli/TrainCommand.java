@@ -94,8 +94,9 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--architecture",
             defaultValue = "TCN",
             converter = NetworkFamilyConverter.class,
-            description = "TCN (temporal convolution, default), LSTM (the reports' LSTM-LSTM-dense-dense) or"
-                    + " COSINE_TCN (temporal convolution with a cosine head, the sign embedder)")
+            description = "TCN (temporal convolution, default), LSTM (the reports' LSTM-LSTM-dense-dense),"
+                    + " COSINE_TCN (temporal convolution with a cosine head, the sign embedder) or CONV_ATTENTION"
+                    + " (depthwise temporal convolution and self-attention, as the ISLR 2023 winners)")
     NetworkFamily architecture;
 
     /** Names of {@link NetworkFamily#builtIn()}, case-insensitive. */
