@@ -104,11 +104,6 @@ public final class ConvAttentionNetwork implements SequenceNetwork {
     }
 
     @Override
-    public int parameterCount() {
-        return params.length;
-    }
-
-    @Override
     public float[] parameters() {
         return params;
     }

@@ -160,11 +160,6 @@ public final class LstmNetwork implements SequenceNetwork {
     }
 
     @Override
-    public int parameterCount() {
-        return params.length;
-    }
-
-    @Override
     public float[] parameters() {
         return params;
     }

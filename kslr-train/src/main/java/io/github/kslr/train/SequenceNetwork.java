@@ -32,7 +32,10 @@ public interface SequenceNetwork {
         return family().description();
     }
 
-    int parameterCount();
+    /** How many parameters the network has ({@link #parameters()}' length unless a network knows it cheaper). */
+    default int parameterCount() {
+        return parameters().length;
+    }
 
     /** The live parameter array (the trainer updates it in place). */
     float[] parameters();

@@ -227,11 +227,6 @@ public final class TemporalConvNetwork implements SequenceNetwork {
     }
 
     @Override
-    public int parameterCount() {
-        return params.length;
-    }
-
-    @Override
     public TemporalConvNetwork withParameters(float[] p) {
         return new TemporalConvNetwork(shape, p, cosine, margin);
     }
