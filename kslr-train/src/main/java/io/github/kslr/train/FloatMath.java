@@ -1,6 +1,6 @@
 package io.github.kslr.train;
 
-/** The few vector loops the hand-written networks and the ridge baseline share. */
+/** The few vector loops the hand-written networks share. */
 final class FloatMath {
 
     private FloatMath() {}
@@ -25,25 +25,6 @@ final class FloatMath {
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += a[ao + i] * b[bo + i];
-            s1 += a[ao + i + 1] * b[bo + i + 1];
-            s2 += a[ao + i + 2] * b[bo + i + 2];
-            s3 += a[ao + i + 3] * b[bo + i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += a[ao + i] * b[bo + i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@link #dot(float[], int, float[], int, int)} over doubles (the ridge baseline's Gram matrix), summed alike. */
-    static double dot(double[] a, int ao, double[] b, int bo, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
             s0 += a[ao + i] * b[bo + i];

@@ -160,7 +160,23 @@ public final class RidgeBaseline {
             tasks.add(pool.submit(() -> {
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j <= i; j++) {
-                        double s = FloatMath.dot(a, i * cols, a, j * cols, cols);
+                        double s0 = 0;
+                        double s1 = 0;
+                        double s2 = 0;
+                        double s3 = 0;
+                        int ai = i * cols;
+                        int aj = j * cols;
+                        int c = 0;
+                        for (; c + 3 < cols; c += 4) {
+                            s0 += a[ai + c] * a[aj + c];
+                            s1 += a[ai + c + 1] * a[aj + c + 1];
+                            s2 += a[ai + c + 2] * a[aj + c + 2];
+                            s3 += a[ai + c + 3] * a[aj + c + 3];
+                        }
+                        for (; c < cols; c++) {
+                            s0 += a[ai + c] * a[aj + c];
+                        }
+                        double s = (s0 + s1) + (s2 + s3);
                         k[i * rows + j] = s;
                         k[j * rows + i] = s;
                     }
