@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -98,6 +100,7 @@ public final class FewShotEvaluation {
      * @param otherFalseAccept  the share of the other folds' sign windows (trained on) given a sign
      * @param unseenFalseAccept the share of the unseen negatives' windows (signs neither trained on nor enrolled)
      *                          given a sign; NaN without them
+     * @param signs             the same windows sign by sign
      */
     public record Outcome(
             int fold,
@@ -113,11 +116,54 @@ public final class FewShotEvaluation {
             double rejected,
             double noSignFalseAccept,
             double otherFalseAccept,
-            double unseenFalseAccept) {
+            double unseenFalseAccept,
+            SignCounts signs) {
 
         /** Whether this is not the single calibrated threshold. */
         public boolean background() {
             return !THRESHOLD_ONLY.equals(rule);
+        }
+    }
+
+    /**
+     * Where an outcome's errors lie, sign by sign (labels as the data names them). Immutable.
+     *
+     * @param taughtWindows each enrolled sign's test windows (its other sessions)
+     * @param rejected      how many of them were given no sign
+     * @param unseenWindows each unseen negative sign's windows (empty without unseen negatives)
+     * @param acceptedAs    for each unseen sign, how many of its windows each enrolled sign accepted
+     */
+    public record SignCounts(
+            Map<String, Integer> taughtWindows,
+            Map<String, Integer> rejected,
+            Map<String, Integer> unseenWindows,
+            Map<String, Map<String, Integer>> acceptedAs) {
+
+        public SignCounts {
+            taughtWindows = Map.copyOf(taughtWindows);
+            rejected = Map.copyOf(rejected);
+            unseenWindows = Map.copyOf(unseenWindows);
+            Map<String, Map<String, Integer>> copy = new TreeMap<>();
+            acceptedAs.forEach((unseen, as) -> copy.put(unseen, Map.copyOf(as)));
+            acceptedAs = Map.copyOf(copy);
+        }
+
+        /** Every count of {@code counts} added up. */
+        static SignCounts sum(List<SignCounts> counts) {
+            Map<String, Integer> taught = new TreeMap<>();
+            Map<String, Integer> rejected = new TreeMap<>();
+            Map<String, Integer> unseen = new TreeMap<>();
+            Map<String, Map<String, Integer>> acceptedAs = new TreeMap<>();
+            for (SignCounts c : counts) {
+                c.taughtWindows().forEach((k, v) -> taught.merge(k, v, Integer::sum));
+                c.rejected().forEach((k, v) -> rejected.merge(k, v, Integer::sum));
+                c.unseenWindows().forEach((k, v) -> unseen.merge(k, v, Integer::sum));
+                c.acceptedAs()
+                        .forEach((u, as) -> as.forEach((t, v) -> acceptedAs
+                                .computeIfAbsent(u, x -> new TreeMap<>())
+                                .merge(t, v, Integer::sum)));
+            }
+            return new SignCounts(taught, rejected, unseen, acceptedAs);
         }
     }
 
@@ -307,7 +353,7 @@ public final class FewShotEvaluation {
                     .closingLines();
         }
 
-        /** Each rule's means and spreads a shot count, then the summary lines. */
+        /** The run-time rule's errors by sign, each rule's means and spreads a shot count, then the summary lines. */
         private String closingLines() {
             StringBuilder sb = new StringBuilder();
             int[] shotCounts = outcomes.stream()
@@ -315,6 +361,9 @@ public final class FewShotEvaluation {
                     .distinct()
                     .sorted()
                     .toArray();
+            for (int k : shotCounts) {
+                sb.append(signLines(k));
+            }
             for (String rule : rules) {
                 for (int k : shotCounts) {
                     sb.append(String.format(
@@ -340,6 +389,59 @@ public final class FewShotEvaluation {
                 sb.append(summaryLine(k, true)).append('\n');
             }
             return sb.toString();
+        }
+
+        /**
+         * The run-time rule's errors at {@code shots} takes, pooled over every fold, draw and half: each taught sign's
+         * share of windows rejected (most first) and, with unseen negatives, the {@value #PAIRS} unseen signs most
+         * often accepted as a taught sign ("unseen as taught").
+         */
+        private String signLines(int shots) {
+            SignCounts c = SignCounts.sum(outcomes.stream()
+                    .filter(o -> o.shots() == shots && o.rule().equals(RUN_TIME))
+                    .map(Outcome::signs)
+                    .toList());
+            StringBuilder sb = new StringBuilder(String.format(
+                    Locale.ROOT, "%d-shot taught windows rejected, by sign (share of its windows):", shots));
+            c.taughtWindows().entrySet().stream()
+                    .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, Integer> e) ->
+                                    -c.rejected().getOrDefault(e.getKey(), 0) / (double) e.getValue())
+                            .thenComparing(Map.Entry::getKey))
+                    .forEach(e -> sb.append(share(e.getKey(), c.rejected().getOrDefault(e.getKey(), 0), e.getValue())));
+            sb.append('\n');
+            if (unseen) {
+                int total = c.unseenWindows().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum();
+                int accepted = c.acceptedAs().values().stream()
+                        .flatMap(as -> as.values().stream())
+                        .mapToInt(Integer::intValue)
+                        .sum();
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%d-shot unseen windows accepted: %d of %d; most often (share of the unseen sign's windows):",
+                        shots,
+                        accepted,
+                        total));
+                c.acceptedAs().entrySet().stream()
+                        .flatMap(u -> u.getValue().entrySet().stream()
+                                .map(t -> Map.entry(u.getKey() + " as " + t.getKey(), new int[] {
+                                    t.getValue(), c.unseenWindows().get(u.getKey())
+                                })))
+                        .sorted(java.util.Comparator.comparingInt((Map.Entry<String, int[]> e) -> -e.getValue()[0])
+                                .thenComparing(Map.Entry::getKey))
+                        .limit(PAIRS)
+                        .forEach(e -> sb.append(share(e.getKey(), e.getValue()[0], e.getValue()[1])));
+                sb.append('\n');
+            }
+            return sb.toString();
+        }
+
+        /** How many look-alike pairs {@link #signLines} lists. */
+        private static final int PAIRS = 10;
+
+        private static String share(String name, int count, int of) {
+            return String.format(Locale.ROOT, " %s %.3f (%d/%d)", name, count / (double) of, count, of);
         }
 
         /** The per-fold lines' short form of a spread: mean and standard deviation to three places. */
@@ -653,13 +755,20 @@ public final class FewShotEvaluation {
             int correct = 0;
             int closedCorrect = 0;
             int rejected = 0;
+            Map<String, Integer> signWindows = new TreeMap<>();
+            Map<String, Integer> signRejected = new TreeMap<>();
+            Map<String, Integer> unseenSignWindows = new TreeMap<>();
+            Map<String, Map<String, Integer>> acceptedAs = new TreeMap<>();
             for (int i : positives) {
                 double[] nb = nearest(queries, e, i);
                 int truth = indexOf(labels, data.label(i));
                 boolean accepted = rule.accepts(nb[1], queries, i * e);
                 closedCorrect += (int) nb[0] == truth ? 1 : 0;
+                String sign = data.labels().get(data.label(i));
+                signWindows.merge(sign, 1, Integer::sum);
                 if (!accepted) {
                     rejected++;
+                    signRejected.merge(sign, 1, Integer::sum);
                     fn[truth]++;
                 } else if ((int) nb[0] == truth) {
                     correct++;
@@ -679,6 +788,13 @@ public final class FewShotEvaluation {
                 } else if (indexOf(unseen, data.label(i)) >= 0) {
                     unseenWindows++;
                     unseenAccepted += accepted ? 1 : 0;
+                    String sign = data.labels().get(data.label(i));
+                    unseenSignWindows.merge(sign, 1, Integer::sum);
+                    if (accepted) {
+                        acceptedAs
+                                .computeIfAbsent(sign, x -> new TreeMap<>())
+                                .merge(data.labels().get(labels[(int) nb[0]]), 1, Integer::sum);
+                    }
                 } else if (!foldLabels.contains(data.labels().get(data.label(i)))) {
                     otherWindows++;
                     otherAccepted += accepted ? 1 : 0;
@@ -708,7 +824,8 @@ public final class FewShotEvaluation {
                     rejected / pos,
                     noSignWindows == 0 ? Double.NaN : (double) noSignAccepted / noSignWindows,
                     otherWindows == 0 ? Double.NaN : (double) otherAccepted / otherWindows,
-                    unseenWindows == 0 ? Double.NaN : (double) unseenAccepted / unseenWindows);
+                    unseenWindows == 0 ? Double.NaN : (double) unseenAccepted / unseenWindows,
+                    new SignCounts(signWindows, signRejected, unseenSignWindows, acceptedAs));
         }
 
         private static int indexOf(int[] a, int v) {

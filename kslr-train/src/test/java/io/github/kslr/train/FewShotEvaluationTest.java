@@ -21,6 +21,11 @@ class FewShotEvaluationTest {
 
     private static FewShotEvaluation.Report run(
             SignDataset data, long seed, boolean mirroredTest, boolean mirroredTakes) {
+        return run(data, seed, false, mirroredTest, mirroredTakes);
+    }
+
+    private static FewShotEvaluation.Report run(
+            SignDataset data, long seed, boolean unseenNegatives, boolean mirroredTest, boolean mirroredTakes) {
         TrainingConfig config = TrainingConfig.embedderBuilder()
                 .maxEpochs(3)
                 .hidden(8, 8)
@@ -36,7 +41,7 @@ class FewShotEvaluationTest {
                 1,
                 seed,
                 FewShotEvaluation.Rule.runTime(0.5, -0.08),
-                false,
+                unseenNegatives,
                 mirroredTest,
                 mirroredTakes,
                 List.of(),
@@ -107,5 +112,45 @@ class FewShotEvaluationTest {
                 last.split("accuracy=")[1].split(" ")[0]);
         assertTrue(a.text().endsWith(a.summaryLine(2, true) + "\n"), "a run's text ends as the pooled lines do");
         assertThrows(InvalidInputException.class, () -> FewShotEvaluation.Report.pooledClosingLines(List.of()));
+    }
+
+    /** Sign by sign, the counts add up to each outcome's shares, and the report lists them before its last lines. */
+    @Test
+    void signCountsAddUpToTheRejectionsAndUnseenFalseAccepts() {
+        SignDataset data = Synthetic.dataset(6, 9, 8, 3);
+        FewShotEvaluation.Report r = run(data, 7, true, false, false);
+        for (FewShotEvaluation.Outcome o : r.outcomes()) {
+            FewShotEvaluation.SignCounts c = o.signs();
+            int windows = c.taughtWindows().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .sum();
+            int rejected =
+                    c.rejected().values().stream().mapToInt(Integer::intValue).sum();
+            int unseen = c.unseenWindows().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .sum();
+            int accepted = c.acceptedAs().values().stream()
+                    .flatMap(as -> as.values().stream())
+                    .mapToInt(Integer::intValue)
+                    .sum();
+            assertTrue(windows > 0 && unseen > 0, o.toString());
+            assertEquals(o.rejected(), rejected / (double) windows, 1e-12, o.toString());
+            assertEquals(o.unseenFalseAccept(), accepted / (double) unseen, 1e-12, o.toString());
+            // The taught signs are the enrolled half, the unseen ones the other half of the fold: never the same.
+            assertTrue(c.taughtWindows().keySet().stream().noneMatch(c.unseenWindows()::containsKey), o.toString());
+            c.acceptedAs()
+                    .forEach((u, as) -> assertTrue(
+                            c.unseenWindows().containsKey(u)
+                                    && c.taughtWindows().keySet().containsAll(as.keySet()),
+                            o.toString()));
+        }
+        String text = r.text();
+        assertTrue(text.contains("1-shot taught windows rejected, by sign"), text);
+        assertTrue(text.contains("2-shot unseen windows accepted: "), text);
+        assertTrue(text.endsWith(r.summaryLine(2, true) + "\n"), text);
+        String pooled = FewShotEvaluation.Report.pooledClosingLines(List.of(r, r));
+        assertTrue(pooled.startsWith("1-shot taught windows rejected, by sign"), pooled);
+        // Without unseen negatives there is no unseen line.
+        assertFalse(run(data, false, false).text().contains("unseen windows accepted"));
     }
 }

@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
                     + " prototypes (--background: by default its no-sign centres); and, for comparison, by one"
                     + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
                     + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
-                    + " closed_set=... (means over folds and draws, the run-time rule).",
+                    + " closed_set=... (means over folds and draws, the run-time rule); before them, where the"
+                    + " run-time rule's errors lie: each taught sign's share of windows rejected and, with"
+                    + " --unseen-negatives, the unseen signs most often accepted as a taught sign.",
             "With --unseen-negatives each draw enrols half of the fold's labels and the other half, which the fold"
                     + " embedder never saw, must be rejected too (as every un-taught sign in deployment).",
             "With --seeds the protocol runs once a seed and the last lines pool every run: one seed's embedders can"
