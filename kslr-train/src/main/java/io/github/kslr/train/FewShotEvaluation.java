@@ -148,6 +148,30 @@ public final class FewShotEvaluation {
             acceptedAs = Map.copyOf(copy);
         }
 
+        /** Every taught sign's test windows. */
+        public int taughtTotal() {
+            return total(taughtWindows);
+        }
+
+        /** Every rejected taught window. */
+        public int rejectedTotal() {
+            return total(rejected);
+        }
+
+        /** Every unseen sign's windows. */
+        public int unseenTotal() {
+            return total(unseenWindows);
+        }
+
+        /** Every unseen window accepted as some enrolled sign. */
+        public int unseenAccepted() {
+            return acceptedAs.values().stream().mapToInt(SignCounts::total).sum();
+        }
+
+        private static int total(Map<String, Integer> counts) {
+            return counts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
         /** Every count of {@code counts} added up. */
         static SignCounts sum(List<SignCounts> counts) {
             Map<String, Integer> taught = new TreeMap<>();
@@ -410,19 +434,12 @@ public final class FewShotEvaluation {
                     .forEach(e -> sb.append(share(e.getKey(), c.rejected().getOrDefault(e.getKey(), 0), e.getValue())));
             sb.append('\n');
             if (unseen) {
-                int total = c.unseenWindows().values().stream()
-                        .mapToInt(Integer::intValue)
-                        .sum();
-                int accepted = c.acceptedAs().values().stream()
-                        .flatMap(as -> as.values().stream())
-                        .mapToInt(Integer::intValue)
-                        .sum();
                 sb.append(String.format(
                         Locale.ROOT,
                         "%d-shot unseen windows accepted: %d of %d; most often (share of the unseen sign's windows):",
                         shots,
-                        accepted,
-                        total));
+                        c.unseenAccepted(),
+                        c.unseenTotal()));
                 c.acceptedAs().entrySet().stream()
                         .flatMap(u -> u.getValue().entrySet().stream()
                                 .map(t -> Map.entry(u.getKey() + " as " + t.getKey(), new int[] {
