@@ -7,6 +7,8 @@ import io.github.kslr.recognizer.OpenSetRejection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -428,7 +430,7 @@ public final class FewShotEvaluation {
             StringBuilder sb = new StringBuilder(String.format(
                     Locale.ROOT, "%d-shot taught windows rejected, by sign (share of its windows):", shots));
             c.taughtWindows().entrySet().stream()
-                    .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, Integer> e) ->
+                    .sorted(Comparator.comparingDouble((Map.Entry<String, Integer> e) ->
                                     -c.rejected().getOrDefault(e.getKey(), 0) / (double) e.getValue())
                             .thenComparing(Map.Entry::getKey))
                     .forEach(e -> sb.append(share(e.getKey(), c.rejected().getOrDefault(e.getKey(), 0), e.getValue())));
@@ -445,7 +447,7 @@ public final class FewShotEvaluation {
                                 .map(t -> Map.entry(u.getKey() + " as " + t.getKey(), new int[] {
                                     t.getValue(), c.unseenWindows().get(u.getKey())
                                 })))
-                        .sorted(java.util.Comparator.comparingInt((Map.Entry<String, int[]> e) -> -e.getValue()[0])
+                        .sorted(Comparator.comparingInt((Map.Entry<String, int[]> e) -> -e.getValue()[0])
                                 .thenComparing(Map.Entry::getKey))
                         .limit(PAIRS)
                         .forEach(e -> sb.append(share(e.getKey(), e.getValue()[0], e.getValue()[1])));
@@ -559,8 +561,7 @@ public final class FewShotEvaluation {
             int e = embedder.embeddingSize();
             List<String> fl = foldLabels.get(f);
             double calibrated = calibrate(data, emb, e, fl, noSign);
-            java.util.Map<EmbedderBackground.Kind, float[]> backgrounds =
-                    new java.util.EnumMap<>(EmbedderBackground.Kind.class);
+            Map<EmbedderBackground.Kind, float[]> backgrounds = new EnumMap<>(EmbedderBackground.Kind.class);
             List<OpenSetRejection> scored = new ArrayList<>();
             scored.add(new OpenSetRejection((float) calibrated, 0f, new float[0], e));
             for (Rule rule : rules) {
