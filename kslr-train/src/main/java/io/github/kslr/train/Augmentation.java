@@ -29,6 +29,9 @@ import java.util.Random;
  * @param noSignEmpty chance that a no-sign window loses every point of every frame, as the landmarker reports it
  *        when nobody is in view: the commonest no-sign of a deployed camera, which a data set recorded with a
  *        signer always in view may hold in one session only (or none)
+ * @param handShift both hands moved together against the body, the same offset in every frame, uniform in +-this
+ *        in x and in y ({@link Perturbations#shiftHands}): signers hold the same sign higher, lower or more to one
+ *        side
  */
 public record Augmentation(
         double flipProbability,
@@ -44,7 +47,8 @@ public record Augmentation(
         double handDropout,
         double timeMask,
         double noSignHandMix,
-        double noSignEmpty) {
+        double noSignEmpty,
+        double handShift) {
 
     public Augmentation {
         check(flipProbability >= 0 && flipProbability <= 1, "flipProbability", flipProbability, "[0, 1]");
@@ -64,6 +68,7 @@ public record Augmentation(
         check(timeMask >= 0 && timeMask <= 1, "timeMask", timeMask, "[0, 1]");
         check(noSignHandMix >= 0 && noSignHandMix <= 1, "noSignHandMix", noSignHandMix, "[0, 1]");
         check(noSignEmpty >= 0 && noSignEmpty <= 1, "noSignEmpty", noSignEmpty, "[0, 1]");
+        check(handShift >= 0 && handShift <= 0.5, "handShift", handShift, "[0, 0.5]");
     }
 
     private static void check(boolean ok, String name, double value, String expected) {
@@ -100,12 +105,13 @@ public record Augmentation(
                 DEFAULT_HAND_DROPOUT,
                 0,
                 0,
-                DEFAULT_NO_SIGN_EMPTY);
+                DEFAULT_NO_SIGN_EMPTY,
+                0);
     }
 
     /** No augmentation at all. */
     public static Augmentation none() {
-        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0);
+        return new Augmentation(0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
     }
 
     /** The same augmentation with another hand-dropout chance. */
@@ -128,6 +134,26 @@ public record Augmentation(
         return withPartChances(handDropout, timeMask, noSignHandMix, chance);
     }
 
+    /** The same augmentation with another largest hand shift. */
+    public Augmentation withHandShift(double largest) {
+        return new Augmentation(
+                flipProbability,
+                maxRotationDegrees,
+                minScale,
+                maxAspect,
+                maxShift,
+                noise,
+                tempoProbability,
+                minSpeed,
+                maxSpeed,
+                maxStart,
+                handDropout,
+                timeMask,
+                noSignHandMix,
+                noSignEmpty,
+                largest);
+    }
+
     /** The same augmentation with other chances of the four that remove or replace parts. */
     private Augmentation withPartChances(
             double handDropoutChance, double timeMaskChance, double noSignHandMixChance, double noSignEmptyChance) {
@@ -145,7 +171,8 @@ public record Augmentation(
                 handDropoutChance,
                 timeMaskChance,
                 noSignHandMixChance,
-                noSignEmptyChance);
+                noSignEmptyChance,
+                handShift);
     }
 
     /**
@@ -205,6 +232,11 @@ public record Augmentation(
             p.noise(dst, dstOff, frames, (float) noise, r);
         }
         // Drawn only when switched on, so that recipes without them train exactly as before.
+        if (handShift > 0) {
+            float hx = (float) (handShift * (2 * r.nextDouble() - 1));
+            float hy = (float) (handShift * (2 * r.nextDouble() - 1));
+            p.shiftHands(dst, dstOff, frames, hx, hy);
+        }
         if (handDropout > 0 && r.nextDouble() < handDropout) {
             int len = Math.max(1, (int) Math.round(frames * (0.2 + 0.4 * r.nextDouble())));
             int start = r.nextInt(frames - len + 1);

@@ -4,7 +4,9 @@ import io.github.kslr.api.Checks;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.PoseLandmark;
 import io.github.kslr.api.WindowMirror;
+import java.util.Arrays;
 
 /**
  * Geometric and temporal changes of raw landmark windows, used both to augment training data and to measure a
@@ -12,7 +14,7 @@ import io.github.kslr.api.WindowMirror;
  * <ul>
  *   <li>mirror: {@code x -> 1 - x} for present points, left and right hands swapped, pose landmarks swapped with
  *       their left/right partners (a left-handed signer);</li>
- *   <li>shift: add {@code (dx, dy)} to x, y of present points;</li>
+ *   <li>shift: add {@code (dx, dy)} to x, y of present points ({@link #shiftHands}: of the hands' points only);</li>
  *   <li>scale: {@code (p - 0.5) * s + 0.5} on x, y of present points;</li>
  *   <li>tempo: resample the T frames at a speed, nearest frame ({@code round(t * speed)}), clamped at the last.</li>
  * </ul>
@@ -27,10 +29,34 @@ public final class Perturbations {
     private final WindowMirror mirror;
     /** The layout's x columns ({@code [0]}) and, in parallel, the y of the same points ({@code [1]}). */
     private final int[][] xy;
+    /** The same for the points that move with the hands: both hands' and the pose's wrist, pinky, index and thumb. */
+    private final int[][] handXy;
 
     public Perturbations(FeatureLayout layout) {
         this.mirror = new WindowMirror(Checks.notNull(layout, "layout"));
         this.xy = layout.xyColumns();
+        this.handXy = handPoints(xy, layout);
+    }
+
+    private static int[][] handPoints(int[][] xy, FeatureLayout layout) {
+        int[] x = new int[xy[0].length];
+        int[] y = new int[xy[0].length];
+        int n = 0;
+        for (int p = 0; p < xy[0].length; p++) {
+            LandmarkPart part = layout.columnPart(xy[0][p]);
+            int landmark = layout.columnLandmark(xy[0][p]);
+            boolean hand = part == LandmarkPart.LEFT_HAND
+                    || part == LandmarkPart.RIGHT_HAND
+                    || (part == LandmarkPart.POSE
+                            && landmark >= PoseLandmark.LEFT_WRIST
+                            && landmark <= PoseLandmark.RIGHT_THUMB);
+            if (hand) {
+                x[n] = xy[0][p];
+                y[n] = xy[1][p];
+                n++;
+            }
+        }
+        return new int[][] {Arrays.copyOf(x, n), Arrays.copyOf(y, n)};
     }
 
     public FeatureLayout layout() {
@@ -63,6 +89,18 @@ public final class Perturbations {
     /** The suite's shift: add {@code (dx, dy)} to present points, in place. */
     public void shift(float[] data, int off, int frames, float dx, float dy) {
         affine(data, off, frames, 1f, 1f, 0f, 0f, dx, dy);
+    }
+
+    /**
+     * Adds {@code (dx, dy)} to the present points that move with the hands, in place: every point of both hands and
+     * the pose's wrists, pinkies, index fingers and thumbs (the body stays where it is: a signer who holds the hands
+     * higher, lower or more to one side).
+     */
+    public void shiftHands(float[] data, int off, int frames, float dx, float dy) {
+        forEachPresentPoint(data, off, frames, handXy, (xc, yc) -> {
+            data[xc] += dx;
+            data[yc] += dy;
+        });
     }
 
     /** The suite's scale: {@code (p - 0.5) * s + 0.5} on x and y of present points, in place. */
@@ -158,9 +196,14 @@ public final class Perturbations {
      * or y is not 0; a missing point stays 0, as the landmarker writes it).
      */
     private void forEachPresentPoint(float[] data, int off, int frames, PointUpdate update) {
+        forEachPresentPoint(data, off, frames, xy, update);
+    }
+
+    /** {@link #forEachPresentPoint} over the points of {@code columns} (x columns, then their y columns) only. */
+    private void forEachPresentPoint(float[] data, int off, int frames, int[][] columns, PointUpdate update) {
         int frameSize = layout().size();
-        int[] xColumns = xy[0];
-        int[] yColumns = xy[1];
+        int[] xColumns = columns[0];
+        int[] yColumns = columns[1];
         for (int f = 0; f < frames; f++) {
             int b = off + f * frameSize;
             for (int p = 0; p < xColumns.length; p++) {

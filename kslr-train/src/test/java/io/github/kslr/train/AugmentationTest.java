@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.PoseLandmark;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,32 @@ class AugmentationTest {
         // On, but too unlikely to fire: exactly one more nextDouble() each (the chance itself, two calls of next()).
         assertEquals(draws(off) + 2, draws(off.withHandDropout(1e-12)));
         assertEquals(draws(off) + 2, draws(off.withTimeMask(1e-12)));
+        // The hand shift draws its two offsets (four calls of next()) only when on.
+        assertEquals(draws(off) + 4, draws(off.withHandShift(1e-12)));
+    }
+
+    /** Both hands move by one offset, the same in every frame, within the largest shift; the body stays. */
+    @Test
+    void handShiftMovesBothHandsTogetherAndLeavesTheBody() {
+        float[] still = augment(Augmentation.none(), 4);
+        float[] moved = augment(Augmentation.none().withHandShift(0.1), 4);
+        int lx = L.columnOf(LandmarkPart.LEFT_HAND, 8, 0);
+        float dx = moved[lx] - still[lx];
+        float dy = moved[lx + 1] - still[lx + 1];
+        assertTrue(Math.abs(dx) <= 0.1f && Math.abs(dy) <= 0.1f && (dx != 0f || dy != 0f), dx + ", " + dy);
+        for (int f = 0; f < T; f++) {
+            int b = f * L.size();
+            for (LandmarkPart hand : new LandmarkPart[] {LandmarkPart.LEFT_HAND, LandmarkPart.RIGHT_HAND}) {
+                int x = b + L.columnOf(hand, 20, 0);
+                assertEquals(still[x] + dx, moved[x], 1e-6, hand + " x, frame " + f);
+                assertEquals(still[x + 1] + dy, moved[x + 1], 1e-6, hand + " y, frame " + f);
+                assertEquals(still[x + 2], moved[x + 2], hand + " z");
+            }
+            int wrist = b + L.columnOf(LandmarkPart.POSE, PoseLandmark.RIGHT_WRIST, 0);
+            assertEquals(still[wrist] + dx, moved[wrist], 1e-6, "the pose's wrist moves with its hand");
+            int shoulder = b + L.columnOf(LandmarkPart.POSE, PoseLandmark.LEFT_SHOULDER, 0);
+            assertEquals(still[shoulder], moved[shoulder], "the body stays");
+        }
     }
 
     private static long draws(Augmentation a) {
@@ -200,5 +227,8 @@ class AugmentationTest {
         InvalidInputException empty = assertThrows(
                 InvalidInputException.class, () -> Augmentation.defaults().withNoSignEmpty(-1));
         assertTrue(empty.getMessage().contains("noSignEmpty"), empty.getMessage());
+        InvalidInputException shift = assertThrows(
+                InvalidInputException.class, () -> Augmentation.defaults().withHandShift(0.6));
+        assertTrue(shift.getMessage().contains("handShift"), shift.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.kslr.api.FeatureLayout;
 import io.github.kslr.api.InvalidInputException;
 import io.github.kslr.api.LandmarkPart;
+import io.github.kslr.api.PoseLandmark;
 import org.junit.jupiter.api.Test;
 
 class PerturbationsTest {
@@ -72,6 +73,37 @@ class PerturbationsTest {
         assertEquals((w[px] - 0.5f) * 0.8f + 0.5f, c[px], 1e-6);
         assertEquals((w[px + 1] - 0.5f) * 0.8f + 0.5f, c[px + 1], 1e-6);
         assertEquals(0f, c[lh + 1]);
+    }
+
+    @Test
+    void shiftHandsMovesTheHandsAndThePoseHandPointsOnly() {
+        Perturbations p = new Perturbations(L);
+        float[] w = window(2);
+        for (int c = 0; c < L.size(); c++) {
+            if (w[c] == 0f) {
+                w[c] = 0.4f + 0.001f * c; // every point present in frame 0
+            }
+        }
+        int rh = L.columnOf(LandmarkPart.RIGHT_HAND, 0, 0);
+        java.util.Arrays.fill(w, L.size() + rh, L.size() + rh + 63, 0f); // the right hand absent in frame 1
+        float[] s = w.clone();
+        p.shiftHands(s, 0, 2, 0.1f, -0.05f);
+        for (int c = 0; c < L.size(); c++) {
+            LandmarkPart part = L.columnPart(c);
+            int lm = L.columnLandmark(c);
+            int k = L.columnComponent(c);
+            boolean moves = part == LandmarkPart.LEFT_HAND
+                    || part == LandmarkPart.RIGHT_HAND
+                    || (part == LandmarkPart.POSE && lm >= PoseLandmark.LEFT_WRIST && lm <= PoseLandmark.RIGHT_THUMB);
+            float expected = !moves || k > 1 ? w[c] : w[c] + (k == 0 ? 0.1f : -0.05f);
+            assertEquals(expected, s[c], 1e-6, part + " " + lm + " component " + k);
+        }
+        for (int c = rh; c < rh + 63; c++) {
+            assertEquals(0f, s[L.size() + c], "an absent hand stays absent");
+        }
+        assertEquals(
+                w[L.size() + L.columnOf(LandmarkPart.POSE, PoseLandmark.NOSE, 0)],
+                s[L.size() + L.columnOf(LandmarkPart.POSE, PoseLandmark.NOSE, 0)]);
     }
 
     @Test

@@ -255,6 +255,7 @@ class TrainerTest {
                 () -> TrainingConfig.embedderBuilder()
                         .embeddingWhitening(Double.NaN)
                         .build());
-        assertThrows(InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0));
+        assertThrows(
+                InvalidInputException.class, () -> new Augmentation(1.5, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0));
     }
 }

@@ -72,6 +72,14 @@ final class TrainingOptions {
     double timeMask;
 
     @Option(
+            names = "--hand-shift",
+            defaultValue = "0",
+            paramLabel = "D",
+            description = "augmentation: both hands moved together against the body by up to D of the image in x"
+                    + " and in y, as signers hold a sign higher, lower or more to one side (default ${DEFAULT-VALUE})")
+    double handShift;
+
+    @Option(
             names = "--no-sign-hand-mix",
             defaultValue = "0",
             paramLabel = "P",
@@ -119,7 +127,10 @@ final class TrainingOptions {
     /** {@code defaults} (a sign model's or an embedder's recipe) changed by the options given. */
     TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
         TrainingConfig recipe = defaults.build();
-        Augmentation a = recipe.augmentation().withTimeMask(timeMask).withNoSignHandMix(noSignHandMix);
+        Augmentation a = recipe.augmentation()
+                .withTimeMask(timeMask)
+                .withNoSignHandMix(noSignHandMix)
+                .withHandShift(handShift);
         if (noSignEmpty != null) {
             a = a.withNoSignEmpty(noSignEmpty);
         }
