@@ -116,47 +116,39 @@ public record Augmentation(
 
     /** The same augmentation with another hand-dropout chance. */
     public Augmentation withHandDropout(double chance) {
-        return withPartChances(chance, timeMask, noSignHandMix, noSignEmpty);
+        return withLaterChanges(chance, timeMask, noSignHandMix, noSignEmpty, handShift);
     }
 
     /** The same augmentation with another time-masking chance. */
     public Augmentation withTimeMask(double chance) {
-        return withPartChances(handDropout, chance, noSignHandMix, noSignEmpty);
+        return withLaterChanges(handDropout, chance, noSignHandMix, noSignEmpty, handShift);
     }
 
     /** The same augmentation with another no-sign hand-mixing chance. */
     public Augmentation withNoSignHandMix(double chance) {
-        return withPartChances(handDropout, timeMask, chance, noSignEmpty);
+        return withLaterChanges(handDropout, timeMask, chance, noSignEmpty, handShift);
     }
 
     /** The same augmentation with another chance of emptying a no-sign window. */
     public Augmentation withNoSignEmpty(double chance) {
-        return withPartChances(handDropout, timeMask, noSignHandMix, chance);
+        return withLaterChanges(handDropout, timeMask, noSignHandMix, chance, handShift);
     }
 
     /** The same augmentation with another largest hand shift. */
     public Augmentation withHandShift(double largest) {
-        return new Augmentation(
-                flipProbability,
-                maxRotationDegrees,
-                minScale,
-                maxAspect,
-                maxShift,
-                noise,
-                tempoProbability,
-                minSpeed,
-                maxSpeed,
-                maxStart,
-                handDropout,
-                timeMask,
-                noSignHandMix,
-                noSignEmpty,
-                largest);
+        return withLaterChanges(handDropout, timeMask, noSignHandMix, noSignEmpty, largest);
     }
 
-    /** The same augmentation with other chances of the four that remove or replace parts. */
-    private Augmentation withPartChances(
-            double handDropoutChance, double timeMaskChance, double noSignHandMixChance, double noSignEmptyChance) {
+    /**
+     * The same augmentation with other values of the five changes added after the first report's recipe (each off
+     * unless a recipe asks for it).
+     */
+    private Augmentation withLaterChanges(
+            double handDropoutChance,
+            double timeMaskChance,
+            double noSignHandMixChance,
+            double noSignEmptyChance,
+            double largestHandShift) {
         return new Augmentation(
                 flipProbability,
                 maxRotationDegrees,
@@ -172,7 +164,7 @@ public record Augmentation(
                 timeMaskChance,
                 noSignHandMixChance,
                 noSignEmptyChance,
-                handShift);
+                largestHandShift);
     }
 
     /**
