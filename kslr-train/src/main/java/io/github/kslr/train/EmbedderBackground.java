@@ -28,7 +28,7 @@ public final class EmbedderBackground {
      * The default rejection threshold (cosine) that goes with background rejection for whitened embeddings (the
      * embedder's default recipe, {@link TrainingConfig#embedderBuilder()}); whitened cosines run lower.
      */
-    public static final double THRESHOLD = 0.55;
+    public static final double THRESHOLD = 0.6;
     /** The default rejection threshold for embeddings without whitening ({@code embeddingWhitening} 0). */
     public static final double UNWHITENED_THRESHOLD = 0.7;
     /** The default margin over the best background similarity. */

@@ -60,7 +60,7 @@ final class TrainingOptions {
             names = "--hand-dropout",
             paramLabel = "P",
             description = "augmentation: chance that one hand goes missing for part of a training window (default: "
-                    + Augmentation.DEFAULT_HAND_DROPOUT + " for a sign model, 0 for an embedder)")
+                    + Augmentation.DEFAULT_HAND_DROPOUT + ")")
     Double handDropout;
 
     @Option(
@@ -73,11 +73,11 @@ final class TrainingOptions {
 
     @Option(
             names = "--hand-shift",
-            defaultValue = "0",
             paramLabel = "D",
             description = "augmentation: both hands moved together against the body by up to D of the image in x"
-                    + " and in y, as signers hold a sign higher, lower or more to one side (default ${DEFAULT-VALUE})")
-    double handShift;
+                    + " and in y, as signers hold a sign higher, lower or more to one side (default: 0 for a sign"
+                    + " model, " + TrainingConfig.DEFAULT_EMBEDDER_HAND_SHIFT + " for an embedder)")
+    Double handShift;
 
     @Option(
             names = "--no-sign-hand-mix",
@@ -127,10 +127,10 @@ final class TrainingOptions {
     /** {@code defaults} (a sign model's or an embedder's recipe) changed by the options given. */
     TrainingConfig.Builder apply(TrainingConfig.Builder defaults) {
         TrainingConfig recipe = defaults.build();
-        Augmentation a = recipe.augmentation()
-                .withTimeMask(timeMask)
-                .withNoSignHandMix(noSignHandMix)
-                .withHandShift(handShift);
+        Augmentation a = recipe.augmentation().withTimeMask(timeMask).withNoSignHandMix(noSignHandMix);
+        if (handShift != null) {
+            a = a.withHandShift(handShift);
+        }
         if (noSignEmpty != null) {
             a = a.withNoSignEmpty(noSignEmpty);
         }
