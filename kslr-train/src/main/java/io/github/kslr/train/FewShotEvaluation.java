@@ -200,6 +200,7 @@ public final class FewShotEvaluation {
      * @param unseen whether half of each fold's labels were unseen negatives
      * @param mirroredTest whether the scored windows were mirrored (a left-handed test signer)
      * @param mirroredTakes whether each sign was also enrolled from its takes' mirror images
+     * @param enrolment how many sessions each sign's takes came from
      */
     public record Report(
             List<Outcome> outcomes,
@@ -208,12 +209,14 @@ public final class FewShotEvaluation {
             List<String> rules,
             boolean unseen,
             boolean mirroredTest,
-            boolean mirroredTakes) {
+            boolean mirroredTakes,
+            Enrolment enrolment) {
 
         public Report {
             outcomes = List.copyOf(outcomes);
             folds = List.copyOf(folds);
             rules = List.copyOf(rules);
+            Checks.notNull(enrolment, "enrolment");
         }
 
         /** The mean and spread of a figure over the folds and draws of {@code shots} takes. */
@@ -252,7 +255,21 @@ public final class FewShotEvaluation {
         public String text() {
             StringBuilder sb = new StringBuilder("few-shot protocol: ")
                     .append(folds.size())
-                    .append(" folds of unseen labels, one session enrolled, other sessions tested\n");
+                    .append(" folds of unseen labels, ")
+                    .append(
+                            enrolment.sessions() == 1
+                                    ? "one session"
+                                    : enrolment.sessions() + " sessions (the takes split between them)")
+                    .append(" enrolled, other sessions tested\n");
+            if (enrolment.drawn() > 1) {
+                sb.append("sessions drawn a sign: ")
+                        .append(enrolment.drawn())
+                        .append(" (takes from the first ")
+                        .append(enrolment.sessions())
+                        .append("), tested on the sessions not drawn; only labels recorded in at least ")
+                        .append(enrolment.minSessions())
+                        .append(" sessions are taught, the others stay negatives\n");
+            }
             sb.append("recipe: ").append(recipe).append('\n');
             for (int f = 0; f < folds.size(); f++) {
                 sb.append("fold ")
@@ -362,9 +379,11 @@ public final class FewShotEvaluation {
             Report first = reports.get(0);
             List<Outcome> all = new ArrayList<>();
             for (Report r : reports) {
-                if (!r.rules().equals(first.rules()) || r.unseen() != first.unseen()) {
+                if (!r.rules().equals(first.rules())
+                        || r.unseen() != first.unseen()
+                        || !r.enrolment().equals(first.enrolment())) {
                     throw new InvalidInputException(
-                            "few-shot reports of different rules or negatives cannot be pooled");
+                            "few-shot reports of different rules, negatives or enrolments cannot be pooled");
                 }
                 all.addAll(r.outcomes());
             }
@@ -375,7 +394,8 @@ public final class FewShotEvaluation {
                             first.rules(),
                             first.unseen(),
                             first.mirroredTest(),
-                            first.mirroredTakes())
+                            first.mirroredTakes(),
+                            first.enrolment())
                     .closingLines();
         }
 
@@ -470,12 +490,43 @@ public final class FewShotEvaluation {
     }
 
     /**
+     * Where each taught sign's takes come from: {@code drawn} of its recording sessions (people) are drawn, the takes
+     * come from the first {@code sessions} of them (split as evenly as possible, the first sessions one more), and the
+     * sign is tested on the sessions not drawn. Drawing more sessions than give takes keeps the test windows the same
+     * for enrolments from fewer and more people: {@code (1, 2)} against {@code (2, 2)} asks what a second person's
+     * takes are worth. Labels with no session left to test on ({@code drawn} or fewer sessions) are not taught when
+     * {@code drawn} is above 1; their windows stay negatives.
+     *
+     * @param sessions how many sessions give takes
+     * @param drawn    how many sessions are drawn a sign (at least {@code sessions})
+     */
+    public record Enrolment(int sessions, int drawn) {
+
+        /** The protocol's own: every label, its takes from one session, tested on all its others. */
+        public static final Enrolment ONE_SESSION = new Enrolment(1, 1);
+
+        public Enrolment {
+            if (sessions < 1 || drawn < sessions) {
+                throw new InvalidInputException("takes come from at least one session and from no more sessions than"
+                        + " are drawn, were " + sessions + " of " + drawn);
+            }
+        }
+
+        /** Labels recorded in fewer sessions are not taught. */
+        int minSessions() {
+            return drawn == 1 ? 1 : drawn + 1;
+        }
+    }
+
+    /**
      * Runs the protocol.
      *
      * @param noSign          the no-sign label ("" for none)
      * @param config          the embedder's training options (its network family is replaced by
      *                        {@link NetworkFamily#COSINE_TCN}; an ensemble embeds as {@link TrainedModel#embeddings}
      *                        says)
+     * @param enrolment       which sessions each taught sign's takes come from ({@link Enrolment#ONE_SESSION}:
+     *                        the protocol's own)
      * @param runtime         the run-time rule (reported as {@link #RUN_TIME} whatever its name)
      * @param unseenNegatives true: each draw enrols half of the fold's labels and the other half are negatives the
      *                        embedder never saw (both halves in turn)
@@ -493,6 +544,7 @@ public final class FewShotEvaluation {
             int folds,
             int[] shots,
             int draws,
+            Enrolment enrolment,
             long seed,
             Rule runtime,
             boolean unseenNegatives,
@@ -502,9 +554,16 @@ public final class FewShotEvaluation {
             Consumer<Integer> onFold) {
         Checks.notNull(data, "data");
         Checks.notNull(noSign, "noSign");
+        Checks.notNull(enrolment, "enrolment");
         Checks.notNull(runtime, "runtime");
         Checks.notNull(compare, "compare");
         Checks.positive(draws, "draws");
+        for (int k : shots) {
+            if (k < enrolment.sessions()) {
+                throw new InvalidInputException("takes from " + enrolment.sessions() + " sessions need at least one"
+                        + " from each: every shot count must be at least " + enrolment.sessions() + ", was " + k);
+            }
+        }
         List<String> signs = new ArrayList<>(data.labels());
         signs.remove(noSign);
         if (folds < 2 || signs.size() < folds) {
@@ -560,6 +619,14 @@ public final class FewShotEvaluation {
             float[] queries = mirroredTest ? mirrorEmb : emb;
             int e = embedder.embeddingSize();
             List<String> fl = foldLabels.get(f);
+            List<String> taught = fl.stream()
+                    .filter(l -> sessionCount(data, l) >= enrolment.minSessions())
+                    .toList();
+            if (taught.size() < (unseenNegatives ? 2 : 1)) {
+                throw new InvalidInputException("fold " + (f + 1) + " has " + taught.size() + " labels with at least "
+                        + enrolment.minSessions() + " sessions (" + taught + "); the protocol needs "
+                        + (unseenNegatives ? "2" : "1") + " to teach " + enrolment);
+            }
             double calibrated = calibrate(data, emb, e, fl, noSign);
             Map<EmbedderBackground.Kind, float[]> backgrounds = new EnumMap<>(EmbedderBackground.Kind.class);
             List<OpenSetRejection> scored = new ArrayList<>();
@@ -573,8 +640,8 @@ public final class FewShotEvaluation {
                 scored.add(new OpenSetRejection((float) rule.threshold(), (float) rule.margin(), bg, e));
             }
             int[][] halves = unseenNegatives
-                    ? new int[][] {labelIndices(data, fl, 0, 2), labelIndices(data, fl, 1, 2)}
-                    : new int[][] {labelIndices(data, fl, 0, 1)};
+                    ? new int[][] {labelIndices(data, taught, 0, 2), labelIndices(data, taught, 1, 2)}
+                    : new int[][] {labelIndices(data, taught, 0, 1)};
             for (int k : shots) {
                 for (int d = 0; d < draws; d++) {
                     for (int h = 0; h < halves.length; h++) {
@@ -583,7 +650,14 @@ public final class FewShotEvaluation {
                         // Without halves, the draws of the protocol before unseen negatives existed.
                         Random r = new Random(Trainer.mix(seed, f * 1000L + k, halves.length == 1 ? d : d * 10L + h));
                         Episode ep = Episode.enrol(
-                                data, emb, mirroredTakes ? mirrorEmb : null, e, enrolled, k, d == 0 ? null : r);
+                                data,
+                                emb,
+                                mirroredTakes ? mirrorEmb : null,
+                                e,
+                                enrolled,
+                                k,
+                                enrolment,
+                                d == 0 ? null : r);
                         if (ep == null) {
                             continue;
                         }
@@ -630,7 +704,24 @@ public final class FewShotEvaluation {
             }
         }
         return new Report(
-                outcomes, foldLabels, embedderConfig.toString(), names, unseenNegatives, mirroredTest, mirroredTakes);
+                outcomes,
+                foldLabels,
+                embedderConfig.toString(),
+                names,
+                unseenNegatives,
+                mirroredTest,
+                mirroredTakes,
+                enrolment);
+    }
+
+    /** In how many sessions {@code label} has windows. */
+    private static long sessionCount(SignDataset data, String label) {
+        int c = data.labels().indexOf(label);
+        return IntStream.range(0, data.size())
+                .filter(i -> data.label(i) == c)
+                .map(data::session)
+                .distinct()
+                .count();
     }
 
     /** Every window of {@code data} mirrored (x -> 1 - x, left and right parts swapped). */
@@ -660,20 +751,31 @@ public final class FewShotEvaluation {
      * and the windows that test them.
      */
     private record Episode(
-            int[] labels, float[][] prototypes, int[] prototypeLabel, int[] enrolSession, int[] positives) {
+            int[] labels, float[][] prototypes, int[] prototypeLabel, int[][] enrolSessions, int[] positives) {
 
         /**
-         * Enrols each label from one session; null when some label has no session with k windows.
+         * Enrols each label as {@code enrolment} says (draw 0: its lowest sessions and their first windows; otherwise
+         * random sessions and random windows); null when some label has too few sessions with enough windows.
          *
          * @param mirrorEmb the windows' mirror images' embeddings, for a second prototype a label; or null
          */
         static Episode enrol(
-                SignDataset data, float[] emb, float[] mirrorEmb, int e, int[] labels, int k, Random random) {
+                SignDataset data,
+                float[] emb,
+                float[] mirrorEmb,
+                int e,
+                int[] labels,
+                int k,
+                Enrolment enrolment,
+                Random random) {
             int perLabel = mirrorEmb == null ? 1 : 2;
             float[][] protos = new float[labels.length * perLabel][];
             int[] protoLabel = new int[protos.length];
-            int[] sessions = new int[labels.length];
+            int[][] sessions = new int[labels.length][];
             List<Integer> positives = new ArrayList<>();
+            // The first sessions give one take more when k does not divide evenly.
+            int givers = enrolment.sessions();
+            int most = (k + givers - 1) / givers;
             for (int li = 0; li < labels.length; li++) {
                 int c = labels[li];
                 int[] candidates = IntStream.range(0, data.size())
@@ -684,20 +786,24 @@ public final class FewShotEvaluation {
                         .filter(s -> IntStream.range(0, data.size())
                                         .filter(i -> data.label(i) == c && data.session(i) == s)
                                         .count()
-                                >= k)
+                                >= most)
                         .toArray();
-                if (candidates.length == 0) {
+                if (candidates.length < enrolment.drawn()) {
                     return null;
                 }
-                int s = random == null ? candidates[0] : candidates[random.nextInt(candidates.length)];
+                int[] chosen = choose(candidates, enrolment.drawn(), random);
                 List<Integer> pool = new ArrayList<>();
-                for (int i = 0; i < data.size(); i++) {
-                    if (data.label(i) == c && data.session(i) == s) {
-                        pool.add(i);
+                for (int j = 0; j < givers; j++) {
+                    List<Integer> windows = new ArrayList<>();
+                    for (int i = 0; i < data.size(); i++) {
+                        if (data.label(i) == c && data.session(i) == chosen[j]) {
+                            windows.add(i);
+                        }
                     }
-                }
-                if (random != null) {
-                    Collections.shuffle(pool, random);
+                    if (random != null) {
+                        Collections.shuffle(windows, random);
+                    }
+                    pool.addAll(windows.subList(0, k / givers + (j < k % givers ? 1 : 0)));
                 }
                 protos[li] = prototype(emb, e, pool, k);
                 protoLabel[li] = li;
@@ -705,9 +811,9 @@ public final class FewShotEvaluation {
                     protos[labels.length + li] = prototype(mirrorEmb, e, pool, k);
                     protoLabel[labels.length + li] = li;
                 }
-                sessions[li] = s;
+                sessions[li] = chosen;
                 for (int i = 0; i < data.size(); i++) {
-                    if (data.label(i) == c && data.session(i) != s) {
+                    if (data.label(i) == c && indexOf(chosen, data.session(i)) < 0) {
                         positives.add(i);
                     }
                 }
@@ -718,6 +824,24 @@ public final class FewShotEvaluation {
                     protoLabel,
                     sessions,
                     positives.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /**
+         * {@code n} of the sorted {@code candidates}: the first ones, or (with {@code random}) one at random for one
+         * session, else the first {@code n} of a shuffle.
+         */
+        private static int[] choose(int[] candidates, int n, Random random) {
+            if (random == null) {
+                return Arrays.copyOf(candidates, n);
+            }
+            if (n == 1) {
+                // One session as the protocol has always drawn it, so its figures stay the same.
+                return new int[] {candidates[random.nextInt(candidates.length)]};
+            }
+            List<Integer> shuffled =
+                    new ArrayList<>(Arrays.stream(candidates).boxed().toList());
+            Collections.shuffle(shuffled, random);
+            return shuffled.subList(0, n).stream().mapToInt(Integer::intValue).toArray();
         }
 
         /** The unit-length mean of the first {@code k} takes of {@code pool}. */
@@ -897,7 +1021,7 @@ public final class FewShotEvaluation {
                     .filter(i -> i % 2 != h)
                     .map(known::get)
                     .toArray();
-            Episode ep = Episode.enrol(data, emb, null, e, enrolled, 5, null);
+            Episode ep = Episode.enrol(data, emb, null, e, enrolled, 5, Enrolment.ONE_SESSION, null);
             if (ep == null || ep.positives().length == 0) {
                 continue;
             }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.FeatureLayout;
+import io.github.kslr.api.SignEmbedderMetadata;
+import io.github.kslr.recognizer.DemoSignModel;
+import io.github.kslr.recognizer.OnnxSignEmbedder;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,28 @@ class EmbedderBackgroundTest {
             s += flat[p * E + k] * v[k];
         }
         return s;
+    }
+
+    /**
+     * The bundled embedder carries the rule of the recipe it was trained with: a change to the recipe's threshold or
+     * margin that is not followed by retraining it ({@code kslr train-embedder}, README) would leave the SDK rejecting
+     * by a rule nobody measured.
+     */
+    @Test
+    void theBundledEmbedderRejectsByTheDefaultRecipesRule() {
+        try (OnnxSignEmbedder bundled = OnnxSignEmbedder.open(DemoSignModel.embedderSource())) {
+            SignEmbedderMetadata m = bundled.metadata();
+            assertEquals(
+                    EmbedderBackground.threshold(
+                            TrainingConfig.embedderBuilder().build()),
+                    m.threshold(),
+                    1e-6);
+            assertEquals(EmbedderBackground.MARGIN, m.margin(), 1e-6);
+            assertEquals(
+                    EmbedderBackground.NO_SIGN_CENTRES * m.embeddingSize(),
+                    m.background().length,
+                    "no-sign centres only (DEFAULT_KIND)");
+        }
     }
 
     @Test

@@ -26,6 +26,24 @@ class FewShotEvaluationTest {
 
     private static FewShotEvaluation.Report run(
             SignDataset data, long seed, boolean unseenNegatives, boolean mirroredTest, boolean mirroredTakes) {
+        return run(
+                data,
+                seed,
+                new int[] {1, 2},
+                FewShotEvaluation.Enrolment.ONE_SESSION,
+                unseenNegatives,
+                mirroredTest,
+                mirroredTakes);
+    }
+
+    private static FewShotEvaluation.Report run(
+            SignDataset data,
+            long seed,
+            int[] shots,
+            FewShotEvaluation.Enrolment enrolment,
+            boolean unseenNegatives,
+            boolean mirroredTest,
+            boolean mirroredTakes) {
         TrainingConfig config = TrainingConfig.embedderBuilder()
                 .maxEpochs(3)
                 .hidden(8, 8)
@@ -37,8 +55,9 @@ class FewShotEvaluationTest {
                 "",
                 config,
                 2,
-                new int[] {1, 2},
+                shots,
                 1,
+                enrolment,
                 seed,
                 FewShotEvaluation.Rule.runTime(0.5, -0.08),
                 unseenNegatives,
@@ -140,5 +159,74 @@ class FewShotEvaluationTest {
         assertTrue(pooled.startsWith("1-shot taught windows rejected, by sign"), pooled);
         // Without unseen negatives there is no unseen line.
         assertFalse(run(data, false, false).text().contains("unseen windows accepted"));
+    }
+
+    /**
+     * Takes from one or two of two drawn sessions (people): each taught sign is tested on the session not drawn, the
+     * same windows for both, and a sign recorded in fewer than three sessions is not taught.
+     */
+    @Test
+    void takesFromOneOrTwoDrawnSessionsAreTestedOnTheSameWindowsAndLabelsWithFewerSessionsAreNotTaught() {
+        // Synthetic: 9 windows a sign, 3 in each of sessions 0, 1 and 2; sign5 moved to sessions 0 and 1 only.
+        SignDataset three = Synthetic.dataset(6, 9, 8, 3);
+        int[] y = new int[three.size()];
+        int[] session = new int[three.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = three.label(i);
+            session[i] = y[i] == 5 ? i % 2 : three.session(i);
+        }
+        SignDataset data =
+                new SignDataset(three.layout(), three.sequenceLength(), three.windows(), y, session, three.labels());
+        FewShotEvaluation.Report two =
+                run(data, 7, new int[] {2, 3}, new FewShotEvaluation.Enrolment(2, 2), false, false, false);
+        FewShotEvaluation.Report one =
+                run(data, 7, new int[] {2, 3}, new FewShotEvaluation.Enrolment(1, 2), false, false, false);
+        assertEquals(two.outcomes().size(), one.outcomes().size());
+        for (int i = 0; i < two.outcomes().size(); i++) {
+            FewShotEvaluation.SignCounts a = two.outcomes().get(i).signs();
+            FewShotEvaluation.SignCounts b = one.outcomes().get(i).signs();
+            assertFalse(a.taughtWindows().containsKey("sign5"), a.toString());
+            // Two of three sessions drawn leave one to test: 3 windows a sign, the same for both enrolments.
+            a.taughtWindows().forEach((sign, n) -> assertEquals(3, n, sign));
+            assertEquals(a.taughtWindows(), b.taughtWindows());
+        }
+        assertNotEquals(figures(two), figures(one), "other takes, other prototypes");
+        assertTrue(
+                two.text()
+                        .startsWith("few-shot protocol: 2 folds of unseen labels, 2 sessions (the takes split"
+                                + " between them) enrolled"),
+                two.text());
+        assertTrue(one.text().contains("sessions drawn a sign: 2 (takes from the first 1)"), one.text());
+        assertTrue(one.text().contains("only labels recorded in at least 3 sessions are taught"), one.text());
+        // The protocol's own enrolment teaches every sign, sign5 included, and tests on both other sessions.
+        FewShotEvaluation.Report own = run(data, false, false);
+        assertFalse(own.text().contains("sessions drawn a sign"), own.text());
+        assertTrue(
+                own.outcomes().stream().anyMatch(o -> o.signs().taughtWindows().containsKey("sign5")));
+        own.outcomes()
+                .forEach(o -> o.signs().taughtWindows().forEach((sign, n) -> {
+                    if (!sign.equals("sign5")) {
+                        assertEquals(6, n, sign);
+                    }
+                }));
+        assertThrows(
+                InvalidInputException.class,
+                () -> FewShotEvaluation.Report.pooledClosingLines(List.of(two, one)),
+                "runs of different enrolments are not pooled");
+    }
+
+    @Test
+    void enrolmentsThatCannotBeTestedAreRefusedByName() {
+        SignDataset data = Synthetic.dataset(6, 9, 8, 3);
+        assertThrows(InvalidInputException.class, () -> new FewShotEvaluation.Enrolment(0, 1));
+        assertThrows(InvalidInputException.class, () -> new FewShotEvaluation.Enrolment(2, 1), "more than drawn");
+        InvalidInputException oneTake = assertThrows(
+                InvalidInputException.class,
+                () -> run(data, 7, new int[] {1, 2}, new FewShotEvaluation.Enrolment(2, 2), false, false, false));
+        assertTrue(oneTake.getMessage().contains("at least 2, was 1"), oneTake.getMessage());
+        InvalidInputException noLabel = assertThrows(
+                InvalidInputException.class,
+                () -> run(data, 7, new int[] {3}, new FewShotEvaluation.Enrolment(1, 3), false, false, false));
+        assertTrue(noLabel.getMessage().contains("labels with at least 4 sessions"), noLabel.getMessage());
     }
 }

@@ -103,6 +103,23 @@ public final class FewShotCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the report to this file")
     Path report;
 
+    @Option(
+            names = "--enrol-sessions",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "take each sign's takes from N sessions (people), split between them: what a teacher gains"
+                    + " by asking others for takes (default ${DEFAULT-VALUE})")
+    int enrolSessions;
+
+    @Option(
+            names = "--drawn-sessions",
+            paramLabel = "M",
+            description = "draw M sessions a sign, take the takes from the first N of them and test on the sessions"
+                    + " not drawn; only signs recorded in more than M sessions are taught. The same M for two runs"
+                    + " with different --enrol-sessions teaches the same signs and tests the same windows"
+                    + " (default: N)")
+    Integer drawnSessions;
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -133,6 +150,8 @@ public final class FewShotCommand implements Callable<Integer> {
                     folds,
                     shots,
                     draws,
+                    new FewShotEvaluation.Enrolment(
+                            enrolSessions, drawnSessions == null ? enrolSessions : drawnSessions),
                     seed,
                     new FewShotEvaluation.Rule(
                             FewShotEvaluation.RUN_TIME, embedderTraining.threshold(), rule.margin, rule.background),

@@ -212,6 +212,12 @@ class TrainEvaluateCommandTest {
                             + " false_accept=\\d\\.\\d{4} rejected=\\d\\.\\d{4} closed_set=\\d\\.\\d{4}"),
                     line);
         }
+        // Takes from two sessions (people): the report says so; fewer shots than sessions are refused by name.
+        assertSucceeded(
+                tiny("few-shot", data, 2, "--draws", "1", "--shots", "2", "--enrol-sessions", "2"),
+                "2 sessions (the takes split between them) enrolled",
+                "sessions drawn a sign: 2 (takes from the first 2)");
+        assertRefused(tiny("few-shot", data, 1, "--shots", "1", "--enrol-sessions", "2"), "at least 2, was 1");
         // Unseen negatives and comparison rules: their figures before the same last lines.
         String[] u = tiny(
                 "few-shot",
