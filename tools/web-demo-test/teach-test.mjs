@@ -4,8 +4,9 @@
 //   --phase teach:   the vocabulary is empty; teach --word from the camera (countdown and recording indicator seen
 //                    for every take), then the same clip is recognised as that sign (window prediction and
 //                    transcript); teaching the word again is refused with a clear message.
-//   --phase restart: after the restart the word is still listed and recognised; Delete removes it from the list and
-//                    from recognition.
+//   --phase restart: after the restart the word is still listed and recognised; Add takes records --takes more
+//                    takes of it (another person's, in a classroom); Delete removes it from the list and from
+//                    recognition.
 //
 // Usage: node teach-test.mjs --url URL --y4m FILE.y4m --phase teach|restart --word KHMER [--gloss TEXT]
 //          [--takes 3] [--seconds 1.5] [--countdown 1] [--screenshot OUT.png] [--chromium /usr/bin/chromium]
@@ -132,6 +133,26 @@ await runInBrowser(o, { width: 1280, height: 900 }, async (page, check) => {
     const p = await recognised(60000);
     mark('recognised');
     check('the clip is recognised as the taught sign after the restart', p.recognised > 0, JSON.stringify(p));
+
+    // More takes of the taught sign, from its row in the list.
+    await page.fill('#teach-takes', String(o.takes));
+    await page.fill('#teach-seconds', String(o.seconds));
+    await page.fill('#teach-countdown', String(o.countdown));
+    const takesBefore = await page.evaluate((w) => window.kslrDemo.vocabulary.find((s) => s.label === w).takes,
+      o.word);
+    await page.click(`#taught-signs li[data-label="${o.word}"] button.add-takes`);
+    await page.waitForFunction((w) => window.kslrDemo.teach.added.includes(w), o.word, { timeout: o.timeoutMs })
+      .catch(() => {});
+    await page.waitForFunction(([w, n]) => window.kslrDemo.vocabulary.some((s) => s.label === w && s.takes > n),
+      [o.word, takesBefore], { timeout: 10000 }).catch(() => {});
+    const added = await page.evaluate((w) => ({ added: window.kslrDemo.teach.added,
+      sign: window.kslrDemo.vocabulary.find((s) => s.label === w),
+      item: document.querySelector(`#taught-signs li[data-label="${w}"]`).textContent,
+      progress: document.getElementById('teach-progress').textContent }), o.word);
+    check('Add takes records more takes of the taught sign', added.added.includes(o.word)
+      && added.sign.takes === takesBefore + o.takes && added.item.includes((takesBefore + o.takes) + ' takes')
+      && added.progress.includes('Added ' + o.takes + ' takes'), JSON.stringify(added));
+    mark('added');
 
     await page.click(`#taught-signs li[data-label="${o.word}"] button.delete`);
     await page.waitForFunction(() => window.kslrDemo.vocabulary.length === 0

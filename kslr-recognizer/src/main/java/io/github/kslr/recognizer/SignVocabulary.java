@@ -303,7 +303,32 @@ public final class SignVocabulary {
         return out;
     }
 
-    /** A change to a vocabulary, made by {@link #update}. */
+    /**
+     * Applies {@code change} to this vocabulary and saves it to {@code file}, as one step for everyone who uses this
+     * object: when the change or the save fails, the vocabulary is as it was (every sign, takes and order) and the
+     * exception is thrown on; other threads wait for the step to end. For a vocabulary in use, such as a server's that
+     * its classifier recognises with while signs are taught; {@link #update} is for a file alone.
+     *
+     * @return what {@code change} returned
+     * @throws KslrException as {@link #save} does, the vocabulary unchanged
+     */
+    public synchronized <T> T applyAndSave(Path file, Change<T> change) {
+        Checks.notNull(file, "file");
+        Checks.notNull(change, "change");
+        // Signs are immutable: a copy of the map is a complete snapshot.
+        Map<String, Sign> before = new LinkedHashMap<>(signs);
+        try {
+            T result = change.apply(this);
+            save(file);
+            return result;
+        } catch (RuntimeException e) {
+            signs.clear();
+            signs.putAll(before);
+            throw e;
+        }
+    }
+
+    /** A change to a vocabulary, made by {@link #update} or {@link #applyAndSave}. */
     @FunctionalInterface
     public interface Change<T> {
         T apply(SignVocabulary vocabulary);

@@ -1,10 +1,12 @@
 package io.github.kslr.recognizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.kslr.api.InvalidInputException;
+import io.github.kslr.api.KslrException;
 import io.github.kslr.api.SignEmbedderMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,5 +121,50 @@ class VocabularyUpdateTest {
             return null;
         });
         System.exit(0);
+    }
+
+    /** A vocabulary in use changes only with its file: a change that cannot be saved, or that throws, is undone. */
+    @Test
+    void applyAndSaveKeepsAChangeOnlyWhenItWasSaved(@TempDir Path dir) throws Exception {
+        SignEmbedderMetadata e = ParserFuzzTest.embedder();
+        SignVocabulary v = SignVocabulary.create(e);
+        Path file = dir.resolve("signs.vocab");
+        v.add("a", "ក", "a", takes(e, 2, 0.1f), 2);
+        v.add("b", "ខ", "b", takes(e, 2, 0.2f), 2);
+        int size = v.applyAndSave(file, x -> {
+            x.addTakes("a", takes(e, 3, 0.3f), 3);
+            return x.signs().size();
+        });
+        assertEquals(2, size);
+        assertEquals(5, SignVocabulary.load(file, e).signs().get(0).takeCount(), "saved");
+        byte[] saved = Files.readAllBytes(file);
+        // The save fails (no such folder): the new sign and the new takes are undone, the order kept.
+        Path nowhere = dir.resolve("missing").resolve("signs.vocab");
+        assertThrows(
+                KslrException.class,
+                () -> v.applyAndSave(nowhere, x -> {
+                    x.remove("a");
+                    x.add("a", "ក", "a", takes(e, 2, 0.4f), 2);
+                    x.addTakes("b", takes(e, 1, 0.5f), 1);
+                    return null;
+                }));
+        assertEquals(
+                List.of("a", "b"),
+                v.signs().stream().map(SignVocabulary.Sign::label).toList());
+        assertEquals(5, v.signs().get(0).takeCount());
+        assertEquals(2, v.signs().get(1).takeCount());
+        assertArrayEquals(takes(e, 1, 0.3f), v.signs().get(0).take(4));
+        // The change throws: undone as well, and nothing is written.
+        assertThrows(
+                InvalidInputException.class,
+                () -> v.applyAndSave(file, x -> {
+                    x.remove("b");
+                    x.addTakes("no such sign", takes(e, 1, 0.6f), 1);
+                    return null;
+                }));
+        assertEquals(
+                List.of("a", "b"),
+                v.signs().stream().map(SignVocabulary.Sign::label).toList());
+        assertArrayEquals(saved, Files.readAllBytes(file));
     }
 }

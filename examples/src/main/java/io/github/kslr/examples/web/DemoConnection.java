@@ -56,12 +56,14 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@code {"type": "teach-start", "khmer": WORD, "gloss": TEXT, "takes": N}} checks the word, gloss and take
  *       count and that the word is not taught yet; answered by {@code teach-ready} (or an error {@code bad-teach},
- *       {@code teach-busy}, {@code teach-unavailable}).</li>
+ *       {@code teach-busy}, {@code teach-unavailable}). With {@code "more": true} the word must be taught already
+ *       and the takes are added to it (another person's takes, say; the gloss is ignored).</li>
  *   <li>For each take: {@code take-start} (answered by {@code take-recording}); every frame processed from then on,
  *       from the camera or the server's video, belongs to the take; {@code take-end} picks the take's window
  *       ({@link TakeRecorder}) and answers {@code take}, or the error {@code bad-take} (e.g. no hand in view), after
  *       which the page records that take again.</li>
- *   <li>After the N-th take the sign is taught and saved: {@code taught}, then every page connected gets the new
+ *   <li>After the N-th take the sign is taught (or its new takes added) and saved: {@code taught} with the sign's
+ *       takes in all and {@code added}, the takes this teaching gave, then every page connected gets the new
  *       {@code vocabulary}; or the error {@code teach-failed}. {@code teach-cancel} forgets the takes (answered by
  *       {@code teach-cancelled}, after the answers to messages sent before it).</li>
  * </ol>
@@ -112,14 +114,18 @@ final class DemoConnection {
         final String word;
         final String gloss;
         final int takes;
+        /** Whether the takes are added to a taught sign rather than teaching a new one. */
+        final boolean more;
+
         final TakeRecorder recorder;
         final List<float[]> windows = new ArrayList<>();
         boolean recording;
 
-        Teaching(String word, String gloss, int takes, TakeRecorder recorder) {
+        Teaching(String word, String gloss, int takes, boolean more, TakeRecorder recorder) {
             this.word = word;
             this.gloss = gloss;
             this.takes = takes;
+            this.more = more;
             this.recorder = recorder;
         }
     }
@@ -334,9 +340,13 @@ final class DemoConnection {
         String word;
         String gloss;
         int takes;
+        boolean more;
         try {
-            word = teacher.checkNewSign(stringMember(msg, "khmer"));
-            gloss = VocabularyTeacher.gloss(stringMember(msg, "gloss"));
+            more = booleanMember(msg, "more");
+            word = more
+                    ? teacher.checkTaughtSign(stringMember(msg, "khmer"))
+                    : teacher.checkNewSign(stringMember(msg, "khmer"));
+            gloss = more ? "" : VocabularyTeacher.gloss(stringMember(msg, "gloss"));
             takes = VocabularyTeacher.takeCount(intMember(msg, "takes", VocabularyTeacher.DEFAULT_TAKES));
         } catch (InvalidInputException e) {
             sendError("bad-teach", e.getMessage());
@@ -353,13 +363,14 @@ final class DemoConnection {
                                 + teaching.takes + " takes); finish or cancel it first");
                 return;
             }
-            Teaching t = new Teaching(word, gloss, takes, teacher.newTakeRecorder());
+            Teaching t = new Teaching(word, gloss, takes, more, teacher.newTakeRecorder());
             teaching = t;
             sendJson(w -> {
                 w.name("type").value("teach-ready");
                 w.name("khmer").value(t.word);
                 w.name("gloss").value(t.gloss);
                 w.name("takes").value(t.takes);
+                w.name("more").value(t.more);
                 w.name("windowFrames").value(teacher.windowLength());
             });
         }
@@ -430,7 +441,9 @@ final class DemoConnection {
         // Embedding and saving run outside the lock: frames keep flowing, and telling every page takes their locks.
         SignVocabulary.Sign sign;
         try {
-            sign = teacher.teach(complete.word, complete.gloss, complete.windows);
+            sign = complete.more
+                    ? teacher.addTakes(complete.word, complete.windows)
+                    : teacher.teach(complete.word, complete.gloss, complete.windows);
         } catch (InvalidInputException e) {
             sendError("teach-failed", e.getMessage());
             return;
@@ -440,10 +453,16 @@ final class DemoConnection {
             return;
         }
         LOG.info(
-                "taught '{}' ({}) from {} takes into {}", sign.label(), sign.gloss(), sign.takeCount(), teacher.file());
+                "{} '{}' ({}): {} takes in {}",
+                complete.more ? "added takes to" : "taught",
+                sign.label(),
+                sign.gloss(),
+                sign.takeCount(),
+                teacher.file());
         sendJson(w -> {
             w.name("type").value("taught");
             writeSign(w, sign);
+            w.name("added").value(complete.takes);
         });
         vocabularyChanged.run();
     }
@@ -515,6 +534,18 @@ final class DemoConnection {
             throw new InvalidInputException("\"" + name + "\" must be a string, was " + abbreviate(e.toString()));
         }
         return e.getAsString();
+    }
+
+    /** A true/false member, false when it is missing or JSON null. */
+    private static boolean booleanMember(JsonObject msg, String name) {
+        JsonElement e = msg.get(name);
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new InvalidInputException("\"" + name + "\" must be true or false, was " + abbreviate(e.toString()));
+        }
+        return e.getAsBoolean();
     }
 
     /** A whole-number member, or {@code absent} when it is missing or JSON null. */

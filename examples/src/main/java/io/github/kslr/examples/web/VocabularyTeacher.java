@@ -21,11 +21,11 @@ import java.util.List;
  * gloss (one line, at most {@value #MAX_GLOSS_CHARS} characters), the number of takes
  * ({@value SignVocabulary#MIN_TAKES} to {@value #MAX_TAKES}) and the size of each take's window.
  *
- * <p><b>Thread-safety.</b> Thread-safe. {@link #teach} and {@link #remove} are serialised on this object, so two
- * browsers teaching the same word at once get one sign and one clear error. A change is applied to the live
- * vocabulary, then the whole vocabulary is written through {@code AtomicFiles}; when the write fails the change is
- * undone in memory and the file keeps its previous complete content (an undone removal puts the sign back at the end
- * of the list; the file keeps its old order). The embedder is borrowed: whoever opened it closes it after the server.
+ * <p><b>Thread-safety.</b> Thread-safe. {@link #teach}, {@link #addTakes} and {@link #remove} are serialised on this
+ * object, so two browsers teaching the same word at once get one sign and one clear error. Each change is applied to
+ * the live vocabulary and the whole vocabulary written through {@code AtomicFiles} as one step
+ * ({@link SignVocabulary#applyAndSave}); when the write fails the vocabulary is as it was, in memory and in the
+ * file. The embedder is borrowed: whoever opened it closes it after the server.
  */
 public final class VocabularyTeacher {
     /** Default takes a sign on the page. */
@@ -113,6 +113,21 @@ public final class VocabularyTeacher {
     }
 
     /**
+     * Checks that a sign with this Khmer word is taught, so that more takes can be added to it (say, another
+     * person's: a sign taught from one person's takes is missed more often in other people's hands).
+     *
+     * @return the word as stored (see {@link #khmerWord})
+     * @throws InvalidInputException when the word is not valid or not taught
+     */
+    public String checkTaughtSign(String khmer) {
+        String word = khmerWord(khmer);
+        if (find(word) == null) {
+            throw notTaught(word);
+        }
+        return word;
+    }
+
+    /**
      * Teaches a sign from the windows of its takes: embeds them, adds the sign (label and Khmer text are the word)
      * and saves the vocabulary.
      *
@@ -130,6 +145,50 @@ public final class VocabularyTeacher {
         if (find(word) != null) {
             throw alreadyTaught(word);
         }
+        float[] all = windows(windows, n);
+        float[] embeddings = embedder.embed(all, n);
+        // The takes' mirror images too: a sign taught by a right-handed teacher is then recognised from a
+        // left-handed pupil.
+        float[] mirrored = embedder.canMirror() ? embedder.embedMirrored(all, n) : null;
+        save("'" + word + "' was not taught", v -> {
+            v.add(word, word, g, embeddings, mirrored, n);
+            return null;
+        });
+        return find(word);
+    }
+
+    /**
+     * Adds takes to a taught sign from their windows (another person's, say) and saves the vocabulary; the sign's
+     * prototype is then the mean of all its takes. A sign that holds its takes' mirror images gets the new takes'
+     * too.
+     *
+     * @param windows one window a take, as for {@link #teach}
+     * @return the sign with its new takes
+     * @throws InvalidInputException for a word that is not valid or not taught, a take count outside
+     *                               {@value SignVocabulary#MIN_TAKES}..{@value #MAX_TAKES} or a window of the wrong
+     *                               size or with a value that is not finite; nothing changed
+     * @throws KslrException         when the vocabulary cannot be saved; the sign keeps the takes it had
+     */
+    public synchronized SignVocabulary.Sign addTakes(String khmer, List<float[]> windows) {
+        String word = khmerWord(khmer);
+        Checks.notNull(windows, "windows");
+        int n = takeCount(windows.size());
+        SignVocabulary.Sign sign = find(word);
+        if (sign == null) {
+            throw notTaught(word);
+        }
+        float[] all = windows(windows, n);
+        float[] embeddings = embedder.embed(all, n);
+        float[] mirrored = sign.hasMirroredTakes() ? embedder.embedMirrored(all, n) : null;
+        save("no takes were added to '" + word + "'", v -> {
+            v.addTakes(word, embeddings, mirrored, n);
+            return null;
+        });
+        return find(word);
+    }
+
+    /** The takes' windows end to end, each checked against the embedder's window size. */
+    private float[] windows(List<float[]> windows, int n) {
         int size = embedder.windowSize();
         float[] all = new float[n * size];
         for (int i = 0; i < n; i++) {
@@ -140,18 +199,21 @@ public final class VocabularyTeacher {
             }
             System.arraycopy(w, 0, all, i * size, size);
         }
-        float[] embeddings = embedder.embed(all, n);
-        // The takes' mirror images too: a sign taught by a right-handed teacher is then recognised from a
-        // left-handed pupil.
-        vocabulary.add(word, word, g, embeddings, embedder.canMirror() ? embedder.embedMirrored(all, n) : null, n);
+        return all;
+    }
+
+    /**
+     * Applies {@code change} and saves the vocabulary as one step; a save that fails leaves the vocabulary as it was
+     * and is reported as a {@link KslrException} that says what did not happen.
+     */
+    private <T> T save(String notDone, SignVocabulary.Change<T> change) {
         try {
-            vocabulary.save(file);
-        } catch (RuntimeException e) {
-            vocabulary.remove(word); // it was added last, so the list is as it was
-            throw new KslrException(
-                    "cannot save vocabulary " + file + ", so '" + word + "' was not taught: " + e.getMessage(), e);
+            return vocabulary.applyAndSave(file, change);
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (KslrException e) {
+            throw new KslrException("cannot save vocabulary " + file + ", so " + notDone + ": " + e.getMessage(), e);
         }
-        return find(word);
     }
 
     /**
@@ -170,34 +232,8 @@ public final class VocabularyTeacher {
             throw new InvalidInputException("the vocabulary has no sign '" + abbreviate(label) + "'; it has "
                     + signs().stream().map(SignVocabulary.Sign::label).toList());
         }
-        vocabulary.remove(label);
-        try {
-            vocabulary.save(file);
-        } catch (RuntimeException e) {
-            // A file written elsewhere may hold a one-take sign, which add() refuses; the file still has it.
-            if (sign.takeCount() >= SignVocabulary.MIN_TAKES) {
-                vocabulary.add(
-                        sign.label(),
-                        sign.khmer(),
-                        sign.gloss(),
-                        flat(sign::take, sign.takeCount()),
-                        sign.hasMirroredTakes() ? flat(sign::mirroredTake, sign.takeCount()) : null,
-                        sign.takeCount());
-            }
-            throw new KslrException(
-                    "cannot save vocabulary " + file + ", so '" + label + "' was not deleted: " + e.getMessage(), e);
-        }
+        save("'" + label + "' was not deleted", v -> v.remove(label));
         return sign;
-    }
-
-    /** Takes {@code 0..count-1} of a sign end to end. */
-    private float[] flat(java.util.function.IntFunction<float[]> take, int count) {
-        int size = vocabulary.embeddingSize();
-        float[] out = new float[count * size];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(take.apply(i), 0, out, i * size, size);
-        }
-        return out;
     }
 
     private SignVocabulary.Sign find(String label) {
@@ -207,6 +243,10 @@ public final class VocabularyTeacher {
             }
         }
         return null;
+    }
+
+    private InvalidInputException notTaught(String word) {
+        return new InvalidInputException("'" + word + "' is not taught; teach it first, then add takes to it");
     }
 
     private InvalidInputException alreadyTaught(String word) {

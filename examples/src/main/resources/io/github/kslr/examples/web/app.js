@@ -22,7 +22,7 @@
     timing: { frames: 0, jpegMs: 0, landmarkMs: 0, recognizeMs: 0, roundTripMs: 0 },
     // "Teach a sign": phase idle | starting | countdown | recording | checking | saving; counters for the test.
     teach: { available: false, phase: 'idle', take: 0, takes: 0, countdownsShown: 0, recordingsShown: 0,
-      badTakes: 0, taught: [], deleted: [], errors: [] },
+      badTakes: 0, taught: [], added: [], deleted: [], errors: [] },
     vocabulary: null,
     // Window predictions so far, and how many were recognised as each label.
     predictions: 0, recognizedByLabel: {},
@@ -368,6 +368,11 @@
       const meta = document.createElement('span');
       meta.className = 'meta';
       meta.textContent = (s.gloss ? s.gloss + ' · ' : '') + s.takes + ' takes';
+      // More takes, best from someone else: a sign taught by one person is missed more often in other hands.
+      const more = document.createElement('button');
+      more.type = 'button'; more.className = 'add-takes'; more.textContent = 'Add takes';
+      more.title = 'Record more takes of ' + (s.khmer || s.label) + ', best by another person';
+      more.onclick = () => teachSign(s);
       const del = document.createElement('button');
       del.type = 'button'; del.className = 'delete'; del.textContent = 'Delete';
       del.title = 'Delete ' + (s.khmer || s.label) + ' from the vocabulary';
@@ -376,7 +381,7 @@
           send({ type: 'delete-sign', label: s.label });
         }
       };
-      li.append(word, meta, del);
+      li.append(word, meta, more, del);
       return li;
     });
     $('taught-signs').replaceChildren(...items);
@@ -389,13 +394,15 @@
     return v;
   }
 
-  async function teachSign() {
+  /** Teaches the sign the form names or, given a taught sign, records more takes of it. */
+  async function teachSign(taught) {
     if (teach.phase !== 'idle' || !teach.available) { return; }
     if (draining) { teachProgress('Still cancelling the last teaching; try again in a moment', 'err'); return; }
+    const more = !!taught;
     let khmer, gloss, takes, seconds, countdown;
     try {
-      khmer = $('teach-khmer').value.trim();
-      gloss = $('teach-gloss').value.trim();
+      khmer = more ? taught.label : $('teach-khmer').value.trim();
+      gloss = more ? '' : $('teach-gloss').value.trim();
       if (!khmer) { throw new Error('type the Khmer word of the sign first'); }
       takes = Math.round(readNumber('teach-takes', Number($('teach-takes').min), Number($('teach-takes').max),
         'Takes'));
@@ -414,7 +421,7 @@
         await startCamera();
         if (!state.camera) { teachProgress('Teaching records takes from the camera: allow the camera', 'err'); return; }
       }
-      send({ type: 'teach-start', khmer, gloss, takes });
+      send(more ? { type: 'teach-start', khmer, takes, more } : { type: 'teach-start', khmer, gloss, takes });
       let m = await nextTeachMessage();
       if (m.type !== 'teach-ready') { return; } // the error is shown already
       started = true;
@@ -459,10 +466,14 @@
       teach.phase = 'saving'; updateTeach();
       const done = await nextTeachMessage();
       started = false; // the server has finished this teaching either way
-      if (done.type === 'taught') {
+      if (done.type === 'taught' && more) {
+        teach.added.push(done.label);
+        teachProgress('Added ' + done.added + ' takes to ' + done.khmer + ': ' + done.takes + ' in all', 'ok');
+      } else if (done.type === 'taught') {
         teach.taught.push(done.label);
         teachProgress('Taught ' + done.khmer + (done.gloss ? ' (' + done.gloss + ')' : '') + ' from ' + done.takes
-          + ' takes: sign it now and watch the transcript', 'ok');
+          + ' takes: sign it now and watch the transcript. Takes from another person (Add takes) help it'
+          + ' recognise everyone.', 'ok');
         $('teach-khmer').value = ''; $('teach-gloss').value = '';
       }
     } finally {

@@ -203,6 +203,16 @@ class DemoServerTest {
         return c.next();
     }
 
+    /** Teaches HELLO from 2 takes of {@code frames} frames each, up to the vocabulary that follows. */
+    private void teachHello(DemoClient c, String gloss, int frames) throws Exception {
+        send(c, teachStart(HELLO, gloss, 2));
+        c.nextOfType("teach-ready");
+        take(c, frames);
+        take(c, frames);
+        c.nextOfType("taught");
+        c.nextOfType("vocabulary");
+    }
+
     private static List<String> labels(JsonObject vocabulary) {
         List<String> out = new ArrayList<>();
         vocabulary
@@ -374,16 +384,43 @@ class DemoServerTest {
         assertEquals(HELLO, c.nextOfType("taught").get("label").getAsString());
     }
 
+    /** More takes of a taught sign (another person's): added to it, saved and told to every page. */
+    @Test
+    void moreTakesAreAddedToATaughtSign() throws Exception {
+        teachingServer();
+        DemoClient c = connectTeaching();
+        DemoClient other = connectTeaching();
+        teachHello(c, "hello", 3);
+        other.nextOfType("vocabulary");
+        for (String bad : new String[] {
+            "{\"type\":\"teach-start\",\"khmer\":\"" + THANKS + "\",\"takes\":2,\"more\":true}",
+            "{\"type\":\"teach-start\",\"khmer\":\"" + HELLO + "\",\"takes\":2,\"more\":\"yes\"}"
+        }) {
+            send(c, bad);
+            JsonObject err = c.nextOfType("error");
+            assertEquals("bad-teach", err.get("code").getAsString(), bad);
+        }
+        send(c, "{\"type\":\"teach-start\",\"khmer\":\"" + HELLO + "\",\"takes\":3,\"more\":true}");
+        JsonObject ready = c.nextOfType("teach-ready");
+        assertTrue(ready.get("more").getAsBoolean(), ready.toString());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("take", take(c, 2).get("type").getAsString());
+        }
+        JsonObject taught = c.nextOfType("taught");
+        assertEquals(HELLO, taught.get("label").getAsString());
+        assertEquals(5, taught.get("takes").getAsInt(), taught.toString());
+        assertEquals(3, taught.get("added").getAsInt(), taught.toString());
+        assertEquals("hello", taught.get("gloss").getAsString(), "the gloss stays");
+        assertEquals(List.of(HELLO), labels(other.nextOfType("vocabulary")), "every page hears of it");
+        SignVocabulary saved = SignVocabulary.load(dir.resolve("signs.vocab"), embedder.metadata());
+        assertEquals(5, saved.signs().get(0).takeCount());
+    }
+
     @Test
     void aTaughtWordCannotBeTaughtAgainAndUnknownSignsCannotBeDeleted() throws Exception {
         teachingServer();
         DemoClient c = connectTeaching();
-        send(c, teachStart(HELLO, "", 2));
-        c.nextOfType("teach-ready");
-        take(c, 2);
-        take(c, 2);
-        c.nextOfType("taught");
-        c.nextOfType("vocabulary");
+        teachHello(c, "", 2);
         send(c, teachStart(HELLO, "again", 2));
         JsonObject again = c.nextOfType("error");
         assertEquals("bad-teach", again.get("code").getAsString());

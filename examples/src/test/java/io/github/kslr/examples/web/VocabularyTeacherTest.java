@@ -1,6 +1,7 @@
 package io.github.kslr.examples.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,31 @@ class VocabularyTeacherTest {
         assertTrue(!Files.exists(dir.resolve("other.vocab")));
     }
 
+    /** Another person's takes, say: added to the taught sign with their mirror images, and saved. */
+    @Test
+    void takesAreAddedToATaughtSignAndSaved() throws Exception {
+        VocabularyTeacher t = teacher();
+        t.teach(HELLO, "hello", windows(2, 6));
+        float[] before = t.signs().get(0).prototype();
+        assertEquals(HELLO, t.checkTaughtSign(" " + HELLO + " "));
+        InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> t.checkTaughtSign(THANKS));
+        assertTrue(unknown.getMessage().contains("is not taught"), unknown.getMessage());
+        assertThrows(InvalidInputException.class, () -> t.addTakes(THANKS, windows(2, 7)));
+        assertThrows(InvalidInputException.class, () -> t.addTakes(HELLO, windows(1, 7)), "too few takes");
+        List<float[]> nan = windows(2, 7);
+        nan.get(1)[3] = Float.NaN;
+        assertThrows(InvalidInputException.class, () -> t.addTakes(HELLO, nan));
+        assertEquals(2, t.signs().get(0).takeCount(), "nothing added by a refused call");
+        SignVocabulary.Sign more = t.addTakes(HELLO, windows(3, 7));
+        assertEquals(5, more.takeCount());
+        assertTrue(more.hasMirroredTakes(), "the bundled embedder mirrors: the new takes' mirror images too");
+        assertEquals("hello", more.gloss());
+        assertFalse(java.util.Arrays.equals(before, more.prototype()), "the prototype is the mean of all five");
+        SignVocabulary saved = SignVocabulary.load(t.file(), embedder.metadata());
+        assertEquals(5, saved.signs().get(0).takeCount());
+        assertTrue(saved.signs().get(0).hasMirroredTakes());
+    }
+
     @Test
     void badWindowsTeachNothing() throws Exception {
         VocabularyTeacher t = teacher();
@@ -159,6 +185,9 @@ class VocabularyTeacherTest {
         assertEquals(
                 List.of(HELLO),
                 t.signs().stream().map(SignVocabulary.Sign::label).toList());
+        KslrException more = assertThrows(KslrException.class, () -> t.addTakes(HELLO, windows(2, 6)));
+        assertTrue(more.getMessage().contains("no takes were added to"), more.getMessage());
+        assertEquals(2, t.signs().get(0).takeCount(), "the sign keeps the takes it had");
         KslrException remove = assertThrows(KslrException.class, () -> t.remove(HELLO));
         assertTrue(remove.getMessage().contains("was not deleted"), remove.getMessage());
         assertEquals(

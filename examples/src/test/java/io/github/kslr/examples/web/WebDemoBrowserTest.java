@@ -281,8 +281,8 @@ class WebDemoBrowserTest {
      * "Teach a sign" end to end, against {@code kslr serve --vocabulary V} itself: from an empty vocabulary (the file
      * is created at start), the page teaches a Khmer word from 3 takes of the fake camera (a 1 s countdown and 1.5 s
      * takes, the page's own controls), the same looping clip is then recognised as it, in the window prediction and
-     * in the transcript; after a restart on the same file the sign is still listed and recognised; Delete removes it
-     * from the page, from recognition and from the file.
+     * in the transcript; after a restart on the same file the sign is still listed and recognised, Add takes records
+     * 3 more takes of it; Delete removes it from the page, from recognition and from the file.
      *
      * <p>The clip shows hands in about half of its frames, and the server processes 5 to 10 of its 30 frames a
      * second here, so no 20-frame window of consecutive frames shows hands throughout: the server runs with
@@ -358,6 +358,7 @@ class WebDemoBrowserTest {
                         "Teach a sign is available with a vocabulary",
                         "the taught sign is still listed after the restart",
                         "the clip is recognised as the taught sign after the restart",
+                        "Add takes records more takes of the taught sign",
                         "Delete removes the sign from the list",
                         "a deleted sign is no longer recognised",
                         "no server errors",
