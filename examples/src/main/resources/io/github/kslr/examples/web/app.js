@@ -472,8 +472,8 @@
       } else if (done.type === 'taught') {
         teach.taught.push(done.label);
         teachProgress('Taught ' + done.khmer + (done.gloss ? ' (' + done.gloss + ')' : '') + ' from ' + done.takes
-          + ' takes: sign it now and watch the transcript. Takes from another person (Add takes) help it'
-          + ' recognise everyone.', 'ok');
+          + ' takes: sign it now and watch the transcript. Takes from another person (Add takes) can help it'
+          + ' recognise other people.', 'ok');
         $('teach-khmer').value = ''; $('teach-gloss').value = '';
       }
     } finally {
