@@ -750,8 +750,7 @@ public final class FewShotEvaluation {
      * Prototypes of the enrolled labels (one a label, or two with mirrored takes: {@code prototypeLabel} says whose)
      * and the windows that test them.
      */
-    private record Episode(
-            int[] labels, float[][] prototypes, int[] prototypeLabel, int[][] enrolSessions, int[] positives) {
+    private record Episode(int[] labels, float[][] prototypes, int[] prototypeLabel, int[] positives) {
 
         /**
          * Enrols each label as {@code enrolment} says (draw 0: its lowest sessions and their first windows; otherwise
@@ -771,7 +770,6 @@ public final class FewShotEvaluation {
             int perLabel = mirrorEmb == null ? 1 : 2;
             float[][] protos = new float[labels.length * perLabel][];
             int[] protoLabel = new int[protos.length];
-            int[][] sessions = new int[labels.length][];
             List<Integer> positives = new ArrayList<>();
             // The first sessions give one take more when k does not divide evenly.
             int givers = enrolment.sessions();
@@ -811,7 +809,6 @@ public final class FewShotEvaluation {
                     protos[labels.length + li] = prototype(mirrorEmb, e, pool, k);
                     protoLabel[labels.length + li] = li;
                 }
-                sessions[li] = chosen;
                 for (int i = 0; i < data.size(); i++) {
                     if (data.label(i) == c && indexOf(chosen, data.session(i)) < 0) {
                         positives.add(i);
@@ -822,7 +819,6 @@ public final class FewShotEvaluation {
                     labels,
                     protos,
                     protoLabel,
-                    sessions,
                     positives.stream().mapToInt(Integer::intValue).toArray());
         }
 

@@ -150,7 +150,7 @@ public final class VocabularyTeacher {
         // The takes' mirror images too: a sign taught by a right-handed teacher is then recognised from a
         // left-handed pupil.
         float[] mirrored = embedder.canMirror() ? embedder.embedMirrored(all, n) : null;
-        save("'" + word + "' was not taught", v -> {
+        applyAndSave("'" + word + "' was not taught", v -> {
             v.add(word, word, g, embeddings, mirrored, n);
             return null;
         });
@@ -180,7 +180,7 @@ public final class VocabularyTeacher {
         float[] all = windows(windows, n);
         float[] embeddings = embedder.embed(all, n);
         float[] mirrored = sign.hasMirroredTakes() ? embedder.embedMirrored(all, n) : null;
-        save("no takes were added to '" + word + "'", v -> {
+        applyAndSave("no takes were added to '" + word + "'", v -> {
             v.addTakes(word, embeddings, mirrored, n);
             return null;
         });
@@ -206,7 +206,7 @@ public final class VocabularyTeacher {
      * Applies {@code change} and saves the vocabulary as one step; a save that fails leaves the vocabulary as it was
      * and is reported as a {@link KslrException} that says what did not happen.
      */
-    private <T> T save(String notDone, SignVocabulary.Change<T> change) {
+    private <T> T applyAndSave(String notDone, SignVocabulary.Change<T> change) {
         try {
             return vocabulary.applyAndSave(file, change);
         } catch (InvalidInputException e) {
@@ -232,7 +232,7 @@ public final class VocabularyTeacher {
             throw new InvalidInputException("the vocabulary has no sign '" + abbreviate(label) + "'; it has "
                     + signs().stream().map(SignVocabulary.Sign::label).toList());
         }
-        save("'" + label + "' was not deleted", v -> v.remove(label));
+        applyAndSave("'" + label + "' was not deleted", v -> v.remove(label));
         return sign;
     }
 
