@@ -45,10 +45,12 @@ class EmbedderBackgroundTest {
                     m.threshold(),
                     1e-6);
             assertEquals(EmbedderBackground.MARGIN, m.margin(), 1e-6);
+            assertEquals(EmbedderBackground.Kind.SIGNS_AND_NO_SIGN, EmbedderBackground.DEFAULT_KIND);
+            int trainedSigns = m.model().labels().size() - 1;
             assertEquals(
-                    EmbedderBackground.NO_SIGN_CENTRES * m.embeddingSize(),
+                    (trainedSigns + EmbedderBackground.NO_SIGN_CENTRES) * m.embeddingSize(),
                     m.background().length,
-                    "no-sign centres only (DEFAULT_KIND)");
+                    "a mean a trained sign and the no-sign centres (DEFAULT_KIND)");
         }
     }
 

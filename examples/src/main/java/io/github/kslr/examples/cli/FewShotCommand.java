@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                     + " the no-sign windows and the other folds' labels must be rejected.",
             "Each window is scored as the run-time classifier (VocabularySignClassifier) scores it: rejected below"
                     + " --threshold or when not --margin above its best similarity to the fold embedder's background"
-                    + " prototypes (--background: by default its no-sign centres); and, for comparison, by one"
+                    + " prototypes (--background: by default its training signs' means and its no-sign centres); and,"
+                    + " for comparison, by one"
                     + " threshold calibrated on the embedder's training labels (lines prefixed 'threshold only: '). The"
                     + " last lines are one a shot count: shots=K accuracy=... macro_f1=... false_accept=... rejected=..."
                     + " closed_set=... (means over folds and draws, the run-time rule); before them, where the"

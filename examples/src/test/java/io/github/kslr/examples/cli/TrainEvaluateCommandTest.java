@@ -236,7 +236,7 @@ class TrainEvaluateCommandTest {
                 u,
                 "2-shot: accuracy ",
                 "unseen signs ",
-                "2-shot, no-sign bg 0.70/-0.08: accuracy ",
+                "2-shot, no-sign bg 0.70/-0.10: accuracy ",
                 "2-shot, threshold 0.70: accuracy ");
         String[] ul = u[1].strip().split("\n");
         assertTrue(
