@@ -14,11 +14,11 @@ import java.util.List;
  * ({@link io.github.kslr.recognizer.OpenSetRejection}).
  *
  * <p>The defaults ({@link #DEFAULT_KIND}, {@link #THRESHOLD} and {@link #MARGIN}) were chosen with the few-shot
- * protocol ({@code kslr few-shot}, README "Which windows a vocabulary rejects"): the signs' means with a margin of
- * {@value #MARGIN} reject windows of signs the embedder knows but nobody taught, and cost taught signs about as many
- * rejections as a higher threshold that rejects as many signs the embedder never saw; the threshold keeps other
- * people's takes of a taught sign rejected in fewer than one window in ten. Means over embedders trained from six
- * seeds, confirmed on three more.
+ * protocol ({@code kslr few-shot}, README "Which windows a vocabulary rejects") by the largest of its rejections of
+ * other people's windows of taught signs and its false accepts of no-sign windows and of signs the embedder knows but
+ * nobody taught, as means over embedders trained from six seeds, and checked on three more. At equal rejections the
+ * signs' means let about as many signs the embedder never saw through as the no-sign centres alone do; the lower
+ * threshold trades more of those accepted for fewer taught windows rejected.
  *
  * <p><b>Thread-safety.</b> Stateless.
  */
