@@ -35,28 +35,21 @@ import org.slf4j.LoggerFactory;
 public final class Int8Models {
     private static final Logger LOG = LoggerFactory.getLogger(Int8Models.class);
 
-    /**
-     * How one stage is quantised: the layers it keeps in float, how its activation ranges are taken, and whether its
-     * PReLUs are first written as {@link QdqQuantizer#preluAsMulAdd} (else they stay float between the int8 layers).
-     */
-    public record Plan(QdqQuantizer.FloatLayers floatLayers, Calibration.Method method, boolean preluAsMulAdd) {}
+    /** How one stage is quantised: the layers it keeps in float and how its activation ranges are taken. */
+    public record Plan(QdqQuantizer.FloatLayers floatLayers, Calibration.Method method) {}
 
     /**
      * The stages that get an int8 model, and how. A stage is listed only when its int8 model holds issue #21's parity
-     * gates (the landmark parity tests, both precisions); the others stay float in int8 mode (the measurements behind
-     * each choice: README, "Int8 models").
+     * gates (the landmark parity tests, both precisions) and runs faster than its float model; the others stay float
+     * in int8 mode (the measurements behind each choice: README, "Int8 models").
      */
     public static final Map<HolisticModel, Plan> PLAN = plan();
 
     private static Map<HolisticModel, Plan> plan() {
         Map<HolisticModel, Plan> p = new EnumMap<>(HolisticModel.class);
-        // A PReLU net: with its PReLUs as QLinearMul/QLinearAdd it gains; with float PReLUs between the int8 layers it
-        // ran no faster than float. Not listed: hand and pose landmarks and the pose detector missed a landmark parity
-        // gate; the palm detector (PReLU as Mul/Add) held those but lost a hand LiteRT.js finds on a real crop
-        // (BundledModelParityTest); the hand re-crop and the face detector gained nothing.
-        p.put(
-                HolisticModel.FACE_LANDMARK,
-                new Plan(QdqQuantizer.FloatLayers.FIRST_AND_HEADS, Calibration.Method.MIN_MAX, true));
+        // None listed. Hand and pose landmarks and the pose detector missed a landmark parity gate. The PReLU nets
+        // (palm detector, face mesh, hand re-crop) run faster in float since the converter writes their PReLUs as
+        // convolutions (ElementwiseOps.prelu) than any int8 model of them did; the face detector gained nothing.
         return java.util.Collections.unmodifiableMap(p);
     }
 
@@ -72,7 +65,6 @@ public final class Int8Models {
     public static List<Written> write(Path modelDir, Path media) throws Exception {
         Map<HolisticModel, ModelProto> floats =
                 floatModels(modelDir, PLAN.keySet().stream().toList());
-        floats.replaceAll((stage, m) -> PLAN.get(stage).preluAsMulAdd() ? QdqQuantizer.preluAsMulAdd(m) : m);
         List<Written> out = new ArrayList<>();
         if (PLAN.isEmpty()) {
             LOG.info("no stage is planned for int8 (Int8Models.PLAN): nothing to calibrate");
@@ -93,10 +85,7 @@ public final class Int8Models {
                         "QDQ: int8 weights (symmetric, per output channel), uint8 activations (per tensor, "
                                 + e.getValue().method() + " over " + cal.crops(stage)
                                 + " crops the float landmarker cut from " + media.getFileName() + "); float layers: "
-                                + e.getValue().floatLayers()
-                                + (e.getValue().preluAsMulAdd()
-                                        ? "; PReLU as Add(Mul(Relu(x), 1 - a), Mul(x, a))"
-                                        : ""));
+                                + e.getValue().floatLayers());
                 ModelProto q = QdqQuantizer.quantize(
                         m,
                         cal.ranges(stage, e.getValue().method()),
@@ -128,7 +117,6 @@ public final class Int8Models {
         boolean sensitivity = false;
         Path variantsOut = null;
         List<String> variants = VARIANTS;
-        boolean preluRewrite = false;
         List<HolisticModel> only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -138,7 +126,6 @@ public final class Int8Models {
                 case "--sensitivity" -> sensitivity = true;
                 case "--variants" -> variantsOut = Paths.get(args[++i]);
                 case "--variant-list" -> variants = List.of(args[++i].split(","));
-                case "--prelu-as-mul-add" -> preluRewrite = true;
                 case "--only" ->
                     only = Arrays.stream(args[++i].split(","))
                             .map(HolisticModel::valueOf)
@@ -152,17 +139,11 @@ public final class Int8Models {
             throw new IllegalArgumentException("usage: --models DIR --media DIR [--evaluate]");
         }
         if (variantsOut != null) {
-            variants(
-                    models,
-                    media,
-                    only != null ? only : List.copyOf(PLAN.keySet()),
-                    variants,
-                    variantsOut,
-                    preluRewrite);
+            variants(models, media, only != null ? only : List.of(HolisticModel.values()), variants, variantsOut);
             return;
         }
         if (sensitivity) {
-            sensitivity(models, media, only != null ? only : List.copyOf(PLAN.keySet()));
+            sensitivity(models, media, only != null ? only : List.of(HolisticModel.values()));
             return;
         }
         if (!evaluate) {
@@ -176,15 +157,11 @@ public final class Int8Models {
      * Writes one model directory a variant under {@code out} (named after it, '/' and '+' as '_'): links to the float
      * models of {@code modelDir} and each stage's int8 model made by the variant, for running the parity tests on each
      * ({@code -Dkslr.landmarks.modelDir}). A variant is {@code FLOAT_LAYERS/METHOD[+NODE...]}: the extra nodes stay
-     * float too. {@code prelu}: the float models' PReLUs written as {@link QdqQuantizer#preluAsMulAdd} first.
+     * float too.
      */
-    static void variants(
-            Path modelDir, Path media, List<HolisticModel> stages, List<String> variants, Path out, boolean prelu)
+    static void variants(Path modelDir, Path media, List<HolisticModel> stages, List<String> variants, Path out)
             throws Exception {
         Map<HolisticModel, ModelProto> floats = floatModels(modelDir, stages);
-        if (prelu) {
-            floats.replaceAll((stage, m) -> QdqQuantizer.preluAsMulAdd(m));
-        }
         try (Calibration cal = new Calibration(floats, 0)) {
             cal.run(modelDir, Calibration.videos(media), Calibration.images(media));
             for (String variant : variants) {
@@ -299,7 +276,8 @@ public final class Int8Models {
     }
 
     /**
-     * For each quantised node of each stage's {@link #PLAN} model: the mean absolute error of the first output (on
+     * For each quantised node of each stage's model as its {@link #PLAN} (else first convolution and heads float,
+     * min-max) quantises it: the mean absolute error of the first output (on
      * held-back crops) when that one node is kept in float too; the nodes whose float copy removes the most error are
      * listed first.
      */
@@ -321,7 +299,7 @@ public final class Int8Models {
                     }
                 }
                 Plan plan = PLAN.getOrDefault(
-                        stage, new Plan(QdqQuantizer.FloatLayers.FIRST_AND_HEADS, Calibration.Method.MIN_MAX, false));
+                        stage, new Plan(QdqQuantizer.FloatLayers.FIRST_AND_HEADS, Calibration.Method.MIN_MAX));
                 java.util.Set<String> base = QdqQuantizer.floatNodes(m, plan.floatLayers());
                 Map<String, Double> score = new LinkedHashMap<>();
                 List<String> candidates = new ArrayList<>();

@@ -39,7 +39,7 @@ public final class QdqQuantizer {
     /** A calibrated activation range. */
     public record Range(float min, float max) {}
 
-    /** Operators quantised with their own output range (Mul only with one constant operand, see {@link #preluAsMulAdd}). */
+    /** Operators quantised with their own output range (Mul only with one constant operand). */
     private static final Set<String> COMPUTE = Set.of("Conv", "Add", "Mul");
     /** Operators that keep their input's quantisation (outputs are inputs moved, maxed or interpolated). */
     private static final Set<String> SAME_SCALE = Set.of("MaxPool", "Pad", "Resize", "DepthToSpace");
@@ -344,43 +344,6 @@ public final class QdqQuantizer {
         String out = w.uniqueName(name + "/dq");
         w.node("DequantizeLinear", out, List.of(base, scale, zero), List.of(out));
         return out;
-    }
-
-    /**
-     * {@code model} with each {@code PRelu} of a constant slope {@code a} written as
-     * {@code Add(Mul(Relu(x), 1 - a), Mul(x, a))}: the same function in operators that ONNX Runtime runs on integers
-     * ({@code QLinearMul}, {@code QLinearAdd}) once quantised, where a {@code PRelu} has no integer kernel. Calibrate
-     * the rewritten graph (its new tensors need ranges).
-     */
-    public static ModelProto preluAsMulAdd(ModelProto model) {
-        Graph g = new Graph(model);
-        OnnxGraphWriter w = g.copyHeader();
-        for (NodeProto n : g.nodes) {
-            float[] a = n.getOpType().equals("PRelu") ? g.floatConstant(n.getInput(1)) : null;
-            if (a == null) {
-                g.copyNode(w, n, n.getInputList());
-                continue;
-            }
-            long[] dims = g.constantDims(n.getInput(1));
-            float[] rest = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                rest[i] = 1f - a[i];
-            }
-            String base = n.getName();
-            String slope = w.initializer(w.uniqueName(base + "/slope"), a, dims);
-            String keep = w.initializer(w.uniqueName(base + "/one_minus_slope"), rest, dims);
-            String x = n.getInput(0);
-            String relu = w.uniqueName(base + "/relu");
-            w.node("Relu", relu, List.of(x), List.of(relu));
-            String positive = w.uniqueName(base + "/positive");
-            w.node("Mul", positive, List.of(relu, keep), List.of(positive));
-            String linear = w.uniqueName(base + "/linear");
-            w.node("Mul", linear, List.of(x, slope), List.of(linear));
-            w.node("Add", base + "/sum", List.of(positive, linear), List.of(n.getOutput(0)));
-        }
-        g.copyOutputs(w);
-        w.pruneUnreachable();
-        return g.build(w, Map.of());
     }
 
     /** Int32 bias at scale {@code sx * sw[c]} (what QLinearConv adds to its int32 accumulator). */

@@ -317,6 +317,31 @@ final class Conversion {
      * FLOAT16 data become a FLOAT16 initializer and a Cast to float.
      */
     String constInput(Const c, int[] shape, int[] perm) {
+        return constInput(c, shape, perm, false);
+    }
+
+    /**
+     * {@code c}'s values negated, reshaped to {@code shape}, as an initializer of its own; FLOAT16 data stay FLOAT16
+     * (the sign bit flipped) and are cast, as in {@link #constInput}, so the negation is exact either way.
+     */
+    String negatedConstInput(Const c, int[] shape) {
+        short[] f16 = null;
+        float[] f32 = null;
+        if (c.f16() != null) {
+            f16 = new short[c.f16().length];
+            for (int i = 0; i < f16.length; i++) {
+                f16[i] = (short) (c.f16()[i] ^ 0x8000);
+            }
+        } else if (c.f32() != null) {
+            f32 = new float[c.f32().length];
+            for (int i = 0; i < f32.length; i++) {
+                f32[i] = -c.f32()[i];
+            }
+        }
+        return constInput(new Const(c.tensor(), c.shape(), f32, f16, c.i32(), c.sparsity()), shape, null, true);
+    }
+
+    private String constInput(Const c, int[] shape, int[] perm, boolean negated) {
         if (!c.isFloat()) {
             throw new UnsupportedOperationException(
                     "constant " + model.tensor(c.tensor()).name() + " is not float (TFLite type "
@@ -331,7 +356,8 @@ final class Conversion {
             throw new IllegalArgumentException(
                     "cannot reshape " + Arrays.toString(c.shape()) + " to " + Arrays.toString(s));
         }
-        String key = c.tensor() + "|" + Arrays.toString(s) + "|" + Arrays.toString(perm) + "|" + (c.f16() != null);
+        String key = c.tensor() + "|" + Arrays.toString(s) + "|" + Arrays.toString(perm) + "|" + (c.f16() != null)
+                + (negated ? "|negated" : "");
         String cached = initializerCache.get(key);
         if (cached != null) {
             return cached;
@@ -339,7 +365,7 @@ final class Conversion {
         int[] outShape = perm == null ? s : Layout.permute(s, perm);
         int[] index = perm == null ? null : Layout.permutationIndex(s, perm);
         String base = model.tensor(c.tensor()).name();
-        base = base == null || base.isEmpty() ? "const" + c.tensor() : base;
+        base = (base == null || base.isEmpty() ? "const" + c.tensor() : base) + (negated ? "/negated" : "");
         String result;
         if (c.f16() != null) {
             short[] v = c.f16();

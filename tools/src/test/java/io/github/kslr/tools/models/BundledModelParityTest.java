@@ -188,7 +188,8 @@ class BundledModelParityTest {
      * smaller than its image; the presence within 0.1 after the sigmoid, so a clear face stays clear of the 0.5
      * threshold.
      */
-    @ParameterizedTest
+    // No stage is planned for int8 now (Int8Models.PLAN); the test runs for each one that is.
+    @ParameterizedTest(allowZeroInvocations = true)
     @MethodSource("int8Models")
     void int8ModelsStayNearLiteRt(String name) throws Exception {
         LiteRtReference ref = Parity.reference();

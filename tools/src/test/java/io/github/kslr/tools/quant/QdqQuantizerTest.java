@@ -138,64 +138,6 @@ class QdqQuantizerTest {
     }
 
     @Test
-    void preluAsMulAddKeepsTheFunctionAndRunsInIntegers(@TempDir Path dir) throws Exception {
-        ModelProto prelu;
-        try (InputStream in = QdqQuantizerTest.class
-                .getClassLoader()
-                .getResourceAsStream("io/github/kslr/landmarks/models/hand_recrop.onnx")) {
-            prelu = ModelProto.parseFrom(in.readAllBytes());
-        }
-        long prelus = count(prelu, "PRelu");
-        assertTrue(prelus > 0, "the hand re-crop model has PReLUs");
-        ModelProto rewritten = QdqQuantizer.preluAsMulAdd(prelu);
-        assertEquals(0, count(rewritten, "PRelu"));
-        assertEquals(2 * prelus, count(rewritten, "Mul"));
-        String in = prelu.getGraph().getInput(0).getName();
-        long side = prelu.getGraph()
-                .getInput(0)
-                .getType()
-                .getTensorType()
-                .getShape()
-                .getDim(1)
-                .getDimValue();
-        long[] shape = {1, side, side, 3};
-        SplittableRandom r = new SplittableRandom(7);
-        float[] x = new float[(int) (side * side * 3)];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble();
-        }
-        Map<String, QdqQuantizer.Range> mm = new HashMap<>();
-        ModelProto exposed = QdqQuantizer.withOutputs(rewritten, QdqQuantizer.activations(rewritten));
-        try (OrtRunner a = new OrtRunner(prelu.toByteArray(), 1);
-                OrtRunner b = new OrtRunner(rewritten.toByteArray(), 1);
-                OrtRunner e = new OrtRunner(exposed.toByteArray(), 1)) {
-            Map<String, float[]> want = a.run(in, x, shape);
-            Map<String, float[]> got = b.run(in, x, shape);
-            for (Map.Entry<String, float[]> o : want.entrySet()) {
-                float[] w = o.getValue();
-                float[] g = got.get(o.getKey());
-                for (int i = 0; i < w.length; i++) {
-                    // The same function; only the rounding of (1 - a) x + a x differs from x.
-                    assertEquals(w[i], g[i], 1e-3 * (1 + Math.abs(w[i])), o.getKey() + "[" + i + "]");
-                }
-            }
-            for (Map.Entry<String, float[]> t : e.run(in, x, shape).entrySet()) {
-                float lo = Float.MAX_VALUE;
-                float hi = -Float.MAX_VALUE;
-                for (float v : t.getValue()) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-                mm.put(t.getKey(), new QdqQuantizer.Range(lo, hi));
-            }
-        }
-        ModelProto q = QdqQuantizer.quantize(rewritten, mm, Set.of(), Map.of());
-        Map<String, Integer> ops = optimizedOps(q, dir);
-        assertEquals(2 * prelus, (long) ops.getOrDefault("QLinearMul", 0), ops.toString());
-        assertEquals(0, (long) ops.getOrDefault("PRelu", 0), ops.toString());
-    }
-
-    @Test
     void halfPrecisionDecodesExactly() {
         for (int bits = 0; bits < 0x10000; bits++) {
             short h = (short) bits;

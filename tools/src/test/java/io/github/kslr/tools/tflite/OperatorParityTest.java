@@ -431,6 +431,12 @@ class OperatorParityTest {
             b.op(PRELU, 0, null, new int[] {0, a}, y);
             b.output(y);
         }));
+        c.add(make("PRELU alpha [W,C], varying over the image", new int[] {1, 3, 4, 2}, b -> {
+            int a = b.constF32("a", rnd(8, 1.5), 4, 2);
+            int y = b.tensor("y", 1, 3, 4, 2);
+            b.op(PRELU, 0, null, new int[] {0, a}, y);
+            b.output(y);
+        }));
         c.add(unaryCase("RELU", RELU));
         c.add(unaryCase("RELU6", RELU6));
         c.add(unaryCase("RELU_N1_TO_1", RELU_N1_TO_1));
