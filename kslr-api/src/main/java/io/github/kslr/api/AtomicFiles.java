@@ -75,12 +75,8 @@ public final class AtomicFiles {
         });
     }
 
-    /** Fills the temporary file (which exists, empty). */
-    private interface TempWriter {
-        void fill(Path tmp) throws IOException;
-    }
-
-    private static void writeTemp(Path target, TempWriter writer) throws IOException {
+    /** Writes {@code target} through a temporary file beside it that {@code fill} fills (it exists, empty). */
+    private static void writeTemp(Path target, FileContent fill) throws IOException {
         Checks.notNull(target, "target");
         Path abs = followLinks(target.toAbsolutePath());
         Path parent = abs.getParent();
@@ -91,7 +87,7 @@ public final class AtomicFiles {
         Path tmp = createTemp(parent, abs.getFileName().toString());
         try {
             keepPermissions(abs, tmp);
-            writer.fill(tmp);
+            fill.writeTo(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -135,7 +131,7 @@ public final class AtomicFiles {
      */
     public static void writeFile(Path target, FileContent content) throws IOException {
         Checks.notNull(content, "content");
-        writeTemp(target, content::writeTo);
+        writeTemp(target, content);
     }
 
     /** {@link #write(Path, Content)} of a byte array. */

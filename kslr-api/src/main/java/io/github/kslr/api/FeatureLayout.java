@@ -3,6 +3,7 @@ package io.github.kslr.api;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -136,6 +137,17 @@ public final class FeatureLayout {
     /** The built-in layouts. */
     public static List<FeatureLayout> builtIn() {
         return BUILT_IN;
+    }
+
+    /**
+     * The built-in layouts' names in {@link #builtIn()}'s order: an {@code Iterable} with a no-argument constructor, so
+     * that a command line can name it for its completion candidates and its help lists the names from here.
+     */
+    public static final class BuiltInNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return BUILT_IN.stream().map(FeatureLayout::name).iterator();
+        }
     }
 
     /** The built-in layout with {@code size} features, if there is exactly one. */

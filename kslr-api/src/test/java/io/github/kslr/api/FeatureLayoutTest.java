@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FeatureLayoutTest {
@@ -165,9 +167,16 @@ class FeatureLayoutTest {
 
     @Test
     void specRoundTripsAndCustomLayoutsWork() {
+        List<String> names = new ArrayList<>();
         for (FeatureLayout l : FeatureLayout.builtIn()) {
             assertEquals(l, FeatureLayout.of(l.spec()));
+            assertEquals(l, FeatureLayout.of(l.name()));
+            names.add(l.name());
         }
+        List<String> listed = new ArrayList<>();
+        new FeatureLayout.BuiltInNames().forEach(listed::add);
+        assertEquals(names, listed);
+        assertEquals(List.of("reports-177", "holistic-1662", "pose-hands-258"), listed);
         FeatureLayout custom = FeatureLayout.of("right_hand:0,4,8:xyz;pose:11,12:xyzv");
         assertEquals(3 * 3 + 2 * 4, custom.size());
         assertEquals("right_hand:0,4,8:xyz;pose:11,12:xyzv", custom.spec());

@@ -101,11 +101,21 @@ public final class PoseFile {
         }
     }
 
-    private final float version;
-    private final int width;
-    private final int height;
-    private final int depth;
-    private final List<Component> components;
+    /**
+     * What a .pose file says before its frames (pose-format's {@code PoseHeader}): the version, the dimensions and the
+     * components, with the point count and value count a point that follow from them.
+     */
+    private record Header(float version, int width, int height, int depth, List<Component> components) {
+        int points() {
+            return pointCount(components);
+        }
+
+        int dims() {
+            return dimsOf(components);
+        }
+    }
+
+    private final Header header;
     private final float fps;
     private final int frames;
     private final int people;
@@ -114,27 +124,13 @@ public final class PoseFile {
     final float[] data;
     final float[] confidence;
 
-    private PoseFile(
-            float version,
-            int width,
-            int height,
-            int depth,
-            List<Component> components,
-            float fps,
-            int frames,
-            int people,
-            float[] data,
-            float[] confidence) {
-        this.version = version;
-        this.width = width;
-        this.height = height;
-        this.depth = depth;
-        this.components = components;
+    private PoseFile(Header header, float fps, int frames, int people, float[] data, float[] confidence) {
+        this.header = header;
         this.fps = fps;
         this.frames = frames;
         this.people = people;
-        this.points = pointCount(components);
-        this.dims = dimsOf(components);
+        this.points = header.points();
+        this.dims = header.dims();
         this.data = data;
         this.confidence = confidence;
     }
@@ -175,33 +171,34 @@ public final class PoseFile {
                     + people + " x " + pointCount(cs) + " x " + dimsOf(cs) + " values and confidence " + cells
                     + "; they hold " + data.length + " and " + confidence.length);
         }
-        return new PoseFile(VERSION, width, height, depth, cs, fps, frames, people, data.clone(), confidence.clone());
+        return new PoseFile(
+                new Header(VERSION, width, height, depth, cs), fps, frames, people, data.clone(), confidence.clone());
     }
 
     /** The version the file was read with, or {@link #VERSION}. */
     public float version() {
-        return version;
+        return header.version();
     }
 
     public int width() {
-        return width;
+        return header.width();
     }
 
     public int height() {
-        return height;
+        return header.height();
     }
 
     public int depth() {
-        return depth;
+        return header.depth();
     }
 
     public List<Component> components() {
-        return components;
+        return header.components();
     }
 
     /** The component of that name, or null. */
     public Component component(String name) {
-        for (Component c : components) {
+        for (Component c : header.components()) {
             if (c.name().equals(name)) {
                 return c;
             }
@@ -212,7 +209,7 @@ public final class PoseFile {
     /** Index of the first point of the component of that name among all points, or -1. */
     public int pointOffset(String componentName) {
         int offset = 0;
-        for (Component c : components) {
+        for (Component c : header.components()) {
             if (c.name().equals(componentName)) {
                 return offset;
             }
@@ -374,11 +371,8 @@ public final class PoseFile {
             for (int i = 0; i < count; i++) {
                 components.add(component(i));
             }
-            int points = pointCount(components);
-            int dims = dimsOf(components);
-            return v == 0
-                    ? bodyV0(version, width, height, depth, components, points, dims)
-                    : bodyV01(v, version, width, height, depth, components, points, dims);
+            Header header = new Header(version, width, height, depth, List.copyOf(components));
+            return v == 0 ? bodyV0(header) : bodyV01(v, header);
         }
 
         private Component component(int index) {
@@ -411,15 +405,9 @@ public final class PoseFile {
             }
         }
 
-        private PoseFile bodyV01(
-                int v,
-                float version,
-                int width,
-                int height,
-                int depth,
-                List<Component> components,
-                int points,
-                int dims) {
+        private PoseFile bodyV01(int v, Header header) {
+            int points = header.points();
+            int dims = header.dims();
             float fps;
             long frames;
             if (v == 1) {
@@ -458,21 +446,13 @@ public final class PoseFile {
             buf.position(buf.position() + data.length * 4);
             buf.asFloatBuffer().get(confidence);
             buf.position(buf.position() + confidence.length * 4);
-            return new PoseFile(
-                    version,
-                    width,
-                    height,
-                    depth,
-                    List.copyOf(components),
-                    fps,
-                    (int) frames,
-                    people,
-                    data,
-                    confidence);
+            return new PoseFile(header, fps, (int) frames, people, data, confidence);
         }
 
-        private PoseFile bodyV0(
-                float version, int width, int height, int depth, List<Component> components, int points, int dims) {
+        private PoseFile bodyV0(Header header) {
+            List<Component> components = header.components();
+            int points = header.points();
+            int dims = header.dims();
             int fps = u16("the fps");
             int frames = u16("the frame count");
             long personBytes = 2;
@@ -515,8 +495,7 @@ public final class PoseFile {
                     }
                 }
             }
-            return new PoseFile(
-                    version, width, height, depth, List.copyOf(components), fps, frames, maxPeople, data, confidence);
+            return new PoseFile(header, fps, frames, maxPeople, data, confidence);
         }
     }
 
@@ -545,34 +524,37 @@ public final class PoseFile {
     /** Writes the pose as version {@link #VERSION}; the stream is not closed. */
     public void write(OutputStream out) throws IOException {
         Checks.notNull(out, "out");
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
         ByteBuffer b = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-        b.putFloat(VERSION).putShort((short) width).putShort((short) height).putShort((short) depth);
-        header.write(b.array(), 0, 10);
-        writeU16(header, components.size());
-        for (Component c : components) {
-            writeStr(header, c.name());
-            writeStr(header, c.format());
-            writeU16(header, c.points().size());
-            writeU16(header, c.limbs().size());
-            writeU16(header, c.colors().size());
+        b.putFloat(VERSION)
+                .putShort((short) header.width())
+                .putShort((short) header.height())
+                .putShort((short) header.depth());
+        headerBytes.write(b.array(), 0, 10);
+        writeU16(headerBytes, header.components().size());
+        for (Component c : header.components()) {
+            writeStr(headerBytes, c.name());
+            writeStr(headerBytes, c.format());
+            writeU16(headerBytes, c.points().size());
+            writeU16(headerBytes, c.limbs().size());
+            writeU16(headerBytes, c.colors().size());
             for (String p : c.points()) {
-                writeStr(header, p);
+                writeStr(headerBytes, p);
             }
             for (Limb l : c.limbs()) {
-                writeU16(header, l.from());
-                writeU16(header, l.to());
+                writeU16(headerBytes, l.from());
+                writeU16(headerBytes, l.to());
             }
             for (Color k : c.colors()) {
-                writeU16(header, k.red());
-                writeU16(header, k.green());
-                writeU16(header, k.blue());
+                writeU16(headerBytes, k.red());
+                writeU16(headerBytes, k.green());
+                writeU16(headerBytes, k.blue());
             }
         }
         ByteBuffer info = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         info.putFloat(fps).putInt(frames).putShort((short) people);
-        header.write(info.array(), 0, 10);
-        header.writeTo(out);
+        headerBytes.write(info.array(), 0, 10);
+        headerBytes.writeTo(out);
         writeFloats(out, data);
         writeFloats(out, confidence);
     }
@@ -657,11 +639,7 @@ public final class PoseFile {
             return false;
         }
         PoseFile p = (PoseFile) o;
-        return Float.compare(version, p.version) == 0
-                && width == p.width
-                && height == p.height
-                && depth == p.depth
-                && components.equals(p.components)
+        return header.equals(p.header)
                 && Float.compare(fps, p.fps) == 0
                 && frames == p.frames
                 && people == p.people
@@ -671,22 +649,13 @@ public final class PoseFile {
 
     @Override
     public int hashCode() {
-        return Objects.hash(
-                version,
-                width,
-                height,
-                depth,
-                components,
-                fps,
-                frames,
-                people,
-                Arrays.hashCode(data),
-                Arrays.hashCode(confidence));
+        return Objects.hash(header, fps, frames, people, Arrays.hashCode(data), Arrays.hashCode(confidence));
     }
 
     @Override
     public String toString() {
-        return "PoseFile[version " + version + ", " + width + "x" + height + "x" + depth + ", " + components.size()
+        return "PoseFile[version " + header.version() + ", " + header.width() + "x" + header.height() + "x"
+                + header.depth() + ", " + header.components().size()
                 + " components, " + points + " points, " + fps + " fps, " + frames + " frames, " + people
                 + " people]";
     }

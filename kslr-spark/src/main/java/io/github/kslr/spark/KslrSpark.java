@@ -186,8 +186,8 @@ public final class KslrSpark {
                 names = "--layout",
                 defaultValue = "reports-177",
                 paramLabel = "NAME",
-                description = "feature layout: reports-177, holistic-1662, pose-hands-258 or a spec (default"
-                        + " ${DEFAULT-VALUE})")
+                completionCandidates = FeatureLayout.BuiltInNames.class,
+                description = "feature layout: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
         String layout;
 
         @Override

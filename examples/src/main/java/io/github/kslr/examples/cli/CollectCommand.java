@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,12 +34,9 @@ import picocli.CommandLine.Option;
                     + " extended. Use one OUT per signer (e.g. recordings/signer-01) and `kslr dataset recordings"
                     + " --session-folders` to hold a signer out for validation."
         })
-public final class CollectCommand implements Callable<Integer> {
+public final class CollectCommand extends CommandBase {
     private static final Pattern TAKE = Pattern.compile("take-(\\d{1,6})\\.mp4");
     private static final Pattern SIGN_NAME = Pattern.compile("[\\p{L}\\p{M}\\p{N}_.-]+");
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the signer's folder")
     Path out;
@@ -74,20 +69,16 @@ public final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         if (takes < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--takes must be >= 1, was " + takes);
+            throw usageError("--takes must be >= 1, was " + takes);
         }
         if (!(seconds > 0) || Double.isInfinite(seconds) || !(pause >= 0) || Double.isInfinite(pause)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--seconds must be > 0 and --pause >= 0," + " were " + seconds + " and " + pause);
+            throw usageError("--seconds must be > 0 and --pause >= 0, were " + seconds + " and " + pause);
         }
         for (String s : signs) {
             if (!SIGN_NAME.matcher(s).matches() || s.equals(".") || s.equals("..")) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "sign '" + s + "' cannot be a folder" + " name (letters, digits, _ . - only)");
+                throw usageError("sign '" + s + "' cannot be a folder name (letters, digits, _ . - only)");
             }
         }
         List<String> order = new ArrayList<>(new LinkedHashSet<>(signs));

@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,11 +64,8 @@ import picocli.CommandLine.Parameters;
                     + " recognizer sees them: one window a recording (its middle), or with --stride S every window S"
                     + " frames apart; a recording shorter than a window repeats its last frame."
         })
-public final class DatasetCommand implements Callable<Integer> {
+public final class DatasetCommand extends CommandBase {
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "avi", "mkv", "webm", "m4v");
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
@@ -107,8 +103,8 @@ public final class DatasetCommand implements Callable<Integer> {
             names = "--layout",
             defaultValue = "reports-177",
             paramLabel = "NAME",
-            description = "feature layout: reports-177, holistic-1662, pose-hands-258 or a spec"
-                    + " (default ${DEFAULT-VALUE})")
+            completionCandidates = FeatureLayout.BuiltInNames.class,
+            description = "feature layout: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
     String layout;
 
     @Option(
@@ -128,18 +124,18 @@ public final class DatasetCommand implements Callable<Integer> {
     public Integer call() {
         FeatureLayout featureLayout = FeatureLayout.of(layout);
         if (jobs < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be >= 1, was " + jobs);
+            throw usageError("--jobs must be >= 1, was " + jobs);
         }
         RecordingWindows windowing;
         try {
             windowing = new RecordingWindows(frames, fps, stride);
         } catch (InvalidInputException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw usageError(e.getMessage());
         }
         try {
             SignDataset.checkSaveTarget(out); // before hours of landmark extraction, not after
         } catch (InvalidInputException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + e.getMessage());
+            throw usageError("--out: " + e.getMessage());
         }
         List<Clip> clips = Files.isDirectory(input) ? scanFolder(input, sessionFolders) : readCsv(input);
         if (clips.isEmpty()) {
@@ -157,7 +153,7 @@ public final class DatasetCommand implements Callable<Integer> {
                 List.copyOf(new TreeSet<>(clips.stream().map(Clip::label).toList()));
         Map<String, Integer> sessions = sessionNumbers(clips);
 
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         int f = featureLayout.size();
         List<ClipWindows> perClip = extractAll(clips, featureLayout, windowing);
         List<RecordingDataset.Recording> recordings = new ArrayList<>();
@@ -233,7 +229,7 @@ public final class DatasetCommand implements Callable<Integer> {
                     }));
                 }
                 List<ClipWindows> out = new ArrayList<>();
-                Progress progress = new Progress(spec.commandLine().getErr(), "dataset", "recording", clips.size());
+                Progress progress = new Progress(err(), "dataset", "recording", clips.size());
                 for (Future<ClipWindows> fu : futures) {
                     out.add(fu.get());
                     progress.update(out.size());

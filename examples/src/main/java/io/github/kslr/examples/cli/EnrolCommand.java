@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,10 +43,7 @@ import picocli.CommandLine.Parameters;
             "  --data DIR --labels L1,L2,... [--shots K] [--session S]: for each label, its first K windows in file"
                     + " order of session S (default: the lowest session holding the label)."
         })
-public final class EnrolCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class EnrolCommand extends CommandBase {
 
     @Option(names = "--vocabulary", required = true, paramLabel = "V", description = "the vocabulary file")
     Path vocabulary;
@@ -109,21 +105,16 @@ public final class EnrolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         boolean fromTakes = sign != null || !takes.isEmpty();
         if (fromTakes == (data != null)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "give either --sign LABEL TAKE... or --data" + " DIR --labels L1,L2,...");
+            throw usageError("give either --sign LABEL TAKE... or --data DIR --labels L1,L2,...");
         }
         if (fromTakes && (sign == null || takes.isEmpty() || labels != null || shots != null || session != null)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--sign LABEL needs at least one TAKE and" + " takes no --labels, --shots or --session");
+            throw usageError("--sign LABEL needs at least one TAKE and takes no --labels, --shots or --session");
         }
         if (!fromTakes && (labels == null || khmer != null || gloss != null)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--data needs --labels and takes no --khmer" + " or --gloss (those go with --sign)");
+            throw usageError("--data needs --labels and takes no --khmer or --gloss (those go with --sign)");
         }
         for (Path take : takes) {
             DistinctFiles.require(spec, "--vocabulary", vocabulary, "TAKE", take);

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,10 +40,7 @@ import picocli.CommandLine.Option;
                     + " (accuracy and macro-F1 over the taught signs' windows, false_accept = share of the other windows"
                     + " given a sign, rejected = share of taught signs' windows given none, N = windows evaluated)."
         })
-public final class EvaluateCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class EvaluateCommand extends CommandBase {
 
     @CommandLine.Mixin
     DatasetOptions data = new DatasetOptions();
@@ -71,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         SignDataset all = SignDataset.load(data.dir);
         SignDataset d = all;
         if (session >= 0 && Files.isRegularFile(data.dir.resolve("session.npy"))) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,10 +44,7 @@ import picocli.CommandLine.Option;
             "With --seeds the protocol runs once a seed and the last lines pool every run: one seed's embedders can"
                     + " be luckier than another's, so decide recipes on several."
         })
-public final class FewShotCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class FewShotCommand extends CommandBase {
 
     @CommandLine.Mixin
     EmbedderTrainingOptions embedderTraining = new EmbedderTrainingOptions();
@@ -123,7 +119,7 @@ public final class FewShotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         SignDataset dataset = embedderTraining.data.open();
         o.println("data: " + dataset);
         String noSign = embedderTraining.noSign(dataset);

@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,11 +50,8 @@ import picocli.CommandLine.Parameters;
                     + " names MediaPipe Holistic's, x and y in pixels, confidence = pose visibility or part presence.",
             "Images run in image mode (no tracking), videos in video mode (tracking, pose smoothing)."
         })
-public final class LandmarksCommand implements Callable<Integer> {
+public final class LandmarksCommand extends CommandBase {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
     LandmarkerOptions landmarkerOptions = new LandmarkerOptions();
@@ -83,8 +79,8 @@ public final class LandmarksCommand implements Callable<Integer> {
             names = "--layout",
             defaultValue = "reports-177",
             paramLabel = "NAME",
-            description = "feature layout for --npy: reports-177, holistic-1662, pose-hands-258 or a spec"
-                    + " (default ${DEFAULT-VALUE})")
+            completionCandidates = FeatureLayout.BuiltInNames.class,
+            description = "feature layout for --npy: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
     String layout;
 
     @Option(
@@ -106,7 +102,7 @@ public final class LandmarksCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (maxFrames < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was " + maxFrames);
+            throw usageError("--max-frames must be >= 0, was " + maxFrames);
         }
         DistinctFiles.require(spec, "--out", out, "INPUT", input);
         DistinctFiles.require(spec, "--npy", npy, "INPUT", input);
@@ -116,7 +112,7 @@ public final class LandmarksCommand implements Callable<Integer> {
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "--npy", npy);
         FeatureLayout featureLayout = FeatureLayout.of(layout);
         RunningMode runningMode = runningMode();
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         try (LandmarkerModels models = landmarkerOptions.loadModels();
                 HolisticLandmarker landmarker = landmarkerOptions
                         .landmarker(models)
@@ -132,9 +128,7 @@ public final class LandmarksCommand implements Callable<Integer> {
                     List<HolisticLandmarks> all = new ArrayList<>();
                     runFrames(landmarker, source, featureLayout, all::add);
                     if (all.isEmpty()) {
-                        throw new CommandLine.ParameterException(
-                                spec.commandLine(),
-                                "no frame was decoded from " + input + "; a .pose needs at least one");
+                        throw usageError("no frame was decoded from " + input + "; a .pose needs at least one");
                     }
                     // pose-format keeps a frame rate, not timestamps; an image (no rate) is one frame at 1 fps.
                     double rate = source.frameRate();
@@ -213,7 +207,7 @@ public final class LandmarksCommand implements Callable<Integer> {
             HolisticLandmarker landmarker, VideoFrames source, FeatureLayout featureLayout, FrameSink sink)
             throws IOException {
         Progress progress = new Progress(
-                spec.commandLine().getErr(),
+                err(),
                 "landmarks",
                 "frame",
                 maxFrames > 0 ? Math.min(maxFrames, source.lengthInFrames()) : source.lengthInFrames());
@@ -246,8 +240,7 @@ public final class LandmarksCommand implements Callable<Integer> {
                 case "video":
                     return RunningMode.VIDEO;
                 default:
-                    throw new CommandLine.ParameterException(
-                            spec.commandLine(), "--mode must be image or video, was " + mode);
+                    throw usageError("--mode must be image or video, was " + mode);
             }
         }
         String name = input.toLowerCase(Locale.ROOT);

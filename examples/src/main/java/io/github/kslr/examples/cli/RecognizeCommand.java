@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +49,7 @@ import picocli.CommandLine.Parameters;
                     + " the final Khmer sentence.",
             "Progress goes to standard error; results to standard output (one JSON object with --json)."
         })
-public final class RecognizeCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class RecognizeCommand extends CommandBase {
 
     @Parameters(
             index = "0",
@@ -103,29 +99,25 @@ public final class RecognizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if ((recognition.voice == null) != (speak == null)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
+            throw usageError("--voice and --speak go together: --voice VOICE.onnx --speak OUT.wav");
         }
         if (maxFrames < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-frames must be >= 0, was " + maxFrames);
+            throw usageError("--max-frames must be >= 0, was " + maxFrames);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         DistinctFiles.require(spec, "--speak", speak, "INPUT", input);
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "INPUT", input);
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "--speak", speak);
         boolean camera = input.startsWith("camera:"); // what VideoFrames opens as a live source
         if (annotation.annotate != null && (live != null ? live : camera)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--annotate draws every frame, and a live stream drops frames: add --no-live"
-                            + (camera ? " (the camera's frames then wait for the models)" : ""));
+            throw usageError("--annotate draws every frame, and a live stream drops frames: add --no-live"
+                    + (camera ? " (the camera's frames then wait for the models)" : ""));
         }
         long started = System.nanoTime();
         if (input.toLowerCase(Locale.ROOT).endsWith(".pose")) {
             if (annotation.annotate != null) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--annotate draws on the input video; a .pose file holds none");
+                throw usageError("--annotate draws on the input video; a .pose file holds none");
             }
             return recognizePose(started, out, err);
         }

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,10 +37,7 @@ import picocli.CommandLine.Option;
                     + " once; a page that reads slower than the server's video plays loses the oldest frames (counted in"
                     + " its stats) instead of making the server hold them."
         })
-public final class ServeCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class ServeCommand extends CommandBase {
 
     @Option(
             names = "--host",
@@ -94,43 +90,38 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (video != null && !java.nio.file.Files.isRegularFile(video)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--video " + video.toAbsolutePath() + " does not exist or is not a file");
+            throw usageError("--video " + video.toAbsolutePath() + " does not exist or is not a file");
         }
         // Checked before the models load: a wrong address or a bad video is said at once, and for what it is.
         try {
             DemoServer.checkBindAddress(host);
         } catch (InvalidInputException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host: " + e.getMessage());
+            throw usageError("--host: " + e.getMessage());
         }
         if (maxConnections < 1) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--max-connections must be at least 1," + " was " + maxConnections);
+            throw usageError("--max-connections must be at least 1, was " + maxConnections);
         }
         if (video != null) {
             try {
                 DemoServer.checkVideo(video);
             } catch (InvalidInputException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--video: " + e.getMessage());
+                throw usageError("--video: " + e.getMessage());
             }
         }
         Path vocabulary = recognition.vocabulary;
         if (vocabulary != null) {
             Path parent = vocabulary.toAbsolutePath().getParent();
             if (java.nio.file.Files.isDirectory(vocabulary)) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--vocabulary " + vocabulary.toAbsolutePath()
-                                + " is a folder; name a file (it is created when missing)");
+                throw usageError("--vocabulary " + vocabulary.toAbsolutePath()
+                        + " is a folder; name a file (it is created when missing)");
             }
             if (!java.nio.file.Files.exists(vocabulary)
                     && (parent == null || !java.nio.file.Files.isDirectory(parent))) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
+                throw usageError(
                         "--vocabulary " + vocabulary.toAbsolutePath() + ": the folder " + parent + " does not exist");
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println("loading models...");
         out.flush();
         RecognitionOptions.Loaded loaded = recognition.load(true);

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,10 +30,7 @@ import picocli.CommandLine.Parameters;
             "Long text is spoken sentence by sentence (split at \u17d4 \u17d5 ? ! .); with --play, playback starts"
                     + " after the first sentence."
         })
-public final class SpeakCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class SpeakCommand extends CommandBase {
 
     @Parameters(index = "0", paramLabel = "TEXT", description = "the Khmer text; '-' reads it from standard input")
     String text;
@@ -88,7 +84,7 @@ public final class SpeakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (out == null && !play) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --out OUT.wav, --play or both");
+            throw usageError("give --out OUT.wav, --play or both");
         }
         String input = "-".equals(text) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : text;
         VitsSpeechOptions.Builder b = VitsSpeechOptions.builder()
@@ -102,7 +98,7 @@ public final class SpeakCommand implements Callable<Integer> {
             b.deterministic();
         }
         VitsSpeechOptions options = b.build();
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         long started = System.nanoTime();
         try (KhmerSpeech speech = KhmerVoices.open(voice, options);
                 SpeechPlayer player = play ? new SpeechPlayer() : null) {

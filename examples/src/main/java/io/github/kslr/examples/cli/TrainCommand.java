@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,10 +40,7 @@ import picocli.CommandLine.Option;
                     + " holds every window's probabilities from the model that never saw its session; --cv-only stops"
                     + " there."
         })
-public final class TrainCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class TrainCommand extends CommandBase {
 
     @CommandLine.Mixin
     DatasetOptions data = new DatasetOptions();
@@ -120,13 +116,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         if (cvOnly && cv == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--cv-only needs --cv K");
+            throw usageError("--cv-only needs --cv K");
         }
         if (!cvOnly && out == null) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "Missing required option: '--out=MODEL.onnx' (only --cv-only trains no model)");
+            throw usageError("Missing required option: '--out=MODEL.onnx' (only --cv-only trains no model)");
         }
         SignDataset dataset = data.open();
         if (fps != null) {

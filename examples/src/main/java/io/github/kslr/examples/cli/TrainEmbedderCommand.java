@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,10 +38,7 @@ import picocli.CommandLine.Option;
                     + " also the mean embedding of each trained sign), a threshold and a margin over the background.",
             "--exclude-labels leaves labels out of training, for an honest test on signs it never saw."
         })
-public final class TrainEmbedderCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class TrainEmbedderCommand extends CommandBase {
 
     @CommandLine.Mixin
     EmbedderTrainingOptions embedderTraining = new EmbedderTrainingOptions();
@@ -62,7 +58,7 @@ public final class TrainEmbedderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         SignDataset dataset = embedderTraining.data.open();
         SignDataset train = dataset.withoutLabels(excluded);
         o.println("data: " + train + (excluded.isEmpty() ? "" : " (left out: " + String.join(", ", excluded) + ")"));

@@ -6,8 +6,6 @@ import io.github.kslr.recognizer.SignVocabulary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,10 +20,7 @@ import picocli.CommandLine.Parameters;
             "  kslr vocabulary remove V LABEL",
             "  kslr vocabulary rename V OLD NEW"
         })
-public final class VocabularyCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class VocabularyCommand extends CommandBase {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "list, remove or rename")
     String action;
@@ -41,7 +36,7 @@ public final class VocabularyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         try (OnnxSignEmbedder emb = VocabularyFiles.embedder(embedder)) {
             SignVocabulary v = SignVocabulary.load(vocabulary, emb.metadata());
             switch (action) {

@@ -16,6 +16,17 @@ class KslrCommandTest {
         assertTrue(r[1].contains("Usage: kslr"), r[1]);
     }
 
+    /** --layout's help lists the built-in layouts from FeatureLayout, wrapped or not. */
+    @Test
+    void layoutHelpListsTheBuiltInLayouts() {
+        for (String command : new String[] {"dataset", "landmarks"}) {
+            String[] r = run(command, "--help");
+            assertEquals("0", r[0]);
+            String help = r[1].replaceAll("\\s+", " ");
+            assertTrue(help.contains("reports-177, holistic-1662, pose-hands-258 or a spec"), help);
+        }
+    }
+
     @Test
     void versionNamesTheProjectVersion() {
         String[] r = run("--version");

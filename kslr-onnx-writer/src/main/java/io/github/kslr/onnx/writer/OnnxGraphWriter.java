@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The project's one ONNX graph writer: tensor names, initializers (float32, int64, raw, int8 weights), nodes with
@@ -87,9 +88,9 @@ public final class OnnxGraphWriter {
     public String initializer(String name, float[] values, long... dims) {
         Checks.notNull(values, "values");
         checkCount(name, dims, values.length);
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return raw(name, TensorProto.DataType.FLOAT, b.array(), dims);
+        byte[] bytes =
+                littleEndian(values.length * Float.BYTES, b -> b.asFloatBuffer().put(values));
+        return raw(name, TensorProto.DataType.FLOAT, bytes, dims);
     }
 
     /** A float32 initializer with a fresh name starting with {@code prefix}; returns its name. */
@@ -104,9 +105,16 @@ public final class OnnxGraphWriter {
     public String int64Initializer(String name, long[] values, long... dims) {
         Checks.notNull(values, "values");
         checkCount(name, dims, values.length);
-        ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        return raw(name, TensorProto.DataType.INT64, b.array(), dims);
+        byte[] bytes =
+                littleEndian(values.length * Long.BYTES, b -> b.asLongBuffer().put(values));
+        return raw(name, TensorProto.DataType.INT64, bytes, dims);
+    }
+
+    /** {@code size} bytes that {@code fill} puts values into in ONNX's raw_data order (little-endian). */
+    private static byte[] littleEndian(int size, Consumer<ByteBuffer> fill) {
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(b);
+        return b.array();
     }
 
     /** A one-dimensional int64 initializer called {@code name} (indices, axes); returns the name. */
@@ -125,12 +133,23 @@ public final class OnnxGraphWriter {
         return name;
     }
 
-    /** An initializer of any element type from little-endian bytes; returns the name. */
+    /**
+     * An initializer of a numeric element type from little-endian bytes; returns the name.
+     *
+     * @throws InvalidInputException when the bytes are not {@code dims}' element count of {@code type}'s values, or
+     *                               {@code type} has no fixed size
+     */
     public String raw(String name, TensorProto.DataType type, byte[] littleEndian, long... dims) {
         Checks.notNull(name, "name");
         Checks.notNull(type, "type");
         Checks.notNull(littleEndian, "littleEndian");
         Checks.notNull(dims, "dims");
+        int size = elementBytes(type);
+        if (littleEndian.length % size != 0) {
+            throw new InvalidInputException("tensor '" + name + "' of " + type + " has " + littleEndian.length
+                    + " bytes, not a whole number of " + size + "-byte values");
+        }
+        checkCount(name, dims, littleEndian.length / size);
         names.add(name);
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
@@ -369,6 +388,17 @@ public final class OnnxGraphWriter {
                     .setValue(e.getValue()));
         }
         return m;
+    }
+
+    /** Bytes a value of {@code type} takes in {@code raw_data}. */
+    private static int elementBytes(TensorProto.DataType type) {
+        return switch (type) {
+            case INT8, UINT8, BOOL -> 1;
+            case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+            case FLOAT, INT32, UINT32 -> 4;
+            case DOUBLE, INT64, UINT64 -> 8;
+            default -> throw new InvalidInputException("raw data of " + type + " is not supported");
+        };
     }
 
     private static void checkCount(String name, long[] dims, int count) {

@@ -49,6 +49,20 @@ class OnnxGraphWriterTest {
         assertThrows(
                 InvalidInputException.class,
                 () -> g.weight("w", new float[6], new long[] {2, 3}, 2, WeightPrecision.INT8));
+        assertThrows(InvalidInputException.class, () -> g.int64Initializer("i", new long[3], 2));
+    }
+
+    @Test
+    void rawBytesMustBeTheShapesValuesOfTheirType() {
+        OnnxGraphWriter g = new OnnxGraphWriter("g");
+        assertEquals("h", g.raw("h", OnnxMl.TensorProto.DataType.FLOAT16, new byte[12], 2, 3));
+        InvalidInputException count = assertThrows(
+                InvalidInputException.class, () -> g.raw("q", OnnxMl.TensorProto.DataType.INT32, new byte[8], 3));
+        assertTrue(count.getMessage().contains("'q'") && count.getMessage().contains("3"), count.getMessage());
+        InvalidInputException partial = assertThrows(
+                InvalidInputException.class, () -> g.raw("p", OnnxMl.TensorProto.DataType.INT64, new byte[12], 1));
+        assertTrue(partial.getMessage().contains("8-byte"), partial.getMessage());
+        assertThrows(InvalidInputException.class, () -> g.raw("s", OnnxMl.TensorProto.DataType.STRING, new byte[1]));
     }
 
     /** y = x W + b with W as float32 and as int8: ONNX Runtime's results, the int8 ones within half a step. */
