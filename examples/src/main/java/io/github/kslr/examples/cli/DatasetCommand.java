@@ -99,13 +99,8 @@ public final class DatasetCommand extends CommandBase {
             description = "frames between window starts; 0 = one window a recording (default ${DEFAULT-VALUE})")
     int stride;
 
-    @Option(
-            names = "--layout",
-            defaultValue = "reports-177",
-            paramLabel = "NAME",
-            completionCandidates = FeatureLayout.BuiltInNames.class,
-            description = "feature layout: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
-    String layout;
+    @CommandLine.Mixin
+    LayoutOptions layoutOptions = new LayoutOptions();
 
     @Option(
             names = "--jobs",
@@ -122,7 +117,7 @@ public final class DatasetCommand extends CommandBase {
 
     @Override
     public Integer call() {
-        FeatureLayout featureLayout = FeatureLayout.of(layout);
+        FeatureLayout featureLayout = layoutOptions.layout();
         if (jobs < 1) {
             throw usageError("--jobs must be >= 1, was " + jobs);
         }

@@ -72,16 +72,11 @@ public final class LandmarksCommand extends CommandBase {
     @Option(
             names = "--npy",
             paramLabel = "OUT.npy",
-            description = "also write the frames' features as a float32 [frames, features] .npy")
+            description = "also write the frames' features (in --layout's layout) as a float32 [frames, features] .npy")
     Path npy;
 
-    @Option(
-            names = "--layout",
-            defaultValue = "reports-177",
-            paramLabel = "NAME",
-            completionCandidates = FeatureLayout.BuiltInNames.class,
-            description = "feature layout for --npy: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
-    String layout;
+    @CommandLine.Mixin
+    LayoutOptions layoutOptions = new LayoutOptions();
 
     @Option(
             names = "--mode",
@@ -110,7 +105,7 @@ public final class LandmarksCommand extends CommandBase {
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "INPUT", input);
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "--out", out);
         DistinctFiles.require(spec, "--annotate", annotation.annotate, "--npy", npy);
-        FeatureLayout featureLayout = FeatureLayout.of(layout);
+        FeatureLayout featureLayout = layoutOptions.layout();
         RunningMode runningMode = runningMode();
         PrintWriter o = out();
         try (LandmarkerModels models = landmarkerOptions.loadModels();
