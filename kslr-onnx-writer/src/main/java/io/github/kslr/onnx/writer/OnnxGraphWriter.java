@@ -87,7 +87,6 @@ public final class OnnxGraphWriter {
     /** A float32 initializer called {@code name} with shape {@code dims}; returns the name. */
     public String initializer(String name, float[] values, long... dims) {
         Checks.notNull(values, "values");
-        checkCount(name, dims, values.length);
         byte[] bytes =
                 littleEndian(values.length * Float.BYTES, b -> b.asFloatBuffer().put(values));
         return raw(name, TensorProto.DataType.FLOAT, bytes, dims);
@@ -104,7 +103,6 @@ public final class OnnxGraphWriter {
     /** An int64 initializer called {@code name} with shape {@code dims}; returns the name. */
     public String int64Initializer(String name, long[] values, long... dims) {
         Checks.notNull(values, "values");
-        checkCount(name, dims, values.length);
         byte[] bytes =
                 littleEndian(values.length * Long.BYTES, b -> b.asLongBuffer().put(values));
         return raw(name, TensorProto.DataType.INT64, bytes, dims);
