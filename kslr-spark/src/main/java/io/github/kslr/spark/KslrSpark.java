@@ -187,7 +187,8 @@ public final class KslrSpark {
                 defaultValue = "reports-177",
                 paramLabel = "NAME",
                 completionCandidates = FeatureLayout.BuiltInNames.class,
-                description = "feature layout: ${COMPLETION-CANDIDATES} or a spec (default ${DEFAULT-VALUE})")
+                description = "feature layout of the windows' frames: ${COMPLETION-CANDIDATES} or a spec (default"
+                        + " ${DEFAULT-VALUE})")
         String layout;
 
         @Override
